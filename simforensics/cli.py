@@ -1,0 +1,264 @@
+"""The command line: parse, call the core, render, exit. Nothing else happens here."""
+
+from __future__ import annotations
+
+import enum
+import os
+import sys
+from typing import Annotated, NoReturn
+
+import typer
+from rich.console import Console
+
+from . import __version__
+from .errors import EvidenceError
+from .evidence import DEFAULT_MAX_PIXELS
+from .options import CompareOptions, OptionError, UserRegion, parse_region, read_regions_file
+from .outputs import STDOUT, OutputError, check_output_path
+
+__all__ = ["app", "main", "ExitCode"]
+
+
+class ExitCode(enum.IntEnum):
+    """Exit statuses promised by the contract (1 is an internal error, which should not happen)."""
+
+    OK = 0
+    INTERNAL_ERROR = 1
+    USAGE = 2
+    UNREADABLE_INPUT = 3
+
+
+EXAMPLES = """\
+Examples:
+
+\b
+  simforensics compare original.png copy.jpg
+  simforensics compare original.png copy.jpg --json report.json --mask changes.png --html report.html
+  simforensics compare original.png copy.jpg --region signature=820,1400,300,90
+  simforensics inspect suspicious.webp --json -
+  simforensics scan portfolio/ --against app-gallery/ --json matches.json
+  simforensics demo
+"""
+
+app = typer.Typer(
+    name="simforensics",
+    help="Perceptual image-similarity forensics: is that picture a copy of mine, and what was changed?",
+    epilog=EXAMPLES,
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+stdout = Console(highlight=False)
+stderr = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+def _fail(code: ExitCode, message: str) -> NoReturn:
+    stderr.print(f"simforensics: {message}", markup=False)
+    raise typer.Exit(int(code))
+
+
+def _version(value: bool) -> None:
+    if value:
+        stdout.print(f"simforensics {__version__}", markup=False)
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")
+    ] = False,
+    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks of internal errors.")] = False,
+) -> None:
+    """Perceptual image-similarity forensics."""
+
+
+def _check_outputs(pairs: list[tuple[str, str | None]], inputs: list[str]) -> None:
+    stdout_users = [option for option, path in pairs if path == STDOUT]
+    if len(stdout_users) > 1:
+        _fail(ExitCode.USAGE, f"only one of {', '.join(stdout_users)} can write to stdout ('-')")
+    for option, path in pairs:
+        try:
+            check_output_path(option, path, inputs)
+        except OutputError as exc:
+            _fail(ExitCode.USAGE, str(exc))
+
+
+def _user_regions(region: list[str], regions_file: str | None) -> tuple[UserRegion, ...]:
+    try:
+        parsed = [parse_region(text) for text in region]
+        if regions_file:
+            parsed.extend(read_regions_file(regions_file))
+    except OptionError as exc:
+        _fail(ExitCode.USAGE, str(exc))
+    names = [r.name for r in parsed]
+    duplicates = sorted({n for n in names if names.count(n) > 1})
+    if duplicates:
+        _fail(ExitCode.USAGE, f"region names must be unique; repeated: {', '.join(duplicates)}")
+    return tuple(parsed)
+
+
+MaxPixels = Annotated[
+    int,
+    typer.Option(
+        "--max-pixels",
+        min=1,
+        help="Refuse images with more pixels than this, from the header, before decoding.",
+    ),
+]
+
+
+@app.command(epilog=EXAMPLES)
+def compare(
+    original: Annotated[str, typer.Argument(help="The original picture (the reference).")],
+    copy: Annotated[str, typer.Argument(help="The picture suspected to be a copy of it.")],
+    json_path: Annotated[
+        str | None, typer.Option("--json", metavar="PATH", help="Write the JSON report ('-' = stdout).")
+    ] = None,
+    html_path: Annotated[
+        str | None, typer.Option("--html", metavar="PATH", help="Write the self-contained HTML report.")
+    ] = None,
+    mask_path: Annotated[
+        str | None,
+        typer.Option("--mask", metavar="PATH", help="Write the change mask PNG (255 changed, 0 same, 128 not covered)."),
+    ] = None,
+    region: Annotated[
+        list[str],
+        typer.Option("--region", metavar="NAME=X,Y,W,H", help="A region of interest in ORIGINAL's pixels (repeatable)."),
+    ] = [],  # noqa: B006 - Typer reads the default; it is never mutated
+    regions_file: Annotated[
+        str | None,
+        typer.Option("--regions", metavar="FILE", help='A JSON list of {"name": ..., "box": [x, y, w, h]}.'),
+    ] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing on the terminal.")] = False,
+    max_pixels: MaxPixels = DEFAULT_MAX_PIXELS,
+) -> None:
+    """Compare ORIGINAL and COPY: alignment, hashes, SSIM, changed areas and a verdict."""
+    from .compare import compare_files
+    from .report import render
+
+    outputs = [("--json", json_path), ("--html", html_path), ("--mask", mask_path)]
+    _check_outputs(outputs, [original, copy])
+    options = CompareOptions(
+        original=original,
+        copy=copy,
+        json_path=json_path,
+        html_path=html_path,
+        mask_path=mask_path,
+        regions=_user_regions(region, regions_file),
+        quiet=quiet,
+        max_pixels=max_pixels,
+        command_line=tuple(sys.argv),
+    )
+    try:
+        comparison = compare_files(options)
+    except EvidenceError as exc:
+        _fail(ExitCode.UNREADABLE_INPUT, str(exc))
+    try:
+        render.write_compare_outputs(comparison, options)
+    except OutputError as exc:
+        _fail(ExitCode.USAGE, str(exc))
+    if not quiet and json_path != STDOUT:
+        render.print_compare(stdout, comparison, brief=bool(json_path or html_path))
+
+
+@app.command()
+def inspect(
+    images: Annotated[list[str], typer.Argument(help="One or more image files.")],
+    json_path: Annotated[
+        str | None, typer.Option("--json", metavar="PATH", help="Write the JSON report ('-' = stdout).")
+    ] = None,
+    max_pixels: MaxPixels = DEFAULT_MAX_PIXELS,
+) -> None:
+    """Show what a file is: identity (SHA-256), format, decoding notes."""
+    from .inspect import inspect_files
+    from .report import render
+
+    _check_outputs([("--json", json_path)], images)
+    result = inspect_files(images, max_pixels=max_pixels)
+    try:
+        render.write_inspect_outputs(result, json_path)
+    except OutputError as exc:
+        _fail(ExitCode.USAGE, str(exc))
+    if json_path != STDOUT:
+        render.print_inspect(stdout, result)
+    for path, reason in result.errors:
+        stderr.print(f"simforensics: {path}: {reason}", markup=False)
+    if result.errors:
+        raise typer.Exit(int(ExitCode.UNREADABLE_INPUT))
+
+
+@app.command()
+def scan(
+    folders: Annotated[list[str], typer.Argument(help="Folders to search (recursively).")],
+    against: Annotated[
+        list[str] | None,
+        typer.Option("--against", metavar="REFERENCE", help="Match only against this reference folder (repeatable)."),
+    ] = None,
+    json_path: Annotated[str | None, typer.Option("--json", metavar="PATH", help="Write the JSON result ('-' = stdout).")] = None,
+    html_path: Annotated[str | None, typer.Option("--html", metavar="PATH", help="Write an HTML index of matches.")] = None,
+    csv_path: Annotated[str | None, typer.Option("--csv", metavar="PATH", help="Write the pairs as CSV ('-' = stdout).")] = None,
+    workers: Annotated[int, typer.Option("--workers", min=1, help="Parallel workers (default: all cores).")] = os.cpu_count() or 1,
+    cache: Annotated[str | None, typer.Option("--cache", metavar="PATH", help="Persistent feature cache.")] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing on the terminal.")] = False,
+    max_pixels: MaxPixels = DEFAULT_MAX_PIXELS,
+) -> None:
+    """Find copies among all images under FOLDERS, or between FOLDERS and --against."""
+    from .report import render
+    from .scan import scan_identical
+
+    for folder in folders + (against or []):
+        if not os.path.isdir(folder):
+            _fail(ExitCode.USAGE, f"{folder}: not a folder")
+    _check_outputs([("--json", json_path), ("--csv", csv_path), ("--html", html_path)], [])
+    for option, value in (("--html", html_path), ("--cache", cache)):
+        if value is not None:
+            stderr.print(
+                f"simforensics: {option}: not available in this version (this scan finds identical "
+                "pictures; the near-duplicate index, its cache and HTML index come next); ignored",
+                markup=False,
+            )
+    result = scan_identical(folders, against=against, workers=workers, max_pixels=max_pixels)
+    try:
+        render.write_scan_outputs(result, json_path, csv_path)
+    except OutputError as exc:
+        _fail(ExitCode.USAGE, str(exc))
+    if not quiet and STDOUT not in (json_path, csv_path):
+        render.print_scan(stdout, result)
+
+
+@app.command()
+def demo(
+    out: Annotated[str, typer.Option("--out", metavar="DIR", help="Folder for the example pair and its reports.")] = "simforensics-demo",
+) -> None:
+    """Build an original/redrawn example pair from a portrait that ships with scikit-image, and compare it."""
+    from .demo import write_demo_pair
+
+    try:
+        original, copy = write_demo_pair(out)
+    except OSError as exc:
+        _fail(ExitCode.USAGE, f"--out {out}: cannot write the example pair ({exc.strerror or exc})")
+    stdout.print(f"Example pair written: {original} (original), {copy} (copy with a redrawn area)", markup=False)
+    report = os.path.join(out, "report")
+    compare(original, copy, json_path=report + ".json", html_path=None, mask_path=report + "-mask.png",
+            region=[], regions_file=None, quiet=False, max_pixels=DEFAULT_MAX_PIXELS)
+    stdout.print(f"Reports written: {report}.json, {report}-mask.png", markup=False)
+
+
+def main() -> None:
+    """Console-script entry point: no traceback reaches the user unless --debug is given."""
+    try:
+        app()
+    except (KeyboardInterrupt, BrokenPipeError):
+        raise SystemExit(130) from None
+    except Exception as exc:  # noqa: BLE001 - last line of defence; --debug shows the traceback
+        if "--debug" in sys.argv[1:]:
+            raise
+        stderr.print(
+            f"simforensics: internal error: {type(exc).__name__}: {exc} (run again with --debug for details)",
+            markup=False,
+        )
+        raise SystemExit(int(ExitCode.INTERNAL_ERROR)) from None

@@ -1,0 +1,50 @@
+"""Exceptions for input that cannot be used as evidence.
+
+Expected outcomes (an image that cannot be aligned, a region that is absent) are values in the
+result model, not exceptions. Only misuse and unreadable input raise.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "EvidenceError",
+    "FileAccessError",
+    "EmptyFileError",
+    "NotAnImageError",
+    "TruncatedImageError",
+    "ImageTooLargeError",
+    "DecodeError",
+]
+
+
+class EvidenceError(Exception):
+    """A file cannot be read as an image. ``str()`` is the one line shown to the user."""
+
+    def __init__(self, path: str, reason: str) -> None:
+        super().__init__(f"{path}: {reason}")
+        self.path = path
+        self.reason = reason
+
+
+class FileAccessError(EvidenceError):
+    """Missing, unreadable, a directory, or not a regular file (FIFO, device, socket)."""
+
+
+class EmptyFileError(EvidenceError):
+    """Zero bytes."""
+
+
+class NotAnImageError(EvidenceError):
+    """No supported image format recognised in the content."""
+
+
+class TruncatedImageError(EvidenceError):
+    """The image data ends before the picture is complete."""
+
+
+class ImageTooLargeError(EvidenceError):
+    """More pixels than the configured limit; refused before decoding."""
+
+
+class DecodeError(EvidenceError):
+    """Recognised as an image, but the decoder failed."""

@@ -1,0 +1,331 @@
+"""Read one file, safely, into an 8-bit RGB picture as displayed, with its identity.
+
+The file is opened read-only, read once into memory, and both the SHA-256 and the decoded
+pixels come from those same bytes, so the hash always describes what was measured even if the
+file changes on disk during the run. Nothing here writes anywhere.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import stat
+import struct
+import threading
+import warnings
+from dataclasses import dataclass, field
+
+import numpy as np
+import pillow_heif
+from PIL import Image, ImageCms, ImageOps
+
+from .errors import (
+    DecodeError,
+    EmptyFileError,
+    FileAccessError,
+    ImageTooLargeError,
+    NotAnImageError,
+    TruncatedImageError,
+)
+
+__all__ = ["Evidence", "load_evidence", "DEFAULT_MAX_PIXELS", "SUPPORTED_FORMATS"]
+
+# 250 megapixels: above the largest phone and camera sensors in use (200 MP, 16320 x 12240) and
+# large scans, while a decompression bomb (a 60000 x 60000 header is 3600 MP) is refused from its
+# header alone. At this limit the decoded RGB array is at most 750 MB.
+DEFAULT_MAX_PIXELS = 250_000_000
+
+# Only raster formats with decoders inside Pillow or pillow-heif (JPEG covers multi-picture MPO).
+# EPS is left out on purpose: Pillow hands it to Ghostscript, which executes PostScript.
+SUPPORTED_FORMATS = (
+    "JPEG", "PNG", "WEBP", "TIFF", "BMP", "DIB", "GIF",
+    "HEIF", "AVIF", "JPEG2000", "PPM", "TGA", "PSD",
+)
+
+pillow_heif.register_heif_opener()
+
+# Pillow's own bomb check reads a module-wide limit during open(); we apply ours instead, from
+# the header, and hold this lock while Pillow's is lifted so no other thread sees the change.
+_PILLOW_LIMIT_LOCK = threading.Lock()
+
+_EXIF_ORIENTATION_TAG = 0x0112
+_WHITE = (255, 255, 255, 255)
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """One input file: its identity, how it was decoded, and its pixels (H x W x 3, uint8 RGB).
+
+    ``width`` and ``height`` are as displayed, after EXIF orientation. ``notes`` records every
+    conversion that changed what the decoder produced (first frame of many, alpha flattened,
+    16-bit reduced, CMYK through ICC, ...), in words, for the report.
+    """
+
+    path: str
+    sha256: str
+    file_size: int
+    format: str
+    mode: str
+    width: int
+    height: int
+    stored_width: int
+    stored_height: int
+    exif_orientation: int | None
+    bits_per_channel: int | None
+    has_alpha: bool
+    uses_transparency: bool
+    frame_count: int
+    icc_profile: str | None
+    notes: tuple[str, ...]
+    rgb: np.ndarray = field(repr=False, compare=False)
+
+    @property
+    def pixels(self) -> int:
+        return self.width * self.height
+
+    def summary(self) -> dict[str, object]:
+        """The evidence facts as plain JSON-ready values (no pixels)."""
+        return {
+            "path": self.path,
+            "sha256": self.sha256,
+            "file_size": self.file_size,
+            "format": self.format,
+            "mode": self.mode,
+            "width": self.width,
+            "height": self.height,
+            "stored_width": self.stored_width,
+            "stored_height": self.stored_height,
+            "exif_orientation": self.exif_orientation,
+            "bits_per_channel": self.bits_per_channel,
+            "has_alpha": self.has_alpha,
+            "uses_transparency": self.uses_transparency,
+            "frame_count": self.frame_count,
+            "icc_profile": self.icc_profile,
+            "notes": list(self.notes),
+        }
+
+
+def read_file_bytes(path: str | os.PathLike[str]) -> bytes:
+    """Read a regular file's bytes without ever blocking on a FIFO or device, or writing."""
+    name = str(path)
+    try:
+        # O_NONBLOCK: opening a FIFO for reading must not wait for a writer; fstat then refuses it.
+        fd = os.open(name, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    except FileNotFoundError:
+        raise FileAccessError(name, "no such file") from None
+    except IsADirectoryError:
+        raise FileAccessError(name, "is a directory, not an image file") from None
+    except PermissionError:
+        raise FileAccessError(name, "permission denied") from None
+    except OSError as exc:
+        raise FileAccessError(name, f"cannot open: {exc.strerror or exc}") from None
+    try:
+        st = os.fstat(fd)
+        if stat.S_ISDIR(st.st_mode):
+            raise FileAccessError(name, "is a directory, not an image file")
+        if not stat.S_ISREG(st.st_mode):
+            raise FileAccessError(name, "not a regular file (FIFO, socket or device); not opened")
+    except BaseException:
+        os.close(fd)
+        raise
+    with os.fdopen(fd, "rb") as handle:
+        try:
+            data = handle.read()
+        except OSError as exc:
+            raise FileAccessError(name, f"read failed: {exc.strerror or exc}") from None
+    if not data:
+        raise EmptyFileError(name, "empty file (0 bytes)")
+    return data
+
+
+def load_evidence(
+    path: str | os.PathLike[str], *, max_pixels: int = DEFAULT_MAX_PIXELS
+) -> Evidence:
+    """Read ``path`` as evidence. Raises an ``EvidenceError`` naming the file and the reason."""
+    name = str(path)
+    data = read_file_bytes(path)
+    sha256 = hashlib.sha256(data).hexdigest()
+    image = _open_checked(name, data, max_pixels)
+    notes: list[str] = []
+    fmt = image.format or "unknown"
+    stored_mode = image.mode
+    stored_width, stored_height = image.size
+    frame_count = int(getattr(image, "n_frames", 1) or 1)
+    if frame_count > 1:
+        notes.append(f"{fmt} holds {frame_count} frames; the first frame is used")
+    icc_bytes = image.info.get("icc_profile")
+    icc_name = _icc_description(icc_bytes) if icc_bytes else None
+    orientation = _exif_orientation(image)
+    bits = _bits_per_channel(image, data)
+    if bits and bits > 8 and image.mode in ("RGB", "RGBA"):
+        notes.append(f"{bits}-bit channels reduced to 8 bits by the decoder")
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # decoder chatter; failures raise below
+            image.load()
+    except (OSError, SyntaxError, ValueError, EOFError, IndexError) as exc:
+        message = str(exc) or type(exc).__name__
+        if "truncated" in message.lower() or isinstance(exc, EOFError):
+            raise TruncatedImageError(name, f"truncated {fmt} data ({message})") from None
+        raise DecodeError(name, f"{fmt} data cannot be decoded ({message})") from None
+
+    if fmt == "PNG":
+        structure_problem = _png_structure_problem(data)
+        if structure_problem:
+            notes.append(f"PNG structure check: {structure_problem}; all pixel data decoded")
+
+    if orientation and orientation != 1:
+        image = ImageOps.exif_transpose(image)
+        notes.append(f"EXIF orientation {orientation} applied")
+
+    has_alpha = image.mode in ("RGBA", "LA", "PA", "RGBa", "La") or (
+        image.mode in ("P", "L", "RGB", "1") and "transparency" in image.info
+    )
+    rgb, uses_transparency = _to_rgb8(image, icc_bytes, notes)
+    if has_alpha:
+        notes.append(
+            "alpha channel composited on white"
+            + ("" if uses_transparency else " (fully opaque)")
+        )
+    height, width = rgb.shape[:2]
+    return Evidence(
+        path=name,
+        sha256=sha256,
+        file_size=len(data),
+        format=fmt,
+        mode=stored_mode,
+        width=width,
+        height=height,
+        stored_width=stored_width,
+        stored_height=stored_height,
+        exif_orientation=orientation,
+        bits_per_channel=bits,
+        has_alpha=has_alpha,
+        uses_transparency=uses_transparency,
+        frame_count=frame_count,
+        icc_profile=icc_name,
+        notes=tuple(notes),
+        rgb=rgb,
+    )
+
+
+def _open_checked(name: str, data: bytes, max_pixels: int) -> Image.Image:
+    """Identify the format from the content and refuse oversized images from the header."""
+    with _PILLOW_LIMIT_LOCK:
+        saved_limit = Image.MAX_IMAGE_PIXELS
+        Image.MAX_IMAGE_PIXELS = None
+        try:
+            image = Image.open(io.BytesIO(data), formats=SUPPORTED_FORMATS)
+        except Image.UnidentifiedImageError:
+            raise NotAnImageError(
+                name, "not a recognised image (supported: " + ", ".join(SUPPORTED_FORMATS) + ")"
+            ) from None
+        except (OSError, SyntaxError, ValueError, EOFError, struct.error) as exc:
+            message = str(exc) or type(exc).__name__
+            if "truncated" in message.lower() or isinstance(exc, EOFError):
+                raise TruncatedImageError(name, f"truncated image header ({message})") from None
+            raise DecodeError(name, f"image header cannot be read ({message})") from None
+        finally:
+            Image.MAX_IMAGE_PIXELS = saved_limit
+    width, height = image.size
+    if width <= 0 or height <= 0:
+        raise DecodeError(name, f"image header gives an empty size {width} x {height}")
+    if width * height > max_pixels:
+        raise ImageTooLargeError(
+            name,
+            f"{width} x {height} = {width * height / 1e6:.0f} megapixels exceeds the limit of "
+            f"{max_pixels / 1e6:.0f} megapixels (raise it with --max-pixels); not decoded",
+        )
+    return image
+
+
+def _exif_orientation(image: Image.Image) -> int | None:
+    try:
+        value = image.getexif().get(_EXIF_ORIENTATION_TAG)
+    except Exception:  # noqa: BLE001 - a malformed EXIF block must not stop intake
+        return None
+    return int(value) if isinstance(value, int) and 1 <= value <= 8 else None
+
+
+def _bits_per_channel(image: Image.Image, data: bytes) -> int | None:
+    """Bit depth as stored in the file, where the format states it plainly."""
+    if image.format == "PNG" and len(data) > 24:
+        return data[24]  # IHDR bit depth: 8-byte signature, 4 length, 4 type, 8 size
+    if image.format == "TIFF":
+        bits = getattr(image, "tag_v2", {}).get(258)
+        if isinstance(bits, tuple) and bits:
+            return int(bits[0])
+        if isinstance(bits, int):
+            return bits
+    if image.mode in ("I;16", "I;16B", "I;16L", "I;16N"):
+        return 16
+    if image.mode in ("1",):
+        return 1
+    if image.mode in ("L", "P", "RGB", "RGBA", "CMYK", "LA", "YCbCr"):
+        return 8
+    return None
+
+
+def _icc_description(icc: bytes) -> str:
+    try:
+        profile = ImageCms.ImageCmsProfile(io.BytesIO(icc))
+        return ImageCms.getProfileDescription(profile).strip() or "embedded ICC profile"
+    except Exception:  # noqa: BLE001 - an unreadable profile is a fact to record, not a failure
+        return "embedded ICC profile (unreadable)"
+
+
+def _png_structure_problem(data: bytes) -> str | None:
+    """Pillow decodes a PNG whose IEND chunk or CRCs are damaged; say so instead of hiding it."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            Image.open(io.BytesIO(data), formats=("PNG",)).verify()
+    except Exception as exc:  # noqa: BLE001 - any failure is the finding
+        return str(exc) or type(exc).__name__
+    return None
+
+
+def _to_rgb8(image: Image.Image, icc: bytes | None, notes: list[str]) -> tuple[np.ndarray, bool]:
+    """Convert any decoded mode to H x W x 3 uint8 RGB; returns (rgb, any pixel transparent)."""
+    mode = image.mode
+    if mode in ("I;16", "I;16B", "I;16L", "I;16N", "I"):
+        values = np.asarray(image).astype(np.float64)
+        # 16-bit grey spans 0..65535; Pillow's convert("L") would clip it, not scale it.
+        scale = 65535.0 if values.max(initial=0) > 255 or mode.startswith("I;16") else 255.0
+        grey = np.clip(np.rint(values * (255.0 / scale)), 0, 255).astype(np.uint8)
+        notes.append(f"{mode} grey reduced to 8 bits")
+        return np.repeat(grey[:, :, None], 3, axis=2), False
+    if mode == "F":
+        values = np.asarray(image).astype(np.float64)
+        scale = 255.0 if values.max(initial=0) <= 1.0 else 1.0
+        grey = np.clip(np.rint(values * scale), 0, 255).astype(np.uint8)
+        notes.append("floating-point grey reduced to 8 bits")
+        return np.repeat(grey[:, :, None], 3, axis=2), False
+    if mode == "CMYK":
+        if icc:
+            try:
+                source = ImageCms.ImageCmsProfile(io.BytesIO(icc))
+                srgb = ImageCms.createProfile("sRGB")
+                converted = ImageCms.profileToProfile(image, source, srgb, outputMode="RGB")
+                if converted is not None:
+                    notes.append("CMYK converted to sRGB through the embedded ICC profile")
+                    return np.asarray(converted, dtype=np.uint8).copy(), False
+            except (ImageCms.PyCMSError, OSError, ValueError) as exc:
+                notes.append(f"embedded ICC profile unusable ({exc}); naive CMYK conversion")
+        else:
+            notes.append("CMYK without an ICC profile; naive CMYK conversion")
+        return np.asarray(image.convert("RGB"), dtype=np.uint8).copy(), False
+    if mode == "P" or mode == "PA" or "transparency" in image.info or mode in ("LA", "La", "RGBa"):
+        image = image.convert("RGBA")
+        mode = "RGBA"
+    if mode == "RGBA":
+        alpha = np.asarray(image.getchannel("A"))
+        uses_transparency = bool((alpha < 255).any())
+        background = Image.new("RGBA", image.size, _WHITE)
+        flat = Image.alpha_composite(background, image).convert("RGB")
+        return np.asarray(flat, dtype=np.uint8).copy(), uses_transparency
+    if mode != "RGB":
+        image = image.convert("RGB")
+    return np.asarray(image, dtype=np.uint8).copy(), False

@@ -1,0 +1,27 @@
+"""`simforensics inspect`: what each file is, as evidence. Provenance (metadata) joins it later."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .errors import EvidenceError
+from .evidence import DEFAULT_MAX_PIXELS, Evidence, load_evidence
+
+__all__ = ["Inspection", "inspect_files"]
+
+
+@dataclass(frozen=True)
+class Inspection:
+    images: tuple[Evidence, ...]
+    errors: tuple[tuple[str, str], ...]  # (path, reason)
+
+
+def inspect_files(paths: list[str], *, max_pixels: int = DEFAULT_MAX_PIXELS) -> Inspection:
+    images: list[Evidence] = []
+    errors: list[tuple[str, str]] = []
+    for path in paths:
+        try:
+            images.append(load_evidence(path, max_pixels=max_pixels))
+        except EvidenceError as exc:
+            errors.append((exc.path, exc.reason))
+    return Inspection(images=tuple(images), errors=tuple(errors))

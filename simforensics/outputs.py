@@ -1,0 +1,57 @@
+"""Where reports go: checked before the work starts, written atomically, never over evidence."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+__all__ = ["OutputError", "check_output_path", "write_atomically", "STDOUT"]
+
+STDOUT = "-"
+
+
+class OutputError(Exception):
+    """An output path that cannot or must not be written. ``str()`` is the one line shown."""
+
+
+def check_output_path(option: str, path: str | None, inputs: list[str]) -> None:
+    """Refuse, before any work, an output that would overwrite an input or cannot be written."""
+    if path is None or path == STDOUT:
+        return
+    target = Path(path)
+    for source in inputs:
+        try:
+            if target.exists() and os.path.samefile(target, source):
+                raise OutputError(f"{option} {path}: refusing to overwrite the input {source}")
+        except OSError:
+            continue
+    if target.is_dir():
+        raise OutputError(f"{option} {path}: is a directory; give a file name")
+    parent = target.parent if str(target.parent) else Path(".")
+    if not parent.is_dir():
+        raise OutputError(f"{option} {path}: the folder {parent} does not exist")
+    if not os.access(parent, os.W_OK | os.X_OK):
+        raise OutputError(f"{option} {path}: the folder {parent} is not writable")
+    if target.exists() and not os.access(target, os.W_OK):
+        raise OutputError(f"{option} {path}: the file exists and is read-only")
+
+
+def write_atomically(path: str, data: bytes) -> None:
+    """Write through a temporary file in the same folder, so a crash never leaves half a report."""
+    target = Path(path)
+    folder = target.parent if str(target.parent) else Path(".")
+    fd, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.chmod(temporary, 0o644)
+        os.replace(temporary, target)
+    except BaseException as exc:
+        try:
+            os.unlink(temporary)
+        except OSError:
+            pass
+        if isinstance(exc, OSError):
+            raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from None
+        raise
