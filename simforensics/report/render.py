@@ -6,6 +6,7 @@ import csv
 import io
 import sys
 
+from PIL import Image
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
@@ -36,10 +37,14 @@ def _emit(path: str | None, text: str) -> None:
 
 def write_compare_outputs(comparison: Comparison, options: CompareOptions) -> None:
     _emit(options.json_path, json_report.dumps(json_report.compare_document(comparison)))
+    if options.mask_path is not None:
+        buffer = io.BytesIO()
+        Image.fromarray(comparison.change_mask, mode="L").save(buffer, "PNG")
+        write_atomically(options.mask_path, buffer.getvalue())
 
 
 def print_compare(console: Console, comparison: Comparison, *, brief: bool = False) -> None:
-    terminal.print_evidence(console, [comparison.original, comparison.copy], labels=["original", "copy"])
+    terminal.print_comparison(console, comparison, brief=brief)
 
 
 def write_inspect_outputs(inspection: Inspection, json_path: str | None) -> None:

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.console import Console
+from rich.panel import Panel
 from rich.markup import escape
 from rich.table import Table
 
 from ..evidence import Evidence
 
-__all__ = ["evidence_table", "print_evidence"]
+if TYPE_CHECKING:
+    from ..compare import Comparison
+
+__all__ = ["evidence_table", "print_evidence", "print_comparison"]
 
 
 def _size(n: int) -> str:
@@ -42,3 +48,67 @@ def evidence_table(items: list[Evidence], title: str = "Evidence", labels: list[
 
 def print_evidence(console: Console, items: list[Evidence], labels: list[str] | None = None) -> None:
     console.print(evidence_table(items, labels=labels))
+
+
+_LABEL_STYLE = {
+    "identical": "bold green", "near-duplicate": "bold green", "locally-edited": "bold yellow",
+    "similar": "bold cyan", "unrelated": "bold",
+}
+
+
+def print_comparison(console: Console, comparison: "Comparison", *, brief: bool = False) -> None:
+    """Verdict first, then the transform, the hashes, the changed areas and the evidence."""
+    from .. import thresholds as T
+
+    m = comparison.measurement
+    v = m.verdict
+    console.print(Panel(
+        f"[{_LABEL_STYLE[v.label]}]{v.label}[/]   similarity {v.similarity:.3f}\n{escape(v.summary)}",
+        title="Verdict", title_align="left",
+    ))
+    if brief:
+        return
+    a = m.alignment
+    transform = Table(title="Transform (copy onto original)", title_justify="left")
+    for column in ("aligned", "model", "scale", "rotation", "mirrored", "inliers", "error (px)", "overlap"):
+        transform.add_column(column)
+    transform.add_row(
+        "yes" if a.aligned else "no", a.model.value, f"{a.scale:.3f}", f"{a.rotation_degrees:+.2f} deg",
+        "yes" if a.mirrored else "no", f"{a.inliers}/{a.matches}",
+        "-" if a.reprojection_error != a.reprojection_error else f"{a.reprojection_error:.2f}",
+        f"{a.overlap_fraction:.0%} {list(a.overlap_box)}",
+    )
+    console.print(transform)
+    if not a.aligned:
+        console.print(f"  {escape(a.reason)}")
+
+    hashes = Table(title="Perceptual hashes (Hamming distance)", title_justify="left")
+    for column in ("hash", "whole picture", "aligned overlap", "bits", "same <=", "related <="):
+        hashes.add_column(column)
+    overlap = m.overlap_distances
+    for name, distance in m.whole_distances.items():
+        bits = len(m.whole_hashes[0].bits[name])
+        same, related = (T.PDQ_SAME, T.PDQ_RELATED) if name == "pdq" else (T.HASH64_SAME, T.HASH64_RELATED) if bits == 64 else ("-", "-")
+        hashes.add_row(name, str(distance), str(overlap[name]) if overlap else "-", str(bits), str(same), str(related))
+    hashes.add_row("pdq (any rotation/mirror)", str(m.pdq_dihedral_distance), "-", "256", str(T.PDQ_SAME), str(T.PDQ_RELATED))
+    console.print(hashes)
+    console.print(f"SSIM over the aligned overlap: {'-' if m.ssim is None else f'{m.ssim:.4f}'}    "
+                  f"colour-distribution distance: {m.colour_distance:.3f}")
+
+    if m.changes is not None and m.changes.areas:
+        areas = Table(title=f"Changed areas ({m.changes.changed_fraction:.1%} of the compared area)", title_justify="left")
+        for column in ("#", "kind", "box [x, y, w, h]", "share of picture", "structure change", "colour change"):
+            areas.add_column(column)
+        for index, area in enumerate(m.changes.areas, start=1):
+            areas.add_row(str(index), area.kind, str(list(area.box)), f"{area.area_fraction:.2%}",
+                          f"{area.structure_change:.3f}", f"{area.colour_change:.1f}")
+        console.print(areas)
+    if m.regions:
+        regions = Table(title="Regions", title_justify="left")
+        for column in ("region", "finding", "box", "changed", "SSIM", "why"):
+            regions.add_column(column)
+        for r in m.regions:
+            regions.add_row(escape(r.name), r.verdict, str(list(r.box)), f"{r.changed_share:.0%}",
+                            "-" if r.ssim is None else f"{r.ssim:.3f}", escape(r.reason))
+        console.print(regions)
+    print_evidence(console, [comparison.original, comparison.copy], labels=["original", "copy"])

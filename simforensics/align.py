@@ -1,0 +1,238 @@
+"""Register COPY onto ORIGINAL: SIFT features, Lowe's ratio test, RANSAC, mirror detection.
+
+The result maps a COPY pixel ``(x, y, 1)`` to its position in ORIGINAL (contract). A similarity
+(scale, rotation, translation, optionally mirrored) is fitted first; a homography replaces it only
+when it explains clearly more matches. Failure is a value (``aligned=False`` with a reason).
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from . import thresholds as T
+
+__all__ = ["Alignment", "AlignModel", "align", "stretch_matrix", "overlap_mask"]
+
+
+class AlignModel(str, enum.Enum):
+    SIMILARITY = "similarity"
+    HOMOGRAPHY = "homography"
+    IDENTITY = "identity"  # identical size and pixels: nothing to estimate
+    NONE = "none"  # not aligned; the matrix is a plain stretch, for alignment-free measures only
+
+
+@dataclass(frozen=True)
+class Alignment:
+    aligned: bool
+    model: AlignModel
+    matrix: np.ndarray  # 3x3 float64, COPY -> ORIGINAL
+    mirrored: bool
+    scale: float  # ORIGINAL pixels per COPY pixel
+    rotation_degrees: float
+    matches: int  # ratio-test matches of the chosen orientation
+    inliers: int
+    reprojection_error: float  # median inlier residual, ORIGINAL pixels
+    overlap_fraction: float  # share of ORIGINAL covered by COPY
+    overlap_box: tuple[int, int, int, int]  # [x, y, w, h] in ORIGINAL
+    reason: str
+
+
+@dataclass(frozen=True)
+class _Features:
+    keypoints: np.ndarray  # N x 2, (x, y) in the full-size image
+    descriptors: np.ndarray | None
+
+
+@dataclass(frozen=True)
+class _Fit:
+    model: AlignModel
+    matrix: np.ndarray
+    matches: int
+    inliers: int
+    residual: float
+
+
+def stretch_matrix(original_shape: tuple[int, ...], copy_shape: tuple[int, ...]) -> np.ndarray:
+    """COPY -> ORIGINAL by resizing the whole picture (pixel centres aligned)."""
+    sx = original_shape[1] / copy_shape[1]
+    sy = original_shape[0] / copy_shape[0]
+    return np.array([[sx, 0, 0.5 * sx - 0.5], [0, sy, 0.5 * sy - 0.5], [0, 0, 1.0]])
+
+
+def _grey(rgb: np.ndarray) -> np.ndarray:
+    return cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
+
+
+def _features(grey: np.ndarray) -> _Features:
+    """SIFT on a copy no larger than FEATURE_SIDE, keypoints returned in full-size pixels."""
+    h, w = grey.shape
+    factor = min(1.0, T.FEATURE_SIDE / max(h, w))
+    small = grey if factor == 1.0 else cv2.resize(grey, (round(w * factor), round(h * factor)), interpolation=cv2.INTER_AREA)
+    # Contrast-limited equalisation makes gamma, contrast and greyscale changes look alike to SIFT.
+    small = cv2.createCLAHE(clipLimit=2.0, tileGridSize=(8, 8)).apply(small)
+    sift = cv2.SIFT_create(nfeatures=T.FEATURE_COUNT)
+    keypoints, descriptors = sift.detectAndCompute(small, None)
+    if not keypoints:
+        return _Features(np.zeros((0, 2)), None)
+    points = np.array([k.pt for k in keypoints], np.float64)
+    # Back to full-size pixel coordinates (pixel centres).
+    sx, sy = w / small.shape[1], h / small.shape[0]
+    points = (points + 0.5) * [sx, sy] - 0.5
+    # RootSIFT (Arandjelovic & Zisserman 2012): Hellinger kernel, more robust matching.
+    descriptors = descriptors / (np.abs(descriptors).sum(axis=1, keepdims=True) + 1e-7)
+    descriptors = np.sqrt(descriptors).astype(np.float32)
+    return _Features(points, descriptors)
+
+
+def _ratio_matches(copy: _Features, original: _Features) -> tuple[np.ndarray, np.ndarray]:
+    if copy.descriptors is None or original.descriptors is None or len(original.keypoints) < 2:
+        return np.zeros((0, 2)), np.zeros((0, 2))
+    matcher = cv2.BFMatcher(cv2.NORM_L2)
+    pairs = matcher.knnMatch(copy.descriptors, original.descriptors, k=2)
+    good = [p[0] for p in pairs if len(p) == 2 and p[0].distance < T.RATIO_TEST * p[1].distance]
+    source = np.array([copy.keypoints[m.queryIdx] for m in good]).reshape(-1, 2)
+    target = np.array([original.keypoints[m.trainIdx] for m in good]).reshape(-1, 2)
+    return source, target
+
+
+def _residuals(matrix: np.ndarray, source: np.ndarray, target: np.ndarray) -> np.ndarray:
+    projected = cv2.perspectiveTransform(source.reshape(-1, 1, 2), matrix).reshape(-1, 2)
+    return np.linalg.norm(projected - target, axis=1)
+
+
+def _fit(source: np.ndarray, target: np.ndarray, pixel_scale: float) -> _Fit | None:
+    """Similarity first; a homography only when it explains clearly more matches."""
+    if len(source) < 4:
+        return None
+    threshold = T.RANSAC_THRESHOLD_PX * pixel_scale
+    affine, mask = cv2.estimateAffinePartial2D(
+        source, target, method=cv2.RANSAC, ransacReprojThreshold=threshold,
+        maxIters=5000, confidence=0.999, refineIters=10,
+    )
+    best: _Fit | None = None
+    if affine is not None and mask is not None:
+        matrix = np.vstack([affine, [0, 0, 1]])
+        inliers = mask.ravel().astype(bool)
+        best = _Fit(AlignModel.SIMILARITY, matrix, len(source), int(inliers.sum()),
+                    float(np.median(_residuals(matrix, source[inliers], target[inliers]))) if inliers.any() else np.inf)
+    homography, hmask = cv2.findHomography(source, target, cv2.USAC_MAGSAC, threshold, maxIters=5000, confidence=0.999)
+    if homography is not None and hmask is not None:
+        inliers = hmask.ravel().astype(bool)
+        count = int(inliers.sum())
+        if best is None or count >= T.HOMOGRAPHY_GAIN * best.inliers:
+            best = _Fit(AlignModel.HOMOGRAPHY, homography / homography[2, 2], len(source), count,
+                        float(np.median(_residuals(homography, source[inliers], target[inliers]))))
+    return best
+
+
+def _polish(fit: _Fit, source: np.ndarray, target: np.ndarray) -> _Fit:
+    """Refit on the inliers of the chosen model by least squares (RANSAC's estimate is noisier)."""
+    inliers = _residuals(fit.matrix, source, target) < max(1.0, 2.0 * fit.residual)
+    if inliers.sum() < 4:
+        return fit
+    if fit.model is AlignModel.SIMILARITY:
+        affine, _ = cv2.estimateAffinePartial2D(source[inliers], target[inliers], method=cv2.LMEDS, refineIters=20)
+        if affine is None:
+            return fit
+        matrix = np.vstack([affine, [0, 0, 1]])
+    else:
+        homography, _ = cv2.findHomography(source[inliers], target[inliers], 0)
+        if homography is None:
+            return fit
+        matrix = homography / homography[2, 2]
+    residual = _residuals(matrix, source[inliers], target[inliers])
+    if np.median(residual) > fit.residual * 1.5:
+        return fit
+    return _Fit(fit.model, matrix, fit.matches, fit.inliers, float(np.median(residual)))
+
+
+def _mirror_x(width: int) -> np.ndarray:
+    return np.array([[-1.0, 0, width - 1], [0, 1, 0], [0, 0, 1]])
+
+
+def overlap_mask(matrix: np.ndarray, copy_shape: tuple[int, ...], original_shape: tuple[int, ...]) -> np.ndarray:
+    """Boolean mask of ORIGINAL pixels covered by COPY under ``matrix``."""
+    h, w = copy_shape[:2]
+    corners = np.array([[-0.5, -0.5], [w - 0.5, -0.5], [w - 0.5, h - 0.5], [-0.5, h - 0.5]])
+    projected = cv2.perspectiveTransform(corners.reshape(-1, 1, 2), matrix).reshape(-1, 2)
+    mask = np.zeros(original_shape[:2], np.uint8)
+    cv2.fillConvexPoly(mask, np.round(projected * 16).astype(np.int32), 1, lineType=cv2.LINE_8, shift=4)
+    return mask.astype(bool)
+
+
+def _describe(matrix: np.ndarray) -> tuple[float, float, bool]:
+    """Scale, rotation (degrees) and mirroring of the linear part of ``matrix``."""
+    linear = matrix[:2, :2] / matrix[2, 2]
+    determinant = float(np.linalg.det(linear))
+    mirrored = determinant < 0
+    unmirrored = linear @ np.diag([-1.0, 1.0]) if mirrored else linear
+    scale = float(np.sqrt(abs(determinant)))
+    rotation = float(np.degrees(np.arctan2(unmirrored[1, 0], unmirrored[0, 0])))
+    return scale, rotation, mirrored
+
+
+def _box(mask: np.ndarray) -> tuple[int, int, int, int]:
+    if not mask.any():
+        return (0, 0, 0, 0)
+    x, y, w, h = cv2.boundingRect(mask.astype(np.uint8))
+    return (int(x), int(y), int(w), int(h))
+
+
+def _failed(original: np.ndarray, copy: np.ndarray, reason: str, fit: _Fit | None = None) -> Alignment:
+    matrix = stretch_matrix(original.shape, copy.shape)
+    scale, rotation, _ = _describe(matrix)
+    return Alignment(
+        aligned=False, model=AlignModel.NONE, matrix=matrix, mirrored=False, scale=scale,
+        rotation_degrees=0.0, matches=fit.matches if fit else 0, inliers=fit.inliers if fit else 0,
+        reprojection_error=float("nan"), overlap_fraction=0.0, overlap_box=(0, 0, 0, 0), reason=reason,
+    )
+
+
+def align(original: np.ndarray, copy: np.ndarray) -> Alignment:
+    """Find the transform that maps COPY onto ORIGINAL, or say why there is none."""
+    if original.shape == copy.shape and np.array_equal(original, copy):
+        full = (0, 0, original.shape[1], original.shape[0])
+        return Alignment(True, AlignModel.IDENTITY, np.eye(3), False, 1.0, 0.0, 0, 0, 0.0, 1.0, full,
+                         "the decoded pixels are identical")
+    original_features = _features(_grey(original))
+    copy_grey = _grey(copy)
+    # Inlier distances are set in FEATURE_SIDE pixels; convert to ORIGINAL pixels.
+    pixel_scale = max(1.0, max(original.shape[:2]) / T.FEATURE_SIDE)
+
+    candidates: list[tuple[_Fit, bool, np.ndarray, np.ndarray]] = []
+    for mirrored in (False, True):
+        grey = copy_grey[:, ::-1] if mirrored else copy_grey
+        source, target = _ratio_matches(_features(np.ascontiguousarray(grey)), original_features)
+        fit = _fit(source, target, pixel_scale)
+        if fit is not None:
+            if mirrored:  # the fit maps the flipped copy; compose with the flip itself
+                fit = _Fit(fit.model, fit.matrix @ _mirror_x(copy.shape[1]), fit.matches, fit.inliers, fit.residual)
+                source = (_mirror_x(copy.shape[1])[:2, :2] @ source.T).T + [copy.shape[1] - 1, 0]
+            candidates.append((fit, mirrored, source, target))
+        if not mirrored and fit is not None and fit.inliers >= T.DECISIVE_INLIERS:
+            break
+    if not candidates:
+        return _failed(original, copy, "too few local features to match")
+    fit, _, source, target = max(candidates, key=lambda c: c[0].inliers)
+    if fit.inliers < T.MIN_INLIERS:
+        return _failed(original, copy, f"only {fit.inliers} consistent feature matches (need {T.MIN_INLIERS})", fit)
+    if fit.inliers < T.MIN_INLIER_RATIO * fit.matches:
+        return _failed(original, copy, f"only {fit.inliers} of {fit.matches} matches agree on one transform", fit)
+    fit = _polish(fit, source, target)
+    scale, rotation, mirrored = _describe(fit.matrix)
+    if not 1 / T.MAX_SCALE_RATIO <= scale <= T.MAX_SCALE_RATIO:
+        return _failed(original, copy, f"implausible scale {scale:.3g}", fit)
+    covered = overlap_mask(fit.matrix, copy.shape, original.shape)
+    fraction = float(covered.mean())
+    if fraction <= 0.0:
+        return _failed(original, copy, "the copy does not overlap the original", fit)
+    return Alignment(
+        aligned=True, model=fit.model, matrix=fit.matrix, mirrored=mirrored, scale=scale,
+        rotation_degrees=rotation, matches=fit.matches, inliers=fit.inliers,
+        reprojection_error=fit.residual, overlap_fraction=fraction, overlap_box=_box(covered),
+        reason=f"{fit.inliers} of {fit.matches} feature matches agree on a {fit.model.value}",
+    )

@@ -1,0 +1,272 @@
+"""Where the copy differs locally from the original, ignoring what global operations explain.
+
+The copy is warped into ORIGINAL's frame at a working resolution no finer than either picture.
+Two difference maps are measured there:
+
+* structure: 1 - the contrast-structure term of SSIM (Wang et al. 2004, eq. 9 without the
+  luminance term) on grey levels. It ignores brightness and contrast changes, so gamma, tone
+  curves and greyscale conversion leave it near zero, while a redrawn, pasted or painted-out area
+  changes the local pattern;
+* colour: the distance between the copy's colour and the colour the original predicts for it
+  through a *global* colour mapping learned from the pair itself (per colour bin, plus one
+  linear slope). Any global recolouring (hue, saturation, gamma, greyscale) is such a mapping;
+  a local recolouring is not, so it stands out.
+
+Thresholds adapt to each pair: a pixel is changed when it is an outlier (median + k robust sd)
+of its own pair's distribution, and above a fixed floor. Detected areas are then grown to their
+outline with a lower threshold (hysteresis), closed, hole-filled and size-filtered.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+from scipy import ndimage
+
+from . import thresholds as T
+from .align import Alignment, overlap_mask
+
+__all__ = ["ChangeMap", "ChangedArea", "localise_changes", "warp_to_working_frame", "WorkingFrame"]
+
+MASK_SAME, MASK_NOT_COVERED, MASK_CHANGED = 0, 128, 255
+
+# SSIM constants for 8-bit data (Wang et al. 2004): K2 = 0.03, L = 255.
+_C2 = (0.03 * 255) ** 2
+
+
+@dataclass(frozen=True)
+class ChangedArea:
+    box: tuple[int, int, int, int]  # [x, y, w, h] in ORIGINAL
+    area_fraction: float  # share of ORIGINAL's area
+    structure_change: float  # mean 1 - contrast-structure similarity inside the area
+    colour_change: float  # mean RGB distance from the globally predicted colour
+    kind: str  # "redrawn" when the pattern changed, "recoloured" when only colour did
+
+
+@dataclass(frozen=True)
+class ChangeMap:
+    mask: np.ndarray  # uint8, ORIGINAL's size: 255 changed, 0 same, 128 not covered
+    areas: tuple[ChangedArea, ...]
+    changed_fraction: float  # share of the covered area that changed
+    working_scale: float  # working-frame pixels per ORIGINAL pixel
+    structure_threshold: float
+    colour_threshold: float
+    colour_compared: bool  # False when the copy is greyscale: only structure can be compared
+    unchanged_structure: float  # mean contrast-structure similarity outside changed areas
+    structure_map: np.ndarray  # float32, working frame, 1 - contrast-structure similarity
+    colour_map: np.ndarray  # float32, working frame
+
+
+@dataclass(frozen=True)
+class WorkingFrame:
+    original: np.ndarray  # RGB uint8, working size
+    copy: np.ndarray  # RGB uint8, the copy warped into the working frame
+    covered: np.ndarray  # bool, where the warped copy has trustworthy pixels
+    scale: float
+
+
+def _scale_matrix(sx: float, sy: float) -> np.ndarray:
+    """Resize by (sx, sy) with pixel centres kept aligned."""
+    return np.array([[sx, 0, 0.5 * sx - 0.5], [0, sy, 0.5 * sy - 0.5], [0, 0, 1.0]])
+
+
+def warp_to_working_frame(original: np.ndarray, copy: np.ndarray, matrix: np.ndarray, copy_scale: float) -> WorkingFrame:
+    """Bring both pictures to a common frame no finer than the coarser of the two."""
+    height, width = original.shape[:2]
+    # copy_scale is ORIGINAL pixels per COPY pixel: a small copy caps the useful resolution.
+    scale = min(1.0, T.CHANGE_SIDE / max(height, width), 1.0 / max(copy_scale, 1e-6))
+    size = (max(8, round(width * scale)), max(8, round(height * scale)))
+    to_working = _scale_matrix(size[0] / width, size[1] / height)
+    base = original if size == (width, height) else cv2.resize(original, size, interpolation=cv2.INTER_AREA)
+
+    copy_to_working = to_working @ matrix
+    shrink = np.sqrt(abs(np.linalg.det(copy_to_working[:2, :2]) / copy_to_working[2, 2] ** 2))
+    source = copy
+    if shrink < 0.9:  # the copy is finer than the frame: area-average first, warping would alias
+        ch, cw = copy.shape[:2]
+        small = (max(1, round(cw * shrink)), max(1, round(ch * shrink)))
+        source = cv2.resize(copy, small, interpolation=cv2.INTER_AREA)
+        copy_to_working = copy_to_working @ np.linalg.inv(_scale_matrix(small[0] / cw, small[1] / ch))
+    warped = cv2.warpPerspective(source, copy_to_working, size, flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+    ones = np.full(source.shape[:2], 255, np.uint8)
+    covered = cv2.warpPerspective(ones, copy_to_working, size, flags=cv2.INTER_NEAREST, borderValue=0) == 255
+    # Interpolated edge pixels mix in the border: keep a 2-pixel margin out of the comparison.
+    covered = cv2.erode(covered.astype(np.uint8), np.ones((5, 5), np.uint8)).astype(bool)
+    return WorkingFrame(original=base, copy=warped, covered=covered, scale=size[0] / width)
+
+
+def _structure_change(grey_a: np.ndarray, grey_b: np.ndarray) -> np.ndarray:
+    """1 - contrast-structure similarity, Gaussian window sigma 1.5 as in Wang et al. 2004."""
+    a, b = grey_a.astype(np.float32), grey_b.astype(np.float32)
+
+    def blur(x: np.ndarray) -> np.ndarray:
+        return cv2.GaussianBlur(x, (0, 0), 1.5)
+
+    mu_a, mu_b = blur(a), blur(b)
+    var_a = np.maximum(blur(a * a) - mu_a * mu_a, 0)
+    var_b = np.maximum(blur(b * b) - mu_b * mu_b, 0)
+    cov = blur(a * b) - mu_a * mu_b
+    return (1.0 - (2 * cov + _C2) / (var_a + var_b + _C2)).astype(np.float32)
+
+
+def _corners(colours: np.ndarray, nodes: int) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Trilinear (lattice index, weight) pairs of each colour in a nodes^3 RGB lattice."""
+    position = colours * ((nodes - 1) / 255.0)
+    base = np.minimum(np.floor(position).astype(np.int64), nodes - 2)
+    fraction = position - base
+    result = []
+    for dr in (0, 1):
+        for dg in (0, 1):
+            for db in (0, 1):
+                weight = (
+                    (fraction[:, 0] if dr else 1 - fraction[:, 0])
+                    * (fraction[:, 1] if dg else 1 - fraction[:, 1])
+                    * (fraction[:, 2] if db else 1 - fraction[:, 2])
+                )
+                index = ((base[:, 0] + dr) * nodes + base[:, 1] + dg) * nodes + base[:, 2] + db
+                result.append((index, weight))
+    return result
+
+
+def _predict_colours(original: np.ndarray, copy: np.ndarray, use: np.ndarray) -> np.ndarray:
+    """The copy as a *global* colour mapping of the original would make it.
+
+    The mapping is a 3-D lookup table (17^3 nodes, trilinear, the usual model of colour grading)
+    of the colour *difference* copy - original, averaged from the pixels in ``use``; modelling the
+    difference keeps an unchanged colour exactly unchanged. Any global operation (gamma, curves, hue,
+    saturation, greyscale) is such a mapping; a local edit is not. Nodes no pixel reaches fall
+    back to a global affine colour fit.
+    """
+    nodes = 17
+    source = original.reshape(-1, 3).astype(np.float64)
+    target = copy.reshape(-1, 3).astype(np.float64) - source
+    chosen = use.ravel()
+    if chosen.sum() < 16:
+        return original.astype(np.float32)
+    design = np.hstack([source[chosen], np.ones((int(chosen.sum()), 1))])
+    affine, *_ = np.linalg.lstsq(design, target[chosen], rcond=None)
+    lattice = np.stack(np.meshgrid(*[np.linspace(0, 255, nodes)] * 3, indexing="ij"), -1).reshape(-1, 3)
+    prior_weight = 1e-3  # only decides nodes that no pixel reaches
+    weight_sum = np.full(nodes**3, prior_weight)
+    accumulated = prior_weight * (np.hstack([lattice, np.ones((nodes**3, 1))]) @ affine)
+    for index, weight in _corners(source[chosen], nodes):
+        weight_sum += np.bincount(index, weight, nodes**3)
+        for k in range(3):
+            accumulated[:, k] += np.bincount(index, weight * target[chosen, k], nodes**3)
+    table = accumulated / weight_sum[:, None]
+    predicted = source.copy()
+    for index, weight in _corners(source, nodes):
+        predicted += weight[:, None] * table[index]
+    return predicted.reshape(original.shape).astype(np.float32)
+
+
+def _robust_threshold(values: np.ndarray, floor: float) -> float:
+    median = float(np.median(values))
+    mad = float(np.median(np.abs(values - median))) * 1.4826
+    return max(floor, median + T.OUTLIER_SIGMAS * mad)
+
+
+def _fill_holes_and_filter(mask: np.ndarray, min_pixels: int) -> np.ndarray:
+    mask = ndimage.binary_fill_holes(mask)
+    labels, count = ndimage.label(mask)
+    if count == 0:
+        return mask
+    sizes = np.bincount(labels.ravel())
+    keep = sizes >= min_pixels
+    keep[0] = False
+    return keep[labels]
+
+
+def localise_changes(
+    original: np.ndarray, copy: np.ndarray, alignment: Alignment, frame: WorkingFrame | None = None
+) -> ChangeMap:
+    """Change mask and changed areas of an aligned pair, in ORIGINAL's frame."""
+    frame = frame or warp_to_working_frame(original, copy, alignment.matrix, alignment.scale)
+    covered = frame.covered
+    # Compare the copy with the original as a global colour mapping would render it: fitted
+    # once on everything, then again without the pixels that the first fit could not explain.
+    original_f = cv2.GaussianBlur(frame.original, (0, 0), 0.8)
+    copy_f = cv2.GaussianBlur(frame.copy, (0, 0), 0.8)
+    predicted = _predict_colours(original_f, copy_f, covered)
+    first_pass = cv2.GaussianBlur(np.linalg.norm(copy_f - predicted, axis=2), (0, 0), 3.0)
+    if covered.sum() >= 64:
+        unexplained = first_pass > 0.5 * _robust_threshold(first_pass[covered], T.MIN_COLOUR_CHANGE)
+        unexplained = cv2.dilate(unexplained.astype(np.uint8), np.ones((9, 9), np.uint8)).astype(bool)
+        predicted = _predict_colours(original_f, copy_f, covered & ~unexplained)
+    chroma = frame.copy.astype(np.int16).max(axis=2) - frame.copy.astype(np.int16).min(axis=2)
+    colour_compared = bool(covered.any()) and float(np.mean(chroma[covered])) >= 3.0
+    grey_predicted = cv2.cvtColor(np.clip(predicted, 0, 255).astype(np.uint8), cv2.COLOR_RGB2GRAY)
+    grey_copy = cv2.cvtColor(copy_f, cv2.COLOR_RGB2GRAY)
+    structure = _structure_change(grey_predicted, grey_copy)
+    # Colour is compared at a coarser scale than structure: JPEG stores colour at half resolution
+    # (4:2:0), and sub-pixel resampling smears it across sharp edges.
+    colour = (
+        np.linalg.norm(cv2.GaussianBlur(copy_f.astype(np.float32) - predicted, (0, 0), 2.0), axis=2)
+        if colour_compared else np.zeros_like(structure)
+    )
+    # Pixels next to the frame's edge mix in the copy's fill or border when it was rotated or
+    # padded: they are compared for the mask but cannot start a detection.
+    inner = np.zeros_like(covered)
+    inner[3:-3, 3:-3] = True
+    detectable = covered & inner
+
+    # Detection on a smoothed map (a real edit is a coherent area, noise is not) ...
+    structure_smooth = cv2.GaussianBlur(structure, (0, 0), 3.0)
+    colour_smooth = cv2.GaussianBlur(colour, (0, 0), 3.0)
+    if covered.sum() < 64:
+        structure_threshold, colour_threshold = T.MIN_STRUCTURE_CHANGE, T.MIN_COLOUR_CHANGE
+    else:
+        structure_threshold = _robust_threshold(structure_smooth[covered], T.MIN_STRUCTURE_CHANGE)
+        colour_threshold = _robust_threshold(colour_smooth[covered], T.MIN_COLOUR_CHANGE)
+    strong = ((structure_smooth > structure_threshold) | (colour_smooth > colour_threshold)) & detectable
+    min_pixels = max(16, int(T.MIN_CHANGE_AREA * covered.sum()))
+    seeds = _fill_holes_and_filter(cv2.morphologyEx(strong.astype(np.uint8), cv2.MORPH_OPEN, np.ones((3, 3), np.uint8)).astype(bool), min_pixels)
+
+    # ... then grown to the true outline on a less smoothed map with a lower threshold.
+    structure_fine = cv2.GaussianBlur(structure, (0, 0), 1.0)
+    colour_fine = cv2.GaussianBlur(colour, (0, 0), 1.0)
+    weak = (structure_fine > T.OUTLINE_FRACTION * structure_threshold) | (colour_fine > T.OUTLINE_FRACTION * colour_threshold)
+    reach = cv2.dilate(seeds.astype(np.uint8), cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (13, 13))).astype(bool)
+    grown = (weak & reach & covered) | seeds
+    grown = cv2.morphologyEx(grown.astype(np.uint8), cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (7, 7))).astype(bool)
+    changed = _fill_holes_and_filter(grown & covered, min_pixels)
+
+    height, width = original.shape[:2]
+    full_changed = cv2.resize(changed.astype(np.uint8), (width, height), interpolation=cv2.INTER_NEAREST).astype(bool)
+    full_covered = overlap_mask(alignment.matrix, copy.shape, original.shape)
+    mask = np.full((height, width), MASK_NOT_COVERED, np.uint8)
+    mask[full_covered] = MASK_SAME
+    mask[full_changed & full_covered] = MASK_CHANGED
+
+    areas = []
+    labels, count = ndimage.label(changed)
+    for index, found in enumerate(ndimage.find_objects(labels), start=1):
+        if found is None:
+            continue
+        rows, cols = found
+        region = labels == index
+        x0, y0 = cols.start / frame.scale, rows.start / frame.scale
+        x1, y1 = cols.stop / frame.scale, rows.stop / frame.scale
+        box = (int(np.floor(x0)), int(np.floor(y0)), int(np.ceil(x1 - np.floor(x0))), int(np.ceil(y1 - np.floor(y0))))
+        structure_mean = float(structure_fine[region].mean())
+        colour_mean = float(colour_fine[region].mean())
+        kind = "redrawn" if structure_mean > structure_threshold or not colour_compared or colour_mean <= colour_threshold else "recoloured"
+        areas.append(ChangedArea(box=box, area_fraction=float(region.sum() / changed.size),
+                                 structure_change=structure_mean, colour_change=colour_mean, kind=kind))
+    areas.sort(key=lambda a: (-a.area_fraction, a.box))
+    covered_pixels = max(1, int(covered.sum()))
+    unchanged = covered & ~changed
+    return ChangeMap(
+        mask=mask,
+        areas=tuple(areas),
+        changed_fraction=float((changed & covered).sum() / covered_pixels),
+        working_scale=frame.scale,
+        structure_threshold=structure_threshold,
+        colour_threshold=colour_threshold,
+        colour_compared=colour_compared,
+        unchanged_structure=float(1.0 - structure[unchanged].mean()) if unchanged.any() else 0.0,
+        structure_map=structure,
+        colour_map=colour,
+    )

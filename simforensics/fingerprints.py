@@ -1,0 +1,51 @@
+"""Perceptual hashes of a picture: imagehash's pHash, dHash, aHash, wHash, colour hash, and PDQ.
+
+Every hash is a bit vector compared by Hamming distance; ``max_distance`` is its length, so a
+distance can be read against chance (half the bits).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import imagehash
+import numpy as np
+import pdqhash
+from PIL import Image
+
+__all__ = ["HashSet", "compute_hashes", "HASH_NAMES", "hash_distances"]
+
+HASH_NAMES = ("phash", "dhash", "ahash", "whash", "colorhash", "pdq")
+
+
+@dataclass(frozen=True)
+class HashSet:
+    bits: dict[str, np.ndarray]  # name -> flat bool array
+    pdq_quality: int  # PDQ's own confidence, 0-100; below 50 the hash is unreliable (flat picture)
+
+    def hex(self) -> dict[str, str]:
+        return {name: _hex(bits) for name, bits in self.bits.items()}
+
+
+def _hex(bits: np.ndarray) -> str:
+    padded = np.concatenate([bits.astype(np.uint8), np.zeros(-len(bits) % 8, np.uint8)])
+    return np.packbits(padded).tobytes().hex()
+
+
+def compute_hashes(rgb: np.ndarray) -> HashSet:
+    image = Image.fromarray(rgb)
+    bits = {
+        "phash": imagehash.phash(image).hash.ravel(),
+        "dhash": imagehash.dhash(image).hash.ravel(),
+        "ahash": imagehash.average_hash(image).hash.ravel(),
+        "whash": imagehash.whash(image).hash.ravel(),
+        # binbits=3 gives 14 x 3 = 42 bits (imagehash's default).
+        "colorhash": imagehash.colorhash(image).hash.ravel(),
+    }
+    pdq_bits, quality = pdqhash.compute(np.ascontiguousarray(rgb))
+    bits["pdq"] = np.asarray(pdq_bits).astype(bool).ravel()
+    return HashSet(bits={k: np.asarray(v, bool) for k, v in bits.items()}, pdq_quality=int(quality))
+
+
+def hash_distances(a: HashSet, b: HashSet) -> dict[str, int]:
+    return {name: int(np.count_nonzero(a.bits[name] != b.bits[name])) for name in HASH_NAMES}

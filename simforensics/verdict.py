@@ -1,0 +1,108 @@
+"""The verdict: label, similarity score and the plain-language summary.
+
+The score is banded so that it agrees with the label and ranks pairs across comparisons:
+identical 1.0 > near-duplicate [0.90, 1.0) > locally-edited [0.70, 0.90) > similar [0.40, 0.70)
+> unrelated [0, 0.40). Within a band, the measures place the pair. Thresholds: thresholds.py.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from . import thresholds as T
+from .align import Alignment
+from .changes import ChangeMap
+
+__all__ = ["Verdict", "judge", "LABELS"]
+
+LABELS = ("identical", "near-duplicate", "locally-edited", "similar", "unrelated")
+
+
+@dataclass(frozen=True)
+class Verdict:
+    label: str
+    similarity: float
+    summary: str
+    reasons: tuple[str, ...]
+
+
+def _clip(value: float) -> float:
+    return min(1.0, max(0.0, value))
+
+
+def relatedness(whole_distances: dict[str, int], pdq_dihedral: int) -> float:
+    """How far below chance the alignment-free hashes are, in [0, 1] (0 = chance level)."""
+    phash = _clip((32 - whole_distances["phash"]) / 32)
+    pdq = _clip((128 - pdq_dihedral) / 128)
+    return max(phash, pdq)
+
+
+def _transform_words(alignment: Alignment) -> list[str]:
+    words = []
+    if abs(alignment.scale - 1) > 0.01:
+        words.append(f"resized to {100 / alignment.scale:.0f} % of the original's size")
+    if abs(alignment.rotation_degrees) > 0.5:
+        words.append(f"rotated by {alignment.rotation_degrees:+.1f} degrees")
+    if alignment.mirrored:
+        words.append("mirrored")
+    if alignment.overlap_fraction < 0.98:
+        words.append(f"cropped to {alignment.overlap_fraction:.0%} of the original's area")
+    return words
+
+
+def judge(
+    *,
+    identical: bool,
+    alignment: Alignment,
+    changes: ChangeMap | None,
+    whole_distances: dict[str, int],
+    pdq_dihedral: int,
+) -> Verdict:
+    related = relatedness(whole_distances, pdq_dihedral)
+    hash_reason = (
+        f"whole-picture pHash distance {whole_distances['phash']}/64 (related <= {T.HASH64_RELATED}), "
+        f"PDQ {pdq_dihedral}/256 (related <= {T.PDQ_RELATED})"
+    )
+    if identical:
+        return Verdict("identical", 1.0, "The two files decode to exactly the same pixels.",
+                       ("decoded pixels are equal",))
+    if alignment.aligned and changes is not None:
+        structure = changes.unchanged_structure
+        quality = _clip((structure - T.MIN_COPY_STRUCTURE) / (1 - T.MIN_COPY_STRUCTURE))
+        geometry = ", ".join(_transform_words(alignment)) or "same size and position"
+        aligned_reason = f"aligned: {alignment.reason}; unchanged structure {structure:.3f} (copy >= {T.MIN_COPY_STRUCTURE})"
+        if structure >= T.MIN_COPY_STRUCTURE and not changes.areas:
+            return Verdict(
+                "near-duplicate", 0.90 + 0.0999 * quality,
+                f"The copy is the same picture ({geometry}), with no local edit found.",
+                (aligned_reason, "no changed area above the noise of this pair"),
+            )
+        if structure >= T.MIN_COPY_STRUCTURE and changes.changed_fraction <= T.MAX_LOCAL_EDIT_AREA:
+            kept = 1 - changes.changed_fraction / T.MAX_LOCAL_EDIT_AREA
+            parts = [f"{a.kind} area at {list(a.box)}" for a in changes.areas[:5]]
+            more = f" and {len(changes.areas) - 5} more" if len(changes.areas) > 5 else ""
+            return Verdict(
+                "locally-edited", 0.70 + 0.1999 * _clip(0.5 * kept + 0.5 * quality),
+                f"The copy is the same picture ({geometry}) with {len(changes.areas)} area(s) changed, "
+                f"{changes.changed_fraction:.1%} of the compared area: {'; '.join(parts)}{more}.",
+                (aligned_reason, f"changed share {changes.changed_fraction:.3f} (local <= {T.MAX_LOCAL_EDIT_AREA})"),
+            )
+        related = max(related, 1 - changes.changed_fraction)
+        return Verdict(
+            "similar", 0.40 + 0.2999 * related,
+            f"The pictures share their geometry ({geometry}) but most of the content differs: "
+            f"{changes.changed_fraction:.0%} of the compared area changed.",
+            (aligned_reason, f"changed share {changes.changed_fraction:.3f} > {T.MAX_LOCAL_EDIT_AREA} or re-rendered"),
+        )
+    is_related = whole_distances["phash"] <= T.HASH64_RELATED or pdq_dihedral <= T.PDQ_RELATED
+    if is_related:
+        return Verdict(
+            "similar", 0.40 + 0.2999 * related,
+            "Not the same picture (no geometric correspondence), but related: the overall composition matches.",
+            (f"not aligned: {alignment.reason}", hash_reason),
+        )
+    return Verdict(
+        "unrelated", 0.3999 * related,
+        "No geometric correspondence and no resemblance in composition: the pictures are unrelated.",
+        (f"not aligned: {alignment.reason}", hash_reason),
+    )
