@@ -155,9 +155,13 @@ def _mirror_x(width: int) -> np.ndarray:
 
 
 def overlap_mask(matrix: np.ndarray, copy_shape: tuple[int, ...], original_shape: tuple[int, ...]) -> np.ndarray:
-    """Boolean mask of ORIGINAL pixels covered by COPY under ``matrix``."""
+    """Boolean mask of ORIGINAL pixels covered by COPY under ``matrix``.
+
+    The polygon joins the centres of the copy's corner pixels: filling it marks exactly the
+    original pixels that lie within the copy (fillConvexPoly includes the boundary).
+    """
     h, w = copy_shape[:2]
-    corners = np.array([[-0.5, -0.5], [w - 0.5, -0.5], [w - 0.5, h - 0.5], [-0.5, h - 0.5]])
+    corners = np.array([[0, 0], [w - 1, 0], [w - 1, h - 1], [0, h - 1]], np.float64)
     projected = cv2.perspectiveTransform(corners.reshape(-1, 1, 2), matrix).reshape(-1, 2)
     mask = np.zeros(original_shape[:2], np.uint8)
     cv2.fillConvexPoly(mask, np.round(projected * 16).astype(np.int32), 1, lineType=cv2.LINE_8, shift=4)
@@ -216,7 +220,7 @@ def align(original: np.ndarray, copy: np.ndarray) -> Alignment:
         if not mirrored and fit is not None and fit.inliers >= T.DECISIVE_INLIERS:
             break
     if not candidates:
-        return _failed(original, copy, "too few local features to match")
+        return _failed(original, copy, "fewer than 4 feature matches pass the ratio test")
     fit, _, source, target = max(candidates, key=lambda c: c[0].inliers)
     if fit.inliers < T.MIN_INLIERS:
         return _failed(original, copy, f"only {fit.inliers} consistent feature matches (need {T.MIN_INLIERS})", fit)

@@ -1,0 +1,83 @@
+"""Alignment recovers known transforms (matrices recorded by the fixture generator)."""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+import pytest
+
+from fixtures import make_fixtures as fx
+from simforensics.align import AlignModel, align
+
+
+def corner_error(predicted: np.ndarray, truth: np.ndarray, copy_shape: tuple[int, ...]) -> float:
+    """Mean distance, in ORIGINAL pixels, between the copy's corners mapped by each matrix."""
+    h, w = copy_shape[:2]
+    corners = np.array([[0, 0], [w - 1, 0], [w - 1, h - 1], [0, h - 1]], np.float64).reshape(-1, 1, 2)
+    return float(np.linalg.norm(cv2.perspectiveTransform(corners, predicted) - cv2.perspectiveTransform(corners, truth), axis=2).mean())
+
+
+@pytest.fixture(scope="module")
+def coffee() -> np.ndarray:
+    return fx.source_image("coffee", 480)
+
+
+@pytest.mark.parametrize(
+    ("make", "tolerance"),
+    [
+        (lambda o: fx.scaled(o, 0.25), 2.0),  # a quarter-size copy: 0.5 of its own pixels
+        (lambda o: fx.scaled(o, 0.5), 1.0),
+        (lambda o: fx.scaled(o, 4.0), 1.0),
+        (lambda o: fx.cropped(o, (90, 60, 300, 204)), 1.0),  # about 40 % of the area
+        (lambda o: fx.rotated(o, 45), 1.0),
+        (lambda o: fx.rotated(o, -30), 1.0),
+        (lambda o: fx.mirrored(o), 1.0),
+        (lambda o: fx.then(fx.scaled(o, 0.6), fx.mirrored(fx.scaled(o, 0.6).rgb)), 1.0),
+        (lambda o: fx.padded(o, 40, 0), 1.0),
+        (lambda o: fx.greyscale(o), 1.0),
+        (lambda o: fx.gamma_shifted(o, 1.8), 1.0),
+        (lambda o: fx.hue_shifted(o, 90), 1.0),
+    ],
+    ids=["scale-0.25", "scale-0.5", "scale-4", "crop-40pc", "rotate-45", "rotate-minus-30", "mirror",
+         "scale-mirror", "border", "greyscale", "gamma", "hue"],
+)
+def test_recovers_the_known_transform(coffee: np.ndarray, make, tolerance: float) -> None:
+    derived = make(coffee)
+    result = align(coffee, derived.rgb)
+    assert result.aligned, result.reason
+    assert result.mirrored == derived.mirrored
+    assert corner_error(result.matrix, derived.matrix, derived.rgb.shape) <= tolerance
+    assert result.inliers >= 15 and result.reprojection_error < 2.0
+
+
+def test_jpeg_40_copy_aligns(coffee: np.ndarray) -> None:
+    import io
+
+    from PIL import Image
+
+    derived = fx.rotated(fx.scaled(coffee, 0.7).rgb, 10)
+    truth = fx.scaled(coffee, 0.7).matrix @ derived.matrix
+    encoded = np.asarray(Image.open(io.BytesIO(fx.jpeg_bytes(derived.rgb, 40))).convert("RGB"))
+    result = align(coffee, encoded)
+    assert result.aligned and corner_error(result.matrix, truth, encoded.shape) <= 1.5
+
+
+def test_reports_scale_rotation_and_overlap(coffee: np.ndarray) -> None:
+    result = align(coffee, fx.cropped(fx.scaled(coffee, 0.5).rgb, (20, 10, 120, 80)).rgb)
+    assert result.scale == pytest.approx(2.0, rel=0.02)
+    assert abs(result.rotation_degrees) < 0.5
+    x, y, w, h = result.overlap_box
+    assert (x, y) == pytest.approx((40, 20), abs=2) and (w, h) == pytest.approx((240, 160), abs=3)
+    assert result.overlap_fraction == pytest.approx(240 * 160 / coffee.shape[0] / coffee.shape[1], rel=0.05)
+
+
+def test_identical_pixels_need_no_estimate(coffee: np.ndarray) -> None:
+    result = align(coffee, coffee.copy())
+    assert result.aligned and result.model is AlignModel.IDENTITY and np.array_equal(result.matrix, np.eye(3))
+
+
+def test_unrelated_pictures_do_not_align(coffee: np.ndarray) -> None:
+    for other in ("astronaut", "chelsea", "rocket"):
+        result = align(coffee, fx.source_image(other, 480))
+        assert not result.aligned and result.model is AlignModel.NONE
+        assert "matches" in result.reason

@@ -1,0 +1,146 @@
+"""The compare engine on real pictures: each verdict label, change masks, CLI outputs."""
+
+from __future__ import annotations
+
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytest
+from PIL import Image
+from skimage import data
+
+from fixtures import make_fixtures as fx
+from simforensics.changes import localise_changes
+from simforensics.align import align
+from simforensics.compare import compare_images
+
+
+def jpeg(rgb: np.ndarray, quality: int) -> np.ndarray:
+    return np.asarray(Image.open(io.BytesIO(fx.jpeg_bytes(rgb, quality))).convert("RGB"))
+
+
+def iou(predicted: np.ndarray, truth: np.ndarray) -> float:
+    return float((predicted & truth).sum() / max(1, (predicted | truth).sum()))
+
+
+@pytest.fixture(scope="module")
+def signed_coffee() -> np.ndarray:
+    return fx.with_signature(fx.source_image("coffee", 512))
+
+
+def test_identical(signed_coffee: np.ndarray) -> None:
+    result = compare_images(signed_coffee, signed_coffee.copy())
+    assert result.verdict.label == "identical" and result.verdict.similarity == 1.0
+    assert (result.change_mask == 0).all()
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda o: jpeg(fx.scaled(o, 0.5).rgb, 40),
+        lambda o: jpeg(fx.mirrored(o).rgb, 60),
+        lambda o: fx.cropped(o, (60, 40, 300, 220)).rgb,
+        lambda o: fx.padded(o, 30).rgb,
+        lambda o: fx.greyscale(o).rgb,
+        lambda o: fx.rotated(fx.scaled(o, 0.8).rgb, 20).rgb,
+    ],
+    ids=["scale-jpeg40", "mirror-jpeg60", "crop", "border", "greyscale", "scale-rotate"],
+)
+def test_global_operations_are_near_duplicates(signed_coffee: np.ndarray, make) -> None:
+    result = compare_images(signed_coffee, make(signed_coffee))
+    assert result.verdict.label == "near-duplicate", result.verdict.summary
+    assert 0.9 <= result.verdict.similarity < 1.0
+    assert not (result.change_mask == 255).any()
+
+
+def test_crop_marks_the_uncovered_area_128(signed_coffee: np.ndarray) -> None:
+    result = compare_images(signed_coffee, fx.cropped(signed_coffee, (100, 80, 250, 200)).rgb)
+    covered = result.change_mask != 128
+    ys, xs = np.nonzero(covered)
+    assert (xs.min(), ys.min()) == (100, 80) and (xs.max(), ys.max()) == (349, 279)
+
+
+@pytest.mark.parametrize(
+    "edit",
+    [
+        lambda o, d: fx.pasted(o, d, (200, 60, 120, 100)),
+        lambda o, d: fx.recoloured(o, (220, 90, 110, 90), 120),
+        lambda o, d: fx.inpainted(o, (o.shape[1] - 160, o.shape[0] - 34, 150, 28)),  # the signature
+    ],
+    ids=["paste", "recolour", "signature-removed"],
+)
+def test_local_edits_are_found_where_they_are(signed_coffee: np.ndarray, edit) -> None:
+    derived = edit(signed_coffee, fx.source_image("astronaut", 512))
+    copy = jpeg(fx.scaled(derived.rgb, 0.75).rgb, 85)
+    result = compare_images(signed_coffee, copy)
+    assert result.verdict.label == "locally-edited", result.verdict.summary
+    assert 0.7 <= result.verdict.similarity < 0.9
+    assert iou(result.change_mask == 255, derived.edited_mask) >= 0.6
+
+
+def test_change_mask_ignores_jpeg_and_scaling_noise_on_every_fixture_picture() -> None:
+    for name in fx.SOURCES:
+        original = fx.source_image(name, 480)
+        copy = jpeg(fx.scaled(original, 0.6).rgb, 50)
+        changes = localise_changes(original, copy, align(original, copy))
+        assert changes.areas == (), name
+
+
+def test_stereo_pair_is_similar_not_the_same() -> None:
+    left, right = data.stereo_motorcycle()[:2]
+    small = [cv2.resize(x, (480, 330), interpolation=cv2.INTER_AREA) for x in (left, right)]
+    result = compare_images(*small)
+    assert result.verdict.label in ("similar", "near-duplicate", "locally-edited")
+    assert result.verdict.label != "identical"
+
+
+def test_unrelated_pictures(signed_coffee: np.ndarray) -> None:
+    for other in ("astronaut", "chelsea", "rocket"):
+        result = compare_images(signed_coffee, fx.source_image(other, 512))
+        assert result.verdict.label == "unrelated" and result.verdict.similarity < 0.4
+        assert (result.change_mask == 128).all()
+
+
+def test_similarity_ranks_copies_above_edits_above_unrelated(signed_coffee: np.ndarray) -> None:
+    donor = fx.source_image("astronaut", 512)
+    scores = [
+        compare_images(signed_coffee, jpeg(signed_coffee, 90)).verdict.similarity,
+        compare_images(signed_coffee, fx.pasted(signed_coffee, donor, (200, 60, 120, 100)).rgb).verdict.similarity,
+        compare_images(signed_coffee, fx.pasted(signed_coffee, donor, (50, 40, 400, 300)).rgb).verdict.similarity,
+        compare_images(signed_coffee, donor).verdict.similarity,
+    ]
+    assert scores == sorted(scores, reverse=True) and len(set(scores)) == 4
+
+
+def test_cli_writes_contract_json_and_mask_deterministically(tmp_path: Path, signed_coffee: np.ndarray) -> None:
+    derived = fx.pasted(signed_coffee, fx.source_image("rocket", 512), (200, 60, 120, 100))
+    original, copy = tmp_path / "original.png", tmp_path / "copy.jpg"
+    Image.fromarray(signed_coffee).save(original)
+    Image.fromarray(fx.scaled(derived.rgb, 0.5).rgb).save(copy, quality=85)
+    documents = []
+    for run in ("a", "b"):
+        out, mask = tmp_path / f"{run}.json", tmp_path / f"{run}.png"
+        done = subprocess.run([sys.executable, "-m", "simforensics", "compare", str(original), str(copy),
+                               "--json", str(out), "--mask", str(mask), "--region", "cup=200,60,120,100", "-q"],
+                              capture_output=True, text=True, timeout=120)
+        assert done.returncode == 0, done.stderr
+        document = json.loads(out.read_text())
+        document.pop("run")
+        documents.append((document, Image.open(mask).copy()))
+    (first, first_mask), (second, second_mask) = documents
+    assert first == second and np.array_equal(np.asarray(first_mask), np.asarray(second_mask))
+    assert first["verdict"]["label"] == "locally-edited"
+    assert first["alignment"]["aligned"] and first["alignment"]["matrix"][0][0] == pytest.approx(2.0, rel=0.01)
+    assert first["regions"][0]["name"] == "cup" and first["regions"][0]["verdict"] == "different"
+    # The copy is half size, so the outline is coarse: the box must hold the edit, and not be
+    # more than twice its size.
+    x, y, w, h = first["changes"][0]["box"]
+    assert x <= 204 and y <= 64 and x + w >= 316 and y + h >= 156
+    assert w * h <= 2 * 120 * 100
+    assert first_mask.mode == "L" and first_mask.size == (signed_coffee.shape[1], signed_coffee.shape[0])
+    assert set(np.unique(np.asarray(first_mask))) <= {0, 128, 255}
