@@ -16,7 +16,7 @@ from . import thresholds as T
 from .align import Alignment, align
 from .changes import MASK_CHANGED, MASK_NOT_COVERED, ChangeMap, WorkingFrame, localise_changes, warp_to_working_frame
 from .evidence import Evidence, load_evidence
-from .fingerprints import HashSet, compute_hashes, hash_distances
+from .fingerprints import HashSet, compute_hashes, hash_distances, thumbnail
 from .measures import colour_distance, overlap_ssim
 from .options import CompareOptions, UserRegion
 from .verdict import Verdict, judge
@@ -131,8 +131,9 @@ def compare_images(original: np.ndarray, copy: np.ndarray, *, regions: tuple[Use
     """Measure one pair of RGB uint8 pictures."""
     identical = original.shape == copy.shape and np.array_equal(original, copy)
     alignment = align(original, copy)
-    whole = (compute_hashes(original), compute_hashes(copy))
-    pdq_dihedral = _pdq_dihedral_distance(original, copy)
+    small_original, small_copy = thumbnail(original), thumbnail(copy)  # all hashes use <= 64 x 64
+    whole = (compute_hashes(small_original), compute_hashes(small_copy))
+    pdq_dihedral = _pdq_dihedral_distance(small_original, small_copy)
     changes: ChangeMap | None = None
     overlap_hashes = None
     ssim = None
@@ -155,7 +156,7 @@ def compare_images(original: np.ndarray, copy: np.ndarray, *, regions: tuple[Use
     )
     return Measurement(
         alignment=alignment, whole_hashes=whole, overlap_hashes=overlap_hashes,
-        pdq_dihedral_distance=pdq_dihedral, ssim=ssim, colour_distance=colour_distance(original, copy),
+        pdq_dihedral_distance=pdq_dihedral, ssim=ssim, colour_distance=colour_distance(small_original, small_copy),
         changes=changes, change_mask=mask, regions=_region_findings(regions, mask, ssim_map, scale),
         verdict=verdict, identical=identical,
     )
