@@ -15,7 +15,7 @@ import numpy as np
 
 from . import thresholds as T
 
-__all__ = ["Alignment", "AlignModel", "align", "stretch_matrix", "overlap_mask"]
+__all__ = ["Alignment", "AlignModel", "align", "stretch_matrix", "overlap_mask", "content_box"]
 
 
 class AlignModel(str, enum.Enum):
@@ -39,6 +39,9 @@ class Alignment:
     overlap_fraction: float  # share of ORIGINAL covered by COPY
     overlap_box: tuple[int, int, int, int]  # [x, y, w, h] in ORIGINAL
     reason: str
+    # The part of COPY that is picture, [x, y, w, h] in COPY: uniform padding added around a crop
+    # is not part of the original and is left out of every comparison.
+    copy_content_box: tuple[int, int, int, int] = (0, 0, 0, 0)
 
 
 @dataclass(frozen=True)
@@ -154,14 +157,14 @@ def _mirror_x(width: int) -> np.ndarray:
     return np.array([[-1.0, 0, width - 1], [0, 1, 0], [0, 0, 1]])
 
 
-def overlap_mask(matrix: np.ndarray, copy_shape: tuple[int, ...], original_shape: tuple[int, ...]) -> np.ndarray:
-    """Boolean mask of ORIGINAL pixels covered by COPY under ``matrix``.
+def overlap_mask(matrix: np.ndarray, copy_box: tuple[int, int, int, int], original_shape: tuple[int, ...]) -> np.ndarray:
+    """Boolean mask of ORIGINAL pixels covered by ``copy_box`` ([x, y, w, h] of COPY) under ``matrix``.
 
-    The polygon joins the centres of the copy's corner pixels: filling it marks exactly the
-    original pixels that lie within the copy (fillConvexPoly includes the boundary).
+    The polygon joins the centres of the box's corner pixels: filling it marks exactly the
+    original pixels that lie within it (fillConvexPoly includes the boundary).
     """
-    h, w = copy_shape[:2]
-    corners = np.array([[0, 0], [w - 1, 0], [w - 1, h - 1], [0, h - 1]], np.float64)
+    x, y, w, h = copy_box
+    corners = np.array([[x, y], [x + w - 1, y], [x + w - 1, y + h - 1], [x, y + h - 1]], np.float64)
     projected = cv2.perspectiveTransform(corners.reshape(-1, 1, 2), matrix).reshape(-1, 2)
     mask = np.zeros(original_shape[:2], np.uint8)
     cv2.fillConvexPoly(mask, np.round(projected * 16).astype(np.int32), 1, lineType=cv2.LINE_8, shift=4)
@@ -193,7 +196,48 @@ def _failed(original: np.ndarray, copy: np.ndarray, reason: str, fit: _Fit | Non
         aligned=False, model=AlignModel.NONE, matrix=matrix, mirrored=False, scale=scale,
         rotation_degrees=0.0, matches=fit.matches if fit else 0, inliers=fit.inliers if fit else 0,
         reprojection_error=float("nan"), overlap_fraction=0.0, overlap_box=(0, 0, 0, 0), reason=reason,
+        copy_content_box=(0, 0, copy.shape[1], copy.shape[0]),
     )
+
+
+def _uniform_run(lines: np.ndarray) -> int:
+    """How many leading lines (rows of ``lines``) share the first line's colour, JPEG noise allowed.
+
+    Scanned in blocks that stop at the first non-uniform line: most pictures have no border, and
+    the first block settles it.
+    """
+    colour = np.median(lines[0], axis=0)
+    run, block = 0, 8
+    while run < len(lines):
+        chunk = lines[run : run + block].astype(np.int16)
+        close = (np.abs(chunk - colour).max(axis=2) <= T.PADDING_TOLERANCE).mean(axis=1) >= 0.98
+        if not close.all():
+            run += int(np.argmin(close))
+            break
+        run += len(chunk)
+        block *= 2
+    return run if run >= 2 else 0
+
+
+def content_box(rgb: np.ndarray) -> tuple[int, int, int, int]:
+    """The box left after trimming uniform borders (at most 45 % of each side)."""
+    h, w = rgb.shape[:2]
+    top = min(_uniform_run(rgb[: int(h * 0.45)]), int(h * 0.45))
+    bottom = min(_uniform_run(rgb[::-1][: int(h * 0.45)]), int(h * 0.45))
+    left = min(_uniform_run(rgb.transpose(1, 0, 2)[: int(w * 0.45)]), int(w * 0.45))
+    right = min(_uniform_run(rgb.transpose(1, 0, 2)[::-1][: int(w * 0.45)]), int(w * 0.45))
+    return (left, top, w - left - right, h - top - bottom)
+
+
+def _padding_is_content(original: np.ndarray, copy: np.ndarray, matrix: np.ndarray, box: tuple[int, int, int, int]) -> bool:
+    """True when the copy's uniform border also appears in the original there (the original's own frame)."""
+    full = (0, 0, copy.shape[1], copy.shape[0])
+    strip = overlap_mask(matrix, full, original.shape) & ~overlap_mask(matrix, box, original.shape)
+    if strip.sum() < 16:
+        return True  # the border lies outside the original: nothing to compare either way
+    warped = cv2.warpPerspective(copy, matrix, (original.shape[1], original.shape[0]), flags=cv2.INTER_NEAREST)
+    difference = np.abs(original.astype(np.int16) - warped).max(axis=2)[strip]
+    return bool((difference <= 3 * T.PADDING_TOLERANCE).mean() >= 0.9)
 
 
 def align(original: np.ndarray, copy: np.ndarray) -> Alignment:
@@ -201,7 +245,7 @@ def align(original: np.ndarray, copy: np.ndarray) -> Alignment:
     if original.shape == copy.shape and np.array_equal(original, copy):
         full = (0, 0, original.shape[1], original.shape[0])
         return Alignment(True, AlignModel.IDENTITY, np.eye(3), False, 1.0, 0.0, 0, 0, 0.0, 1.0, full,
-                         "the decoded pixels are identical")
+                         "the decoded pixels are identical", full)
     original_features = _features(_grey(original))
     copy_grey = _grey(copy)
     # Inlier distances are set in FEATURE_SIDE pixels; convert to ORIGINAL pixels.
@@ -230,7 +274,10 @@ def align(original: np.ndarray, copy: np.ndarray) -> Alignment:
     scale, rotation, mirrored = _describe(fit.matrix)
     if not 1 / T.MAX_SCALE_RATIO <= scale <= T.MAX_SCALE_RATIO:
         return _failed(original, copy, f"implausible scale {scale:.3g}", fit)
-    covered = overlap_mask(fit.matrix, copy.shape, original.shape)
+    box = content_box(copy)
+    if box != (0, 0, copy.shape[1], copy.shape[0]) and _padding_is_content(original, copy, fit.matrix, box):
+        box = (0, 0, copy.shape[1], copy.shape[0])
+    covered = overlap_mask(fit.matrix, box, original.shape)
     fraction = float(covered.mean())
     if fraction <= 0.0:
         return _failed(original, copy, "the copy does not overlap the original", fit)
@@ -239,4 +286,5 @@ def align(original: np.ndarray, copy: np.ndarray) -> Alignment:
         rotation_degrees=rotation, matches=fit.matches, inliers=fit.inliers,
         reprojection_error=fit.residual, overlap_fraction=fraction, overlap_box=_box(covered),
         reason=f"{fit.inliers} of {fit.matches} feature matches agree on a {fit.model.value}",
+        copy_content_box=box,
     )

@@ -139,7 +139,7 @@ def compare_images(original: np.ndarray, copy: np.ndarray, *, regions: tuple[Use
     ssim = None
     ssim_map = None
     if alignment.aligned:
-        frame = warp_to_working_frame(original, copy, alignment.matrix, alignment.scale)
+        frame = warp_to_working_frame(original, copy, alignment.matrix, alignment.scale, alignment.copy_content_box)
         changes = localise_changes(original, copy, alignment, frame)
         overlap_hashes = tuple(compute_hashes(crop) for crop in _overlap_crops(frame))
         ssim, ssim_map = overlap_ssim(frame.original, frame.copy, frame.covered)

@@ -48,6 +48,10 @@ MAX_SCALE_RATIO = 10.0
 # invariant), so a strong plain match rules a mirror out.
 DECISIVE_INLIERS = 60
 
+# A border line counts as uniform padding when 98 % of its pixels lie within this many levels of
+# its median colour: JPEG ringing next to a flat border stays within about 10 levels at q40.
+PADDING_TOLERANCE = 12
+
 # ---------------------------------------------------------------- change localisation (changes.py)
 
 # Longest side of the frame in which differences are measured: fine enough for a signature
@@ -75,6 +79,14 @@ ACTIVITY_SCALE = 32.0
 # Second, lower threshold that grows a detected area to its true outline (hysteresis): pixels
 # within the grown area that differ by more than this fraction of the detection threshold.
 OUTLINE_FRACTION = 0.5
+
+# Outline at pixel level: a pixel inside a found area is part of the change when its own
+# difference (max over channels, after the global colour mapping, smoothed sigma 1.5) exceeds
+# this floor or its pair's outlier level. 12 levels is the "clearly visible" colour step above.
+MIN_PIXEL_CHANGE = 12.0
+# ... unless fewer than this share of the area's pixels differ that way: then the change is in
+# the pattern, not the values, and the detection outline is kept.
+PIXEL_OUTLINE_SHARE = 0.3
 
 # Smallest changed area kept, as a share of the covered area: 0.05 % of a 768 x 768 frame is
 # about 300 pixels, a 17 x 17 px square, the size of a small signature glyph cluster.
