@@ -1,0 +1,46 @@
+"""Child process of the 12-MP timing (see ``large.py``): ``MODE ORIGINAL COPY`` -> one JSON line.
+
+MODE ``engine`` times ``simforensics.compare.compare_files`` (reads and decodes both files);
+``baseline`` times reading both files with Pillow plus the naive SSIM baseline. Imports are not
+timed. Output: ``{"seconds", "peak_rss_mb", "label"}``.
+"""
+
+from __future__ import annotations
+
+import json
+import resource
+import sys
+import time
+
+import cv2
+
+
+def main() -> None:
+    mode, original, copy = sys.argv[1:4]
+    cv2.setNumThreads(1)
+    if mode == "engine":
+        from simforensics.compare import compare_files
+        from simforensics.options import CompareOptions
+
+        start = time.perf_counter()
+        result = compare_files(CompareOptions(original=original, copy=copy))
+        seconds = time.perf_counter() - start
+        verdict = getattr(result, "verdict", None)
+        label = getattr(verdict, "label", None)
+    else:
+        import numpy as np
+        from PIL import Image
+
+        from benchmarks.compare import baseline
+
+        start = time.perf_counter()
+        a = np.asarray(Image.open(original).convert("RGB"))
+        b = np.asarray(Image.open(copy).convert("RGB"))
+        label = baseline.compare(a, b).label
+        seconds = time.perf_counter() - start
+    peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # kilobytes on Linux
+    print(json.dumps({"seconds": seconds, "peak_rss_mb": peak_kb / 1024, "label": label}))
+
+
+if __name__ == "__main__":
+    main()
