@@ -20,7 +20,7 @@ __all__ = ["HashSet", "compute_hashes", "HASH_NAMES", "hash_distances", "thumbna
 # (as PDQ's reference pipeline does) changes no hash materially and keeps 12-MP inputs fast.
 THUMBNAIL_SIDE = 512
 
-HASH_NAMES = ("phash", "dhash", "ahash", "whash", "colorhash", "pdq")
+HASH_NAMES = ("phash", "dhash", "ahash", "whash", "colorhash", "edge_phash", "pdq")
 
 
 @dataclass(frozen=True)
@@ -46,6 +46,19 @@ def thumbnail(rgb: np.ndarray, side: int = THUMBNAIL_SIDE) -> np.ndarray:
     return cv2.resize(rgb, (max(1, round(w * factor)), max(1, round(h * factor))), interpolation=cv2.INTER_AREA)
 
 
+def edge_map(rgb: np.ndarray) -> np.ndarray:
+    """Where the outlines are: smoothed gradient magnitude of the grey picture, 8-bit, 256 px.
+
+    A sketch, a painting or a cartoon of a picture keeps its outlines while its tones change;
+    the pHash of this map lets such redrawings be recognised as related.
+    """
+    grey = cv2.cvtColor(thumbnail(rgb, 256), cv2.COLOR_RGB2GRAY).astype(np.float32)
+    grey = cv2.GaussianBlur(grey, (0, 0), 1.0)
+    magnitude = cv2.magnitude(cv2.Sobel(grey, cv2.CV_32F, 1, 0), cv2.Sobel(grey, cv2.CV_32F, 0, 1))
+    magnitude = cv2.GaussianBlur(magnitude, (0, 0), 3.0)
+    return (255 * magnitude / max(1e-6, float(magnitude.max()))).astype(np.uint8)
+
+
 def compute_hashes(rgb: np.ndarray) -> HashSet:
     rgb = thumbnail(rgb)
     image = Image.fromarray(rgb)
@@ -57,6 +70,7 @@ def compute_hashes(rgb: np.ndarray) -> HashSet:
         # binbits=3 gives 14 x 3 = 42 bits (imagehash's default).
         "colorhash": imagehash.colorhash(image).hash.ravel(),
     }
+    bits["edge_phash"] = imagehash.phash(Image.fromarray(edge_map(rgb))).hash.ravel()
     pdq_bits, quality = pdqhash.compute(np.ascontiguousarray(rgb))
     bits["pdq"] = np.asarray(pdq_bits).astype(bool).ravel()
     return HashSet(bits={k: np.asarray(v, bool) for k, v in bits.items()}, pdq_quality=int(quality))

@@ -33,8 +33,9 @@ def _clip(value: float) -> float:
 def relatedness(whole_distances: dict[str, int], pdq_dihedral: int) -> float:
     """How far below chance the alignment-free hashes are, in [0, 1] (0 = chance level)."""
     phash = _clip((32 - whole_distances["phash"]) / 32)
+    edges = _clip((31 - whole_distances["edge_phash"]) / 31)
     pdq = _clip((128 - pdq_dihedral) / 128)
-    return max(phash, pdq)
+    return max(phash, edges, pdq)
 
 
 def _transform_words(alignment: Alignment) -> list[str]:
@@ -61,6 +62,7 @@ def judge(
     related = relatedness(whole_distances, pdq_dihedral)
     hash_reason = (
         f"whole-picture pHash distance {whole_distances['phash']}/64 (related <= {T.HASH64_RELATED}), "
+        f"outline pHash {whole_distances['edge_phash']}/64 (related <= {T.EDGE_HASH_RELATED}), "
         f"PDQ {pdq_dihedral}/256 (related <= {T.PDQ_RELATED})"
     )
     if identical:
@@ -94,11 +96,15 @@ def judge(
             f"{changes.changed_fraction:.0%} of the compared area changed.",
             (aligned_reason, f"changed share {changes.changed_fraction:.3f} > {T.MAX_LOCAL_EDIT_AREA} or re-rendered"),
         )
-    is_related = whole_distances["phash"] <= T.HASH64_RELATED or pdq_dihedral <= T.PDQ_RELATED
+    is_related = (
+        whole_distances["phash"] <= T.HASH64_RELATED
+        or whole_distances["edge_phash"] <= T.EDGE_HASH_RELATED
+        or pdq_dihedral <= T.PDQ_RELATED
+    )
     if is_related:
         return Verdict(
             "similar", 0.40 + 0.2999 * related,
-            "Not the same picture (no geometric correspondence), but related: the overall composition matches.",
+            "Not the same picture (no geometric correspondence), but related: the overall composition or outlines match.",
             (f"not aligned: {alignment.reason}", hash_reason),
         )
     return Verdict(

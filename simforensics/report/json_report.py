@@ -71,6 +71,7 @@ def compare_document(comparison: Comparison) -> dict[str, Any]:
             "ahash_distance": basis["ahash"],
             "whash_distance": basis["whash"],
             "colorhash_distance": basis["colorhash"],
+            "edge_phash_distance": basis["edge_phash"],
             "pdq_distance": basis["pdq"],
             "pdq_dihedral_distance": m.pdq_dihedral_distance,
             "pdq_quality": [m.whole_hashes[0].pdq_quality, m.whole_hashes[1].pdq_quality],
@@ -79,7 +80,7 @@ def compare_document(comparison: Comparison) -> dict[str, Any]:
             "hashes": {"whole": _hashes(m.whole_hashes, whole), "overlap": _hashes(m.overlap_hashes, overlap)},
             "thresholds": {
                 "hash64_same": T.HASH64_SAME, "hash64_related": T.HASH64_RELATED,
-                "pdq_same": T.PDQ_SAME, "pdq_related": T.PDQ_RELATED,
+                "pdq_same": T.PDQ_SAME, "pdq_related": T.PDQ_RELATED, "edge_phash_related": T.EDGE_HASH_RELATED,
             },
         },
         "regions": [

@@ -88,7 +88,11 @@ def print_comparison(console: Console, comparison: "Comparison", *, brief: bool 
     overlap = m.overlap_distances
     for name, distance in m.whole_distances.items():
         bits = len(m.whole_hashes[0].bits[name])
-        same, related = (T.PDQ_SAME, T.PDQ_RELATED) if name == "pdq" else (T.HASH64_SAME, T.HASH64_RELATED) if bits == 64 else ("-", "-")
+        same, related = {
+            "pdq": (T.PDQ_SAME, T.PDQ_RELATED),
+            "edge_phash": ("-", T.EDGE_HASH_RELATED),
+            "colorhash": ("-", "-"),
+        }.get(name, (T.HASH64_SAME, T.HASH64_RELATED))
         hashes.add_row(name, str(distance), str(overlap[name]) if overlap else "-", str(bits), str(same), str(related))
     hashes.add_row("pdq (any rotation/mirror)", str(m.pdq_dihedral_distance), "-", "256", str(T.PDQ_SAME), str(T.PDQ_RELATED))
     console.print(hashes)
