@@ -69,7 +69,7 @@ OUTLIER_SIGMAS = 6.0
 # change of local pattern. Colour: 12 levels of RGB distance after the global colour mapping,
 # about 5 CIE76 units, the "clearly noticeable" level.
 MIN_STRUCTURE_CHANGE = 0.25
-MIN_COLOUR_CHANGE = 12.0
+MIN_COLOUR_CHANGE = 24.0
 
 # Local colour activity (mean gradient, levels per pixel) at which a colour difference counts
 # half: JPEG quantises detail harder than flat areas, and a 0.3-pixel resampling error at an edge
