@@ -230,12 +230,17 @@ def localise_changes(
     # once on everything, then again without the pixels that the first fit could not explain.
     original_f = cv2.GaussianBlur(frame.original, (0, 0), 0.8)
     copy_f = cv2.GaussianBlur(frame.copy, (0, 0), 0.8)
-    predicted = _predict_colours(original_f, copy_f, covered)
-    first_pass = cv2.GaussianBlur(np.linalg.norm(copy_f - predicted, axis=2), (0, 0), 3.0)
-    if covered.sum() >= 64:
-        unexplained = first_pass > 0.5 * _robust_threshold(first_pass[covered], T.MIN_COLOUR_CHANGE)
-        unexplained = cv2.dilate(unexplained.astype(np.uint8), np.ones((9, 9), np.uint8)).astype(bool)
-        predicted = _predict_colours(original_f, copy_f, covered & ~unexplained)
+    # The first fit only has to find roughly what it cannot explain: every other pixel will do.
+    coarse_covered = covered[::2, ::2]
+    coarse = _predict_colours(original_f[::2, ::2], copy_f[::2, ::2], coarse_covered)
+    first_pass = cv2.GaussianBlur(np.linalg.norm(copy_f[::2, ::2] - coarse, axis=2), (0, 0), 1.5)
+    unexplained = np.zeros_like(covered)
+    if coarse_covered.sum() >= 64:
+        coarse_unexplained = first_pass > 0.5 * _robust_threshold(first_pass[coarse_covered], T.MIN_COLOUR_CHANGE)
+        coarse_unexplained = cv2.dilate(coarse_unexplained.astype(np.uint8), np.ones((5, 5), np.uint8))
+        size = (covered.shape[1], covered.shape[0])
+        unexplained = cv2.resize(coarse_unexplained, size, interpolation=cv2.INTER_NEAREST).astype(bool)
+    predicted = _predict_colours(original_f, copy_f, covered & ~unexplained)
     chroma = frame.copy.astype(np.int16).max(axis=2) - frame.copy.astype(np.int16).min(axis=2)
     colour_compared = bool(covered.any()) and float(np.mean(chroma[covered])) >= 3.0
     grey_predicted = cv2.cvtColor(np.clip(predicted, 0, 255).astype(np.uint8), cv2.COLOR_RGB2GRAY)

@@ -8,7 +8,7 @@ INTER_AREA, saved as JPEG quality 85. Both go to a temporary folder that is dele
 Each of the three runs is a fresh ``python -m benchmarks.compare.large_child`` under
 ``taskset -c 0`` (when available) with OMP/OpenBLAS/MKL thread counts 1; the child calls
 ``cv2.setNumThreads(1)``, times ``compare_files`` (decoding included, imports excluded) and reports
-``ru_maxrss``. We report the median call time, the median process wall time and the peak RSS.
+peak resident memory (VmHWM). We report the median call time, the median process wall time and the peak RSS.
 """
 
 from __future__ import annotations
