@@ -29,7 +29,7 @@ def evidence_table(items: list[Evidence], title: str = "Evidence", labels: list[
     """One column per file: identity and how it was decoded."""
     table = Table(title=title, show_lines=False, title_justify="left")
     table.add_column("", style="bold")
-    for index, item in enumerate(items):
+    for index in range(len(items)):
         table.add_column(labels[index] if labels else f"#{index + 1}", overflow="fold")
     rows: list[tuple[str, list[str]]] = [
         ("file", [e.path for e in items]),

@@ -42,6 +42,9 @@ def walk_folders(folders: list[str]) -> WalkResult:
         seen_files.add(key)
         files.append(path)
 
+    def unreadable_folder(exc: OSError) -> None:
+        skipped.append((str(exc.filename), f"cannot list folder: {exc.strerror or exc}"))
+
     for folder in folders:
         try:
             st = os.stat(folder)
@@ -51,9 +54,6 @@ def walk_folders(folders: list[str]) -> WalkResult:
         if not stat.S_ISDIR(st.st_mode):
             visit_file(folder)
             continue
-        def unreadable_folder(exc: OSError) -> None:
-            skipped.append((str(exc.filename), f"cannot list folder: {exc.strerror or exc}"))
-
         for dirpath, dirnames, filenames in os.walk(folder, followlinks=True, onerror=unreadable_folder):
             try:
                 dst = os.stat(dirpath)
