@@ -1,20 +1,20 @@
 """Where the copy differs locally from the original, ignoring what global operations explain.
 
 The copy is warped into ORIGINAL's frame at a working resolution no finer than either picture.
-Two difference maps are measured there:
+A *global* colour mapping, a 3-D lookup table fitted to the pair itself (twice: the second time
+without what the first could not explain), predicts the copy from the original. Any global
+recolouring (gamma, curves, hue, saturation, greyscale) is such a mapping; a local edit is not.
+Two difference maps against that prediction:
 
 * structure: 1 - the contrast-structure term of SSIM (Wang et al. 2004, eq. 9 without the
-  luminance term) on grey levels. It ignores brightness and contrast changes, so gamma, tone
-  curves and greyscale conversion leave it near zero, while a redrawn, pasted or painted-out area
-  changes the local pattern;
-* colour: the distance between the copy's colour and the colour the original predicts for it
-  through a *global* colour mapping learned from the pair itself (per colour bin, plus one
-  linear slope). Any global recolouring (hue, saturation, gamma, greyscale) is such a mapping;
-  a local recolouring is not, so it stands out.
+  luminance term) on grey levels: a redrawn, pasted or painted-out area changes the pattern;
+* colour: the distance from the predicted colour, at a coarser scale and weighed down where the
+  original has much detail (where JPEG and resampling err most): a recoloured area.
 
 Thresholds adapt to each pair: a pixel is changed when it is an outlier (median + k robust sd)
-of its own pair's distribution, and above a fixed floor. Detected areas are then grown to their
-outline with a lower threshold (hysteresis), closed, hole-filled and size-filtered.
+of its own pair's distribution and above a fixed floor. Detected areas are grown to their
+outline with a lower threshold (hysteresis), closed, hole-filled, size-filtered, and finally
+tightened to the pixels that differ themselves.
 """
 
 from __future__ import annotations
@@ -220,14 +220,17 @@ def _pixel_outline(changed: np.ndarray, difference: np.ndarray, covered: np.ndar
     return _fill_holes_and_filter(result, min_pixels)
 
 
-def localise_changes(
-    original: np.ndarray, copy: np.ndarray, alignment: Alignment, frame: WorkingFrame | None = None
-) -> ChangeMap:
-    """Change mask and changed areas of an aligned pair, in ORIGINAL's frame."""
-    frame = frame or warp_to_working_frame(original, copy, alignment.matrix, alignment.scale, alignment.copy_content_box)
+@dataclass(frozen=True)
+class _DifferenceMaps:
+    structure: np.ndarray  # 1 - contrast-structure similarity
+    colour: np.ndarray  # distance from the predicted colour, detail-weighted
+    pixel_difference: np.ndarray  # per-pixel max channel difference from the prediction
+    colour_compared: bool
+
+
+def _difference_maps(frame: WorkingFrame) -> _DifferenceMaps:
+    """Structure and colour differences of the copy from the original's global colour mapping."""
     covered = frame.covered
-    # Compare the copy with the original as a global colour mapping would render it: fitted
-    # once on everything, then again without the pixels that the first fit could not explain.
     original_f = cv2.GaussianBlur(frame.original, (0, 0), 0.8)
     copy_f = cv2.GaussianBlur(frame.copy, (0, 0), 0.8)
     # The first fit only has to find roughly what it cannot explain: every other pixel will do.
@@ -241,25 +244,35 @@ def localise_changes(
         size = (covered.shape[1], covered.shape[0])
         unexplained = cv2.resize(coarse_unexplained, size, interpolation=cv2.INTER_NEAREST).astype(bool)
     predicted = _predict_colours(original_f, copy_f, covered & ~unexplained)
+
     chroma = frame.copy.astype(np.int16).max(axis=2) - frame.copy.astype(np.int16).min(axis=2)
     colour_compared = bool(covered.any()) and float(np.mean(chroma[covered])) >= 3.0
     grey_predicted = cv2.cvtColor(np.clip(predicted, 0, 255).astype(np.uint8), cv2.COLOR_RGB2GRAY)
-    grey_copy = cv2.cvtColor(copy_f, cv2.COLOR_RGB2GRAY)
-    structure = _structure_change(grey_predicted, grey_copy)
-    # Colour is compared at a coarser scale than structure: JPEG stores colour at half resolution
-    # (4:2:0), and sub-pixel resampling smears it across sharp edges.
-    # JPEG and resampling errors grow with local detail, so a colour difference counts less where
-    # the original's colour varies a lot (ACTIVITY_SCALE levels per pixel halve its weight).
-    activity = cv2.GaussianBlur(
-        np.max([np.hypot(cv2.Sobel(original_f[..., k], cv2.CV_32F, 1, 0), cv2.Sobel(original_f[..., k], cv2.CV_32F, 0, 1))
-                for k in range(3)], axis=0) / 8.0,  # Sobel's kernel weights sum to 8 per side
-        (0, 0), 2.0,
-    )
-    colour = (
-        np.linalg.norm(cv2.GaussianBlur(copy_f.astype(np.float32) - predicted, (0, 0), 2.0), axis=2)
-        / (1.0 + activity / T.ACTIVITY_SCALE)
-        if colour_compared else np.zeros_like(structure)
-    )
+    structure = _structure_change(grey_predicted, cv2.cvtColor(copy_f, cv2.COLOR_RGB2GRAY))
+    difference = copy_f.astype(np.float32) - predicted
+    if colour_compared:
+        # Colour is compared at a coarser scale than structure (JPEG stores colour at half
+        # resolution, 4:2:0), and counts less where the original's colour varies a lot: JPEG and
+        # resampling err most there (ACTIVITY_SCALE levels per pixel halve its weight).
+        gradients = [
+            np.hypot(cv2.Sobel(original_f[..., k], cv2.CV_32F, 1, 0), cv2.Sobel(original_f[..., k], cv2.CV_32F, 0, 1))
+            for k in range(3)
+        ]
+        activity = cv2.GaussianBlur(np.max(gradients, axis=0) / 8.0, (0, 0), 2.0)  # Sobel weights sum to 8
+        colour = np.linalg.norm(cv2.GaussianBlur(difference, (0, 0), 2.0), axis=2) / (1.0 + activity / T.ACTIVITY_SCALE)
+    else:
+        colour = np.zeros_like(structure)
+    return _DifferenceMaps(structure, colour.astype(np.float32), np.abs(difference).max(axis=2), colour_compared)
+
+
+def localise_changes(
+    original: np.ndarray, copy: np.ndarray, alignment: Alignment, frame: WorkingFrame | None = None
+) -> ChangeMap:
+    """Change mask and changed areas of an aligned pair, in ORIGINAL's frame."""
+    frame = frame or warp_to_working_frame(original, copy, alignment.matrix, alignment.scale, alignment.copy_content_box)
+    covered = frame.covered
+    maps = _difference_maps(frame)
+    structure, colour = maps.structure, maps.colour
     # Pixels near the edge of the frame or of the copy mix in fill, border or interpolation from
     # outside: they are compared for the mask but cannot start a detection. The band is the reach
     # of the comparison windows (about 3 sigma of the 1.5-pixel SSIM window).
@@ -287,7 +300,7 @@ def localise_changes(
     grown = (weak & reach & covered) | seeds
     grown = cv2.morphologyEx(grown.astype(np.uint8), cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (7, 7))).astype(bool)
     changed = _fill_holes_and_filter(grown & covered, min_pixels)
-    changed = _pixel_outline(changed, np.abs(copy_f.astype(np.float32) - predicted).max(axis=2), covered, min_pixels)
+    changed = _pixel_outline(changed, maps.pixel_difference, covered, min_pixels)
 
     height, width = original.shape[:2]
     full_changed = cv2.resize(changed.astype(np.uint8), (width, height), interpolation=cv2.INTER_NEAREST).astype(bool)
@@ -308,7 +321,8 @@ def localise_changes(
         box = (int(np.floor(x0)), int(np.floor(y0)), int(np.ceil(x1 - np.floor(x0))), int(np.ceil(y1 - np.floor(y0))))
         structure_mean = float(structure_fine[region].mean())
         colour_mean = float(colour_fine[region].mean())
-        kind = "redrawn" if structure_mean > structure_threshold or not colour_compared or colour_mean <= colour_threshold else "recoloured"
+        recoloured = maps.colour_compared and structure_mean <= structure_threshold and colour_mean > colour_threshold
+        kind = "recoloured" if recoloured else "redrawn"
         areas.append(ChangedArea(box=box, area_fraction=float(region.sum() / changed.size),
                                  structure_change=structure_mean, colour_change=colour_mean, kind=kind))
     areas.sort(key=lambda a: (-a.area_fraction, a.box))
@@ -321,7 +335,7 @@ def localise_changes(
         working_scale=frame.scale,
         structure_threshold=structure_threshold,
         colour_threshold=colour_threshold,
-        colour_compared=colour_compared,
+        colour_compared=maps.colour_compared,
         unchanged_structure=float(1.0 - structure[unchanged].mean()) if unchanged.any() else 0.0,
         structure_map=structure,
         colour_map=colour,
