@@ -142,6 +142,12 @@ def compare(
 
     outputs = [("--json", json_path), ("--html", html_path), ("--mask", mask_path)]
     _check_outputs(outputs, [original, copy])
+    if html_path is not None:
+        stderr.print(
+            "simforensics: --html: the HTML report is not available in this version; "
+            "use --json and --mask (nothing was written to " + html_path + ")",
+            markup=False,
+        )
     options = CompareOptions(
         original=original,
         copy=copy,

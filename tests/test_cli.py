@@ -64,6 +64,12 @@ def test_compare_reads_both_inputs_as_evidence(pair: tuple[Path, Path], tmp_path
     assert snapshot([original, copy]) == before
 
 
+def test_html_not_yet_available_is_said_not_silently_dropped(pair: tuple[Path, Path], tmp_path: Path) -> None:
+    target = tmp_path / "report.html"
+    result = run("compare", str(pair[0]), str(pair[1]), "--html", str(target), "-q")
+    assert result.returncode == 0 and "--html" in result.stderr and not target.exists()
+
+
 def test_json_to_stdout_is_only_json(pair: tuple[Path, Path]) -> None:
     result = run("compare", str(pair[0]), str(pair[1]), "--json", "-")
     assert result.returncode == 0, result.stderr
