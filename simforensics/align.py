@@ -14,6 +14,7 @@ import cv2
 import numpy as np
 
 from . import thresholds as T
+from .resample import scale_matrix, shrink_to_side
 
 __all__ = ["Alignment", "AlignModel", "align", "stretch_matrix", "overlap_mask", "content_box"]
 
@@ -61,9 +62,7 @@ class _Fit:
 
 def stretch_matrix(original_shape: tuple[int, ...], copy_shape: tuple[int, ...]) -> np.ndarray:
     """COPY -> ORIGINAL by resizing the whole picture (pixel centres aligned)."""
-    sx = original_shape[1] / copy_shape[1]
-    sy = original_shape[0] / copy_shape[0]
-    return np.array([[sx, 0, 0.5 * sx - 0.5], [0, sy, 0.5 * sy - 0.5], [0, 0, 1.0]])
+    return scale_matrix(original_shape[1] / copy_shape[1], original_shape[0] / copy_shape[0])
 
 
 def _grey(rgb: np.ndarray) -> np.ndarray:
@@ -73,8 +72,7 @@ def _grey(rgb: np.ndarray) -> np.ndarray:
 def _features(grey: np.ndarray) -> _Features:
     """SIFT on a copy no larger than FEATURE_SIDE, keypoints returned in full-size pixels."""
     h, w = grey.shape
-    factor = min(1.0, T.FEATURE_SIDE / max(h, w))
-    small = grey if factor == 1.0 else cv2.resize(grey, (round(w * factor), round(h * factor)), interpolation=cv2.INTER_AREA)
+    small = shrink_to_side(grey, T.FEATURE_SIDE)
     # Contrast-limited equalisation makes gamma, contrast and greyscale changes look alike to SIFT.
     small = cv2.createCLAHE(clipLimit=2.0, tileGridSize=(8, 8)).apply(small)
     sift = cv2.SIFT_create(nfeatures=T.FEATURE_COUNT)

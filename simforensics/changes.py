@@ -27,6 +27,7 @@ from scipy import ndimage
 
 from . import thresholds as T
 from .align import Alignment, overlap_mask
+from .resample import scale_matrix
 
 __all__ = ["ChangeMap", "ChangedArea", "localise_changes", "warp_to_working_frame", "WorkingFrame"]
 
@@ -67,11 +68,6 @@ class WorkingFrame:
     scale: float
 
 
-def _scale_matrix(sx: float, sy: float) -> np.ndarray:
-    """Resize by (sx, sy) with pixel centres kept aligned."""
-    return np.array([[sx, 0, 0.5 * sx - 0.5], [0, sy, 0.5 * sy - 0.5], [0, 0, 1.0]])
-
-
 def warp_to_working_frame(
     original: np.ndarray, copy: np.ndarray, matrix: np.ndarray, copy_scale: float,
     copy_box: tuple[int, int, int, int] | None = None,
@@ -84,7 +80,7 @@ def warp_to_working_frame(
     # copy_scale is ORIGINAL pixels per COPY pixel: a small copy caps the useful resolution.
     scale = min(1.0, T.CHANGE_SIDE / max(height, width), 1.0 / max(copy_scale, 1e-6))
     size = (max(8, round(width * scale)), max(8, round(height * scale)))
-    to_working = _scale_matrix(size[0] / width, size[1] / height)
+    to_working = scale_matrix(size[0] / width, size[1] / height)
     base = original if size == (width, height) else cv2.resize(original, size, interpolation=cv2.INTER_AREA)
 
     copy_to_working = to_working @ matrix
@@ -98,7 +94,7 @@ def warp_to_working_frame(
         small = (max(1, round(cw * shrink)), max(1, round(ch * shrink)))
         source = cv2.resize(copy, small, interpolation=cv2.INTER_AREA)
         inside = cv2.resize(inside, small, interpolation=cv2.INTER_NEAREST)
-        copy_to_working = copy_to_working @ np.linalg.inv(_scale_matrix(small[0] / cw, small[1] / ch))
+        copy_to_working = copy_to_working @ np.linalg.inv(scale_matrix(small[0] / cw, small[1] / ch))
     warped = cv2.warpPerspective(source, copy_to_working, size, flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
     covered = cv2.warpPerspective(inside, copy_to_working, size, flags=cv2.INTER_NEAREST, borderValue=0) == 255
     # Interpolated edge pixels mix in the border: keep a 2-pixel margin out of the comparison.

@@ -14,6 +14,8 @@ import numpy as np
 import pdqhash
 from PIL import Image
 
+from .resample import shrink_to_side
+
 __all__ = ["HashSet", "compute_hashes", "HASH_NAMES", "hash_distances", "thumbnail"]
 
 # Every hash here reduces the picture to at most 64 x 64 samples; area-averaging to 512 px first
@@ -39,11 +41,7 @@ def _hex(bits: np.ndarray) -> str:
 
 def thumbnail(rgb: np.ndarray, side: int = THUMBNAIL_SIDE) -> np.ndarray:
     """Area-averaged copy whose longest side is at most ``side``."""
-    h, w = rgb.shape[:2]
-    factor = side / max(h, w)
-    if factor >= 1:
-        return rgb
-    return cv2.resize(rgb, (max(1, round(w * factor)), max(1, round(h * factor))), interpolation=cv2.INTER_AREA)
+    return shrink_to_side(rgb, side)
 
 
 def edge_map(rgb: np.ndarray) -> np.ndarray:
