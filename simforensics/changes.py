@@ -135,10 +135,24 @@ def _corners(colours: np.ndarray, nodes: int) -> list[tuple[np.ndarray, np.ndarr
     return result
 
 
+def _double_lattice(table: np.ndarray) -> np.ndarray:
+    """Trilinear refinement of an n^3 lattice to (2n-1)^3: new nodes are midpoints of old ones.
+
+    Exactly what a corner-aligned linear zoom gives, at a fraction of scipy's cost.
+    """
+    for axis in range(3):
+        table = np.moveaxis(table, axis, 0)
+        finer = np.empty((2 * table.shape[0] - 1, *table.shape[1:]), table.dtype)
+        finer[0::2] = table
+        finer[1::2] = 0.5 * (table[:-1] + table[1:])
+        table = np.moveaxis(finer, 0, axis)
+    return table
+
+
 def _predict_colours(original: np.ndarray, copy: np.ndarray, use: np.ndarray) -> np.ndarray:
     """The copy as a *global* colour mapping of the original would make it.
 
-    The mapping is a 3-D lookup table (17^3 nodes, trilinear, the usual model of colour grading)
+    The mapping is a 3-D lookup table (33^3 nodes, trilinear, the usual model of colour grading)
     of the colour *difference* copy - original, averaged from the pixels in ``use``; modelling the
     difference keeps an unchanged colour exactly unchanged. Nodes no pixel reaches fall back to a
     global affine colour fit. It is fitted on every other pixel and applied through a 65^3 table
@@ -164,10 +178,8 @@ def _predict_colours(original: np.ndarray, copy: np.ndarray, use: np.ndarray) ->
         for k in range(3):
             accumulated[:, k] += np.bincount(index, weight * fit_target[:, k], nodes**3)
     table = accumulated / weight_sum[:, None]
-    fine_nodes = 65
-    # Trilinear resampling of the lattice, corner-aligned (65 = 4 x 16 + 1 nodes).
-    fine_table = ndimage.zoom(table.reshape(nodes, nodes, nodes, 3), (fine_nodes / nodes,) * 3 + (1,), order=1)
-    fine_table = fine_table.reshape(-1, 3)
+    fine_table = _double_lattice(table.reshape(nodes, nodes, nodes, 3)).reshape(-1, 3)
+    fine_nodes = 2 * nodes - 1
     nearest = np.rint(original.astype(np.float32) * ((fine_nodes - 1) / 255.0)).astype(np.int32)
     flat = (nearest[..., 0] * fine_nodes + nearest[..., 1]) * fine_nodes + nearest[..., 2]
     return original.astype(np.float32) + fine_table.astype(np.float32)[flat]
