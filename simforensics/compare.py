@@ -12,28 +12,18 @@ from dataclasses import dataclass
 import numpy as np
 import pdqhash
 
-from . import thresholds as T
 from .align import Alignment, align
-from .changes import MASK_CHANGED, MASK_NOT_COVERED, ChangeMap, WorkingFrame, localise_changes, warp_to_working_frame
+from .changes import MASK_NOT_COVERED, ChangeMap, WorkingFrame, localise_changes, warp_to_working_frame
 from .evidence import Evidence, load_evidence
 from .fingerprints import HashSet, compute_hashes, hash_distances, thumbnail
 from .measures import colour_distance, overlap_ssim
 from .options import CompareOptions, UserRegion
+from .portrait import Portrait, find_people
+from .region_findings import PoseComparison, RegionFinding, compare_pose, findings_aligned, findings_unaligned, order_findings
+from .regions import Region, grid_regions, portrait_regions, user_regions
 from .verdict import Verdict, judge
 
-__all__ = ["Measurement", "RegionFinding", "Comparison", "compare_images", "compare_files"]
-
-
-@dataclass(frozen=True)
-class RegionFinding:
-    name: str
-    source: str  # "user" (from --region/--regions); "detected" arrives with portrait regions
-    box: tuple[int, int, int, int]
-    covered_share: float
-    changed_share: float
-    ssim: float | None
-    verdict: str  # same / similar / different / absent
-    reason: str
+__all__ = ["Comparison", "Measurement", "RegionFinding", "compare_files", "compare_images"]
 
 
 @dataclass(frozen=True)
@@ -48,7 +38,9 @@ class Measurement:
     colour_distance: float
     changes: ChangeMap | None
     change_mask: np.ndarray  # uint8, ORIGINAL's size: 255 changed, 0 same, 128 not covered
-    regions: tuple[RegionFinding, ...]
+    people: tuple[Portrait, Portrait]  # who was found in each picture
+    pose: PoseComparison | None  # None when nobody's posture was found in ORIGINAL
+    regions: tuple[RegionFinding, ...]  # named parts (or a grid), then the user's regions
     verdict: Verdict
     identical: bool
 
@@ -98,33 +90,53 @@ def _overlap_crops(frame: WorkingFrame) -> tuple[np.ndarray, np.ndarray]:
     return frame.original[box], frame.copy[box]
 
 
-def _region_findings(regions: tuple[UserRegion, ...], mask: np.ndarray, ssim_map: np.ndarray | None, scale: float) -> tuple[RegionFinding, ...]:
-    findings = []
-    height, width = mask.shape
-    for region in regions:
-        x, y, w, h = region.box
-        crop = mask[max(0, y) : min(height, y + h), max(0, x) : min(width, x + w)]
-        area = max(1, w * h)
-        covered = int(np.count_nonzero(crop != MASK_NOT_COVERED))
-        changed = int(np.count_nonzero(crop == MASK_CHANGED))
-        covered_share = covered / area
-        changed_share = changed / max(1, covered)
-        ssim = None
-        if ssim_map is not None and covered:
-            sx0, sy0 = int(x * scale), int(y * scale)
-            sx1, sy1 = max(sx0 + 1, int((x + w) * scale)), max(sy0 + 1, int((y + h) * scale))
-            window = ssim_map[sy0:sy1, sx0:sx1]
-            ssim = float(window.mean()) if window.size else None
-        if covered_share < T.REGION_MIN_COVERED:
-            verdict, reason = "absent", f"only {covered_share:.0%} of the region is in the copy"
-        elif changed_share > T.REGION_DIFFERENT_SHARE:
-            verdict, reason = "different", f"{changed_share:.0%} of the region changed"
-        elif changed:
-            verdict, reason = "similar", f"{changed_share:.0%} of the region changed"
-        else:
-            verdict, reason = "same", "no change found in the region"
-        findings.append(RegionFinding(region.name, "user", region.box, covered_share, changed_share, ssim, verdict, reason))
-    return tuple(findings)
+def _user_regions_unaligned(regions: list[Region]) -> list[RegionFinding]:
+    return [
+        RegionFinding(
+            name=r.name, source=r.source, box=r.box, copy_box=None, basis=r.basis, covered_share=0.0,
+            changed_share=None, ssim=None, hash_distance=None, palette_distance=None, texture_difference=None,
+            verdict="absent", palette=None, texture=None,
+            reason="the pictures could not be aligned, so this box of the original has no known place in the copy",
+        )
+        for r in regions
+    ]
+
+
+def _pose_finding(pose: PoseComparison, regions: list[Region], copy_regions: list[Region]) -> list[RegionFinding]:
+    """The posture row: geometry, not pixels."""
+    region = next((r for r in regions if r.name == "pose"), None)
+    if region is None:
+        return []
+    other = next((r for r in copy_regions if r.name == "pose"), None)
+    return [RegionFinding(
+        name="pose", source=region.source, box=region.box, copy_box=None if other is None else other.box,
+        basis=region.basis, covered_share=None, changed_share=None, ssim=None, hash_distance=None,
+        palette_distance=None, texture_difference=None, verdict=pose.verdict, palette=None, texture=None,
+        reason=pose.reason,
+    )]
+
+
+def _regions_of(people: Portrait) -> list[Region]:
+    return portrait_regions(people) or grid_regions(people.width, people.height)
+
+
+def _measure_regions(
+    original: np.ndarray, copy: np.ndarray, alignment: Alignment, frame: WorkingFrame | None,
+    ssim_map: np.ndarray | None, mask: np.ndarray, user: tuple[UserRegion, ...],
+) -> tuple[tuple[Portrait, Portrait], PoseComparison | None, tuple[RegionFinding, ...]]:
+    people = (find_people(original), find_people(copy))
+    named, copy_named = _regions_of(people[0]), _regions_of(people[1])
+    pose = compare_pose(people[0], people[1], alignment.mirrored if alignment.aligned else None)
+    pixel_regions = [r for r in named if r.name != "pose"]
+    if frame is not None and ssim_map is not None:
+        findings = findings_aligned(pixel_regions + user_regions(user), frame, ssim_map, mask,
+                                    alignment.matrix, copy.shape)
+    else:
+        findings = findings_unaligned(pixel_regions, copy_named, original, copy)
+        findings += _user_regions_unaligned(user_regions(user))
+    if pose is not None:
+        findings += _pose_finding(pose, named, copy_named)
+    return people, pose, tuple(order_findings(findings))
 
 
 def compare_images(original: np.ndarray, copy: np.ndarray, *, regions: tuple[UserRegion, ...] = ()) -> Measurement:
@@ -144,20 +156,20 @@ def compare_images(original: np.ndarray, copy: np.ndarray, *, regions: tuple[Use
         overlap_hashes = tuple(compute_hashes(crop) for crop in _overlap_crops(frame))
         ssim, ssim_map = overlap_ssim(frame.original, frame.copy, frame.covered)
         mask = changes.mask
-        scale = frame.scale
     else:
+        frame = None
         mask = np.full(original.shape[:2], MASK_NOT_COVERED, np.uint8)
-        scale = 1.0
     if identical:
         mask = np.zeros(original.shape[:2], np.uint8)
+    people, pose, findings = _measure_regions(original, copy, alignment, frame, ssim_map, mask, regions)
     verdict = judge(
         identical=identical, alignment=alignment, changes=changes,
-        whole_distances=hash_distances(*whole), pdq_dihedral=pdq_dihedral,
+        whole_distances=hash_distances(*whole), pdq_dihedral=pdq_dihedral, pose=pose, regions=findings,
     )
     return Measurement(
         alignment=alignment, whole_hashes=whole, overlap_hashes=overlap_hashes,
         pdq_dihedral_distance=pdq_dihedral, ssim=ssim, colour_distance=colour_distance(small_original, small_copy),
-        changes=changes, change_mask=mask, regions=_region_findings(regions, mask, ssim_map, scale),
+        changes=changes, change_mask=mask, people=people, pose=pose, regions=findings,
         verdict=verdict, identical=identical,
     )
 

@@ -122,8 +122,48 @@ EDGE_HASH_RELATED = 18
 # re-rendered in another style keeps the outlines but not the texture and falls below.
 MIN_COPY_STRUCTURE = 0.85
 
-# A user-named region (--region) is "absent" when less than half of it lies in the overlap;
-# "different" when over 30 % of it changed (most of a face or signature redrawn); "similar"
-# when any part of it changed; else "same".
+# ------------------------------------------------------------------------------ regions
+# A region (named part, grid cell or --region box) is "absent" when less than half of it lies in
+# the overlap; "different" when over 30 % of it changed (most of a face or signature redrawn);
+# "similar" when over 5 % changed; else "same". Below 5 % is a sliver of a neighbouring change's
+# outline (outlines are drawn at the working resolution, a few pixels wide), not this part.
 REGION_MIN_COVERED = 0.5
 REGION_DIFFERENT_SHARE = 0.3
+REGION_SIMILAR_SHARE = 0.05
+# Crops smaller than this (pixels, shortest side) get no 64-bit pHash (it samples 32 x 32).
+REGION_MIN_CROP = 16
+# Pictures that could not be aligned: a part found in both is "same" when its crops' pHash is
+# within HASH64_SAME and their SSIM (after resizing one crop onto the other) is at least this;
+# independent detections place boxes a few pixels apart, which costs SSIM but not pHash.
+REGION_SSIM_SAME = 0.6
+
+# Style. Palette: Hellinger distance of the region's colour histograms (palette below). JPEG
+# quality 40 and resizing to a quarter kept the sample portraits' regions within 0.04-0.39; a
+# 30-degree hue rotation moved them to 0.5-0.95. Saturation below PALETTE_GREY (of 255) counts as
+# grey: its hue is noise.
+PALETTE_SAME = 0.4
+PALETTE_GREY = 40
+# Texture: |ln| of the ratio of mean gradient magnitudes. JPEG 40, resizing and gamma 0.7 kept
+# it within 0.19 on the same regions; a face redrawn in a painted style measured 0.5-0.7.
+TEXTURE_SAME = 0.35
+
+# ------------------------------------------------------------------------------ portraits
+# The models see the picture with its longest side at most this: they work at 128-256 px inside,
+# and FaceMesh's crops around each face still have detail to spare.
+PORTRAIT_SIDE = 1024
+# Face detector (full-range) score: real faces, painted ones included, scored 0.69-0.93 on the
+# sample portraits and their stylised versions; the false faces seen on painted hands (short-range
+# model, see ../shared/research/models.md) scored 0.51-0.56. mediapipe's default is 0.5.
+FACE_MIN_SCORE = 0.6
+# Pose: mediapipe's default detection score, and its visibility level for "this point is seen".
+BODY_MIN_SCORE = 0.5
+BODY_POINT_VISIBLE = 0.5
+# Posture: the median keypoint offset after a least-median similarity fit, in units of the
+# pose's RMS radius. Re-encoded, resized, mirrored and painted copies of the sample portraits
+# measured 0.014-0.088 (the models' own jitter); different people in different stances 0.14-0.56.
+# Fewer than 5 shared keypoints cannot pin a similarity fit (4 parameters) with any check left.
+POSE_MIN_POINTS = 5
+POSE_SAME = 0.1
+POSE_SIMILAR = 0.2
+# Reported beside the median: the share of keypoints within this offset (PCK).
+POSE_POINT_TOLERANCE = 0.1

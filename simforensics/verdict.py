@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from . import thresholds as T
 from .align import Alignment
 from .changes import ChangeMap
+from .region_findings import PoseComparison, RegionFinding, describe_regions
 
 __all__ = ["Verdict", "judge", "LABELS"]
 
@@ -57,6 +58,28 @@ def judge(
     alignment: Alignment,
     changes: ChangeMap | None,
     whole_distances: dict[str, int],
+    pdq_dihedral: int,
+    pose: PoseComparison | None = None,
+    regions: tuple[RegionFinding, ...] = (),
+) -> Verdict:
+    verdict = _judge_pixels(identical, alignment, changes, whole_distances, pdq_dihedral)
+    if verdict.label == "unrelated" and pose is not None and pose.verdict == "same" and pose.limbs:
+        # A posture is a resemblance the contract names ("similar: composition, pose, palette,
+        # subject"), but only a posture with limbs in it: head-and-shoulders frontal portraits
+        # all share one.
+        verdict = Verdict(
+            "similar", 0.40 + 0.2999 * (1 - (pose.distance or 0) / T.POSE_SIMILAR) * 0.5,
+            "Not the same picture, but the same posture: " + pose.reason + ".",
+            (*verdict.reasons, pose.reason),
+        )
+    words = describe_regions(regions, pose)
+    if words and verdict.label != "identical":
+        verdict = Verdict(verdict.label, verdict.similarity, f"{verdict.summary} Regions: {words}", verdict.reasons)
+    return verdict
+
+
+def _judge_pixels(
+    identical: bool, alignment: Alignment, changes: ChangeMap | None, whole_distances: dict[str, int],
     pdq_dihedral: int,
 ) -> Verdict:
     related = relatedness(whole_distances, pdq_dihedral)

@@ -136,7 +136,11 @@ def test_cli_writes_contract_json_and_mask_deterministically(tmp_path: Path, sig
     assert first == second and np.array_equal(np.asarray(first_mask), np.asarray(second_mask))
     assert first["verdict"]["label"] == "locally-edited"
     assert first["alignment"]["aligned"] and first["alignment"]["matrix"][0][0] == pytest.approx(2.0, rel=0.01)
-    assert first["regions"][0]["name"] == "cup" and first["regions"][0]["verdict"] == "different"
+    regions = {r["name"]: r for r in first["regions"]}
+    assert regions["cup"]["source"] == "user" and regions["cup"]["verdict"] == "different"
+    # No person in a coffee cup: the grid stands in, and the cell holding the edit is the worst.
+    assert first["people"]["original"]["person_found"] is False
+    assert regions["top"]["verdict"] in ("similar", "different") and regions["bottom-left"]["verdict"] == "same"
     # The copy is half size, so the outline is coarse: the box must hold the edit, and not be
     # more than twice its size.
     x, y, w, h = first["changes"][0]["box"]

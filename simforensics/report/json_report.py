@@ -9,6 +9,7 @@ from .. import __version__
 from .. import thresholds as T
 from ..compare import Comparison
 from ..inspect import Inspection
+from ..portrait import Portrait
 from ..scan import ScanResult
 
 __all__ = ["compare_document", "inspect_document", "scan_document", "dumps", "TOOL"]
@@ -36,6 +37,24 @@ def _hashes(hash_sets: tuple[Any, Any] | None, distances: dict[str, int] | None)
         name: {"distance": distances[name], "bits": len(hash_sets[0].bits[name]),
                "original": original[name], "copy": copy[name]}
         for name in distances
+    }
+
+
+def _people(people: Portrait) -> dict[str, Any]:
+    body = None
+    if people.body is not None:
+        body = {name: [_r(x, 1), _r(y, 1)] for name in people.body if (p := people.body_point(name)) for x, y in [p]}
+    return {
+        "person_found": people.has_person,
+        "faces": [
+            {"box": list(f.box), "score": _r(f.score, 3),
+             "landmarks": "FaceMesh 478 points" if f.mesh is not None else "detector keypoints only",
+             "keypoints": {name: [_r(x, 1), _r(y, 1)] for name, (x, y) in f.keypoints.items()}}
+            for f in people.faces
+        ],
+        "body_keypoints": body,
+        "person_share": _r(float(people.person_mask.mean())),
+        "note": None if people.has_person else "no person found: a 3 x 3 grid stands in for named regions",
     }
 
 
@@ -83,12 +102,27 @@ def compare_document(comparison: Comparison) -> dict[str, Any]:
                 "pdq_same": T.PDQ_SAME, "pdq_related": T.PDQ_RELATED, "edge_phash_related": T.EDGE_HASH_RELATED,
             },
         },
+        "people": {"original": _people(m.people[0]), "copy": _people(m.people[1])},
+        "pose": None if m.pose is None else {
+            "verdict": m.pose.verdict, "distance": _r(m.pose.distance), "agreement": _r(m.pose.agreement),
+            "keypoints": m.pose.points, "limbs": m.pose.limbs, "mirrored": m.pose.mirrored, "reason": m.pose.reason,
+            "thresholds": {"same": T.POSE_SAME, "similar": T.POSE_SIMILAR, "point_tolerance": T.POSE_POINT_TOLERANCE},
+        },
         "regions": [
-            {"name": r.name, "source": r.source, "box": list(r.box), "ssim": _r(r.ssim),
+            {"name": r.name, "source": r.source, "box": list(r.box),
+             "copy_box": None if r.copy_box is None else list(r.copy_box), "basis": r.basis,
+             "ssim": _r(r.ssim), "hash_distance": r.hash_distance,
              "changed_share": _r(r.changed_share), "covered_share": _r(r.covered_share),
+             "palette_distance": _r(r.palette_distance), "palette": r.palette,
+             "texture_difference": _r(r.texture_difference), "texture": r.texture,
              "verdict": r.verdict, "reason": r.reason}
             for r in m.regions
         ],
+        "region_thresholds": {
+            "min_covered": T.REGION_MIN_COVERED, "different_changed_share": T.REGION_DIFFERENT_SHARE,
+            "similar_changed_share": T.REGION_SIMILAR_SHARE, "palette_same": T.PALETTE_SAME,
+            "texture_same": T.TEXTURE_SAME, "unaligned_ssim_same": T.REGION_SSIM_SAME,
+        },
         "changes": [
             {"box": list(c.box), "area_fraction": _r(c.area_fraction, 5), "kind": c.kind,
              "structure_change": _r(c.structure_change), "colour_change": _r(c.colour_change, 2)}

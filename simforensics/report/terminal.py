@@ -13,8 +13,11 @@ from ..evidence import Evidence
 
 if TYPE_CHECKING:
     from ..compare import Comparison
+    from ..region_findings import RegionFinding
 
-__all__ = ["evidence_table", "print_evidence", "print_comparison"]
+__all__ = ["evidence_table", "print_comparison", "print_evidence", "print_regions"]
+
+_FINDING_STYLE = {"same": "green", "similar": "yellow", "different": "red", "absent": "dim"}
 
 
 def _size(n: int) -> str:
@@ -108,11 +111,37 @@ def print_comparison(console: Console, comparison: "Comparison", *, brief: bool 
                           f"{area.structure_change:.3f}", f"{area.colour_change:.1f}")
         console.print(areas)
     if m.regions:
-        regions = Table(title="Regions", title_justify="left")
-        for column in ("region", "finding", "box", "changed", "SSIM", "why"):
-            regions.add_column(column)
-        for r in m.regions:
-            regions.add_row(escape(r.name), r.verdict, str(list(r.box)), f"{r.changed_share:.0%}",
-                            "-" if r.ssim is None else f"{r.ssim:.3f}", escape(r.reason))
-        console.print(regions)
+        print_regions(console, comparison)
     print_evidence(console, [comparison.original, comparison.copy], labels=["original", "copy"])
+
+
+def _region_measures(r: RegionFinding) -> str:
+    parts = []
+    if r.changed_share is not None:
+        parts.append(f"changed {r.changed_share:.0%}")
+    if r.ssim is not None:
+        parts.append(f"SSIM {r.ssim:.2f}")
+    if r.hash_distance is not None:
+        parts.append(f"pHash {r.hash_distance}")
+    if r.palette_distance is not None:
+        parts.append(f"palette {r.palette_distance:.2f} ({r.palette})")
+    if r.texture_difference is not None:
+        parts.append(f"texture {r.texture_difference:.2f} ({r.texture})")
+    return ", ".join(parts) or "-"
+
+
+def print_regions(console: Console, comparison: Comparison) -> None:
+    """region | finding | measures | why, in the order counsel reads them."""
+    m = comparison.measurement
+    for side, people in zip(("original", "copy"), m.people, strict=True):
+        if not people.has_person:
+            console.print(f"No person found in the {side}: a 3 x 3 grid stands in for named regions.")
+        elif len(people.faces) > 1:
+            console.print(f"{len(people.faces)} faces in the {side}; the second and later have a suffix (face-2).")
+    table = Table(title="Regions (left/right are the subject's own sides)", title_justify="left")
+    for column in ("region", "finding", "measures", "why"):
+        table.add_column(column)
+    for r in m.regions:
+        table.add_row(escape(r.name), f"[{_FINDING_STYLE.get(r.verdict, '')}]{r.verdict}[/]",
+                      _region_measures(r), escape(r.reason))
+    console.print(table)

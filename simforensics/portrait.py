@@ -1,0 +1,202 @@
+"""Find the people in a picture: faces with landmarks, body keypoints and a person mask.
+
+The models are mediapipe 0.10.21's "legacy solutions", the last release that ships its models
+inside the wheel (later releases download them at run time, which fails offline). Choice and
+measurements: README, "Portrait regions". Every coordinate returned is in the pixels of the
+picture passed in.
+
+- faces: the full-range face detector (box + 6 keypoints, both ear tragions included); the
+  short-range model fires on painted hands. FaceMesh (478 points) runs on a crop around each
+  face, so small and several faces get landmarks too; when it finds nothing (heavy paint) the
+  detector's keypoints are all there is.
+- body: Pose (one person, model_complexity=1; the other complexities download their model).
+- person mask: SelfieSegmentation's general model, > 0.5.
+
+The models see the picture padded to a square: Pose's landmark projection assumes a square input
+(it says so on stderr) and a padded square costs nothing.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import os
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from . import thresholds as T
+from .resample import shrink_to_side
+
+__all__ = ["POSE_POINTS", "Face", "Portrait", "find_people"]
+
+# mediapipe Pose's 33 landmarks, by index; left/right are the subject's own (anatomical) sides.
+POSE_POINTS = (
+    "nose", "left_eye_inner", "left_eye", "left_eye_outer", "right_eye_inner", "right_eye",
+    "right_eye_outer", "left_ear", "right_ear", "mouth_left", "mouth_right", "left_shoulder",
+    "right_shoulder", "left_elbow", "right_elbow", "left_wrist", "right_wrist", "left_pinky",
+    "right_pinky", "left_index", "right_index", "left_thumb", "right_thumb", "left_hip",
+    "right_hip", "left_knee", "right_knee", "left_ankle", "right_ankle", "left_heel",
+    "right_heel", "left_foot_index", "right_foot_index",
+)
+# The face detector's 6 keypoints, in its order (subject's sides).
+FACE_POINTS = ("right_eye", "left_eye", "nose", "mouth", "right_ear", "left_ear")
+# FaceMesh landmark indices (mediapipe's canonical face model).
+MESH_FACE_OVAL = (10, 338, 297, 332, 284, 251, 389, 356, 454, 323, 361, 288, 397, 365, 379, 378,
+                  400, 377, 152, 148, 176, 149, 150, 136, 172, 58, 132, 93, 234, 127, 162, 21,
+                  54, 103, 67, 109)
+MESH_EYES = (33, 7, 163, 144, 145, 153, 154, 155, 133, 246, 161, 160, 159, 158, 157, 173,
+             263, 249, 390, 373, 374, 380, 381, 382, 362, 466, 388, 387, 386, 385, 384, 398,
+             70, 63, 105, 66, 107, 336, 296, 334, 293, 300)  # eye contours and brows
+MESH_LIPS = (61, 146, 91, 181, 84, 17, 314, 405, 321, 375, 291, 185, 40, 39, 37, 0, 267, 269,
+             270, 409)
+
+
+@dataclass(frozen=True)
+class Face:
+    box: tuple[int, int, int, int]  # detector box [x, y, w, h]
+    score: float
+    keypoints: dict[str, tuple[float, float]]  # FACE_POINTS
+    mesh: np.ndarray | None  # (478, 2) float, or None when FaceMesh found no face
+
+    def mesh_box(self, indices: tuple[int, ...]) -> tuple[float, float, float, float] | None:
+        if self.mesh is None:
+            return None
+        points = self.mesh[list(indices)]
+        x0, y0 = points.min(axis=0)
+        x1, y1 = points.max(axis=0)
+        return float(x0), float(y0), float(x1 - x0), float(y1 - y0)
+
+
+@dataclass(frozen=True)
+class Portrait:
+    """What the models found in one picture (its own pixels)."""
+
+    width: int
+    height: int
+    faces: tuple[Face, ...]  # largest first
+    body: dict[str, tuple[float, float, float]] | None  # POSE_POINTS -> (x, y, visibility)
+    person_mask: np.ndarray  # bool, picture size
+
+    @property
+    def has_person(self) -> bool:
+        return bool(self.faces) or self.body is not None
+
+    def body_point(self, name: str) -> tuple[float, float] | None:
+        """A body keypoint the model saw (visibility above the threshold), else None."""
+        if self.body is None:
+            return None
+        x, y, visibility = self.body[name]
+        return (x, y) if visibility >= T.BODY_POINT_VISIBLE else None
+
+
+_lock = threading.Lock()
+
+
+@contextlib.contextmanager
+def _quiet_stderr() -> Iterator[None]:
+    """mediapipe's C++ logs (TFLite delegate, glog warnings) go straight to fd 2, past Python's
+    logging and past environment settings; hide them while the models run. Errors still arrive
+    as Python exceptions."""
+    try:
+        saved = os.dup(2)
+    except OSError:  # no stderr at all
+        yield
+        return
+    with open(os.devnull, "wb") as null:
+        os.dup2(null.fileno(), 2)
+        try:
+            yield
+        finally:
+            os.dup2(saved, 2)
+            os.close(saved)
+
+
+@functools.cache
+def _models() -> dict[str, object]:
+    from mediapipe.python.solutions import face_detection, face_mesh, pose, selfie_segmentation
+
+    return {
+        "faces": face_detection.FaceDetection(model_selection=1, min_detection_confidence=T.FACE_MIN_SCORE),
+        "mesh": face_mesh.FaceMesh(static_image_mode=True, refine_landmarks=True, max_num_faces=1,
+                                   min_detection_confidence=0.3),
+        "pose": pose.Pose(static_image_mode=True, model_complexity=1,
+                          min_detection_confidence=T.BODY_MIN_SCORE),
+        "person": selfie_segmentation.SelfieSegmentation(model_selection=0),
+    }
+
+
+def _square(rgb: np.ndarray) -> np.ndarray:
+    h, w = rgb.shape[:2]
+    side = max(h, w)
+    if h == w:
+        return np.ascontiguousarray(rgb)
+    padded = np.zeros((side, side, 3), np.uint8)
+    padded[:h, :w] = rgb
+    return padded
+
+
+def _mesh_for(models: dict[str, object], rgb: np.ndarray, box: tuple[int, int, int, int]) -> np.ndarray | None:
+    """FaceMesh on a square crop of 1.8x the detector box (it needs the whole head in view)."""
+    x, y, w, h = box
+    side = 1.8 * max(w, h)
+    cx, cy = x + w / 2, y + h / 2
+    x0, y0 = int(round(cx - side / 2)), int(round(cy - side / 2))
+    size = int(round(side))
+    height, width = rgb.shape[:2]
+    crop = np.zeros((size, size, 3), np.uint8)
+    sx0, sy0, sx1, sy1 = max(0, x0), max(0, y0), min(width, x0 + size), min(height, y0 + size)
+    if sx1 <= sx0 or sy1 <= sy0:
+        return None
+    crop[sy0 - y0 : sy1 - y0, sx0 - x0 : sx1 - x0] = rgb[sy0:sy1, sx0:sx1]
+    result = models["mesh"].process(crop)
+    if not result.multi_face_landmarks:
+        return None
+    points = np.array([(p.x * size + x0, p.y * size + y0) for p in result.multi_face_landmarks[0].landmark])
+    # A mesh of another face in the crop (a neighbour) would lie elsewhere: keep it only if it
+    # sits on this detection.
+    mx, my = points[:, 0].mean(), points[:, 1].mean()
+    return points if (x <= mx <= x + w and y <= my <= y + h) else None
+
+
+def find_people(rgb: np.ndarray) -> Portrait:
+    """Faces, body keypoints and person mask of an RGB uint8 picture."""
+    height, width = rgb.shape[:2]
+    small = shrink_to_side(rgb, T.PORTRAIT_SIDE)
+    factor = width / small.shape[1]  # picture pixels per model-input pixel
+    square = _square(small)
+    side = square.shape[0]
+    with _lock, _quiet_stderr():
+        models = _models()
+        found = models["faces"].process(square).detections or []
+        faces = []
+        for detection in found:
+            b = detection.location_data.relative_bounding_box
+            box = (b.xmin * side, b.ymin * side, b.width * side, b.height * side)
+            keypoints = {
+                name: (k.x * side * factor, k.y * side * factor)
+                for name, k in zip(FACE_POINTS, detection.location_data.relative_keypoints, strict=False)
+            }
+            small_box = tuple(int(round(v)) for v in box)
+            mesh = _mesh_for(models, small, small_box)
+            faces.append(Face(
+                box=tuple(int(round(v * factor)) for v in box),
+                score=float(detection.score[0]),
+                keypoints=keypoints,
+                mesh=None if mesh is None else mesh * factor,
+            ))
+        pose_result = models["pose"].process(square)
+        person = models["person"].process(square).segmentation_mask
+    body = None
+    if pose_result.pose_landmarks:
+        body = {
+            name: (p.x * side * factor, p.y * side * factor, float(p.visibility))
+            for name, p in zip(POSE_POINTS, pose_result.pose_landmarks.landmark, strict=True)
+        }
+    mask = person[: small.shape[0], : small.shape[1]] > 0.5
+    mask = cv2.resize(mask.astype(np.uint8), (width, height), interpolation=cv2.INTER_NEAREST).astype(bool)
+    faces.sort(key=lambda f: -f.box[2] * f.box[3])
+    return Portrait(width=width, height=height, faces=tuple(faces), body=body, person_mask=mask)

@@ -1,0 +1,363 @@
+"""Region by region: what is the same, what differs, and whether it is content or style.
+
+*Content* is the aligned pixel structure (the change mask, SSIM, the crop's pHash); *style* is
+what survives a redraw in the same manner: the colour palette, the texture statistics and the
+posture. A finding (`same` / `similar` / `different` / `absent`) is about content, or, for
+`pose`, about geometry; the palette and texture findings stand beside it, so a report can say
+"same posture and palette, different face".
+
+Two routes:
+- aligned pair: each region of ORIGINAL is read through the alignment in the working frame of
+  the change detector; the change mask decides the finding (it is the calibrated measure; SSIM
+  and pHash are reported beside it);
+- not aligned (a redraw, a merely similar picture): the people are found in both pictures and
+  corresponding parts (same name) are compared crop to crop.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import imagehash
+import numpy as np
+from PIL import Image
+from skimage.metrics import structural_similarity
+
+from . import thresholds as T
+from .changes import MASK_CHANGED, MASK_NOT_COVERED, WorkingFrame
+from .portrait import Portrait
+from .regions import PORTRAIT_REGION_NAMES, Region
+
+__all__ = [
+    "PoseComparison", "RegionFinding", "compare_pose", "describe_regions", "findings_aligned", "findings_unaligned",
+    "order_findings",
+]
+
+# The 17 body points of the COCO keypoint set: the ones a posture is described by.
+POSTURE_POINTS = (
+    "nose", "left_eye", "right_eye", "left_ear", "right_ear", "left_shoulder", "right_shoulder",
+    "left_elbow", "right_elbow", "left_wrist", "right_wrist", "left_hip", "right_hip",
+    "left_knee", "right_knee", "left_ankle", "right_ankle",
+)
+LIMB_POINTS = frozenset(POSTURE_POINTS[7:])
+
+
+@dataclass(frozen=True)
+class RegionFinding:
+    name: str
+    source: str  # detected / derived / user / grid
+    box: tuple[int, int, int, int]  # in ORIGINAL's frame
+    copy_box: tuple[int, int, int, int] | None  # where it is in COPY, when known
+    basis: str  # how the region was found
+    covered_share: float | None  # share of the region the copy covers (aligned route)
+    changed_share: float | None  # share of the covered part the change mask marks
+    ssim: float | None
+    hash_distance: int | None  # pHash of the two crops, of 64
+    palette_distance: float | None  # HS-histogram Bhattacharyya, 0 same .. 1 disjoint
+    texture_difference: float | None  # |ln| of the ratio of mean gradient magnitudes
+    verdict: str  # same / similar / different / absent
+    palette: str | None  # same / different
+    texture: str | None  # same / different
+    reason: str
+
+
+@dataclass(frozen=True)
+class PoseComparison:
+    agreement: float | None  # share of keypoints in place after a similarity fit (PCK)
+    distance: float | None  # median keypoint offset after the fit, over the pose's RMS radius
+    points: int  # keypoints seen in both
+    limbs: bool  # elbows, wrists, hips, knees or ankles among them (a posture, not just a head)
+    mirrored: bool
+    verdict: str
+    reason: str
+
+
+# ---------------------------------------------------------------------------------- measures
+def _palette(rgb: np.ndarray, mask: np.ndarray | None) -> np.ndarray:
+    """Colour histogram: 16 hues x 7 saturations, plus one bin for all near-grey pixels.
+
+    Coarse, because a region is a few thousand pixels; near-grey pixels share one bin because
+    their hue is noise (JPEG's chroma rounding turns a white collar into every hue).
+    """
+    hsv = cv2.cvtColor(rgb, cv2.COLOR_RGB2HSV)
+    if mask is not None:
+        hsv = hsv[mask]
+    hsv = hsv.reshape(-1, 3).astype(np.int32)
+    hue, saturation = hsv[:, 0] * 16 // 180, np.minimum((hsv[:, 1] - T.PALETTE_GREY) * 7 // (256 - T.PALETTE_GREY), 6)
+    bins = np.where(hsv[:, 1] < T.PALETTE_GREY, 0, 1 + hue * 7 + saturation)
+    histogram = np.bincount(bins, minlength=1 + 16 * 7).astype(np.float64)
+    return histogram / max(histogram.sum(), 1.0)
+
+
+def _palette_distance(a: np.ndarray, b: np.ndarray, mask: np.ndarray | None) -> float | None:
+    """Hellinger (Bhattacharyya) distance of the two palettes: 0 same, 1 no colour in common."""
+    if mask is not None and mask.sum() < 16:
+        return None
+    overlap = float(np.sqrt(_palette(a, mask) * _palette(b, mask)).sum())
+    return float(np.sqrt(max(0.0, 1.0 - overlap)))
+
+
+def _gradient_energy(rgb: np.ndarray, mask: np.ndarray | None) -> float:
+    grey = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY).astype(np.float32)
+    magnitude = np.hypot(cv2.Sobel(grey, cv2.CV_32F, 1, 0), cv2.Sobel(grey, cv2.CV_32F, 0, 1))
+    return float(magnitude[mask].mean() if mask is not None else magnitude.mean())
+
+
+def _texture_difference(a: np.ndarray, b: np.ndarray, mask: np.ndarray | None) -> float | None:
+    if mask is not None and mask.sum() < 16:
+        return None
+    # +8: a flat area (gradient ~0) should not turn noise into a large ratio.
+    return abs(float(np.log((_gradient_energy(a, mask) + 8) / (_gradient_energy(b, mask) + 8))))
+
+
+def _hash_distance(a: np.ndarray, b: np.ndarray) -> int | None:
+    if min(a.shape[:2]) < T.REGION_MIN_CROP or min(b.shape[:2]) < T.REGION_MIN_CROP:
+        return None
+    return int(imagehash.phash(Image.fromarray(a)) - imagehash.phash(Image.fromarray(b)))
+
+
+def _style(palette: float | None, texture: float | None) -> tuple[str | None, str | None]:
+    return (
+        None if palette is None else ("same" if palette <= T.PALETTE_SAME else "different"),
+        None if texture is None else ("same" if texture <= T.TEXTURE_SAME else "different"),
+    )
+
+
+# ---------------------------------------------------------------------------------- aligned
+def _copy_box(box: tuple[int, int, int, int], copy_to_original: np.ndarray, copy_shape: tuple[int, ...]) -> tuple[int, int, int, int] | None:
+    x, y, w, h = box
+    corners = np.array([[x, y, 1], [x + w, y, 1], [x, y + h, 1], [x + w, y + h, 1]], np.float64).T
+    mapped = np.linalg.inv(copy_to_original) @ corners
+    mapped = mapped[:2] / mapped[2]
+    x0, y0 = np.floor(mapped.min(axis=1))
+    x1, y1 = np.ceil(mapped.max(axis=1))
+    height, width = copy_shape[:2]
+    x0, y0, x1, y1 = max(0, x0), max(0, y0), min(width, x1), min(height, y1)
+    if x1 - x0 < 1 or y1 - y0 < 1:
+        return None
+    return int(x0), int(y0), int(x1 - x0), int(y1 - y0)
+
+
+def _working_slices(box: tuple[int, int, int, int], scale: float, shape: tuple[int, ...]) -> tuple[slice, slice]:
+    x, y, w, h = box
+    x0, y0 = int(np.floor(x * scale)), int(np.floor(y * scale))
+    x1, y1 = max(x0 + 1, int(np.ceil((x + w) * scale))), max(y0 + 1, int(np.ceil((y + h) * scale)))
+    return slice(max(0, y0), min(shape[0], y1)), slice(max(0, x0), min(shape[1], x1))
+
+
+def _content_finding(covered_share: float, changed_share: float) -> tuple[str, str]:
+    if covered_share < T.REGION_MIN_COVERED:
+        return "absent", f"only {covered_share:.0%} of it is in the copy"
+    if changed_share > T.REGION_DIFFERENT_SHARE:
+        return "different", f"{changed_share:.0%} of it changed"
+    if changed_share > T.REGION_SIMILAR_SHARE:
+        return "similar", f"{changed_share:.0%} of it changed"
+    if changed_share == 0:
+        return "same", "no change found in it"
+    return "same", f"only {changed_share:.1%} of it changed (same <= {T.REGION_SIMILAR_SHARE:.0%})"
+
+
+def findings_aligned(
+    regions: list[Region], frame: WorkingFrame, ssim_map: np.ndarray, change_mask: np.ndarray,
+    copy_to_original: np.ndarray, copy_shape: tuple[int, ...],
+) -> list[RegionFinding]:
+    """Each region of ORIGINAL against the aligned copy (working frame of the change detector)."""
+    findings = []
+    for region in regions:
+        x, y, w, h = region.box
+        window = change_mask[y : y + h, x : x + w]
+        inside = np.ones(window.shape, bool) if region.mask is None else region.mask[y : y + h, x : x + w]
+        area = max(1, int(inside.sum()))
+        covered = inside & (window != MASK_NOT_COVERED)
+        covered_share = int(covered.sum()) / area
+        changed_share = int((covered & (window == MASK_CHANGED)).sum()) / max(1, int(covered.sum()))
+        rows, cols = _working_slices(region.box, frame.scale, frame.original.shape)
+        use = frame.covered[rows, cols]
+        if region.mask is not None:
+            small = cv2.resize(region.mask.astype(np.uint8), frame.original.shape[1::-1], interpolation=cv2.INTER_NEAREST)
+            use = use & small[rows, cols].astype(bool)
+        a, b = frame.original[rows, cols], frame.copy[rows, cols]
+        ssim = float(ssim_map[rows, cols][use].mean()) if use.any() else None
+        palette = _palette_distance(a, b, use)
+        texture = _texture_difference(a, b, use)
+        hash_distance = _hash_distance(a, b) if use.mean() > 0.9 else None
+        verdict, reason = _content_finding(covered_share, changed_share)
+        palette_finding, texture_finding = _style(palette, texture)
+        findings.append(RegionFinding(
+            name=region.name, source=region.source, box=region.box,
+            copy_box=_copy_box(region.box, copy_to_original, copy_shape) if covered_share > 0 else None,
+            basis=region.basis, covered_share=covered_share, changed_share=changed_share, ssim=ssim,
+            hash_distance=hash_distance, palette_distance=palette, texture_difference=texture,
+            verdict=verdict, palette=palette_finding, texture=texture_finding, reason=reason,
+        ))
+    return findings
+
+
+# ---------------------------------------------------------------------------------- not aligned
+def _crop(rgb: np.ndarray, box: tuple[int, int, int, int]) -> np.ndarray:
+    x, y, w, h = box
+    return rgb[y : y + h, x : x + w]
+
+
+def findings_unaligned(
+    original_regions: list[Region], copy_regions: list[Region], original: np.ndarray, copy: np.ndarray,
+) -> list[RegionFinding]:
+    """Corresponding parts (same name) found independently in each picture, crop against crop."""
+    by_name = {r.name: r for r in copy_regions}
+    findings = []
+    for region in original_regions:
+        other = by_name.get(region.name)
+        if other is None:
+            findings.append(RegionFinding(
+                name=region.name, source=region.source, box=region.box, copy_box=None, basis=region.basis,
+                covered_share=None, changed_share=None, ssim=None, hash_distance=None, palette_distance=None,
+                texture_difference=None, verdict="absent", palette=None, texture=None,
+                reason="not found in the copy",
+            ))
+            continue
+        a = _crop(original, region.box)
+        b = cv2.resize(_crop(copy, other.box), (a.shape[1], a.shape[0]), interpolation=cv2.INTER_AREA)
+        mask = None if region.mask is None else _crop(region.mask, region.box)
+        if other.mask is not None:
+            other_mask = cv2.resize(_crop(other.mask, other.box).astype(np.uint8), (a.shape[1], a.shape[0]),
+                                    interpolation=cv2.INTER_NEAREST).astype(bool)
+            mask = other_mask if mask is None else mask & other_mask
+        ssim = None
+        if min(a.shape[:2]) >= 7:
+            grey_a, grey_b = (cv2.cvtColor(c, cv2.COLOR_RGB2GRAY) for c in (a, b))
+            _, ssim_map = structural_similarity(grey_a, grey_b, data_range=255, gaussian_weights=True,
+                                                sigma=1.5, use_sample_covariance=False, full=True)
+            ssim = float(ssim_map[mask].mean() if mask is not None and mask.any() else ssim_map.mean())
+        hash_distance = _hash_distance(a, b)
+        palette = _palette_distance(a, b, mask)
+        texture = _texture_difference(a, b, mask)
+        if hash_distance is not None and hash_distance <= T.HASH64_SAME and (ssim or 0) >= T.REGION_SSIM_SAME:
+            verdict, reason = "same", f"crops match: pHash {hash_distance}/64, SSIM {ssim:.2f}"
+        elif hash_distance is not None and hash_distance <= T.HASH64_RELATED:
+            verdict, reason = "similar", f"crops resemble each other: pHash {hash_distance}/64 (related <= {T.HASH64_RELATED})"
+        else:
+            shown = "-" if hash_distance is None else f"{hash_distance}/64"
+            verdict, reason = "different", f"crops differ: pHash {shown}, SSIM {'-' if ssim is None else f'{ssim:.2f}'}"
+        palette_finding, texture_finding = _style(palette, texture)
+        findings.append(RegionFinding(
+            name=region.name, source=region.source, box=region.box, copy_box=other.box, basis=region.basis,
+            covered_share=None, changed_share=None, ssim=ssim, hash_distance=hash_distance,
+            palette_distance=palette, texture_difference=texture, verdict=verdict,
+            palette=palette_finding, texture=texture_finding, reason=reason + " (found in each picture separately)",
+        ))
+    return findings
+
+
+# ---------------------------------------------------------------------------------- posture
+def _swap_sides(name: str) -> str:
+    if name.startswith("left_"):
+        return "right_" + name[5:]
+    if name.startswith("right_"):
+        return "left_" + name[6:]
+    return name
+
+
+def _posture_residuals(source: np.ndarray, target: np.ndarray) -> np.ndarray:
+    """Per-keypoint residuals of the best similarity transform source -> target, over the RMS
+    radius of the target pose (position- and scale-free). The fit is least-median-of-squares, so
+    a few keypoints the model guessed wrong (hidden limbs, left/right confusions in profile) do
+    not bend it."""
+    matrix, _ = cv2.estimateAffinePartial2D(source, target, method=cv2.LMEDS)
+    if matrix is None:
+        return np.full(len(source), np.inf)
+    mapped = source @ matrix[:, :2].T + matrix[:, 2]
+    centred = target - target.mean(axis=0)
+    radius = max(float(np.sqrt((centred**2).sum(axis=1).mean())), 1e-9)
+    return np.hypot(*(mapped - target).T) / radius
+
+
+def compare_pose(original: Portrait, copy: Portrait, mirrored: bool | None) -> PoseComparison | None:
+    """Posture as geometry. ``mirrored``: known from the alignment, or None to try both ways."""
+    if original.body is None:
+        return None
+    if copy.body is None:
+        return PoseComparison(None, None, 0, False, False, "absent", "no body keypoints found in the copy")
+    best: tuple[float, float, int, bool, bool] | None = None
+    for flip in ((False, True) if mirrored is None else (mirrored,)):
+        names, source, target = [], [], []
+        for name in POSTURE_POINTS:
+            a = original.body_point(name)
+            b = copy.body_point(_swap_sides(name) if flip else name)
+            if a is not None and b is not None:
+                names.append(name)
+                target.append(a)
+                source.append((-b[0], b[1]) if flip else b)
+        if len(names) < T.POSE_MIN_POINTS:
+            continue
+        residuals = _posture_residuals(np.array(source, np.float64), np.array(target, np.float64))
+        agreement = float(np.mean(residuals <= T.POSE_POINT_TOLERANCE))
+        distance = float(np.median(residuals))
+        if best is None or distance < best[1]:
+            best = (agreement, distance, len(names), bool(LIMB_POINTS.intersection(names)), flip)
+    if best is None:
+        return PoseComparison(None, None, 0, False, False, "absent",
+                              f"fewer than {T.POSE_MIN_POINTS} body keypoints seen in both pictures")
+    agreement, distance, points, limbs, flip = best
+    what = (f"median keypoint offset {distance:.3f} of the pose's size over {points} keypoints after a "
+            f"similarity fit; {agreement:.0%} within {T.POSE_POINT_TOLERANCE}")
+    if distance <= T.POSE_SAME:
+        verdict, reason = "same", f"same posture: {what} (same <= {T.POSE_SAME})"
+    elif distance <= T.POSE_SIMILAR:
+        verdict, reason = "similar", f"similar posture: {what} (similar <= {T.POSE_SIMILAR})"
+    else:
+        verdict, reason = "different", f"different posture: {what} (similar <= {T.POSE_SIMILAR})"
+    if not limbs:
+        reason += "; head and shoulders only"
+    return PoseComparison(agreement, distance, points, limbs, flip, verdict, reason + ("; mirrored" if flip else ""))
+
+
+# ---------------------------------------------------------------------------------- order, words
+def order_findings(findings: list[RegionFinding]) -> list[RegionFinding]:
+    """The order counsel reads them in: each person's parts from the face down, background,
+    posture; then a grid; then the user's regions (as given)."""
+    def key(finding: RegionFinding) -> tuple[int, int, int]:
+        if finding.source in ("user", "grid"):
+            return (2 if finding.source == "user" else 1, 0, 0)
+        base, person = finding.name, 1
+        head, _, tail = finding.name.rpartition("-")  # "face-2": the second person's face
+        if tail.isdigit() and head in PORTRAIT_REGION_NAMES:
+            base, person = head, int(tail)
+        return (0, person, PORTRAIT_REGION_NAMES.index(base) if base in PORTRAIT_REGION_NAMES else 99)
+
+    return sorted(findings, key=key)  # sorted() is stable: the user's order survives
+
+
+def _names(findings: list[RegionFinding]) -> str:
+    names = [f.name for f in findings]
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def describe_regions(findings: tuple[RegionFinding, ...], pose: PoseComparison | None) -> str:
+    """One sentence that keeps style apart from content, e.g. "Same posture and palette;
+    different face and hair-headwear; same clothing and background." Empty when nothing was compared."""
+    parts = [f for f in findings if f.source in ("detected", "derived") and f.name != "pose"]
+    if not parts:
+        return ""
+    style = []
+    if pose is not None and pose.verdict in ("same", "similar"):
+        style.append(f"{pose.verdict} posture")
+    palettes = [f.palette for f in parts if f.palette is not None]
+    if palettes:
+        share = palettes.count("same") / len(palettes)
+        style.append("same palette" if share >= 0.75 else "different palette" if share <= 0.25 else "partly the same palette")
+    if pose is not None and pose.verdict == "different":
+        style.append("different posture")
+    different = [f for f in parts if f.verdict == "different"]
+    similar = [f for f in parts if f.verdict == "similar"]
+    same = [f for f in parts if f.verdict == "same"]
+    sentences = []
+    if style:
+        sentences.append(" and ".join(style).capitalize())
+    if different:
+        sentences.append(f"different {_names(different)}")
+    if similar:
+        sentences.append(f"partly changed {_names(similar)}")
+    if same:
+        sentences.append(f"same {_names(same)}")
+    return "; ".join(sentences) + "."
