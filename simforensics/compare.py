@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 import pdqhash
 
+from . import thresholds as T
 from .align import Alignment, align
 from .changes import MASK_NOT_COVERED, ChangeMap, WorkingFrame, localise_changes, warp_to_working_frame
 from .evidence import Evidence, load_evidence
@@ -122,7 +123,7 @@ def _regions_of(people: Portrait) -> list[Region]:
 
 def _measure_regions(
     original: np.ndarray, copy: np.ndarray, alignment: Alignment, frame: WorkingFrame | None,
-    ssim_map: np.ndarray | None, mask: np.ndarray, user: tuple[UserRegion, ...],
+    ssim_map: np.ndarray | None, mask: np.ndarray, user: tuple[UserRegion, ...], copy_like: bool,
 ) -> tuple[tuple[Portrait, Portrait], PoseComparison | None, tuple[RegionFinding, ...]]:
     people = (find_people(original), find_people(copy))
     named, copy_named = _regions_of(people[0]), _regions_of(people[1])
@@ -130,7 +131,7 @@ def _measure_regions(
     pixel_regions = [r for r in named if r.name != "pose"]
     if frame is not None and ssim_map is not None:
         findings = findings_aligned(pixel_regions + user_regions(user), frame, ssim_map, mask,
-                                    alignment.matrix, copy.shape)
+                                    alignment.matrix, copy.shape, copy_like=copy_like)
     else:
         findings = findings_unaligned(pixel_regions, copy_named, original, copy)
         findings += _user_regions_unaligned(user_regions(user))
@@ -161,7 +162,8 @@ def compare_images(original: np.ndarray, copy: np.ndarray, *, regions: tuple[Use
         mask = np.full(original.shape[:2], MASK_NOT_COVERED, np.uint8)
     if identical:
         mask = np.zeros(original.shape[:2], np.uint8)
-    people, pose, findings = _measure_regions(original, copy, alignment, frame, ssim_map, mask, regions)
+    copy_like = identical or (changes is not None and changes.unchanged_structure >= T.MIN_COPY_STRUCTURE)
+    people, pose, findings = _measure_regions(original, copy, alignment, frame, ssim_map, mask, regions, copy_like)
     verdict = judge(
         identical=identical, alignment=alignment, changes=changes,
         whole_distances=hash_distances(*whole), pdq_dihedral=pdq_dihedral, pose=pose, regions=findings,

@@ -158,11 +158,27 @@ def _content_finding(covered_share: float, changed_share: float) -> tuple[str, s
     return "same", f"only {changed_share:.1%} of it changed (same <= {T.REGION_SIMILAR_SHARE:.0%})"
 
 
+def _crop_finding(hash_distance: int | None, ssim: float | None) -> tuple[str, str]:
+    """Content of two crops of the same part, without a change mask to go by."""
+    shown_ssim = "-" if ssim is None else f"{ssim:.2f}"
+    if hash_distance is not None and hash_distance <= T.HASH64_SAME and (ssim or 0) >= T.REGION_SSIM_SAME:
+        return "same", f"crops match: pHash {hash_distance}/64, SSIM {shown_ssim}"
+    if hash_distance is not None and hash_distance <= T.HASH64_RELATED:
+        return "similar", f"crops resemble each other: pHash {hash_distance}/64 (related <= {T.HASH64_RELATED}), SSIM {shown_ssim}"
+    shown = "-" if hash_distance is None else f"{hash_distance}/64"
+    return "different", f"crops differ: pHash {shown} (related <= {T.HASH64_RELATED}), SSIM {shown_ssim}"
+
+
 def findings_aligned(
     regions: list[Region], frame: WorkingFrame, ssim_map: np.ndarray, change_mask: np.ndarray,
-    copy_to_original: np.ndarray, copy_shape: tuple[int, ...],
+    copy_to_original: np.ndarray, copy_shape: tuple[int, ...], *, copy_like: bool,
 ) -> list[RegionFinding]:
-    """Each region of ORIGINAL against the aligned copy (working frame of the change detector)."""
+    """Each region of ORIGINAL against the aligned copy (working frame of the change detector).
+
+    ``copy_like``: the pair is the same picture outside its changes (verdict.py's test), so the
+    change mask decides. A re-rendered pair (aligned, but restyled throughout) has a change mask
+    tuned to its own restyle noise, blind to a redraw within it: there the aligned crops decide.
+    """
     findings = []
     for region in regions:
         x, y, w, h = region.box
@@ -183,6 +199,9 @@ def findings_aligned(
         texture = _texture_difference(a, b, use)
         hash_distance = _hash_distance(a, b) if use.mean() > 0.9 else None
         verdict, reason = _content_finding(covered_share, changed_share)
+        if verdict != "absent" and not copy_like:
+            verdict, reason = _crop_finding(hash_distance, ssim)
+            reason += " (re-rendered copy: judged from the aligned crops)"
         palette_finding, texture_finding = _style(palette, texture)
         findings.append(RegionFinding(
             name=region.name, source=region.source, box=region.box,
@@ -232,13 +251,7 @@ def findings_unaligned(
         hash_distance = _hash_distance(a, b)
         palette = _palette_distance(a, b, mask)
         texture = _texture_difference(a, b, mask)
-        if hash_distance is not None and hash_distance <= T.HASH64_SAME and (ssim or 0) >= T.REGION_SSIM_SAME:
-            verdict, reason = "same", f"crops match: pHash {hash_distance}/64, SSIM {ssim:.2f}"
-        elif hash_distance is not None and hash_distance <= T.HASH64_RELATED:
-            verdict, reason = "similar", f"crops resemble each other: pHash {hash_distance}/64 (related <= {T.HASH64_RELATED})"
-        else:
-            shown = "-" if hash_distance is None else f"{hash_distance}/64"
-            verdict, reason = "different", f"crops differ: pHash {shown}, SSIM {'-' if ssim is None else f'{ssim:.2f}'}"
+        verdict, reason = _crop_finding(hash_distance, ssim)
         palette_finding, texture_finding = _style(palette, texture)
         findings.append(RegionFinding(
             name=region.name, source=region.source, box=region.box, copy_box=other.box, basis=region.basis,
@@ -357,7 +370,7 @@ def describe_regions(findings: tuple[RegionFinding, ...], pose: PoseComparison |
     if different:
         sentences.append(f"different {_names(different)}")
     if similar:
-        sentences.append(f"partly changed {_names(similar)}")
+        sentences.append(f"similar {_names(similar)}")
     if same:
         sentences.append(f"same {_names(same)}")
     return "; ".join(sentences) + "."

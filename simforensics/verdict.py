@@ -113,10 +113,14 @@ def _judge_pixels(
                 (aligned_reason, f"changed share {changes.changed_fraction:.3f} (local <= {T.MAX_LOCAL_EDIT_AREA})"),
             )
         related = max(related, 1 - changes.changed_fraction)
+        if structure < T.MIN_COPY_STRUCTURE:
+            why = (f"the copy is re-rendered throughout (unchanged structure {structure:.2f}, "
+                   f"a copy keeps >= {T.MIN_COPY_STRUCTURE})")
+        else:
+            why = f"most of the content differs: {changes.changed_fraction:.0%} of the compared area changed"
         return Verdict(
             "similar", 0.40 + 0.2999 * related,
-            f"The pictures share their geometry ({geometry}) but most of the content differs: "
-            f"{changes.changed_fraction:.0%} of the compared area changed.",
+            f"The pictures share their geometry ({geometry}) but {why}.",
             (aligned_reason, f"changed share {changes.changed_fraction:.3f} > {T.MAX_LOCAL_EDIT_AREA} or re-rendered"),
         )
     is_related = (
