@@ -198,5 +198,23 @@ def find_people(rgb: np.ndarray) -> Portrait:
         }
     mask = person[: small.shape[0], : small.shape[1]] > 0.5
     mask = cv2.resize(mask.astype(np.uint8), (width, height), interpolation=cv2.INTER_NEAREST).astype(bool)
+    # Two models must agree: a face without landmarks, or a body, counts only where the person
+    # mask says there is a person (the detectors alone see faces in motorcycle parts).
+    faces = [f for f in faces if f.mesh is not None or _person_share_of_box(mask, f.box) >= T.FACE_PERSON_CONFIRMS]
+    if body is not None and _person_share_of_points(mask, body) < T.BODY_PERSON_CONFIRMS:
+        body = None
     faces.sort(key=lambda f: -f.box[2] * f.box[3])
     return Portrait(width=width, height=height, faces=tuple(faces), body=body, person_mask=mask)
+
+
+def _person_share_of_box(mask: np.ndarray, box: tuple[int, int, int, int]) -> float:
+    x, y, w, h = box
+    window = mask[max(0, y) : max(0, y + h), max(0, x) : max(0, x + w)]
+    return float(window.mean()) if window.size else 0.0
+
+
+def _person_share_of_points(mask: np.ndarray, body: dict[str, tuple[float, float, float]]) -> float:
+    height, width = mask.shape
+    seen = [(x, y) for x, y, visibility in body.values() if visibility >= T.BODY_POINT_VISIBLE]
+    inside = [mask[int(y), int(x)] for x, y in seen if 0 <= x < width and 0 <= y < height]
+    return float(np.mean(inside)) if inside else 0.0

@@ -155,9 +155,18 @@ PORTRAIT_SIDE = 1024
 # sample portraits and their stylised versions; the false faces seen on painted hands (short-range
 # model, see ../shared/research/models.md) scored 0.51-0.56. mediapipe's default is 0.5.
 FACE_MIN_SCORE = 0.6
-# Pose: mediapipe's default detection score, and its visibility level for "this point is seen".
-BODY_MIN_SCORE = 0.5
+# Pose: a lower detection score than mediapipe's default 0.5, because a face redrawn in paint
+# hides the body from it too; the person mask confirms (below). Its visibility level for "seen".
+BODY_MIN_SCORE = 0.3
 BODY_POINT_VISIBLE = 0.5
+# Two models must agree. A face without FaceMesh landmarks is kept only when the person mask
+# covers half its box: the sample portraits' faces, painted ones included, were 0.79-0.98
+# covered; a face the detector saw in a motorcycle 0.16. A body is kept only when three in four
+# of its seen keypoints lie on the person mask: real bodies, painted ones included, 0.83-1.0;
+# the motorcycle's imagined rider 0.55 (keypoints are points, so a rider hallucinated on the
+# machine lands partly on the mask's own false patches).
+FACE_PERSON_CONFIRMS = 0.5
+BODY_PERSON_CONFIRMS = 0.75
 # Posture: the median keypoint offset after a least-median similarity fit, in units of the
 # pose's RMS radius. Re-encoded, resized, mirrored and painted copies of the sample portraits
 # measured 0.014-0.088 (the models' own jitter); different people in different stances 0.14-0.56.

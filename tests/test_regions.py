@@ -1,0 +1,143 @@
+"""Portrait regions on real (and painted) portraits: detection, geometry, findings, posture."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from fixtures import make_fixtures as F
+from simforensics.compare import compare_images
+from simforensics.portrait import find_people
+from simforensics.region_findings import compare_pose, findings_unaligned
+from simforensics.regions import grid_regions, portrait_regions
+
+
+def _iou(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> float:
+    ax, ay, aw, ah = a
+    bx, by, bw, bh = b
+    w = max(0, min(ax + aw, bx + bw) - max(ax, bx))
+    h = max(0, min(ay + ah, by + bh) - max(ay, by))
+    return w * h / (aw * ah + bw * bh - w * h)
+
+
+def _overlap_share(box: tuple[int, int, int, int], mask: np.ndarray) -> float:
+    x, y, w, h = box
+    return float(mask[y : y + h, x : x + w].mean())
+
+
+def _centre(box: tuple[int, int, int, int]) -> tuple[float, float]:
+    return box[0] + box[2] / 2, box[1] + box[3] / 2
+
+
+@pytest.fixture(scope="module")
+def astronaut_portrait() -> np.ndarray:
+    return F.portrait("astronaut")
+
+
+@pytest.mark.parametrize(("name", "style"), [
+    ("astronaut", None), ("astronaut", "oil"), ("astronaut", "cartoon"),
+    ("grace_hopper", None), ("grace_hopper", "stylised"),
+])
+def test_finds_the_identifying_parts_of_photos_and_paintings(name: str, style: str | None) -> None:
+    rgb = F.portrait(name)
+    if style:
+        rgb = F.painted(rgb, style)
+    people = find_people(rgb)
+    assert len(people.faces) == 1
+    regions = {r.name: r for r in portrait_regions(people)}
+    assert {"face", "eyes", "mouth", "hair-headwear", "left-ear", "right-ear", "neck", "background"} <= set(regions)
+    face = regions["face"].box
+    assert _iou(face, F.PORTRAIT_PARTS[name]["face"]) >= 0.5
+    fx, fy, fw, fh = face
+    for part in ("eyes", "mouth"):
+        cx, cy = _centre(regions[part].box)
+        assert fx <= cx <= fx + fw and fy <= cy <= fy + fh, part
+    assert _centre(regions["eyes"].box)[1] < _centre(regions["mouth"].box)[1]
+    assert regions["hair-headwear"].box[1] < fy  # reaches above the face
+    assert regions["neck"].box[1] >= fy + fh * 0.8  # starts at the chin
+    # The subject's left ear is on the right of a frontal portrait.
+    assert _centre(regions["left-ear"].box)[0] > _centre(regions["right-ear"].box)[0]
+    background = regions["background"].mask
+    assert background is not None
+    for part in ("eyes", "mouth"):
+        assert _overlap_share(regions[part].box, background) == 0, part
+
+
+@pytest.mark.parametrize(("part", "how"), [
+    ("face", "repaint"), ("face", "replace"), ("left-ear", "recolour"), ("clothing", "recolour"),
+])
+def test_a_redrawn_part_is_the_one_found_different(astronaut_portrait: np.ndarray, part: str, how: str) -> None:
+    truth = F.PORTRAIT_PARTS["astronaut"][part]
+    copy = F.redrawn_part(astronaut_portrait, truth, how)
+    measured = compare_images(astronaut_portrait, copy.rgb)
+    assert measured.verdict.label == "locally-edited"
+    findings = {r.name: r for r in measured.regions}
+    assert findings[part].verdict == "different", findings[part].reason
+    for finding in measured.regions:
+        if finding.name != "pose" and _overlap_share(finding.box, copy.edited_mask) < 0.02:
+            assert finding.verdict == "same", (finding.name, finding.reason)
+    assert findings["pose"].verdict == "same"
+    assert f"different {part}" in measured.verdict.summary or part in measured.verdict.summary.split("different")[1]
+
+
+def test_two_faces_are_reported_and_measured_each() -> None:
+    picture = F.two_people()
+    people = find_people(picture)
+    assert len(people.faces) == 2
+    names = {r.name: r for r in portrait_regions(people)}
+    assert {"face", "face-2", "eyes-2", "left-ear-2"} <= set(names)
+    # The astronaut (left half) has the smaller face: it is the second person.
+    astronaut_face = names["face-2"].box
+    assert _iou(astronaut_face, F.PORTRAIT_PARTS["astronaut"]["face"]) >= 0.5
+    copy = F.redrawn_part(picture, F.PORTRAIT_PARTS["astronaut"]["face"], "recolour")
+    findings = {r.name: r for r in compare_images(picture, copy.rgb).regions}
+    assert findings["face-2"].verdict == "different"
+    assert findings["face"].verdict == "same"
+
+
+def test_a_picture_without_people_falls_back_to_a_grid() -> None:
+    coffee = F.source_image("coffee")
+    people = find_people(coffee)
+    assert not people.has_person and portrait_regions(people) == []
+    copy = F.recoloured(coffee, (20, 20, 80, 60))  # inside the top-left ninth
+    measured = compare_images(coffee, copy.rgb)
+    findings = {r.name: r for r in measured.regions}
+    assert set(findings) == {r.name for r in grid_regions(coffee.shape[1], coffee.shape[0])}
+    assert findings["top-left"].verdict in ("similar", "different")
+    assert findings["bottom-right"].verdict == "same"
+    assert measured.pose is None
+
+
+def test_another_sitter_in_the_same_pose_is_similar_with_the_same_posture() -> None:
+    original = F.portrait("astronaut")
+    other = F.same_pose_other_portrait("astronaut", "grace_hopper")
+    measured = compare_images(original, other)
+    assert measured.verdict.label == "similar"
+    assert measured.pose is not None and measured.pose.verdict == "same"
+    findings = {r.name: r for r in measured.regions}
+    assert findings["face"].verdict == "different"
+    assert findings["face"].palette == "different"  # the redraw recoloured everything
+    assert "same posture" in measured.verdict.summary.lower()
+
+
+def test_posture_is_compared_as_geometry_mirror_and_all() -> None:
+    astronaut, camera = F.portrait("astronaut"), F.portrait("camera")
+    people = find_people(astronaut)
+    mirrored = compare_pose(people, find_people(np.ascontiguousarray(astronaut[:, ::-1])), None)
+    assert mirrored is not None and mirrored.verdict == "same" and mirrored.mirrored
+    smaller = compare_pose(people, find_people(F.scaled(astronaut, 0.5).rgb), False)
+    assert smaller is not None and smaller.verdict == "same" and not smaller.mirrored
+    other = compare_pose(people, find_people(camera), None)
+    assert other is not None and other.verdict == "different"
+
+
+def test_parts_found_separately_are_compared_crop_to_crop() -> None:
+    astronaut = F.portrait("astronaut")
+    regions = portrait_regions(find_people(astronaut))
+    painted = F.painted(F.cropped(astronaut, (20, 10, 470, 480)).rgb, "oil")
+    same_sitter = {f.name: f for f in findings_unaligned(regions, portrait_regions(find_people(painted)), astronaut, painted)}
+    assert same_sitter["face"].verdict in ("same", "similar")
+    assert same_sitter["face"].copy_box is not None
+    grace = F.portrait("grace_hopper")
+    other_sitter = {f.name: f for f in findings_unaligned(regions, portrait_regions(find_people(grace)), astronaut, grace)}
+    assert other_sitter["face"].verdict == "different"
