@@ -79,7 +79,11 @@ class Portrait:
     height: int
     faces: tuple[Face, ...]  # largest first
     body: dict[str, tuple[float, float, float]] | None  # POSE_POINTS -> (x, y, visibility)
-    person_mask: np.ndarray  # bool, picture size
+    person_mask: np.ndarray  # bool, at the models' resolution (the picture's proportions, smaller)
+
+    def scale_to_mask(self) -> float:
+        """Mask pixels per picture pixel."""
+        return self.person_mask.shape[1] / self.width
 
     @property
     def has_person(self) -> bool:
@@ -196,25 +200,25 @@ def find_people(rgb: np.ndarray) -> Portrait:
             name: (p.x * side * factor, p.y * side * factor, float(p.visibility))
             for name, p in zip(POSE_POINTS, pose_result.pose_landmarks.landmark, strict=True)
         }
-    mask = person[: small.shape[0], : small.shape[1]] > 0.5
-    mask = cv2.resize(mask.astype(np.uint8), (width, height), interpolation=cv2.INTER_NEAREST).astype(bool)
+    mask = np.ascontiguousarray(person[: small.shape[0], : small.shape[1]] > 0.5)
     # Two models must agree: a face without landmarks, or a body, counts only where the person
     # mask says there is a person (the detectors alone see faces in motorcycle parts).
-    faces = [f for f in faces if f.mesh is not None or _person_share_of_box(mask, f.box) >= T.FACE_PERSON_CONFIRMS]
-    if body is not None and _person_share_of_points(mask, body) < T.BODY_PERSON_CONFIRMS:
+    faces = [f for f in faces
+             if f.mesh is not None or _person_share_of_box(mask, f.box, 1 / factor) >= T.FACE_PERSON_CONFIRMS]
+    if body is not None and _person_share_of_points(mask, body, 1 / factor) < T.BODY_PERSON_CONFIRMS:
         body = None
     faces.sort(key=lambda f: -f.box[2] * f.box[3])
     return Portrait(width=width, height=height, faces=tuple(faces), body=body, person_mask=mask)
 
 
-def _person_share_of_box(mask: np.ndarray, box: tuple[int, int, int, int]) -> float:
-    x, y, w, h = box
+def _person_share_of_box(mask: np.ndarray, box: tuple[int, int, int, int], scale: float) -> float:
+    x, y, w, h = (int(round(v * scale)) for v in box)
     window = mask[max(0, y) : max(0, y + h), max(0, x) : max(0, x + w)]
     return float(window.mean()) if window.size else 0.0
 
 
-def _person_share_of_points(mask: np.ndarray, body: dict[str, tuple[float, float, float]]) -> float:
+def _person_share_of_points(mask: np.ndarray, body: dict[str, tuple[float, float, float]], scale: float) -> float:
     height, width = mask.shape
-    seen = [(x, y) for x, y, visibility in body.values() if visibility >= T.BODY_POINT_VISIBLE]
+    seen = [(x * scale, y * scale) for x, y, visibility in body.values() if visibility >= T.BODY_POINT_VISIBLE]
     inside = [mask[int(y), int(x)] for x, y in seen if 0 <= x < width and 0 <= y < height]
     return float(np.mean(inside)) if inside else 0.0

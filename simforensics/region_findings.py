@@ -183,16 +183,17 @@ def findings_aligned(
     for region in regions:
         x, y, w, h = region.box
         window = change_mask[y : y + h, x : x + w]
-        inside = np.ones(window.shape, bool) if region.mask is None else region.mask[y : y + h, x : x + w]
+        full = region.mask_at(change_mask.shape[1], change_mask.shape[0])
+        inside = np.ones(window.shape, bool) if full is None else full[y : y + h, x : x + w]
         area = max(1, int(inside.sum()))
         covered = inside & (window != MASK_NOT_COVERED)
         covered_share = int(covered.sum()) / area
         changed_share = int((covered & (window == MASK_CHANGED)).sum()) / max(1, int(covered.sum()))
         rows, cols = _working_slices(region.box, frame.scale, frame.original.shape)
         use = frame.covered[rows, cols]
-        if region.mask is not None:
-            small = cv2.resize(region.mask.astype(np.uint8), frame.original.shape[1::-1], interpolation=cv2.INTER_NEAREST)
-            use = use & small[rows, cols].astype(bool)
+        working = region.mask_at(frame.original.shape[1], frame.original.shape[0])
+        if working is not None:
+            use = use & working[rows, cols]
         a, b = frame.original[rows, cols], frame.copy[rows, cols]
         ssim = float(ssim_map[rows, cols][use].mean()) if use.any() else None
         palette = _palette_distance(a, b, use)
@@ -237,9 +238,11 @@ def findings_unaligned(
             continue
         a = _crop(original, region.box)
         b = cv2.resize(_crop(copy, other.box), (a.shape[1], a.shape[0]), interpolation=cv2.INTER_AREA)
-        mask = None if region.mask is None else _crop(region.mask, region.box)
-        if other.mask is not None:
-            other_mask = cv2.resize(_crop(other.mask, other.box).astype(np.uint8), (a.shape[1], a.shape[0]),
+        full = region.mask_at(original.shape[1], original.shape[0])
+        mask = None if full is None else _crop(full, region.box)
+        other_full = other.mask_at(copy.shape[1], copy.shape[0])
+        if other_full is not None:
+            other_mask = cv2.resize(_crop(other_full, other.box).astype(np.uint8), (a.shape[1], a.shape[0]),
                                     interpolation=cv2.INTER_NEAREST).astype(bool)
             mask = other_mask if mask is None else mask & other_mask
         ssim = None

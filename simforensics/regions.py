@@ -46,8 +46,16 @@ class Region:
     name: str
     source: str  # detected (a model found it) / derived (geometry from landmarks) / user / grid
     box: tuple[int, int, int, int]  # [x, y, w, h] in the picture's pixels
-    mask: np.ndarray | None = None  # bool, picture size, when the region is not its box (background)
+    mask: np.ndarray | None = None  # bool, the whole picture at any resolution, when the region is not its box
     basis: str = ""  # what it was derived from, for the report
+
+    def mask_at(self, width: int, height: int) -> np.ndarray | None:
+        """The region's mask over a picture of this size (None: the box is the region)."""
+        if self.mask is None:
+            return None
+        if self.mask.shape == (height, width):
+            return self.mask
+        return cv2.resize(self.mask.astype(np.uint8), (width, height), interpolation=cv2.INTER_NEAREST).astype(bool)
 
 
 def _clip_box(x0: float, y0: float, x1: float, y1: float, width: int, height: int) -> tuple[int, int, int, int] | None:
@@ -161,14 +169,20 @@ def _pose_region(portrait: Portrait, suffix: str) -> list[Region]:
 
 
 def _background(portrait: Portrait) -> list[Region]:
+    """Outside the person mask, kept 1 % of the diagonal away from the person (the mask's edge is
+    soft); at the models' resolution, as the mask is."""
     person = portrait.person_mask.astype(np.uint8)
-    margin = max(1, round(0.01 * np.hypot(portrait.width, portrait.height)))
+    margin = max(1, round(0.01 * np.hypot(*person.shape)))
     kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * margin + 1, 2 * margin + 1))
     background = cv2.dilate(person, kernel) == 0
     if background.mean() < 0.01:
         return []
     ys, xs = np.nonzero(background)
-    box = (int(xs.min()), int(ys.min()), int(xs.max() - xs.min() + 1), int(ys.max() - ys.min() + 1))
+    to_picture = 1 / portrait.scale_to_mask()
+    box = _clip_box(xs.min() * to_picture, ys.min() * to_picture, (xs.max() + 1) * to_picture,
+                    (ys.max() + 1) * to_picture, portrait.width, portrait.height)
+    if box is None:
+        return []
     return [Region("background", "detected", box, mask=background, basis="outside the person mask (SelfieSegmentation)")]
 
 

@@ -57,7 +57,7 @@ def test_finds_the_identifying_parts_of_photos_and_paintings(name: str, style: s
     assert regions["neck"].box[1] >= fy + fh * 0.8  # starts at the chin
     # The subject's left ear is on the right of a frontal portrait.
     assert _centre(regions["left-ear"].box)[0] > _centre(regions["right-ear"].box)[0]
-    background = regions["background"].mask
+    background = regions["background"].mask_at(rgb.shape[1], rgb.shape[0])
     assert background is not None
     for part in ("eyes", "mouth"):
         assert _overlap_share(regions[part].box, background) == 0, part

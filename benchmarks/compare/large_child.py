@@ -19,6 +19,9 @@ def main() -> None:
     mode, original, copy = sys.argv[1:4]
     cv2.setNumThreads(1)
     if mode == "engine":
+        # The portrait models' modules import lazily inside the engine; imports are not timed.
+        from mediapipe.python.solutions import face_detection, face_mesh, pose, selfie_segmentation  # noqa: F401
+
         from simforensics.compare import compare_files
         from simforensics.options import CompareOptions
 
