@@ -15,6 +15,7 @@ import struct
 import threading
 import warnings
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pillow_heif
@@ -28,6 +29,9 @@ from .errors import (
     NotAnImageError,
     TruncatedImageError,
 )
+
+if TYPE_CHECKING:
+    from .provenance import Provenance
 
 __all__ = ["Evidence", "load_evidence", "DEFAULT_MAX_PIXELS", "SUPPORTED_FORMATS"]
 
@@ -59,7 +63,8 @@ class Evidence:
 
     ``width`` and ``height`` are as displayed, after EXIF orientation. ``notes`` records every
     conversion that changed what the decoder produced (first frame of many, alpha flattened,
-    16-bit reduced, CMYK through ICC, ...), in words, for the report.
+    16-bit reduced, CMYK through ICC, ...), in words, for the report. ``provenance`` (metadata,
+    AI-generation records, C2PA) is read from the same bytes when asked for.
     """
 
     path: str
@@ -79,6 +84,7 @@ class Evidence:
     icc_profile: str | None
     notes: tuple[str, ...]
     rgb: np.ndarray = field(repr=False, compare=False)
+    provenance: Provenance | None = field(default=None, repr=False, compare=False)
 
     @property
     def pixels(self) -> int:
@@ -140,9 +146,13 @@ def read_file_bytes(path: str | os.PathLike[str]) -> bytes:
 
 
 def load_evidence(
-    path: str | os.PathLike[str], *, max_pixels: int = DEFAULT_MAX_PIXELS
+    path: str | os.PathLike[str], *, max_pixels: int = DEFAULT_MAX_PIXELS, with_provenance: bool = False
 ) -> Evidence:
-    """Read ``path`` as evidence. Raises an ``EvidenceError`` naming the file and the reason."""
+    """Read ``path`` as evidence. Raises an ``EvidenceError`` naming the file and the reason.
+
+    ``with_provenance`` also reads the metadata (provenance.py) from the same bytes; a scan that
+    only needs pixels leaves it off.
+    """
     name = str(path)
     data = read_file_bytes(path)
     sha256 = hashlib.sha256(data).hexdigest()
@@ -176,6 +186,12 @@ def load_evidence(
         if structure_problem:
             notes.append(f"PNG structure check: {structure_problem}; all pixel data decoded")
 
+    provenance = None
+    if with_provenance:
+        from .provenance import read_provenance  # metadata readers load only when asked for
+
+        provenance = read_provenance(data, image, icc_description=icc_name)
+
     if orientation and orientation != 1:
         image = ImageOps.exif_transpose(image)
         notes.append(f"EXIF orientation {orientation} applied")
@@ -208,6 +224,7 @@ def load_evidence(
         icc_profile=icc_name,
         notes=tuple(notes),
         rgb=rgb,
+        provenance=provenance,
     )
 
 

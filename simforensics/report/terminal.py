@@ -14,7 +14,7 @@ from ..evidence import Evidence
 if TYPE_CHECKING:
     from ..compare import Comparison
 
-__all__ = ["evidence_table", "print_evidence", "print_comparison"]
+__all__ = ["evidence_table", "print_evidence", "print_provenance", "print_comparison"]
 
 
 def _size(n: int) -> str:
@@ -48,6 +48,15 @@ def evidence_table(items: list[Evidence], title: str = "Evidence", labels: list[
 
 def print_evidence(console: Console, items: list[Evidence], labels: list[str] | None = None) -> None:
     console.print(evidence_table(items, labels=labels))
+
+
+def print_provenance(console: Console, items: list[Evidence]) -> None:
+    """One metadata table per file that was read with its provenance."""
+    from .metadata_terminal import provenance_table
+
+    for index, item in enumerate(items, start=1):
+        if item.provenance is not None:
+            console.print(provenance_table(item.provenance, title=f"Metadata #{index}: {escape(item.path)}"))
 
 
 _LABEL_STYLE = {
@@ -115,4 +124,8 @@ def print_comparison(console: Console, comparison: "Comparison", *, brief: bool 
             regions.add_row(escape(r.name), r.verdict, str(list(r.box)), f"{r.changed_share:.0%}",
                             "-" if r.ssim is None else f"{r.ssim:.3f}", escape(r.reason))
         console.print(regions)
+    if comparison.metadata_diff is not None:
+        from .metadata_terminal import metadata_diff_table
+
+        console.print(metadata_diff_table(comparison.metadata_diff))
     print_evidence(console, [comparison.original, comparison.copy], labels=["original", "copy"])
