@@ -156,8 +156,7 @@ def load_evidence(
     name = str(path)
     data = read_file_bytes(path)
     sha256 = hashlib.sha256(data).hexdigest()
-    image = _open_checked(name, data, max_pixels)
-    notes: list[str] = []
+    image, notes = _open_checked(name, data, max_pixels)
     fmt = image.format or "unknown"
     stored_mode = image.mode
     stored_width, stored_height = image.size
@@ -228,13 +227,34 @@ def load_evidence(
     )
 
 
-def _open_checked(name: str, data: bytes, max_pixels: int) -> Image.Image:
+def _quiet_open(data: bytes) -> Image.Image:
+    with warnings.catch_warnings():
+        # Pillow warns, on stderr, about a corrupt EXIF block while opening a JPEG; the picture
+        # is still fine, and provenance reports the damaged block in a note.
+        warnings.simplefilter("ignore")
+        return Image.open(io.BytesIO(data), formats=SUPPORTED_FORMATS)
+
+
+def _open_checked(name: str, data: bytes, max_pixels: int) -> tuple[Image.Image, list[str]]:
     """Identify the format from the content and refuse oversized images from the header."""
+    notes: list[str] = []
     with _PILLOW_LIMIT_LOCK:
         saved_limit = Image.MAX_IMAGE_PIXELS
         Image.MAX_IMAGE_PIXELS = None
         try:
-            image = Image.open(io.BytesIO(data), formats=SUPPORTED_FORMATS)
+            try:
+                image = _quiet_open(data)
+            except (ValueError, SyntaxError, Image.UnidentifiedImageError) as exc:
+                # Pillow refuses a whole PNG over one bad text chunk (decompressing past its 1 MB
+                # limit, a damaged CRC). Text chunks hold no pixels: decode a copy without them,
+                # in memory, and say so; provenance reads the chunks from the original bytes.
+                from .provenance.png_text import without_text_chunks
+
+                stripped = without_text_chunks(data)
+                if stripped == data:
+                    raise
+                image = _quiet_open(stripped)
+                notes.append(f"PNG text chunks refused by the decoder ({exc}); pixels decoded without them")
         except Image.UnidentifiedImageError:
             raise NotAnImageError(
                 name, "not a recognised image (supported: " + ", ".join(SUPPORTED_FORMATS) + ")"
@@ -255,12 +275,14 @@ def _open_checked(name: str, data: bytes, max_pixels: int) -> Image.Image:
             f"{width} x {height} = {width * height / 1e6:.0f} megapixels exceeds the limit of "
             f"{max_pixels / 1e6:.0f} megapixels (raise it with --max-pixels); not decoded",
         )
-    return image
+    return image, notes
 
 
 def _exif_orientation(image: Image.Image) -> int | None:
     try:
-        value = image.getexif().get(_EXIF_ORIENTATION_TAG)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # corrupt EXIF: provenance notes it
+            value = image.getexif().get(_EXIF_ORIENTATION_TAG)
     except Exception:  # noqa: BLE001 - a malformed EXIF block must not stop intake
         return None
     return int(value) if isinstance(value, int) and 1 <= value <= 8 else None

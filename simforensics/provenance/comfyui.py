@@ -58,6 +58,7 @@ class _Graph:
         seen: set[str] = set()
         while (target := self.link(value)) is not None:
             if target in seen or len(seen) >= GRAPH_MAX_WALK:
+                self.notes.append(f"{what}: its links loop back (node {target}); not read")
                 return None
             seen.add(target)
             inputs = self.inputs(target)
@@ -75,13 +76,15 @@ class _Graph:
                 continue
             seen.add(node_id)
             inputs = self.inputs(node_id)
+            upstream = []
             for key, value in inputs.items():
                 if key in keys:
                     text = value if isinstance(value, str) else self.resolve_scalar(value, f"ComfyUI node {node_id} '{key}'")
                     if text and text.strip() and text.strip() not in found:
                         found.append(text.strip())
                 elif key not in _NOT_TEXT and (target := self.link(value)):
-                    stack.append(target)
+                    upstream.append(target)
+            stack.extend(reversed(upstream))  # depth first, in input order: texts keep the graph's order
         return found
 
     def model_chain(self, start: Any) -> tuple[list[str], list[Lora]]:

@@ -115,6 +115,9 @@ def read_exif(image: Image.Image, notes: list[str]) -> tuple[Exif | None, str | 
         tags = tags[:TAGS_MAX_COUNT]
     user_comment = decode_user_comment(sub[_USER_COMMENT], notes) if _USER_COMMENT in sub else None
     if not tags and user_comment is None:
+        raw = image.info.get("exif")
+        if isinstance(raw, bytes) and len(raw) > 6:
+            notes.append(f"EXIF block of {len(raw)} bytes holds no readable tag (damaged, or not EXIF)")
         return None, None
     latitude = _gps_degrees(gps, 2, 1, notes)
     longitude = _gps_degrees(gps, 4, 3, notes)

@@ -16,7 +16,7 @@ from .limits import TAGS_MAX_COUNT, TEXT_CHUNK_MAX_BYTES, TEXT_TOTAL_MAX_BYTES
 from .model import TextChunk
 from .text import clip, decode_utf8
 
-__all__ = ["PngText", "read_png_text", "PNG_SIGNATURE"]
+__all__ = ["PngText", "read_png_text", "without_text_chunks", "PNG_SIGNATURE"]
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 _TEXT_TYPES = (b"tEXt", b"zTXt", b"iTXt")
@@ -164,3 +164,20 @@ def read_png_text(data: bytes) -> PngText:
     if ended and position < len(data):
         notes.append(f"{len(data) - position} bytes follow the PNG end chunk (IEND): data appended to the file")
     return PngText(tuple(chunks), full, xmp, tuple(notes))
+
+
+def without_text_chunks(data: bytes) -> bytes:
+    """The same PNG bytes less its text chunks, which hold no pixels: lets the decoder read a
+    picture whose metadata it refuses (a zTXt bomb before the image data). Memory only."""
+    if not data.startswith(PNG_SIGNATURE):
+        return data
+    kept = [PNG_SIGNATURE]
+    position = len(PNG_SIGNATURE)
+    while position + 8 <= len(data):
+        length, kind = struct.unpack(">I4s", data[position : position + 8])
+        end = min(len(data), position + 12 + length)
+        if kind not in _TEXT_TYPES:
+            kept.append(data[position:end])
+        position = end
+    kept.append(data[position:])
+    return b"".join(kept)
