@@ -187,7 +187,8 @@ def load_evidence(
 
     provenance = None
     if with_provenance:
-        from .provenance import read_provenance  # metadata readers load only when asked for
+        # The metadata readers are imported only when asked for (a scan needs pixels only).
+        from .provenance import read_provenance
 
         provenance = read_provenance(data, image, icc_description=icc_name)
 

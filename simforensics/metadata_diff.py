@@ -9,9 +9,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .provenance import AI_SOURCE_TYPES, TRUST_NOTE, GenerationRecord, Provenance, describe_source_type
+from .provenance import (
+    AI_SOURCE_TYPES,
+    TRUST_NOTE,
+    GenerationRecord,
+    Provenance,
+    describe_source_type,
+)
 
-__all__ = ["MetadataFinding", "FieldComparison", "MetadataDiff", "diff_metadata", "provenance_fields"]
+__all__ = ["FieldComparison", "MetadataDiff", "MetadataFinding", "diff_metadata", "provenance_fields"]
 
 # Values longer than this are shown cut in the field table; equality is decided on the whole value.
 _SHOWN_CHARS = 300
@@ -127,7 +133,7 @@ def _carried(p: Provenance) -> str:
             ("PNG text chunks", p.text_chunks), ("an AI generation record", p.generation), ("C2PA credentials", p.c2pa),
         ) if present
     ]
-    return ", ".join(parts)
+    return ", ".join(parts[:-1]) + " and " + parts[-1] if len(parts) > 1 else "".join(parts)
 
 
 def _stripping(original: Provenance, copy: Provenance) -> list[MetadataFinding]:

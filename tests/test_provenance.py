@@ -199,7 +199,7 @@ def test_remote_manifest_is_reported_not_fetched(tmp_path: Path, rgb: np.ndarray
     requests: list[str] = []
 
     class Recorder(http.server.BaseHTTPRequestHandler):
-        def do_GET(self) -> None:  # noqa: N802 - the standard library's name
+        def do_GET(self) -> None:
             requests.append(self.path)
             self.send_response(404)
             self.end_headers()

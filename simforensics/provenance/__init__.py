@@ -41,9 +41,21 @@ from .text import as_text
 from .xmp import read_xmp
 
 __all__ = [
-    "read_provenance", "Provenance", "Exif", "Xmp", "XmpEvent", "TextChunk", "GenerationRecord", "Lora",
-    "ContentCredentials", "C2paAction", "C2paIngredient", "ValidationCode", "AI_SOURCE_TYPES",
-    "describe_source_type", "TRUST_NOTE",
+    "AI_SOURCE_TYPES",
+    "TRUST_NOTE",
+    "C2paAction",
+    "C2paIngredient",
+    "ContentCredentials",
+    "Exif",
+    "GenerationRecord",
+    "Lora",
+    "Provenance",
+    "TextChunk",
+    "ValidationCode",
+    "Xmp",
+    "XmpEvent",
+    "describe_source_type",
+    "read_provenance",
 ]
 
 T = TypeVar("T")

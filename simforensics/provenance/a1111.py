@@ -17,7 +17,7 @@ from .model import GenerationRecord, Lora
 from .text import as_text, clip
 from .values import number_text
 
-__all__ = ["parse_a1111", "looks_like_a1111"]
+__all__ = ["looks_like_a1111", "parse_a1111"]
 
 _PARAM = re.compile(r'\s*(\w[\w \-/]{0,63}):\s*("(?:\\.|[^\\"])+"|[^,]*)(?:,|$)')
 # Some tools (Civitai, later extensions) append "Hashes: {json}", whose commas break the pattern.

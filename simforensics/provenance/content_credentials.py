@@ -17,7 +17,7 @@ from typing import Any
 from .model import C2paAction, C2paIngredient, ContentCredentials, ValidationCode
 from .text import as_text
 
-__all__ = ["read_content_credentials", "TRUST_NOTE"]
+__all__ = ["TRUST_NOTE", "read_content_credentials"]
 
 TRUST_NOTE = (
     "no trust anchors are configured: 'Valid' means the manifest is intact and correctly signed, "

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import warnings
 from typing import Any
 
@@ -11,7 +12,7 @@ from .limits import TAGS_MAX_COUNT
 from .model import Exif
 from .text import as_text, clip, plain
 
-__all__ = ["read_exif", "decode_user_comment"]
+__all__ = ["decode_user_comment", "read_exif"]
 
 _EXIF_IFD, _GPS_IFD, _INTEROP_IFD = 0x8769, 0x8825, 0xA005
 _USER_COMMENT = 0x9286
@@ -72,7 +73,7 @@ def _gps_degrees(ifd: dict[int, Any], value_tag: int, ref_tag: int, notes: list[
         notes.append(f"EXIF GPS: {ExifTags.GPSTAGS.get(value_tag, value_tag)} is not three numbers; not read")
         return None
     result = degrees + minutes / 60 + seconds / 3600
-    if result != result or abs(result) > 180:
+    if not math.isfinite(result) or abs(result) > 180:
         notes.append("EXIF GPS: coordinate out of range; not read")
         return None
     return -result if str(ref).strip().upper() in ("S", "W") else result

@@ -9,9 +9,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 __all__ = [
-    "Exif", "XmpEvent", "Xmp", "TextChunk", "Lora", "GenerationRecord",
-    "C2paAction", "C2paIngredient", "ValidationCode", "ContentCredentials", "Provenance",
-    "HASH_MISMATCH_CODES", "AI_SOURCE_TYPES", "describe_source_type",
+    "AI_SOURCE_TYPES",
+    "HASH_MISMATCH_CODES",
+    "C2paAction",
+    "C2paIngredient",
+    "ContentCredentials",
+    "Exif",
+    "GenerationRecord",
+    "Lora",
+    "Provenance",
+    "TextChunk",
+    "ValidationCode",
+    "Xmp",
+    "XmpEvent",
+    "describe_source_type",
 ]
 
 Pairs = tuple[tuple[str, str], ...]

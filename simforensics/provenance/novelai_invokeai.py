@@ -7,8 +7,10 @@ the negative prompt), ``Source`` = model name and hash. InvokeAI: ``invokeai_met
 
 from __future__ import annotations
 
+import itertools
 import re
 import shlex
+from collections.abc import Callable
 from typing import Any
 
 from .limits import A1111_MAX_CHARS
@@ -16,9 +18,18 @@ from .model import GenerationRecord, Lora
 from .text import as_text, clip
 from .values import load_json, number_text, scalar
 
-__all__ = ["parse_novelai", "parse_invokeai"]
+__all__ = ["parse_invokeai", "parse_novelai"]
 
 _NOVELAI_SOURCE = re.compile(r"^(.*?)\s+([0-9A-Fa-f]{8})$")
+
+
+def _getter(mapping: dict[str, Any], where: str, notes: list[str]) -> Callable[[str], str | None]:
+    """``get(key)``: one setting of a JSON object as text, with a note when its type is wrong."""
+
+    def get(key: str) -> str | None:
+        return scalar(mapping.get(key), f"{where}: '{key}'", notes)
+
+    return get
 
 
 def _size(width: str | None, height: str | None) -> str | None:
@@ -47,7 +58,7 @@ def parse_novelai(chunks: dict[str, str], notes: list[str]) -> GenerationRecord 
         notes.append(f"{where}: settings are a {type(settings).__name__}, not a JSON object; ignored")
         settings = None
     settings = settings or {}
-    get = lambda key: scalar(settings.get(key), f"{where}: '{key}'", notes)  # noqa: E731
+    get = _getter(settings, where, notes)
     prompt = chunks.get("Description") or get("prompt")
     source = chunks.get("Source", "")
     match = _NOVELAI_SOURCE.match(source.strip())
@@ -100,7 +111,7 @@ def _parse_invokeai_metadata(text: str, notes: list[str]) -> GenerationRecord | 
         if data is not None:
             notes.append(f"{where}: a {type(data).__name__}, not a JSON object; ignored")
         return None
-    get = lambda key: scalar(data.get(key), f"{where}: '{key}'", notes)  # noqa: E731
+    get = _getter(data, where, notes)
     model, model_hash = _invoke_model(data.get("model"), where, notes)
     used = {"positive_prompt", "negative_prompt", "seed", "steps", "cfg_scale", "scheduler", "width", "height", "model", "loras", "app_version"}
     return GenerationRecord(
@@ -129,7 +140,7 @@ def _parse_sd_metadata(text: str, notes: list[str]) -> GenerationRecord | None:
             notes.append(f"{where}: a {type(data).__name__}, not a JSON object; ignored")
         return None
     image = data.get("image") if isinstance(data.get("image"), dict) else {}
-    get = lambda key: scalar(image.get(key), f"{where}: image '{key}'", notes)  # noqa: E731
+    get = _getter(image, f"{where}: image", notes)
     raw_prompt = image.get("prompt")
     if isinstance(raw_prompt, list):  # [{"prompt": "...", "weight": 1.0}, ...]
         prompts = tuple(clip(p["prompt"])[0] for p in raw_prompt if isinstance(p, dict) and isinstance(p.get("prompt"), str))
@@ -168,7 +179,7 @@ def _parse_dream(text: str, notes: list[str]) -> GenerationRecord | None:
     if not words:
         return None
     prompt, options = words[0], {}
-    for flag, value in zip(words[1:], words[2:]):
+    for flag, value in itertools.pairwise(words[1:]):
         if flag in _DREAM_OPTIONS:
             options[_DREAM_OPTIONS[flag]] = value
     # "prompt [negative words]": InvokeAI 1.x put the negative prompt in square brackets.

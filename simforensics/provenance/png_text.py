@@ -16,7 +16,7 @@ from .limits import TAGS_MAX_COUNT, TEXT_CHUNK_MAX_BYTES, TEXT_TOTAL_MAX_BYTES
 from .model import TextChunk
 from .text import clip, decode_utf8
 
-__all__ = ["PngText", "read_png_text", "without_text_chunks", "PNG_SIGNATURE"]
+__all__ = ["PNG_SIGNATURE", "PngText", "read_png_text", "without_text_chunks"]
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 _TEXT_TYPES = (b"tEXt", b"zTXt", b"iTXt")

@@ -6,7 +6,7 @@ from typing import Any
 
 from .limits import TAG_VALUE_MAX_CHARS, TEXT_KEPT_CHARS
 
-__all__ = ["decode_utf8", "clip", "as_text", "plain"]
+__all__ = ["as_text", "clip", "decode_utf8", "plain"]
 
 
 def decode_utf8(raw: bytes, where: str, notes: list[str]) -> str:

@@ -9,7 +9,7 @@ from typing import Any
 from .limits import JSON_MAX_CHARS
 from .text import as_text
 
-__all__ = ["load_json", "scalar", "number_text"]
+__all__ = ["load_json", "number_text", "scalar"]
 
 
 def load_json(text: str, where: str, notes: list[str]) -> Any:

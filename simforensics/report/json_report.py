@@ -15,8 +15,8 @@ from ..provenance import TRUST_NOTE, Provenance, describe_source_type
 from ..scan import ScanResult
 
 __all__ = [
-    "compare_document", "inspect_document", "scan_document", "provenance_document", "metadata_diff_document",
-    "dumps", "TOOL",
+    "TOOL", "compare_document", "dumps", "inspect_document", "metadata_diff_document", "provenance_document",
+    "scan_document",
 ]
 
 TOOL = {"name": "simforensics", "version": __version__}

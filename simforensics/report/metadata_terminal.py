@@ -8,7 +8,7 @@ from rich.table import Table
 from ..metadata_diff import MetadataDiff
 from ..provenance import TRUST_NOTE, Provenance, describe_source_type
 
-__all__ = ["provenance_table", "metadata_diff_table"]
+__all__ = ["metadata_diff_table", "provenance_table"]
 
 # Longest value shown on the terminal; --json holds the full values.
 _SHOWN = 400
