@@ -9,7 +9,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from PIL import Image
+from PIL import Image, TiffImagePlugin
 
 from fixtures import c2pa_fixtures as cf
 from fixtures import make_fixtures as fx
@@ -156,6 +156,22 @@ def test_exif_camera_fields_and_gps(tmp_path: Path, rgb: np.ndarray) -> None:
     assert p.exif.datetime_original == "2024:05:01 10:00:00"
     assert p.exif.gps == pytest.approx((-(33 + 51 / 60 + 54 / 3600), 151 + 12 / 60 + 36 / 3600))
     assert ("IFD0:Make", "Canon") in p.exif.tags
+
+
+def test_tiff_iptc_and_xmp_and_jpeg_comment(tmp_path: Path, rgb: np.ndarray) -> None:
+    directory = TiffImagePlugin.ImageFileDirectory_v2()
+    directory[700] = mf.xmp_packet()
+    directory[33723] = b"\x1c\x02\x50\x00\x09A. Artist\x1c\x02\x74\x00\x0f(c) 2025 Artist"  # IIM 2:80, 2:116
+    directory.tagtype[33723] = 7
+    path = tmp_path / "iptc.tif"
+    Image.fromarray(rgb).save(path, "TIFF", tiffinfo=directory)
+    p = load_evidence(path, with_provenance=True).provenance
+    assert p is not None and p.iptc == (("By-line", "A. Artist"), ("CopyrightNotice", "(c) 2025 Artist"))
+    assert p.xmp is not None and p.xmp.digital_source_type == mf.TRAINED_ALGORITHMIC_MEDIA
+    commented = tmp_path / "gd.jpg"
+    Image.fromarray(rgb).save(commented, "JPEG", comment=b"CREATOR: gd-jpeg v1.0 (using IJG JPEG v62), quality = 80")
+    p = load_evidence(commented, with_provenance=True).provenance
+    assert p.writing_software() == (("JPEG comment", "CREATOR: gd-jpeg v1.0 (using IJG JPEG v62), quality = 80"),)
 
 
 def test_plain_files_carry_no_metadata(tmp_path: Path, rgb: np.ndarray) -> None:

@@ -198,7 +198,7 @@ class Provenance:
     iptc: Pairs = ()
     icc_description: str | None = None
     icc_copyright: str | None = None
-    comments: tuple[str, ...] = ()  # JPEG COM / GIF comment
+    comments: tuple[str, ...] = ()  # JPEG COM segment, GIF comment extension
     text_chunks: tuple[TextChunk, ...] = ()
     generation: tuple[GenerationRecord, ...] = ()
     c2pa: ContentCredentials | None = None
@@ -234,7 +234,7 @@ class Provenance:
             if chunk.keyword.lower() == "software" and chunk.text:
                 found.append((f"PNG {chunk.chunk} 'Software'", chunk.text))
         for comment in self.comments:
-            found.append(("JPEG comment", comment))
+            found.append((f"{self.format} comment", comment))
         if self.c2pa and self.c2pa.claim_generator:
             found.append(("C2PA claim generator", self.c2pa.claim_generator))
         return tuple(found)
