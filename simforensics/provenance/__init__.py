@@ -5,6 +5,14 @@ file is read once) and returns a ``Provenance``: EXIF, XMP (with IPTC DigitalSou
 ICC, comments, PNG text chunks, parsed AI-generation records (AUTOMATIC1111/Forge, ComfyUI,
 NovelAI, InvokeAI) and C2PA content credentials. Every reader survives hostile input: what it
 cannot read becomes a note.
+
+Libraries: Pillow for EXIF, IPTC, ICC and XMP packets, defusedxml to parse XMP, c2pa-python for
+C2PA. The generation records are parsed here, not with sd-parsers 0.6 (the one maintained
+parser): it caches the EXIF UserComment in a module global keyed by ``id(image)``, so a plain
+JPEG read after an AUTOMATIC1111 JPEG can be given the first file's record when Python reuses
+the id (reproduced; fatal when comparing two files), it reads a ComfyUI graph only when both
+``prompt`` and ``workflow`` are present, splits settings on every ':' and ',' (quoted values
+break), and does not list LoRAs.
 """
 
 from __future__ import annotations

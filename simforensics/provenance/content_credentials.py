@@ -26,7 +26,7 @@ TRUST_NOTE = (
 
 # Evidence formats the C2PA SDK reads, by the MIME type it expects.
 _MIME_TYPES = {
-    "JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp", "TIFF": "image/tiff",
+    "JPEG": "image/jpeg", "MPO": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp", "TIFF": "image/tiff",
     "HEIF": "image/heif", "AVIF": "image/avif", "GIF": "image/gif",
 }
 _OFFLINE = {"verify": {"remote_manifest_fetch": False, "ocsp_fetch": False}}

@@ -240,7 +240,7 @@ class Provenance:
         return tuple(found)
 
 
-_IPTC_SOURCE_TYPES = "http://cv.iptc.org/newscodes/digitalsourcetype/"
+_IPTC_SOURCE_TYPES = "cv.iptc.org/newscodes/digitalsourcetype/"
 
 # IPTC Digital Source Type vocabulary (cv.iptc.org/newscodes/digitalsourcetype), in short words.
 _SOURCE_TYPE_MEANING = {
@@ -272,5 +272,7 @@ def describe_source_type(value: str | None) -> tuple[str | None, str | None]:
     """(short code, meaning) for an IPTC digital source type URI or bare code."""
     if not value:
         return None, None
-    code = value.rsplit("/", 1)[-1].strip() if value.startswith(("http://", "https://")) else value.strip()
-    return code, _SOURCE_TYPE_MEANING.get(code, "not in the IPTC vocabulary" if value.startswith(_IPTC_SOURCE_TYPES) else None)
+    is_uri = value.startswith(("http://", "https://"))
+    code = value.rsplit("/", 1)[-1].strip() if is_uri else value.strip()
+    in_vocabulary_namespace = is_uri and value.split("://", 1)[1].startswith(_IPTC_SOURCE_TYPES)
+    return code, _SOURCE_TYPE_MEANING.get(code, "not in the IPTC vocabulary" if in_vocabulary_namespace else None)
