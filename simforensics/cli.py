@@ -179,7 +179,8 @@ def inspect(
     ] = None,
     max_pixels: MaxPixels = DEFAULT_MAX_PIXELS,
 ) -> None:
-    """Show what a file is: identity (SHA-256), format, decoding notes."""
+    """Show what a file is: identity (SHA-256), format, decoding notes, and its metadata (EXIF, XMP,
+    IPTC, PNG text, AI-generation records, C2PA content credentials)."""
     from .inspect import inspect_files
     from .report import render
 

@@ -18,6 +18,7 @@ from .changes import MASK_NOT_COVERED, ChangeMap, WorkingFrame, localise_changes
 from .evidence import Evidence, load_evidence
 from .fingerprints import HashSet, compute_hashes, hash_distances, thumbnail
 from .measures import colour_distance, overlap_ssim
+from .metadata_diff import MetadataDiff, diff_metadata
 from .options import CompareOptions, UserRegion
 from .portrait import Portrait, find_people
 from .region_findings import PoseComparison, RegionFinding, compare_pose, findings_aligned, findings_unaligned, order_findings
@@ -62,6 +63,7 @@ class Comparison:
     measurement: Measurement
     started_at: str
     finished_at: str
+    metadata_diff: MetadataDiff | None = None  # None when provenance was not read
 
     @property
     def verdict(self) -> Verdict:
@@ -182,8 +184,9 @@ def _now() -> str:
 
 def compare_files(options: CompareOptions) -> Comparison:
     started = _now()
-    original = load_evidence(options.original, max_pixels=options.max_pixels)
-    copy = load_evidence(options.copy, max_pixels=options.max_pixels)
+    original = load_evidence(options.original, max_pixels=options.max_pixels, with_provenance=True)
+    copy = load_evidence(options.copy, max_pixels=options.max_pixels, with_provenance=True)
     measurement = compare_images(original.rgb, copy.rgb, regions=options.regions)
+    metadata = diff_metadata(original.provenance, copy.provenance) if original.provenance is not None and copy.provenance is not None else None
     return Comparison(original=original, copy=copy, options=options, measurement=measurement,
-                      started_at=started, finished_at=_now())
+                      started_at=started, finished_at=_now(), metadata_diff=metadata)

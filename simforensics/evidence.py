@@ -15,6 +15,7 @@ import struct
 import threading
 import warnings
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pillow_heif
@@ -28,6 +29,9 @@ from .errors import (
     NotAnImageError,
     TruncatedImageError,
 )
+
+if TYPE_CHECKING:
+    from .provenance import Provenance
 
 __all__ = ["Evidence", "load_evidence", "DEFAULT_MAX_PIXELS", "SUPPORTED_FORMATS"]
 
@@ -59,7 +63,8 @@ class Evidence:
 
     ``width`` and ``height`` are as displayed, after EXIF orientation. ``notes`` records every
     conversion that changed what the decoder produced (first frame of many, alpha flattened,
-    16-bit reduced, CMYK through ICC, ...), in words, for the report.
+    16-bit reduced, CMYK through ICC, ...), in words, for the report. ``provenance`` (metadata,
+    AI-generation records, C2PA) is read from the same bytes when asked for.
     """
 
     path: str
@@ -79,6 +84,7 @@ class Evidence:
     icc_profile: str | None
     notes: tuple[str, ...]
     rgb: np.ndarray = field(repr=False, compare=False)
+    provenance: Provenance | None = field(default=None, repr=False, compare=False)
 
     @property
     def pixels(self) -> int:
@@ -140,14 +146,17 @@ def read_file_bytes(path: str | os.PathLike[str]) -> bytes:
 
 
 def load_evidence(
-    path: str | os.PathLike[str], *, max_pixels: int = DEFAULT_MAX_PIXELS
+    path: str | os.PathLike[str], *, max_pixels: int = DEFAULT_MAX_PIXELS, with_provenance: bool = False
 ) -> Evidence:
-    """Read ``path`` as evidence. Raises an ``EvidenceError`` naming the file and the reason."""
+    """Read ``path`` as evidence. Raises an ``EvidenceError`` naming the file and the reason.
+
+    ``with_provenance`` also reads the metadata (provenance.py) from the same bytes; a scan that
+    only needs pixels leaves it off.
+    """
     name = str(path)
     data = read_file_bytes(path)
     sha256 = hashlib.sha256(data).hexdigest()
-    image = _open_checked(name, data, max_pixels)
-    notes: list[str] = []
+    image, notes = _open_checked(name, data, max_pixels)
     fmt = image.format or "unknown"
     stored_mode = image.mode
     stored_width, stored_height = image.size
@@ -175,6 +184,13 @@ def load_evidence(
         structure_problem = _png_structure_problem(data)
         if structure_problem:
             notes.append(f"PNG structure check: {structure_problem}; all pixel data decoded")
+
+    provenance = None
+    if with_provenance:
+        # The metadata readers are imported only when asked for (a scan needs pixels only).
+        from .provenance import read_provenance
+
+        provenance = read_provenance(data, image, icc_description=icc_name)
 
     if orientation and orientation != 1:
         image = ImageOps.exif_transpose(image)
@@ -208,16 +224,38 @@ def load_evidence(
         icc_profile=icc_name,
         notes=tuple(notes),
         rgb=rgb,
+        provenance=provenance,
     )
 
 
-def _open_checked(name: str, data: bytes, max_pixels: int) -> Image.Image:
+def _quiet_open(data: bytes) -> Image.Image:
+    with warnings.catch_warnings():
+        # Pillow warns, on stderr, about a corrupt EXIF block while opening a JPEG; the picture
+        # is still fine, and provenance reports the damaged block in a note.
+        warnings.simplefilter("ignore")
+        return Image.open(io.BytesIO(data), formats=SUPPORTED_FORMATS)
+
+
+def _open_checked(name: str, data: bytes, max_pixels: int) -> tuple[Image.Image, list[str]]:
     """Identify the format from the content and refuse oversized images from the header."""
+    notes: list[str] = []
     with _PILLOW_LIMIT_LOCK:
         saved_limit = Image.MAX_IMAGE_PIXELS
         Image.MAX_IMAGE_PIXELS = None
         try:
-            image = Image.open(io.BytesIO(data), formats=SUPPORTED_FORMATS)
+            try:
+                image = _quiet_open(data)
+            except (ValueError, SyntaxError, Image.UnidentifiedImageError) as exc:
+                # Pillow refuses a whole PNG over one bad text chunk (decompressing past its 1 MB
+                # limit, a damaged CRC). Text chunks hold no pixels: decode a copy without them,
+                # in memory, and say so; provenance reads the chunks from the original bytes.
+                from .provenance.png_text import without_text_chunks
+
+                stripped = without_text_chunks(data)
+                if stripped == data:
+                    raise
+                image = _quiet_open(stripped)
+                notes.append(f"PNG text chunks refused by the decoder ({exc}); pixels decoded without them")
         except Image.UnidentifiedImageError:
             raise NotAnImageError(
                 name, "not a recognised image (supported: " + ", ".join(SUPPORTED_FORMATS) + ")"
@@ -238,12 +276,14 @@ def _open_checked(name: str, data: bytes, max_pixels: int) -> Image.Image:
             f"{width} x {height} = {width * height / 1e6:.0f} megapixels exceeds the limit of "
             f"{max_pixels / 1e6:.0f} megapixels (raise it with --max-pixels); not decoded",
         )
-    return image
+    return image, notes
 
 
 def _exif_orientation(image: Image.Image) -> int | None:
     try:
-        value = image.getexif().get(_EXIF_ORIENTATION_TAG)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # corrupt EXIF: provenance notes it
+            value = image.getexif().get(_EXIF_ORIENTATION_TAG)
     except Exception:  # noqa: BLE001 - a malformed EXIF block must not stop intake
         return None
     return int(value) if isinstance(value, int) and 1 <= value <= 8 else None

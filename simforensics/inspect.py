@@ -1,4 +1,4 @@
-"""`simforensics inspect`: what each file is, as evidence. Provenance (metadata) joins it later."""
+"""`simforensics inspect`: what each file is, as evidence, and what its metadata says of its origin."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ def inspect_files(paths: list[str], *, max_pixels: int = DEFAULT_MAX_PIXELS) -> 
     errors: list[tuple[str, str]] = []
     for path in paths:
         try:
-            images.append(load_evidence(path, max_pixels=max_pixels))
+            images.append(load_evidence(path, max_pixels=max_pixels, with_provenance=True))
         except EvidenceError as exc:
             errors.append((exc.path, exc.reason))
     return Inspection(images=tuple(images), errors=tuple(errors))

@@ -8,11 +8,17 @@ from typing import Any
 from .. import __version__
 from .. import thresholds as T
 from ..compare import Comparison
+from ..evidence import Evidence
 from ..inspect import Inspection
 from ..portrait import Portrait
+from ..metadata_diff import MetadataDiff
+from ..provenance import TRUST_NOTE, Provenance, describe_source_type
 from ..scan import ScanResult
 
-__all__ = ["compare_document", "inspect_document", "scan_document", "dumps", "TOOL"]
+__all__ = [
+    "TOOL", "compare_document", "dumps", "inspect_document", "metadata_diff_document", "provenance_document",
+    "scan_document",
+]
 
 TOOL = {"name": "simforensics", "version": __version__}
 
@@ -58,6 +64,87 @@ def _people(people: Portrait) -> dict[str, Any]:
     }
 
 
+def _pairs(pairs: tuple[tuple[str, str], ...]) -> list[dict[str, str]]:
+    """Name/value lists keep their order and any repeated name (JSON objects would lose both)."""
+    return [{"name": name, "value": value} for name, value in pairs]
+
+
+def provenance_document(p: Provenance) -> dict[str, Any]:
+    e, x, c = p.exif, p.xmp, p.c2pa
+    source_code, source_meaning = describe_source_type(p.digital_source_type)
+    return {
+        "has_metadata": p.has_metadata,
+        "digital_source_type": p.digital_source_type,
+        "digital_source_type_code": source_code,
+        "digital_source_type_meaning": source_meaning,
+        "writing_software": [{"where": where, "name": name} for where, name in p.writing_software()],
+        "exif": None if e is None else {
+            "make": e.make, "model": e.model, "lens": e.lens, "serial_number": e.serial_number,
+            "software": e.software, "host_computer": e.host_computer, "artist": e.artist,
+            "copyright": e.copyright, "description": e.description, "datetime": e.datetime,
+            "datetime_original": e.datetime_original, "datetime_digitized": e.datetime_digitized,
+            "user_comment": e.user_comment,
+            "gps": None if e.gps is None else {"latitude": _r(e.gps[0], 7), "longitude": _r(e.gps[1], 7)},
+            "tags": _pairs(e.tags),
+        },
+        "xmp": None if x is None else {
+            "digital_source_type": x.digital_source_type, "creator_tool": x.creator_tool,
+            "create_date": x.create_date, "modify_date": x.modify_date, "metadata_date": x.metadata_date,
+            "creators": list(x.creators), "rights": x.rights, "title": x.title, "description": x.description,
+            "document_id": x.document_id, "instance_id": x.instance_id,
+            "original_document_id": x.original_document_id, "provenance_url": x.provenance_url,
+            "history": [{"action": h.action, "software_agent": h.software_agent, "when": h.when} for h in x.history],
+            "properties": _pairs(x.properties),
+        },
+        "iptc": _pairs(p.iptc),
+        "icc_profile": None if p.icc_description is None else {"description": p.icc_description, "copyright": p.icc_copyright},
+        "comments": list(p.comments),
+        "text_chunks": [
+            {"chunk": t.chunk, "keyword": t.keyword, "length": t.length, "text": t.text, "truncated": t.truncated,
+             "language": t.language, "translated_keyword": t.translated_keyword, "after_image_data": t.after_image_data}
+            for t in p.text_chunks
+        ],
+        "generation": [
+            {"generator": g.generator, "found_in": g.found_in, "prompts": list(g.prompts),
+             "negative_prompts": list(g.negative_prompts), "seeds": list(g.seeds), "steps": g.steps,
+             "sampler": g.sampler, "cfg_scale": g.cfg_scale, "size": g.size, "models": list(g.models),
+             "model_hashes": list(g.model_hashes),
+             "loras": [{"name": lo.name, "weight": lo.weight, "hash": lo.hash} for lo in g.loras],
+             "version": g.version, "settings": _pairs(g.settings)}
+            for g in p.generation
+        ],
+        "c2pa": None if c is None else {
+            "validation_state": c.validation_state, "trusted": c.trusted,
+            "trust_note": None if c.validation_state is None else TRUST_NOTE,
+            "hash_mismatch": c.hash_mismatch, "active_manifest": c.active_manifest,
+            "manifest_count": c.manifest_count, "claim_generator": c.claim_generator, "title": c.title,
+            "format": c.format,
+            "signature": {"issuer": c.signer_issuer, "common_name": c.signer_name,
+                          "algorithm": c.signature_algorithm, "time": c.signed_at},
+            "actions": [{"action": a.action, "software_agent": a.software_agent,
+                         "digital_source_type": a.digital_source_type, "when": a.when} for a in c.actions],
+            "ingredients": [{"title": i.title, "relationship": i.relationship, "format": i.format} for i in c.ingredients],
+            "failures": [{"code": f.code, "explanation": f.explanation} for f in c.failures],
+            "remote_url": c.remote_url, "error": c.error,
+        },
+        "notes": list(p.notes),
+    }
+
+
+def _evidence(e: Evidence) -> dict[str, Any]:
+    document = e.summary()
+    if e.provenance is not None:
+        document["provenance"] = provenance_document(e.provenance)
+    return document
+
+
+def metadata_diff_document(diff: MetadataDiff) -> dict[str, Any]:
+    return {
+        "findings": [{"code": f.code, "meaning": f.meaning, "original": f.original, "copy": f.copy} for f in diff.findings],
+        "fields": [{"field": f.field, "status": f.status, "original": f.original, "copy": f.copy} for f in diff.fields],
+    }
+
+
 def compare_document(comparison: Comparison) -> dict[str, Any]:
     m = comparison.measurement
     a = m.alignment
@@ -67,8 +154,8 @@ def compare_document(comparison: Comparison) -> dict[str, Any]:
     return {
         "schema": "simforensics.compare/1",
         "tool": TOOL,
-        "original": comparison.original.summary(),
-        "copy": comparison.copy.summary(),
+        "original": _evidence(comparison.original),
+        "copy": _evidence(comparison.copy),
         "alignment": {
             "aligned": a.aligned,
             "model": a.model.value,
@@ -142,6 +229,7 @@ def compare_document(comparison: Comparison) -> dict[str, Any]:
             "summary": m.verdict.summary,
             "reasons": list(m.verdict.reasons),
         },
+        "metadata_diff": None if comparison.metadata_diff is None else metadata_diff_document(comparison.metadata_diff),
         "run": {"started_at": comparison.started_at, "finished_at": comparison.finished_at},
     }
 
@@ -150,7 +238,7 @@ def inspect_document(inspection: Inspection) -> dict[str, Any]:
     return {
         "schema": "simforensics.inspect/1",
         "tool": TOOL,
-        "images": [item.summary() for item in inspection.images],
+        "images": [_evidence(item) for item in inspection.images],
         "errors": [{"path": path, "error": reason} for path, reason in inspection.errors],
     }
 

@@ -54,6 +54,7 @@ def write_inspect_outputs(inspection: Inspection, json_path: str | None) -> None
 def print_inspect(console: Console, inspection: Inspection) -> None:
     if inspection.images:
         terminal.print_evidence(console, list(inspection.images))
+        terminal.print_provenance(console, list(inspection.images))
 
 
 def write_scan_outputs(result: ScanResult, json_path: str | None, csv_path: str | None) -> None:

@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from ..compare import Comparison
     from ..region_findings import RegionFinding
 
-__all__ = ["evidence_table", "print_comparison", "print_evidence", "print_regions"]
+__all__ = ["evidence_table", "print_comparison", "print_evidence", "print_provenance", "print_regions"]
 
 _FINDING_STYLE = {"same": "green", "similar": "yellow", "different": "red", "absent": "dim"}
 
@@ -51,6 +51,15 @@ def evidence_table(items: list[Evidence], title: str = "Evidence", labels: list[
 
 def print_evidence(console: Console, items: list[Evidence], labels: list[str] | None = None) -> None:
     console.print(evidence_table(items, labels=labels))
+
+
+def print_provenance(console: Console, items: list[Evidence]) -> None:
+    """One metadata table per file that was read with its provenance."""
+    from .metadata_terminal import provenance_table
+
+    for index, item in enumerate(items, start=1):
+        if item.provenance is not None:
+            console.print(provenance_table(item.provenance, title=f"Metadata #{index}: {escape(item.path)}"))
 
 
 _LABEL_STYLE = {
@@ -112,6 +121,10 @@ def print_comparison(console: Console, comparison: "Comparison", *, brief: bool 
         console.print(areas)
     if m.regions:
         print_regions(console, comparison)
+    if comparison.metadata_diff is not None:
+        from .metadata_terminal import metadata_diff_table
+
+        console.print(metadata_diff_table(comparison.metadata_diff))
     print_evidence(console, [comparison.original, comparison.copy], labels=["original", "copy"])
 
 
