@@ -9,7 +9,9 @@ picture passed in.
   short-range model fires on painted hands. FaceMesh (478 points) runs on a crop around each
   face, so small and several faces get landmarks too; when it finds nothing (heavy paint) the
   detector's keypoints are all there is.
-- body: Pose (one person, model_complexity=1; the other complexities download their model).
+- body: Pose (one person, model_complexity=1; the other complexities download their model),
+  with a greyscale and a softened second look when a face is there but no body was found.
+- two models must agree: a face without landmarks, or a body, must lie on the person mask.
 - person mask: SelfieSegmentation's general model, > 0.5.
 
 The models see the picture padded to a square: Pose's landmark projection assumes a square input
@@ -166,6 +168,22 @@ def _mesh_for(models: dict[str, object], rgb: np.ndarray, box: tuple[int, int, i
     return points if (x <= mx <= x + w and y <= my <= y + h) else None
 
 
+def _body_landmarks(models: dict[str, object], square: np.ndarray, second_looks: bool) -> list | None:
+    """Pose, with second looks when it sees nobody though a face is there: paint strokes and
+    recoloured costumes throw its person detector off, and a greyscale or slightly softened view
+    often brings it back. Without a face, second looks find bodies in coffee cups."""
+    views = (
+        lambda: square,
+        lambda: cv2.cvtColor(cv2.cvtColor(square, cv2.COLOR_RGB2GRAY), cv2.COLOR_GRAY2RGB),
+        lambda: cv2.GaussianBlur(square, (0, 0), square.shape[0] / 256),
+    )
+    for view in views if second_looks else views[:1]:
+        result = models["pose"].process(view())
+        if result.pose_landmarks:
+            return list(result.pose_landmarks.landmark)
+    return None
+
+
 def find_people(rgb: np.ndarray) -> Portrait:
     """Faces, body keypoints and person mask of an RGB uint8 picture."""
     height, width = rgb.shape[:2]
@@ -192,13 +210,13 @@ def find_people(rgb: np.ndarray) -> Portrait:
                 keypoints=keypoints,
                 mesh=None if mesh is None else mesh * factor,
             ))
-        pose_result = models["pose"].process(square)
+        landmarks = _body_landmarks(models, square, second_looks=bool(faces))
         person = models["person"].process(square).segmentation_mask
     body = None
-    if pose_result.pose_landmarks:
+    if landmarks is not None:
         body = {
             name: (p.x * side * factor, p.y * side * factor, float(p.visibility))
-            for name, p in zip(POSE_POINTS, pose_result.pose_landmarks.landmark, strict=True)
+            for name, p in zip(POSE_POINTS, landmarks, strict=True)
         }
     mask = np.ascontiguousarray(person[: small.shape[0], : small.shape[1]] > 0.5)
     # Two models must agree: a face without landmarks, or a body, counts only where the person

@@ -16,7 +16,7 @@ Two routes:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import cv2
 import imagehash
@@ -161,6 +161,12 @@ def _content_finding(covered_share: float, changed_share: float) -> tuple[str, s
 def _crop_finding(hash_distance: int | None, ssim: float | None) -> tuple[str, str]:
     """Content of two crops of the same part, without a change mask to go by."""
     shown_ssim = "-" if ssim is None else f"{ssim:.2f}"
+    if hash_distance is None and ssim is not None:  # an irregular region (background): SSIM alone
+        if ssim >= T.REGION_SSIM_SAME:
+            return "same", f"crops match: SSIM {shown_ssim} (same >= {T.REGION_SSIM_SAME})"
+        if ssim >= T.REGION_SSIM_DIFFERENT:
+            return "similar", f"crops resemble each other: SSIM {shown_ssim}"
+        return "different", f"crops differ: SSIM {shown_ssim} (different < {T.REGION_SSIM_DIFFERENT})"
     if hash_distance is not None and hash_distance <= T.HASH64_SAME and (ssim or 0) >= T.REGION_SSIM_SAME:
         return "same", f"crops match: pHash {hash_distance}/64, SSIM {shown_ssim}"
     if hash_distance is not None and hash_distance <= T.HASH64_RELATED:
@@ -211,7 +217,32 @@ def findings_aligned(
             hash_distance=hash_distance, palette_distance=palette, texture_difference=texture,
             verdict=verdict, palette=palette_finding, texture=texture_finding, reason=reason,
         ))
-    return findings
+    return _local_recolours(findings) if copy_like else findings
+
+
+def _local_recolours(findings: list[RegionFinding]) -> list[RegionFinding]:
+    """A region whose palette changed while the rest of the picture kept its own was recoloured.
+
+    The change detector models colour globally (a 3-D table), so a recolour of colours found only
+    in that region (a whole background turned from green to red) can pass as a colour grade of
+    the picture; the palette comparison per region does not share that blind spot. A palette
+    change everywhere is a global colour change, not a local edit, and changes nothing here.
+    """
+    palettes = [f.palette for f in findings if f.palette is not None and f.source != "user"]
+    if len(palettes) < 3:
+        return findings
+    result = []
+    for f in findings:
+        others_same = (palettes.count("same") - (f.palette == "same" and f.source != "user")) / max(1, len(palettes) - 1)
+        # Alone, a palette just past its threshold is not enough: the change mask must have seen
+        # something there too ("similar"), or the palette must be far off.
+        corroborated = f.verdict == "similar" or (f.palette_distance or 0) >= T.PALETTE_RECOLOURED
+        if f.palette == "different" and f.verdict in ("same", "similar") and corroborated and others_same >= T.PALETTE_LOCAL_SHARE:
+            f = replace(f, verdict="different", reason=(
+                f"recoloured: palette distance {f.palette_distance:.2f} (same <= {T.PALETTE_SAME}) while "
+                f"{others_same:.0%} of the other parts keep theirs; {f.reason}"))
+        result.append(f)
+    return result
 
 
 # ---------------------------------------------------------------------------------- not aligned

@@ -136,6 +136,9 @@ REGION_MIN_CROP = 16
 # within HASH64_SAME and their SSIM (after resizing one crop onto the other) is at least this;
 # independent detections place boxes a few pixels apart, which costs SSIM but not pHash.
 REGION_SSIM_SAME = 0.6
+# A region with no pHash (an irregular one: the background) is "different" below this SSIM:
+# unrelated natural crops laid on each other score 0 to 0.3.
+REGION_SSIM_DIFFERENT = 0.3
 
 # Style. Palette: Hellinger distance of the region's colour histograms (palette below). JPEG
 # quality 40 and resizing to a quarter kept the sample portraits' regions within 0.04-0.39; a
@@ -143,6 +146,12 @@ REGION_SSIM_SAME = 0.6
 # grey: its hue is noise.
 PALETTE_SAME = 0.4
 PALETTE_GREY = 40
+# A region whose palette is "different" counts as recoloured (a local edit) when at least this
+# share of the other parts keep their palette: then the change is not a global colour grade.
+PALETTE_LOCAL_SHARE = 0.75
+# ... and when either the change mask saw some change in it, or its palette distance is at least
+# this: 1.5 x PALETTE_SAME, past anything re-encoding did (0.39 at most).
+PALETTE_RECOLOURED = 0.6
 # Texture: |ln| of the ratio of mean gradient magnitudes. JPEG 40, resizing and gamma 0.7 kept
 # it within 0.19 on the same regions; a face redrawn in a painted style measured 0.5-0.7.
 TEXTURE_SAME = 0.35

@@ -1,4 +1,4 @@
-"""Run the compare benchmark: ``python -m benchmarks.compare [--quick] [--seed N] [--skip-large]``.
+"""Run the compare benchmark: ``python -m benchmarks.compare [--quick] [--seed N] [--skip-large] [--skip-portraits]``.
 
 For every pair of the seeded corpus (``corpus.py``) it runs the engine
 (``simforensics.compare.compare_images``, imported lazily) and the naive SSIM baseline
@@ -27,7 +27,7 @@ import cv2  # noqa: E402
 import numpy as np  # noqa: E402
 from PIL import Image  # noqa: E402
 
-from benchmarks.compare import baseline, corpus, large, metrics, report  # noqa: E402
+from benchmarks.compare import baseline, corpus, large, metrics, portraits, report  # noqa: E402
 
 OUT_DIR = REPO_ROOT / "benchmarks" / "out"
 
@@ -176,6 +176,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="about 40 pairs instead of about 200")
     parser.add_argument("--seed", type=int, default=0, help="corpus seed (default 0)")
     parser.add_argument("--skip-large", action="store_true", help="skip the 12-megapixel timing")
+    parser.add_argument("--skip-portraits", action="store_true", help="skip the portrait-regions benchmark")
     parser.add_argument("--only-baseline", action="store_true", help="run without the engine (baseline figures only)")
     parser.add_argument("--filter", metavar="TEXT", help="only pairs whose 'category/index-family' contains TEXT")
     parser.add_argument("--save-failures", action="store_true",
@@ -224,13 +225,21 @@ def main(argv: list[str] | None = None) -> int:
         if engine is not None:
             large_results["ours"] = large.run(args.seed, "engine", REPO_ROOT)
 
+    portrait_summary = None
+    if engine is not None and not args.skip_portraits and not args.filter:
+        print("portrait regions ...", file=sys.stderr, flush=True)
+        portrait_summary = portraits.run(args.seed)
+
     meta = {"seed": args.seed, "quick": args.quick, "engine": engine_name, "filter": args.filter,
             "engine_sources_sha256": engine_fingerprint(),
             "pairs": len(results), "seconds_total": time.perf_counter() - started}
     summary = report.summarize(results, large_results)
     report.render(summary, results, meta)
+    if portrait_summary is not None:
+        portraits.render(portrait_summary)
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    document = {"schema": "simforensics.benchmark.compare/1", "meta": meta, "summary": summary, "pairs": results}
+    document = {"schema": "simforensics.benchmark.compare/1", "meta": meta, "summary": summary, "pairs": results,
+                "portraits": portrait_summary}
     args.out.write_text(json.dumps(_clean(document), indent=1) + "\n")
     print(f"\nper-pair results: {args.out.relative_to(REPO_ROOT) if args.out.is_relative_to(REPO_ROOT) else args.out}"
           f"  ({meta['seconds_total']:.0f} s)")
