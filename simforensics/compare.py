@@ -128,7 +128,10 @@ def _measure_regions(
     ssim_map: np.ndarray | None, mask: np.ndarray, user: tuple[UserRegion, ...], copy_like: bool,
 ) -> tuple[tuple[Portrait, Portrait], PoseComparison | None, tuple[RegionFinding, ...]]:
     people = (find_people(original), find_people(copy))
-    named, copy_named = _regions_of(people[0]), _regions_of(people[1])
+    named = _regions_of(people[0])
+    # Parts correspond by name; a grid only to a grid (a portrait's parts mean nothing to it).
+    copy_named = portrait_regions(people[1]) if people[0].has_person else []
+    copy_named = copy_named or grid_regions(people[1].width, people[1].height)
     pose = compare_pose(people[0], people[1], alignment.mirrored if alignment.aligned else None)
     pixel_regions = [r for r in named if r.name != "pose"]
     if frame is not None and ssim_map is not None:

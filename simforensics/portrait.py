@@ -11,7 +11,8 @@ picture passed in.
   detector's keypoints are all there is.
 - body: Pose (one person, model_complexity=1; the other complexities download their model),
   with a greyscale and a softened second look when a face is there but no body was found.
-- two models must agree: a face without landmarks, or a body, must lie on the person mask.
+- models must agree: a body must lie on the person mask; a face without landmarks must lie on
+  the person mask and hold the body's head.
 - person mask: SelfieSegmentation's general model, > 0.5.
 
 The models see the picture padded to a square: Pose's landmark projection assumes a square input
@@ -33,7 +34,7 @@ import numpy as np
 from . import thresholds as T
 from .resample import shrink_to_side
 
-__all__ = ["POSE_POINTS", "Face", "Portrait", "find_people"]
+__all__ = ["POSE_POINTS", "Face", "Portrait", "find_people", "holds_head"]
 
 # mediapipe Pose's 33 landmarks, by index; left/right are the subject's own (anatomical) sides.
 POSE_POINTS = (
@@ -219,14 +220,24 @@ def find_people(rgb: np.ndarray) -> Portrait:
             for name, p in zip(POSE_POINTS, landmarks, strict=True)
         }
     mask = np.ascontiguousarray(person[: small.shape[0], : small.shape[1]] > 0.5)
-    # Two models must agree: a face without landmarks, or a body, counts only where the person
-    # mask says there is a person (the detectors alone see faces in motorcycle parts).
-    faces = [f for f in faces
-             if f.mesh is not None or _person_share_of_box(mask, f.box, 1 / factor) >= T.FACE_PERSON_CONFIRMS]
+    # Models must agree. A body counts only on the person mask; a face without FaceMesh landmarks
+    # only on the person mask *and* with that body's head in it (detector and mask together still
+    # saw faces in a motorcycle and a galaxy).
     if body is not None and _person_share_of_points(mask, body, 1 / factor) < T.BODY_PERSON_CONFIRMS:
         body = None
+    faces = [f for f in faces if f.mesh is not None or (
+        _person_share_of_box(mask, f.box, 1 / factor) >= T.FACE_PERSON_CONFIRMS and holds_head(f.box, body))]
     faces.sort(key=lambda f: -f.box[2] * f.box[3])
     return Portrait(width=width, height=height, faces=tuple(faces), body=body, person_mask=mask)
+
+
+def holds_head(box: tuple[int, int, int, int], body: dict[str, tuple[float, float, float]] | None) -> bool:
+    """Whether the body's nose lies on this face box (with a quarter of its size to spare)."""
+    if body is None:
+        return False
+    x, y, w, h = box
+    nose_x, nose_y, _ = body["nose"]
+    return x - 0.25 * w <= nose_x <= x + 1.25 * w and y - 0.25 * h <= nose_y <= y + 1.25 * h
 
 
 def _person_share_of_box(mask: np.ndarray, box: tuple[int, int, int, int], scale: float) -> float:

@@ -277,7 +277,7 @@ def findings_unaligned(
                                     interpolation=cv2.INTER_NEAREST).astype(bool)
             mask = other_mask if mask is None else mask & other_mask
         ssim = None
-        if min(a.shape[:2]) >= 7:
+        if min(a.shape[:2]) >= 11:  # the Gaussian SSIM window is 11 x 11
             grey_a, grey_b = (cv2.cvtColor(c, cv2.COLOR_RGB2GRAY) for c in (a, b))
             _, ssim_map = structural_similarity(grey_a, grey_b, data_range=255, gaussian_weights=True,
                                                 sigma=1.5, use_sample_covariance=False, full=True)

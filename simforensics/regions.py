@@ -30,7 +30,7 @@ import cv2
 import numpy as np
 
 from .options import UserRegion
-from .portrait import MESH_EYES, MESH_FACE_OVAL, MESH_LIPS, Face, Portrait
+from .portrait import MESH_EYES, MESH_FACE_OVAL, MESH_LIPS, Face, Portrait, holds_head
 
 __all__ = ["PORTRAIT_REGION_NAMES", "Region", "grid_regions", "portrait_regions", "user_regions"]
 
@@ -190,10 +190,8 @@ def _owner_of_body(portrait: Portrait) -> int | None:
     """Index of the face the body keypoints belong to (the one around the body's nose)."""
     if portrait.body is None:
         return None
-    nose = portrait.body["nose"]
     for index, face in enumerate(portrait.faces):
-        x, y, w, h = face.box
-        if x - 0.25 * w <= nose[0] <= x + 1.25 * w and y - 0.25 * h <= nose[1] <= y + 1.25 * h:
+        if holds_head(face.box, portrait.body):
             return index
     return None
 

@@ -95,6 +95,13 @@ def test_two_faces_are_reported_and_measured_each() -> None:
     assert findings["face"].verdict == "same"
 
 
+def test_detectors_that_disagree_find_nobody() -> None:
+    # The face detector alone, and with the person mask, saw a rider on this motorcycle.
+    from skimage import data
+
+    assert not find_people(data.stereo_motorcycle()[0]).has_person
+
+
 def test_a_picture_without_people_falls_back_to_a_grid() -> None:
     coffee = F.source_image("coffee")
     people = find_people(coffee)
@@ -141,3 +148,13 @@ def test_parts_found_separately_are_compared_crop_to_crop() -> None:
     grace = F.portrait("grace_hopper")
     other_sitter = {f.name: f for f in findings_unaligned(regions, portrait_regions(find_people(grace)), astronaut, grace)}
     assert other_sitter["face"].verdict == "different"
+
+
+def test_a_landscape_against_a_tiny_unrelated_portrait_compares_grid_to_grid() -> None:
+    # Regression: grid cells of a small copy were thinner than SSIM's 11-pixel window.
+    coffee = F.source_image("coffee")
+    tiny_portrait = np.ascontiguousarray(F.portrait("camera")[100:140, 180:240])
+    measured = compare_images(coffee, tiny_portrait)
+    assert measured.verdict.label in ("unrelated", "similar")
+    assert {f.source for f in measured.regions} == {"grid"}
+    assert all(f.verdict in ("same", "similar", "different", "absent") for f in measured.regions)
