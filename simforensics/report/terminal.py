@@ -13,8 +13,9 @@ from ..evidence import Evidence
 
 if TYPE_CHECKING:
     from ..compare import Comparison
+    from ..scan import ScanResult
 
-__all__ = ["evidence_table", "print_evidence", "print_comparison"]
+__all__ = ["evidence_table", "print_comparison", "print_evidence", "print_scan"]
 
 
 def _size(n: int) -> str:
@@ -116,3 +117,28 @@ def print_comparison(console: Console, comparison: "Comparison", *, brief: bool 
                             "-" if r.ssim is None else f"{r.ssim:.3f}", escape(r.reason))
         console.print(regions)
     print_evidence(console, [comparison.original, comparison.copy], labels=["original", "copy"])
+
+
+def print_scan(console: Console, result: "ScanResult", *, limit: int = 50) -> None:
+    """Counts, then the strongest pairs (matches first), then the groups and skipped files."""
+    s = result.stats
+    matched = [p for p in result.pairs if p.match]
+    console.print(
+        f"{result.images} images ({s.decoded} read, {s.from_cache} from the cache), {s.candidates} candidate pairs "
+        f"({s.verified} verified, {s.verdicts_from_cache} verdicts from the cache): "
+        f"[bold]{len(matched)} matches[/] in {len(result.groups)} groups; {len(result.errors)} files skipped"
+    )
+    if result.pairs:
+        table = Table(title="Pairs, most similar first (match: a copy, similarity >= 0.70)", title_justify="left")
+        for column in ("a (original side)", "b", "similarity", "label", "match"):
+            table.add_column(column, overflow="fold")
+        for p in result.pairs[:limit]:
+            table.add_row(escape(p.a), escape(p.b), f"{p.similarity:.3f}",
+                          f"[{_LABEL_STYLE[p.label]}]{p.label}[/]", "yes" if p.match else "no")
+        console.print(table)
+        if len(result.pairs) > limit:
+            console.print(f"... and {len(result.pairs) - limit} more pairs (see --json or --csv)")
+    for path, reason in result.errors[:20]:
+        console.print(f"skipped {escape(path)}: {escape(reason)}")
+    if len(result.errors) > 20:
+        console.print(f"... and {len(result.errors) - 20} more skipped files")
