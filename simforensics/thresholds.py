@@ -175,9 +175,10 @@ SCAN_LOCAL_MIN_VOTES = 8
 SCAN_LOCAL_MIN_INLIERS = 8
 SCAN_LOCAL_RANSAC_PX = 3.0
 # Local descriptors kept in the index at most, over all pictures. Above this many pictures x
-# SCAN_LOCAL_FEATURES, each picture keeps only its strongest budget / N keypoints, so the search
-# stays within minutes and a few GB at a million pictures (measured: benchmarks/scan).
-SCAN_LOCAL_BUDGET = 8_000_000
+# SCAN_LOCAL_FEATURES (about 12,000 pictures), each picture keeps only its strongest budget / N
+# keypoints, so the local search stays near a minute on 2 cores at any N; the price is that crop
+# and rotation recall falls for collections far above that size (benchmarks/scan measures it).
+SCAN_LOCAL_BUDGET = 1_500_000
 
 # Whole-picture PDQ (after trimming uniform borders), over the 8 rotations/mirrors: a candidate
 # at or below this Hamming distance of 256 bits. Meta's match level is 31; twice that, 63, is
@@ -185,9 +186,10 @@ SCAN_LOCAL_BUDGET = 8_000_000
 # or overlay pushes PDQ past its own match level; verification decides.
 SCAN_PDQ_CANDIDATE = 63
 
-# Below this many indexed vectors the search is exact (FAISS flat); above, an inverted file with
-# about 4 x sqrt(N) lists, each query visiting SCAN_IVF_PROBES of them.
-SCAN_EXACT_LIMIT = 200_000
+# Up to this many indexed codes the search is exact (FAISS flat: every query against every code,
+# about 150 pictures' local descriptors); above, an inverted file with about 4 x sqrt(N) lists,
+# each query visiting SCAN_IVF_PROBES of them, so the work grows as N^1.5 instead of N^2.
+SCAN_EXACT_LIMIT = 20_000
 SCAN_IVF_PROBES = 4
 
 # Verification runs the compare engine on both pictures decoded at no more than this side (the
