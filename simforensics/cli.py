@@ -14,10 +14,16 @@ from rich.console import Console
 from . import __version__
 from .errors import EvidenceError
 from .evidence import DEFAULT_MAX_PIXELS
-from .options import CompareOptions, OptionError, UserRegion, parse_region, read_regions_file
+from .options import (
+    CompareOptions,
+    OptionError,
+    UserRegion,
+    parse_region,
+    read_regions_file,
+)
 from .outputs import STDOUT, OutputError, check_output_path
 
-__all__ = ["app", "main", "ExitCode"]
+__all__ = ["ExitCode", "app", "main"]
 
 
 class ExitCode(enum.IntEnum):
@@ -279,7 +285,7 @@ def main() -> None:
         app()
     except (KeyboardInterrupt, BrokenPipeError):
         raise SystemExit(130) from None
-    except Exception as exc:  # noqa: BLE001 - last line of defence; --debug shows the traceback
+    except Exception as exc:
         if "--debug" in sys.argv[1:]:
             raise
         stderr.print(

@@ -14,14 +14,21 @@ import pdqhash
 
 from . import thresholds as T
 from .align import Alignment, align
-from .changes import MASK_CHANGED, MASK_NOT_COVERED, ChangeMap, WorkingFrame, localise_changes, warp_to_working_frame
+from .changes import (
+    MASK_CHANGED,
+    MASK_NOT_COVERED,
+    ChangeMap,
+    WorkingFrame,
+    localise_changes,
+    warp_to_working_frame,
+)
 from .evidence import Evidence, load_evidence
 from .fingerprints import HashSet, compute_hashes, hash_distances, thumbnail
 from .measures import colour_distance, overlap_ssim
 from .options import CompareOptions, UserRegion
 from .verdict import Verdict, judge
 
-__all__ = ["Measurement", "RegionFinding", "Comparison", "compare_images", "compare_files"]
+__all__ = ["Comparison", "Measurement", "RegionFinding", "compare_files", "compare_images"]
 
 
 @dataclass(frozen=True)
@@ -163,7 +170,7 @@ def compare_images(original: np.ndarray, copy: np.ndarray, *, regions: tuple[Use
 
 
 def _now() -> str:
-    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
 
 def compare_files(options: CompareOptions) -> Comparison:

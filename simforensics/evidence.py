@@ -29,7 +29,7 @@ from .errors import (
     TruncatedImageError,
 )
 
-__all__ = ["Evidence", "load_evidence", "DEFAULT_MAX_PIXELS", "SUPPORTED_FORMATS"]
+__all__ = ["DEFAULT_MAX_PIXELS", "SUPPORTED_FORMATS", "Evidence", "load_evidence"]
 
 # 250 megapixels: above the largest phone and camera sensors in use (200 MP, 16320 x 12240) and
 # large scans, while a decompression bomb (a 60000 x 60000 header is 3600 MP) is refused from its

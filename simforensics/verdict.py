@@ -13,7 +13,7 @@ from . import thresholds as T
 from .align import Alignment
 from .changes import ChangeMap
 
-__all__ = ["Verdict", "judge", "LABELS"]
+__all__ = ["LABELS", "Verdict", "judge"]
 
 LABELS = ("identical", "near-duplicate", "locally-edited", "similar", "unrelated")
 

@@ -22,7 +22,7 @@ CLI = [sys.executable, "-m", "simforensics"]
 
 
 def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(CLI + list(args), capture_output=True, text=True, timeout=120, cwd=cwd)
+    return subprocess.run(CLI + list(args), capture_output=True, text=True, timeout=120, cwd=cwd, check=False)
 
 
 @pytest.fixture()

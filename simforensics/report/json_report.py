@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from typing import Any
 
 from .. import __version__
@@ -11,7 +12,7 @@ from ..compare import Comparison
 from ..inspect import Inspection
 from ..scan import ScanResult
 
-__all__ = ["compare_document", "inspect_document", "scan_document", "dumps", "TOOL"]
+__all__ = ["TOOL", "compare_document", "dumps", "inspect_document", "scan_document"]
 
 TOOL = {"name": "simforensics", "version": __version__}
 
@@ -23,7 +24,7 @@ def dumps(document: dict[str, Any]) -> str:
 
 def _r(value: float | None, digits: int = 4) -> float | None:
     """Round for stable, readable JSON; NaN (no value) becomes null."""
-    if value is None or value != value:
+    if value is None or math.isnan(value):
         return None
     return round(float(value), digits)
 

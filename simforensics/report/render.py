@@ -10,7 +10,14 @@ from collections.abc import Iterator
 
 from PIL import Image
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, TaskID, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
 from rich.progress import Progress as RichProgress
 
 from ..compare import Comparison
@@ -22,9 +29,13 @@ from ..scan.engine import Progress
 from . import json_report, terminal
 
 __all__ = [
-    "write_compare_outputs", "print_compare",
-    "write_inspect_outputs", "print_inspect",
-    "write_scan_outputs", "print_scan", "scan_progress",
+    "print_compare",
+    "print_inspect",
+    "print_scan",
+    "scan_progress",
+    "write_compare_outputs",
+    "write_inspect_outputs",
+    "write_scan_outputs",
 ]
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from rich.console import Console
-from rich.panel import Panel
 from rich.markup import escape
+from rich.panel import Panel
 from rich.table import Table
 
 from ..evidence import Evidence
@@ -57,7 +57,7 @@ _LABEL_STYLE = {
 }
 
 
-def print_comparison(console: Console, comparison: "Comparison", *, brief: bool = False) -> None:
+def print_comparison(console: Console, comparison: Comparison, *, brief: bool = False) -> None:
     """Verdict first, then the transform, the hashes, the changed areas and the evidence."""
     from .. import thresholds as T
 
@@ -119,7 +119,7 @@ def print_comparison(console: Console, comparison: "Comparison", *, brief: bool 
     print_evidence(console, [comparison.original, comparison.copy], labels=["original", "copy"])
 
 
-def print_scan(console: Console, result: "ScanResult", *, limit: int = 50) -> None:
+def print_scan(console: Console, result: ScanResult, *, limit: int = 50) -> None:
     """Counts, then the strongest pairs (matches first), then the groups and skipped files."""
     s = result.stats
     matched = [p for p in result.pairs if p.match]

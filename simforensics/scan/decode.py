@@ -17,7 +17,13 @@ import numpy as np
 from PIL import ImageOps
 
 from ..errors import DecodeError, TruncatedImageError
-from ..evidence import DEFAULT_MAX_PIXELS, _exif_orientation, _open_checked, _to_rgb8, read_file_bytes
+from ..evidence import (
+    DEFAULT_MAX_PIXELS,
+    _exif_orientation,
+    _open_checked,
+    _to_rgb8,
+    read_file_bytes,
+)
 from ..resample import shrink_to_side
 
 __all__ = ["ReducedPicture", "read_reduced"]

@@ -21,7 +21,7 @@ from .result import ScanPair, ScanResult, ScanStats
 from .verify import PairVerdict, verify_pair
 from .walk import walk_folders
 
-__all__ = ["ScanOptions", "scan_folders", "Progress"]
+__all__ = ["Progress", "ScanOptions", "scan_folders"]
 
 COPY_LABELS = ("identical", "near-duplicate", "locally-edited")
 

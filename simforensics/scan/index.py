@@ -179,7 +179,7 @@ def _agreeing(source: np.ndarray, target: np.ndarray) -> int:
         return 0
     inliers = mask.ravel().astype(bool)
     cells = np.floor(source[inliers] / T.SCAN_LOCAL_RANSAC_PX).astype(np.int64)
-    return int(len(np.unique(cells[:, 0] * 100_003 + cells[:, 1])))
+    return len(np.unique(cells[:, 0] * 100_003 + cells[:, 1]))
 
 
 def find_candidates(
