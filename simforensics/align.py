@@ -16,7 +16,7 @@ import numpy as np
 from . import thresholds as T
 from .resample import scale_matrix, shrink_to_side
 
-__all__ = ["Alignment", "AlignModel", "align", "stretch_matrix", "overlap_mask", "content_box"]
+__all__ = ["AlignModel", "Alignment", "align", "content_box", "overlap_mask", "stretch_matrix"]
 
 
 class AlignModel(str, enum.Enum):
@@ -189,7 +189,7 @@ def _box(mask: np.ndarray) -> tuple[int, int, int, int]:
 
 def _failed(original: np.ndarray, copy: np.ndarray, reason: str, fit: _Fit | None = None) -> Alignment:
     matrix = stretch_matrix(original.shape, copy.shape)
-    scale, rotation, _ = _describe(matrix)
+    scale, _, _ = _describe(matrix)
     return Alignment(
         aligned=False, model=AlignModel.NONE, matrix=matrix, mirrored=False, scale=scale,
         rotation_degrees=0.0, matches=fit.matches if fit else 0, inliers=fit.inliers if fit else 0,

@@ -29,7 +29,7 @@ from . import thresholds as T
 from .align import Alignment, overlap_mask
 from .resample import scale_matrix
 
-__all__ = ["ChangeMap", "ChangedArea", "localise_changes", "warp_to_working_frame", "WorkingFrame"]
+__all__ = ["ChangeMap", "ChangedArea", "WorkingFrame", "localise_changes", "warp_to_working_frame"]
 
 MASK_SAME, MASK_NOT_COVERED, MASK_CHANGED = 0, 128, 255
 
@@ -317,7 +317,7 @@ def localise_changes(
     mask[full_changed & full_covered] = MASK_CHANGED
 
     areas = []
-    labels, count = ndimage.label(changed)
+    labels, _ = ndimage.label(changed)
     for index, found in enumerate(ndimage.find_objects(labels), start=1):
         if found is None:
             continue

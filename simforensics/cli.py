@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 import os
+import sqlite3
 import sys
 from typing import Annotated, NoReturn
 
@@ -13,10 +14,16 @@ from rich.console import Console
 from . import __version__
 from .errors import EvidenceError
 from .evidence import DEFAULT_MAX_PIXELS
-from .options import CompareOptions, OptionError, UserRegion, parse_region, read_regions_file
+from .options import (
+    CompareOptions,
+    OptionError,
+    UserRegion,
+    parse_region,
+    read_regions_file,
+)
 from .outputs import STDOUT, OutputError, check_output_path
 
-__all__ = ["app", "main", "ExitCode"]
+__all__ = ["ExitCode", "app", "main"]
 
 
 class ExitCode(enum.IntEnum):
@@ -200,7 +207,7 @@ def inspect(
 
 @app.command()
 def scan(
-    folders: Annotated[list[str], typer.Argument(help="Folders to search (recursively).")],
+    folders: Annotated[list[str], typer.Argument(help="Folders (or single pictures) to search, recursively.")],
     against: Annotated[
         list[str] | None,
         typer.Option("--against", metavar="REFERENCE", help="Match only against this reference folder (repeatable)."),
@@ -208,27 +215,45 @@ def scan(
     json_path: Annotated[str | None, typer.Option("--json", metavar="PATH", help="Write the JSON result ('-' = stdout).")] = None,
     html_path: Annotated[str | None, typer.Option("--html", metavar="PATH", help="Write an HTML index of matches.")] = None,
     csv_path: Annotated[str | None, typer.Option("--csv", metavar="PATH", help="Write the pairs as CSV ('-' = stdout).")] = None,
-    workers: Annotated[int, typer.Option("--workers", min=1, help="Parallel workers (default: all cores).")] = os.cpu_count() or 1,
-    cache: Annotated[str | None, typer.Option("--cache", metavar="PATH", help="Persistent feature cache.")] = None,
+    workers: Annotated[int, typer.Option("--workers", min=1, help="Parallel worker processes (default: all cores).")] = os.cpu_count() or 1,
+    cache: Annotated[
+        str | None,
+        typer.Option("--cache", metavar="PATH", help="Feature cache (SQLite); default: the user cache folder."),
+    ] = None,
+    no_cache: Annotated[bool, typer.Option("--no-cache", help="Keep nothing between runs.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing on the terminal.")] = False,
     max_pixels: MaxPixels = DEFAULT_MAX_PIXELS,
 ) -> None:
     """Find copies among all images under FOLDERS, or between FOLDERS and --against."""
     from .report import render
-    from .scan import scan_identical
+    from .scan import ScanOptions, scan_folders
+    from .scan.cache import default_cache_path
 
     for folder in folders + (against or []):
-        if not os.path.isdir(folder):
-            _fail(ExitCode.USAGE, f"{folder}: not a folder")
+        if not os.path.exists(folder):
+            _fail(ExitCode.USAGE, f"{folder}: no such folder or file")
+    if no_cache and cache is not None:
+        _fail(ExitCode.USAGE, "--cache and --no-cache exclude each other")
+    cache_path = None if no_cache else (cache or default_cache_path())
+    if cache_path is not None and os.path.isdir(cache_path):
+        _fail(ExitCode.USAGE, f"--cache {cache_path}: is a folder; give a file name")
     _check_outputs([("--json", json_path), ("--csv", csv_path), ("--html", html_path)], [])
-    for option, value in (("--html", html_path), ("--cache", cache)):
-        if value is not None:
-            stderr.print(
-                f"simforensics: {option}: not available in this version (this scan finds identical "
-                "pictures; the near-duplicate index, its cache and HTML index come next); ignored",
-                markup=False,
-            )
-    result = scan_identical(folders, against=against, workers=workers, max_pixels=max_pixels)
+    if html_path is not None:
+        stderr.print(
+            "simforensics: --html: the HTML index is not available in this version; use --json or --csv "
+            f"(nothing was written to {html_path})",
+            markup=False,
+        )
+    options = ScanOptions(folders=tuple(folders), against=tuple(against) if against else None, workers=workers,
+                          cache_path=cache_path, max_pixels=max_pixels)
+    show_progress = not quiet and stderr.is_terminal
+    try:
+        with render.scan_progress(stderr, enabled=show_progress) as progress:
+            result = scan_folders(options, progress)
+    except (OSError, sqlite3.Error) as exc:
+        _fail(ExitCode.USAGE, f"--cache {cache_path}: cannot be used ({getattr(exc, 'strerror', None) or exc})")
+    for warning in result.warnings:
+        stderr.print(f"simforensics: warning: {warning}", markup=False)
     try:
         render.write_scan_outputs(result, json_path, csv_path)
     except OutputError as exc:
@@ -261,7 +286,7 @@ def main() -> None:
         app()
     except (KeyboardInterrupt, BrokenPipeError):
         raise SystemExit(130) from None
-    except Exception as exc:  # noqa: BLE001 - last line of defence; --debug shows the traceback
+    except Exception as exc:
         if "--debug" in sys.argv[1:]:
             raise
         stderr.print(

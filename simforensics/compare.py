@@ -182,7 +182,7 @@ def compare_images(original: np.ndarray, copy: np.ndarray, *, regions: tuple[Use
 
 
 def _now() -> str:
-    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
 
 def compare_files(options: CompareOptions) -> Comparison:

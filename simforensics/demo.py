@@ -14,7 +14,7 @@ import numpy as np
 from PIL import Image
 from skimage import data
 
-__all__ = ["write_demo_pair", "make_demo_pair", "DEMO_FACE_BOX", "DEMO_PATCH_BOX"]
+__all__ = ["DEMO_FACE_BOX", "DEMO_PATCH_BOX", "make_demo_pair", "write_demo_pair"]
 
 # Boxes in the original's pixels, [x, y, width, height].
 DEMO_FACE_BOX = (170, 60, 120, 130)

@@ -7,13 +7,13 @@ result model, not exceptions. Only misuse and unreadable input raise.
 from __future__ import annotations
 
 __all__ = [
+    "DecodeError",
+    "EmptyFileError",
     "EvidenceError",
     "FileAccessError",
-    "EmptyFileError",
+    "ImageTooLargeError",
     "NotAnImageError",
     "TruncatedImageError",
-    "ImageTooLargeError",
-    "DecodeError",
 ]
 
 

@@ -33,7 +33,7 @@ from .errors import (
 if TYPE_CHECKING:
     from .provenance import Provenance
 
-__all__ = ["Evidence", "load_evidence", "DEFAULT_MAX_PIXELS", "SUPPORTED_FORMATS"]
+__all__ = ["DEFAULT_MAX_PIXELS", "SUPPORTED_FORMATS", "Evidence", "exif_orientation", "load_evidence", "open_checked", "to_rgb8"]
 
 # 250 megapixels: above the largest phone and camera sensors in use (200 MP, 16320 x 12240) and
 # large scans, while a decompression bomb (a 60000 x 60000 header is 3600 MP) is refused from its
@@ -156,7 +156,7 @@ def load_evidence(
     name = str(path)
     data = read_file_bytes(path)
     sha256 = hashlib.sha256(data).hexdigest()
-    image, notes = _open_checked(name, data, max_pixels)
+    image, notes = open_checked(name, data, max_pixels)
     fmt = image.format or "unknown"
     stored_mode = image.mode
     stored_width, stored_height = image.size
@@ -165,7 +165,7 @@ def load_evidence(
         notes.append(f"{fmt} holds {frame_count} frames; the first frame is used")
     icc_bytes = image.info.get("icc_profile")
     icc_name = _icc_description(icc_bytes) if icc_bytes else None
-    orientation = _exif_orientation(image)
+    orientation = exif_orientation(image)
     bits = _bits_per_channel(image, data)
     if bits and bits > 8 and image.mode in ("RGB", "RGBA"):
         notes.append(f"{bits}-bit channels reduced to 8 bits by the decoder")
@@ -199,7 +199,7 @@ def load_evidence(
     has_alpha = image.mode in ("RGBA", "LA", "PA", "RGBa", "La") or (
         image.mode in ("P", "L", "RGB", "1") and "transparency" in image.info
     )
-    rgb, uses_transparency = _to_rgb8(image, icc_bytes, notes)
+    rgb, uses_transparency = to_rgb8(image, icc_bytes, notes)
     if has_alpha:
         notes.append(
             "alpha channel composited on white"
@@ -236,7 +236,7 @@ def _quiet_open(data: bytes) -> Image.Image:
         return Image.open(io.BytesIO(data), formats=SUPPORTED_FORMATS)
 
 
-def _open_checked(name: str, data: bytes, max_pixels: int) -> tuple[Image.Image, list[str]]:
+def open_checked(name: str, data: bytes, max_pixels: int) -> tuple[Image.Image, list[str]]:
     """Identify the format from the content and refuse oversized images from the header."""
     notes: list[str] = []
     with _PILLOW_LIMIT_LOCK:
@@ -279,7 +279,7 @@ def _open_checked(name: str, data: bytes, max_pixels: int) -> tuple[Image.Image,
     return image, notes
 
 
-def _exif_orientation(image: Image.Image) -> int | None:
+def exif_orientation(image: Image.Image) -> int | None:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # corrupt EXIF: provenance notes it
@@ -327,7 +327,7 @@ def _png_structure_problem(data: bytes) -> str | None:
     return None
 
 
-def _to_rgb8(image: Image.Image, icc: bytes | None, notes: list[str]) -> tuple[np.ndarray, bool]:
+def to_rgb8(image: Image.Image, icc: bytes | None, notes: list[str]) -> tuple[np.ndarray, bool]:
     """Convert any decoded mode to H x W x 3 uint8 RGB; returns (rgb, any pixel transparent)."""
     mode = image.mode
     if mode in ("I;16", "I;16B", "I;16L", "I;16N", "I"):

@@ -16,7 +16,7 @@ from PIL import Image
 
 from .resample import shrink_to_side
 
-__all__ = ["HashSet", "compute_hashes", "HASH_NAMES", "hash_distances", "thumbnail"]
+__all__ = ["HASH_NAMES", "HashSet", "compute_hashes", "hash_distances", "thumbnail"]
 
 # Every hash here reduces the picture to at most 64 x 64 samples; area-averaging to 512 px first
 # (as PDQ's reference pipeline does) changes no hash materially and keeps 12-MP inputs fast.

@@ -6,7 +6,7 @@ import cv2
 import numpy as np
 from skimage.metrics import structural_similarity
 
-__all__ = ["overlap_ssim", "colour_distance"]
+__all__ = ["colour_distance", "overlap_ssim"]
 
 
 def overlap_ssim(original: np.ndarray, copy: np.ndarray, covered: np.ndarray) -> tuple[float, np.ndarray]:

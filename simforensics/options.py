@@ -9,7 +9,7 @@ from pathlib import Path
 
 from .evidence import DEFAULT_MAX_PIXELS
 
-__all__ = ["UserRegion", "CompareOptions", "OptionError", "parse_region", "read_regions_file"]
+__all__ = ["CompareOptions", "OptionError", "UserRegion", "parse_region", "read_regions_file"]
 
 _REGION_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 _.\-]{0,63}$")
 

@@ -6,7 +6,7 @@ import os
 import tempfile
 from pathlib import Path
 
-__all__ = ["OutputError", "check_output_path", "write_atomically", "STDOUT"]
+__all__ = ["STDOUT", "OutputError", "check_output_path", "write_atomically"]
 
 STDOUT = "-"
 

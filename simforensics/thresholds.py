@@ -185,3 +185,79 @@ POSE_SAME = 0.1
 POSE_SIMILAR = 0.2
 # Reported beside the median: the share of keypoints within this offset (PCK).
 POSE_POINT_TOLERANCE = 0.1
+
+# ================================================================ scan (simforensics/scan/)
+# Scan finds candidate pairs with cheap features and an index, then runs the compare engine on
+# each candidate. The candidate stage only has to be generous (miss nothing that is a copy) and
+# cheap; the verdict, and so precision, comes from verification with the thresholds above.
+
+# Longest side at which scan features are computed. JPEGs are decoded at 1/2, 1/4 or 1/8 of their
+# size (libjpeg scales in the DCT, Pillow's Image.draft) to the smallest scale that still gives
+# this many pixels, so a 3-megapixel photo is decoded at 256 x 192. PDQ and pHash reduce every
+# picture to 64 x 64 and 32 x 32 samples, and ORB keypoints at this size still cover a copy
+# cropped to half the area with dozens of repeatable corners.
+SCAN_FEATURE_SIDE = 256
+
+# ORB (Rublee et al. 2011): binary, rotation-invariant local descriptors, about 1 ms on a 256-px
+# picture, where SIFT takes 15 ms. Keypoints kept per picture: enough that a copy cropped to 50 %
+# of the area keeps dozens in common with its original.
+SCAN_LOCAL_FEATURES = 128
+# A 31-px BRIEF patch excludes 12 % of a 256-px picture on every side; 19 px keeps the corners of
+# a cropped copy in view while its 256 comparisons still make the descriptor distinctive.
+SCAN_ORB_PATCH = 19
+# Pyramid: 4 levels of 1.3 cover scale changes of 1.3^3 = 2.2x between two 256-px pictures (a copy
+# cropped to half the area and rotated 15 degrees in a grown canvas is shown 1.4-1.8x larger or
+# smaller than in its original); each further level costs 15 % more time.
+SCAN_ORB_LEVELS = 4
+SCAN_ORB_SCALE = 1.3
+
+# A descriptor's neighbour counts as its match when it is both close and distinctive. Close: within
+# a quarter of the 256 bits. Distinctive: Lowe's ratio test (Lowe 2004, IJCV 7.1: 0.8 rejects 90 %
+# of false matches, under 5 % of true ones), against the distance to the (NEIGHBOURS + 1)-th
+# neighbour in the whole index. Nearest-neighbour distances alone do not separate copies from
+# unrelated pictures: smooth areas make ORB descriptors of any two photographs lie 40-50 bits
+# apart, so only a neighbour much closer than the crowd is evidence.
+SCAN_LOCAL_MAX_DISTANCE = 64
+SCAN_LOCAL_RATIO = 0.8
+# Neighbours fetched per descriptor: a picture with several copies must not have its true
+# matches crowded out by its own other copies (up to this many copies are found directly; a
+# larger group is still joined through its members' own matches).
+SCAN_LOCAL_NEIGHBOURS = 16
+# A pair whose matches number at least MIN_VOTES (either orientation) gets a geometric test: a
+# RANSAC similarity fit on the keypoints (RANSAC_PX at 256 px, the usual 3 px), and the pair is a
+# candidate when MIN_INLIERS distinct places agree. RANSAC always explains its minimal sample (2
+# points) and, on unrelated pictures, a few more (4-5 for SIFT, ../shared/research/models.md;
+# up to 6 for ORB on smooth pictures, whose matches cluster); 8 is above that, while a copy
+# cropped to half the area keeps a few dozen. Verification decides the rest.
+SCAN_LOCAL_MIN_VOTES = 8
+SCAN_LOCAL_MIN_INLIERS = 8
+SCAN_LOCAL_RANSAC_PX = 3.0
+# Local descriptors kept in the index at most, over all pictures. Above this many pictures x
+# SCAN_LOCAL_FEATURES (about 12,000 pictures), each picture keeps only its strongest budget / N
+# keypoints, so the local search stays near a minute on 2 cores at any N; the price is that crop
+# and rotation recall falls for collections far above that size (benchmarks/scan measures it).
+SCAN_LOCAL_BUDGET = 1_500_000
+
+# Whole-picture PDQ (after trimming uniform borders), over the 8 rotations/mirrors: a candidate
+# at or below this Hamming distance of 256 bits. Meta's match level is 31; twice that, 63, is
+# still 8 standard deviations below chance (mean 128, sd 8) and admits copies whose crop, border
+# or overlay pushes PDQ past its own match level; verification decides.
+SCAN_PDQ_CANDIDATE = 63
+
+# Up to this many indexed codes the search is exact (FAISS flat: every query against every code,
+# about 150 pictures' local descriptors); above, an inverted file with about 4 x sqrt(N) lists,
+# each query visiting SCAN_IVF_PROBES of them, so the work grows as N^1.5 instead of N^2.
+SCAN_EXACT_LIMIT = 20_000
+SCAN_IVF_PROBES = 4
+
+# Verification runs the compare engine on both pictures decoded at no more than this side (the
+# engine's own feature and change sides), so scan labels agree with `compare` on the same pair.
+SCAN_VERIFY_SIDE = 640
+
+# A candidate is a match when its verdict is a copy: identical, near-duplicate or locally-edited.
+# The similarity bands of verdict.py make that similarity >= 0.70; this is the default threshold.
+SCAN_MATCH_SIMILARITY = 0.70
+
+# The cache commits its work at least this often (files), so an interrupted scan loses at most
+# this many files' features and resumes from the rest.
+SCAN_CACHE_BATCH = 64

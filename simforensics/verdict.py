@@ -14,7 +14,7 @@ from .align import Alignment
 from .changes import ChangeMap
 from .region_findings import PoseComparison, RegionFinding, describe_regions
 
-__all__ = ["Verdict", "judge", "LABELS"]
+__all__ = ["LABELS", "Verdict", "judge"]
 
 LABELS = ("identical", "near-duplicate", "locally-edited", "similar", "unrelated")
 

@@ -10,6 +10,12 @@ import pytest
 from fixtures import make_fixtures
 
 
+@pytest.fixture(autouse=True)
+def _private_cache_folder(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Scans without --cache write to the user cache folder: keep the tests' out of the user's."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("xdg-cache")))
+
+
 @pytest.fixture(scope="session")
 def fixture_set(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict]:
     """The full fixture set, written once per test session by the committed script."""

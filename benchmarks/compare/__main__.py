@@ -23,9 +23,9 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 if str(REPO_ROOT) not in sys.path:
     sys.path.insert(0, str(REPO_ROOT))
 
-import cv2  # noqa: E402
-import numpy as np  # noqa: E402
-from PIL import Image  # noqa: E402
+import cv2
+import numpy as np
+from PIL import Image
 
 from benchmarks.compare import baseline, corpus, large, metrics, portraits, report  # noqa: E402
 
@@ -125,7 +125,7 @@ def evaluate(pair: corpus.Pair, engine, seed: int) -> tuple[dict, dict]:
         mask = None if c.change_mask is None else np.asarray(c.change_mask)
         _score_mask(mask, pair, coverage, ours)
         masks["ours"] = mask
-    except Exception as exc:  # a crash is a wrong answer, not the end of the benchmark
+    except Exception as exc:  # noqa: BLE001 - a crash is a wrong answer, not the end of the benchmark
         ours.setdefault("seconds", time.perf_counter() - start)
         ours["error"] = f"{type(exc).__name__}: {exc}"
         if pair.mask is not None:

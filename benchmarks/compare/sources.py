@@ -8,7 +8,7 @@ stereo pair: related, never used as an "unrelated" pair.
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 
 import cv2
 import numpy as np
@@ -58,7 +58,7 @@ OTHERS = tuple(_LOADERS)
 RELATED = {frozenset({"motorcycle_left", "motorcycle_right"})}
 
 
-@lru_cache(maxsize=None)
+@cache
 def _native(name: str) -> np.ndarray:
     rgb = np.ascontiguousarray(_LOADERS[name]()).astype(np.uint8)
     rgb.setflags(write=False)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from typing import Any
 
 from .. import __version__
@@ -30,7 +31,7 @@ def dumps(document: dict[str, Any]) -> str:
 
 def _r(value: float | None, digits: int = 4) -> float | None:
     """Round for stable, readable JSON; NaN (no value) becomes null."""
-    if value is None or value != value:
+    if value is None or math.isnan(value):
         return None
     return round(float(value), digits)
 
@@ -244,14 +245,31 @@ def inspect_document(inspection: Inspection) -> dict[str, Any]:
 
 
 def scan_document(result: ScanResult) -> dict[str, Any]:
+    stats = result.stats
     return {
         "schema": "simforensics.scan/1",
         "tool": TOOL,
         "images": result.images,
         "pairs": [
-            {"a": p.a, "b": p.b, "similarity": p.similarity, "label": p.label, "match": p.match}
+            {"a": p.a, "b": p.b, "similarity": p.similarity, "label": p.label, "match": p.match,
+             "summary": p.summary,
+             "candidate": {"pdq_distance": p.pdq_distance, "local_matches": p.local_matches}}
             for p in result.pairs
         ],
         "groups": [list(group) for group in result.groups],
         "errors": [{"path": path, "error": reason} for path, reason in result.errors],
+        "thresholds": {
+            "match_similarity": T.SCAN_MATCH_SIMILARITY,
+            "pdq_candidate": T.SCAN_PDQ_CANDIDATE,
+            "local_max_distance": T.SCAN_LOCAL_MAX_DISTANCE,
+            "local_min_inliers": T.SCAN_LOCAL_MIN_INLIERS,
+            "verify_side": T.SCAN_VERIFY_SIDE,
+        },
+        # Facts about this run (what the cache saved); they differ between runs on the same files.
+        "run": {
+            "files": stats.files, "decoded": stats.decoded, "from_cache": stats.from_cache,
+            "candidates": stats.candidates, "verified": stats.verified,
+            "verdicts_from_cache": stats.verdicts_from_cache,
+        },
+        "warnings": list(result.warnings),
     }

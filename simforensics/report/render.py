@@ -2,26 +2,40 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import sys
+from collections.abc import Iterator
 
 from PIL import Image
 from rich.console import Console
-from rich.markup import escape
-from rich.table import Table
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
+from rich.progress import Progress as RichProgress
 
 from ..compare import Comparison
 from ..inspect import Inspection
 from ..options import CompareOptions
 from ..outputs import STDOUT, write_atomically
 from ..scan import ScanResult
+from ..scan.engine import Progress
 from . import json_report, terminal
 
 __all__ = [
-    "write_compare_outputs", "print_compare",
-    "write_inspect_outputs", "print_inspect",
-    "write_scan_outputs", "print_scan",
+    "print_compare",
+    "print_inspect",
+    "print_scan",
+    "scan_progress",
+    "write_compare_outputs",
+    "write_inspect_outputs",
+    "write_scan_outputs",
 ]
 
 
@@ -62,23 +76,42 @@ def write_scan_outputs(result: ScanResult, json_path: str | None, csv_path: str 
     if csv_path is not None:
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\n")
-        writer.writerow(["a", "b", "similarity", "label", "match"])
+        writer.writerow(["a", "b", "similarity", "label", "match", "pdq_distance", "local_matches", "summary"])
         for p in result.pairs:
-            writer.writerow([p.a, p.b, f"{p.similarity:.4f}", p.label, str(p.match).lower()])
+            writer.writerow([p.a, p.b, f"{p.similarity:.4f}", p.label, str(p.match).lower(),
+                             "" if p.pdq_distance is None else p.pdq_distance, p.local_matches, p.summary])
         _emit(csv_path, buffer.getvalue())
 
 
 def print_scan(console: Console, result: ScanResult) -> None:
-    table = Table(title=f"{result.images} images, {len(result.pairs)} pairs, {len(result.errors)} skipped",
-                  title_justify="left")
-    for column in ("a", "b", "similarity", "label"):
-        table.add_column(column, overflow="fold")
-    for p in result.pairs[:50]:
-        table.add_row(escape(p.a), escape(p.b), f"{p.similarity:.3f}", p.label)
-    console.print(table)
-    if len(result.pairs) > 50:
-        console.print(f"... and {len(result.pairs) - 50} more pairs (see --json or --csv)")
-    for path, reason in result.errors[:20]:
-        console.print(f"skipped {escape(path)}: {escape(reason)}")
-    if len(result.errors) > 20:
-        console.print(f"... and {len(result.errors) - 20} more skipped files")
+    terminal.print_scan(console, result)
+
+
+class _RichScanProgress(Progress):
+    """The engine's progress as a Rich bar with counts, elapsed time and ETA."""
+
+    def __init__(self, bar: RichProgress) -> None:
+        self._bar = bar
+        self._task: TaskID | None = None
+
+    def stage(self, name: str, total: int | None) -> None:
+        if self._task is not None:
+            self._bar.update(self._task, completed=self._bar.tasks[-1].total or 0)
+            self._bar.stop_task(self._task)
+        self._task = self._bar.add_task(name, total=total)
+
+    def advance(self, steps: int = 1) -> None:
+        if self._task is not None:
+            self._bar.advance(self._task, steps)
+
+
+@contextlib.contextmanager
+def scan_progress(console: Console, *, enabled: bool) -> Iterator[Progress]:
+    """A progress reporter for ``scan_folders``: a live bar on ``console``, or silence."""
+    if not enabled:
+        yield Progress()
+        return
+    columns = (TextColumn("{task.description:<22}"), BarColumn(), MofNCompleteColumn(),
+               TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn())
+    with RichProgress(*columns, console=console, transient=False) as bar:
+        yield _RichScanProgress(bar)

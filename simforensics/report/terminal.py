@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from rich.console import Console
-from rich.panel import Panel
 from rich.markup import escape
+from rich.panel import Panel
 from rich.table import Table
 
 from ..evidence import Evidence
@@ -14,8 +14,9 @@ from ..evidence import Evidence
 if TYPE_CHECKING:
     from ..compare import Comparison
     from ..region_findings import RegionFinding
+    from ..scan import ScanResult
 
-__all__ = ["evidence_table", "print_comparison", "print_evidence", "print_provenance", "print_regions"]
+__all__ = ["evidence_table", "print_comparison", "print_evidence", "print_provenance", "print_regions", "print_scan"]
 
 _FINDING_STYLE = {"same": "green", "similar": "yellow", "different": "red", "absent": "dim"}
 
@@ -68,7 +69,7 @@ _LABEL_STYLE = {
 }
 
 
-def print_comparison(console: Console, comparison: "Comparison", *, brief: bool = False) -> None:
+def print_comparison(console: Console, comparison: Comparison, *, brief: bool = False) -> None:
     """Verdict first, then the transform, the hashes, the changed areas and the evidence."""
     from .. import thresholds as T
 
@@ -158,3 +159,28 @@ def print_regions(console: Console, comparison: Comparison) -> None:
         table.add_row(escape(r.name), f"[{_FINDING_STYLE.get(r.verdict, '')}]{r.verdict}[/]",
                       _region_measures(r), escape(r.reason))
     console.print(table)
+
+
+def print_scan(console: Console, result: ScanResult, *, limit: int = 50) -> None:
+    """Counts, then the strongest pairs (matches first), then the groups and skipped files."""
+    s = result.stats
+    matched = [p for p in result.pairs if p.match]
+    console.print(
+        f"{result.images} images ({s.decoded} read, {s.from_cache} from the cache), {s.candidates} candidate pairs "
+        f"({s.verified} verified, {s.verdicts_from_cache} verdicts from the cache): "
+        f"[bold]{len(matched)} matches[/] in {len(result.groups)} groups; {len(result.errors)} files skipped"
+    )
+    if result.pairs:
+        table = Table(title="Pairs, most similar first (match: a copy, similarity >= 0.70)", title_justify="left")
+        for column in ("a (original side)", "b", "similarity", "label", "match"):
+            table.add_column(column, overflow="fold")
+        for p in result.pairs[:limit]:
+            table.add_row(escape(p.a), escape(p.b), f"{p.similarity:.3f}",
+                          f"[{_LABEL_STYLE[p.label]}]{p.label}[/]", "yes" if p.match else "no")
+        console.print(table)
+        if len(result.pairs) > limit:
+            console.print(f"... and {len(result.pairs) - limit} more pairs (see --json or --csv)")
+    for path, reason in result.errors[:20]:
+        console.print(f"skipped {escape(path)}: {escape(reason)}")
+    if len(result.errors) > 20:
+        console.print(f"... and {len(result.errors) - 20} more skipped files")

@@ -1,7 +1,8 @@
-"""Scan folders for copies. This first version finds pictures whose decoded pixels are identical;
-the near-duplicate index arrives with the scan issue."""
+"""Scan folders for copies: walk, cheap features (cached), an index for candidates, and the
+compare engine to verify each candidate."""
 
-from .exact import ScanPair, ScanResult, scan_identical
+from .engine import ScanOptions, scan_folders
+from .result import ScanPair, ScanResult, ScanStats
 from .walk import WalkResult, walk_folders
 
-__all__ = ["ScanPair", "ScanResult", "scan_identical", "WalkResult", "walk_folders"]
+__all__ = ["ScanOptions", "ScanPair", "ScanResult", "ScanStats", "WalkResult", "scan_folders", "walk_folders"]

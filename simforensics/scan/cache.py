@@ -1,0 +1,172 @@
+"""The persistent scan cache: one SQLite file holding each file's features and each pair's verdict.
+
+A file is known by its real path, size, modification time (ns), inode and device; while all five
+are unchanged it is never read again. Its SHA-256 is stored with its features, and verdicts are
+keyed by the two files' SHA-256, so a renamed or copied file reuses them too.
+
+Safety: the database runs in WAL mode and the scan commits every ``SCAN_CACHE_BATCH`` files, so a
+killed scan loses at most one batch and the next run resumes from the rest. A file that is not a
+readable cache of this schema is moved aside (``PATH.corrupt``) and a new cache is started, with
+a warning; the cache never holds anything that cannot be recomputed from the evidence.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+
+from .. import __version__
+from .. import thresholds as T
+from .features import FEATURE_VERSION
+
+__all__ = ["SCHEMA_VERSION", "CachedFile", "FileKey", "ScanCache", "default_cache_path"]
+
+SCHEMA_VERSION = "1"
+# Verdicts depend on the whole compare engine: any release may change them.
+ENGINE_VERSION = f"simforensics {__version__}; verify side {T.SCAN_VERIFY_SIDE}"
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS files (
+    path TEXT PRIMARY KEY, size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL,
+    inode INTEGER NOT NULL, device INTEGER NOT NULL,
+    sha256 TEXT, width INTEGER, height INTEGER, features BLOB, error TEXT
+);
+CREATE TABLE IF NOT EXISTS pairs (
+    original TEXT NOT NULL, copy TEXT NOT NULL, similarity REAL NOT NULL, label TEXT NOT NULL,
+    summary TEXT NOT NULL, PRIMARY KEY (original, copy)
+);
+"""
+
+
+def default_cache_path() -> str:
+    """``$XDG_CACHE_HOME/simforensics/scan-cache.sqlite`` (``~/.cache`` when unset)."""
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return os.path.join(base, "simforensics", "scan-cache.sqlite")
+
+
+@dataclass(frozen=True)
+class FileKey:
+    path: str  # real path
+    size: int
+    mtime_ns: int
+    inode: int
+    device: int
+
+    @classmethod
+    def of(cls, path: str) -> FileKey:
+        st = os.stat(path)
+        return cls(os.path.realpath(path), st.st_size, st.st_mtime_ns, st.st_ino, st.st_dev)
+
+
+@dataclass(frozen=True)
+class CachedFile:
+    sha256: str | None
+    width: int
+    height: int
+    features: bytes | None  # packed ScanFeatures; None when the file is not a readable image
+    error: str | None
+
+
+class ScanCache:
+    """Open with ``ScanCache.open(path)``; ``path=None`` keeps everything in memory."""
+
+    def __init__(self, connection: sqlite3.Connection, path: str | None, warning: str | None) -> None:
+        self._db = connection
+        self.path = path
+        self.warning = warning  # set when an unusable cache was replaced
+        self._pending = 0
+
+    # ------------------------------------------------------------------ opening
+
+    @classmethod
+    def open(cls, path: str | None) -> ScanCache:
+        if path is None:
+            return cls(_connect(":memory:"), None, None)
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        try:
+            return cls(_connect(path), path, None)
+        except sqlite3.DatabaseError as exc:
+            aside = path + ".corrupt"
+            for suffix in ("", "-wal", "-shm"):
+                if os.path.exists(path + suffix):
+                    os.replace(path + suffix, aside + suffix)
+            warning = f"the scan cache {path} was unreadable ({exc}); moved to {aside} and rebuilt"
+            return cls(_connect(path), path, warning)
+
+    def close(self) -> None:
+        self.commit()
+        self._db.close()
+
+    # ------------------------------------------------------------------ files
+
+    def files(self) -> dict[str, tuple[FileKey, CachedFile]]:
+        """Every cached file by real path (one query: a million rows load in seconds)."""
+        rows = self._db.execute(
+            "SELECT path, size, mtime_ns, inode, device, sha256, width, height, features, error FROM files"
+        )
+        return {
+            row[0]: (FileKey(*row[:5]), CachedFile(row[5], row[6] or 0, row[7] or 0, row[8], row[9]))
+            for row in rows
+        }
+
+    def put_file(self, key: FileKey, entry: CachedFile) -> None:
+        self._db.execute(
+            "INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (key.path, key.size, key.mtime_ns, key.inode, key.device, entry.sha256, entry.width,
+             entry.height, entry.features, entry.error),
+        )
+        self._pending += 1
+        if self._pending >= T.SCAN_CACHE_BATCH:
+            self.commit()
+
+    # ------------------------------------------------------------------ pairs
+
+    def pair(self, original_sha: str, copy_sha: str) -> tuple[float, str, str] | None:
+        row = self._db.execute(
+            "SELECT similarity, label, summary FROM pairs WHERE original = ? AND copy = ?", (original_sha, copy_sha)
+        ).fetchone()
+        return None if row is None else (float(row[0]), str(row[1]), str(row[2]))
+
+    def put_pair(self, original_sha: str, copy_sha: str, similarity: float, label: str, summary: str) -> None:
+        self._db.execute("INSERT OR REPLACE INTO pairs VALUES (?, ?, ?, ?, ?)",
+                         (original_sha, copy_sha, similarity, label, summary))
+        self._pending += 1
+        if self._pending >= T.SCAN_CACHE_BATCH:
+            self.commit()
+
+    def commit(self) -> None:
+        self._db.commit()
+        self._pending = 0
+
+
+def _connect(path: str) -> sqlite3.Connection:
+    """Open and check a cache; raise ``sqlite3.DatabaseError`` when it is not a usable one."""
+    db = sqlite3.connect(path, timeout=30)
+    try:
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("PRAGMA synchronous=NORMAL")
+        check = db.execute("PRAGMA quick_check").fetchone()
+        if not check or check[0] != "ok":
+            raise sqlite3.DatabaseError(f"integrity check failed: {check[0] if check else 'no answer'}")
+        tables = {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        if tables and "meta" not in tables:
+            raise sqlite3.DatabaseError("not a simforensics scan cache")
+        db.executescript(_SCHEMA)
+        meta = dict(db.execute("SELECT key, value FROM meta").fetchall())
+        if meta.get("schema", SCHEMA_VERSION) != SCHEMA_VERSION:
+            raise sqlite3.DatabaseError(f"cache schema {meta.get('schema')} is not {SCHEMA_VERSION}")
+        # Another feature or engine version: its entries are dropped, never mixed with ours.
+        if meta.get("features") != FEATURE_VERSION:
+            db.execute("DELETE FROM files")
+        if meta.get("engine") != ENGINE_VERSION:
+            db.execute("DELETE FROM pairs")
+        db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)",
+                       [("schema", SCHEMA_VERSION), ("features", FEATURE_VERSION), ("engine", ENGINE_VERSION)])
+        db.commit()
+    except BaseException:
+        db.close()
+        raise
+    return db

@@ -1,0 +1,261 @@
+"""One scan: walk -> features (cache, process pool) -> candidates (index) -> verification -> groups."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from .. import thresholds as T
+from ..errors import EvidenceError
+from ..evidence import DEFAULT_MAX_PIXELS
+from .cache import CachedFile, FileKey, ScanCache
+from .decode import read_reduced
+from .features import compute_features, pack_features, unpack_features
+from .index import Candidate, LocalFeatures, find_candidates
+from .result import ScanPair, ScanResult, ScanStats
+from .verify import PairVerdict, verify_pair
+from .walk import walk_folders
+
+__all__ = ["Progress", "ScanOptions", "scan_folders"]
+
+COPY_LABELS = ("identical", "near-duplicate", "locally-edited")
+
+
+@dataclass(frozen=True)
+class ScanOptions:
+    folders: tuple[str, ...]
+    against: tuple[str, ...] | None = None
+    workers: int = 1
+    cache_path: str | None = None  # None: nothing persists
+    max_pixels: int = DEFAULT_MAX_PIXELS
+
+
+class Progress:
+    """What the engine reports while it works; the terminal shows it as a bar with an ETA."""
+
+    def stage(self, name: str, total: int | None) -> None:
+        """A new stage begins with ``total`` steps (None: no count)."""
+
+    def advance(self, steps: int = 1) -> None:
+        """``steps`` more steps of the current stage are done."""
+
+
+# ---------------------------------------------------------------- work done in the pool
+
+
+def _init_worker() -> None:
+    # One process per core already: libraries must not start threads of their own on top.
+    import cv2
+
+    cv2.setNumThreads(1)
+
+
+def _extract(job: tuple[str, int]) -> tuple[str, str | None, int, int, bytes | None, str | None]:
+    path, max_pixels = job
+    try:
+        picture = read_reduced(path, side=T.SCAN_FEATURE_SIDE, max_pixels=max_pixels)
+    except EvidenceError as exc:
+        return path, None, 0, 0, None, exc.reason
+    features = pack_features(compute_features(picture.rgb))
+    return path, picture.sha256, picture.width, picture.height, features, None
+
+
+def _verify(job: tuple[int, str, str, int]) -> tuple[int, PairVerdict | None, str | None, str | None]:
+    number, original, copy, max_pixels = job
+    try:
+        return number, verify_pair(original, copy, max_pixels=max_pixels), None, None
+    except EvidenceError as exc:
+        return number, None, exc.path, exc.reason
+
+
+class _Runner:
+    """Runs jobs in this process (one worker) or in a pool started before any index exists."""
+
+    def __init__(self, workers: int) -> None:
+        self._pool = None
+        if workers > 1:
+            # fork: workers inherit the loaded modules; started now, before FAISS starts threads.
+            context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
+            self._pool = context.Pool(workers, initializer=_init_worker)
+
+    def map(self, function: Callable[[Any], Any], jobs: list[Any]) -> Iterator[Any]:
+        if self._pool is None:
+            return map(function, jobs)
+        return self._pool.imap_unordered(function, jobs, chunksize=max(1, min(16, len(jobs) // 64)))
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.terminate()
+            self._pool.join()
+
+
+# ---------------------------------------------------------------- the scan
+
+
+@dataclass
+class _Picture:
+    path: str
+    sha256: str
+    width: int
+    height: int
+    reference: bool
+    features: bytes
+
+
+def _is_cache_file(path: str, cache_path: str | None) -> bool:
+    if cache_path is None:
+        return False
+    real = os.path.realpath(path)
+    base = os.path.realpath(cache_path)
+    return real in (base, base + "-wal", base + "-shm", base + "-journal")
+
+
+def scan_folders(options: ScanOptions, progress: Progress | None = None) -> ScanResult:
+    """Find copies among the pictures under ``options.folders`` (or between them and ``against``)."""
+    progress = progress or Progress()
+    runner = _Runner(options.workers)
+    cache = ScanCache.open(options.cache_path)
+    try:
+        return _scan(options, progress, runner, cache)
+    finally:
+        cache.close()
+        runner.close()
+
+
+def _scan(options: ScanOptions, progress: Progress, runner: _Runner, cache: ScanCache) -> ScanResult:
+    scanned = walk_folders(list(options.folders))
+    reference = walk_folders(list(options.against)) if options.against else None
+    errors: list[tuple[str, str]] = list(scanned.skipped) + (list(reference.skipped) if reference else [])
+    reference_files = set(reference.files) if reference else set()
+    paths = [p for p in scanned.files if p not in reference_files] + sorted(reference_files)
+    paths = [p for p in paths if not _is_cache_file(p, options.cache_path)]
+
+    cached = cache.files()
+    pictures: dict[str, _Picture] = {}
+    to_decode: list[str] = []
+    keys: dict[str, FileKey] = {}
+    from_cache = 0
+    for path in paths:
+        try:
+            key = FileKey.of(path)
+        except OSError as exc:
+            errors.append((path, f"cannot stat: {exc.strerror or exc}"))
+            continue
+        keys[path] = key
+        known = cached.get(key.path)
+        if known is not None and known[0] == key:
+            from_cache += 1
+            _take(path, known[1], path in reference_files, pictures, errors)
+        else:
+            to_decode.append(path)
+
+    progress.stage("reading pictures", len(to_decode))
+    for path, sha, width, height, features, error in runner.map(_extract, [(p, options.max_pixels) for p in to_decode]):
+        entry = CachedFile(sha, width, height, features, error)
+        cache.put_file(keys[path], entry)
+        _take(path, entry, path in reference_files, pictures, errors)
+        progress.advance()
+    cache.commit()
+
+    ordered = sorted(pictures.values(), key=lambda p: (p.reference, p.path))
+    progress.stage("searching the index", None)
+    candidates = _candidates(ordered, reference is not None)
+    pairs, verified, from_pair_cache = _verify_all(ordered, candidates, options, progress, runner, cache, errors)
+
+    groups = _groups(p for p in pairs if p.match)
+    errors.sort()
+    stats = ScanStats(files=len(paths), decoded=len(to_decode), from_cache=from_cache,
+                      candidates=len(candidates), verified=verified, verdicts_from_cache=from_pair_cache)
+    return ScanResult(images=len(ordered), pairs=tuple(pairs), groups=groups, errors=tuple(errors), stats=stats,
+                      warnings=(cache.warning,) if cache.warning else ())
+
+
+def _take(path: str, entry: CachedFile, reference: bool, pictures: dict[str, _Picture],
+          errors: list[tuple[str, str]]) -> None:
+    if entry.features is None or entry.sha256 is None:
+        errors.append((path, entry.error or "unreadable"))
+        return
+    pictures[path] = _Picture(path, entry.sha256, entry.width, entry.height, reference, entry.features)
+
+
+def _candidates(pictures: list[_Picture], against: bool) -> list[Candidate]:
+    if len(pictures) < 2:
+        return []
+    features = [unpack_features(p.features) for p in pictures]
+    pdq = np.stack([f.pdq for f in features])
+    reference = np.array([p.reference for p in pictures]) if against else None
+    local = [LocalFeatures(f.local, f.local_mirrored, f.points, f.width) for f in features]
+    return find_candidates(pdq, local, reference=reference)
+
+
+def _orient(first: _Picture, second: _Picture) -> tuple[_Picture, _Picture]:
+    """(original, copy): the reference side, else the picture with more pixels, else path order."""
+    if first.reference != second.reference:
+        return (first, second) if first.reference else (second, first)
+    if first.width * first.height != second.width * second.height:
+        return (first, second) if first.width * first.height > second.width * second.height else (second, first)
+    return (first, second) if first.path <= second.path else (second, first)
+
+
+def _verify_all(pictures: list[_Picture], candidates: list[Candidate], options: ScanOptions, progress: Progress,
+                runner: _Runner, cache: ScanCache, errors: list[tuple[str, str]]) -> tuple[list[ScanPair], int, int]:
+    oriented = [(_orient(pictures[c.a], pictures[c.b]), c) for c in candidates]
+    verdicts: dict[int, PairVerdict] = {}
+    jobs = []
+    for number, ((original, copy), _) in enumerate(oriented):
+        known = cache.pair(original.sha256, copy.sha256)
+        if known is not None:
+            verdicts[number] = PairVerdict(*known)
+        else:
+            jobs.append((number, original.path, copy.path, options.max_pixels))
+    from_cache = len(verdicts)
+    jobs.sort(key=lambda job: (job[1], job[2]))  # pairs sharing an original meet the same worker
+    progress.stage("verifying candidates", len(jobs))
+    failed: set[str] = set()
+    for number, verdict, bad_path, reason in runner.map(_verify, jobs):
+        progress.advance()
+        if verdict is None:
+            if bad_path not in failed:
+                failed.add(str(bad_path))
+                errors.append((str(bad_path), f"unreadable when verifying a candidate: {reason}"))
+            continue
+        (original, copy), _ = oriented[number]
+        cache.put_pair(original.sha256, copy.sha256, verdict.similarity, verdict.label, verdict.summary)
+        verdicts[number] = verdict
+    cache.commit()
+    pairs = []
+    for number, ((original, copy), candidate) in enumerate(oriented):
+        verdict = verdicts.get(number)
+        if verdict is None:
+            continue
+        match = verdict.label in COPY_LABELS and verdict.similarity >= T.SCAN_MATCH_SIMILARITY
+        pairs.append(ScanPair(original.path, copy.path, verdict.similarity, verdict.label, match, verdict.summary,
+                              candidate.pdq_distance, candidate.local_matches))
+    pairs.sort(key=lambda p: (-p.similarity, p.a, p.b))
+    return pairs, len(jobs), from_cache
+
+
+def _groups(matched: Iterable[ScanPair]) -> tuple[tuple[str, ...], ...]:
+    """Connected groups of matched pictures (union-find), each sorted, sorted by first member."""
+    parent: dict[str, str] = {}
+
+    def root(x: str) -> str:
+        parent.setdefault(x, x)
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for pair in matched:
+        ra, rb = root(pair.a), root(pair.b)
+        if ra != rb:
+            parent[max(ra, rb)] = min(ra, rb)
+    members: dict[str, list[str]] = {}
+    for x in parent:
+        members.setdefault(root(x), []).append(x)
+    return tuple(sorted(tuple(sorted(group)) for group in members.values()))

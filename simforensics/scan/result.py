@@ -1,0 +1,43 @@
+"""The scan's result model: every report (terminal, JSON, CSV, HTML index) renders this."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+__all__ = ["ScanPair", "ScanResult", "ScanStats"]
+
+
+@dataclass(frozen=True)
+class ScanPair:
+    """One scored candidate: ``a`` is the original side (the reference, or the larger picture)."""
+
+    a: str
+    b: str
+    similarity: float
+    label: str
+    match: bool
+    summary: str = ""
+    # Why the pair was a candidate: the PDQ distance (rotations/mirrors, of 256 bits) when within
+    # the candidate range, and how many local descriptors of one found a partner in the other.
+    pdq_distance: int | None = None
+    local_matches: int = 0
+
+
+@dataclass(frozen=True)
+class ScanStats:
+    files: int = 0  # regular files considered
+    decoded: int = 0  # files read and decoded in this run
+    from_cache: int = 0  # files whose features (or refusal) came from the cache
+    candidates: int = 0
+    verified: int = 0  # candidate pairs run through the compare engine in this run
+    verdicts_from_cache: int = 0
+
+
+@dataclass(frozen=True)
+class ScanResult:
+    images: int
+    pairs: tuple[ScanPair, ...]
+    groups: tuple[tuple[str, ...], ...]
+    errors: tuple[tuple[str, str], ...]  # (path, reason)
+    stats: ScanStats = field(default_factory=ScanStats)
+    warnings: tuple[str, ...] = ()

@@ -1,0 +1,58 @@
+"""Verify one candidate pair with the compare engine, on pictures decoded at reduced size.
+
+The engine's own alignment (SIFT, ratio test, RANSAC, mirror), change localisation and verdict
+run on both pictures at no more than ``SCAN_VERIFY_SIDE`` pixels, so a scan pair gets the label
+and similarity that ``simforensics compare`` gives the same pair. "identical" is only kept when
+the full-size decoded pixels are equal (reduced pictures can agree where full ones differ).
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from dataclasses import dataclass
+
+import numpy as np
+
+from .. import thresholds as T
+from ..compare import compare_images
+from ..evidence import DEFAULT_MAX_PIXELS, load_evidence
+from .decode import ReducedPicture, read_reduced
+
+__all__ = ["PairVerdict", "verify_pair"]
+
+# Decoded pictures kept per process: candidates arrive grouped by their first picture.
+_RECENT: OrderedDict[str, ReducedPicture] = OrderedDict()
+_RECENT_SIZE = 24
+
+
+@dataclass(frozen=True)
+class PairVerdict:
+    similarity: float
+    label: str
+    summary: str
+
+
+def _reduced(path: str, max_pixels: int) -> ReducedPicture:
+    if path in _RECENT:
+        _RECENT.move_to_end(path)
+        return _RECENT[path]
+    picture = read_reduced(path, side=T.SCAN_VERIFY_SIDE, max_pixels=max_pixels)
+    _RECENT[path] = picture
+    if len(_RECENT) > _RECENT_SIZE:
+        _RECENT.popitem(last=False)
+    return picture
+
+
+def verify_pair(original: str, copy: str, *, max_pixels: int = DEFAULT_MAX_PIXELS) -> PairVerdict:
+    """Compare ``copy`` against ``original``. Raises an ``EvidenceError`` if either is unreadable."""
+    first, second = _reduced(original, max_pixels), _reduced(copy, max_pixels)
+    if first.sha256 == second.sha256:
+        return PairVerdict(1.0, "identical", "The two files are byte-for-byte the same (equal SHA-256).")
+    verdict = compare_images(first.rgb, second.rgb).verdict
+    if verdict.label == "identical":
+        full_a = load_evidence(original, max_pixels=max_pixels).rgb
+        full_b = load_evidence(copy, max_pixels=max_pixels).rgb
+        if full_a.shape != full_b.shape or not np.array_equal(full_a, full_b):
+            return PairVerdict(0.9999, "near-duplicate",
+                               "The pictures are the same at reduced size; their full-size pixels differ slightly.")
+    return PairVerdict(round(float(verdict.similarity), 4), verdict.label, verdict.summary)

@@ -1,0 +1,233 @@
+"""Scan: each transform family found, --against, the cache (re-scan, one new picture, interruption,
+corruption), bad files mixed in, evidence left untouched."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytest
+from PIL import Image
+
+from fixtures import make_fixtures as fx
+from simforensics.scan import ScanOptions, scan_folders
+from simforensics.scan.cache import ScanCache
+
+from .conftest import snapshot
+
+# Each family: a copy made from the astronaut original, as the scan must find it.
+FAMILIES = ("crop-half", "mirror", "rotate-12", "rescale-0.4", "jpeg-q35", "border", "overlay", "redraw", "crop-mirror")
+
+
+def _overlay(rgb: np.ndarray) -> np.ndarray:
+    """A semi-transparent banner with text across the lower third."""
+    out = rgb.astype(np.float32)
+    h, w = rgb.shape[:2]
+    out[int(0.62 * h) : int(0.78 * h)] = 0.45 * out[int(0.62 * h) : int(0.78 * h)] + 0.55 * 255
+    out = out.astype(np.uint8)
+    cv2.putText(out, "REPOSTED", (int(0.08 * w), int(0.74 * h)), cv2.FONT_HERSHEY_SIMPLEX, 1.2, (20, 20, 20), 3)
+    return out
+
+
+def _copy(family: str, original: np.ndarray, donor: np.ndarray) -> np.ndarray:
+    h, w = original.shape[:2]
+    if family == "crop-half":  # half the area, off-centre
+        return fx.cropped(original, (int(0.25 * w), int(0.05 * h), int(0.71 * w), int(0.71 * h))).rgb
+    if family == "mirror":
+        return fx.mirrored(original).rgb
+    if family == "rotate-12":
+        return fx.rotated(original, 12).rgb
+    if family == "rescale-0.4":
+        return fx.scaled(original, 0.4).rgb
+    if family == "jpeg-q35":
+        return np.asarray(Image.open(__import__("io").BytesIO(fx.jpeg_bytes(original, 35))).convert("RGB"))
+    if family == "border":
+        return fx.padded(original, 40, 255).rgb
+    if family == "overlay":
+        return _overlay(original)
+    if family == "redraw":  # a fifth of the picture replaced from another picture
+        return fx.pasted(original, donor, (int(0.3 * w), int(0.2 * h), int(0.45 * w), int(0.45 * h))).rgb
+    if family == "crop-mirror":
+        return fx.mirrored(fx.cropped(original, (0, int(0.2 * h), int(0.75 * w), int(0.75 * h))).rgb).rgb
+    raise AssertionError(family)
+
+
+@pytest.fixture(scope="module")
+def gallery(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The astronaut original, one copy per family, two unrelated pictures and some bad files."""
+    folder = tmp_path_factory.mktemp("gallery")
+    original = fx.source_image("astronaut")
+    donor = fx.source_image("coffee")
+    Image.fromarray(original).save(folder / "original.png")
+    (folder / "copies").mkdir()
+    for family in FAMILIES:
+        Image.fromarray(_copy(family, original, donor)).save(folder / "copies" / f"{family}.jpg", quality=90)
+    Image.fromarray(fx.source_image("chelsea")).save(folder / "cat.png")
+    Image.fromarray(fx.source_image("rocket")).save(folder / "rocket.webp")
+    (folder / "truncated.jpg").write_bytes(fx.jpeg_bytes(original, 90)[:2000])
+    (folder / "notes.png").write_text("a text file named like a picture")
+    (folder / "empty.jpg").write_bytes(b"")
+    os.mkfifo(folder / "pipe.png")
+    (folder / "copies" / "loop").symlink_to(folder, target_is_directory=True)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def scanned(gallery: Path, tmp_path_factory: pytest.TempPathFactory) -> dict:
+    cache = tmp_path_factory.mktemp("cache") / "scan.sqlite"
+    out = tmp_path_factory.mktemp("out") / "scan.json"
+    before = snapshot([p for p in gallery.rglob("*") if p.is_file() and not p.is_symlink() and p.name != "pipe.png"])
+    result = subprocess.run(
+        [sys.executable, "-m", "simforensics", "scan", str(gallery), "--cache", str(cache), "--json", str(out),
+         "--workers", "2"], capture_output=True, text=True, timeout=300, check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    after = snapshot([Path(p) for p in before])
+    assert after == before  # evidence is read-only: bytes and modification times unchanged
+    return {"document": json.loads(out.read_text()), "cache": cache, "stdout": result.stdout}
+
+
+def _matched(document: dict) -> set[frozenset[str]]:
+    return {frozenset((Path(p["a"]).name, Path(p["b"]).name)) for p in document["pairs"] if p["match"]}
+
+
+@pytest.mark.parametrize("family", FAMILIES)
+def test_each_transform_family_is_found(scanned: dict, family: str) -> None:
+    pairs = {frozenset((Path(p["a"]).name, Path(p["b"]).name)): p for p in scanned["document"]["pairs"]}
+    pair = pairs.get(frozenset(("original.png", f"{family}.jpg")))
+    assert pair is not None, f"{family}: not even a candidate"
+    assert pair["match"] and pair["similarity"] >= 0.7, pair
+    expected = {"redraw": "locally-edited"}.get(family)
+    if expected:
+        assert pair["label"] == expected, pair
+
+
+def test_unrelated_pictures_are_not_matched_and_all_copies_form_one_group(scanned: dict, gallery: Path) -> None:
+    document = scanned["document"]
+    for pair in _matched(document):
+        assert not pair & {"cat.png", "rocket.webp"}, pair
+    assert document["images"] == 1 + len(FAMILIES) + 2
+    assert len(document["groups"]) == 1
+    assert {Path(p).name for p in document["groups"][0]} == {"original.png"} | {f"{f}.jpg" for f in FAMILIES}
+    similarities = [p["similarity"] for p in document["pairs"]]
+    assert similarities == sorted(similarities, reverse=True)
+
+
+def test_bad_files_are_listed_and_the_scan_goes_on(scanned: dict, gallery: Path) -> None:
+    errors = {Path(e["path"]).name: e["error"] for e in scanned["document"]["errors"]}
+    assert set(errors) == {"truncated.jpg", "notes.png", "empty.jpg", "pipe.png"}
+    assert "truncated" in errors["truncated.jpg"]
+    assert "not a recognised image" in errors["notes.png"]
+    assert "not a regular file" in errors["pipe.png"]
+
+
+def test_rescan_reads_nothing_again(scanned: dict, gallery: Path) -> None:
+    again = scan_folders(ScanOptions(folders=(str(gallery),), cache_path=str(scanned["cache"])))
+    assert again.stats.decoded == 0 and again.stats.verified == 0
+    assert again.stats.from_cache == again.stats.files
+    first = [(p["a"], p["b"], p["similarity"], p["label"]) for p in scanned["document"]["pairs"]]
+    assert [(p.a, p.b, p.similarity, p.label) for p in again.pairs] == first
+
+
+def test_one_new_picture_is_queried_against_the_cache_without_a_rescan(scanned: dict, gallery: Path, tmp_path: Path) -> None:
+    new = tmp_path / "found-online.jpg"
+    Image.fromarray(fx.scaled(fx.mirrored(fx.source_image("astronaut")).rgb, 0.7).rgb).save(new, quality=80)
+    started = time.perf_counter()
+    result = scan_folders(ScanOptions(folders=(str(new),), against=(str(gallery),), cache_path=str(scanned["cache"])))
+    elapsed = time.perf_counter() - started
+    assert result.stats.decoded == 1  # only the new picture; the folder's features come from the cache
+    assert {p.b for p in result.pairs if p.match} == {str(new)}
+    assert Path(next(p.a for p in result.pairs if p.match and p.a.endswith("original.png"))).name == "original.png"
+    assert all(str(new) in (p.a, p.b) for p in result.pairs)  # only pairs across the two sets
+    assert elapsed < 30
+
+
+def test_against_matches_only_across_the_two_sets(tmp_path: Path) -> None:
+    portfolio, gallery = tmp_path / "portfolio", tmp_path / "app-gallery"
+    portfolio.mkdir()
+    gallery.mkdir()
+    cat = fx.source_image("chelsea")
+    Image.fromarray(cat).save(portfolio / "cat.png")
+    Image.fromarray(fx.source_image("coffee")).save(portfolio / "coffee.png")
+    # Two copies of the same picture inside the gallery: related to each other, but not across sets.
+    Image.fromarray(fx.source_image("astronaut")).save(gallery / "a1.png")
+    Image.fromarray(fx.scaled(fx.source_image("astronaut"), 0.6).rgb).save(gallery / "a2.jpg")
+    Image.fromarray(fx.cropped(cat, (20, 10, 240, 180)).rgb).save(gallery / "cat-crop.jpg", quality=85)
+    result = scan_folders(ScanOptions(folders=(str(gallery),), against=(str(portfolio),), cache_path=None))
+    matched = {(Path(p.a).name, Path(p.b).name) for p in result.pairs if p.match}
+    assert matched == {("cat.png", "cat-crop.jpg")}
+    for pair in result.pairs:  # the reference side is always "a"
+        assert Path(pair.a).parent == portfolio and Path(pair.b).parent == gallery
+
+
+def test_a_corrupt_cache_is_moved_aside_and_rebuilt_with_a_warning(tmp_path: Path) -> None:
+    folder = tmp_path / "pictures"
+    folder.mkdir()
+    Image.fromarray(fx.source_image("chelsea")).save(folder / "cat.png")
+    Image.fromarray(fx.mirrored(fx.source_image("chelsea")).rgb).save(folder / "cat-mirror.jpg")
+    cache = tmp_path / "scan.sqlite"
+    cache.write_bytes(b"SQLite format 3\x00" + os.urandom(4000))
+    result = subprocess.run([sys.executable, "-m", "simforensics", "scan", str(folder), "--cache", str(cache),
+                             "--json", str(tmp_path / "out.json")], capture_output=True, text=True, timeout=120, check=False)
+    assert result.returncode == 0, result.stderr
+    assert "warning" in result.stderr and "rebuilt" in result.stderr and "Traceback" not in result.stderr
+    assert (tmp_path / "scan.sqlite.corrupt").exists()
+    document = json.loads((tmp_path / "out.json").read_text())
+    assert [p["match"] for p in document["pairs"]] == [True]
+    # The rebuilt cache is sound and serves the next run.
+    again = scan_folders(ScanOptions(folders=(str(folder),), cache_path=str(cache)))
+    assert again.stats.decoded == 0 and not again.warnings
+
+
+def test_a_cache_of_another_schema_is_rebuilt(tmp_path: Path) -> None:
+    path = tmp_path / "other.sqlite"
+    with sqlite3.connect(path) as db:
+        db.execute("CREATE TABLE something (x)")
+    cache = ScanCache.open(str(path))
+    assert cache.warning is not None and "not a simforensics scan cache" in cache.warning
+    cache.close()
+
+
+def _noise_pictures(folder: Path, count: int) -> None:
+    """Distinct pictures (smoothed noise) that share nothing, so the scan's work is all reading."""
+    rng = np.random.default_rng(5)
+    for i in range(count):
+        noise = rng.integers(0, 256, (48, 64, 3), dtype=np.uint8)
+        picture = cv2.resize(noise, (256, 192), interpolation=cv2.INTER_CUBIC)
+        Image.fromarray(picture).save(folder / f"{i:04d}.jpg", quality=85)
+
+
+def test_a_killed_scan_resumes_from_its_cache(tmp_path: Path) -> None:
+    folder = tmp_path / "many"
+    folder.mkdir()
+    _noise_pictures(folder, 500)
+    cache = tmp_path / "scan.sqlite"
+    command = [sys.executable, "-m", "simforensics", "scan", str(folder), "--cache", str(cache), "--workers", "1", "-q"]
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    committed = 0
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and process.poll() is None:
+        try:
+            with sqlite3.connect(f"file:{cache}?mode=ro", uri=True, timeout=1) as db:
+                committed = db.execute("SELECT COUNT(*) FROM files").fetchone()[0]
+        except sqlite3.Error:
+            committed = 0
+        if committed >= 128:
+            process.send_signal(signal.SIGKILL)
+            break
+        time.sleep(0.02)
+    process.wait(timeout=30)
+    assert process.returncode == -signal.SIGKILL, "the scan finished before it could be interrupted"
+    resumed = scan_folders(ScanOptions(folders=(str(folder),), cache_path=str(cache)))
+    assert resumed.stats.from_cache >= committed >= 128
+    assert resumed.stats.from_cache + resumed.stats.decoded == 500
+    assert resumed.stats.decoded > 0 and resumed.images == 500 and not resumed.warnings
+    assert not [p for p in resumed.pairs if p.match]
