@@ -69,9 +69,12 @@ def _grey(rgb: np.ndarray) -> np.ndarray:
     return cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
 
 
-def _features(grey: np.ndarray) -> _Features:
-    """SIFT on a copy no larger than FEATURE_SIDE, keypoints returned in full-size pixels."""
-    h, w = grey.shape
+def _features(grey: np.ndarray, full_shape: tuple[int, ...] | None = None) -> _Features:
+    """SIFT on a copy no larger than FEATURE_SIDE, keypoints returned in full-size pixels.
+
+    ``full_shape``: the full picture's shape when ``grey`` is already a reduced copy of it.
+    """
+    h, w = (full_shape or grey.shape)[:2]
     small = shrink_to_side(grey, T.FEATURE_SIDE)
     # Contrast-limited equalisation makes gamma, contrast and greyscale changes look alike to SIFT.
     small = cv2.createCLAHE(clipLimit=2.0, tileGridSize=(8, 8)).apply(small)
@@ -238,21 +241,31 @@ def _padding_is_content(original: np.ndarray, copy: np.ndarray, matrix: np.ndarr
     return bool((difference <= 3 * T.PADDING_TOLERANCE).mean() >= 0.9)
 
 
-def align(original: np.ndarray, copy: np.ndarray) -> Alignment:
-    """Find the transform that maps COPY onto ORIGINAL, or say why there is none."""
-    if original.shape == copy.shape and np.array_equal(original, copy):
+def align(
+    original: np.ndarray, copy: np.ndarray, *, previews: tuple[np.ndarray, np.ndarray] | None = None,
+    identical: bool | None = None,
+) -> Alignment:
+    """Find the transform that maps COPY onto ORIGINAL, or say why there is none.
+
+    ``previews``: reduced copies of both pictures (no smaller than FEATURE_SIDE) to find features
+    on, so a 12-MP picture is not shrunk once per detector; ``identical``: already known.
+    """
+    if identical is None:
+        identical = original.shape == copy.shape and np.array_equal(original, copy)
+    if identical:
         full = (0, 0, original.shape[1], original.shape[0])
         return Alignment(True, AlignModel.IDENTITY, np.eye(3), False, 1.0, 0.0, 0, 0, 0.0, 1.0, full,
                          "the decoded pixels are identical", full)
-    original_features = _features(_grey(original))
-    copy_grey = _grey(copy)
+    source_original, source_copy = previews or (original, copy)
+    original_features = _features(_grey(source_original), original.shape)
+    copy_grey = _grey(source_copy)
     # Inlier distances are set in FEATURE_SIDE pixels; convert to ORIGINAL pixels.
     pixel_scale = max(1.0, max(original.shape[:2]) / T.FEATURE_SIDE)
 
     candidates: list[tuple[_Fit, bool, np.ndarray, np.ndarray]] = []
     for mirrored in (False, True):
         grey = copy_grey[:, ::-1] if mirrored else copy_grey
-        source, target = _ratio_matches(_features(np.ascontiguousarray(grey)), original_features)
+        source, target = _ratio_matches(_features(np.ascontiguousarray(grey), copy.shape), original_features)
         fit = _fit(source, target, pixel_scale)
         if fit is not None:
             if mirrored:  # the fit maps the flipped copy; compose with the flip itself

@@ -23,6 +23,7 @@ from .options import CompareOptions, UserRegion
 from .portrait import Portrait, find_people
 from .region_findings import PoseComparison, RegionFinding, compare_pose, findings_aligned, findings_unaligned, order_findings
 from .regions import Region, grid_regions, portrait_regions, user_regions
+from .resample import shrink_to_side
 from .verdict import Verdict, judge
 
 __all__ = ["Comparison", "Measurement", "RegionFinding", "compare_files", "compare_images"]
@@ -126,8 +127,9 @@ def _regions_of(people: Portrait) -> list[Region]:
 def _measure_regions(
     original: np.ndarray, copy: np.ndarray, alignment: Alignment, frame: WorkingFrame | None,
     ssim_map: np.ndarray | None, mask: np.ndarray, user: tuple[UserRegion, ...], copy_like: bool,
+    previews: tuple[np.ndarray, np.ndarray],
 ) -> tuple[tuple[Portrait, Portrait], PoseComparison | None, tuple[RegionFinding, ...]]:
-    people = (find_people(original), find_people(copy))
+    people = tuple(find_people(preview, (rgb.shape[1], rgb.shape[0])) for preview, rgb in zip(previews, (original, copy), strict=True))
     named = _regions_of(people[0])
     # Parts correspond by name; a grid only to a grid (a portrait's parts mean nothing to it).
     copy_named = portrait_regions(people[1]) if people[0].has_person else []
@@ -148,8 +150,10 @@ def _measure_regions(
 def compare_images(original: np.ndarray, copy: np.ndarray, *, regions: tuple[UserRegion, ...] = ()) -> Measurement:
     """Measure one pair of RGB uint8 pictures."""
     identical = original.shape == copy.shape and np.array_equal(original, copy)
-    alignment = align(original, copy)
-    small_original, small_copy = thumbnail(original), thumbnail(copy)  # all hashes use <= 64 x 64
+    # One reduced copy of each picture feeds every detector (features, hashes, people).
+    previews = (shrink_to_side(original, T.PREVIEW_SIDE), shrink_to_side(copy, T.PREVIEW_SIDE))
+    alignment = align(original, copy, previews=previews, identical=identical)
+    small_original, small_copy = thumbnail(previews[0]), thumbnail(previews[1])  # all hashes use <= 64 x 64
     whole = (compute_hashes(small_original), compute_hashes(small_copy))
     pdq_dihedral = _pdq_dihedral_distance(small_original, small_copy)
     changes: ChangeMap | None = None
@@ -168,7 +172,8 @@ def compare_images(original: np.ndarray, copy: np.ndarray, *, regions: tuple[Use
     if identical:
         mask = np.zeros(original.shape[:2], np.uint8)
     copy_like = identical or (changes is not None and changes.unchanged_structure >= T.MIN_COPY_STRUCTURE)
-    people, pose, findings = _measure_regions(original, copy, alignment, frame, ssim_map, mask, regions, copy_like)
+    people, pose, findings = _measure_regions(original, copy, alignment, frame, ssim_map, mask, regions, copy_like,
+                                              previews)
     verdict = judge(
         identical=identical, alignment=alignment, changes=changes,
         whole_distances=hash_distances(*whole), pdq_dihedral=pdq_dihedral, pose=pose, regions=findings,

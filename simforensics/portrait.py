@@ -185,9 +185,13 @@ def _body_landmarks(models: dict[str, object], square: np.ndarray, second_looks:
     return None
 
 
-def find_people(rgb: np.ndarray) -> Portrait:
-    """Faces, body keypoints and person mask of an RGB uint8 picture."""
-    height, width = rgb.shape[:2]
+def find_people(rgb: np.ndarray, size: tuple[int, int] | None = None) -> Portrait:
+    """Faces, body keypoints and person mask of an RGB uint8 picture.
+
+    ``size``: (width, height) of the full picture when ``rgb`` is a reduced copy of it; the
+    coordinates returned are then the full picture's.
+    """
+    height, width = rgb.shape[:2] if size is None else size[::-1]
     small = shrink_to_side(rgb, T.PORTRAIT_SIDE)
     factor = width / small.shape[1]  # picture pixels per model-input pixel
     square = _square(small)

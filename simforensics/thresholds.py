@@ -160,6 +160,10 @@ TEXTURE_SAME = 0.35
 # The models see the picture with its longest side at most this: they work at 128-256 px inside,
 # and FaceMesh's crops around each face still have detail to spare.
 PORTRAIT_SIDE = 1024
+# compare shrinks each picture once to this and feeds features (FEATURE_SIDE), hashes
+# (THUMBNAIL_SIDE) and the portrait models (PORTRAIT_SIDE) from it; it must not be smaller
+# than any of them.
+PREVIEW_SIDE = PORTRAIT_SIDE
 # Face detector (full-range) score: real faces, painted ones included, scored 0.69-0.93 on the
 # sample portraits and their stylised versions; the false faces seen on painted hands (short-range
 # model, see ../shared/research/models.md) scored 0.51-0.56. mediapipe's default is 0.5.

@@ -19,8 +19,15 @@ def main() -> None:
     mode, original, copy = sys.argv[1:4]
     cv2.setNumThreads(1)
     if mode == "engine":
-        # The portrait models' modules import lazily inside the engine; imports are not timed.
+        # Modules the engine imports lazily (portrait models, C2PA, wavelets for wHash, Pillow's
+        # format plugins): imports are not timed.
+        import c2pa  # noqa: F401
+        import pywt  # noqa: F401
+        import scipy.fftpack  # noqa: F401
         from mediapipe.python.solutions import face_detection, face_mesh, pose, selfie_segmentation  # noqa: F401
+        from PIL import Image
+
+        Image.init()
 
         from simforensics.compare import compare_files
         from simforensics.options import CompareOptions
