@@ -16,6 +16,7 @@ from . import thresholds as T
 from .align import Alignment, align
 from .changes import MASK_NOT_COVERED, ChangeMap, WorkingFrame, localise_changes, warp_to_working_frame
 from .evidence import Evidence, load_evidence
+from .integrity import Reverification, reverify
 from .fingerprints import HashSet, compute_hashes, hash_distances, thumbnail
 from .measures import colour_distance, overlap_ssim
 from .metadata_diff import MetadataDiff, diff_metadata
@@ -41,7 +42,7 @@ class Measurement:
     colour_distance: float
     changes: ChangeMap | None
     change_mask: np.ndarray  # uint8, ORIGINAL's size: 255 changed, 0 same, 128 not covered
-    people: tuple[Portrait, Portrait]  # who was found in each picture
+    people: tuple[Portrait, ...]  # who was found in each picture (empty when not looked for)
     pose: PoseComparison | None  # None when nobody's posture was found in ORIGINAL
     regions: tuple[RegionFinding, ...]  # named parts (or a grid), then the user's regions
     verdict: Verdict
@@ -65,6 +66,7 @@ class Comparison:
     started_at: str
     finished_at: str
     metadata_diff: MetadataDiff | None = None  # None when provenance was not read
+    integrity: tuple[Reverification, ...] = ()  # both inputs read again at the end of the run
 
     @property
     def verdict(self) -> Verdict:
@@ -147,8 +149,14 @@ def _measure_regions(
     return people, pose, tuple(order_findings(findings))
 
 
-def compare_images(original: np.ndarray, copy: np.ndarray, *, regions: tuple[UserRegion, ...] = ()) -> Measurement:
-    """Measure one pair of RGB uint8 pictures."""
+def compare_images(
+    original: np.ndarray, copy: np.ndarray, *, regions: tuple[UserRegion, ...] = (), with_people: bool = True,
+) -> Measurement:
+    """Measure one pair of RGB uint8 pictures.
+
+    ``with_people=False`` leaves out the portrait models (scan's verification: its matches are
+    copies, which the regions never change; only a posture can turn "unrelated" into "similar").
+    """
     identical = original.shape == copy.shape and np.array_equal(original, copy)
     # One reduced copy of each picture feeds every detector (features, hashes, people).
     previews = (shrink_to_side(original, T.PREVIEW_SIDE), shrink_to_side(copy, T.PREVIEW_SIDE))
@@ -172,8 +180,11 @@ def compare_images(original: np.ndarray, copy: np.ndarray, *, regions: tuple[Use
     if identical:
         mask = np.zeros(original.shape[:2], np.uint8)
     copy_like = identical or (changes is not None and changes.unchanged_structure >= T.MIN_COPY_STRUCTURE)
-    people, pose, findings = _measure_regions(original, copy, alignment, frame, ssim_map, mask, regions, copy_like,
-                                              previews)
+    if with_people:
+        people, pose, findings = _measure_regions(original, copy, alignment, frame, ssim_map, mask, regions,
+                                                  copy_like, previews)
+    else:
+        people, pose, findings = (), None, ()
     verdict = judge(
         identical=identical, alignment=alignment, changes=changes,
         whole_distances=hash_distances(*whole), pdq_dihedral=pdq_dihedral, pose=pose, regions=findings,
@@ -197,4 +208,5 @@ def compare_files(options: CompareOptions) -> Comparison:
     measurement = compare_images(original.rgb, copy.rgb, regions=options.regions)
     metadata = diff_metadata(original.provenance, copy.provenance) if original.provenance is not None and copy.provenance is not None else None
     return Comparison(original=original, copy=copy, options=options, measurement=measurement,
-                      started_at=started, finished_at=_now(), metadata_diff=metadata)
+                      started_at=started, finished_at=_now(), metadata_diff=metadata,
+                      integrity=(reverify(original), reverify(copy)))

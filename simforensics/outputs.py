@@ -33,6 +33,14 @@ def check_output_path(option: str, path: str | None, inputs: list[str]) -> None:
         raise OutputError(f"{option} {path}: the folder {parent} does not exist")
     if not os.access(parent, os.W_OK | os.X_OK):
         raise OutputError(f"{option} {path}: the folder {parent} is not writable")
+    # Permission bits do not bind root, and some folders refuse files whatever they say (/proc,
+    # read-only mounts): try the very thing write_atomically will do, now rather than after the work.
+    try:
+        fd, probe = tempfile.mkstemp(prefix=".simforensics-probe-", suffix=".tmp", dir=parent)
+    except OSError as exc:
+        raise OutputError(f"{option} {path}: the folder {parent} is not writable ({exc.strerror or exc})") from None
+    os.close(fd)
+    os.unlink(probe)
     if target.exists() and not os.access(target, os.W_OK):
         raise OutputError(f"{option} {path}: the file exists and is read-only")
 
@@ -41,7 +49,10 @@ def write_atomically(path: str, data: bytes) -> None:
     """Write through a temporary file in the same folder, so a crash never leaves half a report."""
     target = Path(path)
     folder = target.parent if str(target.parent) else Path(".")
-    fd, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+    try:
+        fd, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+    except OSError as exc:
+        raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from None
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)

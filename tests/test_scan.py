@@ -205,13 +205,17 @@ def _noise_pictures(folder: Path, count: int) -> None:
         Image.fromarray(picture).save(folder / f"{i:04d}.jpg", quality=85)
 
 
-def test_a_killed_scan_resumes_from_its_cache(tmp_path: Path) -> None:
+@pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGKILL], ids=["interrupted", "killed"])
+def test_an_interrupted_scan_resumes_from_its_cache_to_the_same_result(tmp_path: Path, stop: signal.Signals) -> None:
     folder = tmp_path / "many"
     folder.mkdir()
-    _noise_pictures(folder, 500)
+    _noise_pictures(folder, 300)
+    for i in (7, 150, 290):  # a few copies, so that the result has pairs to agree on
+        with Image.open(folder / f"{i:04d}.jpg") as picture:
+            picture.resize((200, 150)).save(folder / f"copy-{i:04d}.jpg", quality=80)
     cache = tmp_path / "scan.sqlite"
     command = [sys.executable, "-m", "simforensics", "scan", str(folder), "--cache", str(cache), "--workers", "1", "-q"]
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     committed = 0
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and process.poll() is None:
@@ -221,13 +225,19 @@ def test_a_killed_scan_resumes_from_its_cache(tmp_path: Path) -> None:
         except sqlite3.Error:
             committed = 0
         if committed >= 128:
-            process.send_signal(signal.SIGKILL)
+            process.send_signal(stop)
             break
         time.sleep(0.02)
-    process.wait(timeout=30)
-    assert process.returncode == -signal.SIGKILL, "the scan finished before it could be interrupted"
+    _, stderr = process.communicate(timeout=60)
+    if stop == signal.SIGINT:  # Ctrl-C: a clean stop, one line, what was read is kept
+        assert process.returncode == 130, stderr
+        assert "Traceback" not in stderr
+    else:
+        assert process.returncode == -signal.SIGKILL, "the scan finished before it could be interrupted"
     resumed = scan_folders(ScanOptions(folders=(str(folder),), cache_path=str(cache)))
     assert resumed.stats.from_cache >= committed >= 128
-    assert resumed.stats.from_cache + resumed.stats.decoded == 500
-    assert resumed.stats.decoded > 0 and resumed.images == 500 and not resumed.warnings
-    assert not [p for p in resumed.pairs if p.match]
+    assert resumed.stats.from_cache + resumed.stats.decoded == 303
+    assert resumed.stats.decoded > 0 and resumed.images == 303 and not resumed.warnings
+    uninterrupted = scan_folders(ScanOptions(folders=(str(folder),), cache_path=None))
+    assert resumed.pairs == uninterrupted.pairs and resumed.groups == uninterrupted.groups
+    assert len([p for p in resumed.pairs if p.match]) == 3

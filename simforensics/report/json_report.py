@@ -11,13 +11,15 @@ from .. import thresholds as T
 from ..compare import Comparison
 from ..evidence import Evidence
 from ..inspect import Inspection
+from ..integrity import Reverification
 from ..portrait import Portrait
 from ..metadata_diff import MetadataDiff
 from ..provenance import TRUST_NOTE, Provenance, describe_source_type
 from ..scan import ScanResult
 
 __all__ = [
-    "TOOL", "compare_document", "dumps", "inspect_document", "metadata_diff_document", "provenance_document",
+    "TOOL", "compare_document", "dumps", "inspect_document", "integrity_document", "metadata_diff_document",
+    "provenance_document",
     "scan_document",
 ]
 
@@ -139,6 +141,17 @@ def _evidence(e: Evidence) -> dict[str, Any]:
     return document
 
 
+def integrity_document(checks: tuple[Reverification, ...]) -> dict[str, Any]:
+    unchanged = bool(checks) and all(c.unchanged for c in checks)
+    return {
+        "statement": ("Every input was read again at the end of the run: its SHA-256 is unchanged."
+                      if unchanged else "An input could not be confirmed unchanged at the end of the run: see inputs."),
+        "unchanged": unchanged,
+        "inputs": [{"path": c.path, "sha256": c.sha256, "sha256_at_end": c.sha256_at_end, "unchanged": c.unchanged,
+                    "modified_ns": c.modified_ns, "problem": c.problem} for c in checks],
+    }
+
+
 def metadata_diff_document(diff: MetadataDiff) -> dict[str, Any]:
     return {
         "findings": [{"code": f.code, "meaning": f.meaning, "original": f.original, "copy": f.copy} for f in diff.findings],
@@ -190,7 +203,7 @@ def compare_document(comparison: Comparison) -> dict[str, Any]:
                 "pdq_same": T.PDQ_SAME, "pdq_related": T.PDQ_RELATED, "edge_phash_related": T.EDGE_HASH_RELATED,
             },
         },
-        "people": {"original": _people(m.people[0]), "copy": _people(m.people[1])},
+        "people": {"original": _people(m.people[0]), "copy": _people(m.people[1])} if m.people else None,
         "pose": None if m.pose is None else {
             "verdict": m.pose.verdict, "distance": _r(m.pose.distance), "agreement": _r(m.pose.agreement),
             "keypoints": m.pose.points, "limbs": m.pose.limbs, "mirrored": m.pose.mirrored, "reason": m.pose.reason,
@@ -231,7 +244,10 @@ def compare_document(comparison: Comparison) -> dict[str, Any]:
             "reasons": list(m.verdict.reasons),
         },
         "metadata_diff": None if comparison.metadata_diff is None else metadata_diff_document(comparison.metadata_diff),
-        "run": {"started_at": comparison.started_at, "finished_at": comparison.finished_at},
+        "integrity": integrity_document(comparison.integrity),
+        # Every timestamp lives here, so the rest of the document is the same for the same inputs.
+        "run": {"started_at": comparison.started_at, "finished_at": comparison.finished_at,
+                "integrity_checked_at": comparison.integrity[-1].checked_at if comparison.integrity else None},
     }
 
 

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from ..region_findings import RegionFinding
     from ..scan import ScanResult
 
-__all__ = ["evidence_table", "print_comparison", "print_evidence", "print_provenance", "print_regions", "print_scan"]
+__all__ = ["evidence_table", "print_comparison", "print_evidence", "print_provenance", "print_integrity", "print_regions", "print_scan"]
 
 _FINDING_STYLE = {"same": "green", "similar": "yellow", "different": "red", "absent": "dim"}
 
@@ -127,6 +127,7 @@ def print_comparison(console: Console, comparison: Comparison, *, brief: bool = 
 
         console.print(metadata_diff_table(comparison.metadata_diff))
     print_evidence(console, [comparison.original, comparison.copy], labels=["original", "copy"])
+    print_integrity(console, comparison.integrity)
 
 
 def _region_measures(r: RegionFinding) -> str:
@@ -147,7 +148,7 @@ def _region_measures(r: RegionFinding) -> str:
 def print_regions(console: Console, comparison: Comparison) -> None:
     """region | finding | measures | why, in the order counsel reads them."""
     m = comparison.measurement
-    for side, people in zip(("original", "copy"), m.people, strict=True):
+    for side, people in zip(("original", "copy"), m.people, strict=False):
         if not people.has_person:
             console.print(f"No person found in the {side}: a 3 x 3 grid stands in for named regions.")
         elif len(people.faces) > 1:
@@ -184,3 +185,16 @@ def print_scan(console: Console, result: ScanResult, *, limit: int = 50) -> None
         console.print(f"skipped {escape(path)}: {escape(reason)}")
     if len(result.errors) > 20:
         console.print(f"... and {len(result.errors) - 20} more skipped files")
+
+
+def print_integrity(console: Console, checks: tuple) -> None:
+    """The end-of-run re-read of every input: said plainly, and loudly when it failed."""
+    if not checks:
+        return
+    if all(c.unchanged for c in checks):
+        console.print("Integrity: every input was read again at the end of the run; its SHA-256 is unchanged.")
+        return
+    for c in checks:
+        if not c.unchanged:
+            console.print(f"[bold red]Integrity: {escape(c.path)}: {escape(c.problem or 'changed')}[/] "
+                          f"(SHA-256 at start {c.sha256}, at end {c.sha256_at_end or '-'})")

@@ -1,0 +1,190 @@
+"""Every bad input of the reliability issue, through every command: the documented outcome.
+
+The outcomes are the table in README.md ("Hostile input"): a picture Pillow can read in some
+form is processed (with a note when it was converted); anything else is one line on stderr with
+exit 3 in ``compare`` and ``inspect``, and an entry under ``errors`` in a ``scan`` that completes.
+All files are generated here; nothing binary is committed.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from fixtures import make_fixtures as fx
+from simforensics.scan import ScanOptions, scan_folders
+
+from .conftest import snapshot
+
+CLI = [sys.executable, "-m", "simforensics"]
+HOSTILE_NAME = "\"><img src=x onerror=alert(1)> 'quoted' 中文 名字 with spaces.png"
+
+# name -> (how it is made, expected outcome: "ok" or the words of the one-line refusal)
+REFUSED = {
+    "truncated.jpg": "truncated",
+    "truncated.png": "truncated",
+    "empty.png": "empty file",
+    "text.png": "not a recognised image",
+    "bomb.png": "exceeds the limit",
+}
+PROCESSED = {
+    "sixteen-bit.png": "16-bit",
+    "cmyk.jpg": "CMYK",
+    "palette-transparent.png": "composited on white",
+    "animated.gif": "first frame",
+    "exif-rotated.jpg": "",
+    "pre-rotated.jpg": "",
+    HOSTILE_NAME: "",
+}
+
+
+def run(*args: str, timeout: int = 180) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(CLI + list(args), capture_output=True, text=True, timeout=timeout, check=False)
+
+
+@pytest.fixture(scope="module")
+def hostile(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("hostile")
+    chelsea = fx.source_image("chelsea")
+    jpeg = fx.jpeg_bytes(chelsea, 90)
+    png_path = folder / "good.png"
+    Image.fromarray(chelsea).save(png_path)
+    fx.write_truncated(folder / "truncated.jpg", jpeg, 0.5)
+    fx.write_truncated(folder / "truncated.png", png_path.read_bytes(), 0.6)
+    (folder / "empty.png").write_bytes(b"")
+    (folder / "text.png").write_text("this is a text file with an image's name\n")
+    (folder / "bomb.png").write_bytes(fx.png_bomb_header())
+    fx.write_png16(folder / "sixteen-bit.png", chelsea.astype(np.uint16) * 257)
+    cmyk = np.dstack([255 - chelsea, np.zeros(chelsea.shape[:2], np.uint8)])  # no black ink
+    fx.write_cmyk_jpeg(folder / "cmyk.jpg", cmyk, None)  # the ICC route is tested in test_evidence
+    fx.write_palette_with_transparency(folder / "palette-transparent.png", chelsea, (10, 10, 60, 40))
+    fx.write_animated_gif(folder / "animated.gif", [chelsea, chelsea[::-1].copy()])
+    fx.write_exif_oriented(folder / "exif-rotated.jpg", chelsea, 6)
+    Image.fromarray(chelsea).save(folder / "pre-rotated.jpg", quality=95)
+    Image.fromarray(fx.scaled(chelsea, 0.8).rgb).save(folder / HOSTILE_NAME)
+    png_path.unlink()  # only the files of the tables remain
+    return folder
+
+
+def _compare(folder: Path, name: str) -> tuple[str, subprocess.CompletedProcess[str]]:
+    return name, run("compare", str(folder / "pre-rotated.jpg"), str(folder / name), "--json", "-")
+
+
+def test_compare_and_inspect_give_the_documented_outcome(hostile: Path) -> None:
+    before = snapshot(sorted(hostile.iterdir()))
+    with ThreadPoolExecutor(2) as pool:
+        results = dict(pool.map(lambda n: _compare(hostile, n), [*REFUSED, *PROCESSED]))
+    for name, words in REFUSED.items():
+        done = results[name]
+        assert done.returncode == 3, (name, done.stderr)
+        lines = done.stderr.strip().splitlines()
+        assert len(lines) == 1 and words in lines[0] and name in lines[0], (name, done.stderr)
+        assert "Traceback" not in done.stderr and done.stdout == ""
+    for name in PROCESSED:
+        done = results[name]
+        assert done.returncode == 0, (name, done.stderr)
+        document = json.loads(done.stdout)
+        assert document["copy"]["path"] == str(hostile / name)  # names kept exactly, quotes and all
+        # The transparent box is composited on white: a local change the verdict must report.
+        expected = ("locally-edited",) if name == "palette-transparent.png" else ("identical", "near-duplicate")
+        assert document["verdict"]["label"] in expected, name
+        assert document["integrity"]["unchanged"] is True
+    # The EXIF-rotated JPEG is shown upright: the same picture as its pre-rotated twin, unturned.
+    twin = json.loads(results["exif-rotated.jpg"].stdout)
+    assert abs(twin["alignment"]["rotation_degrees"]) < 0.5 and twin["verdict"]["similarity"] >= 0.99
+    assert twin["copy"]["width"] == twin["original"]["width"]
+
+    inspected = run("inspect", *[str(hostile / n) for n in [*REFUSED, *PROCESSED]], "--json", "-")
+    assert inspected.returncode == 3  # some inputs were refused; the rest are reported
+    document = json.loads(inspected.stdout)
+    errors = {Path(e["path"]).name: e["error"] for e in document["errors"]}
+    assert set(errors) == set(REFUSED)
+    for name, words in REFUSED.items():
+        assert words in errors[name]
+    images = {Path(i["path"]).name: i for i in document["images"]}
+    assert set(images) == set(PROCESSED)
+    for name, words in PROCESSED.items():
+        if words:
+            assert any(words in note for note in images[name]["notes"]), (name, images[name]["notes"])
+    assert snapshot(sorted(hostile.iterdir())) == before  # evidence untouched, mtimes included
+
+
+def test_terminal_output_shows_hostile_names_as_text(hostile: Path) -> None:
+    done = run("compare", str(hostile / "pre-rotated.jpg"), str(hostile / HOSTILE_NAME))
+    assert done.returncode == 0, done.stderr
+    assert "onerror=alert(1)" in done.stdout.replace("\n", "")  # printed literally, not interpreted
+
+
+def test_scan_completes_and_lists_every_skipped_file(hostile: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "mixed"
+    folder.mkdir()
+    for item in hostile.iterdir():
+        (folder / item.name).write_bytes(item.read_bytes())
+    os.mkfifo(folder / "a-fifo")
+    listener = socket.socket(socket.AF_UNIX)
+    listener.bind(str(folder / "a-socket"))
+    (folder / "loop").symlink_to(folder, target_is_directory=True)
+    try:
+        before = snapshot([p for p in sorted(folder.iterdir()) if p.is_file() and not p.is_symlink()])
+        out = tmp_path / "scan.json"
+        done = run("scan", str(folder), "--json", str(out), "--no-cache", "--workers", "2", timeout=300)
+    finally:
+        listener.close()
+    assert done.returncode == 0, done.stderr
+    document = json.loads(out.read_text())
+    errors = {Path(e["path"]).name: e["error"] for e in document["errors"]}
+    assert set(errors) == {*REFUSED, "a-fifo", "a-socket"}
+    assert "not a regular file" in errors["a-fifo"] and "not a regular file" in errors["a-socket"]
+    assert document["images"] == len(PROCESSED)
+    matched = {frozenset((Path(p["a"]).name, Path(p["b"]).name)) for p in document["pairs"] if p["match"]}
+    assert frozenset(("exif-rotated.jpg", "pre-rotated.jpg")) in matched
+    assert snapshot([p for p in sorted(folder.iterdir()) if p.is_file() and not p.is_symlink()]) == before
+
+
+@pytest.mark.parametrize("change", ["vanishes", "is truncated"])
+def test_a_file_that_changes_during_a_scan_is_listed_and_the_scan_completes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, change: str,
+) -> None:
+    from simforensics.scan import engine
+
+    folder = tmp_path / "live"
+    folder.mkdir()
+    for name in ("astronaut", "chelsea", "coffee"):
+        Image.fromarray(fx.source_image(name)).save(folder / f"{name}.jpg", quality=90)
+    victim = folder / "chelsea.jpg"
+    read = engine.read_reduced
+
+    def read_while_someone_meddles(path, **kwargs):  # noqa: ANN001, ANN003, ANN202 - same signature
+        if Path(path) == victim:
+            if change == "vanishes":
+                victim.unlink()
+            else:
+                victim.write_bytes(victim.read_bytes()[:500])
+        return read(path, **kwargs)
+
+    monkeypatch.setattr(engine, "read_reduced", read_while_someone_meddles)
+    result = scan_folders(ScanOptions(folders=(str(folder),), workers=1, cache_path=None))
+    assert result.images == 2
+    assert [Path(p).name for p, _ in result.errors] == ["chelsea.jpg"]
+    reason = dict(result.errors)[str(victim)]
+    assert ("no such file" in reason) if change == "vanishes" else ("truncated" in reason)
+
+
+def test_outputs_into_a_folder_that_refuses_files(hostile: Path) -> None:
+    # /sys refuses new files even to root, whatever its permission bits say.
+    refusing = Path("/sys") if os.geteuid() == 0 else None
+    if refusing is None:
+        pytest.skip("needs a folder that refuses root; as a user the chmod test in test_cli covers it")
+    for args in (["compare", str(hostile / "pre-rotated.jpg"), str(hostile / "cmyk.jpg")], ["scan", str(hostile)]):
+        done = run(*args, "--json", str(refusing / "report.json"))
+        assert done.returncode == 2, done.stderr
+        assert len(done.stderr.strip().splitlines()) == 1 and "not writable" in done.stderr
