@@ -7,6 +7,7 @@ file changes on disk during the run. Nothing here writes anywhere.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
 import os
@@ -29,6 +30,7 @@ from .errors import (
     NotAnImageError,
     TruncatedImageError,
 )
+from .quiet import quiet_stderr
 
 if TYPE_CHECKING:
     from .provenance import Provenance
@@ -160,7 +162,11 @@ def load_evidence(
     fmt = image.format or "unknown"
     stored_mode = image.mode
     stored_width, stored_height = image.size
-    frame_count = int(getattr(image, "n_frames", 1) or 1)
+    try:
+        frame_count = int(getattr(image, "n_frames", 1) or 1)
+    except Exception as exc:  # noqa: BLE001 - Pillow walks the frames to count them; a damaged file may raise anything
+        frame_count = 1
+        notes.append(f"{fmt} frame count unreadable ({type(exc).__name__}); the first frame is used")
     if frame_count > 1:
         notes.append(f"{fmt} holds {frame_count} frames; the first frame is used")
     icc_bytes = image.info.get("icc_profile")
@@ -171,7 +177,8 @@ def load_evidence(
         notes.append(f"{bits}-bit channels reduced to 8 bits by the decoder")
 
     try:
-        with warnings.catch_warnings():
+        # libtiff prints its complaints on fd 2 itself; failures still raise below.
+        with warnings.catch_warnings(), (quiet_stderr() if fmt == "TIFF" else contextlib.nullcontext()):
             warnings.simplefilter("ignore")  # decoder chatter; failures raise below
             image.load()
     except (OSError, SyntaxError, ValueError, EOFError, IndexError) as exc:
@@ -193,7 +200,9 @@ def load_evidence(
         provenance = read_provenance(data, image, icc_description=icc_name)
 
     if orientation and orientation != 1:
-        image = ImageOps.exif_transpose(image)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # corrupt EXIF chatter: provenance notes it
+            image = ImageOps.exif_transpose(image)
         notes.append(f"EXIF orientation {orientation} applied")
 
     has_alpha = image.mode in ("RGBA", "LA", "PA", "RGBa", "La") or (

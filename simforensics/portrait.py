@@ -21,17 +21,14 @@ The models see the picture padded to a square: Pose's landmark projection assume
 
 from __future__ import annotations
 
-import contextlib
 import functools
-import os
-import threading
-from collections.abc import Iterator
 from dataclasses import dataclass
 
 import cv2
 import numpy as np
 
 from . import thresholds as T
+from .quiet import quiet_stderr
 from .resample import shrink_to_side
 
 __all__ = ["POSE_POINTS", "Face", "Portrait", "find_people", "holds_head"]
@@ -100,31 +97,14 @@ class Portrait:
         return (x, y) if visibility >= T.BODY_POINT_VISIBLE else None
 
 
-_lock = threading.Lock()
-
-
-@contextlib.contextmanager
-def _quiet_stderr() -> Iterator[None]:
-    """mediapipe's C++ logs (TFLite delegate, glog warnings) go straight to fd 2, past Python's
-    logging and past environment settings; hide them while the models run. Errors still arrive
-    as Python exceptions."""
-    try:
-        saved = os.dup(2)
-    except OSError:  # no stderr at all
-        yield
-        return
-    with open(os.devnull, "wb") as null:
-        os.dup2(null.fileno(), 2)
-        try:
-            yield
-        finally:
-            os.dup2(saved, 2)
-            os.close(saved)
-
-
 @functools.cache
 def _models() -> dict[str, object]:
-    from mediapipe.python.solutions import face_detection, face_mesh, pose, selfie_segmentation
+    from mediapipe.python.solutions import (
+        face_detection,
+        face_mesh,
+        pose,
+        selfie_segmentation,
+    )
 
     return {
         "faces": face_detection.FaceDetection(model_selection=1, min_detection_confidence=T.FACE_MIN_SCORE),
@@ -196,7 +176,7 @@ def find_people(rgb: np.ndarray, size: tuple[int, int] | None = None) -> Portrai
     factor = width / small.shape[1]  # picture pixels per model-input pixel
     square = _square(small)
     side = square.shape[0]
-    with _lock, _quiet_stderr():
+    with quiet_stderr():
         models = _models()
         found = models["faces"].process(square).detections or []
         faces = []

@@ -8,6 +8,7 @@ never opened, size limit from the header, truncation refused), through its own h
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import warnings
@@ -24,6 +25,7 @@ from ..evidence import (
     to_rgb8,
     read_file_bytes,
 )
+from ..quiet import quiet_stderr
 from ..resample import shrink_to_side
 
 __all__ = ["ReducedPicture", "read_reduced"]
@@ -55,16 +57,18 @@ def read_reduced(path: str | os.PathLike[str], *, side: int, max_pixels: int = D
             # draft() keeps both sides at least the requested size, so the longest side >= side.
             image.draft(None, (max(1, int(stored_w * factor)), max(1, int(stored_h * factor))))
     try:
-        with warnings.catch_warnings():
+        with warnings.catch_warnings(), (quiet_stderr() if fmt == "TIFF" else contextlib.nullcontext()):
             warnings.simplefilter("ignore")
-            image.load()
+            image.load()  # libtiff prints its complaints on fd 2 itself; failures still raise
     except (OSError, SyntaxError, ValueError, EOFError, IndexError) as exc:
         message = str(exc) or type(exc).__name__
         if "truncated" in message.lower() or isinstance(exc, EOFError):
             raise TruncatedImageError(name, f"truncated {fmt} data ({message})") from None
         raise DecodeError(name, f"{fmt} data cannot be decoded ({message})") from None
     if orientation and orientation != 1:
-        image = ImageOps.exif_transpose(image)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # corrupt EXIF chatter
+            image = ImageOps.exif_transpose(image)
     rgb, _ = to_rgb8(image, image.info.get("icc_profile"), [])
     rgb = np.ascontiguousarray(shrink_to_side(rgb, side))
     width, height = (stored_h, stored_w) if orientation in (5, 6, 7, 8) else (stored_w, stored_h)
