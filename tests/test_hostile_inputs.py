@@ -188,3 +188,40 @@ def test_outputs_into_a_folder_that_refuses_files(hostile: Path) -> None:
         done = run(*args, "--json", str(refusing / "report.json"))
         assert done.returncode == 2, done.stderr
         assert len(done.stderr.strip().splitlines()) == 1 and "not writable" in done.stderr
+
+
+_PEAK_OF = (
+    "import resource, subprocess, sys\n"
+    "done = subprocess.run(sys.argv[1:], capture_output=True, text=True)\n"
+    "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss // 1024, done.returncode)\n"
+    "sys.stderr.write(done.stderr)\n"
+)
+
+
+def _peak_mb(*args: str) -> tuple[int, int, str]:
+    """(peak resident MB of the command and its workers, exit code, stderr)."""
+    done = subprocess.run([sys.executable, "-c", _PEAK_OF, *CLI, *args], capture_output=True, text=True,
+                          timeout=300, check=False)
+    peak, code = (int(v) for v in done.stdout.split())
+    return peak, code, done.stderr
+
+
+def test_a_12000_by_9000_jpeg_is_processed_in_bounded_memory(tmp_path: Path) -> None:
+    import cv2
+
+    huge = cv2.resize(fx.source_image("astronaut"), (12000, 9000), interpolation=cv2.INTER_LINEAR)
+    folder = tmp_path / "big"
+    folder.mkdir()
+    Image.fromarray(huge).save(folder / "huge.jpg", quality=85)
+    Image.fromarray(cv2.resize(huge, (3000, 2250), interpolation=cv2.INTER_AREA)).save(folder / "quarter.jpg", quality=85)
+    del huge
+    out = tmp_path / "r.json"
+    peak, code, stderr = _peak_mb("compare", str(folder / "huge.jpg"), str(folder / "quarter.jpg"), "--json", str(out), "-q")
+    assert code == 0, stderr
+    assert json.loads(out.read_text())["verdict"]["label"] == "near-duplicate"
+    # The bound of the README: 2 GB for two 108-MP pictures; one of them here.
+    assert peak < 1500, peak
+    peak, code, stderr = _peak_mb("scan", str(folder), "--no-cache", "--json", str(out), "-q")
+    assert code == 0, stderr
+    assert [p["match"] for p in json.loads(out.read_text())["pairs"]] == [True]
+    assert peak < 1000, peak  # a scan decodes JPEGs at reduced size
