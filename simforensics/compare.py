@@ -14,15 +14,28 @@ import pdqhash
 
 from . import thresholds as T
 from .align import Alignment, align
-from .changes import MASK_NOT_COVERED, ChangeMap, WorkingFrame, localise_changes, warp_to_working_frame
+from .changes import (
+    MASK_NOT_COVERED,
+    ChangeMap,
+    WorkingFrame,
+    localise_changes,
+    warp_to_working_frame,
+)
 from .evidence import Evidence, load_evidence
-from .integrity import Reverification, reverify
 from .fingerprints import HashSet, compute_hashes, hash_distances, thumbnail
+from .integrity import Reverification, reverify
 from .measures import colour_distance, overlap_ssim
 from .metadata_diff import MetadataDiff, diff_metadata
 from .options import CompareOptions, UserRegion
 from .portrait import Portrait, find_people
-from .region_findings import PoseComparison, RegionFinding, compare_pose, findings_aligned, findings_unaligned, order_findings
+from .region_findings import (
+    PoseComparison,
+    RegionFinding,
+    compare_pose,
+    findings_aligned,
+    findings_unaligned,
+    order_findings,
+)
 from .regions import Region, grid_regions, portrait_regions, user_regions
 from .resample import shrink_to_side
 from .verdict import Verdict, judge

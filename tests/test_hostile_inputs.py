@@ -163,7 +163,7 @@ def test_a_file_that_changes_during_a_scan_is_listed_and_the_scan_completes(
     victim = folder / "chelsea.jpg"
     read = engine.read_reduced
 
-    def read_while_someone_meddles(path, **kwargs):  # noqa: ANN001, ANN003, ANN202 - same signature
+    def read_while_someone_meddles(path, **kwargs):
         if Path(path) == victim:
             if change == "vanishes":
                 victim.unlink()

@@ -27,7 +27,7 @@ import cv2
 import numpy as np
 from PIL import Image
 
-from benchmarks.compare import baseline, corpus, large, metrics, portraits, report  # noqa: E402
+from benchmarks.compare import baseline, corpus, large, metrics, portraits, report
 
 OUT_DIR = REPO_ROOT / "benchmarks" / "out"
 

@@ -24,7 +24,12 @@ def main() -> None:
         import c2pa  # noqa: F401
         import pywt  # noqa: F401
         import scipy.fftpack  # noqa: F401
-        from mediapipe.python.solutions import face_detection, face_mesh, pose, selfie_segmentation  # noqa: F401
+        from mediapipe.python.solutions import (  # noqa: F401
+            face_detection,
+            face_mesh,
+            pose,
+            selfie_segmentation,
+        )
         from PIL import Image
 
         Image.init()

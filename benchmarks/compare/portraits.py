@@ -32,12 +32,12 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 if str(REPO_ROOT) not in sys.path:
     sys.path.insert(0, str(REPO_ROOT))
 
-import cv2  # noqa: E402
-import numpy as np  # noqa: E402
-from PIL import Image  # noqa: E402
+import cv2
+import numpy as np
+from PIL import Image
 
-from benchmarks.compare import sources  # noqa: E402
-from fixtures import make_fixtures as F  # noqa: E402
+from benchmarks.compare import sources
+from fixtures import make_fixtures as F
 
 STYLES = ("oil", "stylised", "cartoon")
 PARTS = ("face", "hair-headwear", "left-ear", "right-ear", "neck", "clothing", "background")

@@ -24,12 +24,12 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 if str(REPO_ROOT) not in sys.path:
     sys.path.insert(0, str(REPO_ROOT))
 
-from hypothesis import HealthCheck, given, seed, settings  # noqa: E402
+from hypothesis import HealthCheck, given, seed, settings
 
-from fixtures.fuzz_inputs import MAX_PIXELS, apply_mutations, mutations, seed_files  # noqa: E402
-from simforensics.errors import EvidenceError  # noqa: E402
-from simforensics.evidence import load_evidence  # noqa: E402
-from simforensics.scan.decode import read_reduced  # noqa: E402
+from fixtures.fuzz_inputs import MAX_PIXELS, apply_mutations, mutations, seed_files
+from simforensics.errors import EvidenceError
+from simforensics.evidence import load_evidence
+from simforensics.scan.decode import read_reduced
 
 OUT = REPO_ROOT / "benchmarks" / "out" / "fuzz-crashes"
 

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from ..region_findings import RegionFinding
     from ..scan import ScanResult
 
-__all__ = ["evidence_table", "print_comparison", "print_evidence", "print_provenance", "print_integrity", "print_regions", "print_scan"]
+__all__ = ["evidence_table", "print_comparison", "print_evidence", "print_integrity", "print_provenance", "print_regions", "print_scan"]
 
 _FINDING_STYLE = {"same": "green", "similar": "yellow", "different": "red", "absent": "dim"}
 

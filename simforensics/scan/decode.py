@@ -22,8 +22,8 @@ from ..evidence import (
     DEFAULT_MAX_PIXELS,
     exif_orientation,
     open_checked,
-    to_rgb8,
     read_file_bytes,
+    to_rgb8,
 )
 from ..quiet import quiet_stderr
 from ..resample import shrink_to_side
