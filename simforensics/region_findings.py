@@ -6,10 +6,12 @@ posture. A finding (`same` / `similar` / `different` / `absent`) is about conten
 `pose`, about geometry; the palette and texture findings stand beside it, so a report can say
 "same posture and palette, different face".
 
-Two routes:
-- aligned pair: each region of ORIGINAL is read through the alignment in the working frame of
+Three routes:
+- aligned copy: each region of ORIGINAL is read through the alignment in the working frame of
   the change detector; the change mask decides the finding (it is the calibrated measure; SSIM
-  and pHash are reported beside it);
+  and pHash are reported beside it), and a region whose palette alone changed is a recolour;
+- aligned but re-rendered throughout (a restyle): the aligned crops decide (pHash, SSIM), as the
+  change mask is tuned to the restyle's own noise;
 - not aligned (a redraw, a merely similar picture): the people are found in both pictures and
   corresponding parts (same name) are compared crop to crop.
 """
@@ -54,7 +56,7 @@ class RegionFinding:
     changed_share: float | None  # share of the covered part the change mask marks
     ssim: float | None
     hash_distance: int | None  # pHash of the two crops, of 64
-    palette_distance: float | None  # HS-histogram Bhattacharyya, 0 same .. 1 disjoint
+    palette_distance: float | None  # Hellinger distance of colour histograms, 0 same .. 1 disjoint
     texture_difference: float | None  # |ln| of the ratio of mean gradient magnitudes
     verdict: str  # same / similar / different / absent
     palette: str | None  # same / different
