@@ -15,6 +15,7 @@ import pdqhash
 from . import thresholds as T
 from .align import Alignment, align
 from .changes import MASK_NOT_COVERED, ChangeMap, WorkingFrame, localise_changes, warp_to_working_frame
+from .environment import software_versions
 from .evidence import Evidence, load_evidence
 from .fingerprints import HashSet, compute_hashes, hash_distances, thumbnail
 from .measures import colour_distance, overlap_ssim
@@ -64,6 +65,7 @@ class Comparison:
     started_at: str
     finished_at: str
     metadata_diff: MetadataDiff | None = None  # None when provenance was not read
+    software: tuple[tuple[str, str], ...] = ()  # (name, version) of what ran: environment.py
 
     @property
     def verdict(self) -> Verdict:
@@ -192,4 +194,4 @@ def compare_files(options: CompareOptions) -> Comparison:
     measurement = compare_images(original.rgb, copy.rgb, regions=options.regions)
     metadata = diff_metadata(original.provenance, copy.provenance) if original.provenance is not None and copy.provenance is not None else None
     return Comparison(original=original, copy=copy, options=options, measurement=measurement,
-                      started_at=started, finished_at=_now(), metadata_diff=metadata)
+                      started_at=started, finished_at=_now(), metadata_diff=metadata, software=software_versions())

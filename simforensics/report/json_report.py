@@ -212,7 +212,8 @@ def compare_document(comparison: Comparison) -> dict[str, Any]:
             "texture_same": T.TEXTURE_SAME, "unaligned_ssim_same": T.REGION_SSIM_SAME,
         },
         "changes": [
-            {"box": list(c.box), "area_fraction": _r(c.area_fraction, 5), "kind": c.kind,
+            {"box": list(c.box), "copy_box": None if c.copy_box is None else list(c.copy_box),
+             "area_fraction": _r(c.area_fraction, 5), "kind": c.kind,
              "structure_change": _r(c.structure_change), "colour_change": _r(c.colour_change, 2)}
             for c in (changes.areas if changes else ())
         ],
@@ -231,7 +232,10 @@ def compare_document(comparison: Comparison) -> dict[str, Any]:
             "reasons": list(m.verdict.reasons),
         },
         "metadata_diff": None if comparison.metadata_diff is None else metadata_diff_document(comparison.metadata_diff),
-        "run": {"started_at": comparison.started_at, "finished_at": comparison.finished_at},
+        "run": {
+            "started_at": comparison.started_at, "finished_at": comparison.finished_at,
+            "software": [{"name": name, "version": version} for name, version in comparison.software],
+        },
     }
 
 
