@@ -69,6 +69,7 @@
       pane.ty = clamp(ty, height - height * z, 0);
       pane.z = z;
       pane.stage.style.transform = "translate(" + pane.tx.toFixed(2) + "px," + pane.ty.toFixed(2) + "px) scale(" + z.toFixed(4) + ")";
+      pane.stage.style.setProperty("--unzoom", (1 / z).toFixed(4));
     });
     var level = document.getElementById("zoom-level");
     if (level) { level.textContent = view.zoom.toFixed(1) + "\u00d7"; }
