@@ -22,7 +22,7 @@ from simforensics.report import images
 from simforensics.report.html import compare_html
 from simforensics.report.threshold_notes import threshold_notes
 
-from .conftest import HOSTILE_COMMENT, HOSTILE_PROMPT, read_json, run_cli, snapshot
+from .conftest import HOSTILE_PROMPT, read_json, run_cli, snapshot
 
 SECTIONS = ["finding", "evidence", "viewers", "parts", "measurements", "metadata", "method", "limitations",
             "reproducibility"]
@@ -133,7 +133,7 @@ def test_every_threshold_is_reported_with_its_reason() -> None:
 def _pdf_pages(pdf: bytes) -> int:
     """Page objects, looked for in the file and inside its compressed object streams."""
     texts = [pdf]
-    for stream in re.findall(rb"stream\r?\n(.*?)endstream", pdf, re.S):
+    for stream in re.findall(rb"stream\r?\n(.*?)endstream", pdf, re.DOTALL):
         try:
             texts.append(zlib.decompress(stream))
         except zlib.error:
