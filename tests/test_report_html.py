@@ -18,7 +18,7 @@ from PIL import Image
 from simforensics.align import AlignModel
 from simforensics.compare import Comparison, compare_files
 from simforensics.options import CompareOptions
-from simforensics.report import images
+from simforensics.report import images, words
 from simforensics.report.html import compare_html
 from simforensics.report.threshold_notes import threshold_notes
 
@@ -224,3 +224,13 @@ def test_json_carries_what_the_report_shows(demo_reports: dict) -> None:
     assert all(len(area["copy_box"]) == 4 for area in document["changes"])
     assert {item["name"] for item in document["run"]["software"]} >= {"simforensics", "Python", "numpy", "mediapipe"}
     assert document["original"]["file_modified"].endswith("+00:00")
+
+
+def test_words_for_sizes_times_and_places() -> None:
+    assert words.size_words(424_520) == "414.6 KiB (424,520 bytes)"
+    assert words.time_words("2026-11-21T13:48:21+00:00") == "21 November 2026, 13:48:21 UTC"
+    assert words.time_words("2026:11:21 13:48:21") == "2026:11:21 13:48:21"  # EXIF text stays as written
+    assert words.whereabouts((0, 0, 10, 10), 300, 300) == "upper left"
+    assert words.whereabouts((140, 140, 20, 20), 300, 300) == "centre"
+    assert words.whereabouts((140, 280, 20, 20), 300, 300) == "lower middle"
+    assert words.plain_number(24.0) == "24" and words.percent_words(float("nan")) == "–"

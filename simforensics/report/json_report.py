@@ -11,8 +11,8 @@ from .. import thresholds as T
 from ..compare import Comparison
 from ..evidence import Evidence
 from ..inspect import Inspection
-from ..portrait import Portrait
 from ..metadata_diff import MetadataDiff
+from ..portrait import Portrait
 from ..provenance import TRUST_NOTE, Provenance, describe_source_type
 from ..scan import ScanResult
 
