@@ -16,7 +16,7 @@ import numpy as np
 from . import thresholds as T
 from .resample import scale_matrix, shrink_to_side
 
-__all__ = ["AlignModel", "Alignment", "align", "content_box", "overlap_mask", "stretch_matrix"]
+__all__ = ["AlignModel", "Alignment", "align", "box_in_copy", "content_box", "overlap_mask", "stretch_matrix"]
 
 
 class AlignModel(str, enum.Enum):
@@ -170,6 +170,24 @@ def overlap_mask(matrix: np.ndarray, copy_box: tuple[int, int, int, int], origin
     mask = np.zeros(original_shape[:2], np.uint8)
     cv2.fillConvexPoly(mask, np.round(projected * 16).astype(np.int32), 1, lineType=cv2.LINE_8, shift=4)
     return mask.astype(bool)
+
+
+def box_in_copy(
+    box: tuple[int, int, int, int], copy_to_original: np.ndarray, copy_shape: tuple[int, ...]
+) -> tuple[int, int, int, int] | None:
+    """Where ``box`` ([x, y, w, h] of ORIGINAL) lies in COPY: the bounding box of its mapped corners,
+    clipped to the copy; None when none of it is in the copy."""
+    x, y, w, h = box
+    corners = np.array([[x, y, 1], [x + w, y, 1], [x, y + h, 1], [x + w, y + h, 1]], np.float64).T
+    mapped = np.linalg.inv(copy_to_original) @ corners
+    mapped = mapped[:2] / mapped[2]
+    x0, y0 = np.floor(mapped.min(axis=1))
+    x1, y1 = np.ceil(mapped.max(axis=1))
+    height, width = copy_shape[:2]
+    x0, y0, x1, y1 = max(0, x0), max(0, y0), min(width, x1), min(height, y1)
+    if x1 - x0 < 1 or y1 - y0 < 1:
+        return None
+    return int(x0), int(y0), int(x1 - x0), int(y1 - y0)
 
 
 def _describe(matrix: np.ndarray) -> tuple[float, float, bool]:

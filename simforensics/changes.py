@@ -26,7 +26,7 @@ import numpy as np
 from scipy import ndimage
 
 from . import thresholds as T
-from .align import Alignment, overlap_mask
+from .align import Alignment, box_in_copy, overlap_mask
 from .resample import scale_matrix
 
 __all__ = ["ChangeMap", "ChangedArea", "WorkingFrame", "localise_changes", "warp_to_working_frame"]
@@ -44,6 +44,7 @@ class ChangedArea:
     structure_change: float  # mean 1 - contrast-structure similarity inside the area
     colour_change: float  # mean RGB distance from the globally predicted colour
     kind: str  # "redrawn" when the pattern changed, "recoloured" when only colour did
+    copy_box: tuple[int, int, int, int] | None = None  # where the area lies in COPY ([x, y, w, h])
 
 
 @dataclass(frozen=True)
@@ -58,6 +59,10 @@ class ChangeMap:
     unchanged_structure: float  # mean contrast-structure similarity outside changed areas
     structure_map: np.ndarray  # float32, working frame, 1 - contrast-structure similarity
     colour_map: np.ndarray  # float32, working frame
+    # float32, working frame: how strongly each pixel differs, as a multiple of this pair's own
+    # detection threshold (the larger of structure and colour; 1 = detected, OUTLINE_FRACTION =
+    # enough to extend an outline), 0 where not covered. What a heatmap of the changes shows.
+    strength_map: np.ndarray
 
 
 @dataclass(frozen=True)
@@ -331,10 +336,13 @@ def localise_changes(
         recoloured = maps.colour_compared and structure_mean <= structure_threshold and colour_mean > colour_threshold
         kind = "recoloured" if recoloured else "redrawn"
         areas.append(ChangedArea(box=box, area_fraction=float(region.sum() / changed.size),
-                                 structure_change=structure_mean, colour_change=colour_mean, kind=kind))
+                                 structure_change=structure_mean, colour_change=colour_mean, kind=kind,
+                                 copy_box=box_in_copy(box, alignment.matrix, copy.shape)))
     areas.sort(key=lambda a: (-a.area_fraction, a.box))
     covered_pixels = max(1, int(covered.sum()))
     unchanged = covered & ~changed
+    strength = np.maximum(structure_fine / structure_threshold, colour_fine / colour_threshold)
+    strength[~covered] = 0.0
     return ChangeMap(
         mask=mask,
         areas=tuple(areas),
@@ -346,4 +354,5 @@ def localise_changes(
         unchanged_structure=float(1.0 - structure[unchanged].mean()) if unchanged.any() else 0.0,
         structure_map=structure,
         colour_map=colour,
+        strength_map=strength.astype(np.float32),
     )

@@ -15,6 +15,7 @@ from . import __version__
 from .errors import EvidenceError
 from .evidence import DEFAULT_MAX_PIXELS
 from .options import (
+    DEFAULT_INDEX_PAIRS,
     CompareOptions,
     OptionError,
     UserRegion,
@@ -41,9 +42,10 @@ Examples:
 \b
   simforensics compare original.png copy.jpg
   simforensics compare original.png copy.jpg --json report.json --mask changes.png --html report.html
+  simforensics compare original.png copy.jpg --html report.html --pdf report.pdf
   simforensics compare original.png copy.jpg --region signature=820,1400,300,90
   simforensics inspect suspicious.webp --json -
-  simforensics scan portfolio/ --against app-gallery/ --json matches.json
+  simforensics scan portfolio/ --against app-gallery/ --json matches.json --html matches.html
   simforensics demo
 """
 
@@ -128,6 +130,9 @@ def compare(
     html_path: Annotated[
         str | None, typer.Option("--html", metavar="PATH", help="Write the self-contained HTML report.")
     ] = None,
+    pdf_path: Annotated[
+        str | None, typer.Option("--pdf", metavar="PATH", help="Write the report as a paginated PDF.")
+    ] = None,
     mask_path: Annotated[
         str | None,
         typer.Option("--mask", metavar="PATH", help="Write the change mask PNG (255 changed, 0 same, 128 not covered)."),
@@ -147,24 +152,23 @@ def compare(
     from .compare import compare_files
     from .report import render
 
-    outputs = [("--json", json_path), ("--html", html_path), ("--mask", mask_path)]
+    outputs = [("--json", json_path), ("--html", html_path), ("--pdf", pdf_path), ("--mask", mask_path)]
     _check_outputs(outputs, [original, copy])
-    if html_path is not None:
-        stderr.print(
-            "simforensics: --html: the HTML report is not available in this version; "
-            "use --json and --mask (nothing was written to " + html_path + ")",
-            markup=False,
-        )
+    for option, path in outputs[1:]:
+        if path == STDOUT:
+            _fail(ExitCode.USAGE, f"{option} writes a file; '-' (stdout) is for --json only")
     options = CompareOptions(
         original=original,
         copy=copy,
         json_path=json_path,
         html_path=html_path,
+        pdf_path=pdf_path,
         mask_path=mask_path,
         regions=_user_regions(region, regions_file),
         quiet=quiet,
         max_pixels=max_pixels,
         command_line=tuple(sys.argv),
+        working_directory=os.getcwd(),
     )
     try:
         comparison = compare_files(options)
@@ -175,7 +179,7 @@ def compare(
     except OutputError as exc:
         _fail(ExitCode.USAGE, str(exc))
     if not quiet and json_path != STDOUT:
-        render.print_compare(stdout, comparison, brief=bool(json_path or html_path))
+        render.print_compare(stdout, comparison, brief=bool(json_path or html_path or pdf_path))
 
 
 @app.command()
@@ -213,7 +217,14 @@ def scan(
         typer.Option("--against", metavar="REFERENCE", help="Match only against this reference folder (repeatable)."),
     ] = None,
     json_path: Annotated[str | None, typer.Option("--json", metavar="PATH", help="Write the JSON result ('-' = stdout).")] = None,
-    html_path: Annotated[str | None, typer.Option("--html", metavar="PATH", help="Write an HTML index of matches.")] = None,
+    html_path: Annotated[
+        str | None,
+        typer.Option("--html", metavar="PATH",
+                     help="Write an HTML index of the pairs, with a comparison report for each in PATH's folder (NAME-pairs/)."),
+    ] = None,
+    html_pairs: Annotated[
+        int, typer.Option("--html-pairs", metavar="N", min=1, help="Pairs listed in the HTML index, each compared in full.")
+    ] = DEFAULT_INDEX_PAIRS,
     csv_path: Annotated[str | None, typer.Option("--csv", metavar="PATH", help="Write the pairs as CSV ('-' = stdout).")] = None,
     workers: Annotated[int, typer.Option("--workers", min=1, help="Parallel worker processes (default: all cores).")] = os.cpu_count() or 1,
     cache: Annotated[
@@ -238,12 +249,8 @@ def scan(
     if cache_path is not None and os.path.isdir(cache_path):
         _fail(ExitCode.USAGE, f"--cache {cache_path}: is a folder; give a file name")
     _check_outputs([("--json", json_path), ("--csv", csv_path), ("--html", html_path)], [])
-    if html_path is not None:
-        stderr.print(
-            "simforensics: --html: the HTML index is not available in this version; use --json or --csv "
-            f"(nothing was written to {html_path})",
-            markup=False,
-        )
+    if html_path == STDOUT:
+        _fail(ExitCode.USAGE, "--html writes a file and a folder of reports; '-' (stdout) is for --json or --csv")
     options = ScanOptions(folders=tuple(folders), against=tuple(against) if against else None, workers=workers,
                           cache_path=cache_path, max_pixels=max_pixels)
     show_progress = not quiet and stderr.is_terminal
@@ -256,6 +263,12 @@ def scan(
         stderr.print(f"simforensics: warning: {warning}", markup=False)
     try:
         render.write_scan_outputs(result, json_path, csv_path)
+        if html_path is not None:
+            from .report.scan_index import write_scan_index
+
+            with render.scan_progress(stderr, enabled=show_progress) as progress:
+                write_scan_index(result, html_path, folders=tuple(folders), against=tuple(against) if against else None,
+                                 limit=html_pairs, max_pixels=max_pixels, progress=progress, command_line=tuple(sys.argv))
     except OutputError as exc:
         _fail(ExitCode.USAGE, str(exc))
     if not quiet and STDOUT not in (json_path, csv_path):
@@ -275,9 +288,9 @@ def demo(
         _fail(ExitCode.USAGE, f"--out {out}: cannot write the example pair ({exc.strerror or exc})")
     stdout.print(f"Example pair written: {original} (original), {copy} (copy with a redrawn area)", markup=False)
     report = os.path.join(out, "report")
-    compare(original, copy, json_path=report + ".json", html_path=None, mask_path=report + "-mask.png",
-            region=[], regions_file=None, quiet=False, max_pixels=DEFAULT_MAX_PIXELS)
-    stdout.print(f"Reports written: {report}.json, {report}-mask.png", markup=False)
+    compare(original, copy, json_path=report + ".json", html_path=report + ".html", pdf_path=None,
+            mask_path=report + "-mask.png", region=[], regions_file=None, quiet=False, max_pixels=DEFAULT_MAX_PIXELS)
+    stdout.print(f"Reports written: {report}.html (open it in a browser), {report}.json, {report}-mask.png", markup=False)
 
 
 def main() -> None:

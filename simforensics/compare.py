@@ -21,6 +21,7 @@ from .changes import (
     localise_changes,
     warp_to_working_frame,
 )
+from .environment import software_versions
 from .evidence import Evidence, load_evidence
 from .fingerprints import HashSet, compute_hashes, hash_distances, thumbnail
 from .integrity import Reverification, reverify
@@ -80,6 +81,7 @@ class Comparison:
     finished_at: str
     metadata_diff: MetadataDiff | None = None  # None when provenance was not read
     integrity: tuple[Reverification, ...] = ()  # both inputs read again at the end of the run
+    software: tuple[tuple[str, str], ...] = ()  # (name, version) of what ran: environment.py
 
     @property
     def verdict(self) -> Verdict:
@@ -222,4 +224,5 @@ def compare_files(options: CompareOptions) -> Comparison:
     metadata = diff_metadata(original.provenance, copy.provenance) if original.provenance is not None and copy.provenance is not None else None
     return Comparison(original=original, copy=copy, options=options, measurement=measurement,
                       started_at=started, finished_at=_now(), metadata_diff=metadata,
+                      software=software_versions(),
                       integrity=(reverify(original), reverify(copy)))

@@ -8,6 +8,7 @@ file changes on disk during the run. Nothing here writes anywhere.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import hashlib
 import io
 import os
@@ -85,6 +86,7 @@ class Evidence:
     frame_count: int
     icc_profile: str | None
     notes: tuple[str, ...]
+    file_modified: str  # the file system's modification time, UTC, ISO 8601 (a fact of this copy of the file)
     rgb: np.ndarray = field(repr=False, compare=False)
     provenance: Provenance | None = field(default=None, repr=False, compare=False)
 
@@ -111,11 +113,17 @@ class Evidence:
             "frame_count": self.frame_count,
             "icc_profile": self.icc_profile,
             "notes": list(self.notes),
+            "file_modified": self.file_modified,
         }
 
 
 def read_file_bytes(path: str | os.PathLike[str]) -> bytes:
     """Read a regular file's bytes without ever blocking on a FIFO or device, or writing."""
+    return read_file(path)[0]
+
+
+def read_file(path: str | os.PathLike[str]) -> tuple[bytes, os.stat_result]:
+    """``read_file_bytes`` with the file's status, taken from the same open file."""
     name = str(path)
     try:
         # O_NONBLOCK: opening a FIFO for reading must not wait for a writer; fstat then refuses it.
@@ -144,7 +152,7 @@ def read_file_bytes(path: str | os.PathLike[str]) -> bytes:
             raise FileAccessError(name, f"read failed: {exc.strerror or exc}") from None
     if not data:
         raise EmptyFileError(name, "empty file (0 bytes)")
-    return data
+    return data, st
 
 
 def load_evidence(
@@ -156,8 +164,9 @@ def load_evidence(
     only needs pixels leaves it off.
     """
     name = str(path)
-    data = read_file_bytes(path)
+    data, status = read_file(path)
     sha256 = hashlib.sha256(data).hexdigest()
+    modified = dt.datetime.fromtimestamp(status.st_mtime, dt.UTC).isoformat(timespec="seconds")
     image, notes = open_checked(name, data, max_pixels)
     fmt = image.format or "unknown"
     stored_mode = image.mode
@@ -232,6 +241,7 @@ def load_evidence(
         frame_count=frame_count,
         icc_profile=icc_name,
         notes=tuple(notes),
+        file_modified=modified,
         rgb=rgb,
         provenance=provenance,
     )

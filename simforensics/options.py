@@ -9,7 +9,11 @@ from pathlib import Path
 
 from .evidence import DEFAULT_MAX_PIXELS
 
-__all__ = ["CompareOptions", "OptionError", "UserRegion", "parse_region", "read_regions_file"]
+__all__ = ["DEFAULT_INDEX_PAIRS", "CompareOptions", "OptionError", "UserRegion", "parse_region", "read_regions_file"]
+
+# Pairs that `scan --html` lists, each compared in full for its own report (about 1-3 s a pair):
+# a large collection's index shows its strongest pairs; --json and --csv list every pair.
+DEFAULT_INDEX_PAIRS = 100
 
 _REGION_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 _.\-]{0,63}$")
 
@@ -32,11 +36,14 @@ class CompareOptions:
     copy: str
     json_path: str | None = None
     html_path: str | None = None
+    pdf_path: str | None = None
     mask_path: str | None = None
     regions: tuple[UserRegion, ...] = ()
     quiet: bool = False
     max_pixels: int = DEFAULT_MAX_PIXELS
     command_line: tuple[str, ...] = field(default=(), compare=False)
+    # Where the command ran: the paths above are as given, relative to it.
+    working_directory: str | None = field(default=None, compare=False)
 
 
 def _check_region(name: str, values: list[object], where: str) -> UserRegion:

@@ -27,6 +27,7 @@ from PIL import Image
 from skimage.metrics import structural_similarity
 
 from . import thresholds as T
+from .align import box_in_copy
 from .changes import MASK_CHANGED, MASK_NOT_COVERED, WorkingFrame
 from .portrait import Portrait
 from .regions import PORTRAIT_REGION_NAMES, Region
@@ -127,20 +128,6 @@ def _style(palette: float | None, texture: float | None) -> tuple[str | None, st
 
 
 # ---------------------------------------------------------------------------------- aligned
-def _copy_box(box: tuple[int, int, int, int], copy_to_original: np.ndarray, copy_shape: tuple[int, ...]) -> tuple[int, int, int, int] | None:
-    x, y, w, h = box
-    corners = np.array([[x, y, 1], [x + w, y, 1], [x, y + h, 1], [x + w, y + h, 1]], np.float64).T
-    mapped = np.linalg.inv(copy_to_original) @ corners
-    mapped = mapped[:2] / mapped[2]
-    x0, y0 = np.floor(mapped.min(axis=1))
-    x1, y1 = np.ceil(mapped.max(axis=1))
-    height, width = copy_shape[:2]
-    x0, y0, x1, y1 = max(0, x0), max(0, y0), min(width, x1), min(height, y1)
-    if x1 - x0 < 1 or y1 - y0 < 1:
-        return None
-    return int(x0), int(y0), int(x1 - x0), int(y1 - y0)
-
-
 def _working_slices(box: tuple[int, int, int, int], scale: float, shape: tuple[int, ...]) -> tuple[slice, slice]:
     x, y, w, h = box
     x0, y0 = int(np.floor(x * scale)), int(np.floor(y * scale))
@@ -214,7 +201,7 @@ def findings_aligned(
         palette_finding, texture_finding = _style(palette, texture)
         findings.append(RegionFinding(
             name=region.name, source=region.source, box=region.box,
-            copy_box=_copy_box(region.box, copy_to_original, copy_shape) if covered_share > 0 else None,
+            copy_box=box_in_copy(region.box, copy_to_original, copy_shape) if covered_share > 0 else None,
             basis=region.basis, covered_share=covered_share, changed_share=changed_share, ssim=ssim,
             hash_distance=hash_distance, palette_distance=palette, texture_difference=texture,
             verdict=verdict, palette=palette_finding, texture=texture_finding, reason=reason,

@@ -14,7 +14,7 @@ from .align import Alignment
 from .changes import ChangeMap
 from .region_findings import PoseComparison, RegionFinding, describe_regions
 
-__all__ = ["LABELS", "Verdict", "judge"]
+__all__ = ["LABELS", "Verdict", "judge", "transform_words"]
 
 LABELS = ("identical", "near-duplicate", "locally-edited", "similar", "unrelated")
 
@@ -39,7 +39,8 @@ def relatedness(whole_distances: dict[str, int], pdq_dihedral: int) -> float:
     return max(phash, edges, pdq)
 
 
-def _transform_words(alignment: Alignment) -> list[str]:
+def transform_words(alignment: Alignment) -> list[str]:
+    """What the geometry did to the copy, in words ("resized to 80 % of the original's size", ...)."""
     words = []
     if abs(alignment.scale - 1) > 0.01:
         words.append(f"resized to {100 / alignment.scale:.0f} % of the original's size")
@@ -94,7 +95,7 @@ def _judge_pixels(
     if alignment.aligned and changes is not None:
         structure = changes.unchanged_structure
         quality = _clip((structure - T.MIN_COPY_STRUCTURE) / (1 - T.MIN_COPY_STRUCTURE))
-        geometry = ", ".join(_transform_words(alignment)) or "same size and position"
+        geometry = ", ".join(transform_words(alignment)) or "same size and position"
         aligned_reason = f"aligned: {alignment.reason}; unchanged structure {structure:.3f} (copy >= {T.MIN_COPY_STRUCTURE})"
         if structure >= T.MIN_COPY_STRUCTURE and not changes.areas:
             return Verdict(

@@ -41,7 +41,7 @@ def test_version_and_help() -> None:
     for word in ("compare", "scan", "inspect", "Examples:", "simforensics compare original.png copy.jpg"):
         assert word in helptext.stdout
     compare_help = run("compare", "--help")
-    for option in ("--json", "--html", "--mask", "--region", "--regions", "--quiet", "--max-pixels"):
+    for option in ("--json", "--html", "--pdf", "--mask", "--region", "--regions", "--quiet", "--max-pixels"):
         assert option in compare_help.stdout
     scan_help = run("scan", "--help")
     for option in ("--against", "--json", "--html", "--csv", "--workers", "--cache"):
@@ -64,10 +64,11 @@ def test_compare_reads_both_inputs_as_evidence(pair: tuple[Path, Path], tmp_path
     assert snapshot([original, copy]) == before
 
 
-def test_html_not_yet_available_is_said_not_silently_dropped(pair: tuple[Path, Path], tmp_path: Path) -> None:
+def test_html_report_is_written_quietly(pair: tuple[Path, Path], tmp_path: Path) -> None:
     target = tmp_path / "report.html"
     result = run("compare", str(pair[0]), str(pair[1]), "--html", str(target), "-q")
-    assert result.returncode == 0 and "--html" in result.stderr and not target.exists()
+    assert result.returncode == 0 and result.stderr == "" and result.stdout == ""
+    assert target.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
 
 
 def test_json_to_stdout_is_only_json(pair: tuple[Path, Path]) -> None:

@@ -69,6 +69,8 @@ def test_a1111_exif_user_comment(tmp_path: Path, rgb: np.ndarray, writer) -> Non
     p = read(tmp_path, "a1111.img", writer(rgb, mf.a1111_parameters()))
     assert_a1111_record(p, "EXIF UserComment")
     assert p.exif is not None and p.exif.user_comment == mf.a1111_parameters()
+    # Tags the file does not have are missing, not the text "None".
+    assert (p.exif.make, p.exif.software, p.exif.datetime_original) == (None, None, None)
 
 
 def test_user_comment_that_is_not_a_record_is_only_a_comment(tmp_path: Path, rgb: np.ndarray) -> None:

@@ -25,7 +25,9 @@ def clip(text: str, limit: int = TEXT_KEPT_CHARS) -> tuple[str, bool]:
 
 
 def plain(value: Any) -> str | None:
-    """A short single value as text, or None when it is empty."""
+    """A short single value as text, or None when it is missing or empty."""
+    if value is None:  # a tag the file does not have (str(None) would read as the text "None")
+        return None
     text = as_text(value).strip().strip("\x00").strip()
     return text or None
 

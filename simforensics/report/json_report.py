@@ -225,7 +225,8 @@ def compare_document(comparison: Comparison) -> dict[str, Any]:
             "texture_same": T.TEXTURE_SAME, "unaligned_ssim_same": T.REGION_SSIM_SAME,
         },
         "changes": [
-            {"box": list(c.box), "area_fraction": _r(c.area_fraction, 5), "kind": c.kind,
+            {"box": list(c.box), "copy_box": None if c.copy_box is None else list(c.copy_box),
+             "area_fraction": _r(c.area_fraction, 5), "kind": c.kind,
              "structure_change": _r(c.structure_change), "colour_change": _r(c.colour_change, 2)}
             for c in (changes.areas if changes else ())
         ],
@@ -246,8 +247,11 @@ def compare_document(comparison: Comparison) -> dict[str, Any]:
         "metadata_diff": None if comparison.metadata_diff is None else metadata_diff_document(comparison.metadata_diff),
         "integrity": integrity_document(comparison.integrity),
         # Every timestamp lives here, so the rest of the document is the same for the same inputs.
-        "run": {"started_at": comparison.started_at, "finished_at": comparison.finished_at,
-                "integrity_checked_at": comparison.integrity[-1].checked_at if comparison.integrity else None},
+        "run": {
+            "started_at": comparison.started_at, "finished_at": comparison.finished_at,
+            "integrity_checked_at": comparison.integrity[-1].checked_at if comparison.integrity else None,
+            "software": [{"name": name, "version": version} for name, version in comparison.software],
+        },
     }
 
 

@@ -8,7 +8,7 @@ from rich.table import Table
 from ..metadata_diff import MetadataDiff
 from ..provenance import TRUST_NOTE, Provenance, describe_source_type
 
-__all__ = ["metadata_diff_table", "provenance_table"]
+__all__ = ["metadata_diff_table", "provenance_rows", "provenance_table"]
 
 # Longest value shown on the terminal; --json holds the full values.
 _SHOWN = 400
@@ -19,7 +19,7 @@ def _cut(value: str, limit: int = _SHOWN) -> str:
     return value if len(value) <= limit else value[:limit] + f" ... ({len(value)} characters; see --json)"
 
 
-def _rows(p: Provenance) -> list[tuple[str, str | None]]:
+def provenance_rows(p: Provenance) -> list[tuple[str, str | None]]:
     """(label, value) rows; a label in capitals starts a section (value None)."""
     rows: list[tuple[str, str | None]] = []
     add = rows.append
@@ -124,7 +124,7 @@ def provenance_table(p: Provenance, title: str) -> Table:
     table.add_column("", overflow="fold")
     if not p.has_metadata:
         table.add_row("", "no metadata (no EXIF, XMP, IPTC, comments, text chunks, AI record or C2PA)")
-    for label, value in _rows(p):
+    for label, value in provenance_rows(p):
         if value is None:
             table.add_row(f"[underline]{escape(label)}[/]", "")
         else:

@@ -23,10 +23,10 @@ from rich.progress import Progress as RichProgress
 from ..compare import Comparison
 from ..inspect import Inspection
 from ..options import CompareOptions
-from ..outputs import STDOUT, write_atomically
+from ..outputs import STDOUT, OutputError, write_atomically
 from ..scan import ScanResult
 from ..scan.engine import Progress
-from . import json_report, terminal
+from . import html, json_report, terminal
 
 __all__ = [
     "print_compare",
@@ -51,10 +51,23 @@ def _emit(path: str | None, text: str) -> None:
 
 def write_compare_outputs(comparison: Comparison, options: CompareOptions) -> None:
     _emit(options.json_path, json_report.dumps(json_report.compare_document(comparison)))
+    if options.html_path is not None:
+        write_atomically(options.html_path, html.compare_html(comparison).encode("utf-8"))
+    if options.pdf_path is not None:
+        write_atomically(options.pdf_path, _pdf(comparison, options.pdf_path))
     if options.mask_path is not None:
         buffer = io.BytesIO()
         Image.fromarray(comparison.change_mask, mode="L").save(buffer, "PNG")
         write_atomically(options.mask_path, buffer.getvalue())
+
+
+def _pdf(comparison: Comparison, path: str) -> bytes:
+    from .pdf import compare_pdf
+
+    try:
+        return compare_pdf(comparison)
+    except (ImportError, OSError) as exc:  # WeasyPrint or the Pango library it loads is missing
+        raise OutputError(f"--pdf {path}: PDF rendering is unavailable here ({type(exc).__name__}: {exc})") from None
 
 
 def print_compare(console: Console, comparison: Comparison, *, brief: bool = False) -> None:
@@ -72,6 +85,7 @@ def print_inspect(console: Console, inspection: Inspection) -> None:
 
 
 def write_scan_outputs(result: ScanResult, json_path: str | None, csv_path: str | None) -> None:
+    """JSON and CSV; the HTML index is scan_index.write_scan_index (it compares the pairs it shows)."""
     _emit(json_path, json_report.dumps(json_report.scan_document(result)))
     if csv_path is not None:
         buffer = io.StringIO()

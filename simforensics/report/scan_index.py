@@ -1,0 +1,80 @@
+"""``scan --html``: an index of the scan's pairs, each linked to its own comparison report.
+
+The pairs shown (copies first, then related pictures; never the unrelated candidates) are each
+compared in full by the compare engine, and that comparison's report is written into a folder
+beside the index (``matches.html`` -> ``matches-pairs/0001.html``), with thumbnails for the
+index taken from the pixels the comparison decoded. Nothing is written next to the evidence
+unless the index itself is put there.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shlex
+from pathlib import Path
+from urllib.parse import quote
+
+import numpy as np
+
+from ..compare import compare_files
+from ..errors import EvidenceError
+from ..options import DEFAULT_INDEX_PAIRS, CompareOptions
+from ..outputs import OutputError, check_output_path, write_atomically
+from ..scan import ScanResult
+from ..scan.engine import Progress
+from . import images
+from .html import IndexEntry, compare_html, scan_index_html
+
+__all__ = ["pairs_folder", "write_scan_index"]
+
+
+def pairs_folder(index_path: str) -> Path:
+    """Where the comparison reports of an index go: beside it, named after it."""
+    target = Path(index_path)
+    return target.with_name(target.stem + "-pairs")
+
+
+def _thumbnail(rgb: np.ndarray) -> str:
+    return images.data_uri(images.view_of(rgb, images.THUMBNAIL_SIDE))
+
+
+def write_scan_index(result: ScanResult, index_path: str, *, folders: tuple[str, ...], against: tuple[str, ...] | None,
+                     limit: int = DEFAULT_INDEX_PAIRS, max_pixels: int, progress: Progress | None = None,
+                     command_line: tuple[str, ...] = ()) -> None:
+    """Compare each shown pair in full, write its report, then the index. Raises ``OutputError``."""
+    progress = progress or Progress()
+    started = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+    shown = [p for p in result.pairs if p.label != "unrelated"][:limit]
+    folder = pairs_folder(index_path)
+    if shown:
+        try:
+            folder.mkdir(exist_ok=True)
+        except OSError as exc:
+            raise OutputError(f"--html {index_path}: cannot create {folder} ({exc.strerror or exc})") from None
+    entries: list[IndexEntry] = []
+    progress.stage("comparison reports", len(shown))
+    for number, pair in enumerate(shown, start=1):
+        report = folder / f"{number:04d}.html"
+        check_output_path("--html", str(report), [pair.a, pair.b])
+        options = CompareOptions(
+            original=pair.a, copy=pair.b, html_path=str(report), max_pixels=max_pixels,
+            command_line=("simforensics", "compare", pair.a, pair.b, "--html", str(report)),
+            working_directory=os.getcwd(),
+        )
+        try:
+            comparison = compare_files(options)
+        except EvidenceError as exc:  # changed or removed since the scan read it
+            entries.append(IndexEntry(number, pair, None, None, None, None, problem=str(exc)))
+            progress.advance()
+            continue
+        write_atomically(str(report), compare_html(comparison).encode("utf-8"))
+        entries.append(IndexEntry(
+            number, pair, _thumbnail(comparison.original.rgb), _thumbnail(comparison.copy.rgb),
+            quote(f"{folder.name}/{report.name}"), comparison.verdict.label,
+        ))
+        progress.advance()
+    command = shlex.join(["simforensics", *command_line[1:]]) if command_line else None
+    document = scan_index_html(result, entries, shown_limit=limit, started_at=started, command_line=command,
+                               folders=folders, against=against)
+    write_atomically(index_path, document.encode("utf-8"))
