@@ -62,18 +62,16 @@ def _huge_pair(folder: Path) -> tuple[Path, Path]:
 
 
 def _many_pictures(folder: Path, count: int) -> None:
-    """``count`` distinct small JPEGs: seeded crops of the sample pictures, each turned and tinted."""
+    """``count`` distinct small JPEGs (smoothed seeded noise, so the work is reading and indexing,
+    as in a gallery of unrelated pictures), and one copy of every hundredth to match."""
     rng = np.random.default_rng(10)
-    sources = [data.astronaut(), data.chelsea(), data.coffee(), data.rocket(), data.immunohistochemistry(),
-               data.retina(), data.hubble_deep_field(), data.stereo_motorcycle()[0]]
     for i in range(count):
-        picture = sources[i % len(sources)]
-        h, w = picture.shape[:2]
-        side = int(rng.integers(min(h, w) // 4, min(h, w) // 2))
-        y, x = int(rng.integers(0, h - side)), int(rng.integers(0, w - side))
-        crop = cv2.resize(picture[y : y + side, x : x + side], (160, 120), interpolation=cv2.INTER_AREA)
-        crop = np.clip(crop * rng.uniform(0.7, 1.3, 3), 0, 255).astype(np.uint8)
-        Image.fromarray(crop).save(folder / f"{i:05d}.jpg", quality=85)
+        noise = rng.integers(0, 256, (12, 16, 3), dtype=np.uint8)
+        picture = cv2.resize(noise, (320, 240), interpolation=cv2.INTER_CUBIC)
+        Image.fromarray(picture).save(folder / f"{i:05d}.jpg", quality=85)
+        if i % 100 == 0:
+            Image.fromarray(cv2.resize(picture, (256, 192), interpolation=cv2.INTER_AREA)).save(
+                folder / f"{i:05d}-copy.jpg", quality=75)
 
 
 def main(argv: list[str] | None = None) -> int:
