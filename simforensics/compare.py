@@ -36,6 +36,8 @@ from .region_findings import (
     findings_aligned,
     findings_unaligned,
     order_findings,
+    pose_finding,
+    unplaced_user_findings,
 )
 from .regions import Region, grid_regions, portrait_regions, user_regions
 from .resample import shrink_to_side
@@ -111,32 +113,6 @@ def _overlap_crops(frame: WorkingFrame) -> tuple[np.ndarray, np.ndarray]:
     return frame.original[box], frame.copy[box]
 
 
-def _user_regions_unaligned(regions: list[Region]) -> list[RegionFinding]:
-    return [
-        RegionFinding(
-            name=r.name, source=r.source, box=r.box, copy_box=None, basis=r.basis, covered_share=0.0,
-            changed_share=None, ssim=None, hash_distance=None, palette_distance=None, texture_difference=None,
-            verdict="absent", palette=None, texture=None,
-            reason="the pictures could not be aligned, so this box of the original has no known place in the copy",
-        )
-        for r in regions
-    ]
-
-
-def _pose_finding(pose: PoseComparison, regions: list[Region], copy_regions: list[Region]) -> list[RegionFinding]:
-    """The posture row: geometry, not pixels."""
-    region = next((r for r in regions if r.name == "pose"), None)
-    if region is None:
-        return []
-    other = next((r for r in copy_regions if r.name == "pose"), None)
-    return [RegionFinding(
-        name="pose", source=region.source, box=region.box, copy_box=None if other is None else other.box,
-        basis=region.basis, covered_share=None, changed_share=None, ssim=None, hash_distance=None,
-        palette_distance=None, texture_difference=None, verdict=pose.verdict, palette=None, texture=None,
-        reason=pose.reason,
-    )]
-
-
 def _regions_of(people: Portrait) -> list[Region]:
     return portrait_regions(people) or grid_regions(people.width, people.height)
 
@@ -158,9 +134,9 @@ def _measure_regions(
                                     alignment.matrix, copy.shape, copy_like=copy_like)
     else:
         findings = findings_unaligned(pixel_regions, copy_named, original, copy)
-        findings += _user_regions_unaligned(user_regions(user))
+        findings += unplaced_user_findings(user_regions(user))
     if pose is not None:
-        findings += _pose_finding(pose, named, copy_named)
+        findings += pose_finding(pose, named, copy_named)
     return people, pose, tuple(order_findings(findings))
 
 

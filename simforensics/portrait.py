@@ -131,8 +131,8 @@ def _mesh_for(models: dict[str, object], rgb: np.ndarray, box: tuple[int, int, i
     x, y, w, h = box
     side = 1.8 * max(w, h)
     cx, cy = x + w / 2, y + h / 2
-    x0, y0 = int(round(cx - side / 2)), int(round(cy - side / 2))
-    size = int(round(side))
+    x0, y0 = round(cx - side / 2), round(cy - side / 2)
+    size = round(side)
     height, width = rgb.shape[:2]
     crop = np.zeros((size, size, 3), np.uint8)
     sx0, sy0, sx1, sy1 = max(0, x0), max(0, y0), min(width, x0 + size), min(height, y0 + size)
@@ -187,10 +187,10 @@ def find_people(rgb: np.ndarray, size: tuple[int, int] | None = None) -> Portrai
                 name: (k.x * side * factor, k.y * side * factor)
                 for name, k in zip(FACE_POINTS, detection.location_data.relative_keypoints, strict=False)
             }
-            small_box = tuple(int(round(v)) for v in box)
+            small_box = tuple(round(v) for v in box)
             mesh = _mesh_for(models, small, small_box)
             faces.append(Face(
-                box=tuple(int(round(v * factor)) for v in box),
+                box=tuple(round(v * factor) for v in box),
                 score=float(detection.score[0]),
                 keypoints=keypoints,
                 mesh=None if mesh is None else mesh * factor,
@@ -225,7 +225,7 @@ def holds_head(box: tuple[int, int, int, int], body: dict[str, tuple[float, floa
 
 
 def _person_share_of_box(mask: np.ndarray, box: tuple[int, int, int, int], scale: float) -> float:
-    x, y, w, h = (int(round(v * scale)) for v in box)
+    x, y, w, h = (round(v * scale) for v in box)
     window = mask[max(0, y) : max(0, y + h), max(0, x) : max(0, x + w)]
     return float(window.mean()) if window.size else 0.0
 

@@ -34,7 +34,7 @@ from .regions import PORTRAIT_REGION_NAMES, Region
 
 __all__ = [
     "PoseComparison", "RegionFinding", "compare_pose", "describe_regions", "findings_aligned", "findings_unaligned",
-    "order_findings",
+    "order_findings", "pose_finding", "unplaced_user_findings",
 ]
 
 # The 17 body points of the COCO keypoint set: the ones a posture is described by.
@@ -346,6 +346,33 @@ def compare_pose(original: Portrait, copy: Portrait, mirrored: bool | None) -> P
     if not limbs:
         reason += "; head and shoulders only"
     return PoseComparison(agreement, distance, points, limbs, flip, verdict, reason + ("; mirrored" if flip else ""))
+
+
+def unplaced_user_findings(regions: list[Region]) -> list[RegionFinding]:
+    """The user's boxes when the pictures could not be aligned: nowhere known in the copy."""
+    return [
+        RegionFinding(
+            name=r.name, source=r.source, box=r.box, copy_box=None, basis=r.basis, covered_share=0.0,
+            changed_share=None, ssim=None, hash_distance=None, palette_distance=None, texture_difference=None,
+            verdict="absent", palette=None, texture=None,
+            reason="the pictures could not be aligned, so this box of the original has no known place in the copy",
+        )
+        for r in regions
+    ]
+
+
+def pose_finding(pose: PoseComparison, regions: list[Region], copy_regions: list[Region]) -> list[RegionFinding]:
+    """The posture row: geometry, not pixels."""
+    region = next((r for r in regions if r.name == "pose"), None)
+    if region is None:
+        return []
+    other = next((r for r in copy_regions if r.name == "pose"), None)
+    return [RegionFinding(
+        name="pose", source=region.source, box=region.box, copy_box=None if other is None else other.box,
+        basis=region.basis, covered_share=None, changed_share=None, ssim=None, hash_distance=None,
+        palette_distance=None, texture_difference=None, verdict=pose.verdict, palette=None, texture=None,
+        reason=pose.reason,
+    )]
 
 
 # ---------------------------------------------------------------------------------- order, words
