@@ -79,8 +79,15 @@ class _Runner:
     def __init__(self, workers: int) -> None:
         self._pool = None
         if workers > 1:
-            # fork: workers inherit the loaded modules; started now, before FAISS starts threads.
-            context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
+            # Not a plain fork of this process: a caller may already run threads (OpenCV's pool,
+            # a progress bar, FAISS), and a fork copies their locks held (a benchmark process hung
+            # that way). A fork server is a clean single-threaded process that loads the engine
+            # once and forks the workers from itself.
+            if "forkserver" in multiprocessing.get_all_start_methods():
+                context = multiprocessing.get_context("forkserver")
+                context.set_forkserver_preload(["simforensics.scan.engine"])
+            else:
+                context = multiprocessing.get_context("spawn")
             self._pool = context.Pool(workers, initializer=_init_worker)
 
     def map(self, function: Callable[[Any], Any], jobs: list[Any]) -> Iterator[Any]:
