@@ -265,3 +265,8 @@ SCAN_MATCH_SIMILARITY = 0.70
 # The cache commits its work at least this often (files), so an interrupted scan loses at most
 # this many files' features and resumes from the rest.
 SCAN_CACHE_BATCH = 64
+
+# Pairs inside a group of matches are verified too (two copies of one original are copies of
+# each other). Groups larger than this are left as they are: n^2 / 2 verifications would swamp
+# the scan, and such a group is already reported as one group.
+SCAN_GROUP_CLOSURE_MAX = 50

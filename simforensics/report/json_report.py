@@ -273,7 +273,8 @@ def scan_document(result: ScanResult) -> dict[str, Any]:
         "pairs": [
             {"a": p.a, "b": p.b, "similarity": p.similarity, "label": p.label, "match": p.match,
              "summary": p.summary,
-             "candidate": {"pdq_distance": p.pdq_distance, "local_matches": p.local_matches}}
+             "candidate": {"pdq_distance": p.pdq_distance, "local_matches": p.local_matches,
+                           "via_group": p.via_group}}
             for p in result.pairs
         ],
         "groups": [list(group) for group in result.groups],

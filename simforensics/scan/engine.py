@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import multiprocessing
 import os
 from collections.abc import Callable, Iterable, Iterator
@@ -173,6 +174,14 @@ def _scan(options: ScanOptions, progress: Progress, runner: _Runner, cache: Scan
     progress.stage("searching the index", None)
     candidates = _candidates(ordered, reference is not None)
     pairs, verified, from_pair_cache = _verify_all(ordered, candidates, options, progress, runner, cache, errors)
+    # Two copies of one original are copies of each other even when no fingerprint linked them
+    # (an overlaid copy and a cropped one): verify the pairs inside each group too.
+    closure = _within_groups(ordered, candidates, pairs, reference is not None)
+    if closure:
+        more, more_verified, more_cached = _verify_all(ordered, closure, options, progress, runner, cache, errors)
+        pairs = sorted(pairs + more, key=lambda p: (-p.similarity, p.a, p.b))
+        candidates = candidates + closure
+        verified, from_pair_cache = verified + more_verified, from_pair_cache + more_cached
 
     groups = _groups(p for p in pairs if p.match)
     errors.sort()
@@ -242,9 +251,25 @@ def _verify_all(pictures: list[_Picture], candidates: list[Candidate], options: 
             continue
         match = verdict.label in COPY_LABELS and verdict.similarity >= T.SCAN_MATCH_SIMILARITY
         pairs.append(ScanPair(original.path, copy.path, verdict.similarity, verdict.label, match, verdict.summary,
-                              candidate.pdq_distance, candidate.local_matches))
+                              candidate.pdq_distance, candidate.local_matches, candidate.via_group))
     pairs.sort(key=lambda p: (-p.similarity, p.a, p.b))
     return pairs, len(jobs), from_cache
+
+
+def _within_groups(pictures: list[_Picture], candidates: list[Candidate], pairs: list[ScanPair],
+                   against: bool) -> list[Candidate]:
+    """Unverified pairs inside each group of matches (groups up to SCAN_GROUP_CLOSURE_MAX)."""
+    index = {p.path: i for i, p in enumerate(pictures)}
+    seen = {(c.a, c.b) for c in candidates}
+    closure = []
+    for group in _groups(p for p in pairs if p.match):
+        if len(group) > T.SCAN_GROUP_CLOSURE_MAX:
+            continue
+        for first, second in itertools.combinations(sorted(index[path] for path in group), 2):
+            if (first, second) in seen or (against and pictures[first].reference == pictures[second].reference):
+                continue
+            closure.append(Candidate(first, second, None, 0, via_group=True))
+    return closure
 
 
 def _groups(matched: Iterable[ScanPair]) -> tuple[tuple[str, ...], ...]:

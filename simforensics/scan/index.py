@@ -38,6 +38,7 @@ class Candidate:
     b: int
     pdq_distance: int | None  # smallest PDQ distance over rotations/mirrors, when within range
     local_matches: int  # local matches agreeing on one transform (best orientation); 0 when none
+    via_group: bool = False  # proposed because both are matched copies within one group
 
 
 def _index(codes: np.ndarray, exact_limit: int) -> faiss.IndexBinary:

@@ -21,6 +21,7 @@ class ScanPair:
     # the candidate range, and how many local descriptors of one found a partner in the other.
     pdq_distance: int | None = None
     local_matches: int = 0
+    via_group: bool = False  # verified because both are in one group of matches
 
 
 @dataclass(frozen=True)
