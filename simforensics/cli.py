@@ -46,6 +46,7 @@ Examples:
   simforensics compare original.png copy.jpg --region signature=820,1400,300,90
   simforensics inspect suspicious.webp --json -
   simforensics scan portfolio/ --against app-gallery/ --json matches.json --html matches.html
+  simforensics scan /shared/gallery/ --scheduler tcp://scheduler-host:8786 --json matches.json
   simforensics demo
 """
 
@@ -226,7 +227,14 @@ def scan(
         int, typer.Option("--html-pairs", metavar="N", min=1, help="Pairs listed in the HTML index, each compared in full.")
     ] = DEFAULT_INDEX_PAIRS,
     csv_path: Annotated[str | None, typer.Option("--csv", metavar="PATH", help="Write the pairs as CSV ('-' = stdout).")] = None,
-    workers: Annotated[int, typer.Option("--workers", min=1, help="Parallel worker processes (default: all cores).")] = os.cpu_count() or 1,
+    workers: Annotated[
+        int, typer.Option("--workers", min=1, help="Parallel worker processes (default: all cores; not used with --scheduler).")
+    ] = os.cpu_count() or 1,
+    scheduler: Annotated[
+        str | None,
+        typer.Option("--scheduler", metavar="tcp://HOST:PORT", envvar="SIMFORENSICS_SCHEDULER",
+                     help="Run on the Dask cluster of this scheduler (the folders must be on storage every worker sees)."),
+    ] = None,
     cache: Annotated[
         str | None,
         typer.Option("--cache", metavar="PATH", help="Feature cache (SQLite); default: the user cache folder."),
@@ -237,7 +245,7 @@ def scan(
 ) -> None:
     """Find copies among all images under FOLDERS, or between FOLDERS and --against."""
     from .report import render
-    from .scan import ScanOptions, scan_folders
+    from .scan import ClusterError, ScanOptions, scan_folders
     from .scan.cache import default_cache_path
 
     for folder in folders + (against or []):
@@ -251,12 +259,21 @@ def scan(
     _check_outputs([("--json", json_path), ("--csv", csv_path), ("--html", html_path)], [])
     if html_path == STDOUT:
         _fail(ExitCode.USAGE, "--html writes a file and a folder of reports; '-' (stdout) is for --json or --csv")
+    if scheduler is not None:
+        from .scan.cluster import parse_scheduler_address
+
+        try:
+            scheduler = parse_scheduler_address(scheduler)[0]
+        except ClusterError as exc:
+            _fail(ExitCode.USAGE, str(exc))
     options = ScanOptions(folders=tuple(folders), against=tuple(against) if against else None, workers=workers,
-                          cache_path=cache_path, max_pixels=max_pixels)
+                          cache_path=cache_path, scheduler=scheduler, max_pixels=max_pixels)
     show_progress = not quiet and stderr.is_terminal
     try:
         with render.scan_progress(stderr, enabled=show_progress) as progress:
             result = scan_folders(options, progress)
+    except ClusterError as exc:
+        _fail(ExitCode.USAGE, str(exc))
     except (OSError, sqlite3.Error) as exc:
         _fail(ExitCode.USAGE, f"--cache {cache_path}: cannot be used ({getattr(exc, 'strerror', None) or exc})")
     for warning in result.warnings:

@@ -384,7 +384,7 @@ def order_findings(findings: list[RegionFinding]) -> list[RegionFinding]:
             return (2 if finding.source == "user" else 1, 0, 0)
         base, person = finding.name, 1
         head, _, tail = finding.name.rpartition("-")  # "face-2": the second person's face
-        if tail.isdigit() and head in PORTRAIT_REGION_NAMES:
+        if tail.isascii() and tail.isdigit() and head in PORTRAIT_REGION_NAMES:
             base, person = head, int(tail)
         return (0, person, PORTRAIT_REGION_NAMES.index(base) if base in PORTRAIT_REGION_NAMES else 99)
 

@@ -270,3 +270,25 @@ SCAN_CACHE_BATCH = 64
 # each other). Groups larger than this are left as they are: n^2 / 2 verifications would swamp
 # the scan, and such a group is already reported as one group.
 SCAN_GROUP_CLOSURE_MAX = 50
+
+# ---------------------------------------------------------------- scan on a Dask cluster
+# (simforensics/scan/cluster.py; benchmarks/scan/cluster.py measures the overhead.)
+# Jobs per Dask task, at most. A task costs the scheduler and the round trip about 1-2 ms; one
+# file's features take 5-50 ms (256 px to 3 MP) and one candidate's verification 100-500 ms, so
+# these keep the overhead near 1 % while a lost worker costs little work to redo and the cache
+# still receives features every few seconds.
+SCAN_CLUSTER_EXTRACT_BATCH = 32
+SCAN_CLUSTER_VERIFY_BATCH = 8
+# Smaller batches when there are few jobs: at least this many per worker thread, so the last
+# ones finish close together instead of one worker finishing a big batch alone.
+SCAN_CLUSTER_BATCHES_PER_SLOT = 4
+# Batches submitted and not yet taken back, per worker thread: one running and one waiting keeps
+# every thread busy, and the cluster never holds more results than the client can take.
+SCAN_CLUSTER_BATCHES_IN_FLIGHT_PER_SLOT = 2
+# Connecting: the scheduler must answer within this; no command waits longer for a wrong address.
+SCAN_SCHEDULER_CONNECT_SECONDS = 10
+# A cluster with no worker (none started yet, or all lost) is waited for this long, then the
+# scan stops with a message instead of waiting for ever.
+SCAN_CLUSTER_WORKER_WAIT_SECONDS = 60
+# How often the client looks at the cluster's size while no batch finishes.
+SCAN_CLUSTER_POLL_SECONDS = 2.0

@@ -56,3 +56,14 @@ def test_a_damaged_tiff_gives_one_line_and_no_library_chatter(tmp_path: Path) ->
                           capture_output=True, text=True, timeout=120, check=False)
     assert done.returncode == 3
     assert len(done.stderr.strip().splitlines()) == 1 and str(path) in done.stderr, done.stderr
+
+
+def test_comfyui_node_ids_with_non_ascii_digits() -> None:
+    # Found by Hypothesis in test_provenance_hostile: "¹".isdigit() is true, int("¹") raises.
+    import json
+
+    from simforensics.provenance.comfyui import parse_comfyui
+
+    graph = {"¹": {"class_type": "KSampler", "inputs": {"seed": 5}}, "2": {"class_type": "CheckpointLoaderSimple",
+                                                                           "inputs": {"ckpt_name": "m.safetensors"}}}
+    parse_comfyui({"prompt": json.dumps(graph)}, [])

@@ -110,7 +110,8 @@ class _Graph:
 
 
 def _node_order(node_id: str) -> tuple[int, str]:
-    return (int(node_id), "") if node_id.isdigit() else (1 << 62, node_id)
+    # isascii: str.isdigit() also accepts "¹" and other digits int() refuses (found by fuzzing).
+    return (int(node_id), "") if node_id.isascii() and node_id.isdigit() else (1 << 62, node_id)
 
 
 def _is_sampler(graph: _Graph, node_id: str) -> bool:

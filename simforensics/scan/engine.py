@@ -1,13 +1,12 @@
-"""One scan: walk -> features (cache, process pool) -> candidates (index) -> verification -> groups."""
+"""One scan: walk -> features (cache; a runner: local processes or a Dask cluster) -> candidates (index)
+-> verification (the same runner) -> groups."""
 
 from __future__ import annotations
 
 import itertools
-import multiprocessing
 import os
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 
@@ -19,6 +18,7 @@ from .decode import read_reduced
 from .features import compute_features, pack_features, unpack_features
 from .index import Candidate, LocalFeatures, find_candidates
 from .result import ScanPair, ScanResult, ScanStats
+from .runners import Runner, open_runner
 from .verify import PairVerdict, verify_pair
 from .walk import walk_folders
 
@@ -33,6 +33,7 @@ class ScanOptions:
     against: tuple[str, ...] | None = None
     workers: int = 1
     cache_path: str | None = None  # None: nothing persists
+    scheduler: str | None = None  # a Dask scheduler's address: run there instead of on ``workers``
     max_pixels: int = DEFAULT_MAX_PIXELS
 
 
@@ -46,14 +47,9 @@ class Progress:
         """``steps`` more steps of the current stage are done."""
 
 
-# ---------------------------------------------------------------- work done in the pool
-
-
-def _init_worker() -> None:
-    # One process per core already: libraries must not start threads of their own on top.
-    import cv2
-
-    cv2.setNumThreads(1)
+# ---------------------------------------------------------------- work done by the runner
+# Jobs carry absolute paths: a worker on another machine has its own working folder. Results
+# carry them back, and the engine maps them to the paths as given.
 
 
 def _extract(job: tuple[str, int]) -> tuple[str, str | None, int, int, bytes | None, str | None]:
@@ -72,34 +68,6 @@ def _verify(job: tuple[int, str, str, int]) -> tuple[int, PairVerdict | None, st
         return number, verify_pair(original, copy, max_pixels=max_pixels), None, None
     except EvidenceError as exc:
         return number, None, exc.path, exc.reason
-
-
-class _Runner:
-    """Runs jobs in this process (one worker) or in a pool started before any index exists."""
-
-    def __init__(self, workers: int) -> None:
-        self._pool = None
-        if workers > 1:
-            # Not a plain fork of this process: a caller may already run threads (OpenCV's pool,
-            # a progress bar, FAISS), and a fork copies their locks held (a benchmark process hung
-            # that way). A fork server is a clean single-threaded process that loads the engine
-            # once and forks the workers from itself.
-            if "forkserver" in multiprocessing.get_all_start_methods():
-                context = multiprocessing.get_context("forkserver")
-                context.set_forkserver_preload(["simforensics.scan.engine"])
-            else:
-                context = multiprocessing.get_context("spawn")
-            self._pool = context.Pool(workers, initializer=_init_worker)
-
-    def map(self, function: Callable[[Any], Any], jobs: list[Any]) -> Iterator[Any]:
-        if self._pool is None:
-            return map(function, jobs)
-        return self._pool.imap_unordered(function, jobs, chunksize=max(1, min(16, len(jobs) // 64)))
-
-    def close(self) -> None:
-        if self._pool is not None:
-            self._pool.terminate()
-            self._pool.join()
 
 
 # ---------------------------------------------------------------- the scan
@@ -126,16 +94,19 @@ def _is_cache_file(path: str, cache_path: str | None) -> bool:
 def scan_folders(options: ScanOptions, progress: Progress | None = None) -> ScanResult:
     """Find copies among the pictures under ``options.folders`` (or between them and ``against``)."""
     progress = progress or Progress()
-    runner = _Runner(options.workers)
-    cache = ScanCache.open(options.cache_path)
+    folders = tuple(os.path.abspath(f) for f in options.folders + (options.against or ()))
+    runner = open_runner(options.workers, options.scheduler, folders)
     try:
-        return _scan(options, progress, runner, cache)
+        cache = ScanCache.open(options.cache_path)
+        try:
+            return _scan(options, progress, runner, cache)
+        finally:
+            cache.close()
     finally:
-        cache.close()
         runner.close()
 
 
-def _scan(options: ScanOptions, progress: Progress, runner: _Runner, cache: ScanCache) -> ScanResult:
+def _scan(options: ScanOptions, progress: Progress, runner: Runner, cache: ScanCache) -> ScanResult:
     scanned = walk_folders(list(options.folders))
     reference = walk_folders(list(options.against)) if options.against else None
     errors: list[tuple[str, str]] = list(scanned.skipped) + (list(reference.skipped) if reference else [])
@@ -163,7 +134,10 @@ def _scan(options: ScanOptions, progress: Progress, runner: _Runner, cache: Scan
             to_decode.append(path)
 
     progress.stage("reading pictures", len(to_decode))
-    for path, sha, width, height, features, error in runner.map(_extract, [(p, options.max_pixels) for p in to_decode]):
+    given = {os.path.abspath(p): p for p in to_decode}
+    jobs = [(os.path.abspath(p), options.max_pixels) for p in to_decode]
+    for absolute, sha, width, height, features, error in runner.map(_extract, jobs, max_batch=T.SCAN_CLUSTER_EXTRACT_BATCH):
+        path = given[absolute]
         entry = CachedFile(sha, width, height, features, error)
         cache.put_file(keys[path], entry)
         _take(path, entry, path in reference_files, pictures, errors)
@@ -219,7 +193,7 @@ def _orient(first: _Picture, second: _Picture) -> tuple[_Picture, _Picture]:
 
 
 def _verify_all(pictures: list[_Picture], candidates: list[Candidate], options: ScanOptions, progress: Progress,
-                runner: _Runner, cache: ScanCache, errors: list[tuple[str, str]]) -> tuple[list[ScanPair], int, int]:
+                runner: Runner, cache: ScanCache, errors: list[tuple[str, str]]) -> tuple[list[ScanPair], int, int]:
     oriented = [(_orient(pictures[c.a], pictures[c.b]), c) for c in candidates]
     verdicts: dict[int, PairVerdict] = {}
     jobs = []
@@ -228,17 +202,19 @@ def _verify_all(pictures: list[_Picture], candidates: list[Candidate], options: 
         if known is not None:
             verdicts[number] = PairVerdict(*known)
         else:
-            jobs.append((number, original.path, copy.path, options.max_pixels))
+            jobs.append((number, os.path.abspath(original.path), os.path.abspath(copy.path), options.max_pixels))
     from_cache = len(verdicts)
+    given = {os.path.abspath(p.path): p.path for p in pictures}
     jobs.sort(key=lambda job: (job[1], job[2]))  # pairs sharing an original meet the same worker
     progress.stage("verifying candidates", len(jobs))
     failed: set[str] = set()
-    for number, verdict, bad_path, reason in runner.map(_verify, jobs):
+    for number, verdict, bad_path, reason in runner.map(_verify, jobs, max_batch=T.SCAN_CLUSTER_VERIFY_BATCH):
         progress.advance()
         if verdict is None:
-            if bad_path not in failed:
-                failed.add(str(bad_path))
-                errors.append((str(bad_path), f"unreadable when verifying a candidate: {reason}"))
+            path = given.get(str(bad_path), str(bad_path))
+            if path not in failed:
+                failed.add(path)
+                errors.append((path, f"unreadable when verifying a candidate: {reason}"))
             continue
         (original, copy), _ = oriented[number]
         cache.put_pair(original.sha256, copy.sha256, verdict.similarity, verdict.label, verdict.summary)

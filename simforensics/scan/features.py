@@ -15,6 +15,7 @@ Both are bit vectors compared by Hamming distance, so one kind of index (FAISS b
 from __future__ import annotations
 
 import io
+import threading
 from dataclasses import dataclass, field
 
 import cv2
@@ -34,18 +35,19 @@ FEATURE_VERSION = (
     f"{T.SCAN_ORB_LEVELS}/{T.SCAN_ORB_SCALE}"
 )
 
-# One detector for the process (creating it costs more than running it on a 256-px picture).
-_ORB = None
+# One detector per thread (creating it costs more than running it on a 256-px picture; a Dask
+# worker runs several tasks at once in threads, and a detector is not shared between them).
+_PER_THREAD = threading.local()
 
 
 def _orb() -> cv2.ORB:
-    global _ORB
-    if _ORB is None:
-        _ORB = cv2.ORB_create(
+    orb = getattr(_PER_THREAD, "orb", None)
+    if orb is None:
+        orb = _PER_THREAD.orb = cv2.ORB_create(
             nfeatures=T.SCAN_LOCAL_FEATURES, scaleFactor=T.SCAN_ORB_SCALE, nlevels=T.SCAN_ORB_LEVELS,
             edgeThreshold=T.SCAN_ORB_PATCH, patchSize=T.SCAN_ORB_PATCH, fastThreshold=10,
         )
-    return _ORB
+    return orb
 
 
 @dataclass(frozen=True)

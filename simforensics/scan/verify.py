@@ -8,6 +8,7 @@ the full-size decoded pixels are equal (reduced pictures can agree where full on
 
 from __future__ import annotations
 
+import threading
 from collections import OrderedDict
 from dataclasses import dataclass
 
@@ -20,8 +21,9 @@ from .decode import ReducedPicture, read_reduced
 
 __all__ = ["PairVerdict", "verify_pair"]
 
-# Decoded pictures kept per process: candidates arrive grouped by their first picture.
-_RECENT: OrderedDict[str, ReducedPicture] = OrderedDict()
+# Decoded pictures kept per thread (a Dask worker runs tasks in threads): candidates arrive
+# grouped by their first picture.
+_PER_THREAD = threading.local()
 _RECENT_SIZE = 24
 
 
@@ -33,13 +35,16 @@ class PairVerdict:
 
 
 def _reduced(path: str, max_pixels: int) -> ReducedPicture:
-    if path in _RECENT:
-        _RECENT.move_to_end(path)
-        return _RECENT[path]
+    recent: OrderedDict[str, ReducedPicture] | None = getattr(_PER_THREAD, "recent", None)
+    if recent is None:
+        recent = _PER_THREAD.recent = OrderedDict()
+    if path in recent:
+        recent.move_to_end(path)
+        return recent[path]
     picture = read_reduced(path, side=T.SCAN_VERIFY_SIDE, max_pixels=max_pixels)
-    _RECENT[path] = picture
-    if len(_RECENT) > _RECENT_SIZE:
-        _RECENT.popitem(last=False)
+    recent[path] = picture
+    if len(recent) > _RECENT_SIZE:
+        recent.popitem(last=False)
     return picture
 
 
