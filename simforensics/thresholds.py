@@ -273,12 +273,14 @@ SCAN_GROUP_CLOSURE_MAX = 50
 
 # ---------------------------------------------------------------- scan on a Dask cluster
 # (simforensics/scan/cluster.py; benchmarks/scan/cluster.py measures the overhead.)
-# Jobs per Dask task, at most. A task costs the scheduler and the round trip about 1-2 ms; one
-# file's features take 5-50 ms (256 px to 3 MP) and one candidate's verification 100-500 ms, so
-# these keep the overhead near 1 % while a lost worker costs little work to redo and the cache
-# still receives features every few seconds.
+# Jobs per Dask task, at most. An empty task costs a few milliseconds end to end on 2 shared
+# cores (benchmarks/scan/cluster.py measures it); one file's features take 5-50 ms (256 px to
+# 3 MP) and one candidate's verification 0.2-1 s, so a batch of 32 files or 4 candidates carries
+# 100-1000 times its scheduling cost. Larger verification batches would leave one worker alone
+# with seconds of work at the end of a scan; a lost worker costs little work to redo, and the
+# cache receives features every few seconds.
 SCAN_CLUSTER_EXTRACT_BATCH = 32
-SCAN_CLUSTER_VERIFY_BATCH = 8
+SCAN_CLUSTER_VERIFY_BATCH = 4
 # Smaller batches when there are few jobs: at least this many per worker thread, so the last
 # ones finish close together instead of one worker finishing a big batch alone.
 SCAN_CLUSTER_BATCHES_PER_SLOT = 4

@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import cv2
+import distributed
 import numpy as np
 import pytest
 from PIL import Image
@@ -35,8 +36,6 @@ from simforensics.scan.cluster import (
     run_batch,
 )
 from simforensics.scan.engine import Progress
-
-distributed = pytest.importorskip("distributed")
 
 
 def _loopback_cluster(workers: int, **options: object) -> distributed.LocalCluster:

@@ -22,10 +22,11 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 from simforensics import thresholds as T
-from simforensics.scan.cluster import batch_size
+from simforensics.scan.cluster import DaskRunner, batch_size
 
 from . import corpus
 
@@ -37,6 +38,18 @@ def _timed(folder: Path, scheduler: str | None) -> dict:
     command = [sys.executable, "-m", "benchmarks.scan.cluster_child", str(folder)] + ([scheduler] if scheduler else [])
     run = subprocess.run(command, capture_output=True, text=True, timeout=3600, check=True)
     return json.loads(run.stdout)
+
+
+def _empty_task_ms(scheduler: str, tasks: int = 1000) -> float:
+    """Milliseconds per task of tasks that do nothing: what scheduling alone costs, end to end."""
+    runner = DaskRunner(scheduler)
+    try:
+        started = time.perf_counter()
+        done = sum(1 for _ in runner.map(abs, list(range(tasks)), max_batch=1))
+        assert done == tasks
+        return 1000 * (time.perf_counter() - started) / tasks
+    finally:
+        runner.close()
 
 
 def main() -> None:
@@ -63,6 +76,7 @@ def main() -> None:
             for _ in range(args.rounds):
                 for name, scheduler in runners.items():
                     runs[name].append(_timed(folder, scheduler))
+            task_ms = _empty_task_ms(cluster.scheduler_address)
 
     digests = {run["digest"] for name in runs for run in runs[name]}
     first = runs["local"][0]
@@ -71,14 +85,17 @@ def main() -> None:
     tasks = math.ceil(first["decoded"] / extract_batch) + math.ceil(first["verified"] / verify_batch)
     local_s = statistics.median(run["seconds"] for run in runs["local"])
     cluster_s = statistics.median(run["seconds"] for run in runs["cluster"])
+    # Each round's two runs are back to back: their ratio is the least disturbed by other work.
+    round_ratios = [c["seconds"] / loc["seconds"] for loc, c in zip(runs["local"], runs["cluster"], strict=True)]
     print(f"corpus: {files} files, {first['images']} pictures, {first['verified']} candidates verified "
           f"(seed {args.seed}); median of {args.rounds} rounds, {WORKERS} workers each")
     print(f"{'runner':34} {'seconds':>8} {'images/s':>9}")
     print(f"{'local process pool':34} {local_s:8.2f} {files / local_s:9.1f}")
     print(f"{'Dask LocalCluster (2 processes)':34} {cluster_s:8.2f} {files / cluster_s:9.1f}")
-    print(f"overhead ratio (cluster / local seconds): {cluster_s / local_s:.3f}")
-    print(f"Dask tasks: {tasks} ({extract_batch} files or {verify_batch} candidates each), "
-          f"{1000 * (cluster_s - local_s) / tasks:+.1f} ms per task beside the pool")
+    print(f"overhead ratio (cluster / local seconds, medians): {cluster_s / local_s:.3f}; "
+          f"median of the rounds' ratios: {statistics.median(round_ratios):.3f}")
+    print(f"Dask tasks: {tasks} ({extract_batch} files or {verify_batch} candidates each); "
+          f"an empty task costs {task_ms:.1f} ms end to end, {task_ms * tasks / 1000:.2f} s for this scan's tasks")
     print(f"results identical in every run (pairs, scores, groups, errors): {'yes' if len(digests) == 1 else 'NO'}")
     print("all rounds, seconds: " + "; ".join(
         f"{name} " + ", ".join(f"{run['seconds']:.2f}" for run in runs[name]) for name in runs))

@@ -14,6 +14,7 @@ scheduler stops the scan, with a ``ClusterError``; the client never waits withou
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import logging
 import math
 import os
@@ -93,19 +94,18 @@ class DaskRunner:
     def __init__(self, address: str, folders: tuple[str, ...] = ()) -> None:
         self.address, host, port = parse_scheduler_address(address)
         _probe(self.address, host, port)
-        # The client's own log lines (reconnections, closing) are not for the user: every
-        # failure that matters reaches them as one ClusterError line. Restored on close.
-        self._log = logging.getLogger("distributed")
-        self._log_level = self._log.level
-        self._log.setLevel(logging.CRITICAL)
+        self._quiet = _QuietDaskLog()
         try:
             self._client = Client(self.address, timeout=T.SCAN_SCHEDULER_CONNECT_SECONDS, set_as_default=False)
         except (OSError, TimeoutError, ValueError) as exc:
-            self._log.setLevel(self._log_level)
+            self._quiet.restore()
             raise ClusterError(f"--scheduler {self.address}: cannot connect ({exc})") from None
         try:
             self._wait_for_workers()
             missing = self._client.run(_missing_folders, list(folders)) if folders else {}
+        except OSError as exc:
+            self.close()
+            raise self._lost(exc) from None
         except BaseException:
             self.close()
             raise
@@ -131,7 +131,16 @@ class DaskRunner:
                 "(start some with: dask worker " + self.address + ")"
             ) from None
 
+    def _lost(self, exc: BaseException) -> ClusterError:
+        return ClusterError(f"--scheduler {self.address}: lost the scheduler ({exc})")
+
     def map(self, function: Callable[[Any], Any], jobs: list[Any], *, max_batch: int) -> Iterator[Any]:
+        try:
+            yield from self._map(function, jobs, max_batch)
+        except OSError as exc:  # distributed's connection errors (CommClosedError is one)
+            raise self._lost(exc) from None
+
+    def _map(self, function: Callable[[Any], Any], jobs: list[Any], max_batch: int) -> Iterator[Any]:
         if not jobs:
             return
         slots = self._slots()
@@ -180,12 +189,12 @@ class DaskRunner:
     def _live_slots(self) -> int:
         try:
             return self._slots()
-        except (OSError, TimeoutError) as exc:
-            raise ClusterError(f"--scheduler {self.address}: lost the scheduler ({exc})") from None
+        except TimeoutError as exc:
+            raise self._lost(exc) from None
 
     def _result(self, future: Future, batch: list[Any]) -> list[Any]:
         if future.status == "cancelled":
-            raise ClusterError(f"--scheduler {self.address}: the scheduler dropped a batch (was it restarted?)")
+            raise ClusterError(f"--scheduler {self.address}: the scheduler cancelled a batch (it was lost or restarted)")
         try:
             # A result held by a worker lost since is computed again: wait for it, within bounds.
             return future.result(timeout=T.SCAN_CLUSTER_WORKER_WAIT_SECONDS)
@@ -201,8 +210,6 @@ class DaskRunner:
             ) from None
         except WorkerMismatchError as exc:
             raise ClusterError(f"--scheduler {self.address}: {exc}") from None
-        except (OSError, TimeoutError) as exc:
-            raise ClusterError(f"--scheduler {self.address}: lost the scheduler ({exc})") from None
 
     def close(self) -> None:
         # Closing the client releases its tasks: the cluster drops what this scan left undone.
@@ -210,7 +217,26 @@ class DaskRunner:
             self._client.close(timeout=T.SCAN_SCHEDULER_CONNECT_SECONDS)
         except (OSError, TimeoutError):
             pass
-        self._log.setLevel(self._log_level)
+        self._quiet.restore()
+
+
+class _QuietDaskLog:
+    """Mutes distributed's log handlers while a client is open, then gives them their levels back.
+
+    The client's own lines (reconnection attempts with tracebacks, closing) are not for the user:
+    every failure that matters reaches them as one ``ClusterError`` line. The handlers, not the
+    loggers, are muted: distributed sets levels on its child loggers, whose records still reach
+    the parent's handlers.
+    """
+
+    def __init__(self) -> None:
+        self._levels = {handler: handler.level for handler in logging.getLogger("distributed").handlers}
+        for handler in self._levels:
+            handler.setLevel(logging.CRITICAL + 1)
+
+    def restore(self) -> None:
+        for handler, level in self._levels.items():
+            handler.setLevel(level)
 
 
 def _probe(address: str, host: str, port: int) -> None:
@@ -236,8 +262,14 @@ def _probe(address: str, host: str, port: int) -> None:
                                               **distributed.Security().get_connection_args("client"))
         await comm.close()
 
-    try:
+    def run_handshake() -> None:
         asyncio.run(asyncio.wait_for(handshake(), seconds))
+
+    try:
+        # In a thread of its own: asyncio.run refuses to start inside a thread that already runs
+        # an event loop (a caller's, e.g. Playwright's in the test session).
+        with concurrent.futures.ThreadPoolExecutor(1) as pool:
+            pool.submit(run_handshake).result()
     except TimeoutError:
         raise ClusterError(f"--scheduler {address}: no Dask scheduler answered there within {seconds} s") from None
     except Exception as exc:  # noqa: BLE001 - whatever a stranger's reply makes the handshake raise
