@@ -11,8 +11,8 @@ picture passed in.
   detector's keypoints are all there is.
 - body: Pose (one person, model_complexity=1; the other complexities download their model),
   with a greyscale and a softened second look when a face is there but no body was found.
-- models must agree: a body must lie on the person mask; a face without landmarks must lie on
-  the person mask and hold the body's head.
+- models must agree: a body must lie on the person mask; a face too, and a face without
+  landmarks must also hold the body's head. Pose does not run where the mask finds nobody.
 - person mask: SelfieSegmentation's general model, > 0.5.
 
 The models see the picture padded to a square: Pose's landmark projection assumes a square input
@@ -98,7 +98,9 @@ class Portrait:
 
 
 @functools.cache
-def _models() -> dict[str, object]:
+def _model(name: str) -> object:
+    """One mediapipe model, built on first use: building costs 10-50 ms each, and FaceMesh is
+    needed only where a face was found."""
     from mediapipe.python.solutions import (
         face_detection,
         face_mesh,
@@ -106,14 +108,15 @@ def _models() -> dict[str, object]:
         selfie_segmentation,
     )
 
-    return {
-        "faces": face_detection.FaceDetection(model_selection=1, min_detection_confidence=T.FACE_MIN_SCORE),
-        "mesh": face_mesh.FaceMesh(static_image_mode=True, refine_landmarks=True, max_num_faces=1,
-                                   min_detection_confidence=0.3),
-        "pose": pose.Pose(static_image_mode=True, model_complexity=1,
-                          min_detection_confidence=T.BODY_MIN_SCORE),
-        "person": selfie_segmentation.SelfieSegmentation(model_selection=0),
+    builders = {
+        "faces": lambda: face_detection.FaceDetection(model_selection=1, min_detection_confidence=T.FACE_MIN_SCORE),
+        "mesh": lambda: face_mesh.FaceMesh(static_image_mode=True, refine_landmarks=True, max_num_faces=1,
+                                           min_detection_confidence=0.3),
+        "pose": lambda: pose.Pose(static_image_mode=True, model_complexity=1,
+                                  min_detection_confidence=T.BODY_MIN_SCORE),
+        "person": lambda: selfie_segmentation.SelfieSegmentation(model_selection=0),
     }
+    return builders[name]()
 
 
 def _square(rgb: np.ndarray) -> np.ndarray:
@@ -126,7 +129,7 @@ def _square(rgb: np.ndarray) -> np.ndarray:
     return padded
 
 
-def _mesh_for(models: dict[str, object], rgb: np.ndarray, box: tuple[int, int, int, int]) -> np.ndarray | None:
+def _mesh_for(rgb: np.ndarray, box: tuple[int, int, int, int]) -> np.ndarray | None:
     """FaceMesh on a square crop of 1.8x the detector box (it needs the whole head in view)."""
     x, y, w, h = box
     side = 1.8 * max(w, h)
@@ -139,7 +142,7 @@ def _mesh_for(models: dict[str, object], rgb: np.ndarray, box: tuple[int, int, i
     if sx1 <= sx0 or sy1 <= sy0:
         return None
     crop[sy0 - y0 : sy1 - y0, sx0 - x0 : sx1 - x0] = rgb[sy0:sy1, sx0:sx1]
-    result = models["mesh"].process(crop)
+    result = _model("mesh").process(crop)
     if not result.multi_face_landmarks:
         return None
     points = np.array([(p.x * size + x0, p.y * size + y0) for p in result.multi_face_landmarks[0].landmark])
@@ -149,7 +152,7 @@ def _mesh_for(models: dict[str, object], rgb: np.ndarray, box: tuple[int, int, i
     return points if (x <= mx <= x + w and y <= my <= y + h) else None
 
 
-def _body_landmarks(models: dict[str, object], square: np.ndarray, second_looks: bool) -> list | None:
+def _body_landmarks(square: np.ndarray, second_looks: bool) -> list | None:
     """Pose, with second looks when it sees nobody though a face is there: paint strokes and
     recoloured costumes throw its person detector off, and a greyscale or slightly softened view
     often brings it back. Without a face, second looks find bodies in coffee cups."""
@@ -159,7 +162,7 @@ def _body_landmarks(models: dict[str, object], square: np.ndarray, second_looks:
         lambda: cv2.GaussianBlur(square, (0, 0), square.shape[0] / 256),
     )
     for view in views if second_looks else views[:1]:
-        result = models["pose"].process(view())
+        result = _model("pose").process(view())
         if result.pose_landmarks:
             return list(result.pose_landmarks.landmark)
     return None
@@ -177,40 +180,41 @@ def find_people(rgb: np.ndarray, size: tuple[int, int] | None = None) -> Portrai
     square = _square(small)
     side = square.shape[0]
     with quiet_stderr():
-        models = _models()
-        found = models["faces"].process(square).detections or []
+        person = _model("person").process(square).segmentation_mask
+        mask = np.ascontiguousarray(person[: small.shape[0], : small.shape[1]] > 0.5)
+        # Models must agree. Every face must lie on the person mask (FaceMesh runs a detector of
+        # its own on the crop, so its landmarks alone confirm nothing: it meshed a face the
+        # detector saw in a motorcycle); a face without landmarks must also hold the body's head
+        # (detector and mask together saw a face in a galaxy).
         faces = []
-        for detection in found:
+        for detection in _model("faces").process(square).detections or []:
             b = detection.location_data.relative_bounding_box
             box = (b.xmin * side, b.ymin * side, b.width * side, b.height * side)
+            small_box = tuple(round(v) for v in box)
+            if _person_share_of_box(mask, small_box, 1.0) < T.FACE_PERSON_CONFIRMS:
+                continue
             keypoints = {
                 name: (k.x * side * factor, k.y * side * factor)
                 for name, k in zip(FACE_POINTS, detection.location_data.relative_keypoints, strict=False)
             }
-            small_box = tuple(round(v) for v in box)
-            mesh = _mesh_for(models, small, small_box)
+            mesh = _mesh_for(small, small_box)
             faces.append(Face(
                 box=tuple(round(v * factor) for v in box),
                 score=float(detection.score[0]),
                 keypoints=keypoints,
                 mesh=None if mesh is None else mesh * factor,
             ))
-        landmarks = _body_landmarks(models, square, second_looks=bool(faces))
-        person = models["person"].process(square).segmentation_mask
+        # A body counts only on the person mask: with no mask, Pose need not run.
+        landmarks = _body_landmarks(square, second_looks=bool(faces)) if mask.any() else None
     body = None
     if landmarks is not None:
         body = {
             name: (p.x * side * factor, p.y * side * factor, float(p.visibility))
             for name, p in zip(POSE_POINTS, landmarks, strict=True)
         }
-    mask = np.ascontiguousarray(person[: small.shape[0], : small.shape[1]] > 0.5)
-    # Models must agree. A body counts only on the person mask; a face without FaceMesh landmarks
-    # only on the person mask *and* with that body's head in it (detector and mask together still
-    # saw faces in a motorcycle and a galaxy).
     if body is not None and _person_share_of_points(mask, body, 1 / factor) < T.BODY_PERSON_CONFIRMS:
         body = None
-    faces = [f for f in faces if f.mesh is not None or (
-        _person_share_of_box(mask, f.box, 1 / factor) >= T.FACE_PERSON_CONFIRMS and holds_head(f.box, body))]
+    faces = [f for f in faces if f.mesh is not None or holds_head(f.box, body)]
     faces.sort(key=lambda f: -f.box[2] * f.box[3])
     return Portrait(width=width, height=height, faces=tuple(faces), body=body, person_mask=mask)
 

@@ -179,11 +179,12 @@ def findings_aligned(
         x, y, w, h = region.box
         window = change_mask[y : y + h, x : x + w]
         full = region.mask_at(change_mask.shape[1], change_mask.shape[0])
-        inside = np.ones(window.shape, bool) if full is None else full[y : y + h, x : x + w]
-        area = max(1, int(inside.sum()))
-        covered = inside & (window != MASK_NOT_COVERED)
-        covered_share = int(covered.sum()) / area
-        changed_share = int((covered & (window == MASK_CHANGED)).sum()) / max(1, int(covered.sum()))
+        # One count of the mask's three values (a 12-MP mask: cheaper than a comparison per value).
+        values = window.ravel() if full is None else window[full[y : y + h, x : x + w]]
+        counts = np.bincount(values, minlength=256)
+        covered_pixels = len(values) - int(counts[MASK_NOT_COVERED])
+        covered_share = covered_pixels / max(1, len(values))
+        changed_share = int(counts[MASK_CHANGED]) / max(1, covered_pixels)
         rows, cols = _working_slices(region.box, frame.scale, frame.original.shape)
         use = frame.covered[rows, cols]
         working = region.mask_at(frame.original.shape[1], frame.original.shape[0])

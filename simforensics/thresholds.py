@@ -10,9 +10,10 @@ from __future__ import annotations
 # ---------------------------------------------------------------- alignment (align.py)
 
 # Longest side at which local features are detected. SIFT doubles the image internally, so
-# keypoints at this size are still accurate to a fraction of a pixel (a 4000 x 3000 pair aligned
-# to 0.01 px at both 640 and 800), and detection takes about 0.1 s per image on one core.
-FEATURE_SIDE = 640
+# keypoints at this size are still accurate to a fraction of a pixel (the benchmark's 4000 x 3000
+# pair: corners within 0.03 px at 512, as at 640 and 800), and detection takes under 0.1 s per
+# image on one core (0.15 s at 640: the cost grows with the area).
+FEATURE_SIDE = 512
 
 # Keypoints kept per image: enough for crops to 40 % of the area to keep hundreds of matches,
 # few enough for brute-force matching (exact and deterministic, unlike randomised KD-trees).
@@ -172,9 +173,10 @@ FACE_MIN_SCORE = 0.6
 # hides the body from it too; the person mask confirms (below). Its visibility level for "seen".
 BODY_MIN_SCORE = 0.3
 BODY_POINT_VISIBLE = 0.5
-# Two models must agree. A face without FaceMesh landmarks is kept only when the person mask
-# covers half its box: the sample portraits' faces, painted ones included, were 0.79-0.98
-# covered; a face the detector saw in a motorcycle 0.16. A body is kept only when three in four
+# Two models must agree. A face is kept only when the person mask covers half its box: the
+# sample portraits' faces, painted ones included, with or without FaceMesh landmarks, were
+# 0.79-0.98 covered; faces the detector saw in a motorcycle (one meshed by FaceMesh, which runs
+# its own detector on the crop) 0.0-0.16. A body is kept only when three in four
 # of its seen keypoints lie on the person mask: real bodies, painted ones included, 0.83-1.0;
 # the motorcycle's imagined rider 0.55 (keypoints are points, so a rider hallucinated on the
 # machine lands partly on the mask's own false patches).
