@@ -9,7 +9,9 @@ from collections.abc import Iterator
 
 __all__ = ["quiet_stderr"]
 
-_lock = threading.Lock()
+# Re-entrant: a silenced caller may call code that silences itself (a nested use restores the
+# /dev/null it found, and the outer one restores the real stderr).
+_lock = threading.RLock()
 
 
 @contextlib.contextmanager

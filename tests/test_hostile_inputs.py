@@ -225,3 +225,19 @@ def test_a_12000_by_9000_jpeg_is_processed_in_bounded_memory(tmp_path: Path) -> 
     assert code == 0, stderr
     assert [p["match"] for p in json.loads(out.read_text())["pairs"]] == [True]
     assert peak < 1000, peak  # a scan decodes JPEGs at reduced size
+
+
+def test_silencing_stderr_nests_and_restores_it() -> None:
+    # A silenced caller (libtiff decoding) may reach code that silences itself (mediapipe): the
+    # inner use must neither wait for the outer one nor leave fd 2 pointing at /dev/null.
+    script = (
+        "import os\n"
+        "from simforensics.quiet import quiet_stderr\n"
+        "with quiet_stderr():\n"
+        "    with quiet_stderr():\n"
+        "        os.write(2, b'inner')\n"
+        "    os.write(2, b'outer')\n"
+        "os.write(2, b'after')\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, timeout=60, check=True)
+    assert done.stderr == b"after"
