@@ -19,8 +19,8 @@ def main() -> None:
     mode, original, copy = sys.argv[1:4]
     cv2.setNumThreads(1)
     if mode == "engine":
-        # Modules the engine imports lazily (portrait models, C2PA, wavelets for wHash, Pillow's
-        # format plugins): imports are not timed.
+        # Modules the engine imports lazily (portrait models, metadata readers and C2PA, wavelets
+        # for wHash, Pillow's format plugins): imports are not timed.
         import c2pa  # noqa: F401
         import pywt  # noqa: F401
         import scipy.fftpack  # noqa: F401
@@ -34,6 +34,7 @@ def main() -> None:
 
         Image.init()
 
+        import simforensics.provenance  # noqa: F401
         from simforensics.compare import compare_files
         from simforensics.options import CompareOptions
 
