@@ -246,7 +246,7 @@ def scan(
     """Find copies among all images under FOLDERS, or between FOLDERS and --against."""
     from .report import render
     from .scan import ClusterError, ScanOptions, scan_folders
-    from .scan.cache import default_cache_path
+    from .scan.cache import CacheError, default_cache_path
 
     for folder in folders + (against or []):
         if not os.path.exists(folder):
@@ -274,8 +274,11 @@ def scan(
             result = scan_folders(options, progress)
     except ClusterError as exc:
         _fail(ExitCode.USAGE, str(exc))
-    except (OSError, sqlite3.Error) as exc:
-        _fail(ExitCode.USAGE, f"--cache {cache_path}: cannot be used ({getattr(exc, 'strerror', None) or exc})")
+    except (CacheError, sqlite3.Error) as exc:  # SQLite is used by the cache alone
+        _fail(ExitCode.USAGE, f"--cache {cache_path}: cannot be used ({exc})")
+    except OSError as exc:  # the system refused something else (processes, memory, files)
+        where = f" ({exc.filename})" if exc.filename else ""
+        _fail(ExitCode.INTERNAL_ERROR, f"scan stopped by a system error: {exc.strerror or exc}{where}")
     for warning in result.warnings:
         stderr.print(f"simforensics: warning: {warning}", markup=False)
     try:

@@ -187,6 +187,36 @@ def test_a_corrupt_cache_is_moved_aside_and_rebuilt_with_a_warning(tmp_path: Pat
     assert again.stats.decoded == 0 and not again.warnings
 
 
+def test_a_cache_that_cannot_be_made_is_refused_in_one_line(tmp_path: Path) -> None:
+    folder = tmp_path / "pictures"
+    folder.mkdir()
+    Image.fromarray(fx.source_image("chelsea")).save(folder / "cat.png")
+    (tmp_path / "a-file").write_text("not a folder")
+    result = subprocess.run([sys.executable, "-m", "simforensics", "scan", str(folder),
+                             "--cache", str(tmp_path / "a-file" / "scan.sqlite")],
+                            capture_output=True, text=True, timeout=120, check=False)
+    assert result.returncode == 2
+    assert result.stderr.strip().count("\n") == 0 and "--cache" in result.stderr and "cannot be used" in result.stderr
+
+
+def test_a_system_error_in_a_scan_is_not_blamed_on_the_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import errno
+
+    from typer.testing import CliRunner
+
+    import simforensics.scan
+    from simforensics.cli import app
+
+    def out_of_processes(*_: object) -> None:
+        raise BlockingIOError(errno.EAGAIN, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(simforensics.scan, "scan_folders", out_of_processes)
+    result = CliRunner().invoke(app, ["scan", str(tmp_path), "--cache", str(tmp_path / "scan.sqlite")])
+    assert result.exit_code == 1
+    message = result.output.strip()
+    assert message == "simforensics: scan stopped by a system error: Resource temporarily unavailable", message
+
+
 def test_a_cache_of_another_schema_is_rebuilt(tmp_path: Path) -> None:
     path = tmp_path / "other.sqlite"
     with sqlite3.connect(path) as db:

@@ -22,7 +22,7 @@ from .. import __version__
 from .. import thresholds as T
 from .features import FEATURE_VERSION
 
-__all__ = ["SCHEMA_VERSION", "CachedFile", "FileKey", "ScanCache", "default_cache_path"]
+__all__ = ["SCHEMA_VERSION", "CacheError", "CachedFile", "FileKey", "ScanCache", "default_cache_path"]
 
 SCHEMA_VERSION = "1"
 def _engine_fingerprint() -> str:
@@ -81,6 +81,10 @@ class CachedFile:
     error: str | None
 
 
+class CacheError(Exception):
+    """The cache file or its folder cannot be created or replaced (the message says why)."""
+
+
 class ScanCache:
     """Open with ``ScanCache.open(path)``; ``path=None`` keeps everything in memory."""
 
@@ -96,16 +100,19 @@ class ScanCache:
     def open(cls, path: str | None) -> ScanCache:
         if path is None:
             return cls(_connect(":memory:"), None, None)
-        Path(path).parent.mkdir(parents=True, exist_ok=True)
         try:
-            return cls(_connect(path), path, None)
-        except sqlite3.DatabaseError as exc:
-            aside = path + ".corrupt"
-            for suffix in ("", "-wal", "-shm"):
-                if os.path.exists(path + suffix):
-                    os.replace(path + suffix, aside + suffix)
-            warning = f"the scan cache {path} was unreadable ({exc}); moved to {aside} and rebuilt"
-            return cls(_connect(path), path, warning)
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+            try:
+                return cls(_connect(path), path, None)
+            except sqlite3.DatabaseError as exc:
+                aside = path + ".corrupt"
+                for suffix in ("", "-wal", "-shm"):
+                    if os.path.exists(path + suffix):
+                        os.replace(path + suffix, aside + suffix)
+                warning = f"the scan cache {path} was unreadable ({exc}); moved to {aside} and rebuilt"
+                return cls(_connect(path), path, warning)
+        except OSError as exc:
+            raise CacheError(exc.strerror or str(exc)) from None
 
     def close(self) -> None:
         self.commit()
