@@ -228,8 +228,8 @@ def scan(
     ] = DEFAULT_INDEX_PAIRS,
     csv_path: Annotated[str | None, typer.Option("--csv", metavar="PATH", help="Write the pairs as CSV ('-' = stdout).")] = None,
     workers: Annotated[
-        int, typer.Option("--workers", min=1, help="Parallel worker processes (default: all cores; not used with --scheduler).")
-    ] = os.cpu_count() or 1,
+        int | None, typer.Option("--workers", min=1, help="Parallel worker processes (default: all cores; not used with --scheduler).")
+    ] = None,
     scheduler: Annotated[
         str | None,
         typer.Option("--scheduler", metavar="tcp://HOST:PORT", envvar="SIMFORENSICS_SCHEDULER",
@@ -266,7 +266,11 @@ def scan(
             scheduler = parse_scheduler_address(scheduler)[0]
         except ClusterError as exc:
             _fail(ExitCode.USAGE, str(exc))
-    options = ScanOptions(folders=tuple(folders), against=tuple(against) if against else None, workers=workers,
+    if scheduler is not None and workers is not None:
+        stderr.print("simforensics: warning: --workers is not used with --scheduler: the cluster's workers do the work",
+                     markup=False)
+    options = ScanOptions(folders=tuple(folders), against=tuple(against) if against else None,
+                          workers=workers or os.cpu_count() or 1,
                           cache_path=cache_path, scheduler=scheduler, max_pixels=max_pixels)
     show_progress = not quiet and stderr.is_terminal
     try:

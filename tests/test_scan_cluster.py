@@ -183,6 +183,18 @@ def test_a_bad_scheduler_is_one_line_and_exit_2(tmp_path: Path, gallery: Path) -
         assert time.monotonic() - started < 30
 
 
+def test_workers_given_with_a_scheduler_are_said_to_be_unused(gallery: Path) -> None:
+    with socket.socket() as closed:
+        closed.bind(("127.0.0.1", 0))
+        port = closed.getsockname()[1]
+    run = subprocess.run([sys.executable, "-m", "simforensics", "scan", str(gallery / "cat.png"), "--no-cache",
+                          "--workers", "2", "--scheduler", f"tcp://127.0.0.1:{port}"],
+                         capture_output=True, text=True, timeout=60, check=False)
+    first, second = run.stderr.splitlines()
+    assert first.startswith("simforensics: warning: --workers is not used with --scheduler")
+    assert "cannot connect" in second and run.returncode == 2
+
+
 def test_a_server_that_is_not_a_scheduler_is_refused_within_the_timeout(
     monkeypatch: pytest.MonkeyPatch, gallery: Path
 ) -> None:
