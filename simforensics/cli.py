@@ -292,7 +292,8 @@ def scan(
 
             with render.scan_progress(stderr, enabled=show_progress) as progress:
                 write_scan_index(result, html_path, folders=tuple(folders), against=tuple(against) if against else None,
-                                 limit=html_pairs, max_pixels=max_pixels, progress=progress, command_line=tuple(sys.argv))
+                                 limit=html_pairs, max_pixels=max_pixels, progress=progress, command_line=tuple(sys.argv),
+                                 workers=workers or os.cpu_count() or 1)
     except OutputError as exc:
         _fail(ExitCode.USAGE, str(exc))
     if not quiet and STDOUT not in (json_path, csv_path):

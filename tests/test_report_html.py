@@ -212,6 +212,23 @@ def test_scan_index_links_every_shown_pair_to_its_report(scan_index: dict) -> No
     assert re.search(r'data-label="near-duplicate" checked', html) and 'data-label="locally-edited" checked' in html
 
 
+def test_scan_index_reports_made_by_two_processes_are_the_same(scan_index: dict, tmp_path: Path) -> None:
+    # The index's comparison reports are made by a process pool with --workers 2; the pairs,
+    # verdicts, thumbnails and links must be those of the one-process index.
+    index = tmp_path / "two.html"
+    result = run_cli("scan", str(scan_index["gallery"]), "--no-cache", "--workers", "2", "--html", str(index), "-q")
+    assert result.returncode == 0, result.stderr
+
+    def shown(html: str) -> tuple[list[str], ...]:
+        return (re.findall(r'<a class="open" href="[^"/]+(/[^"]+)">', html), re.findall(r'data:image/[^"]+', html),
+                re.findall(r'data-label="([a-z-]+)"', html))
+
+    one, two = scan_index["index"].read_text(encoding="utf-8"), index.read_text(encoding="utf-8")
+    assert shown(one) == shown(two) and shown(two)[0]
+    for link in shown(two)[0]:
+        _check_locked_down((tmp_path / ("two-pairs" + link)).read_text(encoding="utf-8"))
+
+
 def test_report_options_refuse_stdout_and_inputs(demo_reports: dict, tmp_path: Path) -> None:
     original, copy = str(demo_reports["original"]), str(demo_reports["copy"])
     for args in (["--pdf", "-"], ["--html", "-"], ["--pdf", original], ["--html", copy]):

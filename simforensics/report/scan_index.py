@@ -23,6 +23,7 @@ from ..options import DEFAULT_INDEX_PAIRS, CompareOptions
 from ..outputs import OutputError, check_output_path, write_atomically
 from ..scan import ScanResult
 from ..scan.engine import Progress
+from ..scan.runners import open_runner
 from . import images
 from .html import IndexEntry, compare_html, scan_index_html
 
@@ -39,10 +40,30 @@ def _thumbnail(rgb: np.ndarray) -> str:
     return images.data_uri(images.view_of(rgb, images.THUMBNAIL_SIDE))
 
 
+def _report(job: tuple[int, str, str, str, int, str]) -> tuple[int, str | None, str | None, str | None, str | None]:
+    """Compare one pair and write its report: (number, thumbnails a and b, verdict, problem).
+
+    Runs in a worker process: it takes paths and returns strings, never the pictures."""
+    number, original, copy, report, max_pixels, working_directory = job
+    options = CompareOptions(
+        original=original, copy=copy, html_path=report, max_pixels=max_pixels,
+        command_line=("simforensics", "compare", original, copy, "--html", report),
+        working_directory=working_directory,
+    )
+    try:
+        comparison = compare_files(options)
+    except EvidenceError as exc:  # changed or removed since the scan read it
+        return number, None, None, None, str(exc)
+    write_atomically(report, compare_html(comparison).encode("utf-8"))
+    return (number, _thumbnail(comparison.original.rgb), _thumbnail(comparison.copy.rgb),
+            comparison.verdict.label, None)
+
+
 def write_scan_index(result: ScanResult, index_path: str, *, folders: tuple[str, ...], against: tuple[str, ...] | None,
                      limit: int = DEFAULT_INDEX_PAIRS, max_pixels: int, progress: Progress | None = None,
-                     command_line: tuple[str, ...] = ()) -> None:
-    """Compare each shown pair in full, write its report, then the index. Raises ``OutputError``."""
+                     command_line: tuple[str, ...] = (), workers: int = 1) -> None:
+    """Compare each shown pair in full (``workers`` local processes), write its report, then the
+    index. Raises ``OutputError``."""
     progress = progress or Progress()
     started = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
     shown = [p for p in result.pairs if p.label != "unrelated"][:limit]
@@ -52,28 +73,28 @@ def write_scan_index(result: ScanResult, index_path: str, *, folders: tuple[str,
             folder.mkdir(exist_ok=True)
         except OSError as exc:
             raise OutputError(f"--html {index_path}: cannot create {folder} ({exc.strerror or exc})") from None
-    entries: list[IndexEntry] = []
-    progress.stage("comparison reports", len(shown))
+    jobs = []
     for number, pair in enumerate(shown, start=1):
         report = folder / f"{number:04d}.html"
         check_output_path("--html", str(report), [pair.a, pair.b])
-        options = CompareOptions(
-            original=pair.a, copy=pair.b, html_path=str(report), max_pixels=max_pixels,
-            command_line=("simforensics", "compare", pair.a, pair.b, "--html", str(report)),
-            working_directory=os.getcwd(),
-        )
-        try:
-            comparison = compare_files(options)
-        except EvidenceError as exc:  # changed or removed since the scan read it
-            entries.append(IndexEntry(number, pair, None, None, None, None, problem=str(exc)))
+        jobs.append((number, pair.a, pair.b, str(report), max_pixels, os.getcwd()))
+    progress.stage("comparison reports", len(shown))
+    done: dict[int, tuple[str | None, str | None, str | None, str | None]] = {}
+    runner = open_runner(min(workers, len(jobs)) if jobs else 1, None)
+    try:
+        for number, thumbnail_a, thumbnail_b, label, problem in runner.map(_report, jobs, max_batch=1):
+            done[number] = (thumbnail_a, thumbnail_b, label, problem)
             progress.advance()
-            continue
-        write_atomically(str(report), compare_html(comparison).encode("utf-8"))
-        entries.append(IndexEntry(
-            number, pair, _thumbnail(comparison.original.rgb), _thumbnail(comparison.copy.rgb),
-            quote(f"{folder.name}/{report.name}"), comparison.verdict.label,
-        ))
-        progress.advance()
+    finally:
+        runner.close()
+    entries: list[IndexEntry] = []
+    for number, pair in enumerate(shown, start=1):
+        thumbnail_a, thumbnail_b, label, problem = done[number]
+        if problem is not None:
+            entries.append(IndexEntry(number, pair, None, None, None, None, problem=problem))
+        else:
+            entries.append(IndexEntry(number, pair, thumbnail_a, thumbnail_b,
+                                      quote(f"{folder.name}/{number:04d}.html"), label))
     command = shlex.join(["simforensics", *command_line[1:]]) if command_line else None
     document = scan_index_html(result, entries, shown_limit=limit, started_at=started, command_line=command,
                                folders=folders, against=against)
