@@ -73,20 +73,32 @@ class WorkingFrame:
     scale: float
 
 
+def _shrunk(full: np.ndarray, preview: np.ndarray | None, size: tuple[int, int]) -> np.ndarray:
+    """``full`` area-averaged to ``size`` (width, height), from its preview when that is large
+    enough: a 12-MP picture is then averaged once, not twice (the geometry is the same, as every
+    resize keeps pixel centres aligned)."""
+    if size == (full.shape[1], full.shape[0]):
+        return full
+    source = preview if preview is not None and preview.shape[1] >= size[0] and preview.shape[0] >= size[1] else full
+    return source if size == (source.shape[1], source.shape[0]) else cv2.resize(source, size, interpolation=cv2.INTER_AREA)
+
+
 def warp_to_working_frame(
     original: np.ndarray, copy: np.ndarray, matrix: np.ndarray, copy_scale: float,
-    copy_box: tuple[int, int, int, int] | None = None,
+    copy_box: tuple[int, int, int, int] | None = None, previews: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> WorkingFrame:
     """Bring both pictures to a common frame no finer than the coarser of the two.
 
     Only ``copy_box`` (the copy's picture, without padding) counts as covering the original.
+    ``previews``: reduced copies of both pictures, used where they are fine enough.
     """
     height, width = original.shape[:2]
     # copy_scale is ORIGINAL pixels per COPY pixel: a small copy caps the useful resolution.
     scale = min(1.0, T.CHANGE_SIDE / max(height, width), 1.0 / max(copy_scale, 1e-6))
     size = (max(8, round(width * scale)), max(8, round(height * scale)))
     to_working = scale_matrix(size[0] / width, size[1] / height)
-    base = original if size == (width, height) else cv2.resize(original, size, interpolation=cv2.INTER_AREA)
+    original_preview, copy_preview = previews or (None, None)
+    base = _shrunk(original, original_preview, size)
 
     copy_to_working = to_working @ matrix
     shrink = np.sqrt(abs(np.linalg.det(copy_to_working[:2, :2]) / copy_to_working[2, 2] ** 2))
@@ -97,7 +109,7 @@ def warp_to_working_frame(
     if shrink < 0.9:  # the copy is finer than the frame: area-average first, warping would alias
         ch, cw = copy.shape[:2]
         small = (max(1, round(cw * shrink)), max(1, round(ch * shrink)))
-        source = cv2.resize(copy, small, interpolation=cv2.INTER_AREA)
+        source = _shrunk(copy, copy_preview, small)
         inside = cv2.resize(inside, small, interpolation=cv2.INTER_NEAREST)
         copy_to_working = copy_to_working @ np.linalg.inv(scale_matrix(small[0] / cw, small[1] / ch))
     warped = cv2.warpPerspective(source, copy_to_working, size, flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)

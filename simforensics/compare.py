@@ -160,7 +160,8 @@ def compare_images(
     ssim = None
     ssim_map = None
     if alignment.aligned:
-        frame = warp_to_working_frame(original, copy, alignment.matrix, alignment.scale, alignment.copy_content_box)
+        frame = warp_to_working_frame(original, copy, alignment.matrix, alignment.scale, alignment.copy_content_box,
+                                      previews=previews)
         changes = localise_changes(original, copy, alignment, frame)
         overlap_hashes = tuple(compute_hashes(crop) for crop in _overlap_crops(frame))
         ssim, ssim_map = overlap_ssim(frame.original, frame.copy, frame.covered)
