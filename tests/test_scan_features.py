@@ -1,12 +1,16 @@
 """Scan feature extraction made faster without changing its results: each faster piece against
-the implementation it replaced."""
+the implementation it replaced (or the library function it stands in for), and the cache layout."""
 
 from __future__ import annotations
 
 import io
+import sqlite3
 from pathlib import Path
 
+import cv2
 import numpy as np
+import pdqhash
+import pytest
 from PIL import Image
 
 from fixtures import make_fixtures as fx
@@ -14,6 +18,16 @@ from simforensics import thresholds as T
 from simforensics.align import content_box
 from simforensics.resample import shrink_to_side
 from simforensics.scan import ScanOptions, scan_folders
+from simforensics.scan.features import (
+    FEATURE_VERSION,
+    ScanFeatures,
+    _local_descriptors,
+    _orb,
+    _pdq_dihedral,
+    compute_features,
+    pack_features,
+    unpack_features,
+)
 
 # ---------------------------------------------------------------- content_box
 
@@ -98,3 +112,114 @@ def test_a_scan_takes_a_picture_only_a_few_pixels_high(tmp_path: Path) -> None:
     Image.fromarray(fx.source_image("chelsea")).save(tmp_path / "cat.png")
     result = scan_folders(ScanOptions(folders=(str(tmp_path),), cache_path=None))
     assert result.images == 2 and not result.errors
+
+
+# ---------------------------------------------------------------- PDQ and ORB
+
+
+def test_the_eight_pdq_hashes_are_the_bindings_own() -> None:
+    rng = np.random.default_rng(3)
+    pictures = [shrink_to_side(fx.source_image(name), 128) for name in ("astronaut", "chelsea", "coffee", "rocket")]
+    for _ in range(600):
+        h, w = (int(v) for v in rng.integers(1, 140, 2))
+        kind = int(rng.integers(0, 3))
+        if kind == 0:
+            pictures.append(rng.integers(0, 256, (h, w, 3), dtype=np.uint8))
+        elif kind == 1:  # smooth: many coefficients near the median
+            coarse = rng.integers(0, 256, (max(1, h // 8), max(1, w // 8), 3), dtype=np.uint8)
+            pictures.append(cv2.resize(coarse, (w, h), interpolation=cv2.INTER_CUBIC))
+        else:  # nearly flat: ties at the median
+            pictures.append(np.full((h, w, 3), int(rng.integers(0, 256)), np.uint8))
+    for picture in pictures:
+        hashes, quality = pdqhash.compute_dihedral(picture)
+        expected = np.packbits(np.asarray(hashes, np.uint8).reshape(8, 256), axis=1)
+        packed, ours_quality = _pdq_dihedral(picture)
+        assert ours_quality == quality and np.array_equal(packed, expected), picture.shape
+
+
+def _previous_local_descriptors(grey: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """features._local_descriptors as it was (new mirrored keypoints, ranked before computing)."""
+    keypoints, descriptors = _orb().detectAndCompute(grey, None)
+    if descriptors is None or not keypoints:
+        return np.zeros((0, 32), np.uint8), np.zeros((0, 32), np.uint8), np.zeros((0, 2), np.float32)
+    order = np.argsort([-k.response for k in keypoints], kind="stable")
+    keypoints = [keypoints[i] for i in order]
+    width = grey.shape[1]
+    mirrored = [
+        cv2.KeyPoint(width - 1 - k.pt[0], k.pt[1], k.size, (180.0 - k.angle) % 360.0, k.response, k.octave, rank)
+        for rank, k in enumerate(keypoints)
+    ]
+    kept, computed = _orb().compute(np.ascontiguousarray(grey[:, ::-1]), mirrored)
+    mirrored_descriptors = np.zeros((len(keypoints), 32), np.uint8)
+    if computed is not None:
+        mirrored_descriptors[[k.class_id for k in kept]] = computed
+    points = np.array([k.pt for k in keypoints], np.float32).reshape(-1, 2)
+    return descriptors[order], mirrored_descriptors, points
+
+
+def test_orb_features_and_their_mirror_are_what_they_were() -> None:
+    rng = np.random.default_rng(5)
+    greys = [cv2.cvtColor(shrink_to_side(fx.source_image(name), 256), cv2.COLOR_RGB2GRAY)
+             for name in ("astronaut", "chelsea", "coffee", "rocket")]
+    greys += [cv2.GaussianBlur(rng.integers(0, 256, (int(h), int(w)), dtype=np.uint8), (0, 0), 1.5)
+              for h, w in rng.integers(40, 257, (12, 2))]
+    greys.append(np.full((64, 64), 90, np.uint8))  # no keypoints at all
+    for grey in greys:
+        for ours, previous in zip(_local_descriptors(grey), _previous_local_descriptors(grey), strict=True):
+            assert ours.dtype == previous.dtype and np.array_equal(ours, previous)
+
+
+# ---------------------------------------------------------------- the cache's bytes
+
+
+def _features() -> ScanFeatures:
+    return compute_features(shrink_to_side(fx.source_image("astronaut"), T.SCAN_FEATURE_SIDE))
+
+
+def test_packed_features_come_back_as_they_were() -> None:
+    features = _features()
+    assert len(features.local) > 50
+    back = unpack_features(pack_features(features))
+    assert back.pdq_quality == features.pdq_quality and back.width == features.width
+    for name in ("pdq", "local", "local_mirrored"):
+        assert np.array_equal(getattr(back, name), getattr(features, name))
+    assert back.points.dtype == np.float32
+    assert np.array_equal(back.points, features.points.astype(np.float16).astype(np.float32))  # kept as float16
+    empty = ScanFeatures(pdq=features.pdq, pdq_quality=0, local=np.zeros((0, 32), np.uint8),
+                         local_mirrored=np.zeros((0, 32), np.uint8), points=np.zeros((0, 2), np.float32), width=3)
+    assert len(unpack_features(pack_features(empty)).local) == 0
+
+
+def test_damaged_or_foreign_feature_bytes_are_refused_never_misread() -> None:
+    packed = pack_features(_features())
+    for position in list(range(24)) + list(range(24, len(packed), 97)):  # every header byte, samples after
+        damaged = bytearray(packed)
+        damaged[position] ^= 0x10
+        with pytest.raises(ValueError, match="scan features"):
+            unpack_features(bytes(damaged))
+    for cut in (packed[:10], packed[:-1], packed + b"\0", b""):
+        with pytest.raises(ValueError, match="scan features"):
+            unpack_features(cut)
+    previous_layout = io.BytesIO()  # what the cache held before: an .npz
+    np.savez(previous_layout, pdq=np.zeros((8, 32), np.uint8))
+    with pytest.raises(ValueError, match="unknown layout"):
+        unpack_features(previous_layout.getvalue())
+
+
+def test_a_cache_written_by_the_previous_feature_version_is_recomputed(tmp_path: Path) -> None:
+    folder = tmp_path / "pictures"
+    folder.mkdir()
+    Image.fromarray(fx.source_image("chelsea")).save(folder / "cat.png")
+    Image.fromarray(fx.mirrored(fx.source_image("chelsea")).rgb).save(folder / "cat-mirror.jpg", quality=90)
+    cache = tmp_path / "scan.sqlite"
+    first = scan_folders(ScanOptions(folders=(str(folder),), cache_path=str(cache)))
+    with sqlite3.connect(cache) as db:  # as the previous release left it: its version, .npz blobs
+        db.execute("UPDATE meta SET value = 'scan-features/2; side 256; orb 128/19/4/1.3' WHERE key = 'features'")
+        npz = io.BytesIO()
+        np.savez(npz, pdq=np.zeros((8, 32), np.uint8))
+        db.execute("UPDATE files SET features = ?", (npz.getvalue(),))
+    again = scan_folders(ScanOptions(folders=(str(folder),), cache_path=str(cache)))
+    assert again.stats.decoded == 2 and again.stats.from_cache == 0 and not again.warnings
+    assert [(p.a, p.b, p.match) for p in again.pairs] == [(p.a, p.b, p.match) for p in first.pairs]
+    with sqlite3.connect(cache) as db:
+        assert db.execute("SELECT value FROM meta WHERE key = 'features'").fetchone()[0] == FEATURE_VERSION
