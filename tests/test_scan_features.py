@@ -1,5 +1,6 @@
 """Scan feature extraction made faster without changing its results: each faster piece against
-the implementation it replaced (or the library function it stands in for), and the cache layout."""
+the implementation it replaced (or the library function it stands in for), the cache layout, and
+the decode path against Pillow's."""
 
 from __future__ import annotations
 
@@ -11,13 +12,18 @@ import cv2
 import numpy as np
 import pdqhash
 import pytest
-from PIL import Image
+import simplejpeg
+from PIL import Image, ImageOps
 
 from fixtures import make_fixtures as fx
 from simforensics import thresholds as T
 from simforensics.align import content_box
+from simforensics.errors import TruncatedImageError
+from simforensics.evidence import to_rgb8
 from simforensics.resample import shrink_to_side
 from simforensics.scan import ScanOptions, scan_folders
+from simforensics.scan import decode as scan_decode
+from simforensics.scan.decode import read_reduced
 from simforensics.scan.features import (
     FEATURE_VERSION,
     ScanFeatures,
@@ -223,3 +229,76 @@ def test_a_cache_written_by_the_previous_feature_version_is_recomputed(tmp_path:
     assert [(p.a, p.b, p.match) for p in again.pairs] == [(p.a, p.b, p.match) for p in first.pairs]
     with sqlite3.connect(cache) as db:
         assert db.execute("SELECT value FROM meta WHERE key = 'features'").fetchone()[0] == FEATURE_VERSION
+
+
+# ---------------------------------------------------------------- decoding
+
+
+def _pillow_reduced(path: Path, side: int) -> np.ndarray:
+    """The reduced picture as Pillow alone gives it (the path read_reduced took before)."""
+    image = Image.open(path)
+    w, h = image.size
+    factor = side / max(w, h)
+    if image.format == "JPEG" and factor < 1:
+        image.draft(None, (max(1, int(w * factor)), max(1, int(h * factor))))
+    image.load()
+    image = ImageOps.exif_transpose(image)
+    return shrink_to_side(to_rgb8(image, image.info.get("icc_profile"), [])[0], side)
+
+
+@pytest.fixture(scope="module")
+def jpegs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    folder = tmp_path_factory.mktemp("jpegs")
+    photo = cv2.resize(fx.source_image("astronaut"), (1210, 907), interpolation=cv2.INTER_CUBIC)
+    made: dict[str, Path] = {}
+
+    def save(name: str, image: Image.Image, **options: object) -> None:
+        made[name] = folder / f"{name}.jpg"
+        image.save(made[name], "JPEG", **options)
+
+    save("420", Image.fromarray(photo), quality=90)
+    save("444", Image.fromarray(photo), quality=90, subsampling=0)
+    save("422", Image.fromarray(photo), quality=90, subsampling=1)
+    save("progressive", Image.fromarray(photo), quality=85, progressive=True)
+    save("grey", Image.fromarray(photo).convert("L"), quality=85)
+    save("adobe-rgb", Image.fromarray(photo), quality=85, keep_rgb=True)  # stored as RGB, not YCbCr
+    save("small", Image.fromarray(photo[:150, :201]), quality=85)  # below the side: decoded whole
+    save("odd-size", Image.fromarray(photo[:901, :1203]), quality=85)
+    save("2x-scale", Image.fromarray(photo[:400, :600]), quality=85)
+    for orientation in range(1, 9):
+        made[f"orientation-{orientation}"] = folder / f"orientation-{orientation}.jpg"
+        fx.write_exif_oriented(made[f"orientation-{orientation}"], photo[:, :1000], orientation)
+    made["cmyk"] = folder / "cmyk.jpg"
+    fx.write_cmyk_jpeg(made["cmyk"], np.asarray(Image.fromarray(photo).convert("CMYK")), None)
+    return made
+
+
+def test_jpegs_decode_to_the_pixels_pillow_gives(jpegs: dict[str, Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    straight: list[str] = []
+    decode = simplejpeg.decode_jpeg
+
+    def counted(data: bytes, **options: object) -> np.ndarray:
+        straight.append(str(options))
+        return decode(data, **options)
+
+    monkeypatch.setattr(scan_decode.simplejpeg, "decode_jpeg", counted)
+    for name, path in jpegs.items():
+        picture = read_reduced(path, side=T.SCAN_FEATURE_SIDE)
+        expected = _pillow_reduced(path, T.SCAN_FEATURE_SIDE)
+        assert picture.rgb.shape == expected.shape and np.array_equal(picture.rgb, expected), name
+        assert picture.rgb.flags.c_contiguous
+    assert len(straight) == len(jpegs) - 1  # all but the CMYK one went straight into an array
+
+
+def test_damaged_jpegs_are_left_to_pillow_and_say_nothing(tmp_path: Path, capfd: pytest.CaptureFixture[str]) -> None:
+    complete = fx.jpeg_bytes(cv2.resize(fx.source_image("coffee"), (1200, 900)), 90)
+    corrupt = bytearray(complete)
+    corrupt[len(complete) // 2] ^= 0xFF  # decodable with a warning from libjpeg
+    (tmp_path / "corrupt.jpg").write_bytes(bytes(corrupt))
+    (tmp_path / "truncated.jpg").write_bytes(complete[: len(complete) // 2])
+    picture = read_reduced(tmp_path / "corrupt.jpg", side=T.SCAN_FEATURE_SIDE)
+    assert np.array_equal(picture.rgb, _pillow_reduced(tmp_path / "corrupt.jpg", T.SCAN_FEATURE_SIDE))
+    with pytest.raises(TruncatedImageError):
+        read_reduced(tmp_path / "truncated.jpg", side=T.SCAN_FEATURE_SIDE)
+    captured = capfd.readouterr()
+    assert captured.out == "" and captured.err == ""
