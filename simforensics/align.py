@@ -231,21 +231,37 @@ def _failed(original: np.ndarray, copy: np.ndarray, reason: str, fit: _Fit | Non
     )
 
 
+def _twice_median(lines: np.ndarray) -> np.ndarray:
+    """Twice ``np.median`` of each line's pixels (lines ... x L x 3), per channel: a whole number,
+    the sum of the two middle values once sorted."""
+    length = lines.shape[-2]
+    middle = ((length - 1) // 2, length // 2)
+    part = np.partition(lines, middle, axis=-2)
+    return part[..., middle[0], :].astype(np.int16) + part[..., middle[1], :]
+
+
+def _close_lines(lines: np.ndarray, twice_colour: np.ndarray) -> np.ndarray:
+    """Which of ``lines`` (... x L x 3) have at least 98 % of their pixels within PADDING_TOLERANCE
+    of the colour in every channel. In integers, the colour doubled: |x - c| <= t is
+    |2x - 2c| <= 2t; the share is the count over the length, as np.mean of booleans is."""
+    near = (np.abs(2 * lines.astype(np.int16) - twice_colour) <= 2 * T.PADDING_TOLERANCE).all(axis=-1)
+    return near.sum(axis=-1) / lines.shape[-2] >= 0.98
+
+
 def _uniform_run(lines: np.ndarray) -> int:
     """How many leading lines (rows of ``lines``) share the first line's colour, JPEG noise allowed.
 
     Scanned in blocks that stop at the first non-uniform line: most pictures have no border, and
     the first block settles it.
     """
-    colour = np.median(lines[0], axis=0)
+    twice_colour = _twice_median(lines[0])
     run, block = 0, 8
     while run < len(lines):
-        chunk = lines[run : run + block].astype(np.int16)
-        close = (np.abs(chunk - colour).max(axis=2) <= T.PADDING_TOLERANCE).mean(axis=1) >= 0.98
+        close = _close_lines(lines[run : run + block], twice_colour)
         if not close.all():
             run += int(np.argmin(close))
             break
-        run += len(chunk)
+        run += len(close)
         block *= 2
     return run if run >= 2 else 0
 
@@ -253,10 +269,21 @@ def _uniform_run(lines: np.ndarray) -> int:
 def content_box(rgb: np.ndarray) -> tuple[int, int, int, int]:
     """The box left after trimming uniform borders (at most 45 % of each side)."""
     h, w = rgb.shape[:2]
-    top = min(_uniform_run(rgb[: int(h * 0.45)]), int(h * 0.45))
-    bottom = min(_uniform_run(rgb[::-1][: int(h * 0.45)]), int(h * 0.45))
-    left = min(_uniform_run(rgb.transpose(1, 0, 2)[: int(w * 0.45)]), int(w * 0.45))
-    right = min(_uniform_run(rgb.transpose(1, 0, 2)[::-1][: int(w * 0.45)]), int(w * 0.45))
+    rows, cols = int(h * 0.45), int(w * 0.45)
+    top = bottom = left = right = 0  # a border is at least 2 lines: none on a side under 5 px
+    # A side's run is 0 unless its outermost line is uniform: that line of all four sides is
+    # judged first, two at a time (on a picture without borders, most, that is all the work).
+    if rows >= 2:
+        outermost = rgb[[0, h - 1]]
+        top_uniform, bottom_uniform = _close_lines(outermost, _twice_median(outermost)[:, None])
+        top = min(_uniform_run(rgb[:rows]), rows) if top_uniform else 0
+        bottom = min(_uniform_run(rgb[::-1][:rows]), rows) if bottom_uniform else 0
+    if cols >= 2:
+        columns = rgb.transpose(1, 0, 2)
+        outermost = columns[[0, w - 1]]
+        left_uniform, right_uniform = _close_lines(outermost, _twice_median(outermost)[:, None])
+        left = min(_uniform_run(columns[:cols]), cols) if left_uniform else 0
+        right = min(_uniform_run(columns[::-1][:cols]), cols) if right_uniform else 0
     return (left, top, w - left - right, h - top - bottom)
 
 
