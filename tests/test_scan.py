@@ -187,6 +187,26 @@ def test_a_corrupt_cache_is_moved_aside_and_rebuilt_with_a_warning(tmp_path: Pat
     assert again.stats.decoded == 0 and not again.warnings
 
 
+def test_a_damaged_feature_record_is_computed_again_with_a_warning(tmp_path: Path) -> None:
+    folder = tmp_path / "pictures"
+    folder.mkdir()
+    Image.fromarray(fx.source_image("chelsea")).save(folder / "cat.png")
+    Image.fromarray(fx.mirrored(fx.source_image("chelsea")).rgb).save(folder / "cat-mirror.jpg")
+    cache = tmp_path / "scan.sqlite"
+    first = scan_folders(ScanOptions(folders=(str(folder),), cache_path=str(cache)))
+    with sqlite3.connect(cache) as db:
+        path, blob = db.execute("SELECT path, features FROM files WHERE path LIKE '%cat.png'").fetchone()
+        damaged = bytearray(blob)
+        damaged[len(damaged) // 2] ^= 0xFF
+        db.execute("UPDATE files SET features = ? WHERE path = ?", (bytes(damaged), path))
+    again = scan_folders(ScanOptions(folders=(str(folder),), cache_path=str(cache)))
+    assert again.stats.decoded == 1 and again.stats.from_cache == 1
+    assert [w for w in again.warnings if "damaged feature record" in w]
+    assert [(p.a, p.b, p.similarity, p.match) for p in again.pairs] == [(p.a, p.b, p.similarity, p.match) for p in first.pairs]
+    third = scan_folders(ScanOptions(folders=(str(folder),), cache_path=str(cache)))  # the record was rewritten
+    assert third.stats.decoded == 0 and not third.warnings
+
+
 def test_a_cache_that_cannot_be_made_is_refused_in_one_line(tmp_path: Path) -> None:
     folder = tmp_path / "pictures"
     folder.mkdir()

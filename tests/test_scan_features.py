@@ -179,7 +179,8 @@ def test_orb_features_and_their_mirror_are_what_they_were() -> None:
 
 
 def _features() -> ScanFeatures:
-    return compute_features(shrink_to_side(fx.source_image("astronaut"), T.SCAN_FEATURE_SIDE))
+    return compute_features(cv2.cvtColor(shrink_to_side(fx.source_image("astronaut"), T.SCAN_FEATURE_SIDE),
+                                         cv2.COLOR_RGB2GRAY))
 
 
 def test_packed_features_come_back_as_they_were() -> None:
@@ -285,9 +286,15 @@ def test_jpegs_decode_to_the_pixels_pillow_gives(jpegs: dict[str, Path], monkeyp
     for name, path in jpegs.items():
         picture = read_reduced(path, side=T.SCAN_FEATURE_SIDE)
         expected = _pillow_reduced(path, T.SCAN_FEATURE_SIDE)
-        assert picture.rgb.shape == expected.shape and np.array_equal(picture.rgb, expected), name
-        assert picture.rgb.flags.c_contiguous
-    assert len(straight) == len(jpegs) - 1  # all but the CMYK one went straight into an array
+        assert picture.pixels.shape == expected.shape and np.array_equal(picture.pixels, expected), name
+        assert picture.pixels.flags.c_contiguous
+        # Brightness only (what scan's features use): the JPEG's own luma, upright like the rest,
+        # within JPEG's rounding of the luma of the colours.
+        grey = read_reduced(path, side=T.SCAN_FEATURE_SIDE, grey=True).pixels
+        luma = cv2.cvtColor(expected, cv2.COLOR_RGB2GRAY)
+        assert grey.shape == luma.shape and grey.flags.c_contiguous, name
+        assert np.abs(grey.astype(int) - luma).max() <= (3 if name == "cmyk" else 2), name
+    assert len(straight) == 2 * (len(jpegs) - 1)  # all but the CMYK one went straight into an array
 
 
 def test_damaged_jpegs_are_left_to_pillow_and_say_nothing(tmp_path: Path, capfd: pytest.CaptureFixture[str]) -> None:
@@ -297,7 +304,7 @@ def test_damaged_jpegs_are_left_to_pillow_and_say_nothing(tmp_path: Path, capfd:
     (tmp_path / "corrupt.jpg").write_bytes(bytes(corrupt))
     (tmp_path / "truncated.jpg").write_bytes(complete[: len(complete) // 2])
     picture = read_reduced(tmp_path / "corrupt.jpg", side=T.SCAN_FEATURE_SIDE)
-    assert np.array_equal(picture.rgb, _pillow_reduced(tmp_path / "corrupt.jpg", T.SCAN_FEATURE_SIDE))
+    assert np.array_equal(picture.pixels, _pillow_reduced(tmp_path / "corrupt.jpg", T.SCAN_FEATURE_SIDE))
     with pytest.raises(TruncatedImageError):
         read_reduced(tmp_path / "truncated.jpg", side=T.SCAN_FEATURE_SIDE)
     captured = capfd.readouterr()

@@ -16,6 +16,7 @@ import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+import cv2
 import numpy as np
 import simplejpeg
 from PIL import Image, ImageOps
@@ -42,11 +43,17 @@ class ReducedPicture:
     file_size: int
     width: int  # full size as displayed (EXIF orientation applied)
     height: int
-    rgb: np.ndarray = field(repr=False, compare=False)  # H x W x 3 uint8, longest side <= side
+    # H x W x 3 RGB uint8, or H x W grey levels when asked for; longest side <= side
+    pixels: np.ndarray = field(repr=False, compare=False)
 
 
-def read_reduced(path: str | os.PathLike[str], *, side: int, max_pixels: int = DEFAULT_MAX_PIXELS) -> ReducedPicture:
-    """Read ``path`` and decode it at no more than ``side`` pixels. Raises an ``EvidenceError``."""
+def read_reduced(
+    path: str | os.PathLike[str], *, side: int, max_pixels: int = DEFAULT_MAX_PIXELS, grey: bool = False,
+) -> ReducedPicture:
+    """Read ``path`` and decode it at no more than ``side`` pixels. Raises an ``EvidenceError``.
+
+    ``grey``: brightness only (a JPEG's own luma, Y, which libjpeg then need not convert).
+    """
     name = str(path)
     data = read_file_bytes(path)
     sha256 = hashlib.sha256(data).hexdigest()
@@ -54,7 +61,7 @@ def read_reduced(path: str | os.PathLike[str], *, side: int, max_pixels: int = D
     fmt = image.format or "unknown"
     stored_w, stored_h = image.size
     orientation = exif_orientation(image)
-    rgb = None
+    pixels = None
     if fmt == "JPEG":
         scale: float | None = 1
         factor = side / max(stored_w, stored_h)
@@ -63,12 +70,14 @@ def read_reduced(path: str | os.PathLike[str], *, side: int, max_pixels: int = D
             drafted = image.draft(None, (max(1, int(stored_w * factor)), max(1, int(stored_h * factor))))
             scale = stored_w / drafted[1][2] if drafted else None  # its box: the stored picture, scaled
         if scale and image.mode in ("RGB", "L"):
-            rgb = _decode_jpeg(data, image.size, round(scale), orientation)
-    if rgb is None:
-        rgb = _decode_with_pillow(name, image, fmt, orientation, len(data))
-    rgb = np.ascontiguousarray(shrink_to_side(rgb, side))
+            pixels = _decode_jpeg(data, image.size, round(scale), orientation, grey)
+    if pixels is None:
+        pixels = _decode_with_pillow(name, image, fmt, orientation, len(data))
+        if grey:
+            pixels = cv2.cvtColor(pixels, cv2.COLOR_RGB2GRAY)  # BT.601 luma, as a JPEG's Y
+    pixels = np.ascontiguousarray(shrink_to_side(pixels, side))
     width, height = (stored_h, stored_w) if orientation in (5, 6, 7, 8) else (stored_w, stored_h)
-    return ReducedPicture(sha256=sha256, file_size=len(data), width=width, height=height, rgb=rgb)
+    return ReducedPicture(sha256=sha256, file_size=len(data), width=width, height=height, pixels=pixels)
 
 
 # EXIF orientation -> the array operation of the Pillow transpose ImageOps.exif_transpose applies.
@@ -76,26 +85,31 @@ _ORIENT: dict[int, Callable[[np.ndarray], np.ndarray]] = {
     2: lambda a: a[:, ::-1],  # FLIP_LEFT_RIGHT
     3: lambda a: a[::-1, ::-1],  # ROTATE_180
     4: lambda a: a[::-1],  # FLIP_TOP_BOTTOM
-    5: lambda a: a.transpose(1, 0, 2),  # TRANSPOSE
+    5: lambda a: a.swapaxes(0, 1),  # TRANSPOSE
     6: lambda a: np.rot90(a, -1),  # ROTATE_270 (Pillow turns counter-clockwise)
-    7: lambda a: a[::-1, ::-1].transpose(1, 0, 2),  # TRANSVERSE
+    7: lambda a: a[::-1, ::-1].swapaxes(0, 1),  # TRANSVERSE
     8: lambda a: np.rot90(a, 1),  # ROTATE_90
 }
 
 
-def _decode_jpeg(data: bytes, size: tuple[int, int], scale: int, orientation: int | None) -> np.ndarray | None:
+def _decode_jpeg(
+    data: bytes, size: tuple[int, int], scale: int, orientation: int | None, grey: bool,
+) -> np.ndarray | None:
     """An RGB or grey JPEG decoded by libjpeg-turbo at 1/``scale`` straight into an array: the
     pixels Pillow gives at that scale (same library, same DCT and upsampling), without its
-    block-by-block feeding and copies (a tenth of a 3-MP photo's time). None when libjpeg reports
-    anything at all, warnings included: Pillow then decodes the file and decides, as ever."""
+    block-by-block feeding and copies (a tenth of a 3-MP photo's time); ``grey``: its luma plane.
+    None when libjpeg reports anything at all, warnings included: Pillow then decodes the file
+    and decides, as ever."""
     try:
-        rgb = simplejpeg.decode_jpeg(data, colorspace="RGB", min_factor=scale, min_width=size[0],
-                                     min_height=size[1], strict=True)
+        pixels = simplejpeg.decode_jpeg(data, colorspace="GRAY" if grey else "RGB", min_factor=scale,
+                                        min_width=size[0], min_height=size[1], strict=True)
     except ValueError:
         return None
-    if rgb.shape != (size[1], size[0], 3):
+    if grey:
+        pixels = pixels.reshape(pixels.shape[:2])
+    if pixels.shape[:2] != (size[1], size[0]):
         return None  # another scale than Pillow's draft chose: let Pillow do it
-    return np.ascontiguousarray(_ORIENT[orientation](rgb)) if orientation in _ORIENT else rgb
+    return np.ascontiguousarray(_ORIENT[orientation](pixels)) if orientation in _ORIENT else pixels
 
 
 def _decode_with_pillow(name: str, image: Image.Image, fmt: str, orientation: int | None, size: int) -> np.ndarray:
@@ -114,7 +128,5 @@ def _decode_with_pillow(name: str, image: Image.Image, fmt: str, orientation: in
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # corrupt EXIF chatter
             image = ImageOps.exif_transpose(image)
-    if image.mode == "RGB" and "transparency" not in image.info:
-        return np.asarray(image)  # what to_rgb8 gives for RGB, without its copy (read-only here)
     rgb, _ = to_rgb8(image, image.info.get("icc_profile"), [])
     return rgb

@@ -55,10 +55,10 @@ class Progress:
 def _extract(job: tuple[str, int]) -> tuple[str, str | None, int, int, bytes | None, str | None]:
     path, max_pixels = job
     try:
-        picture = read_reduced(path, side=T.SCAN_FEATURE_SIDE, max_pixels=max_pixels)
+        picture = read_reduced(path, side=T.SCAN_FEATURE_SIDE, max_pixels=max_pixels, grey=True)
     except EvidenceError as exc:
         return path, None, 0, 0, None, exc.reason
-    features = pack_features(compute_features(picture.rgb))
+    features = pack_features(compute_features(picture.pixels))
     return path, picture.sha256, picture.width, picture.height, features, None
 
 
@@ -118,7 +118,7 @@ def _scan(options: ScanOptions, progress: Progress, runner: Runner, cache: ScanC
     pictures: dict[str, _Picture] = {}
     to_decode: list[str] = []
     keys: dict[str, FileKey] = {}
-    from_cache = 0
+    from_cache = damaged = 0
     for path in paths:
         try:
             key = FileKey.of(path)
@@ -127,10 +127,11 @@ def _scan(options: ScanOptions, progress: Progress, runner: Runner, cache: ScanC
             continue
         keys[path] = key
         known = cached.get(key.path)
-        if known is not None and known[0] == key:
+        if known is not None and known[0] == key and _sound(known[1]):
             from_cache += 1
             _take(path, known[1], path in reference_files, pictures, errors)
         else:
+            damaged += known is not None and known[0] == key
             to_decode.append(path)
 
     progress.stage("reading pictures", len(to_decode))
@@ -161,8 +162,22 @@ def _scan(options: ScanOptions, progress: Progress, runner: Runner, cache: ScanC
     errors.sort()
     stats = ScanStats(files=len(paths), decoded=len(to_decode), from_cache=from_cache,
                       candidates=len(candidates), verified=verified, verdicts_from_cache=from_pair_cache)
+    warnings = (cache.warning,) if cache.warning else ()
+    if damaged:
+        warnings += (f"{damaged} damaged feature record(s) in the scan cache were computed again",)
     return ScanResult(images=len(ordered), pairs=tuple(pairs), groups=groups, errors=tuple(errors), stats=stats,
-                      warnings=(cache.warning,) if cache.warning else ())
+                      warnings=warnings)
+
+
+def _sound(entry: CachedFile) -> bool:
+    """Whether a cached entry can be used: an error, or features whose checksum holds."""
+    if entry.features is None:
+        return True
+    try:
+        unpack_features(entry.features)
+    except ValueError:
+        return False
+    return True
 
 
 def _take(path: str, entry: CachedFile, reference: bool, pictures: dict[str, _Picture],

@@ -32,8 +32,8 @@ __all__ = ["FEATURE_VERSION", "ScanFeatures", "compute_features", "pack_features
 # Bump when what compute_features returns changes: cached features of another version are
 # recomputed, never mixed.
 FEATURE_VERSION = (
-    f"scan-features/3; side {T.SCAN_FEATURE_SIDE}; orb {T.SCAN_LOCAL_FEATURES}/{T.SCAN_ORB_PATCH}/"
-    f"{T.SCAN_ORB_LEVELS}/{T.SCAN_ORB_SCALE}"
+    f"scan-features/4; grey; side {T.SCAN_FEATURE_SIDE}; orb {T.SCAN_LOCAL_FEATURES}/{T.SCAN_ORB_PATCH}/"
+    f"{T.SCAN_ORB_LEVELS}/{T.SCAN_ORB_SCALE}/{T.SCAN_ORB_FAST_THRESHOLD}"
 )
 
 # One detector per thread (creating it costs more than running it on a 256-px picture; a Dask
@@ -46,7 +46,7 @@ def _orb() -> cv2.ORB:
     if orb is None:
         orb = _PER_THREAD.orb = cv2.ORB_create(
             nfeatures=T.SCAN_LOCAL_FEATURES, scaleFactor=T.SCAN_ORB_SCALE, nlevels=T.SCAN_ORB_LEVELS,
-            edgeThreshold=T.SCAN_ORB_PATCH, patchSize=T.SCAN_ORB_PATCH, fastThreshold=10,
+            edgeThreshold=T.SCAN_ORB_PATCH, patchSize=T.SCAN_ORB_PATCH, fastThreshold=T.SCAN_ORB_FAST_THRESHOLD,
         )
     return orb
 
@@ -133,16 +133,19 @@ def _pdq_dihedral(rgb: np.ndarray) -> tuple[np.ndarray, int]:
     return np.packbits(variants > np.partition(variants, 127, axis=1)[:, 127:128], axis=1), int(quality)
 
 
-def compute_features(rgb: np.ndarray) -> ScanFeatures:
-    """Features of one picture already reduced to at most ``SCAN_FEATURE_SIDE`` pixels."""
+def compute_features(grey: np.ndarray) -> ScanFeatures:
+    """Features of one picture's grey levels (H x W uint8), already reduced to at most
+    ``SCAN_FEATURE_SIDE`` pixels. Both kinds use brightness only: PDQ hashes luminance, ORB
+    compares grey levels; a border is trimmed when its brightness is uniform."""
     # PDQ reduces every picture to 64 x 64 samples itself; handing it 128 px costs a quarter.
-    small = shrink_to_side(rgb, 2 * 64)
-    x, y, w, h = content_box(small)
-    content = np.ascontiguousarray(small[y : y + h, x : x + w]) if w >= 16 and h >= 16 else small
-    pdq, quality = _pdq_dihedral(content)
-    local, local_mirrored, points = _local_descriptors(cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY))
+    small = shrink_to_side(grey, 2 * 64)
+    x, y, w, h = content_box(small[:, :, None])
+    content = small[y : y + h, x : x + w] if w >= 16 and h >= 16 else small
+    # The binding reads RGB; equal channels have that luminance exactly.
+    pdq, quality = _pdq_dihedral(np.repeat(content[:, :, None], 3, axis=2))
+    local, local_mirrored, points = _local_descriptors(grey)
     return ScanFeatures(pdq=pdq, pdq_quality=int(quality), local=local, local_mirrored=local_mirrored,
-                        points=points, width=int(rgb.shape[1]))
+                        points=points, width=int(grey.shape[1]))
 
 
 # The cache's bytes for one picture: a fixed header, then the arrays' raw bytes in a fixed order

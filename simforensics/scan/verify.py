@@ -53,7 +53,7 @@ def verify_pair(original: str, copy: str, *, max_pixels: int = DEFAULT_MAX_PIXEL
     first, second = _reduced(original, max_pixels), _reduced(copy, max_pixels)
     if first.sha256 == second.sha256:
         return PairVerdict(1.0, "identical", "The two files are byte-for-byte the same (equal SHA-256).")
-    verdict = compare_images(first.rgb, second.rgb, with_people=False).verdict
+    verdict = compare_images(first.pixels, second.pixels, with_people=False).verdict
     if verdict.label == "identical":
         full_a = load_evidence(original, max_pixels=max_pixels).rgb
         full_b = load_evidence(copy, max_pixels=max_pixels).rgb
