@@ -255,10 +255,18 @@ SCAN_LOCAL_BUDGET = 1_500_000
 SCAN_PDQ_CANDIDATE = 63
 
 # Up to this many indexed codes the search is exact (FAISS flat: every query against every code,
-# about 150 pictures' local descriptors); above, an inverted file with about 4 x sqrt(N) lists,
-# each query visiting SCAN_IVF_PROBES of them, so the work grows as N^1.5 instead of N^2.
+# about 150 pictures' local descriptors); above, local descriptors go to an inverted file with
+# about 4 x sqrt(N) lists, each query visiting SCAN_IVF_PROBES of them, so the work grows as
+# N^1.5 instead of N^2 (PDQ codes: hashing, below).
 SCAN_EXACT_LIMIT = 20_000
 SCAN_IVF_PROBES = 4
+# Above the exact limit, PDQ codes are hashed into tables keyed by a few sampled bytes: a copy at
+# PDQ's own match distance (31 bits, Meta's threshold) is found with probability 0.9 at least,
+# closer ones more surely (0.999 or more at 16 bits). Keys are 2 bytes, or 3 when a table would
+# otherwise hand out more than 16 million chance comparisons (above about 360,000 pictures).
+SCAN_HASH_DISTANCE = 31
+SCAN_HASH_RECALL = 0.9
+SCAN_HASH_CHANCE_PAIRS = 16_000_000
 
 # Verification runs the compare engine on both pictures decoded at no more than this side (the
 # engine's own feature and change sides), so scan labels agree with `compare` on the same pair.

@@ -310,3 +310,29 @@ def test_two_copies_of_one_original_are_verified_against_each_other() -> None:
     assert [(c.a, c.b) for c in _within_groups(pictures, candidates, pairs, against=True)] == [(1, 2)]
     pictures[2] = _Picture("c.jpg", "c", 10, 10, True, b"")
     assert _within_groups(pictures, candidates, pairs, against=True) == []
+
+
+def test_the_hashed_pdq_search_finds_copies_near_pdqs_match_distance() -> None:
+    # Above the exact limit PDQ codes are found by multi-table hashing. Random codes (no clusters
+    # for an index to lean on) with planted copies 0-31 bits from their originals.
+    from simforensics.scan.index import LocalFeatures, find_candidates
+
+    rng = np.random.default_rng(3)
+    n = 3000
+    pdq = rng.integers(0, 256, (n, 8, 32), dtype=np.uint8)
+    planted: dict[tuple[int, int], int] = {}
+    for copy, source in zip(range(0, 400, 2), range(1, 400, 2), strict=True):
+        flips = int(rng.integers(0, 32))
+        bits = np.unpackbits(pdq[source], axis=-1)
+        for variant in bits:
+            variant[rng.choice(256, flips, replace=False)] ^= 1
+        pdq[copy] = np.packbits(bits, axis=-1)
+        planted[(copy, source)] = flips
+    nothing = LocalFeatures(np.zeros((0, 32), np.uint8), np.zeros((0, 32), np.uint8), np.zeros((0, 2), np.float32), 256)
+    local = [nothing] * n
+    exact = {(c.a, c.b): c.pdq_distance for c in find_candidates(pdq, local, exact_limit=10**9)}
+    hashed = {(c.a, c.b): c.pdq_distance for c in find_candidates(pdq, local, exact_limit=100)}
+    assert all(exact[pair] == distance for pair, distance in hashed.items())  # never a wrong distance
+    assert all(pair in hashed for pair, flips in planted.items() if flips <= 12)
+    far = [pair in hashed for pair, flips in planted.items() if flips >= 24]
+    assert sum(far) >= 0.85 * len(far), (sum(far), len(far))

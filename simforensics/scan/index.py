@@ -9,10 +9,12 @@ Two channels, both Hamming searches over 256-bit codes:
   crowd (ratio test); when a pair has ``SCAN_LOCAL_MIN_VOTES`` matches, a RANSAC similarity fit
   on their keypoints counts those that agree, and ``SCAN_LOCAL_MIN_INLIERS`` make a candidate.
 
-Up to ``SCAN_EXACT_LIMIT`` indexed codes the search is exact (``IndexBinaryFlat``). Above, it is an
-inverted file (``IndexBinaryIVF``) whose ~4 sqrt(N) centroids are a seeded sample of the codes
-themselves (binary k-means on millions of codes would cost more than the search), found through
-an HNSW graph; each query visits ``SCAN_IVF_PROBES`` lists. Cost grows as N^1.5, not N^2.
+Up to ``SCAN_EXACT_LIMIT`` indexed codes the search is exact (``IndexBinaryFlat``). Above, PDQ codes
+are found by multi-table hashing on sampled bits (a stated recall at PDQ's match distance, whatever
+the collection's structure), and ORB descriptors through an inverted file (``IndexBinaryIVF``)
+whose ~4 sqrt(N) centroids are a seeded sample of the codes themselves (binary k-means on millions
+of codes would cost more than the search), found through an HNSW graph; each query visits
+``SCAN_IVF_PROBES`` lists. Cost grows as N^1.5, not N^2.
 """
 
 from __future__ import annotations
@@ -63,8 +65,78 @@ def _batches(n: int) -> Iterator[slice]:
         yield slice(start, min(n, start + _QUERY_BATCH))
 
 
+# Number of 1-bits in each byte value: Hamming distances of codes by table lookup.
+_BITS_SET = np.array([value.bit_count() for value in range(256)], np.uint8)
+
+
+def _hash_plan(queries: int, database: int) -> tuple[int, int]:
+    """(bytes per hash key, tables) of the multi-table hashing of ``_hashed_global_pairs``."""
+    key_bytes = 2
+    while key_bytes < 4 and queries * database / 256.0**key_bytes > T.SCAN_HASH_CHANCE_PAIRS:
+        key_bytes += 1
+    same_key = (1 - T.SCAN_HASH_DISTANCE / 256) ** (8 * key_bytes)  # for one copy, in one table
+    tables = int(np.ceil(np.log(1 - T.SCAN_HASH_RECALL) / np.log(1 - same_key)))
+    return key_bytes, tables
+
+
+def _hashed_global_pairs(pdq: np.ndarray, queries: np.ndarray, database: np.ndarray) -> dict[tuple[int, int], int]:
+    """``_global_pairs`` above the exact limit: multi-table hashing on sampled bits (Indyk and
+    Motwani 1998). Each table keys every code by a few of its bytes, chosen at random (seeded);
+    a query is compared exactly with the codes that share its key in some table. A copy
+    ``SCAN_HASH_DISTANCE`` bits away shares a key in one table with probability (1 - d/256)^bits,
+    and the tables are as many as it takes to find it with probability ``SCAN_HASH_RECALL``,
+    whatever the collection looks like (an inverted file's recall depends on its clusters)."""
+    database_codes = np.ascontiguousarray(pdq[database, 0])
+    codes = np.ascontiguousarray(pdq[queries].reshape(-1, 32))
+    owners = np.repeat(queries, 8)
+    key_bytes, tables = _hash_plan(len(codes), len(database))
+    rng = np.random.default_rng(0)
+    found_q, found_d, found_dist = [], [], []
+    for _ in range(tables):
+        positions = rng.choice(32, key_bytes, replace=False)
+        keys = _hash_keys(database_codes, positions)
+        counts = np.bincount(keys, minlength=256**key_bytes)
+        starts = np.cumsum(counts) - counts
+        by_key = np.argsort(keys, kind="stable")
+        for part in _batches(len(codes)):
+            query_keys = _hash_keys(codes[part], positions)
+            first, count = starts[query_keys], counts[query_keys]
+            rows = np.repeat(np.arange(part.start, part.stop), count)
+            offsets = np.arange(len(rows)) - np.repeat(np.cumsum(count) - count, count)
+            items = by_key[np.repeat(first, count) + offsets]
+            distances = _BITS_SET[codes[rows] ^ database_codes[items]].sum(axis=1, dtype=np.int32)
+            query_items, database_items = owners[rows], database[items]
+            keep = (distances <= T.SCAN_PDQ_CANDIDATE) & (query_items != database_items)  # not itself
+            found_q.append(query_items[keep])
+            found_d.append(database_items[keep])
+            found_dist.append(distances[keep])
+        # A pair found again in later tables is kept once (a folder of duplicates finds every pair
+        # in every table).
+        q, d, dist = _closest(np.concatenate(found_q), np.concatenate(found_d), np.concatenate(found_dist))
+        found_q, found_d, found_dist = [q], [d], [dist]
+    return _smallest(found_q[0], found_d[0], found_dist[0])
+
+
+def _closest(q: np.ndarray, d: np.ndarray, dist: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Each (q, d) pair once, with its smallest distance."""
+    order = np.lexsort((dist, d, q))
+    q, d, dist = q[order], d[order], dist[order]
+    first = np.ones(len(q), bool)
+    first[1:] = (q[1:] != q[:-1]) | (d[1:] != d[:-1])
+    return q[first], d[first], dist[first]
+
+
+def _hash_keys(codes: np.ndarray, positions: np.ndarray) -> np.ndarray:
+    keys = codes[:, positions[0]].astype(np.int64)
+    for position in positions[1:]:
+        keys = (keys << 8) | codes[:, position]
+    return keys
+
+
 def _global_pairs(pdq: np.ndarray, queries: np.ndarray, database: np.ndarray, exact_limit: int) -> dict[tuple[int, int], int]:
     """(query item, database item) -> smallest PDQ distance over the query's 8 variants."""
+    if len(database) > exact_limit:
+        return _hashed_global_pairs(pdq, queries, database)
     index = _index(np.ascontiguousarray(pdq[database, 0]), exact_limit)
     codes = np.ascontiguousarray(pdq[queries].reshape(-1, 32))
     owners = np.repeat(queries, 8)
@@ -81,12 +153,8 @@ def _global_pairs(pdq: np.ndarray, queries: np.ndarray, database: np.ndarray, ex
 
 def _smallest(q: np.ndarray, d: np.ndarray, dist: np.ndarray) -> dict[tuple[int, int], int]:
     keep = q != d
-    q, d, dist = q[keep], d[keep], dist[keep]
-    order = np.lexsort((dist, d, q))
-    q, d, dist = q[order], d[order], dist[order]
-    first = np.ones(len(q), bool)
-    first[1:] = (q[1:] != q[:-1]) | (d[1:] != d[:-1])
-    return {(int(a), int(b)): int(c) for a, b, c in zip(q[first], d[first], dist[first], strict=True)}
+    q, d, dist = _closest(q[keep], d[keep], dist[keep])
+    return {(int(a), int(b)): int(c) for a, b, c in zip(q, d, dist, strict=True)}
 
 
 def _stack(descriptors: list[np.ndarray], items: np.ndarray, per_item: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
