@@ -14,19 +14,24 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 
 from fixtures.fuzz_inputs import MAX_PIXELS, apply_mutations, mutations, seed_files
+from simforensics import thresholds as T
 from simforensics.errors import EvidenceError
 from simforensics.evidence import load_evidence
 from simforensics.scan.decode import read_reduced
+from simforensics.scan.engine import _extract
 
 
 def _read(path: Path) -> None:
     """Read as compare/inspect and as scan do; only a one-line refusal may come out."""
     for read in (lambda: load_evidence(path, max_pixels=MAX_PIXELS, with_provenance=True),
-                 lambda: read_reduced(path, side=256, max_pixels=MAX_PIXELS)):
+                 lambda: read_reduced(path, side=T.SCAN_VERIFY_SIDE, max_pixels=MAX_PIXELS)):
         try:
             read()
         except EvidenceError as exc:
             assert exc.reason and "\n" not in exc.reason
+    # Scan's feature path (grey decode, features, cache bytes): a bad file comes back as an error.
+    _, _, _, _, features, error = _extract((str(path), MAX_PIXELS))
+    assert (features is None) != (error is None) and (error is None or "\n" not in error)
 
 
 @settings(max_examples=60, derandomize=True, deadline=None, database=None,

@@ -27,9 +27,11 @@ if str(REPO_ROOT) not in sys.path:
 from hypothesis import HealthCheck, given, seed, settings
 
 from fixtures.fuzz_inputs import MAX_PIXELS, apply_mutations, mutations, seed_files
+from simforensics import thresholds as T
 from simforensics.errors import EvidenceError
 from simforensics.evidence import load_evidence
 from simforensics.scan.decode import read_reduced
+from simforensics.scan.engine import _extract
 
 OUT = REPO_ROOT / "benchmarks" / "out" / "fuzz-crashes"
 
@@ -41,8 +43,9 @@ def read_like_the_tool(path: Path) -> str:
         load_evidence(path, max_pixels=MAX_PIXELS, with_provenance=True)
     except EvidenceError:
         outcome = "refused"
+    _extract((str(path), MAX_PIXELS))  # scan's feature path: a bad file comes back as an error
     try:
-        read_reduced(path, side=256, max_pixels=MAX_PIXELS)
+        read_reduced(path, side=T.SCAN_VERIFY_SIDE, max_pixels=MAX_PIXELS)  # scan's verification
     except EvidenceError:
         pass
     return outcome
