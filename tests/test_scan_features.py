@@ -113,11 +113,14 @@ def test_content_box_of_a_picture_too_thin_for_a_border_on_one_axis() -> None:
     assert content_box(np.zeros((1, 1, 3), np.uint8)) == (0, 0, 1, 1)
 
 
-def test_a_scan_takes_a_picture_only_a_few_pixels_high(tmp_path: Path) -> None:
+def test_a_scan_takes_pictures_only_a_few_pixels_high_or_wide(tmp_path: Path) -> None:
     Image.fromarray(np.random.default_rng(1).integers(0, 256, (17, 1023, 3), dtype=np.uint8)).save(tmp_path / "strip.png")
+    # 64 x 11104 is shown 1 pixel wide at the scan's 256 px: ORB's pyramid used to shrink it to
+    # nothing and OpenCV raised (found by the fuzzer, through an EXIF-rotated JPEG).
+    Image.fromarray(np.random.default_rng(2).integers(0, 256, (11104, 64, 3), dtype=np.uint8)).save(tmp_path / "tall.jpg")
     Image.fromarray(fx.source_image("chelsea")).save(tmp_path / "cat.png")
     result = scan_folders(ScanOptions(folders=(str(tmp_path),), cache_path=None))
-    assert result.images == 2 and not result.errors
+    assert result.images == 3 and not result.errors
 
 
 # ---------------------------------------------------------------- PDQ and ORB

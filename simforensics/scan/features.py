@@ -71,6 +71,10 @@ def _local_descriptors(grey: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.nda
     angle), so only the descriptors are computed again: the result equals detecting on the
     mirrored picture, at a third of the cost.
     """
+    if min(grey.shape) <= 2 * T.SCAN_ORB_PATCH:
+        # ORB keeps SCAN_ORB_PATCH pixels clear of every edge, so a strip this thin has no
+        # keypoints (and its pyramid would shrink it to nothing: OpenCV refuses that).
+        return _NO_DESCRIPTORS, _NO_DESCRIPTORS, np.zeros((0, 2), np.float32)
     orb = _orb()
     keypoints, descriptors = orb.detectAndCompute(grey, None)
     if descriptors is None or not keypoints:
