@@ -8,6 +8,8 @@ from skimage.metrics import structural_similarity
 
 __all__ = ["colour_distance", "overlap_ssim"]
 
+_SSIM_WINDOW = 11  # skimage's Gaussian window for sigma 1.5 (2 x int(3.5 sigma + 0.5) + 1)
+
 
 def overlap_ssim(original: np.ndarray, copy: np.ndarray, covered: np.ndarray) -> tuple[float, np.ndarray]:
     """Mean SSIM of the grey pictures over ``covered``, and the full SSIM map.
@@ -17,10 +19,17 @@ def overlap_ssim(original: np.ndarray, copy: np.ndarray, covered: np.ndarray) ->
     """
     grey_o = cv2.cvtColor(original, cv2.COLOR_RGB2GRAY)
     grey_c = cv2.cvtColor(copy, cv2.COLOR_RGB2GRAY)
+    # The window is 11 x 11: a frame narrower than that (a thin banner at the working size) is
+    # mirrored out to 11 pixels, and the map cut back to the frame.
+    height, width = grey_o.shape
+    pad_y, pad_x = max(0, _SSIM_WINDOW - height), max(0, _SSIM_WINDOW - width)
+    if pad_y or pad_x:
+        grey_o, grey_c = (cv2.copyMakeBorder(g, 0, pad_y, 0, pad_x, cv2.BORDER_REFLECT) for g in (grey_o, grey_c))
     _, ssim_map = structural_similarity(
         grey_o, grey_c, data_range=255, gaussian_weights=True, sigma=1.5,
         use_sample_covariance=False, full=True,
     )
+    ssim_map = ssim_map[:height, :width]
     mean = float(ssim_map[covered].mean()) if covered.any() else 0.0
     return mean, ssim_map.astype(np.float32)
 

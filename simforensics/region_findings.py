@@ -249,12 +249,12 @@ def findings_unaligned(
     findings = []
     for region in original_regions:
         other = by_name.get(region.name)
-        if other is None:
+        if other is None or min(_crop(original, region.box).shape[:2]) == 0 or min(_crop(copy, other.box).shape[:2]) == 0:
             findings.append(RegionFinding(
                 name=region.name, source=region.source, box=region.box, copy_box=None, basis=region.basis,
                 covered_share=None, changed_share=None, ssim=None, hash_distance=None, palette_distance=None,
                 texture_difference=None, verdict="absent", palette=None, texture=None,
-                reason="not found in the copy",
+                reason="not found in the copy" if other is None else "no pixels to compare (the picture is too small)",
             ))
             continue
         a = _crop(original, region.box)

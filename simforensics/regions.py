@@ -224,7 +224,8 @@ def grid_regions(width: int, height: int) -> list[Region]:
         row, column = divmod(index, 3)
         x0, x1 = round(column * width / 3), round((column + 1) * width / 3)
         y0, y1 = round(row * height / 3), round((row + 1) * height / 3)
-        regions.append(Region(name, "grid", (x0, y0, x1 - x0, y1 - y0), basis="3 x 3 grid"))
+        if x1 > x0 and y1 > y0:  # a picture under 3 pixels across has empty cells
+            regions.append(Region(name, "grid", (x0, y0, x1 - x0, y1 - y0), basis="3 x 3 grid"))
     return regions
 
 

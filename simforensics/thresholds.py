@@ -112,6 +112,14 @@ PDQ_SAME = 31
 HASH64_RELATED = 20
 PDQ_RELATED = 90
 
+# The binomial chance levels above hold for pictures with detail on the hashes' grids. They do
+# not for a picture whose hash thumbnail is under 32 pixels across (pHash's 32 x 32 grid: a
+# 1-pixel dot, a 64 x 11104 banner), which the grid smears into stripes that any other such
+# picture resembles; nor for PDQ below quality 50, where Meta's PDQ documentation calls the hash
+# unreliable (flat pictures). Such hashes are not counted as evidence of a relation.
+HASH_MIN_SIDE = 32
+PDQ_MIN_QUALITY = 50
+
 # The pHash of the outline map (fingerprints.edge_map) of unrelated pictures is not at the
 # binomial chance level: outlines of natural pictures share structure. On the benchmark's
 # unrelated pairs it averaged 31 with sd 4; 18 is 3 sd below, where sketches of a picture fall.

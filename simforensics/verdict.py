@@ -62,8 +62,14 @@ def judge(
     pdq_dihedral: int,
     pose: PoseComparison | None = None,
     regions: tuple[RegionFinding, ...] = (),
+    hashes_informative: bool = True,
+    pdq_informative: bool = True,
 ) -> Verdict:
-    verdict = _judge_pixels(identical, alignment, changes, whole_distances, pdq_dihedral)
+    """``hashes_informative``: both pictures are large enough for the alignment-free hashes;
+    ``pdq_informative``: both PDQ hashes are of quality (thresholds.HASH_MIN_SIDE, PDQ_MIN_QUALITY).
+    Uninformative hashes count as chance."""
+    verdict = _judge_pixels(identical, alignment, changes, whole_distances, pdq_dihedral,
+                            hashes_informative, pdq_informative)
     if verdict.label == "unrelated" and pose is not None and pose.verdict == "same" and pose.limbs:
         # A posture is a resemblance the contract names ("similar: composition, pose, palette,
         # subject"), but only a posture with limbs in it: head-and-shoulders frontal portraits
@@ -81,14 +87,22 @@ def judge(
 
 def _judge_pixels(
     identical: bool, alignment: Alignment, changes: ChangeMap | None, whole_distances: dict[str, int],
-    pdq_dihedral: int,
+    pdq_dihedral: int, hashes_informative: bool, pdq_informative: bool,
 ) -> Verdict:
-    related = relatedness(whole_distances, pdq_dihedral)
     hash_reason = (
         f"whole-picture pHash distance {whole_distances['phash']}/64 (related <= {T.HASH64_RELATED}), "
         f"outline pHash {whole_distances['edge_phash']}/64 (related <= {T.EDGE_HASH_RELATED}), "
         f"PDQ {pdq_dihedral}/256 (related <= {T.PDQ_RELATED})"
     )
+    # Hashes that carry no information count as chance (their measured values are still shown).
+    if not hashes_informative:
+        whole_distances = {**whole_distances, "phash": 32, "edge_phash": 31}
+        hash_reason += f"; not counted: a picture is under {T.HASH_MIN_SIDE} pixels across at the hashes' size"
+    if not (hashes_informative and pdq_informative):
+        if hashes_informative:
+            hash_reason += f"; PDQ not counted: its quality is under {T.PDQ_MIN_QUALITY} (a flat picture)"
+        pdq_dihedral = 128
+    related = relatedness(whole_distances, pdq_dihedral)
     if identical:
         return Verdict("identical", 1.0, "The two files decode to exactly the same pixels.",
                        ("decoded pixels are equal",))

@@ -241,3 +241,27 @@ def test_silencing_stderr_nests_and_restores_it() -> None:
     )
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, timeout=60, check=True)
     assert done.stderr == b"after"
+
+
+def test_dots_strips_and_banners_are_compared_in_one_piece(tmp_path: Path) -> None:
+    # A 1-pixel dot, a 3-pixel strip and a 64 x 11104 banner used to end in internal errors
+    # (empty grid cells, an SSIM window wider than the frame), and two unrelated thin pictures
+    # were called "similar" on hashes their grid had smeared into stripes.
+    from simforensics.compare import compare_images
+
+    rng = np.random.default_rng(4)
+    shapes = [(1, 1), (3, 4000), (4000, 3), (64, 11104), (11104, 64)]
+    pictures = [rng.integers(0, 256, (*shape, 3), dtype=np.uint8) for shape in shapes]
+    for picture in pictures:
+        assert compare_images(picture, picture.copy(), with_people=False).verdict.label == "identical"
+    for first, second in zip(pictures, pictures[1:] + pictures[:1], strict=True):
+        other = rng.integers(0, 256, second.shape, dtype=np.uint8)
+        for copy in (second, other):
+            verdict = compare_images(first, copy, with_people=False).verdict
+            assert verdict.label == "unrelated", (first.shape, copy.shape, verdict.reasons)
+    Image.fromarray(pictures[0]).save(tmp_path / "dot.png")
+    Image.fromarray(pictures[1]).save(tmp_path / "strip.png")
+    done = run("compare", str(tmp_path / "strip.png"), str(tmp_path / "dot.png"), "--json", str(tmp_path / "r.json"),
+               "--html", str(tmp_path / "r.html"), "--mask", str(tmp_path / "m.png"), "-q")
+    assert done.returncode == 0 and done.stderr == "", done.stderr
+    assert json.loads((tmp_path / "r.json").read_text())["verdict"]["label"] == "unrelated"
