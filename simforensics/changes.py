@@ -71,6 +71,7 @@ class WorkingFrame:
     copy: np.ndarray  # RGB uint8, the copy warped into the working frame
     covered: np.ndarray  # bool, where the warped copy has trustworthy pixels
     scale: float
+    fill: np.ndarray | None = None  # bool: canvas fill of a rotated copy (not picture), when found
 
 
 def _shrunk(full: np.ndarray, preview: np.ndarray | None, size: tuple[int, int]) -> np.ndarray:
@@ -112,11 +113,41 @@ def warp_to_working_frame(
         source = _shrunk(copy, copy_preview, small)
         inside = cv2.resize(inside, small, interpolation=cv2.INTER_NEAREST)
         copy_to_working = copy_to_working @ np.linalg.inv(scale_matrix(small[0] / cw, small[1] / ch))
+    fill = _rotation_fill(source, matrix)
+    warped_fill = None
+    if fill is not None:
+        inside[fill] = 0
+        warped_fill = cv2.warpPerspective(fill.view(np.uint8), copy_to_working, size, flags=cv2.INTER_NEAREST,
+                                          borderValue=0).astype(bool)
     warped = cv2.warpPerspective(source, copy_to_working, size, flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
     covered = cv2.warpPerspective(inside, copy_to_working, size, flags=cv2.INTER_NEAREST, borderValue=0) == 255
     # Interpolated edge pixels mix in the border: keep a 2-pixel margin out of the comparison.
     covered = cv2.erode(covered.astype(np.uint8), np.ones((5, 5), np.uint8)).astype(bool)
-    return WorkingFrame(original=base, copy=warped, covered=covered, scale=size[0] / width)
+    return WorkingFrame(original=base, copy=warped, covered=covered, scale=size[0] / width, fill=warped_fill)
+
+
+def _rotation_fill(copy: np.ndarray, matrix: np.ndarray) -> np.ndarray | None:
+    """The canvas fill of a copy turned by other than a right angle onto a larger canvas.
+
+    Turning a picture leaves its canvas's corners empty, filled with one colour; a crop before
+    the turn puts that fill over what the original shows there. Where at least three of the
+    canvas's four corners share a colour, the regions of that colour (JPEG noise allowed)
+    connected to them are fill, not picture, and are left out of the comparison. None when the
+    copy is not turned or its corners do not agree (one uniform corner may be an edit)."""
+    degrees = np.degrees(np.arctan2(matrix[1, 0], matrix[0, 0])) % 90
+    if min(degrees, 90 - degrees) < T.FILL_MIN_ROTATION or min(copy.shape[:2]) < 3:
+        return None
+    h, w = copy.shape[:2]
+    corners = copy[[0, 0, h - 1, h - 1], [0, w - 1, 0, w - 1]].astype(np.int16)
+    colour = np.median(corners, axis=0)
+    agree = np.abs(corners - colour).max(axis=1) <= T.PADDING_TOLERANCE
+    if agree.sum() < 3:
+        return None
+    near = (np.abs(copy.astype(np.int16) - colour).max(axis=2) <= T.PADDING_TOLERANCE)
+    labels, _ = ndimage.label(near)
+    corner_labels = labels[[0, 0, h - 1, h - 1], [0, w - 1, 0, w - 1]][agree]
+    fill = np.isin(labels, corner_labels[corner_labels > 0])
+    return fill if fill.any() else None
 
 
 def _structure_change(grey_a: np.ndarray, grey_b: np.ndarray) -> np.ndarray:
@@ -356,6 +387,8 @@ def localise_changes(
     height, width = original.shape[:2]
     full_changed = cv2.resize(changed.astype(np.uint8), (width, height), interpolation=cv2.INTER_NEAREST).astype(bool)
     full_covered = overlap_mask(alignment.matrix, alignment.copy_content_box, original.shape)
+    if frame.fill is not None:
+        full_covered &= ~cv2.resize(frame.fill.view(np.uint8), (width, height), interpolation=cv2.INTER_NEAREST).astype(bool)
     mask = np.full((height, width), MASK_NOT_COVERED, np.uint8)
     mask[full_covered] = MASK_SAME
     mask[full_changed & full_covered] = MASK_CHANGED

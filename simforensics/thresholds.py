@@ -55,6 +55,12 @@ PADDING_TOLERANCE = 12
 
 # ---------------------------------------------------------------- change localisation (changes.py)
 
+# A copy turned by more than this (degrees, away from a right angle) onto a larger canvas has
+# fill in its corners (changes._rotation_fill). Below, the corners' triangles are under a pixel
+# wide on a 1000-px picture (tan 0.1 degrees x 1000 = 1.7 px at most) and the border margin
+# already keeps them out.
+FILL_MIN_ROTATION = 0.1
+
 # Longest side of the frame in which differences are measured: fine enough for a signature
 # stroke, coarse enough that resampling and JPEG noise average out, and small enough that a
 # 12-MP pair is compared in well under a second (one cell is 6 pixels of a 4000-px original).

@@ -48,8 +48,11 @@ def test_identical(signed_coffee: np.ndarray) -> None:
         lambda o: fx.padded(o, 30).rgb,
         lambda o: fx.greyscale(o).rgb,
         lambda o: fx.rotated(fx.scaled(o, 0.8).rgb, 20).rgb,
+        # Cropped, then turned onto a larger canvas: its white corners lie over the original's
+        # picture outside the crop, and are fill, not a change.
+        lambda o: jpeg(fx.scaled(fx.rotated(fx.cropped(o, (40, 30, 330, 250)).rgb, -8).rgb, 0.7).rgb, 85),
     ],
-    ids=["scale-jpeg40", "mirror-jpeg60", "crop", "border", "greyscale", "scale-rotate"],
+    ids=["scale-jpeg40", "mirror-jpeg60", "crop", "border", "greyscale", "scale-rotate", "crop-rotate-fill"],
 )
 def test_global_operations_are_near_duplicates(signed_coffee: np.ndarray, make) -> None:
     result = compare_images(signed_coffee, make(signed_coffee))
