@@ -199,6 +199,10 @@ def main(argv: list[str] | None = None) -> int:
     specs = corpus.plan(args.quick)
     if args.filter:
         specs = [s for s in specs if args.filter in f"{s.category}/{s.index:03d}-{s.family}"]
+        if not specs:
+            print(f"no pair matches --filter {args.filter!r} (it is matched against 'category/index-family')",
+                  file=sys.stderr)
+            return 2
     failures_dir = OUT_DIR / "compare-failures"
     if args.save_failures and failures_dir.is_dir():
         shutil.rmtree(failures_dir)  # only this run's failures
