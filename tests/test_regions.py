@@ -114,14 +114,7 @@ def test_a_face_meshed_off_the_person_mask_is_not_kept() -> None:
     h, w = motorcycle.shape[:2]
     motorcycle = motorcycle[:, (w - h * 4 // 3) // 2 :][:, : h * 4 // 3]
     big = cv2.resize(motorcycle, (2048, 1536), interpolation=cv2.INTER_CUBIC).astype(np.float32)
-    rng = np.random.default_rng([0, 12])
-    grain = np.zeros(big.shape[:2], np.float32)
-    for sigma, amplitude in ((0.0, 3.0), (1.5, 5.0), (6.0, 4.0)):
-        layer = rng.normal(0, 1, big.shape[:2]).astype(np.float32)
-        if sigma:
-            layer = cv2.GaussianBlur(layer, (0, 0), sigma)
-            layer /= layer.std()
-        grain += amplitude * layer
+    grain = F.film_grain(big.shape[:2], np.random.default_rng([0, 12]))
     grainy = shrink_to_side(np.clip(big + grain[:, :, None], 0, 255).round().astype(np.uint8), 1024)
     assert find_people(grainy).faces == ()
 

@@ -168,11 +168,16 @@ def test_against_matches_only_across_the_two_sets(tmp_path: Path) -> None:
         assert Path(pair.a).parent == portfolio and Path(pair.b).parent == gallery
 
 
-def test_a_corrupt_cache_is_moved_aside_and_rebuilt_with_a_warning(tmp_path: Path) -> None:
+def _cat_and_its_mirror(tmp_path: Path) -> Path:
     folder = tmp_path / "pictures"
     folder.mkdir()
     Image.fromarray(fx.source_image("chelsea")).save(folder / "cat.png")
     Image.fromarray(fx.mirrored(fx.source_image("chelsea")).rgb).save(folder / "cat-mirror.jpg")
+    return folder
+
+
+def test_a_corrupt_cache_is_moved_aside_and_rebuilt_with_a_warning(tmp_path: Path) -> None:
+    folder = _cat_and_its_mirror(tmp_path)
     cache = tmp_path / "scan.sqlite"
     cache.write_bytes(b"SQLite format 3\x00" + os.urandom(4000))
     result = subprocess.run([sys.executable, "-m", "simforensics", "scan", str(folder), "--cache", str(cache),
@@ -188,10 +193,7 @@ def test_a_corrupt_cache_is_moved_aside_and_rebuilt_with_a_warning(tmp_path: Pat
 
 
 def test_a_damaged_feature_record_is_computed_again_with_a_warning(tmp_path: Path) -> None:
-    folder = tmp_path / "pictures"
-    folder.mkdir()
-    Image.fromarray(fx.source_image("chelsea")).save(folder / "cat.png")
-    Image.fromarray(fx.mirrored(fx.source_image("chelsea")).rgb).save(folder / "cat-mirror.jpg")
+    folder = _cat_and_its_mirror(tmp_path)
     cache = tmp_path / "scan.sqlite"
     first = scan_folders(ScanOptions(folders=(str(folder),), cache_path=str(cache)))
     with sqlite3.connect(cache) as db:

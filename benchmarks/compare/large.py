@@ -26,6 +26,8 @@ import cv2
 import numpy as np
 from PIL import Image
 
+from fixtures import make_fixtures as F
+
 from . import sources
 from . import transforms as T
 
@@ -40,13 +42,7 @@ def make_pair(seed: int) -> tuple[np.ndarray, np.ndarray]:
     cw = min(w, h * 4 // 3)
     base = base[:, (w - cw) // 2 : (w - cw) // 2 + cw]
     big = cv2.resize(base, SIZE, interpolation=cv2.INTER_CUBIC).astype(np.float32)
-    texture = np.zeros(big.shape[:2], np.float32)
-    for sigma, amplitude in ((0.0, 3.0), (1.5, 5.0), (6.0, 4.0)):
-        layer = rng.normal(0, 1, big.shape[:2]).astype(np.float32)
-        if sigma:
-            layer = cv2.GaussianBlur(layer, (0, 0), sigma)
-            layer /= layer.std()
-        texture += amplitude * layer
+    texture = F.film_grain(big.shape[:2], rng)
     original = np.clip(big + texture[:, :, None], 0, 255).round().astype(np.uint8)
     donor = cv2.resize(sources.load("astronaut"), (700, 700), interpolation=cv2.INTER_CUBIC)
     x, y = int(rng.integers(800, 2800)), int(rng.integers(600, 1800))
