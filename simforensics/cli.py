@@ -269,8 +269,9 @@ def scan(
     if scheduler is not None and workers is not None:
         stderr.print("simforensics: warning: --workers is not used with --scheduler: the cluster's workers do the work",
                      markup=False)
+    local_workers = workers or os.cpu_count() or 1  # also make the HTML index's reports
     options = ScanOptions(folders=tuple(folders), against=tuple(against) if against else None,
-                          workers=workers or os.cpu_count() or 1,
+                          workers=local_workers,
                           cache_path=cache_path, scheduler=scheduler, max_pixels=max_pixels)
     show_progress = not quiet and stderr.is_terminal
     try:
@@ -293,7 +294,7 @@ def scan(
             with render.scan_progress(stderr, enabled=show_progress) as progress:
                 write_scan_index(result, html_path, folders=tuple(folders), against=tuple(against) if against else None,
                                  limit=html_pairs, max_pixels=max_pixels, progress=progress, command_line=tuple(sys.argv),
-                                 workers=workers or os.cpu_count() or 1)
+                                 workers=local_workers)
     except OutputError as exc:
         _fail(ExitCode.USAGE, str(exc))
     if not quiet and STDOUT not in (json_path, csv_path):
