@@ -230,10 +230,13 @@ SCAN_ORB_PATCH = 19
 # smaller than in its original); each further level costs 15 % more time.
 SCAN_ORB_LEVELS = 4
 SCAN_ORB_SCALE = 1.3
-# FAST corner contrast, in grey levels: half OpenCV's default (20), so that dim and low-contrast
-# pictures keep enough corners: at 256 px the faintest shipped pictures have 35-38 corners at 20,
-# 150-200 at 10. Scoring the extra corners costs about a quarter of ORB's time (0.3 ms a picture).
-SCAN_ORB_FAST_THRESHOLD = 10
+# FAST corner contrast, in grey levels. OpenCV's default, 20, leaves most photographs far more
+# corners than SCAN_LOCAL_FEATURES; a picture with fewer (dim, low-contrast, smooth) is searched
+# again at half of it, so that it keeps enough: at 256 px the faintest shipped pictures have 35-38
+# corners at 20, 150-200 at 10. Searching every picture at 10 costs a quarter more ORB time (the
+# extra corners are all scored), for the same strongest corners in most pictures.
+SCAN_ORB_FAST_THRESHOLD = 20
+SCAN_ORB_FAINT_FAST_THRESHOLD = 10
 
 # A descriptor's neighbour counts as its match when it is both close and distinctive. Close: within
 # a quarter of the 256 bits. Distinctive: Lowe's ratio test (Lowe 2004, IJCV 7.1: 0.8 rejects 90 %

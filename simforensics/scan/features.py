@@ -33,7 +33,7 @@ __all__ = ["FEATURE_VERSION", "ScanFeatures", "compute_features", "pack_features
 # recomputed, never mixed.
 FEATURE_VERSION = (
     f"scan-features/4; grey; side {T.SCAN_FEATURE_SIDE}; orb {T.SCAN_LOCAL_FEATURES}/{T.SCAN_ORB_PATCH}/"
-    f"{T.SCAN_ORB_LEVELS}/{T.SCAN_ORB_SCALE}/{T.SCAN_ORB_FAST_THRESHOLD}"
+    f"{T.SCAN_ORB_LEVELS}/{T.SCAN_ORB_SCALE}/{T.SCAN_ORB_FAST_THRESHOLD}/{T.SCAN_ORB_FAINT_FAST_THRESHOLD}"
 )
 
 # One detector per thread (creating it costs more than running it on a 256-px picture; a Dask
@@ -41,12 +41,15 @@ FEATURE_VERSION = (
 _PER_THREAD = threading.local()
 
 
-def _orb() -> cv2.ORB:
-    orb = getattr(_PER_THREAD, "orb", None)
+def _orb(fast_threshold: int) -> cv2.ORB:
+    detectors = getattr(_PER_THREAD, "orb", None)
+    if detectors is None:
+        detectors = _PER_THREAD.orb = {}
+    orb = detectors.get(fast_threshold)
     if orb is None:
-        orb = _PER_THREAD.orb = cv2.ORB_create(
+        orb = detectors[fast_threshold] = cv2.ORB_create(
             nfeatures=T.SCAN_LOCAL_FEATURES, scaleFactor=T.SCAN_ORB_SCALE, nlevels=T.SCAN_ORB_LEVELS,
-            edgeThreshold=T.SCAN_ORB_PATCH, patchSize=T.SCAN_ORB_PATCH, fastThreshold=T.SCAN_ORB_FAST_THRESHOLD,
+            edgeThreshold=T.SCAN_ORB_PATCH, patchSize=T.SCAN_ORB_PATCH, fastThreshold=fast_threshold,
         )
     return orb
 
@@ -75,8 +78,11 @@ def _local_descriptors(grey: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.nda
         # ORB keeps SCAN_ORB_PATCH pixels clear of every edge, so a strip this thin has no
         # keypoints (and its pyramid would shrink it to nothing: OpenCV refuses that).
         return _NO_DESCRIPTORS, _NO_DESCRIPTORS, np.zeros((0, 2), np.float32)
-    orb = _orb()
+    orb = _orb(T.SCAN_ORB_FAST_THRESHOLD)
     keypoints, descriptors = orb.detectAndCompute(grey, None)
+    if len(keypoints) < T.SCAN_LOCAL_FEATURES:  # a faint picture: look for weaker corners too
+        orb = _orb(T.SCAN_ORB_FAINT_FAST_THRESHOLD)
+        keypoints, descriptors = orb.detectAndCompute(grey, None)
     if descriptors is None or not keypoints:
         return _NO_DESCRIPTORS, _NO_DESCRIPTORS, np.zeros((0, 2), np.float32)
     order = np.argsort([-k.response for k in keypoints], kind="stable")
@@ -94,10 +100,22 @@ def _local_descriptors(grey: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.nda
     return descriptors[order], mirrored_descriptors[order], points[order]
 
 
-# PDQ's 8 rotations/mirrors are sign changes and transposes of one 16 x 16 DCT (Meta's
-# pdqhashing.cpp, dct16OriginalTo*): variant[i][j] = +/- dct[i][j], or +/- dct[j][i] for the
-# transposed ones, the sign set by the parity of the dct's row, column or both. Order: as is,
-# rotated 90, 180 and 270 degrees, flipped in x and in y, flipped about each diagonal.
+# PDQ (Meta's pdqhashing.cpp), computed here from grey levels because the binding costs three
+# times as much on a scan's small pictures (its RGB intake, and a Python loop over each hash's
+# bits). A test holds the bits and quality equal to the binding's. For pictures of at most 128
+# pixels a side, PDQ's tent filter has a 1-pixel window (it leaves integer levels as they are),
+# so its 64 x 64 downsample is a plain decimation at the cells' centres; the hash is the 16 x 16
+# low-frequency corner (without the DC row and column) of that downsample's DCT, thresholded at
+# its median.
+_PDQ_MAX_SIDE = 128
+_LEVELS = np.arange(256, dtype=np.float64)
+_PDQ_LUMA = (_LEVELS * 0.299 + _LEVELS * 0.587 + _LEVELS * 0.114).astype(np.float32)  # the binding's luma of (v, v, v)
+_PDQ_DCT = (np.sqrt(2.0 / 64) * np.cos(np.pi / 128 * np.outer(np.arange(1, 17), 2 * np.arange(64) + 1))).astype(np.float32)
+
+# PDQ's 8 rotations/mirrors are sign changes and transposes of one 16 x 16 DCT (pdqhashing.cpp,
+# dct16OriginalTo*): variant[i][j] = +/- dct[i][j], or +/- dct[j][i] for the transposed ones, the
+# sign set by the parity of the dct's row, column or both. Order: as is, rotated 90, 180 and 270
+# degrees, flipped in x and in y, flipped about each diagonal (pdqhash.compute_dihedral's).
 _DIHEDRAL = (  # (transposed, sign as a function of the dct's row parity r, column parity c)
     (False, lambda r, c: 1 + 0 * r), (True, lambda r, c: 2 * c - 1), (False, lambda r, c: 1 - 2 * (r ^ c)),
     (True, lambda r, c: 2 * r - 1), (False, lambda r, c: 2 * r - 1), (False, lambda r, c: 2 * c - 1),
@@ -107,34 +125,41 @@ _DIHEDRAL = (  # (transposed, sign as a function of the dct's row parity r, colu
 
 def _dihedral_layout() -> tuple[np.ndarray, np.ndarray]:
     """For each variant and each position of its hash as the binding lists it (bit 255 first):
-    the position in the binding's DCT vector (``compute_float``: flattened and reversed too) to
-    read, and the sign to give it."""
+    the position in the flattened 16 x 16 DCT to read, and the sign to give it."""
     bit = 255 - np.arange(256)  # variant[i][j] is bit 16 i + j
     i, j = bit // 16, bit % 16
     sources, signs = [], []
     for transposed, sign in _DIHEDRAL:
         row, col = (j, i) if transposed else (i, j)  # the dct coefficient it comes from
-        sources.append(255 - (16 * row + col))
+        sources.append(16 * row + col)
         signs.append(sign(row & 1, col & 1))
-    return np.stack(sources), np.stack(signs).astype(np.float64)
+    return np.stack(sources), np.stack(signs).astype(np.float32)
 
 
 _DIHEDRAL_SOURCE, _DIHEDRAL_SIGN = _dihedral_layout()
 
 
-def _pdq_dihedral(rgb: np.ndarray) -> tuple[np.ndarray, int]:
-    """``pdqhash.compute_dihedral`` packed to 8 x 32 bytes: the same bits (a test holds them equal).
-
-    The binding turns each hash into bits with a Python loop over 256 bits, which takes longer
-    than the hashing; here its DCT (``compute_float``) is thresholded for all 8 at once instead,
-    as PDQ does: a bit is set where the coefficient exceeds the median (the 128th of 256).
-    """
-    if min(rgb.shape[:2]) < 16:
-        hashes, quality = pdqhash.compute_dihedral(rgb)  # the binding's own rules for tiny pictures
+def _pdq_dihedral(grey: np.ndarray) -> tuple[np.ndarray, int]:
+    """``pdqhash.compute_dihedral`` of the grey picture (as RGB), packed to 8 x 32 bytes, and PDQ's
+    quality. At most ``_PDQ_MAX_SIDE`` pixels a side. A coefficient equal to the median (a flat
+    picture's, or one a side of exactly 16 or 32 px makes) sets its bit by rounding, so that bit
+    may differ from the binding's, whose sums run in another order."""
+    h, w = grey.shape
+    if max(h, w) > _PDQ_MAX_SIDE:
+        raise ValueError(f"PDQ here takes pictures of at most {_PDQ_MAX_SIDE} px a side")
+    if min(h, w) < 16:  # the binding's own rules for tiny pictures
+        hashes, quality = pdqhash.compute_dihedral(np.repeat(grey[:, :, None], 3, axis=2))
         return np.packbits(np.asarray(hashes, np.uint8).reshape(8, 256), axis=1), int(quality)
-    values, quality = pdqhash.compute_float(rgb)
-    variants = np.asarray(values)[_DIHEDRAL_SOURCE] * _DIHEDRAL_SIGN
-    return np.packbits(variants > np.partition(variants, 127, axis=1)[:, 127:128], axis=1), int(quality)
+    rows = ((np.arange(64) + 0.5) * h / 64).astype(np.intp)  # decimateFloat: the cells' centres
+    cols = ((np.arange(64) + 0.5) * w / 64).astype(np.intp)
+    small = _PDQ_LUMA[grey[rows[:, None], cols[None, :]]]
+    # Quality: PDQ's sum of neighbour differences in percent of full range (truncated), over 90.
+    down = np.trunc((small[:-1] - small[1:]) * np.float32(100) / np.float32(255))
+    across = np.trunc((small[:, :-1] - small[:, 1:]) * np.float32(100) / np.float32(255))
+    quality = min(100, int(np.abs(down).sum(dtype=np.int64) + np.abs(across).sum(dtype=np.int64)) // 90)
+    dct = (_PDQ_DCT @ small @ _PDQ_DCT.T).ravel()
+    variants = dct[_DIHEDRAL_SOURCE] * _DIHEDRAL_SIGN
+    return np.packbits(variants > np.partition(variants, 127, axis=1)[:, 127:128], axis=1), quality
 
 
 def compute_features(grey: np.ndarray) -> ScanFeatures:
@@ -142,11 +167,10 @@ def compute_features(grey: np.ndarray) -> ScanFeatures:
     ``SCAN_FEATURE_SIDE`` pixels. Both kinds use brightness only: PDQ hashes luminance, ORB
     compares grey levels; a border is trimmed when its brightness is uniform."""
     # PDQ reduces every picture to 64 x 64 samples itself; handing it 128 px costs a quarter.
-    small = shrink_to_side(grey, 2 * 64)
+    small = shrink_to_side(grey, _PDQ_MAX_SIDE)
     x, y, w, h = content_box(small[:, :, None])
     content = small[y : y + h, x : x + w] if w >= 16 and h >= 16 else small
-    # The binding reads RGB; equal channels have that luminance exactly.
-    pdq, quality = _pdq_dihedral(np.repeat(content[:, :, None], 3, axis=2))
+    pdq, quality = _pdq_dihedral(content)
     local, local_mirrored, points = _local_descriptors(grey)
     return ScanFeatures(pdq=pdq, pdq_quality=int(quality), local=local, local_mirrored=local_mirrored,
                         points=points, width=int(grey.shape[1]))
