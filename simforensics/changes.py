@@ -113,7 +113,7 @@ def warp_to_working_frame(
         source = _shrunk(copy, copy_preview, small)
         inside = cv2.resize(inside, small, interpolation=cv2.INTER_NEAREST)
         copy_to_working = copy_to_working @ np.linalg.inv(scale_matrix(small[0] / cw, small[1] / ch))
-    fill = _rotation_fill(source, matrix)
+    fill = _rotation_fill(source, matrix, _box_in(box, copy.shape, source.shape))
     warped_fill = None
     if fill is not None:
         inside[fill] = 0
@@ -126,28 +126,73 @@ def warp_to_working_frame(
     return WorkingFrame(original=base, copy=warped, covered=covered, scale=size[0] / width, fill=warped_fill)
 
 
-def _rotation_fill(copy: np.ndarray, matrix: np.ndarray) -> np.ndarray | None:
+def _rotation_fill(copy: np.ndarray, matrix: np.ndarray, box: tuple[int, int, int, int]) -> np.ndarray | None:
     """The canvas fill of a copy turned by other than a right angle onto a larger canvas.
 
     Turning a picture leaves its canvas's corners empty, filled with one colour; a crop before
     the turn puts that fill over what the original shows there. Where at least three of the
-    canvas's four corners share a colour, the regions of that colour (JPEG noise allowed)
-    connected to them are fill, not picture, and are left out of the comparison. None when the
-    copy is not turned or its corners do not agree (one uniform corner may be an edit)."""
+    corners of ``box`` (the copy's picture, padding trimmed) share a colour, the regions of that
+    colour (JPEG noise allowed) connected to them inside the canvas's corner triangles are fill,
+    not picture, and are left out of the comparison. Only inside the triangles: a picture's own
+    background of that colour (a night sky, a studio backdrop) stays compared, edits in it found.
+    None when the copy is not turned or its corners do not agree (one uniform corner may be an edit).
+    """
     degrees = np.degrees(np.arctan2(matrix[1, 0], matrix[0, 0])) % 90
     if min(degrees, 90 - degrees) < T.FILL_MIN_ROTATION or min(copy.shape[:2]) < 3:
         return None
-    h, w = copy.shape[:2]
-    corners = copy[[0, 0, h - 1, h - 1], [0, w - 1, 0, w - 1]].astype(np.int16)
+    triangles = _corner_triangles(copy.shape[:2], matrix, box)
+    if triangles is None:
+        return None
+    x, y, w, h = box
+    ys, xs = [y, y, y + h - 1, y + h - 1], [x, x + w - 1, x, x + w - 1]
+    corners = copy[ys, xs].astype(np.int16)
     colour = np.median(corners, axis=0)
     agree = np.abs(corners - colour).max(axis=1) <= T.PADDING_TOLERANCE
     if agree.sum() < 3:
         return None
-    near = (np.abs(copy.astype(np.int16) - colour).max(axis=2) <= T.PADDING_TOLERANCE)
+    near = (np.abs(copy.astype(np.int16) - colour).max(axis=2) <= T.PADDING_TOLERANCE) & triangles
     labels, _ = ndimage.label(near)
-    corner_labels = labels[[0, 0, h - 1, h - 1], [0, w - 1, 0, w - 1]][agree]
+    corner_labels = labels[ys, xs][agree]
     fill = np.isin(labels, corner_labels[corner_labels > 0])
     return fill if fill.any() else None
+
+
+def _box_in(box: tuple[int, int, int, int], full: tuple[int, ...], shrunk: tuple[int, ...]) -> tuple[int, int, int, int]:
+    """``box`` of a picture of shape ``full``, in the same picture resized to shape ``shrunk``."""
+    sx, sy = shrunk[1] / full[1], shrunk[0] / full[0]
+    x0, y0 = int(box[0] * sx), int(box[1] * sy)
+    x1, y1 = min(shrunk[1], int(np.ceil((box[0] + box[2]) * sx))), min(shrunk[0], int(np.ceil((box[1] + box[3]) * sy)))
+    return x0, y0, max(1, x1 - x0), max(1, y1 - y0)
+
+
+def _corner_triangles(shape: tuple[int, int], matrix: np.ndarray, box: tuple[int, int, int, int]) -> np.ndarray | None:
+    """Where a turned picture's canvas can have fill: inside ``box``, outside the rectangle turned
+    like the original's axes that touches all four sides of the box (a turned picture's canvas is
+    its bounding box), widened by FILL_EDGE_TOLERANCE. None when no such rectangle fits."""
+    inverse = np.linalg.inv(matrix)
+    angle = np.arctan2(inverse[1, 0], inverse[0, 0])  # the original's x axis, in the copy
+    c, s = abs(np.cos(angle)), abs(np.sin(angle))
+    x, y, box_w, box_h = box
+    # Sides (along, across) with box_w = along c + across s and box_h = along s + across c; at 45
+    # degrees any split fits, and a square is taken.
+    if abs(c * c - s * s) < 0.02:
+        along = across = (box_w + box_h) / (2 * (c + s))
+    else:
+        along = (box_w * c - box_h * s) / (c * c - s * s)
+        across = (box_h * c - box_w * s) / (c * c - s * s)
+    if along <= 0 or across <= 0:
+        return None
+    u = np.array([np.cos(angle), np.sin(angle)])
+    v = np.array([-u[1], u[0]])
+    centre = np.array([x + (box_w - 1) / 2, y + (box_h - 1) / 2])
+    corners = [centre + su * along / 2 * u + sv * across / 2 * v for su, sv in ((-1, -1), (1, -1), (1, 1), (-1, 1))]
+    picture = np.zeros(shape, np.uint8)
+    cv2.fillConvexPoly(picture, np.round(np.array(corners) * 16).astype(np.int32), 1, cv2.LINE_8, 4)
+    reach = int(np.ceil(2 + T.FILL_EDGE_TOLERANCE * max(box_w, box_h)))
+    picture = cv2.erode(picture, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * reach + 1, 2 * reach + 1)))
+    triangles = np.zeros(shape, bool)
+    triangles[y : y + box_h, x : x + box_w] = picture[y : y + box_h, x : x + box_w] == 0
+    return triangles
 
 
 def _structure_change(grey_a: np.ndarray, grey_b: np.ndarray) -> np.ndarray:

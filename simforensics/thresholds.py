@@ -60,6 +60,11 @@ PADDING_TOLERANCE = 12
 # wide on a 1000-px picture (tan 0.1 degrees x 1000 = 1.7 px at most) and the border margin
 # already keeps them out.
 FILL_MIN_ROTATION = 0.1
+# The fill of a turned copy is looked for only in its canvas's corner triangles, found from the
+# rotation and the canvas; their edge is placed to 2 px plus this share of the longer side: the
+# turned picture's edge is interpolated over 1-2 px, its canvas size rounded, and the trimming of
+# uniform lines (align.content_box) takes up to 1 % of a side off a canvas turned 45 degrees.
+FILL_EDGE_TOLERANCE = 0.015
 
 # Longest side of the frame in which differences are measured: fine enough for a signature
 # stroke, coarse enough that resampling and JPEG noise average out, and small enough that a

@@ -61,6 +61,39 @@ def test_global_operations_are_near_duplicates(signed_coffee: np.ndarray, make) 
     assert not (result.change_mask == 255).any()
 
 
+def _on_white(rgb: np.ndarray) -> np.ndarray:
+    """A product-shot layout: the picture on a wide white backdrop."""
+    canvas = np.full((400, 520, 3), 255, np.uint8)
+    canvas[40:40 + rgb.shape[0], 40:40 + rgb.shape[1]] = rgb
+    return canvas
+
+
+def test_a_signature_removed_from_a_white_backdrop_is_found_in_a_turned_copy() -> None:
+    # The copy's canvas fill is white, like the backdrop it touches: only the canvas's corner
+    # triangles are fill; the painted-out signature in the backdrop is still compared.
+    plain = _on_white(fx.source_image("chelsea", 300))
+    signed = fx.with_signature(plain, origin=(350, 360))
+    copy = jpeg(fx.rotated(plain, 8).rgb, 90)
+    result = compare_images(signed, copy)
+    assert result.verdict.label == "locally-edited", result.verdict.summary
+    changed = result.change_mask == 255
+    assert changed[340:370, 345:500].sum() > 0.3 * changed.sum() > 0
+
+
+def test_an_edit_in_a_dark_sky_is_found_whichever_picture_was_turned() -> None:
+    # A night sky touching every corner is the picture, not fill: a patch painted out in it is
+    # found when the original is the turned picture, as when the copy is.
+    sky = cv2.resize(data.hubble_deep_field(), (480, 408), interpolation=cv2.INTER_AREA)
+    edited = fx.inpainted(sky, (60, 200, 90, 70))
+    turned = jpeg(fx.rotated(sky, -12).rgb, 90)
+    for original, copy, edit_in_copy in ((turned, jpeg(edited.rgb, 90), True), (edited.rgb, turned, False)):
+        result = compare_images(original, copy)
+        assert result.verdict.label == "locally-edited", result.verdict.summary
+        for area in result.changes.areas:
+            x, y, w, h = area.copy_box if edit_in_copy else area.box
+            assert 50 <= x and x + w <= 160 and 190 <= y and y + h <= 280, area
+
+
 def test_crop_marks_the_uncovered_area_128(signed_coffee: np.ndarray) -> None:
     result = compare_images(signed_coffee, fx.cropped(signed_coffee, (100, 80, 250, 200)).rgb)
     covered = result.change_mask != 128
