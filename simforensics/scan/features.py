@@ -102,11 +102,11 @@ def _local_descriptors(grey: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.nda
 
 # PDQ (Meta's pdqhashing.cpp), computed here from grey levels because the binding costs three
 # times as much on a scan's small pictures (its RGB intake, and a Python loop over each hash's
-# bits). A test holds the bits and quality equal to the binding's. For pictures of at most 128
-# pixels a side, PDQ's tent filter has a 1-pixel window (it leaves integer levels as they are),
-# so its 64 x 64 downsample is a plain decimation at the cells' centres; the hash is the 16 x 16
-# low-frequency corner (without the DC row and column) of that downsample's DCT, thresholded at
-# its median.
+# bits). A test holds the quality, and every bit but those of median ties, equal to the
+# binding's. For pictures of at most 128 pixels a side, PDQ's tent filter has a 1-pixel window
+# (it leaves integer levels as they are), so its 64 x 64 downsample is a plain decimation at the
+# cells' centres; the hash is the 16 x 16 low-frequency corner (without the DC row and column) of
+# that downsample's DCT, thresholded at its median.
 _PDQ_MAX_SIDE = 128
 _LEVELS = np.arange(256, dtype=np.float64)
 _PDQ_LUMA = (_LEVELS * 0.299 + _LEVELS * 0.587 + _LEVELS * 0.114).astype(np.float32)  # the binding's luma of (v, v, v)
@@ -166,7 +166,8 @@ def compute_features(grey: np.ndarray) -> ScanFeatures:
     """Features of one picture's grey levels (H x W uint8), already reduced to at most
     ``SCAN_FEATURE_SIDE`` pixels. Both kinds use brightness only: PDQ hashes luminance, ORB
     compares grey levels; a border is trimmed when its brightness is uniform."""
-    # PDQ reduces every picture to 64 x 64 samples itself; handing it 128 px costs a quarter.
+    # PDQ samples 64 x 64 points and, at 128 px or less, averages nothing itself: the 128-px area
+    # average makes each sample the mean of a 2 x 2 block of the 256-px picture.
     small = shrink_to_side(grey, _PDQ_MAX_SIDE)
     x, y, w, h = content_box(small[:, :, None])
     content = small[y : y + h, x : x + w] if w >= 16 and h >= 16 else small
