@@ -241,11 +241,11 @@ def _twice_median(lines: np.ndarray) -> np.ndarray:
 
 
 def _close_lines(lines: np.ndarray, twice_colour: np.ndarray) -> np.ndarray:
-    """Which of ``lines`` (... x L x 3) have at least 98 % of their pixels within PADDING_TOLERANCE
+    """Which of ``lines`` (... x L x 3) have at least PADDING_LINE_SHARE of their pixels within PADDING_TOLERANCE
     of the colour in every channel. In integers, the colour doubled: |x - c| <= t is
     |2x - 2c| <= 2t; the share is the count over the length, as np.mean of booleans is."""
     near = (np.abs(2 * lines.astype(np.int16) - twice_colour) <= 2 * T.PADDING_TOLERANCE).all(axis=-1)
-    return near.sum(axis=-1) / lines.shape[-2] >= 0.98
+    return near.sum(axis=-1) / lines.shape[-2] >= T.PADDING_LINE_SHARE
 
 
 def _uniform_run(lines: np.ndarray) -> int:
@@ -267,9 +267,9 @@ def _uniform_run(lines: np.ndarray) -> int:
 
 
 def content_box(rgb: np.ndarray) -> tuple[int, int, int, int]:
-    """The box left after trimming uniform borders (at most 45 % of each side)."""
+    """The box left after trimming uniform borders (at most PADDING_MAX_SHARE of each side)."""
     h, w = rgb.shape[:2]
-    rows, cols = int(h * 0.45), int(w * 0.45)
+    rows, cols = int(h * T.PADDING_MAX_SHARE), int(w * T.PADDING_MAX_SHARE)
     top = bottom = left = right = 0  # a border is at least 2 lines: none on a side under 5 px
     # A side's run is 0 unless its outermost line is uniform: that line of all four sides is
     # judged first, two at a time (on a picture without borders, most, that is all the work).
@@ -295,7 +295,7 @@ def _padding_is_content(original: np.ndarray, copy: np.ndarray, matrix: np.ndarr
         return True  # the border lies outside the original: nothing to compare either way
     warped = cv2.warpPerspective(copy, matrix, (original.shape[1], original.shape[0]), flags=cv2.INTER_NEAREST)
     difference = np.abs(original.astype(np.int16) - warped).max(axis=2)[strip]
-    return bool((difference <= 3 * T.PADDING_TOLERANCE).mean() >= 0.9)
+    return bool((difference <= 3 * T.PADDING_TOLERANCE).mean() >= T.PADDING_IN_ORIGINAL_SHARE)
 
 
 def align(

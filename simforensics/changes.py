@@ -35,6 +35,22 @@ MASK_SAME, MASK_NOT_COVERED, MASK_CHANGED = 0, 128, 255
 
 # SSIM constants for 8-bit data (Wang et al. 2004): K2 = 0.03, L = 255.
 _C2 = (0.03 * 255) ** 2
+# 1.4826 x the median absolute deviation estimates a normal distribution's standard deviation.
+_MAD_TO_SD = 1.4826
+
+
+# Warping samples the copy without averaging: shrunk by more than a tenth, it would alias.
+_ALIASING_SHRINK = 0.9
+
+
+def _square(radius: int) -> np.ndarray:
+    """Structuring element reaching ``radius`` pixels along the axes and diagonals."""
+    return np.ones((2 * radius + 1, 2 * radius + 1), np.uint8)
+
+
+def _disc(radius: int) -> np.ndarray:
+    """Structuring element reaching ``radius`` pixels in every direction."""
+    return cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * radius + 1, 2 * radius + 1))
 
 
 @dataclass(frozen=True)
@@ -107,7 +123,7 @@ def warp_to_working_frame(
     box = copy_box or (0, 0, copy.shape[1], copy.shape[0])
     inside = np.zeros(copy.shape[:2], np.uint8)
     inside[box[1] : box[1] + box[3], box[0] : box[0] + box[2]] = 255
-    if shrink < 0.9:  # the copy is finer than the frame: area-average first, warping would alias
+    if shrink < _ALIASING_SHRINK:  # the copy is finer than the frame: area-average first, warping would alias
         ch, cw = copy.shape[:2]
         small = (max(1, round(cw * shrink)), max(1, round(ch * shrink)))
         source = _shrunk(copy, copy_preview, small)
@@ -121,8 +137,8 @@ def warp_to_working_frame(
                                           borderValue=0).astype(bool)
     warped = cv2.warpPerspective(source, copy_to_working, size, flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
     covered = cv2.warpPerspective(inside, copy_to_working, size, flags=cv2.INTER_NEAREST, borderValue=0) == 255
-    # Interpolated edge pixels mix in the border: keep a 2-pixel margin out of the comparison.
-    covered = cv2.erode(covered.astype(np.uint8), np.ones((5, 5), np.uint8)).astype(bool)
+    # Interpolated edge pixels mix in the border: keep a margin out of the comparison.
+    covered = cv2.erode(covered.astype(np.uint8), _square(T.CHANGE_EDGE_MARGIN)).astype(bool)
     return WorkingFrame(original=base, copy=warped, covered=covered, scale=size[0] / width, fill=warped_fill)
 
 
@@ -196,11 +212,11 @@ def _corner_triangles(shape: tuple[int, int], matrix: np.ndarray, box: tuple[int
 
 
 def _structure_change(grey_a: np.ndarray, grey_b: np.ndarray) -> np.ndarray:
-    """1 - contrast-structure similarity, Gaussian window sigma 1.5 as in Wang et al. 2004."""
+    """1 - contrast-structure similarity, in SSIM's Gaussian window (Wang et al. 2004)."""
     a, b = grey_a.astype(np.float32), grey_b.astype(np.float32)
 
     def blur(x: np.ndarray) -> np.ndarray:
-        return cv2.GaussianBlur(x, (0, 0), 1.5)
+        return cv2.GaussianBlur(x, (0, 0), T.CHANGE_STRUCTURE_SIGMA)
 
     mu_a, mu_b = blur(a), blur(b)
     var_a = np.maximum(blur(a * a) - mu_a * mu_a, 0)
@@ -245,13 +261,13 @@ def _double_lattice(table: np.ndarray) -> np.ndarray:
 def _predict_colours(original: np.ndarray, copy: np.ndarray, use: np.ndarray) -> np.ndarray:
     """The copy as a *global* colour mapping of the original would make it.
 
-    The mapping is a 3-D lookup table (33^3 nodes, trilinear, the usual model of colour grading)
+    The mapping is a 3-D lookup table (COLOUR_TABLE_NODES^3, trilinear, the usual model of colour grading)
     of the colour *difference* copy - original, averaged from the pixels in ``use``; modelling the
     difference keeps an unchanged colour exactly unchanged. Nodes no pixel reaches fall back to a
     global affine colour fit. It is fitted on every other pixel and applied through a 65^3 table
     resampled from it (one lookup per pixel, within 2 levels of the trilinear value).
     """
-    nodes = 33
+    nodes = T.COLOUR_TABLE_NODES
     sample = np.zeros_like(use)
     sample[::2, ::2] = True
     chosen = (use & sample).ravel()
@@ -279,7 +295,7 @@ def _predict_colours(original: np.ndarray, copy: np.ndarray, use: np.ndarray) ->
 
 def _robust_threshold(values: np.ndarray, floor: float) -> float:
     median = float(np.median(values))
-    mad = float(np.median(np.abs(values - median))) * 1.4826
+    mad = float(np.median(np.abs(values - median))) * _MAD_TO_SD
     return max(floor, median + T.OUTLIER_SIGMAS * mad)
 
 
@@ -314,19 +330,21 @@ def _pixel_outline(changed: np.ndarray, difference: np.ndarray, covered: np.ndar
     colour is clear, closed and hole-filled. An area whose change is in its pattern rather than
     its pixel values (texture redrawn in the same colours) keeps its window outline.
     """
-    smooth = cv2.GaussianBlur(difference, (0, 0), 1.5)
-    level = _robust_threshold(smooth[covered], T.MIN_PIXEL_CHANGE) if covered.sum() >= 64 else T.MIN_PIXEL_CHANGE
+    smooth = cv2.GaussianBlur(difference, (0, 0), T.CHANGE_PIXEL_SIGMA)
+    level = (_robust_threshold(smooth[covered], T.MIN_PIXEL_CHANGE) if covered.sum() >= T.CHANGE_MIN_SAMPLE
+             else T.MIN_PIXEL_CHANGE)
     differing = smooth > level
     labels, _ = ndimage.label(changed)
     result = np.zeros_like(changed)
-    kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (7, 7))
+    kernel = _disc(T.CHANGE_CLOSE_RADIUS)
+    room = T.CHANGE_CLOSE_RADIUS + 1
     height, width = changed.shape
     for index, found in enumerate(ndimage.find_objects(labels), start=1):
         if found is None:
             continue
         # Each area is worked on in its own box, with room for the closing kernel to reach.
-        rows = slice(max(0, found[0].start - 4), min(height, found[0].stop + 4))
-        cols = slice(max(0, found[1].start - 4), min(width, found[1].stop + 4))
+        rows = slice(max(0, found[0].start - room), min(height, found[0].stop + room))
+        cols = slice(max(0, found[1].start - room), min(width, found[1].stop + room))
         area = labels[rows, cols] == index
         tight = area & differing[rows, cols]
         if tight.sum() < T.PIXEL_OUTLINE_SHARE * area.sum():
@@ -358,22 +376,23 @@ class _DifferenceMaps:
 def _difference_maps(frame: WorkingFrame) -> _DifferenceMaps:
     """Structure and colour differences of the copy from the original's global colour mapping."""
     covered = frame.covered
-    original_f = cv2.GaussianBlur(frame.original, (0, 0), 0.8)
-    copy_f = cv2.GaussianBlur(frame.copy, (0, 0), 0.8)
+    original_f = cv2.GaussianBlur(frame.original, (0, 0), T.CHANGE_PREFILTER_SIGMA)
+    copy_f = cv2.GaussianBlur(frame.copy, (0, 0), T.CHANGE_PREFILTER_SIGMA)
     # The first fit only has to find roughly what it cannot explain: every other pixel will do.
     coarse_covered = covered[::2, ::2]
     coarse = _predict_colours(original_f[::2, ::2], copy_f[::2, ::2], coarse_covered)
-    first_pass = cv2.GaussianBlur(_channel_norm(copy_f[::2, ::2] - coarse), (0, 0), 1.5)
+    first_pass = cv2.GaussianBlur(_channel_norm(copy_f[::2, ::2] - coarse), (0, 0), T.CHANGE_PIXEL_SIGMA)
     unexplained = np.zeros_like(covered)
-    if coarse_covered.sum() >= 64:
-        coarse_unexplained = first_pass > 0.5 * _robust_threshold(first_pass[coarse_covered], T.MIN_COLOUR_CHANGE)
-        coarse_unexplained = cv2.dilate(coarse_unexplained.astype(np.uint8), np.ones((5, 5), np.uint8))
+    if coarse_covered.sum() >= T.CHANGE_MIN_SAMPLE:
+        level = _robust_threshold(first_pass[coarse_covered], T.MIN_COLOUR_CHANGE)
+        coarse_unexplained = first_pass > T.CHANGE_UNEXPLAINED_FRACTION * level
+        coarse_unexplained = cv2.dilate(coarse_unexplained.astype(np.uint8), _square(T.CHANGE_UNEXPLAINED_GROW))
         size = (covered.shape[1], covered.shape[0])
         unexplained = cv2.resize(coarse_unexplained, size, interpolation=cv2.INTER_NEAREST).astype(bool)
     predicted = _predict_colours(original_f, copy_f, covered & ~unexplained)
 
     chroma = _channel_max(frame.copy).astype(np.int16) - np.minimum(np.minimum(frame.copy[..., 0], frame.copy[..., 1]), frame.copy[..., 2])
-    colour_compared = bool(covered.any()) and float(np.mean(chroma[covered])) >= 3.0
+    colour_compared = bool(covered.any()) and float(np.mean(chroma[covered])) >= T.COLOUR_MIN_CHROMA
     grey_predicted = cv2.cvtColor(np.clip(predicted, 0, 255).astype(np.uint8), cv2.COLOR_RGB2GRAY)
     structure = _structure_change(grey_predicted, cv2.cvtColor(copy_f, cv2.COLOR_RGB2GRAY))
     difference = copy_f.astype(np.float32) - predicted
@@ -385,8 +404,9 @@ def _difference_maps(frame: WorkingFrame) -> _DifferenceMaps:
             np.hypot(cv2.Sobel(original_f[..., k], cv2.CV_32F, 1, 0), cv2.Sobel(original_f[..., k], cv2.CV_32F, 0, 1))
             for k in range(3)
         ]
-        activity = cv2.GaussianBlur(np.maximum(np.maximum(gradients[0], gradients[1]), gradients[2]) / 8.0, (0, 0), 2.0)  # Sobel weights sum to 8
-        colour = _channel_norm(cv2.GaussianBlur(difference, (0, 0), 2.0)) / (1.0 + activity / T.ACTIVITY_SCALE)
+        steepest = np.maximum(np.maximum(gradients[0], gradients[1]), gradients[2]) / 8.0  # Sobel weights sum to 8
+        activity = cv2.GaussianBlur(steepest, (0, 0), T.CHANGE_COLOUR_SIGMA)
+        colour = _channel_norm(cv2.GaussianBlur(difference, (0, 0), T.CHANGE_COLOUR_SIGMA)) / (1.0 + activity / T.ACTIVITY_SCALE)
     else:
         colour = np.zeros_like(structure)
     return _DifferenceMaps(structure, colour.astype(np.float32), _channel_max(np.abs(difference)), colour_compared)
@@ -395,81 +415,107 @@ def _difference_maps(frame: WorkingFrame) -> _DifferenceMaps:
 def localise_changes(
     original: np.ndarray, copy: np.ndarray, alignment: Alignment, frame: WorkingFrame | None = None
 ) -> ChangeMap:
-    """Change mask and changed areas of an aligned pair, in ORIGINAL's frame."""
+    """Change mask and changed areas of an aligned pair, in ORIGINAL's frame: detect in the
+    working frame, project the result onto ORIGINAL, describe each area."""
     frame = frame or warp_to_working_frame(original, copy, alignment.matrix, alignment.scale, alignment.copy_content_box)
-    covered = frame.covered
     maps = _difference_maps(frame)
+    found = _detect(frame, maps)
+    covered, changed = frame.covered, found.changed
+    unchanged = covered & ~changed
+    strength = np.maximum(found.structure_fine / found.structure_threshold, found.colour_fine / found.colour_threshold)
+    strength[~covered] = 0.0
+    return ChangeMap(
+        mask=_project(changed, frame, alignment, original.shape),
+        areas=_describe(found, frame, maps.colour_compared, alignment, copy.shape),
+        changed_fraction=float((changed & covered).sum() / max(1, int(covered.sum()))),
+        working_scale=frame.scale,
+        structure_threshold=found.structure_threshold,
+        colour_threshold=found.colour_threshold,
+        colour_compared=maps.colour_compared,
+        unchanged_structure=float(1.0 - maps.structure[unchanged].mean()) if unchanged.any() else 0.0,
+        structure_map=maps.structure,
+        colour_map=maps.colour,
+        strength_map=strength.astype(np.float32),
+    )
+
+
+@dataclass(frozen=True)
+class _Detection:
+    changed: np.ndarray  # bool, working frame
+    structure_fine: np.ndarray  # the difference maps at the outline's scale
+    colour_fine: np.ndarray
+    structure_threshold: float  # this pair's detection levels
+    colour_threshold: float
+
+
+def _detect(frame: WorkingFrame, maps: _DifferenceMaps) -> _Detection:
+    """The changed pixels of the working frame: outliers of this pair's own differences, as areas."""
+    covered = frame.covered
     structure, colour = maps.structure, maps.colour
     # Pixels near the edge of the frame or of the copy mix in fill, border or interpolation from
-    # outside: they are compared for the mask but cannot start a detection. The band is the reach
-    # of the comparison windows (about 3 sigma of the 1.5-pixel SSIM window).
+    # outside: they are compared for the mask but cannot start a detection.
+    edge = T.CHANGE_FRAME_MARGIN
     inner = np.zeros_like(covered)
-    inner[5:-5, 5:-5] = True
-    detectable = cv2.erode(covered.astype(np.uint8), np.ones((9, 9), np.uint8)).astype(bool) & inner
+    inner[edge:-edge, edge:-edge] = True
+    detectable = cv2.erode(covered.astype(np.uint8), _square(T.CHANGE_DETECT_MARGIN)).astype(bool) & inner
 
     # Detection on a smoothed map (a real edit is a coherent area, noise is not) ...
-    structure_smooth = cv2.GaussianBlur(structure, (0, 0), 3.0)
-    colour_smooth = cv2.GaussianBlur(colour, (0, 0), 3.0)
-    if covered.sum() < 64:
+    structure_smooth = cv2.GaussianBlur(structure, (0, 0), T.CHANGE_DETECT_SIGMA)
+    colour_smooth = cv2.GaussianBlur(colour, (0, 0), T.CHANGE_DETECT_SIGMA)
+    if covered.sum() < T.CHANGE_MIN_SAMPLE:
         structure_threshold, colour_threshold = T.MIN_STRUCTURE_CHANGE, T.MIN_COLOUR_CHANGE
     else:
         structure_threshold = _robust_threshold(structure_smooth[covered], T.MIN_STRUCTURE_CHANGE)
         colour_threshold = _robust_threshold(colour_smooth[covered], T.MIN_COLOUR_CHANGE)
     strong = ((structure_smooth > structure_threshold) | (colour_smooth > colour_threshold)) & detectable
-    min_pixels = max(16, int(T.MIN_CHANGE_AREA * covered.sum()))
-    seeds = _fill_holes_and_filter(cv2.morphologyEx(strong.astype(np.uint8), cv2.MORPH_OPEN, np.ones((3, 3), np.uint8)).astype(bool), min_pixels)
+    min_pixels = max(T.MIN_CHANGE_PIXELS, int(T.MIN_CHANGE_AREA * covered.sum()))
+    opened = cv2.morphologyEx(strong.astype(np.uint8), cv2.MORPH_OPEN, _square(T.CHANGE_OPEN_RADIUS)).astype(bool)
+    seeds = _fill_holes_and_filter(opened, min_pixels)
 
     # ... then grown to the true outline on a less smoothed map with a lower threshold.
-    structure_fine = cv2.GaussianBlur(structure, (0, 0), 1.0)
-    colour_fine = cv2.GaussianBlur(colour, (0, 0), 1.0)
+    structure_fine = cv2.GaussianBlur(structure, (0, 0), T.CHANGE_OUTLINE_SIGMA)
+    colour_fine = cv2.GaussianBlur(colour, (0, 0), T.CHANGE_OUTLINE_SIGMA)
     weak = (structure_fine > T.OUTLINE_FRACTION * structure_threshold) | (colour_fine > T.OUTLINE_FRACTION * colour_threshold)
-    reach = cv2.dilate(seeds.astype(np.uint8), cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (13, 13))).astype(bool)
+    reach = cv2.dilate(seeds.astype(np.uint8), _disc(T.CHANGE_OUTLINE_REACH)).astype(bool)
     grown = (weak & reach & covered) | seeds
-    grown = cv2.morphologyEx(grown.astype(np.uint8), cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (7, 7))).astype(bool)
+    grown = cv2.morphologyEx(grown.astype(np.uint8), cv2.MORPH_CLOSE, _disc(T.CHANGE_CLOSE_RADIUS)).astype(bool)
     changed = _fill_holes_and_filter(grown & covered, min_pixels)
     changed = _pixel_outline(changed, maps.pixel_difference, covered, min_pixels)
+    return _Detection(changed, structure_fine, colour_fine, structure_threshold, colour_threshold)
 
-    height, width = original.shape[:2]
+
+def _project(changed: np.ndarray, frame: WorkingFrame, alignment: Alignment, shape: tuple[int, ...]) -> np.ndarray:
+    """The change mask in ORIGINAL's frame (``shape``): changed, same, or not covered by the copy."""
+    height, width = shape[:2]
     full_changed = cv2.resize(changed.astype(np.uint8), (width, height), interpolation=cv2.INTER_NEAREST).astype(bool)
-    full_covered = overlap_mask(alignment.matrix, alignment.copy_content_box, original.shape)
+    full_covered = overlap_mask(alignment.matrix, alignment.copy_content_box, shape)
     if frame.fill is not None:
         full_covered &= ~cv2.resize(frame.fill.view(np.uint8), (width, height), interpolation=cv2.INTER_NEAREST).astype(bool)
     mask = np.full((height, width), MASK_NOT_COVERED, np.uint8)
     mask[full_covered] = MASK_SAME
     mask[full_changed & full_covered] = MASK_CHANGED
+    return mask
 
+
+def _describe(found: _Detection, frame: WorkingFrame, colour_compared: bool, alignment: Alignment,
+              copy_shape: tuple[int, ...]) -> tuple[ChangedArea, ...]:
+    """Each changed area: its box in both pictures, its share, its measures and its kind; largest first."""
     areas = []
-    labels, _ = ndimage.label(changed)
-    for index, found in enumerate(ndimage.find_objects(labels), start=1):
-        if found is None:
+    labels, _ = ndimage.label(found.changed)
+    for index, box_slices in enumerate(ndimage.find_objects(labels), start=1):
+        if box_slices is None:
             continue
-        rows, cols = found
+        rows, cols = box_slices
         region = labels == index
         x0, y0 = cols.start / frame.scale, rows.start / frame.scale
         x1, y1 = cols.stop / frame.scale, rows.stop / frame.scale
         box = (int(np.floor(x0)), int(np.floor(y0)), int(np.ceil(x1 - np.floor(x0))), int(np.ceil(y1 - np.floor(y0))))
-        structure_mean = float(structure_fine[region].mean())
-        colour_mean = float(colour_fine[region].mean())
-        recoloured = maps.colour_compared and structure_mean <= structure_threshold and colour_mean > colour_threshold
-        kind = "recoloured" if recoloured else "redrawn"
-        areas.append(ChangedArea(box=box, area_fraction=float(region.sum() / changed.size),
-                                 structure_change=structure_mean, colour_change=colour_mean, kind=kind,
-                                 copy_box=box_in_copy(box, alignment.matrix, copy.shape)))
+        structure_mean = float(found.structure_fine[region].mean())
+        colour_mean = float(found.colour_fine[region].mean())
+        recoloured = colour_compared and structure_mean <= found.structure_threshold and colour_mean > found.colour_threshold
+        areas.append(ChangedArea(box=box, area_fraction=float(region.sum() / found.changed.size),
+                                 structure_change=structure_mean, colour_change=colour_mean,
+                                 kind="recoloured" if recoloured else "redrawn",
+                                 copy_box=box_in_copy(box, alignment.matrix, copy_shape)))
     areas.sort(key=lambda a: (-a.area_fraction, a.box))
-    covered_pixels = max(1, int(covered.sum()))
-    unchanged = covered & ~changed
-    strength = np.maximum(structure_fine / structure_threshold, colour_fine / colour_threshold)
-    strength[~covered] = 0.0
-    return ChangeMap(
-        mask=mask,
-        areas=tuple(areas),
-        changed_fraction=float((changed & covered).sum() / covered_pixels),
-        working_scale=frame.scale,
-        structure_threshold=structure_threshold,
-        colour_threshold=colour_threshold,
-        colour_compared=maps.colour_compared,
-        unchanged_structure=float(1.0 - structure[unchanged].mean()) if unchanged.any() else 0.0,
-        structure_map=structure,
-        colour_map=colour,
-        strength_map=strength.astype(np.float32),
-    )
+    return tuple(areas)

@@ -13,7 +13,6 @@ from rich.console import Console
 
 from . import __version__
 from .errors import EvidenceError
-from .evidence import DEFAULT_MAX_PIXELS
 from .options import (
     DEFAULT_INDEX_PAIRS,
     CompareOptions,
@@ -21,8 +20,10 @@ from .options import (
     UserRegion,
     parse_region,
     read_regions_file,
+    scan_request,
 )
-from .outputs import STDOUT, OutputError, check_output_path
+from .outputs import STDOUT, OutputError, check_output_paths
+from .thresholds import DEFAULT_MAX_PIXELS
 
 __all__ = ["ExitCode", "app", "main"]
 
@@ -87,14 +88,10 @@ def _root(
 
 
 def _check_outputs(pairs: list[tuple[str, str | None]], inputs: list[str]) -> None:
-    stdout_users = [option for option, path in pairs if path == STDOUT]
-    if len(stdout_users) > 1:
-        _fail(ExitCode.USAGE, f"only one of {', '.join(stdout_users)} can write to stdout ('-')")
-    for option, path in pairs:
-        try:
-            check_output_path(option, path, inputs)
-        except OutputError as exc:
-            _fail(ExitCode.USAGE, str(exc))
+    try:
+        check_output_paths(pairs, inputs)
+    except OutputError as exc:
+        _fail(ExitCode.USAGE, str(exc))
 
 
 def _user_regions(region: list[str], regions_file: str | None) -> tuple[UserRegion, ...]:
@@ -193,7 +190,7 @@ def inspect(
 ) -> None:
     """Show what a file is: identity (SHA-256), format, decoding notes, and its metadata (EXIF, XMP,
     IPTC, PNG text, AI-generation records, C2PA content credentials)."""
-    from .inspect import inspect_files
+    from .inspection import inspect_files
     from .report import render
 
     _check_outputs([("--json", json_path)], images)
@@ -245,34 +242,18 @@ def scan(
 ) -> None:
     """Find copies among all images under FOLDERS, or between FOLDERS and --against."""
     from .report import render
-    from .scan import ClusterError, ScanOptions, scan_folders
-    from .scan.cache import CacheError, default_cache_path
+    from .scan import ClusterError, scan_folders
+    from .scan.cache import CacheError
 
-    for folder in folders + (against or []):
-        if not os.path.exists(folder):
-            _fail(ExitCode.USAGE, f"{folder}: no such folder or file")
-    if no_cache and cache is not None:
-        _fail(ExitCode.USAGE, "--cache and --no-cache exclude each other")
-    cache_path = None if no_cache else (cache or default_cache_path())
-    if cache_path is not None and os.path.isdir(cache_path):
-        _fail(ExitCode.USAGE, f"--cache {cache_path}: is a folder; give a file name")
-    _check_outputs([("--json", json_path), ("--csv", csv_path), ("--html", html_path)], [])
-    if html_path == STDOUT:
-        _fail(ExitCode.USAGE, "--html writes a file and a folder of reports; '-' (stdout) is for --json or --csv")
-    if scheduler is not None:
-        from .scan.cluster import parse_scheduler_address
-
-        try:
-            scheduler = parse_scheduler_address(scheduler)[0]
-        except ClusterError as exc:
-            _fail(ExitCode.USAGE, str(exc))
-    if scheduler is not None and workers is not None:
-        stderr.print("simforensics: warning: --workers is not used with --scheduler: the cluster's workers do the work",
-                     markup=False)
-    local_workers = workers or os.cpu_count() or 1  # also make the HTML index's reports
-    options = ScanOptions(folders=tuple(folders), against=tuple(against) if against else None,
-                          workers=local_workers,
-                          cache_path=cache_path, scheduler=scheduler, max_pixels=max_pixels)
+    try:
+        request = scan_request(folders=folders, against=against, json_path=json_path, csv_path=csv_path,
+                               html_path=html_path, html_pairs=html_pairs, workers=workers, scheduler=scheduler,
+                               cache=cache, no_cache=no_cache, max_pixels=max_pixels)
+    except (OptionError, OutputError) as exc:
+        _fail(ExitCode.USAGE, str(exc))
+    for warning in request.warnings:
+        stderr.print(f"simforensics: warning: {warning}", markup=False)
+    options = request.scan
     show_progress = not quiet and stderr.is_terminal
     try:
         with render.scan_progress(stderr, enabled=show_progress) as progress:
@@ -280,24 +261,24 @@ def scan(
     except ClusterError as exc:
         _fail(ExitCode.USAGE, str(exc))
     except (CacheError, sqlite3.Error) as exc:  # SQLite is used by the cache alone
-        _fail(ExitCode.USAGE, f"--cache {cache_path}: cannot be used ({exc})")
+        _fail(ExitCode.USAGE, f"--cache {options.cache_path}: cannot be used ({exc})")
     except OSError as exc:  # the system refused something else (processes, memory, files)
         where = f" ({exc.filename})" if exc.filename else ""
         _fail(ExitCode.INTERNAL_ERROR, f"scan stopped by a system error: {exc.strerror or exc}{where}")
     for warning in result.warnings:
         stderr.print(f"simforensics: warning: {warning}", markup=False)
     try:
-        render.write_scan_outputs(result, json_path, csv_path)
-        if html_path is not None:
+        render.write_scan_outputs(result, request.json_path, request.csv_path)
+        if request.html_path is not None:
             from .report.scan_index import write_scan_index
 
             with render.scan_progress(stderr, enabled=show_progress) as progress:
-                write_scan_index(result, html_path, folders=tuple(folders), against=tuple(against) if against else None,
-                                 limit=html_pairs, max_pixels=max_pixels, progress=progress, command_line=tuple(sys.argv),
-                                 workers=local_workers)
+                write_scan_index(result, request.html_path, folders=options.folders, against=options.against,
+                                 limit=request.html_pairs, max_pixels=options.max_pixels, progress=progress, command_line=tuple(sys.argv),
+                                 workers=options.workers)
     except OutputError as exc:
         _fail(ExitCode.USAGE, str(exc))
-    if not quiet and STDOUT not in (json_path, csv_path):
+    if not quiet and STDOUT not in (request.json_path, request.csv_path):
         render.print_scan(stdout, result)
 
 

@@ -10,7 +10,6 @@ import datetime as dt
 from dataclasses import dataclass
 
 import numpy as np
-import pdqhash
 
 from . import thresholds as T
 from .align import Alignment, align
@@ -23,7 +22,13 @@ from .changes import (
 )
 from .environment import software_versions
 from .evidence import Evidence, load_evidence
-from .fingerprints import HashSet, compute_hashes, hash_distances, thumbnail
+from .fingerprints import (
+    HashSet,
+    compute_hashes,
+    hash_distances,
+    pdq_dihedral_distance,
+    thumbnail,
+)
 from .integrity import Reverification, reverify
 from .measures import colour_distance, overlap_ssim
 from .metadata_diff import MetadataDiff, diff_metadata
@@ -41,7 +46,7 @@ from .region_findings import (
 )
 from .regions import Region, grid_regions, portrait_regions, user_regions
 from .resample import shrink_to_side
-from .verdict import Verdict, judge
+from .verdict import Verdict, is_copy_like, judge
 
 __all__ = ["Comparison", "Measurement", "RegionFinding", "compare_files", "compare_images"]
 
@@ -98,12 +103,6 @@ class Comparison:
         return self.measurement.change_mask
 
 
-def _pdq_dihedral_distance(original: np.ndarray, copy: np.ndarray) -> int:
-    reference, _ = pdqhash.compute(np.ascontiguousarray(original))
-    variants, _ = pdqhash.compute_dihedral(np.ascontiguousarray(copy))
-    return int(min(np.count_nonzero(np.asarray(reference) != np.asarray(v)) for v in variants))
-
-
 def _overlap_crops(frame: WorkingFrame) -> tuple[np.ndarray, np.ndarray]:
     """The part of ORIGINAL the copy covers, and the copy warped onto it (same frame)."""
     ys, xs = np.nonzero(frame.covered)
@@ -154,7 +153,7 @@ def compare_images(
     alignment = align(original, copy, previews=previews, identical=identical)
     small_original, small_copy = thumbnail(previews[0]), thumbnail(previews[1])  # all hashes use <= 64 x 64
     whole = (compute_hashes(small_original), compute_hashes(small_copy))
-    pdq_dihedral = _pdq_dihedral_distance(small_original, small_copy)
+    pdq_dihedral = pdq_dihedral_distance(small_original, small_copy)
     changes: ChangeMap | None = None
     overlap_hashes = None
     ssim = None
@@ -171,7 +170,7 @@ def compare_images(
         mask = np.full(original.shape[:2], MASK_NOT_COVERED, np.uint8)
     if identical:
         mask = np.zeros(original.shape[:2], np.uint8)
-    copy_like = identical or (changes is not None and changes.unchanged_structure >= T.MIN_COPY_STRUCTURE)
+    copy_like = is_copy_like(identical, changes)
     if with_people:
         people, pose, findings = _measure_regions(original, copy, alignment, frame, ssim_map, mask, regions,
                                                   copy_like, previews)

@@ -32,16 +32,15 @@ from .errors import (
     TruncatedImageError,
 )
 from .quiet import quiet_stderr
+from .thresholds import (
+    DEFAULT_MAX_PIXELS,  # where the limit and its reason live; re-exported
+)
 
 if TYPE_CHECKING:
     from .provenance import Provenance
 
 __all__ = ["DEFAULT_MAX_PIXELS", "SUPPORTED_FORMATS", "Evidence", "exif_orientation", "load_evidence", "open_checked", "to_rgb8"]
 
-# 250 megapixels: above the largest phone and camera sensors in use (200 MP, 16320 x 12240) and
-# large scans, while a decompression bomb (a 60000 x 60000 header is 3600 MP) is refused from its
-# header alone. At this limit the decoded RGB array is at most 750 MB.
-DEFAULT_MAX_PIXELS = 250_000_000
 
 # Only raster formats with decoders inside Pillow or pillow-heif (JPEG covers multi-picture MPO).
 # EPS is left out on purpose: Pillow hands it to Ghostscript, which executes PostScript.
@@ -163,14 +162,35 @@ def load_evidence(
     ``with_provenance`` also reads the metadata (provenance.py) from the same bytes; a scan that
     only needs pixels leaves it off.
     """
+    return _decode(_identify(path, max_pixels), with_provenance)
+
+
+@dataclass
+class _Identified:
+    """A file read once and identified from its header, not yet decoded."""
+
+    name: str
+    data: bytes
+    sha256: str
+    modified: str  # the file's modification time, ISO 8601 UTC
+    image: Image.Image  # opened, pixels not loaded
+    format: str
+    stored_mode: str
+    stored_size: tuple[int, int]
+    frame_count: int
+    icc_bytes: bytes | None
+    icc_name: str | None
+    orientation: int | None
+    bits: int | None
+    notes: list[str]
+
+
+def _identify(path: str | os.PathLike[str], max_pixels: int) -> _Identified:
+    """Read the bytes, hash them, and learn from the header what the file is (refusing a bomb)."""
     name = str(path)
     data, status = read_file(path)
-    sha256 = hashlib.sha256(data).hexdigest()
-    modified = dt.datetime.fromtimestamp(status.st_mtime, dt.UTC).isoformat(timespec="seconds")
     image, notes = open_checked(name, data, max_pixels)
     fmt = image.format or "unknown"
-    stored_mode = image.mode
-    stored_width, stored_height = image.size
     try:
         frame_count = int(getattr(image, "n_frames", 1) or 1)
     except Exception as exc:  # noqa: BLE001 - Pillow walks the frames to count them; a damaged file may raise anything
@@ -179,12 +199,21 @@ def load_evidence(
     if frame_count > 1:
         notes.append(f"{fmt} holds {frame_count} frames; the first frame is used")
     icc_bytes = image.info.get("icc_profile")
-    icc_name = _icc_description(icc_bytes) if icc_bytes else None
-    orientation = exif_orientation(image)
     bits = _bits_per_channel(image, data)
     if bits and bits > 8 and image.mode in ("RGB", "RGBA"):
         notes.append(f"{bits}-bit channels reduced to 8 bits by the decoder")
+    return _Identified(
+        name=name, data=data, sha256=hashlib.sha256(data).hexdigest(),
+        modified=dt.datetime.fromtimestamp(status.st_mtime, dt.UTC).isoformat(timespec="seconds"),
+        image=image, format=fmt, stored_mode=image.mode, stored_size=image.size, frame_count=frame_count,
+        icc_bytes=icc_bytes, icc_name=_icc_description(icc_bytes) if icc_bytes else None,
+        orientation=exif_orientation(image), bits=bits, notes=notes,
+    )
 
+
+def _decode(file: _Identified, with_provenance: bool) -> Evidence:
+    """Decode an identified file to 8-bit RGB as displayed, noting every conversion."""
+    name, fmt, image, notes = file.name, file.format, file.image, file.notes
     try:
         # libtiff prints its complaints on fd 2 itself; failures still raise below.
         with warnings.catch_warnings(), (quiet_stderr() if fmt == "TIFF" else contextlib.nullcontext()):
@@ -197,7 +226,7 @@ def load_evidence(
         raise DecodeError(name, f"{fmt} data cannot be decoded ({message})") from None
 
     if fmt == "PNG":
-        structure_problem = _png_structure_problem(data)
+        structure_problem = _png_structure_problem(file.data)
         if structure_problem:
             notes.append(f"PNG structure check: {structure_problem}; all pixel data decoded")
 
@@ -206,18 +235,18 @@ def load_evidence(
         # The metadata readers are imported only when asked for (a scan needs pixels only).
         from .provenance import read_provenance
 
-        provenance = read_provenance(data, image, icc_description=icc_name)
+        provenance = read_provenance(file.data, image, icc_description=file.icc_name)
 
-    if orientation and orientation != 1:
+    if file.orientation and file.orientation != 1:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # corrupt EXIF chatter: provenance notes it
             image = ImageOps.exif_transpose(image)
-        notes.append(f"EXIF orientation {orientation} applied")
+        notes.append(f"EXIF orientation {file.orientation} applied")
 
     has_alpha = image.mode in ("RGBA", "LA", "PA", "RGBa", "La") or (
         image.mode in ("P", "L", "RGB", "1") and "transparency" in image.info
     )
-    rgb, uses_transparency = to_rgb8(image, icc_bytes, notes)
+    rgb, uses_transparency = to_rgb8(image, file.icc_bytes, notes)
     if has_alpha:
         notes.append(
             "alpha channel composited on white"
@@ -226,22 +255,22 @@ def load_evidence(
     height, width = rgb.shape[:2]
     return Evidence(
         path=name,
-        sha256=sha256,
-        file_size=len(data),
+        sha256=file.sha256,
+        file_size=len(file.data),
         format=fmt,
-        mode=stored_mode,
+        mode=file.stored_mode,
         width=width,
         height=height,
-        stored_width=stored_width,
-        stored_height=stored_height,
-        exif_orientation=orientation,
-        bits_per_channel=bits,
+        stored_width=file.stored_size[0],
+        stored_height=file.stored_size[1],
+        exif_orientation=file.orientation,
+        bits_per_channel=file.bits,
         has_alpha=has_alpha,
         uses_transparency=uses_transparency,
-        frame_count=frame_count,
-        icc_profile=icc_name,
+        frame_count=file.frame_count,
+        icc_profile=file.icc_name,
         notes=tuple(notes),
-        file_modified=modified,
+        file_modified=file.modified,
         rgb=rgb,
         provenance=provenance,
     )

@@ -1,7 +1,8 @@
 """Perceptual hashes of a picture: imagehash's pHash, dHash, aHash, wHash, colour hash, and PDQ.
 
-Every hash is a bit vector compared by Hamming distance; ``max_distance`` is its length, so a
-distance can be read against chance (half the bits).
+Every hash is a bit vector compared by Hamming distance. ``HASHES`` describes each one once (its
+length, the distance expected between unrelated pictures, and the limits for "same picture" and
+"related"): the verdict and every report read them from there.
 """
 
 from __future__ import annotations
@@ -14,15 +15,63 @@ import numpy as np
 import pdqhash
 from PIL import Image
 
+from . import thresholds as T
 from .resample import shrink_to_side
 
-__all__ = ["HASH_NAMES", "HashSet", "compute_hashes", "hash_distances", "thumbnail"]
+__all__ = ["HASHES", "HASH_NAMES", "HashKind", "HashSet", "compute_hashes", "hash_distances", "hash_kind",
+           "pdq_dihedral_distance", "thumbnail"]
 
-# Every hash here reduces the picture to at most 64 x 64 samples; area-averaging to 512 px first
-# (as PDQ's reference pipeline does) changes no hash materially and keeps 12-MP inputs fast.
-THUMBNAIL_SIDE = 512
+THUMBNAIL_SIDE = T.HASH_THUMBNAIL_SIDE
 
-HASH_NAMES = ("phash", "dhash", "ahash", "whash", "colorhash", "edge_phash", "pdq")
+
+
+@dataclass(frozen=True)
+class HashKind:
+    """What one hash is and how its distances are read."""
+
+    name: str  # the key in HashSet.bits and in the JSON
+    title: str  # for people
+    captures: str  # what it is a hash of, in a few words
+    bits: int
+    chance: int  # the distance expected between unrelated pictures
+    same: int | None  # at or below: the same picture (None: this hash does not say so)
+    related: int | None  # at or below: related pictures (None: this hash does not say so)
+    reason: str  # where the limits come from
+
+    def relatedness(self, distance: int) -> float:
+        """How far below chance ``distance`` is, in [0, 1] (0 = chance level or above)."""
+        return min(1.0, max(0.0, (self.chance - distance) / self.chance))
+
+
+_HASH64_REASON = ("unrelated pictures differ in Binomial(64, 0.5) bits (32 +- 4); same <= 10 is imagehash's "
+                  "near-duplicate level, related <= 20 is 3 sd below chance")
+HASHES = (
+    HashKind("phash", "pHash", "the coarse pattern of light and dark (cosine transform of a 32 × 32 grey thumbnail)",
+             64, T.HASH64_CHANCE, T.HASH64_SAME, T.HASH64_RELATED, _HASH64_REASON),
+    HashKind("dhash", "dHash", "whether each cell is brighter than its neighbour (9 × 8 grey thumbnail)",
+             64, T.HASH64_CHANCE, T.HASH64_SAME, T.HASH64_RELATED, _HASH64_REASON),
+    HashKind("ahash", "aHash", "whether each cell is brighter than the mean (8 × 8 grey thumbnail)",
+             64, T.HASH64_CHANCE, T.HASH64_SAME, T.HASH64_RELATED, _HASH64_REASON),
+    HashKind("whash", "wHash", "the coarse wavelet pattern (Haar, 8 × 8)",
+             64, T.HASH64_CHANCE, T.HASH64_SAME, T.HASH64_RELATED, _HASH64_REASON),
+    # binbits=3 gives 14 x 3 = 42 bits (imagehash's default). Colour shares alone are no evidence
+    # of a copy or a relation: shown, never counted.
+    HashKind("colorhash", "colour hash", "the share of each hue and saturation (not where they are)",
+             42, 21, None, None, "shown only: a palette is shared by unrelated pictures"),
+    HashKind("edge_phash", "outline pHash", "pHash of the outlines: survives a redraw in another medium",
+             64, T.EDGE_HASH_CHANCE, None, T.EDGE_HASH_RELATED,
+             "outlines of unrelated natural pictures differ in 31 +- 4 bits; related <= 18 is 3 sd below"),
+    HashKind("pdq", "PDQ", "Meta's 256-bit hash for matching copies (cosine transform of 64 × 64)",
+             256, T.PDQ_CHANCE, T.PDQ_SAME, T.PDQ_RELATED,
+             "unrelated pictures differ in 128 +- 8 bits; same <= 31 is Meta's match level, related <= 90 "
+             "is 4.75 sd below chance"),
+)
+HASH_NAMES = tuple(kind.name for kind in HASHES)
+_BY_NAME = {kind.name: kind for kind in HASHES}
+
+
+def hash_kind(name: str) -> HashKind:
+    return _BY_NAME[name]
 
 
 @dataclass(frozen=True)
@@ -65,7 +114,6 @@ def compute_hashes(rgb: np.ndarray) -> HashSet:
         "dhash": imagehash.dhash(image).hash.ravel(),
         "ahash": imagehash.average_hash(image).hash.ravel(),
         "whash": imagehash.whash(image).hash.ravel(),
-        # binbits=3 gives 14 x 3 = 42 bits (imagehash's default).
         "colorhash": imagehash.colorhash(image).hash.ravel(),
     }
     bits["edge_phash"] = imagehash.phash(Image.fromarray(edge_map(rgb))).hash.ravel()
@@ -76,3 +124,10 @@ def compute_hashes(rgb: np.ndarray) -> HashSet:
 
 def hash_distances(a: HashSet, b: HashSet) -> dict[str, int]:
     return {name: int(np.count_nonzero(a.bits[name] != b.bits[name])) for name in HASH_NAMES}
+
+
+def pdq_dihedral_distance(original: np.ndarray, copy: np.ndarray) -> int:
+    """The smallest PDQ distance between ``original`` and any of ``copy``'s 8 rotations/mirrors."""
+    reference, _ = pdqhash.compute(np.ascontiguousarray(original))
+    variants, _ = pdqhash.compute_dihedral(np.ascontiguousarray(copy))
+    return int(min(np.count_nonzero(np.asarray(reference) != np.asarray(v)) for v in variants))

@@ -6,7 +6,7 @@ import os
 import tempfile
 from pathlib import Path
 
-__all__ = ["STDOUT", "OutputError", "check_output_path", "write_atomically"]
+__all__ = ["STDOUT", "OutputError", "check_output_path", "check_output_paths", "write_atomically"]
 
 STDOUT = "-"
 
@@ -43,6 +43,15 @@ def check_output_path(option: str, path: str | None, inputs: list[str]) -> None:
     os.unlink(probe)
     if target.exists() and not os.access(target, os.W_OK):
         raise OutputError(f"{option} {path}: the file exists and is read-only")
+
+
+def check_output_paths(outputs: list[tuple[str, str | None]], inputs: list[str]) -> None:
+    """Each (option, path) of a command, checked before any work: at most one writes to stdout."""
+    stdout_users = [option for option, path in outputs if path == STDOUT]
+    if len(stdout_users) > 1:
+        raise OutputError(f"only one of {', '.join(stdout_users)} can write to stdout ('-')")
+    for option, path in outputs:
+        check_output_path(option, path, inputs)
 
 
 def write_atomically(path: str, data: bytes) -> None:

@@ -19,6 +19,7 @@ Three routes:
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from enum import StrEnum
 
 import cv2
 import imagehash
@@ -33,7 +34,7 @@ from .portrait import Portrait
 from .regions import PORTRAIT_REGION_NAMES, Region
 
 __all__ = [
-    "PoseComparison", "RegionFinding", "compare_pose", "describe_regions", "findings_aligned", "findings_unaligned",
+    "Finding", "PoseComparison", "RegionFinding", "compare_pose", "describe_regions", "findings_aligned", "findings_unaligned",
     "order_findings", "pose_finding", "unplaced_user_findings",
 ]
 
@@ -44,6 +45,15 @@ POSTURE_POINTS = (
     "left_knee", "right_knee", "left_ankle", "right_ankle",
 )
 LIMB_POINTS = frozenset(POSTURE_POINTS[7:])
+
+
+class Finding(StrEnum):
+    """What a region's comparison found (palette and texture: SAME or DIFFERENT)."""
+
+    SAME = "same"
+    SIMILAR = "similar"
+    DIFFERENT = "different"
+    ABSENT = "absent"  # less than REGION_MIN_COVERED of the region is in the copy, or nothing to compare
 
 
 @dataclass(frozen=True)
@@ -59,9 +69,9 @@ class RegionFinding:
     hash_distance: int | None  # pHash of the two crops, of 64
     palette_distance: float | None  # Hellinger distance of colour histograms, 0 same .. 1 disjoint
     texture_difference: float | None  # |ln| of the ratio of mean gradient magnitudes
-    verdict: str  # same / similar / different / absent
-    palette: str | None  # same / different
-    texture: str | None  # same / different
+    verdict: Finding
+    palette: Finding | None  # SAME or DIFFERENT
+    texture: Finding | None  # SAME or DIFFERENT
     reason: str
 
 
@@ -72,7 +82,7 @@ class PoseComparison:
     points: int  # keypoints seen in both
     limbs: bool  # elbows, wrists, hips, knees or ankles among them (a posture, not just a head)
     mirrored: bool
-    verdict: str
+    verdict: Finding
     reason: str
 
 
@@ -95,7 +105,7 @@ def _palette(rgb: np.ndarray, mask: np.ndarray | None) -> np.ndarray:
 
 def _palette_distance(a: np.ndarray, b: np.ndarray, mask: np.ndarray | None) -> float | None:
     """Hellinger (Bhattacharyya) distance of the two palettes: 0 same, 1 no colour in common."""
-    if mask is not None and mask.sum() < 16:
+    if mask is not None and mask.sum() < T.REGION_STYLE_MIN_PIXELS:
         return None
     overlap = float(np.sqrt(_palette(a, mask) * _palette(b, mask)).sum())
     return float(np.sqrt(max(0.0, 1.0 - overlap)))
@@ -108,7 +118,7 @@ def _gradient_energy(rgb: np.ndarray, mask: np.ndarray | None) -> float:
 
 
 def _texture_difference(a: np.ndarray, b: np.ndarray, mask: np.ndarray | None) -> float | None:
-    if mask is not None and mask.sum() < 16:
+    if mask is not None and mask.sum() < T.REGION_STYLE_MIN_PIXELS:
         return None
     # +8: a flat area (gradient ~0) should not turn noise into a large ratio.
     return abs(float(np.log((_gradient_energy(a, mask) + 8) / (_gradient_energy(b, mask) + 8))))
@@ -120,10 +130,10 @@ def _hash_distance(a: np.ndarray, b: np.ndarray) -> int | None:
     return int(imagehash.phash(Image.fromarray(a)) - imagehash.phash(Image.fromarray(b)))
 
 
-def _style(palette: float | None, texture: float | None) -> tuple[str | None, str | None]:
+def _style(palette: float | None, texture: float | None) -> tuple[Finding | None, Finding | None]:
     return (
-        None if palette is None else ("same" if palette <= T.PALETTE_SAME else "different"),
-        None if texture is None else ("same" if texture <= T.TEXTURE_SAME else "different"),
+        None if palette is None else (Finding.SAME if palette <= T.PALETTE_SAME else Finding.DIFFERENT),
+        None if texture is None else (Finding.SAME if texture <= T.TEXTURE_SAME else Finding.DIFFERENT),
     )
 
 
@@ -135,33 +145,33 @@ def _working_slices(box: tuple[int, int, int, int], scale: float, shape: tuple[i
     return slice(max(0, y0), min(shape[0], y1)), slice(max(0, x0), min(shape[1], x1))
 
 
-def _content_finding(covered_share: float, changed_share: float) -> tuple[str, str]:
+def _content_finding(covered_share: float, changed_share: float) -> tuple[Finding, str]:
     if covered_share < T.REGION_MIN_COVERED:
-        return "absent", f"only {covered_share:.0%} of it is in the copy"
+        return Finding.ABSENT, f"only {covered_share:.0%} of it is in the copy"
     if changed_share > T.REGION_DIFFERENT_SHARE:
-        return "different", f"{changed_share:.0%} of it changed"
+        return Finding.DIFFERENT, f"{changed_share:.0%} of it changed"
     if changed_share > T.REGION_SIMILAR_SHARE:
-        return "similar", f"{changed_share:.0%} of it changed"
+        return Finding.SIMILAR, f"{changed_share:.0%} of it changed"
     if changed_share == 0:
-        return "same", "no change found in it"
-    return "same", f"only {changed_share:.1%} of it changed (same <= {T.REGION_SIMILAR_SHARE:.0%})"
+        return Finding.SAME, "no change found in it"
+    return Finding.SAME, f"only {changed_share:.1%} of it changed (same <= {T.REGION_SIMILAR_SHARE:.0%})"
 
 
-def _crop_finding(hash_distance: int | None, ssim: float | None) -> tuple[str, str]:
+def _crop_finding(hash_distance: int | None, ssim: float | None) -> tuple[Finding, str]:
     """Content of two crops of the same part, without a change mask to go by."""
     shown_ssim = "-" if ssim is None else f"{ssim:.2f}"
     if hash_distance is None and ssim is not None:  # an irregular region (background): SSIM alone
         if ssim >= T.REGION_SSIM_SAME:
-            return "same", f"crops match: SSIM {shown_ssim} (same >= {T.REGION_SSIM_SAME})"
+            return Finding.SAME, f"crops match: SSIM {shown_ssim} (same >= {T.REGION_SSIM_SAME})"
         if ssim >= T.REGION_SSIM_DIFFERENT:
-            return "similar", f"crops resemble each other: SSIM {shown_ssim}"
-        return "different", f"crops differ: SSIM {shown_ssim} (different < {T.REGION_SSIM_DIFFERENT})"
+            return Finding.SIMILAR, f"crops resemble each other: SSIM {shown_ssim}"
+        return Finding.DIFFERENT, f"crops differ: SSIM {shown_ssim} (different < {T.REGION_SSIM_DIFFERENT})"
     if hash_distance is not None and hash_distance <= T.HASH64_SAME and (ssim or 0) >= T.REGION_SSIM_SAME:
-        return "same", f"crops match: pHash {hash_distance}/64, SSIM {shown_ssim}"
+        return Finding.SAME, f"crops match: pHash {hash_distance}/64, SSIM {shown_ssim}"
     if hash_distance is not None and hash_distance <= T.HASH64_RELATED:
-        return "similar", f"crops resemble each other: pHash {hash_distance}/64 (related <= {T.HASH64_RELATED}), SSIM {shown_ssim}"
+        return Finding.SIMILAR, f"crops resemble each other: pHash {hash_distance}/64 (related <= {T.HASH64_RELATED}), SSIM {shown_ssim}"
     shown = "-" if hash_distance is None else f"{hash_distance}/64"
-    return "different", f"crops differ: pHash {shown} (related <= {T.HASH64_RELATED}), SSIM {shown_ssim}"
+    return Finding.DIFFERENT, f"crops differ: pHash {shown} (related <= {T.HASH64_RELATED}), SSIM {shown_ssim}"
 
 
 def findings_aligned(
@@ -194,9 +204,9 @@ def findings_aligned(
         ssim = float(ssim_map[rows, cols][use].mean()) if use.any() else None
         palette = _palette_distance(a, b, use)
         texture = _texture_difference(a, b, use)
-        hash_distance = _hash_distance(a, b) if use.mean() > 0.9 else None
+        hash_distance = _hash_distance(a, b) if use.mean() > T.REGION_HASH_MIN_COVERED else None
         verdict, reason = _content_finding(covered_share, changed_share)
-        if verdict != "absent" and not copy_like:
+        if verdict != Finding.ABSENT and not copy_like:
             verdict, reason = _crop_finding(hash_distance, ssim)
             reason += " (re-rendered copy: judged from the aligned crops)"
         palette_finding, texture_finding = _style(palette, texture)
@@ -223,12 +233,12 @@ def _local_recolours(findings: list[RegionFinding]) -> list[RegionFinding]:
         return findings
     result = []
     for f in findings:
-        others_same = (palettes.count("same") - (f.palette == "same" and f.source != "user")) / max(1, len(palettes) - 1)
+        others_same = (palettes.count(Finding.SAME) - (f.palette == Finding.SAME and f.source != "user")) / max(1, len(palettes) - 1)
         # Alone, a palette just past its threshold is not enough: the change mask must have seen
         # something there too ("similar"), or the palette must be far off.
-        corroborated = f.verdict == "similar" or (f.palette_distance or 0) >= T.PALETTE_RECOLOURED
-        if f.palette == "different" and f.verdict in ("same", "similar") and corroborated and others_same >= T.PALETTE_LOCAL_SHARE:
-            f = replace(f, verdict="different", reason=(
+        corroborated = f.verdict == Finding.SIMILAR or (f.palette_distance or 0) >= T.PALETTE_RECOLOURED
+        if f.palette == Finding.DIFFERENT and f.verdict in (Finding.SAME, Finding.SIMILAR) and corroborated and others_same >= T.PALETTE_LOCAL_SHARE:
+            f = replace(f, verdict=Finding.DIFFERENT, reason=(
                 f"recoloured: palette distance {f.palette_distance:.2f} (same <= {T.PALETTE_SAME}) while "
                 f"{others_same:.0%} of the other parts keep theirs; {f.reason}"))
         result.append(f)
@@ -253,7 +263,7 @@ def findings_unaligned(
             findings.append(RegionFinding(
                 name=region.name, source=region.source, box=region.box, copy_box=None, basis=region.basis,
                 covered_share=None, changed_share=None, ssim=None, hash_distance=None, palette_distance=None,
-                texture_difference=None, verdict="absent", palette=None, texture=None,
+                texture_difference=None, verdict=Finding.ABSENT, palette=None, texture=None,
                 reason="not found in the copy" if other is None else "no pixels to compare (the picture is too small)",
             ))
             continue
@@ -314,7 +324,7 @@ def compare_pose(original: Portrait, copy: Portrait, mirrored: bool | None) -> P
     if original.body is None:
         return None
     if copy.body is None:
-        return PoseComparison(None, None, 0, False, False, "absent", "no body keypoints found in the copy")
+        return PoseComparison(None, None, 0, False, False, Finding.ABSENT, "no body keypoints found in the copy")
     best: tuple[float, float, int, bool, bool] | None = None
     for flip in ((False, True) if mirrored is None else (mirrored,)):
         names, source, target = [], [], []
@@ -333,17 +343,17 @@ def compare_pose(original: Portrait, copy: Portrait, mirrored: bool | None) -> P
         if best is None or distance < best[1]:
             best = (agreement, distance, len(names), bool(LIMB_POINTS.intersection(names)), flip)
     if best is None:
-        return PoseComparison(None, None, 0, False, False, "absent",
+        return PoseComparison(None, None, 0, False, False, Finding.ABSENT,
                               f"fewer than {T.POSE_MIN_POINTS} body keypoints seen in both pictures")
     agreement, distance, points, limbs, flip = best
     what = (f"median keypoint offset {distance:.3f} of the pose's size over {points} keypoints after a "
             f"similarity fit; {agreement:.0%} within {T.POSE_POINT_TOLERANCE}")
     if distance <= T.POSE_SAME:
-        verdict, reason = "same", f"same posture: {what} (same <= {T.POSE_SAME})"
+        verdict, reason = Finding.SAME, f"same posture: {what} (same <= {T.POSE_SAME})"
     elif distance <= T.POSE_SIMILAR:
-        verdict, reason = "similar", f"similar posture: {what} (similar <= {T.POSE_SIMILAR})"
+        verdict, reason = Finding.SIMILAR, f"similar posture: {what} (similar <= {T.POSE_SIMILAR})"
     else:
-        verdict, reason = "different", f"different posture: {what} (similar <= {T.POSE_SIMILAR})"
+        verdict, reason = Finding.DIFFERENT, f"different posture: {what} (similar <= {T.POSE_SIMILAR})"
     if not limbs:
         reason += "; head and shoulders only"
     return PoseComparison(agreement, distance, points, limbs, flip, verdict, reason + ("; mirrored" if flip else ""))
@@ -355,7 +365,7 @@ def unplaced_user_findings(regions: list[Region]) -> list[RegionFinding]:
         RegionFinding(
             name=r.name, source=r.source, box=r.box, copy_box=None, basis=r.basis, covered_share=0.0,
             changed_share=None, ssim=None, hash_distance=None, palette_distance=None, texture_difference=None,
-            verdict="absent", palette=None, texture=None,
+            verdict=Finding.ABSENT, palette=None, texture=None,
             reason="the pictures could not be aligned, so this box of the original has no known place in the copy",
         )
         for r in regions
@@ -404,17 +414,18 @@ def describe_regions(findings: tuple[RegionFinding, ...], pose: PoseComparison |
     if not parts:
         return ""
     style = []
-    if pose is not None and pose.verdict in ("same", "similar"):
+    if pose is not None and pose.verdict in (Finding.SAME, Finding.SIMILAR):
         style.append(f"{pose.verdict} posture")
     palettes = [f.palette for f in parts if f.palette is not None]
     if palettes:
-        share = palettes.count("same") / len(palettes)
-        style.append("same palette" if share >= 0.75 else "different palette" if share <= 0.25 else "partly the same palette")
-    if pose is not None and pose.verdict == "different":
+        share = palettes.count(Finding.SAME) / len(palettes)
+        style.append("same palette" if share >= T.SUMMARY_PALETTE_SAME_SHARE
+                     else "different palette" if share <= 1 - T.SUMMARY_PALETTE_SAME_SHARE else "partly the same palette")
+    if pose is not None and pose.verdict == Finding.DIFFERENT:
         style.append("different posture")
-    different = [f for f in parts if f.verdict == "different"]
-    similar = [f for f in parts if f.verdict == "similar"]
-    same = [f for f in parts if f.verdict == "same"]
+    different = [f for f in parts if f.verdict == Finding.DIFFERENT]
+    similar = [f for f in parts if f.verdict == Finding.SIMILAR]
+    same = [f for f in parts if f.verdict == Finding.SAME]
     sentences = []
     if style:
         sentences.append(" and ".join(style).capitalize())

@@ -7,6 +7,13 @@ values tuned to our benchmark; where a value was checked on the benchmark, it sa
 
 from __future__ import annotations
 
+# ---------------------------------------------------------------- evidence (evidence.py)
+
+# 250 megapixels: above the largest phone and camera sensors in use (200 MP, 16320 x 12240) and
+# large scans, while a decompression bomb (a 60000 x 60000 header is 3600 MP) is refused from its
+# header alone. At this limit the decoded RGB array is at most 750 MB. (--max-pixels)
+DEFAULT_MAX_PIXELS = 250_000_000
+
 # ---------------------------------------------------------------- alignment (align.py)
 
 # Longest side at which local features are detected. SIFT doubles the image internally, so
@@ -52,6 +59,20 @@ DECISIVE_INLIERS = 60
 # A border line counts as uniform padding when 98 % of its pixels lie within this many levels of
 # its median colour: JPEG ringing next to a flat border stays within about 10 levels at q40.
 PADDING_TOLERANCE = 12
+PADDING_LINE_SHARE = 0.98
+# At most this share of each side is trimmed as padding: a picture is more than its border, and
+# a "border" of half the picture is a flat picture's own content.
+PADDING_MAX_SHARE = 0.45
+# A copy's uniform border is the original's own frame, and compared as picture, when this share
+# of it matches the original there within 3 x PADDING_TOLERANCE (JPEG on both sides, and the
+# nearest-pixel warp of the border's edge).
+PADDING_IN_ORIGINAL_SHARE = 0.9
+
+# ---------------------------------------------------------------- hashes (fingerprints.py)
+
+# Every hash reduces the picture to at most 64 x 64 samples; area-averaging it to this side first
+# (as PDQ's reference pipeline does) changes no hash materially and keeps 12-MP inputs fast.
+HASH_THUMBNAIL_SIDE = 512
 
 # ---------------------------------------------------------------- change localisation (changes.py)
 
@@ -102,10 +123,67 @@ MIN_PIXEL_CHANGE = 12.0
 PIXEL_OUTLINE_SHARE = 0.3
 
 # Smallest changed area kept, as a share of the covered area: 0.05 % of a 768 x 768 frame is
-# about 300 pixels, a 17 x 17 px square, the size of a small signature glyph cluster.
+# about 300 pixels, a 17 x 17 px square, the size of a small signature glyph cluster. Never
+# fewer pixels than this (a small frame): a 4 x 4 blot is the least a morphological opening of
+# one pixel's reach leaves as a shape rather than noise.
 MIN_CHANGE_AREA = 0.0005
+MIN_CHANGE_PIXELS = 16
+
+# The scales of the change detector, in working-frame pixels (Gaussian sigmas and radii).
+# Both pictures are first smoothed at 0.8: resampling and JPEG leave single-pixel differences
+# that no edit makes. Structure is compared in SSIM's own window, sigma 1.5 (Wang et al. 2004);
+# colour at sigma 2, and the original's detail that weighs colour down at the same scale,
+# because JPEG stores colour at half resolution (4:2:0).
+CHANGE_PREFILTER_SIGMA = 0.8
+CHANGE_STRUCTURE_SIGMA = 1.5
+CHANGE_COLOUR_SIGMA = 2.0
+# A detection starts on maps smoothed at sigma 3 (a real edit is a coherent area, noise is not),
+# after an opening of 1 pixel's reach removes single pixels; it is grown to its outline on maps
+# smoothed at sigma 1, at most 6 pixels beyond the detected area (the reach of the detection
+# smoothing, 2 sigma), and closed with a 3-pixel disc (joins the strokes of one edit). The pixel
+# outline (MIN_PIXEL_CHANGE), and the first colour fit's leftovers (below), smooth each pixel's
+# difference at sigma 1.5, SSIM's window.
+CHANGE_DETECT_SIGMA = 3.0
+CHANGE_OPEN_RADIUS = 1
+CHANGE_OUTLINE_SIGMA = 1.0
+CHANGE_OUTLINE_REACH = 6
+CHANGE_CLOSE_RADIUS = 3
+CHANGE_PIXEL_SIGMA = 1.5
+# Margins: the warped copy's edge pixels are interpolated with what lies beyond, so 2 pixels
+# along it are not compared; a detection cannot start within 4 pixels of the covered edge or 5
+# of the frame's (the reach of the SSIM window, about 3 sigma of 1.5), since fill, border or
+# interpolation from outside reaches that far.
+CHANGE_EDGE_MARGIN = 2
+CHANGE_DETECT_MARGIN = 4
+CHANGE_FRAME_MARGIN = 5
+# Fewer covered pixels than this are too few for a median and a MAD: the floors alone decide.
+CHANGE_MIN_SAMPLE = 64
+# The global colour mapping is fitted twice: the second fit leaves out what the first could not
+# explain by more than this fraction of the colour threshold, grown by 2 pixels of the half-size
+# frame the first fit is made on (an edit's soft edge must not bend the mapping).
+CHANGE_UNEXPLAINED_FRACTION = 0.5
+CHANGE_UNEXPLAINED_GROW = 2
+# Nodes per axis of the colour mapping's lookup table: 33 is the usual size of a colour-grading
+# 3-D LUT (.cube files), 8 levels apart, flexible enough for curves and hue shifts, too coarse to
+# follow a local recolour of one object.
+COLOUR_TABLE_NODES = 33
+# A copy whose mean chroma (max - min channel) is under 3 levels is greyscale: its colour cannot
+# be compared, only its structure. JPEG's chroma rounding leaves 1-2 levels on a grey picture.
+COLOUR_MIN_CHROMA = 3.0
 
 # ---------------------------------------------------------------- verdict (verdict.py)
+
+# The similarity score is banded so that it agrees with the label and ranks pairs across
+# comparisons: identical 1.0 > near-duplicate > locally-edited > similar > unrelated (from 0). A
+# label's measures place the pair inside its band. The edges are the contract's
+# (../shared/CONTRACT.md): a copy scores at least LOCALLY_EDITED_SIMILARITY, which is scan's
+# default match threshold.
+NEAR_DUPLICATE_SIMILARITY = 0.90
+LOCALLY_EDITED_SIMILARITY = 0.70
+SIMILAR_SIMILARITY = 0.40
+# A score stays this far below its band's top: the JSON rounds similarities to 4 digits, and a
+# rounded score must never read as the next label's.
+SIMILARITY_BAND_MARGIN = 0.0001
 
 # Share of the covered area that may be changed and still be "the same picture, locally edited".
 # Above half, more was redrawn than kept: the pictures are related, not the same.
@@ -114,9 +192,11 @@ MAX_LOCAL_EDIT_AREA = 0.5
 # Perceptual-hash distances below which two pictures count as the same picture. For 64-bit
 # hashes of unrelated images the distance is Binomial(64, 0.5): mean 32, sd 4. imagehash's
 # documented near-duplicate level is <= 10 (5.5 sd below chance).
+HASH64_CHANCE = 32
 HASH64_SAME = 10
 # PDQ (256 bits): Meta's recommended match threshold is <= 31 (the PDQ paper, "hashing at
 # Facebook", 2019); chance is mean 128, sd 8.
+PDQ_CHANCE = 128
 PDQ_SAME = 31
 
 # Related, not the same: 3 sd below chance for 64-bit hashes (32 - 3 x 4), 4.75 sd for PDQ.
@@ -134,6 +214,7 @@ PDQ_MIN_QUALITY = 50
 # The pHash of the outline map (fingerprints.edge_map) of unrelated pictures is not at the
 # binomial chance level: outlines of natural pictures share structure. On the benchmark's
 # unrelated pairs it averaged 31 with sd 4; 18 is 3 sd below, where sketches of a picture fall.
+EDGE_HASH_CHANCE = 31
 EDGE_HASH_RELATED = 18
 
 # A pair that aligned is a copy only if, outside the changed areas, its local pattern matches:
@@ -152,6 +233,12 @@ REGION_DIFFERENT_SHARE = 0.3
 REGION_SIMILAR_SHARE = 0.05
 # Crops smaller than this (pixels, shortest side) get no 64-bit pHash (it samples 32 x 32).
 REGION_MIN_CROP = 16
+# ... nor does an aligned crop of which the copy covers less than this share: the rest would be
+# the warp's border, and a hash of it measures the border.
+REGION_HASH_MIN_COVERED = 0.9
+# Palette and texture are not measured on fewer pixels than this: a histogram of 16 hues x 7
+# saturations needs at least about one pixel a bin to say anything.
+REGION_STYLE_MIN_PIXELS = 16
 # Pictures that could not be aligned: a part found in both is "same" when its crops' pHash is
 # within HASH64_SAME and their SSIM (after resizing one crop onto the other) is at least this;
 # independent detections place boxes a few pixels apart, which costs SSIM but not pHash.
@@ -175,13 +262,17 @@ PALETTE_RECOLOURED = 0.6
 # Texture: |ln| of the ratio of mean gradient magnitudes. JPEG 40, resizing and gamma 0.7 kept
 # it within 0.19 on the same regions; a face redrawn in a painted style measured 0.5-0.7.
 TEXTURE_SAME = 0.35
+# The summary says "same palette" when at least this share of the parts keep theirs, "different
+# palette" when at most 1 - this share do, and "partly the same palette" between: three in four
+# is the share PALETTE_LOCAL_SHARE asks of the parts around a local recolour.
+SUMMARY_PALETTE_SAME_SHARE = PALETTE_LOCAL_SHARE
 
 # ------------------------------------------------------------------------------ portraits
 # The models see the picture with its longest side at most this: they work at 128-256 px inside,
 # and FaceMesh's crops around each face still have detail to spare.
 PORTRAIT_SIDE = 1024
 # compare shrinks each picture once to this and feeds features (FEATURE_SIDE), hashes
-# (THUMBNAIL_SIDE) and the portrait models (PORTRAIT_SIDE) from it; it must not be smaller
+# (HASH_THUMBNAIL_SIDE) and the portrait models (PORTRAIT_SIDE) from it; it must not be smaller
 # than any of them.
 PREVIEW_SIDE = PORTRAIT_SIDE
 # Face detector (full-range) score: real faces, painted ones included, scored 0.69-0.93 on the
@@ -295,8 +386,8 @@ SCAN_HASH_CHANCE_PAIRS = 16_000_000
 SCAN_VERIFY_SIDE = 640
 
 # A candidate is a match when its verdict is a copy: identical, near-duplicate or locally-edited.
-# The similarity bands of verdict.py make that similarity >= 0.70; this is the default threshold.
-SCAN_MATCH_SIMILARITY = 0.70
+# The similarity bands above make that similarity >= 0.70; this is the default threshold.
+SCAN_MATCH_SIMILARITY = LOCALLY_EDITED_SIMILARITY
 
 # The cache commits its work at least this often (files), so an interrupted scan loses at most
 # this many files' features and resumes from the rest.

@@ -1,27 +1,64 @@
 """The verdict: label, similarity score and the plain-language summary.
 
-The score is banded so that it agrees with the label and ranks pairs across comparisons:
-identical 1.0 > near-duplicate [0.90, 1.0) > locally-edited [0.70, 0.90) > similar [0.40, 0.70)
-> unrelated [0, 0.40). Within a band, the measures place the pair. Thresholds: thresholds.py.
+The score is banded so that it agrees with the label and ranks pairs across comparisons
+(``Label.band``; the edges and their reasons are in thresholds.py). Within a band, the measures
+place the pair.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 
 from . import thresholds as T
 from .align import Alignment
 from .changes import ChangeMap
-from .region_findings import PoseComparison, RegionFinding, describe_regions
+from .fingerprints import hash_kind
+from .region_findings import Finding, PoseComparison, RegionFinding, describe_regions
 
-__all__ = ["LABELS", "Verdict", "judge", "transform_words"]
+__all__ = ["Label", "Verdict", "is_copy_like", "judge", "transform_words"]
 
-LABELS = ("identical", "near-duplicate", "locally-edited", "similar", "unrelated")
+
+class Label(StrEnum):
+    """What a pair is, from most to least alike (../shared/CONTRACT.md)."""
+
+    IDENTICAL = "identical"
+    NEAR_DUPLICATE = "near-duplicate"
+    LOCALLY_EDITED = "locally-edited"
+    SIMILAR = "similar"
+    UNRELATED = "unrelated"
+
+    @property
+    def band(self) -> tuple[float, float]:
+        """The similarity scores this label takes: [low, high), or exactly 1 for identical."""
+        return _BANDS[self]
+
+    @property
+    def is_copy(self) -> bool:
+        """The same picture, whatever was done to it: what scan calls a match."""
+        return self in (Label.IDENTICAL, Label.NEAR_DUPLICATE, Label.LOCALLY_EDITED)
+
+    def score(self, placement: float) -> float:
+        """The similarity of a pair placed at ``placement`` (0 bottom .. 1 top) of this band,
+        kept SIMILARITY_BAND_MARGIN below the next band."""
+        low, high = self.band
+        if low == high:
+            return low
+        return low + (high - low - T.SIMILARITY_BAND_MARGIN) * _clip(placement)
+
+
+_BANDS = {
+    Label.IDENTICAL: (1.0, 1.0),
+    Label.NEAR_DUPLICATE: (T.NEAR_DUPLICATE_SIMILARITY, 1.0),
+    Label.LOCALLY_EDITED: (T.LOCALLY_EDITED_SIMILARITY, T.NEAR_DUPLICATE_SIMILARITY),
+    Label.SIMILAR: (T.SIMILAR_SIMILARITY, T.LOCALLY_EDITED_SIMILARITY),
+    Label.UNRELATED: (0.0, T.SIMILAR_SIMILARITY),
+}
 
 
 @dataclass(frozen=True)
 class Verdict:
-    label: str
+    label: Label
     similarity: float
     summary: str
     reasons: tuple[str, ...]
@@ -31,12 +68,25 @@ def _clip(value: float) -> float:
     return min(1.0, max(0.0, value))
 
 
-def relatedness(whole_distances: dict[str, int], pdq_dihedral: int) -> float:
-    """How far below chance the alignment-free hashes are, in [0, 1] (0 = chance level)."""
-    phash = _clip((32 - whole_distances["phash"]) / 32)
-    edges = _clip((31 - whole_distances["edge_phash"]) / 31)
-    pdq = _clip((128 - pdq_dihedral) / 128)
-    return max(phash, edges, pdq)
+def is_copy_like(identical: bool, changes: ChangeMap | None) -> bool:
+    """The same picture outside its changed areas: its local pattern is kept (MIN_COPY_STRUCTURE).
+
+    A re-rendered picture (a restyle) keeps the outlines, not the pattern."""
+    return identical or (changes is not None and changes.unchanged_structure >= T.MIN_COPY_STRUCTURE)
+
+
+# The alignment-free hashes whose distance below chance makes unaligned pictures related.
+_RELATING_HASHES = ("phash", "edge_phash", "pdq")
+_RELATING_WORDS = {"phash": "whole-picture pHash distance", "edge_phash": "outline pHash",
+                   "pdq": "PDQ"}
+
+
+def relatedness(distances: dict[str, int]) -> float:
+    """How far below chance the alignment-free hashes are, in [0, 1] (0 = chance level).
+
+    ``distances``: the whole-picture distances of ``_RELATING_HASHES``, PDQ over the copy's
+    rotations and mirrors."""
+    return max(hash_kind(name).relatedness(distances[name]) for name in _RELATING_HASHES)
 
 
 def transform_words(alignment: Alignment) -> list[str]:
@@ -70,87 +120,90 @@ def judge(
     Uninformative hashes count as chance."""
     verdict = _judge_pixels(identical, alignment, changes, whole_distances, pdq_dihedral,
                             hashes_informative, pdq_informative)
-    if verdict.label == "unrelated" and pose is not None and pose.verdict == "same" and pose.limbs:
+    if verdict.label == Label.UNRELATED and pose is not None and pose.verdict == Finding.SAME and pose.limbs:
         # A posture is a resemblance the contract names ("similar: composition, pose, palette,
         # subject"), but only a posture with limbs in it: head-and-shoulders frontal portraits
         # all share one.
         verdict = Verdict(
-            "similar", 0.40 + 0.2999 * (1 - (pose.distance or 0) / T.POSE_SIMILAR) * 0.5,
+            Label.SIMILAR, Label.SIMILAR.score(0.5 * (1 - (pose.distance or 0) / T.POSE_SIMILAR)),
             "Not the same picture, but the same posture: " + pose.reason + ".",
             (*verdict.reasons, pose.reason),
         )
     words = describe_regions(regions, pose)
-    if words and verdict.label != "identical":
+    if words and verdict.label != Label.IDENTICAL:
         verdict = Verdict(verdict.label, verdict.similarity, f"{verdict.summary} Regions: {words}", verdict.reasons)
     return verdict
+
+
+def _relating_distances(whole_distances: dict[str, int], pdq_dihedral: int, hashes_informative: bool,
+                        pdq_informative: bool) -> tuple[dict[str, int], str]:
+    """The distances that relate unaligned pictures, and how they read; a hash that carries no
+    information counts as chance (its measured value is still shown)."""
+    distances = {"phash": whole_distances["phash"], "edge_phash": whole_distances["edge_phash"], "pdq": pdq_dihedral}
+    reason = ", ".join(
+        f"{_RELATING_WORDS[name]} {distances[name]}/{hash_kind(name).bits} (related <= {hash_kind(name).related})"
+        for name in _RELATING_HASHES
+    )
+    if not hashes_informative:
+        distances.update(phash=hash_kind("phash").chance, edge_phash=hash_kind("edge_phash").chance)
+        reason += f"; not counted: a picture is under {T.HASH_MIN_SIDE} pixels across at the hashes' size"
+    if not (hashes_informative and pdq_informative):
+        if hashes_informative:
+            reason += f"; PDQ not counted: its quality is under {T.PDQ_MIN_QUALITY} (a flat picture)"
+        distances["pdq"] = hash_kind("pdq").chance
+    return distances, reason
 
 
 def _judge_pixels(
     identical: bool, alignment: Alignment, changes: ChangeMap | None, whole_distances: dict[str, int],
     pdq_dihedral: int, hashes_informative: bool, pdq_informative: bool,
 ) -> Verdict:
-    hash_reason = (
-        f"whole-picture pHash distance {whole_distances['phash']}/64 (related <= {T.HASH64_RELATED}), "
-        f"outline pHash {whole_distances['edge_phash']}/64 (related <= {T.EDGE_HASH_RELATED}), "
-        f"PDQ {pdq_dihedral}/256 (related <= {T.PDQ_RELATED})"
-    )
-    # Hashes that carry no information count as chance (their measured values are still shown).
-    if not hashes_informative:
-        whole_distances = {**whole_distances, "phash": 32, "edge_phash": 31}
-        hash_reason += f"; not counted: a picture is under {T.HASH_MIN_SIDE} pixels across at the hashes' size"
-    if not (hashes_informative and pdq_informative):
-        if hashes_informative:
-            hash_reason += f"; PDQ not counted: its quality is under {T.PDQ_MIN_QUALITY} (a flat picture)"
-        pdq_dihedral = 128
-    related = relatedness(whole_distances, pdq_dihedral)
+    distances, hash_reason = _relating_distances(whole_distances, pdq_dihedral, hashes_informative, pdq_informative)
+    related = relatedness(distances)
     if identical:
-        return Verdict("identical", 1.0, "The two files decode to exactly the same pixels.",
+        return Verdict(Label.IDENTICAL, Label.IDENTICAL.score(1.0), "The two files decode to exactly the same pixels.",
                        ("decoded pixels are equal",))
     if alignment.aligned and changes is not None:
         structure = changes.unchanged_structure
         quality = _clip((structure - T.MIN_COPY_STRUCTURE) / (1 - T.MIN_COPY_STRUCTURE))
         geometry = ", ".join(transform_words(alignment)) or "same size and position"
         aligned_reason = f"aligned: {alignment.reason}; unchanged structure {structure:.3f} (copy >= {T.MIN_COPY_STRUCTURE})"
-        if structure >= T.MIN_COPY_STRUCTURE and not changes.areas:
+        copy_like = is_copy_like(False, changes)
+        if copy_like and not changes.areas:
             return Verdict(
-                "near-duplicate", 0.90 + 0.0999 * quality,
+                Label.NEAR_DUPLICATE, Label.NEAR_DUPLICATE.score(quality),
                 f"The copy is the same picture ({geometry}), with no local edit found.",
                 (aligned_reason, "no changed area above the noise of this pair"),
             )
-        if structure >= T.MIN_COPY_STRUCTURE and changes.changed_fraction <= T.MAX_LOCAL_EDIT_AREA:
+        if copy_like and changes.changed_fraction <= T.MAX_LOCAL_EDIT_AREA:
             kept = 1 - changes.changed_fraction / T.MAX_LOCAL_EDIT_AREA
             parts = [f"{a.kind} area at {list(a.box)}" for a in changes.areas[:5]]
             more = f" and {len(changes.areas) - 5} more" if len(changes.areas) > 5 else ""
             return Verdict(
-                "locally-edited", 0.70 + 0.1999 * _clip(0.5 * kept + 0.5 * quality),
+                Label.LOCALLY_EDITED, Label.LOCALLY_EDITED.score(0.5 * kept + 0.5 * quality),
                 f"The copy is the same picture ({geometry}) with {len(changes.areas)} area(s) changed, "
                 f"{changes.changed_fraction:.1%} of the compared area: {'; '.join(parts)}{more}.",
                 (aligned_reason, f"changed share {changes.changed_fraction:.3f} (local <= {T.MAX_LOCAL_EDIT_AREA})"),
             )
         related = max(related, 1 - changes.changed_fraction)
-        if structure < T.MIN_COPY_STRUCTURE:
+        if not copy_like:
             why = (f"the copy is re-rendered throughout (unchanged structure {structure:.2f}, "
                    f"a copy keeps >= {T.MIN_COPY_STRUCTURE})")
         else:
             why = f"most of the content differs: {changes.changed_fraction:.0%} of the compared area changed"
         return Verdict(
-            "similar", 0.40 + 0.2999 * related,
+            Label.SIMILAR, Label.SIMILAR.score(related),
             f"The pictures share their geometry ({geometry}) but {why}.",
             (aligned_reason, f"changed share {changes.changed_fraction:.3f} > {T.MAX_LOCAL_EDIT_AREA} or re-rendered"),
         )
-    is_related = (
-        whole_distances["phash"] <= T.HASH64_RELATED
-        or whole_distances["edge_phash"] <= T.EDGE_HASH_RELATED
-        or pdq_dihedral <= T.PDQ_RELATED
-    )
-    if is_related:
+    if any(distances[name] <= hash_kind(name).related for name in _RELATING_HASHES):
         return Verdict(
-            "similar", 0.40 + 0.2999 * related,
+            Label.SIMILAR, Label.SIMILAR.score(related),
             "Not the same picture (no geometric correspondence), but related: the overall composition or outlines match.",
             (f"not aligned: {alignment.reason}", hash_reason),
         )
     return Verdict(
-        "unrelated", 0.3999 * related,
+        Label.UNRELATED, Label.UNRELATED.score(related),
         "No geometric correspondence and no resemblance in composition: the pictures are unrelated.",
         (f"not aligned: {alignment.reason}", hash_reason),
     )

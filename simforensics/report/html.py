@@ -23,8 +23,9 @@ import numpy as np
 from .. import __version__
 from .. import thresholds as T
 from ..compare import Comparison
+from ..fingerprints import HASHES
 from ..scan import ScanPair, ScanResult
-from ..verdict import transform_words
+from ..verdict import Label, transform_words
 from . import images, words
 from .evidence_rows import evidence_rows
 from .metadata_terminal import provenance_rows
@@ -62,7 +63,7 @@ def _environment() -> jinja2.Environment:
     )
     environment.filters.update(size=words.size_words, number=words.number_words, percent=words.percent_words,
                                box=words.box_words, whereabouts=words.whereabouts, plain=words.plain_number,
-                               when=words.time_words,
+                               when=words.time_words, band=words.band_words,
                                basename=os.path.basename)
     return environment
 
@@ -143,7 +144,7 @@ def compare_html(comparison: Comparison, *, static: bool = False) -> str:
     m = comparison.measurement
     return _render(
         "compare.html.j2", script_name="viewer.js", static=static,
-        c=comparison, m=m, v=m.verdict, a=m.alignment, T=T,
+        c=comparison, m=m, v=m.verdict, a=m.alignment, T=T, hashes=HASHES,
         figures=_figures(comparison),
         view_side=images.VIEW_SIDE,
         evidence_rows=evidence_rows(comparison.original, comparison.copy),
@@ -173,8 +174,7 @@ class IndexEntry:
 def scan_index_html(result: ScanResult, entries: list[IndexEntry], *, shown_limit: int, started_at: str,
                     command_line: str | None, folders: tuple[str, ...], against: tuple[str, ...] | None) -> str:
     """The index of a scan: the pairs shown, strongest first, each with its report link."""
-    labels = [label for label in ("identical", "near-duplicate", "locally-edited", "similar", "unrelated")
-              if any(e.pair.label == label for e in entries)]
+    labels = [label for label in Label if any(e.pair.label == label for e in entries)]
     return _render(
         "scan_index.html.j2", script_name="index.js", static=False,
         result=result, entries=entries, labels=labels, shown_limit=shown_limit, T=T,

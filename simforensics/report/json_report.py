@@ -10,7 +10,8 @@ from .. import __version__
 from .. import thresholds as T
 from ..compare import Comparison
 from ..evidence import Evidence
-from ..inspect import Inspection
+from ..fingerprints import HASHES, hash_kind
+from ..inspection import Inspection
 from ..integrity import Reverification
 from ..metadata_diff import MetadataDiff
 from ..portrait import Portrait
@@ -43,10 +44,17 @@ def _hashes(hash_sets: tuple[Any, Any] | None, distances: dict[str, int] | None)
         return None
     original, copy = (h.hex() for h in hash_sets)
     return {
-        name: {"distance": distances[name], "bits": len(hash_sets[0].bits[name]),
-               "original": original[name], "copy": copy[name]}
-        for name in distances
+        kind.name: {"distance": distances[kind.name], "bits": kind.bits, "original": original[kind.name],
+                    "copy": copy[kind.name], "chance": kind.chance, "same": kind.same, "related": kind.related}
+        for kind in HASHES
     }
+
+
+def _hash_thresholds() -> dict[str, int | None]:
+    """The limits under the names this document has always used (64-bit hashes share theirs)."""
+    phash, edges, pdq = hash_kind("phash"), hash_kind("edge_phash"), hash_kind("pdq")
+    return {"hash64_same": phash.same, "hash64_related": phash.related, "pdq_same": pdq.same,
+            "pdq_related": pdq.related, "edge_phash_related": edges.related}
 
 
 def _people(people: Portrait) -> dict[str, Any]:
@@ -198,10 +206,7 @@ def compare_document(comparison: Comparison) -> dict[str, Any]:
             "ssim": _r(m.ssim),
             "colour_distance": _r(m.colour_distance),
             "hashes": {"whole": _hashes(m.whole_hashes, whole), "overlap": _hashes(m.overlap_hashes, overlap)},
-            "thresholds": {
-                "hash64_same": T.HASH64_SAME, "hash64_related": T.HASH64_RELATED,
-                "pdq_same": T.PDQ_SAME, "pdq_related": T.PDQ_RELATED, "edge_phash_related": T.EDGE_HASH_RELATED,
-            },
+            "thresholds": _hash_thresholds(),
         },
         "people": {"original": _people(m.people[0]), "copy": _people(m.people[1])} if m.people else None,
         "pose": None if m.pose is None else {

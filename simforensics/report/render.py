@@ -21,7 +21,7 @@ from rich.progress import (
 from rich.progress import Progress as RichProgress
 
 from ..compare import Comparison
-from ..inspect import Inspection
+from ..inspection import Inspection
 from ..options import CompareOptions
 from ..outputs import STDOUT, OutputError, write_atomically
 from ..scan import ScanResult

@@ -24,6 +24,7 @@ from ..outputs import OutputError, check_output_path, write_atomically
 from ..scan import ScanResult
 from ..scan.engine import Progress
 from ..scan.runners import open_runner
+from ..verdict import Label
 from . import images
 from .html import IndexEntry, compare_html, scan_index_html
 
@@ -66,7 +67,7 @@ def write_scan_index(result: ScanResult, index_path: str, *, folders: tuple[str,
     index. Raises ``OutputError``."""
     progress = progress or Progress()
     started = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
-    shown = [p for p in result.pairs if p.label != "unrelated"][:limit]
+    shown = [p for p in result.pairs if p.label != Label.UNRELATED][:limit]
     folder = pairs_folder(index_path)
     if shown:
         try:

@@ -9,7 +9,11 @@ from rich.markup import escape
 from rich.panel import Panel
 from rich.table import Table
 
+from .. import thresholds as T
 from ..evidence import Evidence
+from ..fingerprints import HASHES, hash_kind
+from ..region_findings import Finding
+from ..verdict import Label
 
 if TYPE_CHECKING:
     from ..compare import Comparison
@@ -18,7 +22,7 @@ if TYPE_CHECKING:
 
 __all__ = ["evidence_table", "print_comparison", "print_evidence", "print_integrity", "print_provenance", "print_regions", "print_scan"]
 
-_FINDING_STYLE = {"same": "green", "similar": "yellow", "different": "red", "absent": "dim"}
+_FINDING_STYLE = {Finding.SAME: "green", Finding.SIMILAR: "yellow", Finding.DIFFERENT: "red", Finding.ABSENT: "dim"}
 
 
 def _size(n: int) -> str:
@@ -64,15 +68,13 @@ def print_provenance(console: Console, items: list[Evidence]) -> None:
 
 
 _LABEL_STYLE = {
-    "identical": "bold green", "near-duplicate": "bold green", "locally-edited": "bold yellow",
-    "similar": "bold cyan", "unrelated": "bold",
+    Label.IDENTICAL: "bold green", Label.NEAR_DUPLICATE: "bold green", Label.LOCALLY_EDITED: "bold yellow",
+    Label.SIMILAR: "bold cyan", Label.UNRELATED: "bold",
 }
 
 
 def print_comparison(console: Console, comparison: Comparison, *, brief: bool = False) -> None:
     """Verdict first, then the transform, the hashes, the changed areas and the evidence."""
-    from .. import thresholds as T
-
     m = comparison.measurement
     v = m.verdict
     console.print(Panel(
@@ -98,16 +100,13 @@ def print_comparison(console: Console, comparison: Comparison, *, brief: bool = 
     hashes = Table(title="Perceptual hashes (Hamming distance)", title_justify="left")
     for column in ("hash", "whole picture", "aligned overlap", "bits", "same <=", "related <="):
         hashes.add_column(column)
-    overlap = m.overlap_distances
-    for name, distance in m.whole_distances.items():
-        bits = len(m.whole_hashes[0].bits[name])
-        same, related = {
-            "pdq": (T.PDQ_SAME, T.PDQ_RELATED),
-            "edge_phash": ("-", T.EDGE_HASH_RELATED),
-            "colorhash": ("-", "-"),
-        }.get(name, (T.HASH64_SAME, T.HASH64_RELATED))
-        hashes.add_row(name, str(distance), str(overlap[name]) if overlap else "-", str(bits), str(same), str(related))
-    hashes.add_row("pdq (any rotation/mirror)", str(m.pdq_dihedral_distance), "-", "256", str(T.PDQ_SAME), str(T.PDQ_RELATED))
+    whole, overlap = m.whole_distances, m.overlap_distances
+    for kind in HASHES:
+        hashes.add_row(kind.name, str(whole[kind.name]), str(overlap[kind.name]) if overlap else "-", str(kind.bits),
+                       _limit(kind.same), _limit(kind.related))
+    pdq = hash_kind("pdq")
+    hashes.add_row("pdq (any rotation/mirror)", str(m.pdq_dihedral_distance), "-", str(pdq.bits),
+                   _limit(pdq.same), _limit(pdq.related))
     console.print(hashes)
     console.print(f"SSIM over the aligned overlap: {'-' if m.ssim is None else f'{m.ssim:.4f}'}    "
                   f"colour-distribution distance: {m.colour_distance:.3f}")
@@ -128,6 +127,10 @@ def print_comparison(console: Console, comparison: Comparison, *, brief: bool = 
         console.print(metadata_diff_table(comparison.metadata_diff))
     print_evidence(console, [comparison.original, comparison.copy], labels=["original", "copy"])
     print_integrity(console, comparison.integrity)
+
+
+def _limit(value: int | None) -> str:
+    return "-" if value is None else str(value)
 
 
 def _region_measures(r: RegionFinding) -> str:
@@ -172,7 +175,7 @@ def print_scan(console: Console, result: ScanResult, *, limit: int = 50) -> None
         f"[bold]{len(matched)} matches[/] in {len(result.groups)} groups; {len(result.errors)} files skipped"
     )
     if result.pairs:
-        table = Table(title="Pairs, most similar first (match: a copy, similarity >= 0.70)", title_justify="left")
+        table = Table(title=f"Pairs, most similar first (match: a copy, similarity >= {T.SCAN_MATCH_SIMILARITY:.2f})", title_justify="left")
         for column in ("a (original side)", "b", "similarity", "label", "match"):
             table.add_column(column, overflow="fold")
         for p in result.pairs[:limit]:

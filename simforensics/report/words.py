@@ -5,7 +5,19 @@ from __future__ import annotations
 import datetime as dt
 import math
 
-__all__ = ["box_words", "duration_words", "number_words", "percent_words", "plain_number", "size_words", "time_words", "whereabouts"]
+__all__ = ["band_words", "box_words", "duration_words", "number_words", "percent_words", "plain_number", "size_words", "time_words", "whereabouts"]
+
+
+def band_words(band: tuple[float, float]) -> str:
+    """A label's similarity band: "exactly 1", "from 0.70 to 0.90", "below 0.40"."""
+    low, high = band
+
+    def edge(value: float) -> str:
+        return "1" if value == 1 else f"{value:.2f}"
+
+    if low == high:
+        return f"exactly {edge(low)}"
+    return f"below {edge(high)}" if low == 0 else f"from {edge(low)} to {edge(high)}"
 
 
 def size_words(n: int) -> str:
