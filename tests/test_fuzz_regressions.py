@@ -71,4 +71,10 @@ def test_comfyui_node_ids_with_non_ascii_digits() -> None:
 
     graph = {"¹": {"class_type": "KSampler", "inputs": {"seed": 5}}, "2": {"class_type": "CheckpointLoaderSimple",
                                                                            "inputs": {"ckpt_name": "m.safetensors"}}}
-    parse_comfyui({"prompt": json.dumps(graph)}, [])
+    notes: list[str] = []
+    record = parse_comfyui({"prompt": json.dumps(graph)}, notes)
+    # The sampler under the odd id is still read, by its id as written, and nothing is lost.
+    assert record is not None and record.generator == "ComfyUI"
+    assert record.seeds == ("5",)
+    assert ("sampler nodes", "¹ (KSampler)") in record.settings
+    assert notes == []

@@ -1,0 +1,78 @@
+"""The verdict's vocabulary: labels and their similarity bands, the hash descriptions it reads."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from fixtures import make_fixtures as fx
+from simforensics import thresholds as T
+from simforensics.compare import compare_images
+from simforensics.fingerprints import HASHES, compute_hashes, hash_kind
+from simforensics.report.words import band_words
+from simforensics.verdict import Label, relatedness
+
+
+def test_bands_tile_zero_to_one_in_label_order() -> None:
+    ordered = list(Label)
+    assert ordered[0] is Label.IDENTICAL and Label.IDENTICAL.band == (1.0, 1.0)
+    assert ordered[-1].band[0] == 0.0
+    for higher, lower in zip(ordered[1:], ordered[2:], strict=False):
+        assert lower.band[1] == higher.band[0], (lower, higher)
+    assert ordered[1].band[1] == 1.0
+
+
+@pytest.mark.parametrize("label", list(Label))
+def test_a_score_stays_in_its_band_after_the_json_rounding(label: Label) -> None:
+    low, high = label.band
+    assert label.score(0.0) == low
+    assert label.score(-3.0) == low  # placements outside [0, 1] are clipped
+    top = label.score(5.0)
+    if low == high:
+        assert top == low
+    else:
+        assert low < top < high and round(top, 4) < high
+
+
+def test_copies_are_what_scan_matches() -> None:
+    assert {label for label in Label if label.is_copy} == {Label.IDENTICAL, Label.NEAR_DUPLICATE, Label.LOCALLY_EDITED}
+    assert all(label.band[0] >= T.SCAN_MATCH_SIMILARITY for label in Label if label.is_copy)
+    assert all(label.band[1] <= T.SCAN_MATCH_SIMILARITY for label in Label if not label.is_copy)
+
+
+def test_labels_read_as_their_contract_words() -> None:
+    assert f"{Label.NEAR_DUPLICATE}" == "near-duplicate" and Label("locally-edited") is Label.LOCALLY_EDITED
+    assert band_words(Label.IDENTICAL.band) == "exactly 1"
+    assert band_words(Label.NEAR_DUPLICATE.band) == "from 0.90 to 1"
+    assert band_words(Label.LOCALLY_EDITED.band) == "from 0.70 to 0.90"
+    assert band_words(Label.UNRELATED.band) == "below 0.40"
+
+
+def test_each_hash_description_matches_the_hash_computed() -> None:
+    hashes = compute_hashes(fx.source_image("astronaut", 256))
+    assert [kind.name for kind in HASHES] == list(hashes.bits)
+    for kind in HASHES:
+        assert len(hashes.bits[kind.name]) == kind.bits, kind.name
+        assert 0 < kind.chance <= kind.bits // 2
+        if kind.same is not None and kind.related is not None:
+            assert kind.same < kind.related < kind.chance
+        assert kind.relatedness(kind.chance) == 0.0 and kind.relatedness(0) == 1.0
+
+
+def test_relatedness_is_the_strongest_hash_below_chance() -> None:
+    chance = {name: hash_kind(name).chance for name in ("phash", "edge_phash", "pdq")}
+    assert relatedness(chance) == 0.0
+    assert relatedness({**chance, "pdq": 64}) == pytest.approx(0.5)
+    assert relatedness({**chance, "phash": 8, "pdq": 64}) == pytest.approx(0.75)
+
+
+def test_uninformative_hashes_count_as_chance() -> None:
+    # Two different dots: their hash thumbnails are under HASH_MIN_SIDE, so whatever their hashes
+    # say, the pair is not related by them.
+    dot = np.full((8, 8, 3), 255, np.uint8)
+    dot[3:5, 3:5] = 0
+    other = np.full((8, 8, 3), 40, np.uint8)
+    other[1:3, 5:7] = 220
+    verdict = compare_images(dot, other, with_people=False).verdict
+    assert verdict.label is Label.UNRELATED and verdict.similarity == 0.0
+    assert any(f"under {T.HASH_MIN_SIDE} pixels across" in reason for reason in verdict.reasons)
