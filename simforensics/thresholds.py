@@ -185,6 +185,13 @@ SIMILAR_SIMILARITY = 0.40
 # rounded score must never read as the next label's.
 SIMILARITY_BAND_MARGIN = 0.0001
 
+# The summary names a geometric change only when it is more than the alignment's own error: a
+# scale off by more than 1 %, a turn of more than half a degree, less than 98 % of the original
+# covered (the benchmark's alignments put corners within 0.6 px at the 95th percentile).
+SUMMARY_MIN_SCALE_CHANGE = 0.01
+SUMMARY_MIN_ROTATION = 0.5
+SUMMARY_MIN_UNCROPPED = 0.98
+
 # Share of the covered area that may be changed and still be "the same picture, locally edited".
 # Above half, more was redrawn than kept: the pictures are related, not the same.
 MAX_LOCAL_EDIT_AREA = 0.5

@@ -16,7 +16,7 @@ from .changes import ChangeMap
 from .fingerprints import hash_kind
 from .region_findings import Finding, PoseComparison, RegionFinding, describe_regions
 
-__all__ = ["Label", "Verdict", "is_copy_like", "judge", "transform_words"]
+__all__ = ["Label", "Verdict", "is_copy_like", "judge", "relatedness", "transform_words"]
 
 
 class Label(StrEnum):
@@ -92,13 +92,13 @@ def relatedness(distances: dict[str, int]) -> float:
 def transform_words(alignment: Alignment) -> list[str]:
     """What the geometry did to the copy, in words ("resized to 80 % of the original's size", ...)."""
     words = []
-    if abs(alignment.scale - 1) > 0.01:
+    if abs(alignment.scale - 1) > T.SUMMARY_MIN_SCALE_CHANGE:
         words.append(f"resized to {100 / alignment.scale:.0f} % of the original's size")
-    if abs(alignment.rotation_degrees) > 0.5:
+    if abs(alignment.rotation_degrees) > T.SUMMARY_MIN_ROTATION:
         words.append(f"rotated by {alignment.rotation_degrees:+.1f} degrees")
     if alignment.mirrored:
         words.append("mirrored")
-    if alignment.overlap_fraction < 0.98:
+    if alignment.overlap_fraction < T.SUMMARY_MIN_UNCROPPED:
         words.append(f"cropped to {alignment.overlap_fraction:.0%} of the original's area")
     return words
 
