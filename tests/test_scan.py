@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import pickle
 import signal
 import sqlite3
 import subprocess
@@ -293,6 +294,23 @@ def test_an_interrupted_scan_resumes_from_its_cache_to_the_same_result(tmp_path:
     uninterrupted = scan_folders(ScanOptions(folders=(str(folder),), cache_path=None))
     assert resumed.pairs == uninterrupted.pairs and resumed.groups == uninterrupted.groups
     assert len([p for p in resumed.pairs if p.match]) == 3
+
+
+def test_the_jobs_results_arrive_whole_through_pickle(tmp_path: Path) -> None:
+    # A process pool and Dask both pickle each result to bring it back to the engine.
+    from simforensics.evidence import DEFAULT_MAX_PIXELS
+    from simforensics.scan.jobs import extract, verify
+
+    folder = _cat_and_its_mirror(tmp_path)
+    cat, mirror, missing = (str(folder / name) for name in ("cat.png", "cat-mirror.jpg", "missing.png"))
+    read, refused = extract((cat, DEFAULT_MAX_PIXELS)), extract((missing, DEFAULT_MAX_PIXELS))
+    verified, unverified = verify((0, cat, mirror, DEFAULT_MAX_PIXELS)), verify((1, cat, missing, DEFAULT_MAX_PIXELS))
+    assert read.path == cat and read.features is not None and read.error is None
+    assert refused.features is None and refused.error is not None and "no such file" in refused.error
+    assert verified.candidate_number == 0 and verified.verdict is not None and verified.verdict.label != "unrelated"
+    assert unverified.candidate_number == 1 and unverified.verdict is None and unverified.unreadable_path == missing
+    results = [read, refused, verified, unverified]
+    assert [pickle.loads(pickle.dumps(result)) for result in results] == results
 
 
 def test_two_copies_of_one_original_are_verified_against_each_other() -> None:

@@ -11,15 +11,14 @@ from dataclasses import dataclass
 import numpy as np
 
 from .. import thresholds as T
-from ..errors import EvidenceError
 from ..evidence import DEFAULT_MAX_PIXELS
 from .cache import CachedFile, FileKey, ScanCache
-from .decode import read_reduced
-from .features import compute_features, pack_features, unpack_features
+from .features import unpack_features
 from .index import Candidate, LocalFeatures, find_candidates
+from .jobs import extract, verify
 from .result import ScanPair, ScanResult, ScanStats
 from .runners import Runner, open_runner
-from .verify import PairVerdict, verify_pair
+from .verify import PairVerdict
 from .walk import walk_folders
 
 __all__ = ["Progress", "ScanOptions", "scan_folders"]
@@ -45,29 +44,6 @@ class Progress:
 
     def advance(self, steps: int = 1) -> None:
         """``steps`` more steps of the current stage are done."""
-
-
-# ---------------------------------------------------------------- work done by the runner
-# Jobs carry absolute paths: a worker on another machine has its own working folder. Results
-# carry them back, and the engine maps them to the paths as given.
-
-
-def _extract(job: tuple[str, int]) -> tuple[str, str | None, int, int, bytes | None, str | None]:
-    path, max_pixels = job
-    try:
-        picture = read_reduced(path, side=T.SCAN_FEATURE_SIDE, max_pixels=max_pixels, grey=True)
-    except EvidenceError as exc:
-        return path, None, 0, 0, None, exc.reason
-    features = pack_features(compute_features(picture.pixels))
-    return path, picture.sha256, picture.width, picture.height, features, None
-
-
-def _verify(job: tuple[int, str, str, int]) -> tuple[int, PairVerdict | None, str | None, str | None]:
-    number, original, copy, max_pixels = job
-    try:
-        return number, verify_pair(original, copy, max_pixels=max_pixels), None, None
-    except EvidenceError as exc:
-        return number, None, exc.path, exc.reason
 
 
 # ---------------------------------------------------------------- the scan
@@ -137,9 +113,9 @@ def _scan(options: ScanOptions, progress: Progress, runner: Runner, cache: ScanC
     progress.stage("reading pictures", len(to_decode))
     given = {os.path.abspath(p): p for p in to_decode}
     jobs = [(os.path.abspath(p), options.max_pixels) for p in to_decode]
-    for absolute, sha, width, height, features, error in runner.map(_extract, jobs, max_batch=T.SCAN_CLUSTER_EXTRACT_BATCH):
-        path = given[absolute]
-        entry = CachedFile(sha, width, height, features, error)
+    for extracted in runner.map(extract, jobs, max_batch=T.SCAN_CLUSTER_EXTRACT_BATCH):
+        path = given[extracted.path]
+        entry = CachedFile(extracted.sha256, extracted.width, extracted.height, extracted.features, extracted.error)
         cache.put_file(keys[path], entry)
         _take(path, entry, path in reference_files, pictures, errors)
         progress.advance()
@@ -223,17 +199,19 @@ def _verify_all(pictures: list[_Picture], candidates: list[Candidate], options: 
     jobs.sort(key=lambda job: (job[1], job[2]))  # pairs sharing an original meet the same worker
     progress.stage("verifying candidates", len(jobs))
     failed: set[str] = set()
-    for number, verdict, bad_path, reason in runner.map(_verify, jobs, max_batch=T.SCAN_CLUSTER_VERIFY_BATCH):
+    for verified in runner.map(verify, jobs, max_batch=T.SCAN_CLUSTER_VERIFY_BATCH):
         progress.advance()
+        verdict = verified.verdict
         if verdict is None:
-            path = given.get(str(bad_path), str(bad_path))
+            bad_path = str(verified.unreadable_path)
+            path = given.get(bad_path, bad_path)
             if path not in failed:
                 failed.add(path)
-                errors.append((path, f"unreadable when verifying a candidate: {reason}"))
+                errors.append((path, f"unreadable when verifying a candidate: {verified.error}"))
             continue
-        (original, copy), _ = oriented[number]
+        (original, copy), _ = oriented[verified.candidate_number]
         cache.put_pair(original.sha256, copy.sha256, verdict.similarity, verdict.label, verdict.summary)
-        verdicts[number] = verdict
+        verdicts[verified.candidate_number] = verdict
     cache.commit()
     pairs = []
     for number, ((original, copy), candidate) in enumerate(oriented):
