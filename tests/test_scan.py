@@ -314,22 +314,22 @@ def test_the_jobs_results_arrive_whole_through_pickle(tmp_path: Path) -> None:
 
 
 def test_two_copies_of_one_original_are_verified_against_each_other() -> None:
-    from simforensics.scan.engine import _Picture, _within_groups
+    from simforensics.scan.engine import ScannedPicture, candidates_within_groups
     from simforensics.scan.index import Candidate
     from simforensics.scan.result import ScanPair
 
-    pictures = [_Picture(f"{name}.jpg", name, 10, 10, False, b"") for name in ("a", "b", "c", "d")]
+    pictures = [ScannedPicture(f"{name}.jpg", name, 10, 10, False, b"") for name in ("a", "b", "c", "d")]
     candidates = [Candidate(0, 1, 5, 0), Candidate(0, 2, None, 12), Candidate(2, 3, None, 9)]
     pairs = [ScanPair("a.jpg", "b.jpg", 0.95, "near-duplicate", True),
              ScanPair("a.jpg", "c.jpg", 0.8, "locally-edited", True),
              ScanPair("c.jpg", "d.jpg", 0.5, "similar", False)]
-    closure = _within_groups(pictures, candidates, pairs, against=False)
+    closure = candidates_within_groups(pictures, candidates, pairs, against=False)
     assert [(c.a, c.b, c.via_group) for c in closure] == [(1, 2, True)]  # b~c; d is not in the group
     # With --against, only pairs across the two sets are looked at.
-    pictures[1] = _Picture("b.jpg", "b", 10, 10, True, b"")
-    assert [(c.a, c.b) for c in _within_groups(pictures, candidates, pairs, against=True)] == [(1, 2)]
-    pictures[2] = _Picture("c.jpg", "c", 10, 10, True, b"")
-    assert _within_groups(pictures, candidates, pairs, against=True) == []
+    pictures[1] = ScannedPicture("b.jpg", "b", 10, 10, True, b"")
+    assert [(c.a, c.b) for c in candidates_within_groups(pictures, candidates, pairs, against=True)] == [(1, 2)]
+    pictures[2] = ScannedPicture("c.jpg", "c", 10, 10, True, b"")
+    assert candidates_within_groups(pictures, candidates, pairs, against=True) == []
 
 
 def test_the_hashed_pdq_search_finds_copies_near_pdqs_match_distance() -> None:

@@ -21,7 +21,7 @@ from .runners import Runner, open_runner
 from .verify import PairVerdict
 from .walk import walk_folders
 
-__all__ = ["Progress", "ScanOptions", "scan_folders"]
+__all__ = ["Progress", "ScanOptions", "ScannedPicture", "candidates_within_groups", "scan_folders"]
 
 COPY_LABELS = ("identical", "near-duplicate", "locally-edited")
 
@@ -50,13 +50,15 @@ class Progress:
 
 
 @dataclass
-class _Picture:
-    path: str
+class ScannedPicture:
+    """A readable picture of the scan, with its features (from the cache or read now)."""
+
+    path: str  # as given
     sha256: str
     width: int
     height: int
-    reference: bool
-    features: bytes
+    reference: bool  # under the --against folders
+    features: bytes  # packed ScanFeatures
 
 
 def _is_cache_file(path: str, cache_path: str | None) -> bool:
@@ -91,7 +93,7 @@ def _scan(options: ScanOptions, progress: Progress, runner: Runner, cache: ScanC
     paths = [p for p in paths if not _is_cache_file(p, options.cache_path)]
 
     cached = cache.files()
-    pictures: dict[str, _Picture] = {}
+    pictures: dict[str, ScannedPicture] = {}
     to_decode: list[str] = []
     keys: dict[str, FileKey] = {}
     from_cache = damaged = 0
@@ -127,7 +129,7 @@ def _scan(options: ScanOptions, progress: Progress, runner: Runner, cache: ScanC
     pairs, verified, from_pair_cache = _verify_all(ordered, candidates, options, progress, runner, cache, errors)
     # Two copies of one original are copies of each other even when no fingerprint linked them
     # (an overlaid copy and a cropped one): verify the pairs inside each group too.
-    closure = _within_groups(ordered, candidates, pairs, reference is not None)
+    closure = candidates_within_groups(ordered, candidates, pairs, reference is not None)
     if closure:
         more, more_verified, more_cached = _verify_all(ordered, closure, options, progress, runner, cache, errors)
         pairs = sorted(pairs + more, key=lambda p: (-p.similarity, p.a, p.b))
@@ -156,15 +158,15 @@ def _sound(entry: CachedFile) -> bool:
     return True
 
 
-def _take(path: str, entry: CachedFile, reference: bool, pictures: dict[str, _Picture],
+def _take(path: str, entry: CachedFile, reference: bool, pictures: dict[str, ScannedPicture],
           errors: list[tuple[str, str]]) -> None:
     if entry.features is None or entry.sha256 is None:
         errors.append((path, entry.error or "unreadable"))
         return
-    pictures[path] = _Picture(path, entry.sha256, entry.width, entry.height, reference, entry.features)
+    pictures[path] = ScannedPicture(path, entry.sha256, entry.width, entry.height, reference, entry.features)
 
 
-def _candidates(pictures: list[_Picture], against: bool) -> list[Candidate]:
+def _candidates(pictures: list[ScannedPicture], against: bool) -> list[Candidate]:
     if len(pictures) < 2:
         return []
     features = [unpack_features(p.features) for p in pictures]
@@ -174,7 +176,7 @@ def _candidates(pictures: list[_Picture], against: bool) -> list[Candidate]:
     return find_candidates(pdq, local, reference=reference)
 
 
-def _orient(first: _Picture, second: _Picture) -> tuple[_Picture, _Picture]:
+def _orient(first: ScannedPicture, second: ScannedPicture) -> tuple[ScannedPicture, ScannedPicture]:
     """(original, copy): the reference side, else the picture with more pixels, else path order."""
     if first.reference != second.reference:
         return (first, second) if first.reference else (second, first)
@@ -183,8 +185,9 @@ def _orient(first: _Picture, second: _Picture) -> tuple[_Picture, _Picture]:
     return (first, second) if first.path <= second.path else (second, first)
 
 
-def _verify_all(pictures: list[_Picture], candidates: list[Candidate], options: ScanOptions, progress: Progress,
-                runner: Runner, cache: ScanCache, errors: list[tuple[str, str]]) -> tuple[list[ScanPair], int, int]:
+def _verify_all(pictures: list[ScannedPicture], candidates: list[Candidate], options: ScanOptions,
+                progress: Progress, runner: Runner, cache: ScanCache,
+                errors: list[tuple[str, str]]) -> tuple[list[ScanPair], int, int]:
     oriented = [(_orient(pictures[c.a], pictures[c.b]), c) for c in candidates]
     verdicts: dict[int, PairVerdict] = {}
     jobs = []
@@ -225,9 +228,13 @@ def _verify_all(pictures: list[_Picture], candidates: list[Candidate], options: 
     return pairs, len(jobs), from_cache
 
 
-def _within_groups(pictures: list[_Picture], candidates: list[Candidate], pairs: list[ScanPair],
-                   against: bool) -> list[Candidate]:
-    """Unverified pairs inside each group of matches (groups up to SCAN_GROUP_CLOSURE_MAX)."""
+def candidates_within_groups(pictures: list[ScannedPicture], candidates: list[Candidate], pairs: list[ScanPair],
+                             against: bool) -> list[Candidate]:
+    """Unverified pairs inside each group of matches (groups up to SCAN_GROUP_CLOSURE_MAX).
+
+    ``candidates`` index ``pictures``; ``pairs`` are their verdicts so far. With ``against``, only
+    pairs with one picture on each side are returned.
+    """
     index = {p.path: i for i, p in enumerate(pictures)}
     seen = {(c.a, c.b) for c in candidates}
     closure = []
