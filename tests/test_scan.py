@@ -22,7 +22,7 @@ from fixtures import make_fixtures as fx
 from simforensics.scan import ScanOptions, scan_folders
 from simforensics.scan.cache import ScanCache
 
-from .conftest import snapshot
+from .conftest import copy_of_the_package, snapshot
 
 # Each family: a copy made from the astronaut original, as the scan must find it.
 FAMILIES = ("crop-half", "mirror", "rotate-12", "rescale-0.4", "jpeg-q35", "border", "overlay", "redraw", "crop-mirror")
@@ -247,6 +247,35 @@ def test_a_cache_of_another_schema_is_rebuilt(tmp_path: Path) -> None:
     cache = ScanCache.open(str(path))
     assert cache.warning is not None and "not a simforensics scan cache" in cache.warning
     cache.close()
+
+
+def test_verdicts_cached_by_another_engine_are_not_reused(tmp_path: Path) -> None:
+    # The cache's engine key covers every source of the package: a fix to scan's own verification
+    # (once outside the key) must drop the verdicts the code before it gave.
+    from simforensics.environment import engine_fingerprint
+    from simforensics.scan.cache import ENGINE_VERSION
+
+    assert engine_fingerprint() in ENGINE_VERSION
+    path = str(tmp_path / "scan.sqlite")
+    cache = ScanCache.open(path)
+    cache.put_pair("a" * 64, "b" * 64, 0.9, "near-duplicate", "A verdict of this engine.")
+    cache.close()
+    engine = copy_of_the_package(tmp_path / "engine")
+    read_verdict = ("import sys, simforensics\nfrom simforensics.scan.cache import ScanCache\n"
+                    "print(simforensics.__file__)\nprint(ScanCache.open(sys.argv[1]).pair('a' * 64, 'b' * 64))\n")
+
+    def verdict_the_copy_finds() -> str:
+        done = subprocess.run([sys.executable, "-c", read_verdict, path], cwd=engine.parent, capture_output=True,
+                              text=True, timeout=120, check=False)
+        assert done.returncode == 0, done.stderr
+        module, verdict = done.stdout.splitlines()
+        assert Path(module).is_relative_to(engine)  # the copy ran, not the package under test
+        return verdict
+
+    assert verdict_the_copy_finds() == "(0.9, 'near-duplicate', 'A verdict of this engine.')"
+    verify = engine / "scan" / "verify.py"
+    verify.write_text(verify.read_text(encoding="utf-8") + "\n# a fix\n", encoding="utf-8")
+    assert verdict_the_copy_finds() == "None"
 
 
 def _noise_pictures(folder: Path, count: int) -> None:
