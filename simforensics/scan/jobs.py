@@ -1,10 +1,11 @@
 """The work a runner does for a scan, wherever it runs (here, in a pool process or on a Dask
 worker): read one file's features, verify one candidate pair.
 
-The local runners and the Dask runner both take their jobs and their setup from here, so neither
-imports the other. Jobs carry absolute paths, because a worker on another machine has its own
-working folder; results carry them back, and the engine maps them to the paths as given. Each
-result is a frozen dataclass of plain values: it pickles across a process pool and Dask.
+What the local runners (``runners.py``) and the Dask runner (``cluster.py``) share lives here,
+so cluster.py needs nothing from runners.py, which opens it for a cluster scan. Jobs carry
+absolute paths, because a worker on another machine has its own working folder; results carry
+them back, and the engine maps them to the paths as given. Each result is a frozen dataclass of
+plain values: it pickles across a process pool and Dask.
 """
 
 from __future__ import annotations
