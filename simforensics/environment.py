@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
 import platform
 from importlib import metadata
+from pathlib import Path
 
-__all__ = ["LIBRARIES", "software_versions"]
+__all__ = ["LIBRARIES", "engine_fingerprint", "software_versions"]
 
 # The distributions whose code decides a measurement or renders a report, in the order a reader
 # meets them: pixels, geometry, hashes, models, metadata, reports.
@@ -30,3 +32,20 @@ def _version(distribution: str) -> str:
         return metadata.version(distribution)
     except metadata.PackageNotFoundError:
         return "not installed"
+
+
+def engine_fingerprint(package_root: str | Path | None = None) -> str:
+    """The first 16 hex digits of a SHA-256 over every ``.py`` source of the package, subpackages
+    included: it names the code that gave a result (the release number stays the same across the
+    fixes between two releases).
+
+    Each source adds its path relative to the package folder (``/``-separated), a NUL and its
+    bytes, in the order of those paths: the same sources give the same fingerprint wherever they
+    lie. ``package_root``: the package folder to read (default: this one).
+    """
+    root = Path(package_root) if package_root is not None else Path(__file__).resolve().parent
+    sources = sorted((path.relative_to(root).as_posix(), path) for path in root.rglob("*.py"))
+    digest = hashlib.sha256()
+    for relative, path in sources:
+        digest.update(relative.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:16]

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -9,6 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+import simforensics
 from fixtures import make_fixtures
 
 
@@ -34,6 +36,13 @@ def astronaut() -> np.ndarray:
 @pytest.fixture(scope="session")
 def chelsea() -> np.ndarray:
     return make_fixtures.source_image("chelsea")
+
+
+def copy_of_the_package(folder: Path) -> Path:
+    """The simforensics package's files copied to ``folder``/simforensics, compiled ones left out."""
+    copy = folder / "simforensics"
+    shutil.copytree(Path(simforensics.__file__).resolve().parent, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    return copy
 
 
 def snapshot(paths: list[Path]) -> dict[str, tuple[bytes, int]]:

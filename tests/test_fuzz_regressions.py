@@ -18,7 +18,7 @@ from simforensics import thresholds as T
 from simforensics.errors import EvidenceError
 from simforensics.evidence import load_evidence
 from simforensics.scan.decode import read_reduced
-from simforensics.scan.engine import _extract
+from simforensics.scan.jobs import extract
 
 
 def _read(path: Path) -> None:
@@ -30,8 +30,9 @@ def _read(path: Path) -> None:
         except EvidenceError as exc:
             assert exc.reason and "\n" not in exc.reason
     # Scan's feature path (grey decode, features, cache bytes): a bad file comes back as an error.
-    _, _, _, _, features, error = _extract((str(path), MAX_PIXELS))
-    assert (features is None) != (error is None) and (error is None or "\n" not in error)
+    extracted = extract((str(path), MAX_PIXELS))
+    assert (extracted.features is None) != (extracted.error is None)
+    assert extracted.error is None or "\n" not in extracted.error
 
 
 @settings(max_examples=60, derandomize=True, deadline=None, database=None,

@@ -154,14 +154,14 @@ def test_scan_completes_and_lists_every_skipped_file(hostile: Path, tmp_path: Pa
 def test_a_file_that_changes_during_a_scan_is_listed_and_the_scan_completes(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, change: str,
 ) -> None:
-    from simforensics.scan import engine
+    from simforensics.scan import jobs
 
     folder = tmp_path / "live"
     folder.mkdir()
     for name in ("astronaut", "chelsea", "coffee"):
         Image.fromarray(fx.source_image(name)).save(folder / f"{name}.jpg", quality=90)
     victim = folder / "chelsea.jpg"
-    read = engine.read_reduced
+    read = jobs.read_reduced
 
     def read_while_someone_meddles(path, **kwargs):
         if Path(path) == victim:
@@ -171,7 +171,7 @@ def test_a_file_that_changes_during_a_scan_is_listed_and_the_scan_completes(
                 victim.write_bytes(victim.read_bytes()[:500])
         return read(path, **kwargs)
 
-    monkeypatch.setattr(engine, "read_reduced", read_while_someone_meddles)
+    monkeypatch.setattr(jobs, "read_reduced", read_while_someone_meddles)
     result = scan_folders(ScanOptions(folders=(str(folder),), workers=1, cache_path=None))
     assert result.images == 2
     assert [Path(p).name for p, _ in result.errors] == ["chelsea.jpg"]

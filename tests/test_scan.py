@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import pickle
 import signal
 import sqlite3
 import subprocess
@@ -21,7 +22,7 @@ from fixtures import make_fixtures as fx
 from simforensics.scan import ScanOptions, scan_folders
 from simforensics.scan.cache import ScanCache
 
-from .conftest import snapshot
+from .conftest import copy_of_the_package, snapshot
 
 # Each family: a copy made from the astronaut original, as the scan must find it.
 FAMILIES = ("crop-half", "mirror", "rotate-12", "rescale-0.4", "jpeg-q35", "border", "overlay", "redraw", "crop-mirror")
@@ -248,6 +249,35 @@ def test_a_cache_of_another_schema_is_rebuilt(tmp_path: Path) -> None:
     cache.close()
 
 
+def test_verdicts_cached_by_another_engine_are_not_reused(tmp_path: Path) -> None:
+    # The cache's engine key covers every source of the package: a fix to scan's own verification
+    # (once outside the key) must drop the verdicts the code before it gave.
+    from simforensics.environment import engine_fingerprint
+    from simforensics.scan.cache import ENGINE_VERSION
+
+    assert engine_fingerprint() in ENGINE_VERSION
+    path = str(tmp_path / "scan.sqlite")
+    cache = ScanCache.open(path)
+    cache.put_pair("a" * 64, "b" * 64, 0.9, "near-duplicate", "A verdict of this engine.")
+    cache.close()
+    engine = copy_of_the_package(tmp_path / "engine")
+    read_verdict = ("import sys, simforensics\nfrom simforensics.scan.cache import ScanCache\n"
+                    "print(simforensics.__file__)\nprint(ScanCache.open(sys.argv[1]).pair('a' * 64, 'b' * 64))\n")
+
+    def verdict_the_copy_finds() -> str:
+        done = subprocess.run([sys.executable, "-c", read_verdict, path], cwd=engine.parent, capture_output=True,
+                              text=True, timeout=120, check=False)
+        assert done.returncode == 0, done.stderr
+        module, verdict = done.stdout.splitlines()
+        assert Path(module).is_relative_to(engine)  # the copy ran, not the package under test
+        return verdict
+
+    assert verdict_the_copy_finds() == "(0.9, 'near-duplicate', 'A verdict of this engine.')"
+    verify = engine / "scan" / "verify.py"
+    verify.write_text(verify.read_text(encoding="utf-8") + "\n# a fix\n", encoding="utf-8")
+    assert verdict_the_copy_finds() == "None"
+
+
 def _noise_pictures(folder: Path, count: int) -> None:
     """Distinct pictures (smoothed noise) that share nothing, so the scan's work is all reading."""
     rng = np.random.default_rng(5)
@@ -295,23 +325,40 @@ def test_an_interrupted_scan_resumes_from_its_cache_to_the_same_result(tmp_path:
     assert len([p for p in resumed.pairs if p.match]) == 3
 
 
+def test_the_jobs_results_arrive_whole_through_pickle(tmp_path: Path) -> None:
+    # A process pool and Dask both pickle each result to bring it back to the engine.
+    from simforensics.evidence import DEFAULT_MAX_PIXELS
+    from simforensics.scan.jobs import extract, verify
+
+    folder = _cat_and_its_mirror(tmp_path)
+    cat, mirror, missing = (str(folder / name) for name in ("cat.png", "cat-mirror.jpg", "missing.png"))
+    read, refused = extract((cat, DEFAULT_MAX_PIXELS)), extract((missing, DEFAULT_MAX_PIXELS))
+    verified, unverified = verify((0, cat, mirror, DEFAULT_MAX_PIXELS)), verify((1, cat, missing, DEFAULT_MAX_PIXELS))
+    assert read.path == cat and read.features is not None and read.error is None
+    assert refused.features is None and refused.error is not None and "no such file" in refused.error
+    assert verified.candidate_number == 0 and verified.verdict is not None and verified.verdict.label != "unrelated"
+    assert unverified.candidate_number == 1 and unverified.verdict is None and unverified.unreadable_path == missing
+    results = [read, refused, verified, unverified]
+    assert [pickle.loads(pickle.dumps(result)) for result in results] == results
+
+
 def test_two_copies_of_one_original_are_verified_against_each_other() -> None:
-    from simforensics.scan.engine import _Picture, _within_groups
+    from simforensics.scan.engine import ScannedPicture, candidates_within_groups
     from simforensics.scan.index import Candidate
     from simforensics.scan.result import ScanPair
 
-    pictures = [_Picture(f"{name}.jpg", name, 10, 10, False, b"") for name in ("a", "b", "c", "d")]
+    pictures = [ScannedPicture(f"{name}.jpg", name, 10, 10, False, b"") for name in ("a", "b", "c", "d")]
     candidates = [Candidate(0, 1, 5, 0), Candidate(0, 2, None, 12), Candidate(2, 3, None, 9)]
     pairs = [ScanPair("a.jpg", "b.jpg", 0.95, "near-duplicate", True),
              ScanPair("a.jpg", "c.jpg", 0.8, "locally-edited", True),
              ScanPair("c.jpg", "d.jpg", 0.5, "similar", False)]
-    closure = _within_groups(pictures, candidates, pairs, against=False)
+    closure = candidates_within_groups(pictures, candidates, pairs, against=False)
     assert [(c.a, c.b, c.via_group) for c in closure] == [(1, 2, True)]  # b~c; d is not in the group
     # With --against, only pairs across the two sets are looked at.
-    pictures[1] = _Picture("b.jpg", "b", 10, 10, True, b"")
-    assert [(c.a, c.b) for c in _within_groups(pictures, candidates, pairs, against=True)] == [(1, 2)]
-    pictures[2] = _Picture("c.jpg", "c", 10, 10, True, b"")
-    assert _within_groups(pictures, candidates, pairs, against=True) == []
+    pictures[1] = ScannedPicture("b.jpg", "b", 10, 10, True, b"")
+    assert [(c.a, c.b) for c in candidates_within_groups(pictures, candidates, pairs, against=True)] == [(1, 2)]
+    pictures[2] = ScannedPicture("c.jpg", "c", 10, 10, True, b"")
+    assert candidates_within_groups(pictures, candidates, pairs, against=True) == []
 
 
 def test_the_hashed_pdq_search_finds_copies_near_pdqs_match_distance() -> None:

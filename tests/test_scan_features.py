@@ -25,15 +25,14 @@ from simforensics.scan import ScanOptions, scan_folders
 from simforensics.scan import decode as scan_decode
 from simforensics.scan.decode import read_reduced
 from simforensics.scan.features import (
-    _DIHEDRAL_SIGN,
-    _DIHEDRAL_SOURCE,
     FEATURE_VERSION,
     ScanFeatures,
-    _local_descriptors,
-    _orb,
-    _pdq_dihedral,
     compute_features,
+    dihedral_variants,
+    local_descriptors,
+    orb_detector,
     pack_features,
+    pdq_dihedral,
     unpack_features,
 )
 
@@ -146,23 +145,23 @@ def test_the_eight_pdq_hashes_are_the_bindings_own() -> None:
         rgb = np.repeat(picture[:, :, None], 3, axis=2)
         hashes, quality = pdqhash.compute_dihedral(rgb)
         expected = np.packbits(np.asarray(hashes, np.uint8).reshape(8, 256), axis=1)
-        packed, ours_quality = _pdq_dihedral(picture)
+        packed, ours_quality = pdq_dihedral(picture)
         assert ours_quality == quality, picture.shape
         differ = np.unpackbits(packed ^ expected, axis=1).astype(bool)
         if differ.any():  # only where a coefficient ties with its hash's median: rounding decides those
             dct = np.asarray(pdqhash.compute_float(rgb)[0])[::-1]  # the binding's 16 x 16 DCT, flattened
-            variants = dct[_DIHEDRAL_SOURCE] * _DIHEDRAL_SIGN
+            variants = dihedral_variants(dct)
             medians = np.partition(variants, 127, axis=1)[:, 127:128]
             tolerance = 1e-5 * max(1.0, float(np.abs(dct).max()))
             assert np.all(np.abs(variants - medians)[differ] <= tolerance), picture.shape
 
 
 def _previous_local_descriptors(grey: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """features._local_descriptors as it was (new mirrored keypoints, ranked before computing)."""
-    orb = _orb(T.SCAN_ORB_FAST_THRESHOLD)
+    """features.local_descriptors as it was (new mirrored keypoints, ranked before computing)."""
+    orb = orb_detector(T.SCAN_ORB_FAST_THRESHOLD)
     keypoints, descriptors = orb.detectAndCompute(grey, None)
     if len(keypoints) < T.SCAN_LOCAL_FEATURES:
-        orb = _orb(T.SCAN_ORB_FAINT_FAST_THRESHOLD)
+        orb = orb_detector(T.SCAN_ORB_FAINT_FAST_THRESHOLD)
         keypoints, descriptors = orb.detectAndCompute(grey, None)
     if descriptors is None or not keypoints:
         return np.zeros((0, 32), np.uint8), np.zeros((0, 32), np.uint8), np.zeros((0, 2), np.float32)
@@ -189,15 +188,15 @@ def test_orb_features_and_their_mirror_are_what_they_were() -> None:
               for h, w in rng.integers(40, 257, (12, 2))]
     greys.append(np.full((64, 64), 90, np.uint8))  # no keypoints at all
     for grey in greys:
-        for ours, previous in zip(_local_descriptors(grey), _previous_local_descriptors(grey), strict=True):
+        for ours, previous in zip(local_descriptors(grey), _previous_local_descriptors(grey), strict=True):
             assert ours.dtype == previous.dtype and np.array_equal(ours, previous)
 
 
 def test_a_dim_picture_keeps_its_corners() -> None:
     grey = cv2.cvtColor(shrink_to_side(fx.source_image("chelsea"), T.SCAN_FEATURE_SIDE), cv2.COLOR_RGB2GRAY)
     dim = (grey.astype(np.float32) * 0.3 + 90).round().astype(np.uint8)  # a third of the contrast
-    assert len(_orb(T.SCAN_ORB_FAST_THRESHOLD).detect(dim, None)) < 10  # too faint for the usual corners
-    local, mirrored, points = _local_descriptors(dim)
+    assert len(orb_detector(T.SCAN_ORB_FAST_THRESHOLD).detect(dim, None)) < 10  # too faint for the usual corners
+    local, mirrored, points = local_descriptors(dim)
     assert len(local) == len(mirrored) == len(points) >= 64
 
 

@@ -10,7 +10,6 @@ For every pair of the seeded corpus (``corpus.py``) it runs the engine
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import math
 import re
@@ -28,6 +27,7 @@ import numpy as np
 from PIL import Image
 
 from benchmarks.compare import baseline, corpus, large, metrics, portraits, report
+from simforensics.environment import engine_fingerprint  # which engine was measured
 
 OUT_DIR = REPO_ROOT / "benchmarks" / "out"
 
@@ -39,14 +39,6 @@ def load_engine():
     except ImportError as exc:
         return None, str(exc)
     return compare_images, "simforensics.compare.compare_images"
-
-
-def engine_fingerprint() -> str:
-    """SHA-256 (first 12 hex digits) of the engine's sources, to tell which version was measured."""
-    digest = hashlib.sha256()
-    for path in sorted((REPO_ROOT / "simforensics").rglob("*.py")):
-        digest.update(path.relative_to(REPO_ROOT).as_posix().encode() + b"\0" + path.read_bytes())
-    return digest.hexdigest()[:12]
 
 
 def _matrix(m) -> list[list[float]] | None:

@@ -31,7 +31,7 @@ from simforensics import thresholds as T
 from simforensics.errors import EvidenceError
 from simforensics.evidence import load_evidence
 from simforensics.scan.decode import read_reduced
-from simforensics.scan.engine import _extract
+from simforensics.scan.jobs import extract
 
 OUT = REPO_ROOT / "benchmarks" / "out" / "fuzz-crashes"
 
@@ -43,7 +43,7 @@ def read_like_the_tool(path: Path) -> str:
         load_evidence(path, max_pixels=MAX_PIXELS, with_provenance=True)
     except EvidenceError:
         outcome = "refused"
-    _extract((str(path), MAX_PIXELS))  # scan's feature path: a bad file comes back as an error
+    extract((str(path), MAX_PIXELS))  # scan's feature path: a bad file comes back as an error
     try:
         read_reduced(path, side=T.SCAN_VERIFY_SIDE, max_pixels=MAX_PIXELS)  # scan's verification
     except EvidenceError:

@@ -18,7 +18,7 @@ from PIL import Image
 from benchmarks.compare import sources
 from simforensics import thresholds as T
 from simforensics.evidence import DEFAULT_MAX_PIXELS
-from simforensics.scan.engine import _extract
+from simforensics.scan.jobs import extract
 
 SIZE = (2048, 1536)  # 3.1 megapixels
 
@@ -51,8 +51,8 @@ def _reduced_decode(path: Path) -> None:
 
 
 def _ours(path: Path) -> None:
-    _, _, _, _, features, error = _extract((str(path), DEFAULT_MAX_PIXELS))
-    assert features is not None, error
+    extracted = extract((str(path), DEFAULT_MAX_PIXELS))
+    assert extracted.features is not None, extracted.error
 
 
 def measure(paths: list[Path], rounds: int) -> dict[str, float]:

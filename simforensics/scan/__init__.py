@@ -2,8 +2,8 @@
 compare engine to verify each candidate."""
 
 from .engine import ScanOptions, scan_folders
+from .jobs import ClusterError
 from .result import ScanPair, ScanResult, ScanStats
-from .runners import ClusterError
 from .walk import WalkResult, walk_folders
 
 __all__ = ["ClusterError", "ScanOptions", "ScanPair", "ScanResult", "ScanStats", "WalkResult", "scan_folders", "walk_folders"]

@@ -12,7 +12,6 @@ a warning; the cache never holds anything that cannot be recomputed from the evi
 
 from __future__ import annotations
 
-import hashlib
 import os
 import sqlite3
 from dataclasses import dataclass
@@ -20,23 +19,17 @@ from pathlib import Path
 
 from .. import __version__
 from .. import thresholds as T
+from ..environment import engine_fingerprint
 from .features import FEATURE_VERSION
 
 __all__ = ["SCHEMA_VERSION", "CacheError", "CachedFile", "FileKey", "ScanCache", "default_cache_path"]
 
 SCHEMA_VERSION = "1"
-def _engine_fingerprint() -> str:
-    """SHA-256 of the compare engine's sources: a cached verdict is reused only by the engine
-    that gave it (a release number does not change with every fix between releases)."""
-    package = Path(__file__).resolve().parents[1]
-    digest = hashlib.sha256()
-    for path in sorted(package.glob("*.py")):
-        digest.update(path.name.encode() + b"\0" + path.read_bytes())
-    return digest.hexdigest()[:16]
 
-
-# Verdicts depend on the whole compare engine and on the side pictures are verified at.
-ENGINE_VERSION = f"simforensics {__version__} ({_engine_fingerprint()}); verify side {T.SCAN_VERIFY_SIDE}"
+# Verdicts depend on the whole engine (scan's own verification and decoding among it: every
+# source of the package counts) and on the side pictures are verified at. A cached verdict is
+# reused only by the engine that gave it.
+ENGINE_VERSION = f"simforensics {__version__} ({engine_fingerprint()}); verify side {T.SCAN_VERIFY_SIDE}"
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);

@@ -34,7 +34,7 @@ from distributed.client import Future
 from .. import thresholds as T
 from .cache import ENGINE_VERSION
 from .features import FEATURE_VERSION
-from .runners import ClusterError, use_one_thread
+from .jobs import ClusterError, use_one_thread
 
 __all__ = ["DaskRunner", "WorkerMismatchError", "batch_size", "parse_scheduler_address", "run_batch"]
 

@@ -11,18 +11,17 @@ from dataclasses import dataclass
 import numpy as np
 
 from .. import thresholds as T
-from ..errors import EvidenceError
 from ..evidence import DEFAULT_MAX_PIXELS
 from .cache import CachedFile, FileKey, ScanCache
-from .decode import read_reduced
-from .features import compute_features, pack_features, unpack_features
+from .features import unpack_features
 from .index import Candidate, LocalFeatures, find_candidates
+from .jobs import extract, verify
 from .result import ScanPair, ScanResult, ScanStats
 from .runners import Runner, open_runner
-from .verify import PairVerdict, verify_pair
+from .verify import PairVerdict
 from .walk import walk_folders
 
-__all__ = ["Progress", "ScanOptions", "scan_folders"]
+__all__ = ["Progress", "ScanOptions", "ScannedPicture", "candidates_within_groups", "scan_folders"]
 
 COPY_LABELS = ("identical", "near-duplicate", "locally-edited")
 
@@ -47,40 +46,19 @@ class Progress:
         """``steps`` more steps of the current stage are done."""
 
 
-# ---------------------------------------------------------------- work done by the runner
-# Jobs carry absolute paths: a worker on another machine has its own working folder. Results
-# carry them back, and the engine maps them to the paths as given.
-
-
-def _extract(job: tuple[str, int]) -> tuple[str, str | None, int, int, bytes | None, str | None]:
-    path, max_pixels = job
-    try:
-        picture = read_reduced(path, side=T.SCAN_FEATURE_SIDE, max_pixels=max_pixels, grey=True)
-    except EvidenceError as exc:
-        return path, None, 0, 0, None, exc.reason
-    features = pack_features(compute_features(picture.pixels))
-    return path, picture.sha256, picture.width, picture.height, features, None
-
-
-def _verify(job: tuple[int, str, str, int]) -> tuple[int, PairVerdict | None, str | None, str | None]:
-    number, original, copy, max_pixels = job
-    try:
-        return number, verify_pair(original, copy, max_pixels=max_pixels), None, None
-    except EvidenceError as exc:
-        return number, None, exc.path, exc.reason
-
-
 # ---------------------------------------------------------------- the scan
 
 
 @dataclass
-class _Picture:
-    path: str
+class ScannedPicture:
+    """A readable picture of the scan, with its features (from the cache or read now)."""
+
+    path: str  # as given
     sha256: str
     width: int
     height: int
-    reference: bool
-    features: bytes
+    reference: bool  # under the --against folders
+    features: bytes  # packed ScanFeatures
 
 
 def _is_cache_file(path: str, cache_path: str | None) -> bool:
@@ -115,7 +93,7 @@ def _scan(options: ScanOptions, progress: Progress, runner: Runner, cache: ScanC
     paths = [p for p in paths if not _is_cache_file(p, options.cache_path)]
 
     cached = cache.files()
-    pictures: dict[str, _Picture] = {}
+    pictures: dict[str, ScannedPicture] = {}
     to_decode: list[str] = []
     keys: dict[str, FileKey] = {}
     from_cache = damaged = 0
@@ -137,9 +115,9 @@ def _scan(options: ScanOptions, progress: Progress, runner: Runner, cache: ScanC
     progress.stage("reading pictures", len(to_decode))
     given = {os.path.abspath(p): p for p in to_decode}
     jobs = [(os.path.abspath(p), options.max_pixels) for p in to_decode]
-    for absolute, sha, width, height, features, error in runner.map(_extract, jobs, max_batch=T.SCAN_CLUSTER_EXTRACT_BATCH):
-        path = given[absolute]
-        entry = CachedFile(sha, width, height, features, error)
+    for extracted in runner.map(extract, jobs, max_batch=T.SCAN_CLUSTER_EXTRACT_BATCH):
+        path = given[extracted.path]
+        entry = CachedFile(extracted.sha256, extracted.width, extracted.height, extracted.features, extracted.error)
         cache.put_file(keys[path], entry)
         _take(path, entry, path in reference_files, pictures, errors)
         progress.advance()
@@ -151,7 +129,7 @@ def _scan(options: ScanOptions, progress: Progress, runner: Runner, cache: ScanC
     pairs, verified, from_pair_cache = _verify_all(ordered, candidates, options, progress, runner, cache, errors)
     # Two copies of one original are copies of each other even when no fingerprint linked them
     # (an overlaid copy and a cropped one): verify the pairs inside each group too.
-    closure = _within_groups(ordered, candidates, pairs, reference is not None)
+    closure = candidates_within_groups(ordered, candidates, pairs, reference is not None)
     if closure:
         more, more_verified, more_cached = _verify_all(ordered, closure, options, progress, runner, cache, errors)
         pairs = sorted(pairs + more, key=lambda p: (-p.similarity, p.a, p.b))
@@ -180,15 +158,15 @@ def _sound(entry: CachedFile) -> bool:
     return True
 
 
-def _take(path: str, entry: CachedFile, reference: bool, pictures: dict[str, _Picture],
+def _take(path: str, entry: CachedFile, reference: bool, pictures: dict[str, ScannedPicture],
           errors: list[tuple[str, str]]) -> None:
     if entry.features is None or entry.sha256 is None:
         errors.append((path, entry.error or "unreadable"))
         return
-    pictures[path] = _Picture(path, entry.sha256, entry.width, entry.height, reference, entry.features)
+    pictures[path] = ScannedPicture(path, entry.sha256, entry.width, entry.height, reference, entry.features)
 
 
-def _candidates(pictures: list[_Picture], against: bool) -> list[Candidate]:
+def _candidates(pictures: list[ScannedPicture], against: bool) -> list[Candidate]:
     if len(pictures) < 2:
         return []
     features = [unpack_features(p.features) for p in pictures]
@@ -198,7 +176,7 @@ def _candidates(pictures: list[_Picture], against: bool) -> list[Candidate]:
     return find_candidates(pdq, local, reference=reference)
 
 
-def _orient(first: _Picture, second: _Picture) -> tuple[_Picture, _Picture]:
+def _orient(first: ScannedPicture, second: ScannedPicture) -> tuple[ScannedPicture, ScannedPicture]:
     """(original, copy): the reference side, else the picture with more pixels, else path order."""
     if first.reference != second.reference:
         return (first, second) if first.reference else (second, first)
@@ -207,8 +185,9 @@ def _orient(first: _Picture, second: _Picture) -> tuple[_Picture, _Picture]:
     return (first, second) if first.path <= second.path else (second, first)
 
 
-def _verify_all(pictures: list[_Picture], candidates: list[Candidate], options: ScanOptions, progress: Progress,
-                runner: Runner, cache: ScanCache, errors: list[tuple[str, str]]) -> tuple[list[ScanPair], int, int]:
+def _verify_all(pictures: list[ScannedPicture], candidates: list[Candidate], options: ScanOptions,
+                progress: Progress, runner: Runner, cache: ScanCache,
+                errors: list[tuple[str, str]]) -> tuple[list[ScanPair], int, int]:
     oriented = [(_orient(pictures[c.a], pictures[c.b]), c) for c in candidates]
     verdicts: dict[int, PairVerdict] = {}
     jobs = []
@@ -223,17 +202,19 @@ def _verify_all(pictures: list[_Picture], candidates: list[Candidate], options: 
     jobs.sort(key=lambda job: (job[1], job[2]))  # pairs sharing an original meet the same worker
     progress.stage("verifying candidates", len(jobs))
     failed: set[str] = set()
-    for number, verdict, bad_path, reason in runner.map(_verify, jobs, max_batch=T.SCAN_CLUSTER_VERIFY_BATCH):
+    for verified in runner.map(verify, jobs, max_batch=T.SCAN_CLUSTER_VERIFY_BATCH):
         progress.advance()
+        verdict = verified.verdict
         if verdict is None:
-            path = given.get(str(bad_path), str(bad_path))
+            bad_path = str(verified.unreadable_path)
+            path = given.get(bad_path, bad_path)
             if path not in failed:
                 failed.add(path)
-                errors.append((path, f"unreadable when verifying a candidate: {reason}"))
+                errors.append((path, f"unreadable when verifying a candidate: {verified.error}"))
             continue
-        (original, copy), _ = oriented[number]
+        (original, copy), _ = oriented[verified.candidate_number]
         cache.put_pair(original.sha256, copy.sha256, verdict.similarity, verdict.label, verdict.summary)
-        verdicts[number] = verdict
+        verdicts[verified.candidate_number] = verdict
     cache.commit()
     pairs = []
     for number, ((original, copy), candidate) in enumerate(oriented):
@@ -247,9 +228,13 @@ def _verify_all(pictures: list[_Picture], candidates: list[Candidate], options: 
     return pairs, len(jobs), from_cache
 
 
-def _within_groups(pictures: list[_Picture], candidates: list[Candidate], pairs: list[ScanPair],
-                   against: bool) -> list[Candidate]:
-    """Unverified pairs inside each group of matches (groups up to SCAN_GROUP_CLOSURE_MAX)."""
+def candidates_within_groups(pictures: list[ScannedPicture], candidates: list[Candidate], pairs: list[ScanPair],
+                             against: bool) -> list[Candidate]:
+    """Unverified pairs inside each group of matches (groups up to SCAN_GROUP_CLOSURE_MAX).
+
+    ``candidates`` index ``pictures``; ``pairs`` are their verdicts so far. With ``against``, only
+    pairs with one picture on each side are returned.
+    """
     index = {p.path: i for i, p in enumerate(pictures)}
     seen = {(c.a, c.b) for c in candidates}
     closure = []

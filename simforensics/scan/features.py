@@ -27,7 +27,10 @@ from .. import thresholds as T
 from ..align import content_box
 from ..resample import shrink_to_side
 
-__all__ = ["FEATURE_VERSION", "ScanFeatures", "compute_features", "pack_features", "unpack_features"]
+__all__ = [
+    "FEATURE_VERSION", "ScanFeatures", "compute_features", "dihedral_variants", "local_descriptors", "orb_detector",
+    "pack_features", "pdq_dihedral", "unpack_features",
+]
 
 # Bump when what compute_features returns changes: cached features of another version are
 # recomputed, never mixed.
@@ -41,7 +44,8 @@ FEATURE_VERSION = (
 _PER_THREAD = threading.local()
 
 
-def _orb(fast_threshold: int) -> cv2.ORB:
+def orb_detector(fast_threshold: int) -> cv2.ORB:
+    """This thread's ORB detector of the scan's settings, at ``fast_threshold`` (made once per thread)."""
     detectors = getattr(_PER_THREAD, "orb", None)
     if detectors is None:
         detectors = _PER_THREAD.orb = {}
@@ -67,7 +71,7 @@ class ScanFeatures:
 _NO_DESCRIPTORS = np.zeros((0, 32), np.uint8)
 
 
-def _local_descriptors(grey: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def local_descriptors(grey: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """ORB descriptors of ``grey`` and of its mirror image, strongest keypoints first.
 
     The mirror image's keypoints are the same corners mirrored (x -> w - 1 - x, angle -> 180 -
@@ -78,10 +82,10 @@ def _local_descriptors(grey: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.nda
         # ORB keeps SCAN_ORB_PATCH pixels clear of every edge, so a strip this thin has no
         # keypoints (and its pyramid would shrink it to nothing: OpenCV refuses that).
         return _NO_DESCRIPTORS, _NO_DESCRIPTORS, np.zeros((0, 2), np.float32)
-    orb = _orb(T.SCAN_ORB_FAST_THRESHOLD)
+    orb = orb_detector(T.SCAN_ORB_FAST_THRESHOLD)
     keypoints, descriptors = orb.detectAndCompute(grey, None)
     if len(keypoints) < T.SCAN_LOCAL_FEATURES:  # a faint picture: look for weaker corners too
-        orb = _orb(T.SCAN_ORB_FAINT_FAST_THRESHOLD)
+        orb = orb_detector(T.SCAN_ORB_FAINT_FAST_THRESHOLD)
         keypoints, descriptors = orb.detectAndCompute(grey, None)
     if descriptors is None or not keypoints:
         return _NO_DESCRIPTORS, _NO_DESCRIPTORS, np.zeros((0, 2), np.float32)
@@ -139,9 +143,15 @@ def _dihedral_layout() -> tuple[np.ndarray, np.ndarray]:
 _DIHEDRAL_SOURCE, _DIHEDRAL_SIGN = _dihedral_layout()
 
 
-def _pdq_dihedral(grey: np.ndarray) -> tuple[np.ndarray, int]:
+def dihedral_variants(dct: np.ndarray) -> np.ndarray:
+    """8 x 256: for each of PDQ's 8 rotations/mirrors, the coefficients its hash thresholds at
+    their median, in the binding's bit order; from one picture's 16 x 16 DCT, flattened by rows."""
+    return dct[_DIHEDRAL_SOURCE] * _DIHEDRAL_SIGN
+
+
+def pdq_dihedral(grey: np.ndarray) -> tuple[np.ndarray, int]:
     """``pdqhash.compute_dihedral`` of the grey picture (as RGB), packed to 8 x 32 bytes, and PDQ's
-    quality. At most ``_PDQ_MAX_SIDE`` pixels a side. A coefficient equal to the median (a flat
+    quality. At most 128 pixels a side (``ValueError`` beyond). A coefficient equal to the median (a flat
     picture's, or one a side of exactly 16 or 32 px makes) sets its bit by rounding, so that bit
     may differ from the binding's, whose sums run in another order."""
     h, w = grey.shape
@@ -158,7 +168,7 @@ def _pdq_dihedral(grey: np.ndarray) -> tuple[np.ndarray, int]:
     across = np.trunc((small[:, :-1] - small[:, 1:]) * np.float32(100) / np.float32(255))
     quality = min(100, int(np.abs(down).sum(dtype=np.int64) + np.abs(across).sum(dtype=np.int64)) // 90)
     dct = (_PDQ_DCT @ small @ _PDQ_DCT.T).ravel()
-    variants = dct[_DIHEDRAL_SOURCE] * _DIHEDRAL_SIGN
+    variants = dihedral_variants(dct)
     return np.packbits(variants > np.partition(variants, 127, axis=1)[:, 127:128], axis=1), quality
 
 
@@ -171,8 +181,8 @@ def compute_features(grey: np.ndarray) -> ScanFeatures:
     small = shrink_to_side(grey, _PDQ_MAX_SIDE)
     x, y, w, h = content_box(small[:, :, None])
     content = small[y : y + h, x : x + w] if w >= 16 and h >= 16 else small
-    pdq, quality = _pdq_dihedral(content)
-    local, local_mirrored, points = _local_descriptors(grey)
+    pdq, quality = pdq_dihedral(content)
+    local, local_mirrored, points = local_descriptors(grey)
     return ScanFeatures(pdq=pdq, pdq_quality=int(quality), local=local, local_mirrored=local_mirrored,
                         points=points, width=int(grey.shape[1]))
 

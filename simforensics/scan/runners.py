@@ -11,11 +11,9 @@ import multiprocessing
 from collections.abc import Callable, Iterator
 from typing import Any, Protocol
 
-__all__ = ["ClusterError", "InProcessRunner", "PoolRunner", "Runner", "open_runner", "use_one_thread"]
+from .jobs import use_one_thread
 
-
-class ClusterError(Exception):
-    """The Dask cluster named by ``--scheduler`` cannot be used. ``str()`` is the one line to show."""
+__all__ = ["InProcessRunner", "PoolRunner", "Runner", "open_runner"]
 
 
 class Runner(Protocol):
@@ -27,17 +25,6 @@ class Runner(Protocol):
         ...
 
     def close(self) -> None: ...
-
-
-def use_one_thread() -> None:
-    """One task per core already: OpenCV must not start threads of its own on top.
-
-    It also keeps results independent of the machine: some OpenCV detectors list what each
-    thread found in the order the threads finish.
-    """
-    import cv2
-
-    cv2.setNumThreads(1)
 
 
 class InProcessRunner:
@@ -56,11 +43,11 @@ class PoolRunner:
     def __init__(self, workers: int) -> None:
         # Not a plain fork of this process: a caller may already run threads (OpenCV's pool, a
         # progress bar, FAISS), and a fork copies their locks held (a benchmark process hung that
-        # way). A fork server is a clean single-threaded process that loads the engine once and
+        # way). A fork server is a clean single-threaded process that loads the jobs' code once and
         # forks the workers from itself.
         if "forkserver" in multiprocessing.get_all_start_methods():
             context = multiprocessing.get_context("forkserver")
-            context.set_forkserver_preload(["simforensics.scan.engine"])
+            context.set_forkserver_preload(["simforensics.scan.jobs"])
         else:
             context = multiprocessing.get_context("spawn")
         self._pool = context.Pool(workers, initializer=use_one_thread)
