@@ -20,7 +20,6 @@ from .options import (
     UserRegion,
     parse_region,
     read_regions_file,
-    scan_request,
 )
 from .outputs import STDOUT, OutputError, check_output_paths
 from .thresholds import DEFAULT_MAX_PIXELS
@@ -244,6 +243,7 @@ def scan(
     from .report import render
     from .scan import ClusterError, scan_folders
     from .scan.cache import CacheError
+    from .scan.request import scan_request
 
     try:
         request = scan_request(folders=folders, against=against, json_path=json_path, csv_path=csv_path,

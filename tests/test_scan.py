@@ -21,6 +21,7 @@ from PIL import Image
 from fixtures import make_fixtures as fx
 from simforensics.scan import ScanOptions, scan_folders
 from simforensics.scan.cache import ScanCache
+from simforensics.verdict import Label
 
 from .conftest import copy_of_the_package, snapshot
 
@@ -258,11 +259,16 @@ def test_verdicts_cached_by_another_engine_are_not_reused(tmp_path: Path) -> Non
     assert engine_fingerprint() in ENGINE_VERSION
     path = str(tmp_path / "scan.sqlite")
     cache = ScanCache.open(path)
-    cache.put_pair("a" * 64, "b" * 64, 0.9, "near-duplicate", "A verdict of this engine.")
+    cache.put_pair("a" * 64, "b" * 64, 0.9, Label.NEAR_DUPLICATE, "A verdict of this engine.")
+    # A row whose label is no label of ours (a damaged cache) is not a verdict: it is made again.
+    cache.put_pair("c" * 64, "d" * 64, 0.9, "copy-ish", "Not a verdict of this engine.")
+    assert cache.pair("a" * 64, "b" * 64) == (0.9, Label.NEAR_DUPLICATE, "A verdict of this engine.")
+    assert cache.pair("c" * 64, "d" * 64) is None
     cache.close()
     engine = copy_of_the_package(tmp_path / "engine")
     read_verdict = ("import sys, simforensics\nfrom simforensics.scan.cache import ScanCache\n"
-                    "print(simforensics.__file__)\nprint(ScanCache.open(sys.argv[1]).pair('a' * 64, 'b' * 64))\n")
+                    "print(simforensics.__file__)\nfound = ScanCache.open(sys.argv[1]).pair('a' * 64, 'b' * 64)\n"
+                    "print(found and (found[0], str(found[1]), found[2]))\n")
 
     def verdict_the_copy_finds() -> str:
         done = subprocess.run([sys.executable, "-c", read_verdict, path], cwd=engine.parent, capture_output=True,
@@ -385,3 +391,27 @@ def test_the_hashed_pdq_search_finds_copies_near_pdqs_match_distance() -> None:
     assert all(pair in hashed for pair, flips in planted.items() if flips <= 12)
     far = [pair in hashed for pair, flips in planted.items() if flips >= 24]
     assert sum(far) >= 0.85 * len(far), (sum(far), len(far))
+
+
+def test_a_scan_command_line_is_checked_into_typed_options(tmp_path: Path) -> None:
+    from simforensics.options import OptionError
+    from simforensics.outputs import OutputError
+    from simforensics.scan.request import scan_request
+
+    given = dict(folders=[str(tmp_path)], against=None, json_path=None, csv_path=None, html_path=None, html_pairs=5,
+                 workers=None, scheduler=None, cache=None, no_cache=True, max_pixels=1000)
+    request = scan_request(**given)
+    assert request.scan.folders == (str(tmp_path),) and request.scan.cache_path is None
+    assert request.scan.workers >= 1 and request.scan.max_pixels == 1000 and request.warnings == ()
+    clustered = scan_request(**{**given, "scheduler": "tcp://127.0.0.1:8786", "workers": 3})
+    assert clustered.scan.scheduler == "tcp://127.0.0.1:8786"
+    assert clustered.warnings == ("--workers is not used with --scheduler: the cluster's workers do the work",)
+    for wrong, message in (({"folders": [str(tmp_path / "absent")]}, "no such folder"),
+                           ({"cache": str(tmp_path / "c.sqlite")}, "exclude each other"),
+                           ({"no_cache": False, "cache": str(tmp_path)}, "is a folder"),
+                           ({"html_path": "-"}, "writes a file"),
+                           ({"scheduler": "http://example"}, "not a scheduler address")):
+        with pytest.raises(OptionError, match=message):
+            scan_request(**{**given, **wrong})
+    with pytest.raises(OutputError, match="only one of --json, --csv"):
+        scan_request(**{**given, "json_path": "-", "csv_path": "-"})

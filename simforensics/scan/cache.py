@@ -20,11 +20,13 @@ from pathlib import Path
 from .. import __version__
 from .. import thresholds as T
 from ..environment import engine_fingerprint
+from ..verdict import Label
 from .features import FEATURE_VERSION
 
 __all__ = ["SCHEMA_VERSION", "CacheError", "CachedFile", "FileKey", "ScanCache", "default_cache_path"]
 
 SCHEMA_VERSION = "1"
+_LABEL_WORDS = frozenset(label.value for label in Label)
 
 # Verdicts depend on the whole engine (scan's own verification and decoding among it: every
 # source of the package counts) and on the side pictures are verified at. A cached verdict is
@@ -135,11 +137,14 @@ class ScanCache:
 
     # ------------------------------------------------------------------ pairs
 
-    def pair(self, original_sha: str, copy_sha: str) -> tuple[float, str, str] | None:
+    def pair(self, original_sha: str, copy_sha: str) -> tuple[float, Label, str] | None:
+        """A verdict this engine gave before; None when there is none (or its label is not one of ours)."""
         row = self._db.execute(
             "SELECT similarity, label, summary FROM pairs WHERE original = ? AND copy = ?", (original_sha, copy_sha)
         ).fetchone()
-        return None if row is None else (float(row[0]), str(row[1]), str(row[2]))
+        if row is None or str(row[1]) not in _LABEL_WORDS:
+            return None
+        return float(row[0]), Label(str(row[1])), str(row[2])
 
     def put_pair(self, original_sha: str, copy_sha: str, similarity: float, label: str, summary: str) -> None:
         self._db.execute("INSERT OR REPLACE INTO pairs VALUES (?, ?, ?, ?, ?)",

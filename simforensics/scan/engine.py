@@ -23,7 +23,6 @@ from .walk import walk_folders
 
 __all__ = ["Progress", "ScanOptions", "ScannedPicture", "candidates_within_groups", "scan_folders"]
 
-COPY_LABELS = ("identical", "near-duplicate", "locally-edited")
 
 
 @dataclass(frozen=True)
@@ -221,7 +220,7 @@ def _verify_all(pictures: list[ScannedPicture], candidates: list[Candidate], opt
         verdict = verdicts.get(number)
         if verdict is None:
             continue
-        match = verdict.label in COPY_LABELS and verdict.similarity >= T.SCAN_MATCH_SIMILARITY
+        match = verdict.label.is_copy and verdict.similarity >= T.SCAN_MATCH_SIMILARITY
         pairs.append(ScanPair(original.path, copy.path, verdict.similarity, verdict.label, match, verdict.summary,
                               candidate.pdq_distance, candidate.local_matches, candidate.via_group))
     pairs.sort(key=lambda p: (-p.similarity, p.a, p.b))

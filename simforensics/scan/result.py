@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ..verdict import Label
+
 __all__ = ["ScanPair", "ScanResult", "ScanStats"]
 
 
@@ -14,7 +16,7 @@ class ScanPair:
     a: str
     b: str
     similarity: float
-    label: str
+    label: Label
     match: bool
     summary: str = ""
     # Why the pair was a candidate: the PDQ distance (rotations/mirrors, of 256 bits) when within

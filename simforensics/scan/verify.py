@@ -17,6 +17,7 @@ import numpy as np
 from .. import thresholds as T
 from ..compare import compare_images
 from ..evidence import DEFAULT_MAX_PIXELS, load_evidence
+from ..verdict import Label
 from .decode import ReducedPicture, read_reduced
 
 __all__ = ["PairVerdict", "verify_pair"]
@@ -30,7 +31,7 @@ _RECENT_SIZE = 24
 @dataclass(frozen=True)
 class PairVerdict:
     similarity: float
-    label: str
+    label: Label
     summary: str
 
 
@@ -52,12 +53,14 @@ def verify_pair(original: str, copy: str, *, max_pixels: int = DEFAULT_MAX_PIXEL
     """Compare ``copy`` against ``original``. Raises an ``EvidenceError`` if either is unreadable."""
     first, second = _reduced(original, max_pixels), _reduced(copy, max_pixels)
     if first.sha256 == second.sha256:
-        return PairVerdict(1.0, "identical", "The two files are byte-for-byte the same (equal SHA-256).")
+        return PairVerdict(Label.IDENTICAL.score(1.0), Label.IDENTICAL,
+                           "The two files are byte-for-byte the same (equal SHA-256).")
     verdict = compare_images(first.pixels, second.pixels, with_people=False).verdict
-    if verdict.label == "identical":
+    if verdict.label == Label.IDENTICAL:
         full_a = load_evidence(original, max_pixels=max_pixels).rgb
         full_b = load_evidence(copy, max_pixels=max_pixels).rgb
         if full_a.shape != full_b.shape or not np.array_equal(full_a, full_b):
-            return PairVerdict(0.9999, "near-duplicate",
+            # Not the same pixels: the top of the near-duplicate band.
+            return PairVerdict(round(Label.NEAR_DUPLICATE.score(1.0), 4), Label.NEAR_DUPLICATE,
                                "The pictures are the same at reduced size; their full-size pixels differ slightly.")
     return PairVerdict(round(float(verdict.similarity), 4), verdict.label, verdict.summary)

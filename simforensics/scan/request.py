@@ -1,0 +1,64 @@
+"""A ``scan`` command line, checked before any work: the typed options the CLI hands on."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+from ..options import OptionError
+from ..outputs import STDOUT, check_output_paths
+from .cache import default_cache_path
+from .engine import ScanOptions
+from .jobs import ClusterError
+
+__all__ = ["ScanRequest", "scan_request"]
+
+
+@dataclass(frozen=True)
+class ScanRequest:
+    """A ``scan`` command line, checked: what to scan, and where the results go."""
+
+    scan: ScanOptions
+    json_path: str | None
+    csv_path: str | None
+    html_path: str | None
+    html_pairs: int
+    warnings: tuple[str, ...]  # said before the scan starts
+
+
+def scan_request(
+    *, folders: list[str], against: list[str] | None, json_path: str | None, csv_path: str | None,
+    html_path: str | None, html_pairs: int, workers: int | None, scheduler: str | None, cache: str | None,
+    no_cache: bool, max_pixels: int,
+) -> ScanRequest:
+    """Check a scan's options before any work. Raises ``OptionError`` or ``OutputError`` (one line each)."""
+    for folder in folders + (against or []):
+        if not os.path.exists(folder):
+            raise OptionError(f"{folder}: no such folder or file")
+    if no_cache and cache is not None:
+        raise OptionError("--cache and --no-cache exclude each other")
+    cache_path = None if no_cache else (cache or default_cache_path())
+    if cache_path is not None and os.path.isdir(cache_path):
+        raise OptionError(f"--cache {cache_path}: is a folder; give a file name")
+    check_output_paths([("--json", json_path), ("--csv", csv_path), ("--html", html_path)], [])
+    if html_path == STDOUT:
+        raise OptionError("--html writes a file and a folder of reports; '-' (stdout) is for --json or --csv")
+    warnings = []
+    if scheduler is not None:
+        from .cluster import (
+            parse_scheduler_address,  # Dask is imported only for a cluster
+        )
+
+        try:
+            scheduler = parse_scheduler_address(scheduler)[0]
+        except ClusterError as exc:
+            raise OptionError(str(exc)) from None
+        if workers is not None:
+            warnings.append("--workers is not used with --scheduler: the cluster's workers do the work")
+    scan = ScanOptions(
+        folders=tuple(folders), against=tuple(against) if against else None,
+        workers=workers or os.cpu_count() or 1,  # also the processes that make the HTML index's reports
+        cache_path=cache_path, scheduler=scheduler, max_pixels=max_pixels,
+    )
+    return ScanRequest(scan=scan, json_path=json_path, csv_path=csv_path, html_path=html_path,
+                       html_pairs=html_pairs, warnings=tuple(warnings))
