@@ -111,7 +111,7 @@ def _model(name: str) -> object:
     builders = {
         "faces": lambda: face_detection.FaceDetection(model_selection=1, min_detection_confidence=T.FACE_MIN_SCORE),
         "mesh": lambda: face_mesh.FaceMesh(static_image_mode=True, refine_landmarks=True, max_num_faces=1,
-                                           min_detection_confidence=0.3),
+                                           min_detection_confidence=T.MESH_MIN_SCORE),
         "pose": lambda: pose.Pose(static_image_mode=True, model_complexity=1,
                                   min_detection_confidence=T.BODY_MIN_SCORE),
         "person": lambda: selfie_segmentation.SelfieSegmentation(model_selection=0),
@@ -220,12 +220,14 @@ def find_people(rgb: np.ndarray, size: tuple[int, int] | None = None) -> Portrai
 
 
 def holds_head(box: tuple[int, int, int, int], body: dict[str, tuple[float, float, float]] | None) -> bool:
-    """Whether the body's nose lies on this face box (with a quarter of its size to spare)."""
+    """Whether the body's nose lies on this face box (widened by HEAD_BOX_MARGIN of its size)."""
     if body is None:
         return False
     x, y, w, h = box
     nose_x, nose_y, _ = body["nose"]
-    return x - 0.25 * w <= nose_x <= x + 1.25 * w and y - 0.25 * h <= nose_y <= y + 1.25 * h
+    margin = T.HEAD_BOX_MARGIN
+    return (x - margin * w <= nose_x <= x + (1 + margin) * w
+            and y - margin * h <= nose_y <= y + (1 + margin) * h)
 
 
 def _person_share_of_box(mask: np.ndarray, box: tuple[int, int, int, int], scale: float) -> float:

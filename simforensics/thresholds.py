@@ -299,6 +299,14 @@ BODY_POINT_VISIBLE = 0.5
 # machine lands partly on the mask's own false patches).
 FACE_PERSON_CONFIRMS = 0.5
 BODY_PERSON_CONFIRMS = 0.75
+# A face without FaceMesh landmarks must also hold the body's head: the body's nose on its box,
+# widened by this share of its size on every side (the detector's box is tight around the
+# features; the nose keypoint of a turned head lies at the box's edge).
+HEAD_BOX_MARGIN = 0.25
+# FaceMesh runs on a crop around a face the detector already found and the person mask
+# confirmed, so its own detector may be lenient: 0.3 instead of mediapipe's 0.5 keeps the
+# landmarks of painted faces, which it scores lower.
+MESH_MIN_SCORE = 0.3
 # Posture: the median keypoint offset after a least-median similarity fit, in units of the
 # pose's RMS radius. Re-encoded, resized, mirrored and painted copies of the sample portraits
 # measured 0.014-0.088 (the models' own jitter); different people in different stances 0.14-0.56.

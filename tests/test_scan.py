@@ -398,8 +398,8 @@ def test_a_scan_command_line_is_checked_into_typed_options(tmp_path: Path) -> No
     from simforensics.outputs import OutputError
     from simforensics.scan.request import scan_request
 
-    given = dict(folders=[str(tmp_path)], against=None, json_path=None, csv_path=None, html_path=None, html_pairs=5,
-                 workers=None, scheduler=None, cache=None, no_cache=True, max_pixels=1000)
+    given = {"folders": [str(tmp_path)], "against": None, "json_path": None, "csv_path": None, "html_path": None, "html_pairs": 5,
+                 "workers": None, "scheduler": None, "cache": None, "no_cache": True, "max_pixels": 1000}
     request = scan_request(**given)
     assert request.scan.folders == (str(tmp_path),) and request.scan.cache_path is None
     assert request.scan.workers >= 1 and request.scan.max_pixels == 1000 and request.warnings == ()
