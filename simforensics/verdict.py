@@ -44,7 +44,10 @@ class Label(StrEnum):
         low, high = self.band
         if low == high:
             return low
-        return low + (high - low - T.SIMILARITY_BAND_MARGIN) * _clip(placement)
+        # The width as the decimal it is (0.7 - 0.4 is 0.29999999999999993 in binary): a score
+        # near a rounding tie must round the same way on every platform and in every release.
+        width = round(high - low - T.SIMILARITY_BAND_MARGIN, 6)
+        return low + width * _clip(placement)
 
 
 _BANDS = {
