@@ -43,8 +43,9 @@ class HashKind:
         return min(1.0, max(0.0, (self.chance - distance) / self.chance))
 
 
-_HASH64_REASON = ("unrelated pictures differ in Binomial(64, 0.5) bits (32 +- 4); same <= 10 is imagehash's "
-                  "near-duplicate level, related <= 20 is 3 sd below chance")
+_HASH64_REASON = (f"unrelated pictures differ in Binomial(64, 0.5) bits ({T.HASH64_CHANCE} +- 4); same <= "
+                  f"{T.HASH64_SAME} is imagehash's near-duplicate level, related <= {T.HASH64_RELATED} is 3 sd "
+                  "below chance")
 HASHES = (
     HashKind("phash", "pHash", "the coarse pattern of light and dark (cosine transform of a 32 × 32 grey thumbnail)",
              64, T.HASH64_CHANCE, T.HASH64_SAME, T.HASH64_RELATED, _HASH64_REASON),
@@ -60,11 +61,12 @@ HASHES = (
              42, 21, None, None, "shown only: a palette is shared by unrelated pictures"),
     HashKind("edge_phash", "outline pHash", "pHash of the outlines: survives a redraw in another medium",
              64, T.EDGE_HASH_CHANCE, None, T.EDGE_HASH_RELATED,
-             "outlines of unrelated natural pictures differ in 31 +- 4 bits; related <= 18 is 3 sd below"),
+             f"outlines of unrelated natural pictures differ in {T.EDGE_HASH_CHANCE} +- 4 bits; related <= "
+             f"{T.EDGE_HASH_RELATED} is 3 sd below"),
     HashKind("pdq", "PDQ", "Meta's 256-bit hash for matching copies (cosine transform of 64 × 64)",
              256, T.PDQ_CHANCE, T.PDQ_SAME, T.PDQ_RELATED,
-             "unrelated pictures differ in 128 +- 8 bits; same <= 31 is Meta's match level, related <= 90 "
-             "is 4.75 sd below chance"),
+             f"unrelated pictures differ in {T.PDQ_CHANCE} +- 8 bits; same <= {T.PDQ_SAME} is Meta's match level, "
+             f"related <= {T.PDQ_RELATED} is 4.75 sd below chance"),
 )
 HASH_NAMES = tuple(kind.name for kind in HASHES)
 _BY_NAME = {kind.name: kind for kind in HASHES}

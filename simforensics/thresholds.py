@@ -123,9 +123,9 @@ MIN_PIXEL_CHANGE = 12.0
 PIXEL_OUTLINE_SHARE = 0.3
 
 # Smallest changed area kept, as a share of the covered area: 0.05 % of a 768 x 768 frame is
-# about 300 pixels, a 17 x 17 px square, the size of a small signature glyph cluster. Never
-# fewer pixels than this (a small frame): a 4 x 4 blot is the least a morphological opening of
-# one pixel's reach leaves as a shape rather than noise.
+# about 300 pixels, a 17 x 17 px square, the size of a small signature glyph cluster. In a small
+# frame, never fewer pixels than MIN_CHANGE_PIXELS (a 4 x 4 blot): a few pixels of noise that
+# survived the opening are not an area.
 MIN_CHANGE_AREA = 0.0005
 MIN_CHANGE_PIXELS = 16
 
@@ -167,8 +167,9 @@ CHANGE_UNEXPLAINED_GROW = 2
 # 3-D LUT (.cube files), 8 levels apart, flexible enough for curves and hue shifts, too coarse to
 # follow a local recolour of one object.
 COLOUR_TABLE_NODES = 33
-# A copy whose mean chroma (max - min channel) is under 3 levels is greyscale: its colour cannot
-# be compared, only its structure. JPEG's chroma rounding leaves 1-2 levels on a grey picture.
+# A copy whose mean chroma (max - min channel, in levels) is under this is greyscale: its colour
+# cannot be compared, only its structure. A grey picture saved as a colour JPEG keeps 0 (the
+# sample pictures at quality 40-95); a toned or nearly grey photograph has a few levels.
 COLOUR_MIN_CHROMA = 3.0
 
 # ---------------------------------------------------------------- verdict (verdict.py)
@@ -300,12 +301,12 @@ BODY_POINT_VISIBLE = 0.5
 FACE_PERSON_CONFIRMS = 0.5
 BODY_PERSON_CONFIRMS = 0.75
 # A face without FaceMesh landmarks must also hold the body's head: the body's nose on its box,
-# widened by this share of its size on every side (the detector's box is tight around the
-# features; the nose keypoint of a turned head lies at the box's edge).
+# widened by this share of its size on every side (the box and the nose come from two models
+# that place them independently, so a quarter of the box is allowed between them).
 HEAD_BOX_MARGIN = 0.25
-# FaceMesh runs on a crop around a face the detector already found and the person mask
-# confirmed, so its own detector may be lenient: 0.3 instead of mediapipe's 0.5 keeps the
-# landmarks of painted faces, which it scores lower.
+# FaceMesh runs only on a crop around a face that the face detector found and the person mask
+# confirmed, so its own detection score is asked less than mediapipe's default 0.5: the face is
+# already established, the landmarks are what is wanted.
 MESH_MIN_SCORE = 0.3
 # Posture: the median keypoint offset after a least-median similarity fit, in units of the
 # pose's RMS radius. Re-encoded, resized, mirrored and painted copies of the sample portraits
