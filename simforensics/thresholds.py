@@ -318,6 +318,25 @@ POSE_SIMILAR = 0.2
 # Reported beside the median: the share of keypoints within this offset (PCK).
 POSE_POINT_TOLERANCE = 0.1
 
+# ================================================================ resemblance (simforensics/resemblance/)
+# How two different pictures are alike, dimension by dimension; whether a likeness is remarkable
+# is decided by its percentile among unrelated pairs (reference.py), not by these numbers.
+
+# Each dimension describes a picture reduced to this longest side: composition, palette and style
+# are statistics of the whole picture, which 256 px keep (a 1-megapixel pair is described in a
+# few tens of milliseconds); the portrait models' findings come from compare's own preview.
+RESEMBLANCE_SIDE = 256
+
+# ---------------------------------------------------------------- composition (resemblance/composition.py)
+
+# ---------------------------------------------------------------- palette (resemblance/palette.py)
+
+# ---------------------------------------------------------------- style (resemblance/style.py)
+
+# ---------------------------------------------------------------- subject (resemblance/subject.py)
+
+# ---------------------------------------------------------------- pose and percentiles (resemblance/)
+
 # ================================================================ scan (simforensics/scan/)
 # Scan finds candidate pairs with cheap features and an index, then runs the compare engine on
 # each candidate. The candidate stage only has to be generous (miss nothing that is a copy) and
