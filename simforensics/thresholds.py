@@ -337,6 +337,21 @@ RESEMBLANCE_SIDE = 256
 
 # ---------------------------------------------------------------- pose and percentiles (resemblance/)
 
+# Posture score: 1 - the median keypoint offset (region_findings.compare_pose, in units of the
+# pose's size) over this. Copies measured 0.014-0.088, different people in different stances
+# 0.14-0.56 (POSE_SAME above); past 0.6 two postures share nothing, and score 0.
+RESEMBLANCE_POSE_SCALE = 0.6
+# A likeness is "distinctive" when fewer than 1 % of the reference's unrelated pairs are as alike
+# (percentile >= 0.99: the level a reader takes for "rare" without a statistics lesson, and one
+# that the builtin reference's two thousand pairs still resolve, 20 pairs above it); "common" when
+# at least half of them are less alike (as alike as unrelated works typically are, or more);
+# "different" below: less alike than a typical unrelated pair.
+RESEMBLANCE_DISTINCTIVE = 0.99
+RESEMBLANCE_COMMON = 0.5
+# A percentile of 0.99 means something only among at least 100 pairs: a dimension that fewer of
+# the reference's pairs measured (postures: few shipped pictures show a body) gets no percentile.
+RESEMBLANCE_MIN_PAIRS = 100
+
 # ================================================================ scan (simforensics/scan/)
 # Scan finds candidate pairs with cheap features and an index, then runs the compare engine on
 # each candidate. The candidate stage only has to be generous (miss nothing that is a copy) and

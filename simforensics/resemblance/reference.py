@@ -1,0 +1,84 @@
+"""A reference population of unrelated pairs, and where a pair's likeness falls among them.
+
+A score alone does not tell whether a likeness is remarkable: two unrelated portraits share a
+layout more often than two unrelated landscapes share a palette. The reference holds, per
+dimension, the scores of pairs of unrelated works; a pair's percentile is the share of those
+pairs that are less alike, and its finding follows from the percentile (thresholds.py).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from importlib import resources
+
+import numpy as np
+
+from .. import thresholds as T
+from .model import Dimension, DimensionScore, Likeness, ReferenceInfo
+
+__all__ = ["BUILTIN_FILE", "Reference", "builtin_reference", "place"]
+
+BUILTIN_FILE = "builtin_reference.json"
+_SCHEMA = "simforensics.resemblance-reference/1"
+
+
+@dataclass(frozen=True)
+class Reference:
+    info: ReferenceInfo
+    scores: dict[str, np.ndarray]  # dimension -> the measured scores of its unrelated pairs, sorted
+
+    def percentile(self, name: str, score: float) -> float | None:
+        """The share of the reference's pairs less alike than ``score`` on ``name``; None when the
+        reference measured too few pairs on that dimension for a percentile to mean anything."""
+        table = self.scores.get(name)
+        if table is None or len(table) < T.RESEMBLANCE_MIN_PAIRS:
+            return None
+        return float(np.searchsorted(table, score, side="left") / len(table))
+
+    def to_document(self) -> dict:
+        return {
+            "schema": _SCHEMA, "name": self.info.name, "kind": self.info.kind, "pictures": self.info.pictures,
+            "pairs": self.info.pairs, "scores": {name: [round(float(v), 4) for v in values]
+                                                 for name, values in self.scores.items()},
+        }
+
+    @classmethod
+    def from_document(cls, document: dict, warning: str | None = None) -> Reference:
+        if document.get("schema") != _SCHEMA:
+            raise ValueError(f"not a resemblance reference ({document.get('schema')!r})")
+        info = ReferenceInfo(name=str(document["name"]), pictures=int(document["pictures"]),
+                             pairs=int(document["pairs"]), kind=str(document["kind"]), warning=warning)
+        scores = {str(name): np.sort(np.asarray(values, np.float64)) for name, values in document["scores"].items()}
+        return cls(info, scores)
+
+
+def builtin_reference() -> Reference:
+    """The reference that ships with simforensics (``python -m simforensics.resemblance.builtin``
+    makes it from pictures that installed packages ship)."""
+    text = resources.files(__package__).joinpath(BUILTIN_FILE).read_text(encoding="utf-8")
+    document = json.loads(text)
+    warning = (f"the builtin reference is small ({document['pictures']} views of "
+               f"{document.get('sources', '?')} shipped pictures of every kind): a percentile says how rare a "
+               "likeness is among those, not in the genre of the works compared; give --reference FOLDER "
+               "with works of that genre")
+    return Reference.from_document(document, warning)
+
+
+def place(name: str, measured: DimensionScore, reference: Reference) -> Dimension:
+    """A dimension's score placed in the reference: its percentile and finding."""
+    if measured.score is None:
+        return Dimension(name, None, None, Likeness.NOT_MEASURED, measured.why)
+    percentile = reference.percentile(name, measured.score)
+    if percentile is None:
+        counted = len(reference.scores.get(name, ()))
+        return Dimension(name, measured.score, None, Likeness.NOT_MEASURED,
+                         f"{measured.why}; the reference measured this on only {counted} of its pairs, "
+                         f"too few to say how rare it is (at least {T.RESEMBLANCE_MIN_PAIRS})")
+    if percentile >= T.RESEMBLANCE_DISTINCTIVE:
+        finding = Likeness.DISTINCTIVE
+    elif percentile >= T.RESEMBLANCE_COMMON:
+        finding = Likeness.COMMON
+    else:
+        finding = Likeness.DIFFERENT
+    return Dimension(name, measured.score, percentile, finding, measured.why)

@@ -1,0 +1,52 @@
+"""Placing a resemblance score among unrelated pairs: percentile and finding."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from simforensics import thresholds as T
+from simforensics.resemblance.model import DimensionScore, Likeness, ReferenceInfo
+from simforensics.resemblance.reference import Reference, place
+
+
+def _reference(scores: dict[str, list[float]]) -> Reference:
+    info = ReferenceInfo(name="test", pictures=10, pairs=max(len(v) for v in scores.values()), kind="numbers",
+                         warning=None)
+    return Reference(info, {name: np.sort(np.asarray(values)) for name, values in scores.items()})
+
+
+def test_percentile_is_the_share_of_unrelated_pairs_less_alike() -> None:
+    reference = _reference({"palette": list(np.linspace(0.0, 0.999, 1000))})
+    assert reference.percentile("palette", 0.0) == 0.0
+    assert reference.percentile("palette", 0.5) == pytest.approx(0.5, abs=0.002)
+    assert reference.percentile("palette", 1.0) == 1.0
+    # Ties count as not less alike: a score equal to every pair's is at percentile 0.
+    flat = _reference({"palette": [0.3] * 200})
+    assert flat.percentile("palette", 0.3) == 0.0 and flat.percentile("palette", 0.31) == 1.0
+
+
+def test_findings_follow_the_percentile() -> None:
+    reference = _reference({"style": list(np.linspace(0.0, 0.999, 1000))})
+    assert place("style", DimensionScore(0.9995, "alike"), reference).finding is Likeness.DISTINCTIVE
+    assert place("style", DimensionScore(0.7, "alike"), reference).finding is Likeness.COMMON
+    assert place("style", DimensionScore(0.2, "unlike"), reference).finding is Likeness.DIFFERENT
+    placed = place("style", DimensionScore(None, "nothing to compare"), reference)
+    assert placed.finding is Likeness.NOT_MEASURED and placed.percentile is None and placed.why == "nothing to compare"
+
+
+def test_too_few_reference_pairs_give_no_percentile() -> None:
+    reference = _reference({"pose": [0.1] * (T.RESEMBLANCE_MIN_PAIRS - 1), "palette": [0.1] * 500})
+    placed = place("pose", DimensionScore(0.95, "same posture"), reference)
+    assert placed.score == 0.95 and placed.percentile is None and placed.finding is Likeness.NOT_MEASURED
+    assert "too few" in placed.why and "same posture" in placed.why
+    assert place("composition", DimensionScore(0.5, "x"), reference).finding is Likeness.NOT_MEASURED
+
+
+def test_a_reference_survives_its_document() -> None:
+    reference = _reference({"palette": [0.1, 0.25, 0.5], "style": [0.2, 0.3]})
+    again = Reference.from_document(reference.to_document())
+    assert again.info == reference.info
+    assert {k: v.tolist() for k, v in again.scores.items()} == {k: v.tolist() for k, v in reference.scores.items()}
+    with pytest.raises(ValueError, match="not a resemblance reference"):
+        Reference.from_document({"schema": "other"})
