@@ -50,3 +50,11 @@ def test_a_reference_survives_its_document() -> None:
     assert {k: v.tolist() for k, v in again.scores.items()} == {k: v.tolist() for k, v in reference.scores.items()}
     with pytest.raises(ValueError, match="not a resemblance reference"):
         Reference.from_document({"schema": "other"})
+
+
+def test_the_reference_distribution_is_kept_for_the_report() -> None:
+    reference = _reference({"palette": [0.01, 0.02, 0.5, 0.97, 0.99]})
+    placed = place("palette", DimensionScore(0.6, "x"), reference)
+    assert len(placed.reference_histogram) == 20 and sum(placed.reference_histogram) == 5
+    assert placed.reference_histogram[0] == 2 and placed.reference_histogram[10] == 1 and placed.reference_histogram[19] == 2
+    assert place("pose", DimensionScore(0.6, "x"), reference).reference_histogram == ()

@@ -54,6 +54,9 @@ class Dimension:
     percentile: float | None  # share of the reference's unrelated pairs that are less alike
     finding: Likeness
     why: str
+    # The reference's unrelated pairs per twentieth of the score range (0-0.05, ..., 0.95-1): what
+    # a report draws to show where this pair falls. Empty when the reference has none.
+    reference_histogram: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ pairs that are less alike, and its finding follows from the percentile (threshol
 
 from __future__ import annotations
 
+import functools
 import json
 from dataclasses import dataclass
 from importlib import resources
@@ -21,6 +22,7 @@ __all__ = ["BUILTIN_FILE", "Reference", "builtin_reference", "place"]
 
 BUILTIN_FILE = "builtin_reference.json"
 _SCHEMA = "simforensics.resemblance-reference/1"
+HISTOGRAM_BINS = 20  # what a report draws: the shape of the distribution, not its detail
 
 
 @dataclass(frozen=True)
@@ -53,6 +55,7 @@ class Reference:
         return cls(info, scores)
 
 
+@functools.cache
 def builtin_reference() -> Reference:
     """The reference that ships with simforensics (``python -m simforensics.resemblance.builtin``
     makes it from pictures that installed packages ship)."""
@@ -67,18 +70,20 @@ def builtin_reference() -> Reference:
 
 def place(name: str, measured: DimensionScore, reference: Reference) -> Dimension:
     """A dimension's score placed in the reference: its percentile and finding."""
+    table = reference.scores.get(name, np.empty(0))
+    histogram = tuple(int(n) for n in np.histogram(table, bins=HISTOGRAM_BINS, range=(0.0, 1.0))[0]) if len(table) else ()
     if measured.score is None:
-        return Dimension(name, None, None, Likeness.NOT_MEASURED, measured.why)
+        return Dimension(name, None, None, Likeness.NOT_MEASURED, measured.why, histogram)
     percentile = reference.percentile(name, measured.score)
     if percentile is None:
         counted = len(reference.scores.get(name, ()))
         return Dimension(name, measured.score, None, Likeness.NOT_MEASURED,
                          f"{measured.why}; the reference measured this on only {counted} of its pairs, "
-                         f"too few to say how rare it is (at least {T.RESEMBLANCE_MIN_PAIRS})")
+                         f"too few to say how rare it is (at least {T.RESEMBLANCE_MIN_PAIRS})", histogram)
     if percentile >= T.RESEMBLANCE_DISTINCTIVE:
         finding = Likeness.DISTINCTIVE
     elif percentile >= T.RESEMBLANCE_COMMON:
         finding = Likeness.COMMON
     else:
         finding = Likeness.DIFFERENT
-    return Dimension(name, measured.score, percentile, finding, measured.why)
+    return Dimension(name, measured.score, percentile, finding, measured.why, histogram)
