@@ -337,10 +337,10 @@ COMPOSITION_FRAME = 32
 # Longest side at which the maps and the figure are read: twice the frame, so a frame cell
 # averages 2 x 2 pixels; the spectral residual saliency works at 64 px itself (Hou & Zhang 2007
 # found 64 px keeps the salient objects of natural pictures; OpenCV resizes its input to it).
-FIGURE_SIDE = 64
+COMPOSITION_SIDE = 64
 # A picture whose colours all lie within the just-noticeable CIELAB difference (2.3, Sharma 2003)
 # of its mean colour shows the eye nothing: its layout maps are flat.
-PICTURE_FLAT = 2.3
+COMPOSITION_FLAT = 2.3
 # A region stands out from the picture's edges only by more than this CIELAB distance: about four
 # times the just-noticeable difference (2.3, Sharma 2003), so a colour seen at a glance rather
 # than found on a careful look. A textured picture without a figure stays below it.
@@ -359,13 +359,21 @@ SILHOUETTE_RADIUS = 1 / 6
 SILHOUETTE_CHANCE = 0.39
 # A figure is "dark on light" (or "light on dark") when its mean L* differs from the ground's by
 # a Munsell value step or more (about 10 L* units): a difference a painter would name.
-TONE_STEP = 10.0
+FIGURE_TONE_STEP = 10.0
 
 # ---------------------------------------------------------------- palette (resemblance/palette.py)
 
 # ---------------------------------------------------------------- style (resemblance/style.py)
 
 # ---------------------------------------------------------------- subject (resemblance/subject.py)
+
+# Two faces' places count as alike from 1 (same place) down to 0 at a third of the picture apart:
+# a third is the grid of thirds' cell, so faces that far apart sit in different thirds.
+FACE_PLACE_SCALE = 1 / 3
+# A face's view by its turn: portraiture names three (frontal 0, three-quarter 45, profile 90
+# degrees); the borders lie halfway between them.
+FACE_VIEW_THREE_QUARTER = 22.5
+FACE_VIEW_PROFILE = 67.5
 
 # ---------------------------------------------------------------- pose and percentiles (resemblance/)
 

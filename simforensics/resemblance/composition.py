@@ -26,7 +26,7 @@ from scipy.spatial.distance import cdist
 from .. import thresholds as T
 from .model import DimensionScore, PictureView
 
-__all__ = ["NAME", "CompositionDescriptor", "Figure", "compare", "describe", "figure_of"]
+__all__ = ["NAME", "CompositionDescriptor", "Figure", "compare", "describe", "figure_of", "figure_words", "place_words"]
 
 NAME = "composition"
 
@@ -36,7 +36,7 @@ class Figure:
     """The main figure of one picture, in coordinates relative to the picture (0..1 across, down)."""
 
     source: str  # "person" (the portrait models' person mask), "salient region" or "none"
-    mask: np.ndarray  # float32 (FIGURE_SIDE-scaled picture), share of each pixel covered
+    mask: np.ndarray  # float32 (COMPOSITION_SIDE-scaled picture), share of each pixel covered
     centroid: tuple[float, float]  # (x, y)
     share: float  # of the picture's area
     box: tuple[float, float, float, float]  # (x, y, w, h)
@@ -128,29 +128,30 @@ def _silhouette(mask: np.ndarray, centroid_px: tuple[float, float], radius_px: f
                           borderMode=cv2.BORDER_CONSTANT, borderValue=0)
 
 
-def _lab(rgb: np.ndarray) -> np.ndarray:
-    """CIELAB (L* 0-100) at FIGURE_SIDE."""
-    return cv2.cvtColor(_shrink(rgb, T.FIGURE_SIDE).astype(np.float32) / 255, cv2.COLOR_RGB2Lab)
+def _lab(small: np.ndarray) -> np.ndarray:
+    """CIELAB (L* 0-100, float32) of an RGB uint8 picture."""
+    return cv2.cvtColor(small.astype(np.float32) / 255, cv2.COLOR_RGB2Lab)
 
 
 def figure_of(view: PictureView, lab: np.ndarray | None = None) -> Figure:
     """The main figure: the person mask when the portrait models found a person, else the region
-    standing out from the picture's edges. ``lab``: the picture's _lab, when already made."""
+    standing out from the picture's edges. ``lab``: the picture in CIELAB at COMPOSITION_SIDE,
+    when already made."""
     people = view.people
     if people is not None and people.has_person and people.person_mask.any():
         source = "person"
-        mask = _shrink(people.person_mask.astype(np.float32), T.FIGURE_SIDE)
+        mask = _shrink(people.person_mask.astype(np.float32), T.COMPOSITION_SIDE)
     else:
         source = "salient region"
-        lab = _lab(view.rgb) if lab is None else lab
+        lab = _lab(_shrink(view.rgb, T.COMPOSITION_SIDE)) if lab is None else lab
         # Smoothed by one pixel so a texture's single pixels do not match the ground's colours.
         mask = _salient_region(cv2.GaussianBlur(lab, (0, 0), 1.0))
     height, width = mask.shape
     total = float(mask.sum())
     if total < T.FIGURE_MIN_SHARE * mask.size:  # nothing stands out (a flat picture, a texture)
         empty = np.zeros((T.SILHOUETTE_SIDE, T.SILHOUETTE_SIDE), np.float32)
-        return Figure(source="none", mask=mask, centroid=(0.5, 0.5), share=0.0, box=(0.0, 0.0, 0.0, 0.0),
-                      silhouette=empty)
+        return Figure(source="none", mask=np.zeros_like(mask), centroid=(0.5, 0.5), share=0.0,
+                      box=(0.0, 0.0, 0.0, 0.0), silhouette=empty)
     rows, columns = np.mgrid[0:height, 0:width].astype(np.float32)
     cx, cy = float((mask * columns).sum() / total), float((mask * rows).sum() / total)
     radius = float(np.sqrt((mask * ((columns - cx) ** 2 + (rows - cy) ** 2)).sum() / total))
@@ -173,10 +174,10 @@ def describe(view: PictureView) -> CompositionDescriptor:
     box = _frame_box(width, height, cells)
     inside = _in_frame(np.ones((height, width), np.float32), box, cells) > 0.5
 
-    small = _shrink(rgb, T.FIGURE_SIDE)
-    lab = cv2.cvtColor(small.astype(np.float32) / 255, cv2.COLOR_RGB2Lab)
+    small = _shrink(rgb, T.COMPOSITION_SIDE)
+    lab = _lab(small)
     lightness_px = lab[:, :, 0]
-    if float(np.linalg.norm(lab - lab.mean(axis=(0, 1)), axis=2).max()) < T.PICTURE_FLAT:
+    if float(np.linalg.norm(lab - lab.mean(axis=(0, 1)), axis=2).max()) < T.COMPOSITION_FLAT:
         # Nothing the eye can see: the maps are flat (the spectral residual of a flat picture is
         # rounding noise, which would correlate with anything).
         lightness_px = np.full_like(lightness_px, float(lightness_px.mean()))
@@ -271,13 +272,13 @@ def compare(a: CompositionDescriptor, b: CompositionDescriptor) -> DimensionScor
 
 
 def _third(value: float, words: tuple[str, str, str]) -> str:
-    return words[min(2, int(value * 3))]
+    return words[min(2, max(0, int(value * 3)))]
 
 
-def _placement(d: CompositionDescriptor, mirrored: bool) -> str:
-    """Where the figure's centroid falls on the grid of thirds."""
-    x, y = d.centroid
-    across = _third(1 - x if mirrored else x, ("left", "centre", "right"))
+def place_words(x: float, y: float) -> str:
+    """Where a point (relative to the picture) falls on the grid of thirds: "in the upper left",
+    "left of centre", "in the centre"."""
+    across = _third(x, ("left", "centre", "right"))
     down = _third(y, ("upper", "middle", "lower"))
     if across == "centre":
         return "in the centre" if down == "middle" else f"in the {down} centre"
@@ -286,9 +287,9 @@ def _placement(d: CompositionDescriptor, mirrored: bool) -> str:
 
 def _tone(d: CompositionDescriptor) -> str:
     difference = d.figure_lightness - d.ground_lightness
-    if difference <= -T.TONE_STEP:
+    if difference <= -T.FIGURE_TONE_STEP:
         return "dark on light"
-    if difference >= T.TONE_STEP:
+    if difference >= T.FIGURE_TONE_STEP:
         return "light on dark"
     return "in tones like its ground"
 
@@ -299,7 +300,8 @@ def figure_words(d: CompositionDescriptor, mirrored: bool = False) -> str:
     if d.figure_source == "none":
         return "no figure standing out"
     what = "a person" if d.figure_source == "person" else "a salient region"
-    return f"{what} taking {d.share:.0%} of the frame, {_placement(d, mirrored)}, {_tone(d)}"
+    x, y = d.centroid
+    return f"{what} taking {d.share:.0%} of the frame, {place_words(1 - x if mirrored else x, y)}, {_tone(d)}"
 
 
 def _measure(label: str, value: float | None) -> str:
