@@ -132,7 +132,7 @@ def test_a_face_turn_and_framing_are_read_from_the_models_findings():
         assert described.framing == pytest.approx((1 - 0.1) / 0.2, abs=0.1)  # face top to bottom edge
         assert described.figure_share == pytest.approx(0.36, abs=0.02)
         why = subject.compare(described, described).why
-        assert words in why and "the person shown over 4.5 face heights" in why
+        assert words in why and "the person shown to 4.5 face heights below the face's top" in why
 
 
 def test_scores_are_symmetric_and_in_range(pictures):

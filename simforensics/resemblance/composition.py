@@ -26,7 +26,10 @@ from scipy.spatial.distance import cdist
 from .. import thresholds as T
 from .model import DimensionScore, PictureView
 
-__all__ = ["NAME", "CompositionDescriptor", "Figure", "compare", "describe", "figure_of", "figure_words", "place_words"]
+__all__ = [
+    "NAME", "CompositionDescriptor", "Figure", "compare", "describe", "figure_of", "figure_words", "place_words",
+    "silhouette_likeness", "silhouette_overlap",
+]
 
 NAME = "composition"
 
@@ -168,6 +171,7 @@ def figure_of(view: PictureView, lab: np.ndarray | None = None) -> Figure:
 
 
 def describe(view: PictureView) -> CompositionDescriptor:
+    """The picture's layout maps and its main figure."""
     rgb = view.rgb
     height, width = rgb.shape[:2]
     cells = T.COMPOSITION_FRAME
@@ -221,10 +225,15 @@ def _correlation(a: np.ndarray, a_inside: np.ndarray, b: np.ndarray, b_inside: n
     return float((a * b).sum())
 
 
-def _overlap(a: np.ndarray, b: np.ndarray) -> float | None:
-    """Soft intersection over union (None when both are empty)."""
+def silhouette_overlap(a: np.ndarray, b: np.ndarray) -> float | None:
+    """Two silhouettes' soft intersection over union (None when both are empty)."""
     union = float(np.maximum(a, b).sum())
     return float(np.minimum(a, b).sum()) / union if union > 0 else None
+
+
+def silhouette_likeness(overlap: float) -> float:
+    """A silhouette overlap counted from chance (SILHOUETTE_CHANCE, 0) to the same shape (1)."""
+    return max(0.0, (overlap - T.SILHOUETTE_CHANCE) / (1 - T.SILHOUETTE_CHANCE))
 
 
 @dataclass(frozen=True)
@@ -241,8 +250,7 @@ class _Agreement:
     def score(self) -> float | None:
         """The mean of the measures, each from 0 (chance) to 1 (the same); equal weights, since
         nothing ranks one aspect of a layout above another."""
-        silhouette = (None if self.silhouette is None
-                      else (self.silhouette - T.SILHOUETTE_CHANCE) / (1 - T.SILHOUETTE_CHANCE))
+        silhouette = None if self.silhouette is None else silhouette_likeness(self.silhouette)
         parts = [min(1.0, max(0.0, p)) for p in (self.tone, self.saliency, self.figure, silhouette) if p is not None]
         return sum(parts) / len(parts) if parts else None
 
@@ -254,7 +262,7 @@ def _agreement(a: CompositionDescriptor, b: CompositionDescriptor, mirrored: boo
         tone=_correlation(a.lightness, a.inside, flip(b.lightness), b_inside),
         saliency=_correlation(a.saliency, a.inside, flip(b.saliency), b_inside),
         figure=_correlation(a.figure, a.inside, flip(b.figure), b_inside),
-        silhouette=_overlap(a.silhouette, flip(b.silhouette)),
+        silhouette=silhouette_overlap(a.silhouette, flip(b.silhouette)),
         mirrored=mirrored,
     )
 

@@ -22,7 +22,7 @@ import numpy as np
 
 from .. import thresholds as T
 from ..portrait import Portrait
-from .composition import figure_of, place_words
+from .composition import figure_of, place_words, silhouette_likeness, silhouette_overlap
 from .model import DimensionScore, PictureView
 
 __all__ = ["NAME", "SubjectDescriptor", "compare", "describe"]
@@ -58,6 +58,7 @@ def _yaw(keypoints: dict[str, tuple[float, float]]) -> float | None:
 
 
 def describe(view: PictureView) -> SubjectDescriptor:
+    """What the portrait models found in the picture, and its main figure."""
     people: Portrait | None = view.people
     figure = figure_of(view)
     face_height = face_centre = face_yaw = framing = None
@@ -86,14 +87,10 @@ def _ratio(a: float, b: float) -> float:
     return 1.0 if max(a, b) <= 0 else min(a, b) / max(a, b)
 
 
-def _overlap(a: np.ndarray, b: np.ndarray) -> float | None:
-    union = float(np.maximum(a, b).sum())
-    return float(np.minimum(a, b).sum()) / union if union > 0 else None
-
-
 def _silhouette(a: SubjectDescriptor, b: SubjectDescriptor) -> float | None:
     """Silhouette overlap, the better of as they are and mirrored (a mirror image shows the same)."""
-    as_they_are, mirrored = _overlap(a.silhouette, b.silhouette), _overlap(a.silhouette, b.silhouette[:, ::-1])
+    as_they_are = silhouette_overlap(a.silhouette, b.silhouette)
+    mirrored = silhouette_overlap(a.silhouette, b.silhouette[:, ::-1])
     if as_they_are is None or mirrored is None:
         return as_they_are
     return max(as_they_are, mirrored)
@@ -128,8 +125,7 @@ def _figure_parts(a: SubjectDescriptor, b: SubjectDescriptor) -> tuple[float | N
     if a.figure_source == "none" and b.figure_source == "none":
         return None, None, None
     overlap = _silhouette(a, b) or 0.0
-    measure = max(0.0, (overlap - T.SILHOUETTE_CHANCE) / (1 - T.SILHOUETTE_CHANCE))
-    return measure, _ratio(a.figure_share, b.figure_share), overlap
+    return silhouette_likeness(overlap), _ratio(a.figure_share, b.figure_share), overlap
 
 
 def _face_parts(a: SubjectDescriptor, b: SubjectDescriptor) -> dict[str, float | None]:
@@ -149,10 +145,11 @@ def _face_parts(a: SubjectDescriptor, b: SubjectDescriptor) -> dict[str, float |
 
 
 def compare(a: SubjectDescriptor, b: SubjectDescriptor) -> DimensionScore:
+    """How alike what the two pictures show is: the mean of the measures both can be given."""
     if not a.looked or not b.looked:
         which = "either picture" if not a.looked and not b.looked else ("the first" if not a.looked else "the second")
-        return DimensionScore(score=None, why=f"the portrait models were not run on {which}: whether it shows a "
-                                              "person is unknown")
+        return DimensionScore(score=None, why=f"the portrait models were not run on {which}: whether there is a "
+                                              "person to compare is unknown")
     silhouette, share, overlap = _figure_parts(a, b)
     if a.person or b.person:
         # A person against no person: no faces in common, even when the person's face was not found.
@@ -189,7 +186,7 @@ def _one(d: SubjectDescriptor) -> str:
         x, y = d.face_centre
         words.append(f"the face {d.face_height:.0%} of the picture's height, {place_words(x, y)}, {_view(d.face_yaw)}")
     if d.framing is not None:
-        words.append(f"the person shown over {d.framing:.1f} face heights")
+        words.append(f"the person shown to {d.framing:.1f} face heights below the face's top")
     words.append(f"taking {d.figure_share:.0%} of the picture")
     return ", ".join(words)
 
