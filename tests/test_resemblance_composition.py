@@ -1,0 +1,139 @@
+"""Composition: where the masses are, whatever fills them; mirror-aware."""
+
+from __future__ import annotations
+
+import itertools
+import pickle
+
+import cv2
+import numpy as np
+import pytest
+from skimage import data
+
+from fixtures import make_fixtures as F
+from simforensics import thresholds as T
+from simforensics.portrait import POSE_POINTS, Portrait
+from simforensics.resample import shrink_to_side
+from simforensics.resemblance import composition
+from simforensics.resemblance.model import PictureView
+
+
+def view(rgb: np.ndarray, people: Portrait | None = None) -> PictureView:
+    return PictureView(shrink_to_side(np.ascontiguousarray(rgb), T.RESEMBLANCE_SIDE), people)
+
+
+def textured_figure(texture: np.ndarray, ground: tuple[int, int, int], left: int, top: int, width: int) -> np.ndarray:
+    """scikit-image's horse silhouette filled with ``texture`` on a ground of one colour, lit a
+    little more towards the bottom."""
+    side = 256
+    horse = cv2.resize((~data.horse()).astype(np.uint8), (width, round(width * 0.82)),
+                       interpolation=cv2.INTER_NEAREST).astype(bool)
+    rows = np.arange(side, dtype=np.float32)[:, None, None]
+    picture = np.clip(np.float32(ground) * (0.9 + 0.2 * rows / side) * np.ones((side, side, 3), np.float32), 0, 255)
+    mask = np.zeros((side, side), bool)
+    mask[top : top + horse.shape[0], left : left + width] = horse
+    fill = np.repeat(cv2.resize(texture, (side, side), interpolation=cv2.INTER_AREA)[:, :, None], 3, axis=2)
+    return np.where(mask[:, :, None], fill, picture).astype(np.uint8)
+
+
+@pytest.fixture(scope="module")
+def pictures() -> dict[str, composition.CompositionDescriptor]:
+    astronaut = F.source_image("astronaut", 512)
+    rgb = {
+        "astronaut": astronaut,
+        "oil": F.painted(astronaut, "oil"),
+        "cartoon": F.painted(astronaut, "cartoon"),
+        "hue": F.hue_shifted(astronaut, 120).rgb,
+        "mirror": astronaut[:, ::-1],
+        "coffee": F.source_image("coffee", 512),
+        "rocket": F.source_image("rocket", 512),
+        "chelsea": F.source_image("chelsea", 512),
+        # The same silhouette, filled with two different textures, on two grounds of like lightness.
+        "brick horse": textured_figure(data.brick(), (200, 190, 150), 20, 60, 200),
+        "grass horse": textured_figure(data.grass(), (150, 190, 215), 20, 60, 200),
+        # The brick horse again, smaller, in the upper right: another layout.
+        "small brick horse": textured_figure(data.brick(), (200, 190, 150), 150, 20, 90),
+    }
+    return {name: composition.describe(view(picture)) for name, picture in rgb.items()}
+
+
+def score(a: composition.CompositionDescriptor, b: composition.CompositionDescriptor) -> float:
+    result = composition.compare(a, b).score
+    assert result is not None
+    return result
+
+
+def test_the_same_picture_scores_one(pictures):
+    assert score(pictures["astronaut"], pictures["astronaut"]) == pytest.approx(1.0)
+
+
+def test_a_restyled_picture_keeps_its_layout_and_unrelated_pictures_do_not(pictures):
+    restyled = [score(pictures["astronaut"], pictures[name]) for name in ("oil", "cartoon", "hue")]
+    unrelated = [score(pictures["astronaut"], pictures[name]) for name in ("coffee", "rocket", "chelsea")]
+    assert min(restyled) >= 0.6, restyled
+    assert max(unrelated) <= 0.35, unrelated
+
+
+def test_another_figure_in_the_same_layout_scores_high(pictures):
+    same_layout = score(pictures["brick horse"], pictures["grass horse"])
+    same_texture_other_layout = score(pictures["brick horse"], pictures["small brick horse"])
+    assert same_layout >= 0.75
+    assert same_layout > same_texture_other_layout + 0.3
+    why = composition.compare(pictures["brick horse"], pictures["grass horse"]).why
+    assert why.startswith("both: a salient region taking"), why
+
+
+def test_a_mirrored_layout_is_the_same_composition(pictures):
+    result = composition.compare(pictures["astronaut"], pictures["mirror"])
+    assert result.score == pytest.approx(1.0, abs=0.01)
+    assert "mirror" in result.why
+
+
+def test_the_words_say_where_the_figure_is():
+    left = composition.describe(view(textured_figure(data.brick(), (230, 230, 230), 0, 70, 120)))
+    assert composition.figure_words(left).endswith("left of centre, dark on light")
+    assert "right of centre" in composition.figure_words(left, mirrored=True)
+    right = composition.describe(view(textured_figure(data.brick(), (230, 230, 230), 136, 70, 120)))
+    result = composition.compare(left, right)
+    assert "(the second seen in a mirror)" in result.why
+    assert "left of centre" in result.why
+
+
+def test_the_person_mask_is_the_figure_when_the_models_found_a_person():
+    rgb = F.source_image("coffee", 256)
+    height, width = rgb.shape[:2]
+    mask = np.zeros((height, width), bool)
+    mask[height // 2 :, : width // 3] = True  # a person in the lower left
+    body = {name: (width / 6, height / 2, 1.0) for name in POSE_POINTS}
+    people = Portrait(width=width, height=height, faces=(), body=body, person_mask=mask)
+    described = composition.describe(view(rgb, people))
+    assert described.figure_source == "person"
+    x, y = described.centroid
+    assert x == pytest.approx(1 / 6, abs=0.02) and y == pytest.approx(3 / 4, abs=0.02)
+    assert described.share == pytest.approx(1 / 6, abs=0.02)
+    assert composition.figure_words(described).startswith("a person taking 17% of the frame, in the lower left")
+    # Nobody found: the figure is what stands out from the picture's edges.
+    assert composition.describe(view(rgb, None)).figure_source == "salient region"
+
+
+def test_scores_are_symmetric_and_in_range(pictures):
+    for a, b in itertools.combinations(pictures.values(), 2):
+        forward, backward = score(a, b), score(b, a)
+        assert 0.0 <= forward <= 1.0
+        assert forward == pytest.approx(backward, abs=1e-6)  # float32 maps
+
+
+def test_flat_pictures_are_not_measured_and_a_flat_picture_has_no_figure(pictures):
+    grey = composition.describe(view(np.full((200, 300, 3), 128, np.uint8)))
+    assert grey.figure_source == "none"
+    assert composition.figure_words(grey) == "no figure standing out"
+    result = composition.compare(grey, grey)
+    assert result.score is None and "flat" in result.why
+    assert score(grey, pictures["astronaut"]) <= 0.2
+
+
+def test_descriptors_pickle(pictures):
+    original = pictures["astronaut"]
+    restored = pickle.loads(pickle.dumps(original))
+    assert composition.compare(original, restored).score == pytest.approx(1.0)
+    assert composition.compare(restored, pictures["oil"]) == composition.compare(original, pictures["oil"])

@@ -1,0 +1,148 @@
+"""Subject: people or not, their faces and framing, the main figure's shape."""
+
+from __future__ import annotations
+
+import itertools
+import pickle
+import re
+
+import cv2
+import numpy as np
+import pytest
+from skimage import data
+
+from fixtures import make_fixtures as F
+from simforensics import thresholds as T
+from simforensics.portrait import Face, Portrait, find_people
+from simforensics.resample import shrink_to_side
+from simforensics.resemblance import subject
+from simforensics.resemblance.model import PictureView
+
+
+def view(rgb: np.ndarray, people: Portrait | None) -> PictureView:
+    return PictureView(shrink_to_side(np.ascontiguousarray(rgb), T.RESEMBLANCE_SIDE), people)
+
+
+def looked(rgb: np.ndarray) -> PictureView:
+    """The picture with the portrait models' findings, as compare makes them (its own preview)."""
+    picture = shrink_to_side(np.ascontiguousarray(rgb), T.PREVIEW_SIDE)
+    return view(picture, find_people(picture))
+
+
+@pytest.fixture(scope="module")
+def pictures() -> dict[str, subject.SubjectDescriptor]:
+    astronaut = F.portrait("astronaut")
+    rgb = {
+        "astronaut": astronaut,
+        "oil": F.painted(astronaut, "oil"),
+        "cartoon": F.painted(astronaut, "cartoon"),
+        "mirror": astronaut[:, ::-1],
+        "grace": F.portrait("grace_hopper"),
+        "coffee": F.source_image("coffee", 512),
+        "rocket": F.source_image("rocket", 512),
+    }
+    return {name: subject.describe(looked(picture)) for name, picture in rgb.items()}
+
+
+def score(a: subject.SubjectDescriptor, b: subject.SubjectDescriptor) -> float:
+    result = subject.compare(a, b).score
+    assert result is not None
+    return result
+
+
+def nobody(width: int, height: int) -> Portrait:
+    """The portrait models looked and found no one."""
+    return Portrait(width=width, height=height, faces=(), body=None, person_mask=np.zeros((height, width), bool))
+
+
+def horse_on_ground(texture: np.ndarray, ground: tuple[int, int, int]) -> np.ndarray:
+    """scikit-image's horse silhouette filled with a texture on a plain ground."""
+    side = 256
+    horse = cv2.resize((~data.horse()).astype(np.uint8), (200, 164), interpolation=cv2.INTER_NEAREST).astype(bool)
+    mask = np.zeros((side, side), bool)
+    mask[60:224, 28:228] = horse
+    fill = np.repeat(cv2.resize(texture, (side, side), interpolation=cv2.INTER_AREA)[:, :, None], 3, axis=2)
+    return np.where(mask[:, :, None], fill, np.uint8(ground)).astype(np.uint8)
+
+
+def test_the_same_picture_scores_one(pictures):
+    assert score(pictures["astronaut"], pictures["astronaut"]) == pytest.approx(1.0)
+
+
+def test_two_portraits_are_closer_than_a_portrait_and_a_landscape(pictures):
+    portraits = score(pictures["astronaut"], pictures["grace"])
+    mixed = [score(pictures[p], pictures[l]) for p in ("astronaut", "grace") for l in ("coffee", "rocket")]
+    assert portraits >= 0.5
+    assert max(mixed) <= 1 / 3 < portraits
+    why = subject.compare(pictures["astronaut"], pictures["coffee"]).why
+    assert why.startswith("a person in the first picture only; first: a person, one face")
+    assert "not compared: who the people are" in why
+
+
+def test_a_painted_version_keeps_its_subject(pictures):
+    for name in ("oil", "cartoon", "mirror"):
+        assert score(pictures["astronaut"], pictures[name]) >= 0.8, name
+    why = subject.compare(pictures["astronaut"], pictures["mirror"]).why
+    assert why.startswith("both show people; first: a person, one face, the face 20% of the picture's height")
+    assert re.search(r"second: a person, one face, the face 2\d% of the picture's height", why)
+    assert why.count("frontal") == 2
+
+
+def test_without_people_the_main_figure_is_compared():
+    same_figure = [subject.describe(view(horse_on_ground(texture, ground), nobody(256, 256)))
+                   for texture, ground in ((data.brick(), (200, 190, 150)), (data.grass(), (150, 190, 215)))]
+    disc = np.full((256, 256, 3), (200, 190, 150), np.uint8)
+    cv2.circle(disc, (128, 128), 70, (60, 60, 60), -1)
+    other_figure = subject.describe(view(disc, nobody(256, 256)))
+    alike = score(*same_figure)
+    assert alike >= 0.8
+    assert score(same_figure[0], other_figure) < alike - 0.3
+    why = subject.compare(*same_figure).why
+    assert why.startswith("no person in either picture: only the main figure")
+    assert "silhouettes" in why and "not compared: what the figures depict" in why
+
+
+def test_nothing_to_compare_without_people_or_figures():
+    flat = subject.describe(view(np.full((100, 100, 3), 90, np.uint8), nobody(100, 100)))
+    result = subject.compare(flat, flat)
+    assert result.score is None and "no subject to compare" in result.why
+
+
+def test_not_looked_for_is_not_measured(pictures):
+    unknown = subject.describe(view(F.portrait("astronaut"), None))
+    result = subject.compare(pictures["astronaut"], unknown)
+    assert result.score is None
+    assert result.why.startswith("the portrait models were not run on the second")
+    assert subject.compare(unknown, unknown).score is None
+
+
+def test_a_face_turn_and_framing_are_read_from_the_models_findings():
+    width = height = 500
+    mask = np.zeros((height, width), bool)
+    mask[50:, 150:350] = True  # the person reaches the bottom edge
+    for nose_x, turn, words in ((250, 0, "frontal (turned 0°)"), (300, 45, "in three-quarter view (turned 45°)")):
+        # Ears 100 px apart about the box's centre; the nose between them, or at the left ear.
+        keypoints = {"right_ear": (200.0, 100.0), "left_ear": (300.0, 100.0), "nose": (float(nose_x), 110.0),
+                     "right_eye": (225.0, 90.0), "left_eye": (275.0, 90.0), "mouth": (250.0, 130.0)}
+        face = Face(box=(200, 50, 100, 100), score=0.9, keypoints=keypoints, mesh=None)
+        people = Portrait(width=width, height=height, faces=(face,), body=None, person_mask=mask)
+        described = subject.describe(view(np.full((height, width, 3), 128, np.uint8), people))
+        assert described.face_yaw == pytest.approx(turn)
+        assert described.face_height == pytest.approx(0.2)
+        assert described.framing == pytest.approx((1 - 0.1) / 0.2, abs=0.1)  # face top to bottom edge
+        assert described.figure_share == pytest.approx(0.36, abs=0.02)
+        why = subject.compare(described, described).why
+        assert words in why and "the person shown to 4.5 face heights below the face's top" in why
+
+
+def test_scores_are_symmetric_and_in_range(pictures):
+    for a, b in itertools.combinations(pictures.values(), 2):
+        forward, backward = score(a, b), score(b, a)
+        assert 0.0 <= forward <= 1.0
+        assert forward == pytest.approx(backward, abs=1e-9)
+
+
+def test_descriptors_pickle(pictures):
+    original = pictures["astronaut"]
+    restored = pickle.loads(pickle.dumps(original))
+    assert subject.compare(restored, pictures["grace"]) == subject.compare(original, pictures["grace"])
