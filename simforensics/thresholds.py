@@ -363,6 +363,31 @@ FIGURE_TONE_STEP = 10.0
 
 # ---------------------------------------------------------------- palette (resemblance/palette.py)
 
+# Dominant colours kept per picture (k-means clusters in CIELAB): the 5 to 8 swatches palette
+# tools show. With 8, JPEG quality 40 moves the palettes of the 16 shipped photographs (the
+# fixtures' sources, skimage.data's photographs, Grace Hopper) by 0.4-6 CIELAB units, median 2:
+# under one just-noticeable difference; 16 colours do no better (0.2-5) at twice the time.
+RESEMBLANCE_PALETTE_COLOURS = 8
+# Lloyd iterations (scipy's kmeans2 runs exactly this many): at 10 the JPEG-40 shifts above
+# reach 8 units, at 20 they stay within 6.
+RESEMBLANCE_PALETTE_ITERATIONS = 20
+# k-means++ seeds from a fixed generator: the same picture always gets the same palette.
+RESEMBLANCE_PALETTE_SEED = 0
+# Pictures with both sides at least this are clustered at half size (area-averaged): a quarter of
+# the pixels, the same shares for every colour covering more than a few per cent of the picture.
+RESEMBLANCE_PALETTE_HALVE_FROM = 64
+# Score = exp(-EMD / this), the earth mover's distance in CIE76 units (about 2.3 to a
+# just-noticeable difference, Sharma 2003). The 120 unrelated pairs of the 16 shipped photographs
+# are 14-52 units apart (10th-90th percentile; median 30): they score 0.07-0.5, median 0.22,
+# the lower part of the range; a palette moved by one just-noticeable difference scores 0.89.
+RESEMBLANCE_PALETTE_SCALE = 20.0
+# The report names a colour as shared when the transport plan moves at least this share of the
+# pictures between two dominant colours at most RESEMBLANCE_PALETTE_SAME_COLOUR apart: 5 % is a
+# patch that shows in a thumbnail; 10 CIE76 units is "perceptible at a glance" but the same
+# colour name (differences of 2-10 units are seen at a glance, beyond that colours differ).
+RESEMBLANCE_PALETTE_SHARED_SHARE = 0.05
+RESEMBLANCE_PALETTE_SAME_COLOUR = 10.0
+
 # ---------------------------------------------------------------- style (resemblance/style.py)
 
 # ---------------------------------------------------------------- subject (resemblance/subject.py)

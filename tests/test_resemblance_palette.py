@@ -1,0 +1,151 @@
+from __future__ import annotations
+
+import pickle
+import time
+
+import numpy as np
+import pytest
+from skimage.color import deltaE_cie76, rgb2lab
+
+from fixtures import make_fixtures
+from simforensics import thresholds as T
+from simforensics.resample import shrink_to_side
+from simforensics.resemblance import palette
+from simforensics.resemblance.model import PictureView
+
+SHIPPED = ("astronaut", "chelsea", "coffee", "rocket")
+STYLES = ("oil", "stylised", "cartoon")
+
+
+def view(rgb: np.ndarray) -> PictureView:
+    return PictureView(shrink_to_side(np.ascontiguousarray(rgb), T.RESEMBLANCE_SIDE), None)
+
+
+def flat(colour: tuple[int, int, int], shape: tuple[int, int] = (120, 160)) -> np.ndarray:
+    return np.full((*shape, 3), colour, np.uint8)
+
+
+@pytest.fixture(scope="module")
+def originals() -> dict[str, np.ndarray]:
+    return {name: make_fixtures.source_image(name) for name in SHIPPED}
+
+
+@pytest.fixture(scope="module")
+def palettes(originals: dict[str, np.ndarray]) -> dict[str, palette.PaletteDescriptor]:
+    return {name: palette.describe(view(rgb)) for name, rgb in originals.items()}
+
+
+def test_the_same_picture_scores_one_and_its_mirror_too(originals, palettes):
+    for name, rgb in originals.items():
+        assert palette.compare(palettes[name], palettes[name]).score == pytest.approx(1.0)
+        # Where colours are does not matter: a mirror has the very same palette.
+        assert palette.compare(palettes[name], palette.describe(view(rgb[:, ::-1]))).score == pytest.approx(1.0)
+
+
+def test_a_picture_is_described_the_same_every_time(originals, palettes):
+    again = palette.describe(view(originals["coffee"]))
+    np.testing.assert_array_equal(again.colours_lab, palettes["coffee"].colours_lab)
+    np.testing.assert_array_equal(again.shares, palettes["coffee"].shares)
+
+
+def test_same_above_restyled_above_unrelated(originals, palettes):
+    """A painted version keeps most of the colours; another picture does not."""
+    for name, rgb in originals.items():
+        unrelated = max(palette.compare(palettes[name], palettes[other]).score for other in SHIPPED if other != name)
+        for style in STYLES:
+            restyled = palette.compare(palettes[name], palette.describe(view(make_fixtures.painted(rgb, style)))).score
+            assert 1.0 > restyled > unrelated, (name, style, restyled, unrelated)
+
+
+def test_a_global_hue_rotation_lowers_the_palette_and_resizing_does_not(originals, palettes):
+    def apart(a: palette.PaletteDescriptor, b: palette.PaletteDescriptor) -> float:
+        """The earth mover's distance in CIE76 units, read back from the score."""
+        return -T.RESEMBLANCE_PALETTE_SCALE * np.log(palette.compare(a, b).score)
+
+    for name, rgb in originals.items():
+        resized = palette.describe(view(make_fixtures.scaled(rgb, 0.5).rgb))
+        rotated = palette.describe(view(make_fixtures.hue_shifted(rgb, 120).rgb))
+        # Resizing keeps the colours within 3 just-noticeable differences (clustering noise);
+        # turning every hue by 120 degrees moves them by several times that.
+        assert apart(palettes[name], resized) < 3 * 2.3 < 20 < apart(palettes[name], rotated), name
+
+
+def test_known_answer_two_flat_colours():
+    """One colour each: the earth mover's distance is the colours' CIE76 difference."""
+    red, teal = (200, 30, 40), (0, 128, 128)
+    a, b = palette.describe(view(flat(red))), palette.describe(view(flat(teal)))
+    assert len(a.shares) == 1 and a.shares[0] == 1.0
+    np.testing.assert_array_equal(a.colours_rgb, [red])
+    expected = deltaE_cie76(rgb2lab(np.array([[red]], np.uint8)), rgb2lab(np.array([[teal]], np.uint8)))[0, 0]
+    assert palette.compare(a, b).score == pytest.approx(np.exp(-expected / T.RESEMBLANCE_PALETTE_SCALE), rel=0.01)
+
+
+def test_known_answer_shares_are_transported():
+    """Half black, half white against all black: half the picture moves from white to black, 100 L* units."""
+    half = flat((0, 0, 0))
+    half[:, 80:] = 255
+    a, b = palette.describe(view(half)), palette.describe(view(flat((0, 0, 0))))
+    np.testing.assert_allclose(sorted(a.shares), [0.5, 0.5])
+    assert palette.compare(a, b).score == pytest.approx(np.exp(-50.0 / T.RESEMBLANCE_PALETTE_SCALE), rel=0.001)
+
+
+def test_symmetric_and_in_range(originals, palettes):
+    oil = palette.describe(view(make_fixtures.painted(originals["astronaut"], "oil")))
+    described = [*palettes.values(), oil]
+    for a in described:
+        for b in described:
+            forward, backward = palette.compare(a, b).score, palette.compare(b, a).score
+            assert 0.0 <= forward <= 1.0
+            assert forward == pytest.approx(backward, abs=1e-9)
+
+
+def test_why_names_the_shared_colours_and_their_distance(originals, palettes):
+    oil = palette.describe(view(make_fixtures.painted(originals["astronaut"], "oil")))
+    why = palette.compare(palettes["astronaut"], oil).why
+    assert why.startswith("dominant colours within ")
+    assert "CIELAB units apart on average" in why
+    # The astronaut's biggest colours (the suit, the black, the light background) are named.
+    biggest = {palette.colour_name(lab) for lab in palettes["astronaut"].colours_lab[:3]}
+    assert sum(name in why for name in biggest) >= 2, (why, biggest)
+
+
+def test_why_says_when_no_colour_is_shared():
+    why = palette.compare(palette.describe(view(flat((220, 20, 60)))), palette.describe(view(flat((0, 0, 128))))).why
+    assert why.startswith("no dominant colour in common: the nearest, red and navy, are ")
+
+
+def test_a_few_colours_are_kept_exactly_with_their_names():
+    quarters = flat((255, 255, 255))
+    quarters[:60, :80], quarters[60:, :80], quarters[:60, 80:] = (220, 20, 60), (0, 0, 128), (255, 215, 0)
+    described = palette.describe(view(quarters))
+    assert sorted(palette.colour_name(lab) for lab in described.colours_lab) == ["gold", "navy", "red", "white"]
+    np.testing.assert_allclose(described.shares, [0.25] * 4)
+
+
+def test_descriptors_pickle(palettes):
+    restored = pickle.loads(pickle.dumps(palettes["rocket"]))
+    np.testing.assert_array_equal(restored.colours_rgb, palettes["rocket"].colours_rgb)
+    assert palette.compare(restored, palettes["rocket"]).score == pytest.approx(1.0)
+
+
+def test_a_picture_without_pixels_is_not_measured(palettes):
+    empty = palette.describe(PictureView(np.zeros((0, 0, 3), np.uint8), None))
+    result = palette.compare(empty, palettes["coffee"])
+    assert result.score is None
+    assert result.why == "the first picture has no pixels"
+    assert palette.compare(palettes["coffee"], empty).why == "the second picture has no pixels"
+
+
+def test_within_budget(palettes, originals):
+    """describe within 15 ms a picture, compare within 0.5 ms a pair (generous on a busy machine)."""
+    rgb = view(originals["astronaut"])
+    palette.describe(rgb)
+    start = time.perf_counter()
+    for _ in range(5):
+        palette.describe(rgb)
+    assert (time.perf_counter() - start) / 5 < 3 * 0.015
+    a, b = palettes["astronaut"], palettes["coffee"]
+    start = time.perf_counter()
+    for _ in range(200):
+        palette.compare(a, b)
+    assert (time.perf_counter() - start) / 200 < 3 * 0.0005
