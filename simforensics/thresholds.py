@@ -390,6 +390,50 @@ RESEMBLANCE_PALETTE_SAME_COLOUR = 10.0
 
 # ---------------------------------------------------------------- style (resemblance/style.py)
 
+# Laplacian-pyramid bands the texture is measured on: at 256 px they hold detail 1-2, 2-4 and 4-8
+# px across, the width of a brush stroke, an ink line or a filter's patch in a restyled picture;
+# coarser bands hold the shapes of what is depicted, not how.
+RESEMBLANCE_STYLE_SCALES = 3
+# Smallest side measured: the third band of a 32-px picture is 4 px across.
+RESEMBLANCE_STYLE_MIN_SIDE = 32
+# A picture whose lightness varies by less than this (standard deviation, L* units) is one flat
+# tone, under half the 2.3-unit just-noticeable difference: it has no texture to compare.
+RESEMBLANCE_STYLE_UNIFORM = 1.0
+# Added to every band's energy (L* units squared: detail of 0.5 units RMS, invisible) so that the
+# log ratios of untextured paint stay finite and near 0.
+RESEMBLANCE_STYLE_ENERGY_FLOOR = 0.25
+# "Strong" fine detail, for dark_lines: beyond 2 standard deviations of the finest band, about the
+# strongest 5 % of pixels.
+RESEMBLANCE_STYLE_STRONG_DETAIL = 2.0
+# The picture's outlines, for edge_hardness: the tenth of its pixels where the second band is
+# strongest (Canny, thresholds 50/150, marks 2-37 % of the shipped photographs' pixels at 256 px,
+# a median of 14 %).
+RESEMBLANCE_STYLE_OUTLINE_SHARE = 0.1
+# Median and spread (sample standard deviation) of each statistic among 16 unrelated photographs
+# shipped with scikit-image and matplotlib (astronaut, chelsea, coffee, rocket, grace_hopper,
+# motorcycle_left, immunohistochemistry, retina, hubble_deep_field, camera, coins, moon, brick,
+# grass, gravel, clock), each reduced to 256 px by area averaging; tests/test_resemblance_style.py
+# measures them again. Differences count in spreads, so that no statistic weighs more for its
+# units; the median is "a typical photograph" in the report's words.
+RESEMBLANCE_STYLE_PHOTOGRAPHS = {
+    "fine_detail": (0.159, 0.352),
+    "mid_detail": (-0.378, 0.455),
+    "grain": (0.134, 0.0337),
+    "flat": (0.149, 0.0798),
+    "edge_texture": (0.514, 0.0891),
+    "dark_lines": (0.0525, 0.384),
+    "edge_hardness": (-0.117, 0.347),
+}
+# Score = exp(-d^2 / 2 / this^2), d the RMS of the standardised differences: a Gaussian kernel one
+# spread wide. Two unrelated pictures, independent draws, are sqrt(2) apart on average and score
+# 0.37; between the photographs above d is 1.34 on average (mean score 0.44). A photograph
+# against another one of them painted (fixtures' painted(): oil, stylised, cartoon) averages
+# d = 1.8-2.4 (mean scores 0.10-0.27).
+RESEMBLANCE_STYLE_SCALE = 1.0
+# The report names a trait of a picture ("flat patches of colour") when its statistic is at least
+# this many spreads from a typical photograph's: as far as one photograph in three.
+RESEMBLANCE_STYLE_TRAIT = 1.0
+
 # ---------------------------------------------------------------- subject (resemblance/subject.py)
 
 # Two faces' places count as alike from 1 (same place) down to 0 at a third of the picture apart:

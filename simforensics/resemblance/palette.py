@@ -111,39 +111,41 @@ def describe(view: PictureView) -> PaletteDescriptor:
         rgb = cv2.resize(rgb, (rgb.shape[1] // 2, rgb.shape[0] // 2), interpolation=cv2.INTER_AREA)
     pixels_rgb = rgb.reshape(-1, 3)
     if len(pixels_rgb) == 0:
-        empty = np.zeros((0, 3))
-        return PaletteDescriptor(empty, empty.astype(np.uint8), np.zeros(0), 0)
+        return PaletteDescriptor(np.zeros((0, 3)), np.zeros((0, 3), np.uint8), np.zeros(0), 0)
+    # Sorted by colour, so that the palette depends on the colours alone, not on where they are
+    # (a mirrored picture has the same palette): k-means++ draws its seeds in this order.
     packed = pixels_rgb.astype(np.int32) @ np.array([1 << 16, 1 << 8, 1], np.int32)
-    distinct, first, counts = np.unique(packed, return_index=True, return_counts=True)
-    if len(distinct) <= T.RESEMBLANCE_PALETTE_COLOURS:
+    by_colour = np.argsort(packed, kind="stable")
+    pixels_rgb, packed = pixels_rgb[by_colour], packed[by_colour]
+    _, first, counts = np.unique(packed, return_index=True, return_counts=True)
+    if len(counts) <= T.RESEMBLANCE_PALETTE_COLOURS:
         # Few enough colours to keep them all exactly (flat artwork, a single-colour picture).
-        colours_rgb = pixels_rgb[first]
-        shares = counts / counts.sum()
+        colours_lab, shares = _lab(pixels_rgb[first][None])[0].astype(np.float64), counts / counts.sum()
     else:
-        colours_rgb, shares = _clustered(pixels_rgb)
+        colours_lab, shares = _clustered(_lab(pixels_rgb[None])[0])
     order = np.argsort(-shares, kind="stable")
-    colours_rgb, shares = colours_rgb[order], shares[order]
-    colours_lab = _lab(colours_rgb[None])[0].astype(np.float64)
-    return PaletteDescriptor(colours_lab, colours_rgb.astype(np.uint8), shares / shares.sum(), len(pixels_rgb))
+    colours_lab, shares = colours_lab[order], shares[order]
+    return PaletteDescriptor(colours_lab, _srgb(colours_lab), shares / shares.sum(), len(pixels_rgb))
 
 
-def _clustered(pixels_rgb: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """k-means in CIELAB, seeded (k-means++ from a fixed generator): the same picture always
-    gives the same palette. Colours are the members' mean sRGB (a swatch shows what was there)."""
-    # Sorted by colour, so that the seeds (and so the palette) depend on the colours alone, not
-    # on where they are: a mirrored picture has the same palette.
-    pixels_rgb = pixels_rgb[np.argsort(pixels_rgb.astype(np.int32) @ np.array([1 << 16, 1 << 8, 1], np.int32), kind="stable")]
-    pixels_lab = _lab(pixels_rgb[None])[0]
+def _clustered(pixels_lab: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """k-means in CIELAB, seeded by k-means++ from a fixed generator (the same picture always
+    gives the same palette): the clusters' centres and the share of the pixels in each."""
     with warnings.catch_warnings():
         # An empty cluster keeps its seed and is dropped below; scipy warns about it.
         warnings.simplefilter("ignore", UserWarning)
-        _, labels = kmeans2(pixels_lab, T.RESEMBLANCE_PALETTE_COLOURS, iter=T.RESEMBLANCE_PALETTE_ITERATIONS,
-                            minit="++", seed=np.random.default_rng(T.RESEMBLANCE_PALETTE_SEED))
-    counts = np.bincount(labels, minlength=T.RESEMBLANCE_PALETTE_COLOURS)
-    kept = np.flatnonzero(counts)
-    sums = np.stack([np.bincount(labels, weights=pixels_rgb[:, c], minlength=len(counts)) for c in range(3)], axis=1)
-    colours_rgb = np.clip(np.round(sums[kept] / counts[kept, None]), 0, 255).astype(np.uint8)
-    return colours_rgb, counts[kept] / counts.sum()
+        centres, labels = kmeans2(pixels_lab, T.RESEMBLANCE_PALETTE_COLOURS, iter=T.RESEMBLANCE_PALETTE_ITERATIONS,
+                                  minit="++", seed=np.random.default_rng(T.RESEMBLANCE_PALETTE_SEED))
+    counts = np.bincount(labels, minlength=len(centres))
+    kept = counts > 0
+    return centres[kept].astype(np.float64), counts[kept] / counts.sum()
+
+
+def _srgb(colours_lab: np.ndarray) -> np.ndarray:
+    """CIELAB colours as sRGB uint8, for swatches (clipped: the centre of a cluster of sRGB
+    colours can lie just outside the gamut, which is not convex in CIELAB)."""
+    rgb = cv2.cvtColor(colours_lab.astype(np.float32)[None], cv2.COLOR_Lab2RGB)[0]
+    return np.clip(np.round(rgb * 255), 0, 255).astype(np.uint8)
 
 
 def compare(a: PaletteDescriptor, b: PaletteDescriptor) -> DimensionScore:
@@ -167,10 +169,11 @@ def _why(a: PaletteDescriptor, b: PaletteDescriptor, plan: np.ndarray, ground: n
                 f"{colour_name(b.colours_lab[j])}, are {ground[i, j]:.0f} CIELAB units apart; {average}")
     rows, cols = np.nonzero(shared)
     flows = plan[rows, cols]
-    names: dict[str, float] = {}  # name -> share of the pictures it accounts for, in order of share
+    names: list[str] = []  # most transported first, each name once
     for k in np.argsort(-flows, kind="stable"):
         name = colour_name((a.colours_lab[rows[k]] + b.colours_lab[cols[k]]) / 2)
-        names[name] = names.get(name, 0.0) + float(flows[k])
+        if name not in names:
+            names.append(name)
     within = float(ground[rows, cols].max())
     return (f"dominant colours within {np.ceil(within):.0f} CIELAB units: {', '.join(names)} "
             f"({100 * flows.sum():.0f} % of each picture); {average}")

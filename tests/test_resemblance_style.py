@@ -1,0 +1,188 @@
+from __future__ import annotations
+
+import itertools
+import pickle
+import time
+
+import numpy as np
+import pytest
+from matplotlib import cbook
+from PIL import Image
+from skimage import data
+
+from fixtures import make_fixtures
+from simforensics import thresholds as T
+from simforensics.resample import shrink_to_side
+from simforensics.resemblance import style
+from simforensics.resemblance.model import PictureView
+
+SHIPPED = ("astronaut", "chelsea", "coffee", "rocket")
+STYLES = ("oil", "stylised", "cartoon")
+
+
+def view(rgb: np.ndarray) -> PictureView:
+    return PictureView(shrink_to_side(np.ascontiguousarray(rgb), T.RESEMBLANCE_SIDE), None)
+
+
+@pytest.fixture(scope="module")
+def originals() -> dict[str, np.ndarray]:
+    return {name: make_fixtures.source_image(name) for name in SHIPPED}
+
+
+@pytest.fixture(scope="module")
+def photographs(originals) -> dict[str, style.StyleDescriptor]:
+    return {name: style.describe(view(rgb)) for name, rgb in originals.items()}
+
+
+@pytest.fixture(scope="module")
+def paintings(originals) -> dict[tuple[str, str], style.StyleDescriptor]:
+    """Each shipped picture painted in each style, at the fixtures' size, then reduced as compare does."""
+    return {(name, how): style.describe(view(make_fixtures.painted(rgb, how)))
+            for name, rgb in originals.items() for how in STYLES}
+
+
+def score(a: style.StyleDescriptor, b: style.StyleDescriptor) -> float:
+    result = style.compare(a, b).score
+    assert result is not None
+    return result
+
+
+def test_the_same_picture_scores_one(photographs, paintings):
+    for described in [*photographs.values(), *paintings.values()]:
+        assert score(described, described) == 1.0
+
+
+def test_a_mirror_and_a_hue_rotation_hardly_move_the_style(originals, photographs):
+    # Half a spread (d = 0.5, score exp(-1/8)): a third of the way between two typical photographs.
+    half_a_spread = np.exp(-0.125)
+    for name, rgb in originals.items():
+        assert score(photographs[name], style.describe(view(rgb[:, ::-1]))) > 0.99, name
+        nearest_other = max(score(photographs[name], photographs[other]) for other in SHIPPED if other != name)
+        for degrees in (60, 120, 180):
+            # The HSV rotation changes L* too (yellow and blue of one value differ in lightness).
+            rotated = score(photographs[name], style.describe(view(make_fixtures.hue_shifted(rgb, degrees).rgb)))
+            assert rotated > max(half_a_spread, nearest_other), (name, degrees, rotated)
+
+
+@pytest.mark.parametrize("how", STYLES)
+def test_a_painted_version_is_further_in_style_than_another_photograph(how, photographs, paintings):
+    """The same scene photographed and painted differs in style more than two photographs do."""
+    photograph_and_painting = [score(photographs[name], paintings[(name, how)]) for name in SHIPPED]
+    two_photographs = [score(photographs[a], photographs[b]) for a, b in itertools.combinations(SHIPPED, 2)]
+    assert np.mean(photograph_and_painting) < np.mean(two_photographs), (photograph_and_painting, two_photographs)
+
+
+@pytest.mark.parametrize("how", STYLES)
+def test_two_pictures_painted_alike_are_closer_in_style_than_a_picture_and_its_painting(how, photographs, paintings):
+    painted_alike = [score(paintings[(a, how)], paintings[(b, how)]) for a, b in itertools.combinations(SHIPPED, 2)]
+    photograph_and_painting = [score(photographs[name], paintings[(name, how)]) for name in SHIPPED]
+    assert np.mean(painted_alike) > np.mean(photograph_and_painting), (painted_alike, photograph_and_painting)
+    # The brief's own example, both ways round.
+    astronaut_and_coffee = score(paintings[("astronaut", how)], paintings[("coffee", how)])
+    assert astronaut_and_coffee > score(photographs["astronaut"], paintings[("astronaut", how)])
+    assert astronaut_and_coffee > score(photographs["coffee"], paintings[("coffee", how)])
+
+
+def test_painted_alike_above_painted_otherwise(paintings):
+    """Between different pictures, the same style scores above a different style."""
+    alike = [score(paintings[(a, how)], paintings[(b, how)]) for a, b in itertools.combinations(SHIPPED, 2) for how in STYLES]
+    otherwise = [score(paintings[(a, one)], paintings[(b, other)])
+                 for a, b in itertools.combinations(SHIPPED, 2) for one, other in itertools.permutations(STYLES, 2)]
+    assert np.mean(alike) > np.mean(otherwise)
+
+
+def test_symmetric_and_in_range(photographs, paintings):
+    described = [*photographs.values(), *paintings.values()]
+    for a, b in itertools.combinations(described, 2):
+        assert 0.0 <= score(a, b) <= 1.0
+        assert score(a, b) == score(b, a)
+
+
+def test_why_names_the_shared_traits(paintings, photographs):
+    why = style.compare(paintings[("astronaut", "oil")], paintings[("coffee", "oil")]).why
+    assert why.startswith("both: ") and "flat patches of colour" in why, why
+    assert why.endswith("spreads apart")
+    # The oil painting's flat paint is what sets it apart from its photograph.
+    why = style.compare(photographs["astronaut"], paintings[("astronaut", "oil")]).why
+    assert "apart most in flat (" in why, why
+
+
+def _departing(**spreads: float) -> style.StyleDescriptor:
+    """A typical photograph's statistics, moved by the given number of spreads."""
+    values = [T.RESEMBLANCE_STYLE_PHOTOGRAPHS[name][0] + spreads.get(name, 0.0) * T.RESEMBLANCE_STYLE_PHOTOGRAPHS[name][1]
+              for name in style.STATISTICS]
+    return style.StyleDescriptor(np.array(values))
+
+
+def test_known_answer_the_combination_rule():
+    """The RMS of the differences in spreads, through a Gaussian kernel one spread wide."""
+    grainy, flat = _departing(grain=2.0), _departing(flat=2.0)
+    expected_distance = np.sqrt((2.0**2 + 2.0**2) / len(style.STATISTICS))
+    assert score(grainy, flat) == pytest.approx(np.exp(-0.5 * expected_distance**2))
+    assert score(_departing(dark_lines=-1.5), _departing(dark_lines=1.5)) == pytest.approx(np.exp(-0.5 * 9 / 7))
+
+
+def test_why_in_each_case():
+    both = style.compare(_departing(flat=3.0, grain=-2.0), _departing(flat=1.5, grain=-1.2, dark_lines=2.0)).why
+    assert both == ("both: no photographic grain, flat patches of colour; apart most in dark lines "
+                    "(+0.0 and +2.0 spreads from a typical photograph's); texture statistics 1.0 spreads apart")
+    neither = style.compare(_departing(grain=2.0), _departing(flat=2.0)).why
+    assert neither.startswith("no texture trait in common; apart most in grain (+2.0 and +0.0 spreads")
+    typical = style.compare(_departing(edge_hardness=0.5), _departing()).why
+    assert typical == "both textured like a typical photograph; texture statistics 0.2 spreads apart"
+
+
+def test_descriptors_pickle(paintings):
+    described = paintings[("rocket", "cartoon")]
+    restored = pickle.loads(pickle.dumps(described))
+    np.testing.assert_array_equal(restored.statistics, described.statistics)
+    assert score(restored, described) == 1.0
+
+
+def test_too_small_or_flat_pictures_are_not_measured(photographs):
+    tiny = style.describe(view(make_fixtures.source_image("coffee", 24)))
+    assert tiny.statistics is None
+    result = style.compare(tiny, photographs["coffee"])
+    assert result.score is None
+    assert result.why.startswith("first picture: the picture (24 x 16 px) is too small")
+    blank = style.describe(view(np.full((100, 100, 3), 200, np.uint8)))
+    result = style.compare(photographs["coffee"], blank)
+    assert result.score is None
+    assert result.why == "second picture: the picture is one flat tone: it has no texture to compare"
+
+
+def _grace_hopper() -> np.ndarray:
+    with Image.open(cbook.get_sample_data("grace_hopper.jpg", asfileobj=False)) as image:
+        return np.asarray(image.convert("RGB")).copy()
+
+
+def _shipped_photographs() -> dict[str, np.ndarray]:
+    """The 16 photographs thresholds.RESEMBLANCE_STYLE_PHOTOGRAPHS was measured on, as shipped."""
+    colour = {name: getattr(data, name)() for name in
+              ("astronaut", "chelsea", "coffee", "rocket", "immunohistochemistry", "retina", "hubble_deep_field")}
+    grey = {name: np.repeat(getattr(data, name)()[:, :, None], 3, axis=2) for name in
+            ("camera", "coins", "moon", "brick", "grass", "gravel", "clock")}
+    return {**colour, **grey, "grace_hopper": _grace_hopper(), "motorcycle_left": data.stereo_motorcycle()[0]}
+
+
+def test_the_typical_photograph_is_measured_from_the_shipped_photographs():
+    measured = np.array([style.statistics(view(rgb).rgb) for rgb in _shipped_photographs().values()])
+    for name, column in zip(style.STATISTICS, measured.T):
+        median, spread = T.RESEMBLANCE_STYLE_PHOTOGRAPHS[name]
+        assert np.median(column) == pytest.approx(median, rel=0.01, abs=1e-3), name
+        assert column.std(ddof=1) == pytest.approx(spread, rel=0.01), name
+
+
+def test_within_budget(originals, photographs):
+    """describe within 15 ms a picture, compare within 0.5 ms a pair (generous on a busy machine)."""
+    picture = view(originals["astronaut"])
+    style.describe(picture)
+    start = time.perf_counter()
+    for _ in range(5):
+        style.describe(picture)
+    assert (time.perf_counter() - start) / 5 < 3 * 0.015
+    a, b = photographs["astronaut"], photographs["coffee"]
+    start = time.perf_counter()
+    for _ in range(200):
+        style.compare(a, b)
+    assert (time.perf_counter() - start) / 200 < 3 * 0.0005
