@@ -144,6 +144,11 @@ def compare(
     ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing on the terminal.")] = False,
     max_pixels: MaxPixels = DEFAULT_MAX_PIXELS,
+    reference: Annotated[
+        str | None,
+        typer.Option("--reference", metavar="FOLDER",
+                     help="Unrelated works of the same genre: how rare a resemblance is, among them (default: builtin)."),
+    ] = None,
 ) -> None:
     """Compare ORIGINAL and COPY: alignment, hashes, SSIM, changed areas and a verdict."""
     from .compare import compare_files
@@ -154,6 +159,8 @@ def compare(
     for option, path in outputs[1:]:
         if path == STDOUT:
             _fail(ExitCode.USAGE, f"{option} writes a file; '-' (stdout) is for --json only")
+    if reference is not None and not os.path.isdir(reference):
+        _fail(ExitCode.USAGE, f"--reference {reference}: not a folder")
     options = CompareOptions(
         original=original,
         copy=copy,
@@ -164,6 +171,7 @@ def compare(
         regions=_user_regions(region, regions_file),
         quiet=quiet,
         max_pixels=max_pixels,
+        reference=reference,
         command_line=tuple(sys.argv),
         working_directory=os.getcwd(),
     )
@@ -296,7 +304,8 @@ def demo(
     stdout.print(f"Example pair written: {original} (original), {copy} (copy with a redrawn area)", markup=False)
     report = os.path.join(out, "report")
     compare(original, copy, json_path=report + ".json", html_path=report + ".html", pdf_path=None,
-            mask_path=report + "-mask.png", region=[], regions_file=None, quiet=False, max_pixels=DEFAULT_MAX_PIXELS)
+            mask_path=report + "-mask.png", region=[], regions_file=None, quiet=False, max_pixels=DEFAULT_MAX_PIXELS,
+            reference=None)
     stdout.print(f"Reports written: {report}.html (open it in a browser), {report}.json, {report}-mask.png", markup=False)
 
 

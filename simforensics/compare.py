@@ -46,6 +46,9 @@ from .region_findings import (
 )
 from .regions import Region, grid_regions, portrait_regions, user_regions
 from .resample import shrink_to_side
+from .resemblance.model import ResemblanceProfile
+from .resemblance.profile import Description, describe, resemblance_profile, view_of
+from .resemblance.reference import Reference, builtin_reference
 from .verdict import Verdict, is_copy_like, judge
 
 __all__ = ["Comparison", "Measurement", "RegionFinding", "compare_files", "compare_images"]
@@ -68,6 +71,11 @@ class Measurement:
     regions: tuple[RegionFinding, ...]  # named parts (or a grid), then the user's regions
     verdict: Verdict
     identical: bool
+    # How the pictures are alike beyond being copies, placed among unrelated pairs; with what
+    # each dimension saw in each picture (palettes, composition maps) for the report. None when
+    # the portrait models were left out (scan's verification).
+    resemblance: ResemblanceProfile | None = None
+    descriptions: tuple[Description, Description] | None = None
 
     @property
     def whole_distances(self) -> dict[str, int]:
@@ -141,11 +149,13 @@ def _measure_regions(
 
 def compare_images(
     original: np.ndarray, copy: np.ndarray, *, regions: tuple[UserRegion, ...] = (), with_people: bool = True,
+    reference: Reference | None = None,
 ) -> Measurement:
     """Measure one pair of RGB uint8 pictures.
 
-    ``with_people=False`` leaves out the portrait models (scan's verification: its matches are
-    copies, which the regions never change; only a posture can turn "unrelated" into "similar").
+    ``with_people=False`` leaves out the portrait models and the resemblance profile (scan's
+    verification: its matches are copies, which neither changes). ``reference``: the population
+    the resemblance is placed in (default: the builtin one).
     """
     identical = original.shape == copy.shape and np.array_equal(original, copy)
     # One reduced copy of each picture feeds every detector (features, hashes, people).
@@ -176,6 +186,10 @@ def compare_images(
                                                   copy_like, previews)
     else:
         people, pose, findings = (), None, ()
+    profile, descriptions = None, None
+    if with_people:
+        descriptions = tuple(describe(view_of(preview, person)) for preview, person in zip(previews, people, strict=True))
+        profile = resemblance_profile(*descriptions, reference or builtin_reference())
     verdict = judge(
         identical=identical, alignment=alignment, changes=changes,
         whole_distances=hash_distances(*whole), pdq_dihedral=pdq_dihedral, pose=pose, regions=findings,
@@ -186,7 +200,7 @@ def compare_images(
         alignment=alignment, whole_hashes=whole, overlap_hashes=overlap_hashes,
         pdq_dihedral_distance=pdq_dihedral, ssim=ssim, colour_distance=colour_distance(small_original, small_copy),
         changes=changes, change_mask=mask, people=people, pose=pose, regions=findings,
-        verdict=verdict, identical=identical,
+        verdict=verdict, identical=identical, resemblance=profile, descriptions=descriptions,
     )
 
 
@@ -198,7 +212,12 @@ def compare_files(options: CompareOptions) -> Comparison:
     started = _now()
     original = load_evidence(options.original, max_pixels=options.max_pixels, with_provenance=True)
     copy = load_evidence(options.copy, max_pixels=options.max_pixels, with_provenance=True)
-    measurement = compare_images(original.rgb, copy.rgb, regions=options.regions)
+    reference = None
+    if options.reference is not None:
+        from .resemblance.population import reference_from_folder
+
+        reference, _ = reference_from_folder(options.reference, max_pixels=options.max_pixels)
+    measurement = compare_images(original.rgb, copy.rgb, regions=options.regions, reference=reference)
     metadata = diff_metadata(original.provenance, copy.provenance) if original.provenance is not None and copy.provenance is not None else None
     return Comparison(original=original, copy=copy, options=options, measurement=measurement,
                       started_at=started, finished_at=_now(), metadata_diff=metadata,

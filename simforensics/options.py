@@ -41,6 +41,7 @@ class CompareOptions:
     regions: tuple[UserRegion, ...] = ()
     quiet: bool = False
     max_pixels: int = DEFAULT_MAX_PIXELS
+    reference: str | None = None  # a folder of unrelated works of the genre: the resemblance reference
     command_line: tuple[str, ...] = field(default=(), compare=False)
     # Where the command ran: the paths above are as given, relative to it.
     working_directory: str | None = field(default=None, compare=False)

@@ -89,6 +89,7 @@ class _Figures:
     aligned: str | None  # the copy drawn into the original's frame; None when not aligned
     heat: str | None  # heat layer over the original; None without a change map
     crops: tuple[tuple[str | None, str | None], ...]  # (original, copy) per region finding
+    layouts: tuple[str, str] | None = None  # each picture's composition map (light and dark, figure tinted)
 
 
 def _figures(comparison: Comparison) -> _Figures:
@@ -106,7 +107,13 @@ def _figures(comparison: Comparison) -> _Figures:
         return None if pixels is None else images.data_uri(pixels)
 
     crops = tuple((crop(original, r.box), crop(copy, r.copy_box)) for r in m.regions)
-    return _Figures(images.data_uri(original_view), images.data_uri(images.view_of(copy)), aligned, heat, crops)
+    layouts = None
+    if m.descriptions is not None:
+        maps = [d["composition"] for d in m.descriptions]
+        layouts = tuple(images.data_uri(images.layout_map(c.lightness, c.inside, figure=c.figure), lossless=True)
+                        for c in maps)
+    return _Figures(images.data_uri(original_view), images.data_uri(images.view_of(copy)), aligned, heat, crops,
+                    layouts)
 
 
 def _viewer_data(comparison: Comparison) -> dict[str, Any]:

@@ -21,8 +21,8 @@ from ..changes import MASK_NOT_COVERED
 from ..resample import scale_matrix, shrink_to_side
 
 __all__ = [
-    "CROP_SIDE", "THUMBNAIL_SIDE", "VIEW_SIDE", "aligned_copy_view", "crop_view", "data_uri", "heat_layer",
-    "view_of",
+    "CROP_SIDE", "MAP_SIDE", "THUMBNAIL_SIDE", "VIEW_SIDE", "aligned_copy_view", "crop_view", "data_uri",
+    "heat_layer", "layout_map", "view_of",
 ]
 
 # Longest side of the pictures in the viewers: enough to zoom 2-3x into a laptop-width figure
@@ -31,6 +31,8 @@ VIEW_SIDE = 1600
 # Region crops in the identifying-parts table, and scan index thumbnails.
 CROP_SIDE = 220
 THUMBNAIL_SIDE = 200
+# A composition map (a few dozen cells a side) drawn large enough to read, its cells kept square.
+MAP_SIDE = 160
 
 # Where the copy does not cover the original: light diagonal hatching, which no photograph has.
 _HATCH_LIGHT, _HATCH_DARK, _HATCH_PERIOD = 232, 205, 12
@@ -98,6 +100,23 @@ def crop_view(rgb: np.ndarray, box: tuple[int, int, int, int], side: int = CROP_
     if x1 - x0 < 1 or y1 - y0 < 1:
         return None
     return shrink_to_side(rgb[y0:y1, x0:x1], side)
+
+
+def layout_map(values: np.ndarray, inside: np.ndarray, *, figure: np.ndarray | None = None) -> np.ndarray:
+    """A composition map as a picture: ``values`` in [0, 1] as grey, outside the picture hatched,
+    and ``figure`` (the same cells) tinted blue. Each cell becomes a square block of pixels."""
+    grey = (255 * np.clip(values, 0, 1)).astype(np.uint8)
+    rgb = np.repeat(grey[..., None], 3, axis=2)
+    if figure is not None:
+        tint = np.array([11, 99, 201], np.float32)  # the report's part-outline blue
+        share = np.clip(figure, 0, 1)[..., None] * 0.6
+        rgb = (rgb * (1 - share) + tint * share).astype(np.uint8)
+    block = max(1, MAP_SIDE // max(values.shape))
+    rgb = np.repeat(np.repeat(rgb, block, axis=0), block, axis=1)
+    outside = np.repeat(np.repeat(~inside, block, axis=0), block, axis=1)
+    hatch = _hatch(*outside.shape)
+    rgb[outside] = hatch[outside]
+    return rgb
 
 
 def data_uri(pixels: np.ndarray, *, lossless: bool = False) -> str:

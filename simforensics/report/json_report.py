@@ -16,11 +16,12 @@ from ..integrity import Reverification
 from ..metadata_diff import MetadataDiff
 from ..portrait import Portrait
 from ..provenance import TRUST_NOTE, Provenance, describe_source_type
+from ..resemblance.model import ResemblanceProfile
 from ..scan import ScanResult
 
 __all__ = [
     "TOOL", "compare_document", "dumps", "inspect_document", "integrity_document", "metadata_diff_document",
-    "provenance_document",
+    "provenance_document", "resemblance_document",
     "scan_document",
 ]
 
@@ -72,6 +73,17 @@ def _people(people: Portrait) -> dict[str, Any]:
         "body_keypoints": body,
         "person_share": _r(float(people.person_mask.mean())),
         "note": None if people.has_person else "no person found: a 3 x 3 grid stands in for named regions",
+    }
+
+
+def resemblance_document(profile: ResemblanceProfile) -> dict[str, Any]:
+    r = profile.reference
+    return {
+        "reference": {"name": r.name, "pairs": r.pairs, "pictures": r.pictures, "kind": r.kind, "warning": r.warning},
+        "dimensions": [
+            {"name": d.name, "score": _r(d.score), "percentile": _r(d.percentile), "finding": d.finding, "why": d.why}
+            for d in profile.dimensions
+        ],
     }
 
 
@@ -214,6 +226,7 @@ def compare_document(comparison: Comparison) -> dict[str, Any]:
             "keypoints": m.pose.points, "limbs": m.pose.limbs, "mirrored": m.pose.mirrored, "reason": m.pose.reason,
             "thresholds": {"same": T.POSE_SAME, "similar": T.POSE_SIMILAR, "point_tolerance": T.POSE_POINT_TOLERANCE},
         },
+        "resemblance": None if m.resemblance is None else resemblance_document(m.resemblance),
         "regions": [
             {"name": r.name, "source": r.source, "box": list(r.box),
              "copy_box": None if r.copy_box is None else list(r.copy_box), "basis": r.basis,

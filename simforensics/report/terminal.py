@@ -13,6 +13,7 @@ from .. import thresholds as T
 from ..evidence import Evidence
 from ..fingerprints import HASHES, hash_kind
 from ..region_findings import Finding
+from ..resemblance.model import Likeness, ResemblanceProfile
 from ..verdict import Label
 
 if TYPE_CHECKING:
@@ -66,6 +67,9 @@ def print_provenance(console: Console, items: list[Evidence]) -> None:
         if item.provenance is not None:
             console.print(provenance_table(item.provenance, title=f"Metadata #{index}: {escape(item.path)}"))
 
+
+_LIKENESS_STYLE = {Likeness.DISTINCTIVE: "bold magenta", Likeness.COMMON: "cyan", Likeness.DIFFERENT: "",
+                   Likeness.NOT_MEASURED: "dim"}
 
 _LABEL_STYLE = {
     Label.IDENTICAL: "bold green", Label.NEAR_DUPLICATE: "bold green", Label.LOCALLY_EDITED: "bold yellow",
@@ -121,6 +125,8 @@ def print_comparison(console: Console, comparison: Comparison, *, brief: bool = 
         console.print(areas)
     if m.regions:
         print_regions(console, comparison)
+    if m.resemblance is not None:
+        print_resemblance(console, m.resemblance)
     if comparison.metadata_diff is not None:
         from .metadata_terminal import metadata_diff_table
 
@@ -163,6 +169,22 @@ def print_regions(console: Console, comparison: Comparison) -> None:
         table.add_row(escape(r.name), f"[{_FINDING_STYLE.get(r.verdict, '')}]{r.verdict}[/]",
                       _region_measures(r), escape(r.reason))
     console.print(table)
+
+
+def print_resemblance(console: Console, profile: ResemblanceProfile) -> None:
+    """dimension | score | percentile | finding | why, then which reference placed them."""
+    r = profile.reference
+    table = Table(title=f"Resemblance (percentile: share of {r.pairs} unrelated pairs of the {r.name} reference "
+                        "that are less alike)", title_justify="left")
+    for column in ("dimension", "score", "percentile", "finding", "why"):
+        table.add_column(column)
+    for d in profile.dimensions:
+        table.add_row(d.name, "-" if d.score is None else f"{d.score:.2f}",
+                      "-" if d.percentile is None else f"{d.percentile:.2f}",
+                      f"[{_LIKENESS_STYLE[d.finding]}]{d.finding}[/]", escape(d.why))
+    console.print(table)
+    if r.warning:
+        console.print(f"Note: {escape(r.warning)}.")
 
 
 def print_scan(console: Console, result: ScanResult, *, limit: int = 50) -> None:

@@ -1,0 +1,114 @@
+"""Build a reference population: the resemblance scores of pairs of unrelated works.
+
+``--reference FOLDER`` makes one from the user's own genre (say 300 costume portraits: whether a
+shared pose is "very common" is then measured among such works); ``builtin.py`` makes the one
+that ships. Every picture is described once; every pair of pictures from different works is
+scored from the descriptions. Pairs that are copies of each other are left out: the same work
+twice says nothing about how alike unrelated works are.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import json
+import os
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+import numpy as np
+
+from .. import thresholds as T
+from ..environment import engine_fingerprint
+from ..errors import EvidenceError
+from ..evidence import load_evidence
+from ..fingerprints import compute_hashes
+from ..portrait import find_people
+from ..resample import shrink_to_side
+from .model import ReferenceInfo
+from .profile import Description, describe, score_pair, view_of
+from .reference import Reference
+
+__all__ = ["DescribedPicture", "describe_rgb", "reference_from_folder", "reference_from_pictures"]
+
+# (the work it comes from, its description, the pHash bits of the picture and of its mirror image)
+DescribedPicture = tuple[str, Description, np.ndarray]
+
+
+def describe_rgb(rgb: np.ndarray) -> tuple[Description, np.ndarray]:
+    """A picture's description, with its people found as compare finds them, and the pHash of the
+    picture and of its mirror image (to tell copies, mirrored ones too, apart from other works)."""
+    preview = shrink_to_side(rgb, T.PREVIEW_SIDE)
+    people = find_people(preview, (rgb.shape[1], rgb.shape[0]))
+    small = shrink_to_side(preview, T.HASH_THUMBNAIL_SIDE)
+    hashes = np.stack([compute_hashes(small).bits["phash"], compute_hashes(np.ascontiguousarray(small[:, ::-1])).bits["phash"]])
+    return describe(view_of(preview, people)), hashes
+
+
+def _copies(hashes_a: np.ndarray, hashes_b: np.ndarray) -> bool:
+    """The same work twice: whole-picture pHash within HASH64_RELATED, either way round."""
+    return min(int(np.count_nonzero(hashes_a[0] != h)) for h in hashes_b) <= T.HASH64_RELATED
+
+
+def reference_from_pictures(pictures: Iterable[DescribedPicture], *, name: str, kind: str) -> Reference:
+    """Score every pair of pictures of different works, copies of each other left out."""
+    pictures = list(pictures)
+    scores: dict[str, list[float]] = {}
+    pairs = 0
+    for (work_a, a, hash_a), (work_b, b, hash_b) in itertools.combinations(pictures, 2):
+        if work_a == work_b or _copies(hash_a, hash_b):
+            continue
+        pairs += 1
+        for dimension, measured in score_pair(a, b).items():
+            if measured.score is not None:
+                scores.setdefault(dimension, []).append(measured.score)
+    info = ReferenceInfo(name=name, pictures=len(pictures), pairs=pairs, kind=kind, warning=None)
+    return Reference(info, {dimension: np.sort(np.asarray(values)) for dimension, values in scores.items()})
+
+
+def _cache_file(folder: str, files: list[str]) -> Path:
+    """Where the reference of these files, made by this engine, is kept."""
+    digest = hashlib.sha256(engine_fingerprint().encode())
+    for path in files:
+        status = os.stat(path)
+        digest.update(f"{path}\0{status.st_size}\0{status.st_mtime_ns}\0".encode())
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "simforensics" / f"reference-{digest.hexdigest()[:24]}.json"
+
+
+def reference_from_folder(folder: str, *, max_pixels: int,
+                          progress: Callable[[int, int], None] | None = None) -> tuple[Reference, list[tuple[str, str]]]:
+    """The reference made from every picture under ``folder`` (each its own work), and the files
+    that could not be read (path, reason). Kept in the user's cache folder, keyed by the files'
+    paths, sizes and times and by the engine, so it is made once."""
+    from ..scan.walk import (
+        walk_folders,  # the scan's walk: regular files, links followed without loops
+    )
+
+    files = [os.path.abspath(path) for path in walk_folders([folder]).files]
+    cache = _cache_file(folder, files)
+    if cache.is_file():
+        try:
+            return Reference.from_document(json.loads(cache.read_text(encoding="utf-8"))), []
+        except (ValueError, KeyError, TypeError):
+            pass  # a damaged cache entry is made again
+    described, errors = [], []
+    for done, path in enumerate(files, start=1):
+        try:
+            evidence = load_evidence(path, max_pixels=max_pixels)
+        except EvidenceError as exc:
+            errors.append((path, exc.reason))
+        else:
+            description, phash = describe_rgb(evidence.rgb)
+            described.append((path, description, phash))
+        if progress is not None:
+            progress(done, len(files))
+    unreadable = f" ({len(errors)} unreadable {'file' if len(errors) == 1 else 'files'} left out)" if errors else ""
+    kind = f"the {len(described)} pictures under {folder}{unreadable}"
+    reference = reference_from_pictures(described, name=folder, kind=kind)
+    try:
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        cache.write_text(json.dumps(reference.to_document()) + "\n", encoding="utf-8")
+    except OSError:
+        pass  # no cache folder: the reference is made again next time
+    return reference, errors
