@@ -195,6 +195,7 @@ def compare_images(
         whole_distances=hash_distances(*whole), pdq_dihedral=pdq_dihedral, pose=pose, regions=findings,
         hashes_informative=min(*small_original.shape[:2], *small_copy.shape[:2]) >= T.HASH_MIN_SIDE,
         pdq_informative=min(whole[0].pdq_quality, whole[1].pdq_quality) >= T.PDQ_MIN_QUALITY,
+        resemblance=profile,
     )
     return Measurement(
         alignment=alignment, whole_hashes=whole, overlap_hashes=overlap_hashes,

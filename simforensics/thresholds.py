@@ -457,6 +457,12 @@ RESEMBLANCE_POSE_SCALE = 0.6
 # "different" below: less alike than a typical unrelated pair.
 RESEMBLANCE_DISTINCTIVE = 0.99
 RESEMBLANCE_COMMON = 0.5
+# Pictures that are neither copies nor related by their hashes are "similar" when at least this
+# many of their likenesses are distinctive. One: a distinctive likeness is the evidence counsel
+# argues from, and an unrelated pair of the reference reaches it on any one dimension with
+# probability 1 %, on any of the five with at most 5 % (the union bound; four with the builtin
+# reference, which has too few postures), so at least 95 % of unrelated works stay "unrelated".
+RESEMBLANCE_SIMILAR_DIMENSIONS = 1
 # A percentile of 0.99 means something only among at least 100 pairs: a dimension that fewer of
 # the reference's pairs measured (postures: few shipped pictures show a body) gets no percentile.
 RESEMBLANCE_MIN_PAIRS = 100

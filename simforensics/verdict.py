@@ -15,6 +15,8 @@ from .align import Alignment
 from .changes import ChangeMap
 from .fingerprints import hash_kind
 from .region_findings import Finding, PoseComparison, RegionFinding, describe_regions
+from .resemblance.model import Likeness, ResemblanceProfile
+from .resemblance.profile import describe_resemblance
 
 __all__ = ["Label", "Verdict", "is_copy_like", "judge", "relatedness", "transform_words"]
 
@@ -117,12 +119,16 @@ def judge(
     regions: tuple[RegionFinding, ...] = (),
     hashes_informative: bool = True,
     pdq_informative: bool = True,
+    resemblance: ResemblanceProfile | None = None,
 ) -> Verdict:
     """``hashes_informative``: both pictures are large enough for the alignment-free hashes;
     ``pdq_informative``: both PDQ hashes are of quality (thresholds.HASH_MIN_SIDE, PDQ_MIN_QUALITY).
-    Uninformative hashes count as chance."""
+    Uninformative hashes count as chance. ``resemblance``: the pair's profile, which decides
+    between similar and unrelated for pictures that are not copies."""
     verdict = _judge_pixels(identical, alignment, changes, whole_distances, pdq_dihedral,
                             hashes_informative, pdq_informative)
+    if resemblance is not None and verdict.label == Label.UNRELATED:
+        verdict = _judge_resemblance(verdict, resemblance)
     if verdict.label == Label.UNRELATED and pose is not None and pose.verdict == Finding.SAME and pose.limbs:
         # A posture is a resemblance the contract names ("similar: composition, pose, palette,
         # subject"), but only a posture with limbs in it: head-and-shoulders frontal portraits
@@ -135,7 +141,30 @@ def judge(
     words = describe_regions(regions, pose)
     if words and verdict.label != Label.IDENTICAL:
         verdict = Verdict(verdict.label, verdict.similarity, f"{verdict.summary} Regions: {words}", verdict.reasons)
+    if resemblance is not None and not verdict.label.is_copy:
+        verdict = Verdict(verdict.label, verdict.similarity,
+                          f"{verdict.summary} Resemblance: {describe_resemblance(resemblance)}", verdict.reasons)
     return verdict
+
+
+def _judge_resemblance(verdict: Verdict, profile: ResemblanceProfile) -> Verdict:
+    """Pictures with no geometric or hash relation: similar when a likeness is distinctive among
+    unrelated works (RESEMBLANCE_SIMILAR_DIMENSIONS), else unrelated, ranked by how rare their
+    closest likeness is."""
+    measured = [d for d in profile.dimensions if d.percentile is not None]
+    distinctive = [d.name for d in measured if d.finding is Likeness.DISTINCTIVE]
+    rarest = max((d.percentile for d in measured), default=0.0)
+    reason = (f"resemblance against the {profile.reference.name} reference: "
+              + ", ".join(f"{d.name} percentile {d.percentile:.3f}" for d in measured))
+    if len(distinctive) >= T.RESEMBLANCE_SIMILAR_DIMENSIONS:
+        return Verdict(
+            Label.SIMILAR, Label.SIMILAR.score(len(distinctive) / len(measured)),
+            f"Not the same picture, but alike beyond chance in {', '.join(distinctive)}.",
+            (*verdict.reasons, reason),
+        )
+    low, high = Label.UNRELATED.band
+    placement = max((verdict.similarity - low) / (high - low), rarest)
+    return Verdict(Label.UNRELATED, Label.UNRELATED.score(placement), verdict.summary, (*verdict.reasons, reason))
 
 
 def _relating_distances(whole_distances: dict[str, int], pdq_dihedral: int, hashes_informative: bool,

@@ -10,14 +10,12 @@ from .. import thresholds as T
 from ..portrait import Portrait
 from ..resample import shrink_to_side
 from . import composition, palette, pose, style, subject
-from .model import (
-    DimensionScore,
-    PictureView,
-    ResemblanceProfile,
-)
+from .model import DimensionScore, Likeness, PictureView, ResemblanceProfile
 from .reference import Reference, place
 
-__all__ = ["DIMENSIONS", "Description", "describe", "resemblance_profile", "score_pair", "view_of"]
+__all__ = [
+    "DIMENSIONS", "Description", "describe", "describe_resemblance", "resemblance_profile", "score_pair", "view_of",
+]
 
 # In the order a report lists them: the picture as a whole, then what is in it.
 DIMENSIONS = (composition, palette, style, subject, pose)
@@ -42,3 +40,27 @@ def resemblance_profile(a: Description, b: Description, reference: Reference) ->
     """Each dimension's score, placed in ``reference``."""
     scores = score_pair(a, b)
     return ResemblanceProfile(reference.info, tuple(place(name, score, reference) for name, score in scores.items()))
+
+
+def _names(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def describe_resemblance(profile: ResemblanceProfile) -> str:
+    """One sentence in counsel's words: which likenesses are rare among unrelated works, which are
+    common, which are not shared, and against what reference."""
+    by_finding: dict[Likeness, list[str]] = {}
+    for d in profile.dimensions:
+        by_finding.setdefault(d.finding, []).append(d.name)
+    r = profile.reference
+    parts = []
+    if names := by_finding.get(Likeness.DISTINCTIVE):
+        rare = round(100 * (1 - T.RESEMBLANCE_DISTINCTIVE))
+        parts.append(f"alike in {_names(names)} as fewer than {rare} in 100 unrelated pairs are")
+    if names := by_finding.get(Likeness.COMMON):
+        parts.append(f"alike in {_names(names)} as unrelated works commonly are")
+    if names := by_finding.get(Likeness.DIFFERENT):
+        parts.append(f"less alike in {_names(names)} than most unrelated works")
+    if names := by_finding.get(Likeness.NOT_MEASURED):
+        parts.append(f"{_names(names)} not measured")
+    return (f"Against the {r.name} reference ({r.pairs} unrelated pairs): " + "; ".join(parts) + ".") if parts else ""
