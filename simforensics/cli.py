@@ -246,6 +246,10 @@ def scan(
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Keep nothing between runs.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing on the terminal.")] = False,
     max_pixels: MaxPixels = DEFAULT_MAX_PIXELS,
+    related: Annotated[
+        int, typer.Option("--related", metavar="K", min=0,
+                          help="With --against: for each picture, the K reference pictures most like it that are not copies.")
+    ] = 0,
 ) -> None:
     """Find copies among all images under FOLDERS, or between FOLDERS and --against."""
     from .report import render
@@ -256,7 +260,7 @@ def scan(
     try:
         request = scan_request(folders=folders, against=against, json_path=json_path, csv_path=csv_path,
                                html_path=html_path, html_pairs=html_pairs, workers=workers, scheduler=scheduler,
-                               cache=cache, no_cache=no_cache, max_pixels=max_pixels)
+                               cache=cache, no_cache=no_cache, max_pixels=max_pixels, related=related)
     except (OptionError, OutputError) as exc:
         _fail(ExitCode.USAGE, str(exc))
     for warning in request.warnings:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import itertools
 import pickle
 
-import cv2
 import numpy as np
 import pytest
 from skimage import data
@@ -22,20 +21,6 @@ def view(rgb: np.ndarray, people: Portrait | None = None) -> PictureView:
     return PictureView(shrink_to_side(np.ascontiguousarray(rgb), T.RESEMBLANCE_SIDE), people)
 
 
-def textured_figure(texture: np.ndarray, ground: tuple[int, int, int], left: int, top: int, width: int) -> np.ndarray:
-    """scikit-image's horse silhouette filled with ``texture`` on a ground of one colour, lit a
-    little more towards the bottom."""
-    side = 256
-    horse = cv2.resize((~data.horse()).astype(np.uint8), (width, round(width * 0.82)),
-                       interpolation=cv2.INTER_NEAREST).astype(bool)
-    rows = np.arange(side, dtype=np.float32)[:, None, None]
-    picture = np.clip(np.float32(ground) * (0.9 + 0.2 * rows / side) * np.ones((side, side, 3), np.float32), 0, 255)
-    mask = np.zeros((side, side), bool)
-    mask[top : top + horse.shape[0], left : left + width] = horse
-    fill = np.repeat(cv2.resize(texture, (side, side), interpolation=cv2.INTER_AREA)[:, :, None], 3, axis=2)
-    return np.where(mask[:, :, None], fill, picture).astype(np.uint8)
-
-
 @pytest.fixture(scope="module")
 def pictures() -> dict[str, composition.CompositionDescriptor]:
     astronaut = F.source_image("astronaut", 512)
@@ -49,10 +34,10 @@ def pictures() -> dict[str, composition.CompositionDescriptor]:
         "rocket": F.source_image("rocket", 512),
         "chelsea": F.source_image("chelsea", 512),
         # The same silhouette, filled with two different textures, on two grounds of like lightness.
-        "brick horse": textured_figure(data.brick(), (200, 190, 150), 20, 60, 200),
-        "grass horse": textured_figure(data.grass(), (150, 190, 215), 20, 60, 200),
+        "brick horse": F.textured_figure(data.brick(), (200, 190, 150), 20, 60, 200),
+        "grass horse": F.textured_figure(data.grass(), (150, 190, 215), 20, 60, 200),
         # The brick horse again, smaller, in the upper right: another layout.
-        "small brick horse": textured_figure(data.brick(), (200, 190, 150), 150, 20, 90),
+        "small brick horse": F.textured_figure(data.brick(), (200, 190, 150), 150, 20, 90),
     }
     return {name: composition.describe(view(picture)) for name, picture in rgb.items()}
 
@@ -90,10 +75,10 @@ def test_a_mirrored_layout_is_the_same_composition(pictures):
 
 
 def test_the_words_say_where_the_figure_is():
-    left = composition.describe(view(textured_figure(data.brick(), (230, 230, 230), 0, 70, 120)))
+    left = composition.describe(view(F.textured_figure(data.brick(), (230, 230, 230), 0, 70, 120)))
     assert composition.figure_words(left).endswith("left of centre, dark on light")
     assert "right of centre" in composition.figure_words(left, mirrored=True)
-    right = composition.describe(view(textured_figure(data.brick(), (230, 230, 230), 136, 70, 120)))
+    right = composition.describe(view(F.textured_figure(data.brick(), (230, 230, 230), 136, 70, 120)))
     result = composition.compare(left, right)
     assert "(the second seen in a mirror)" in result.why
     assert "left of centre" in result.why

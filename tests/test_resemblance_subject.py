@@ -55,16 +55,6 @@ def nobody(width: int, height: int) -> Portrait:
     return Portrait(width=width, height=height, faces=(), body=None, person_mask=np.zeros((height, width), bool))
 
 
-def horse_on_ground(texture: np.ndarray, ground: tuple[int, int, int]) -> np.ndarray:
-    """scikit-image's horse silhouette filled with a texture on a plain ground."""
-    side = 256
-    horse = cv2.resize((~data.horse()).astype(np.uint8), (200, 164), interpolation=cv2.INTER_NEAREST).astype(bool)
-    mask = np.zeros((side, side), bool)
-    mask[60:224, 28:228] = horse
-    fill = np.repeat(cv2.resize(texture, (side, side), interpolation=cv2.INTER_AREA)[:, :, None], 3, axis=2)
-    return np.where(mask[:, :, None], fill, np.uint8(ground)).astype(np.uint8)
-
-
 def test_the_same_picture_scores_one(pictures):
     assert score(pictures["astronaut"], pictures["astronaut"]) == pytest.approx(1.0)
 
@@ -89,7 +79,7 @@ def test_a_painted_version_keeps_its_subject(pictures):
 
 
 def test_without_people_the_main_figure_is_compared():
-    same_figure = [subject.describe(view(horse_on_ground(texture, ground), nobody(256, 256)))
+    same_figure = [subject.describe(view(F.textured_figure(texture, ground, 28, 60, 200, lit=False), nobody(256, 256)))
                    for texture, ground in ((data.brick(), (200, 190, 150)), (data.grass(), (150, 190, 215)))]
     disc = np.full((256, 256, 3), (200, 190, 150), np.uint8)
     cv2.circle(disc, (128, 128), 70, (60, 60, 60), -1)

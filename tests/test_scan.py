@@ -415,3 +415,39 @@ def test_a_scan_command_line_is_checked_into_typed_options(tmp_path: Path) -> No
             scan_request(**{**given, **wrong})
     with pytest.raises(OutputError, match="only one of --json, --csv"):
         scan_request(**{**given, "json_path": "-", "csv_path": "-"})
+
+
+def test_related_lists_the_resembling_non_copies_of_the_reference(tmp_path: Path) -> None:
+    from .conftest import run_cli
+
+    reference, gallery = tmp_path / "portfolio", tmp_path / "gallery"
+    reference.mkdir()
+    gallery.mkdir()
+    from skimage import data
+
+    for name in ("astronaut", "coffee", "rocket", "chelsea"):
+        Image.fromarray(fx.source_image(name, 256)).save(reference / f"{name}.png")
+    Image.fromarray(fx.textured_figure(data.brick(), (200, 190, 150), 20, 60, 200)).save(reference / "horse.png")
+    # Another figure in the same layout: the horse's silhouette in grass on blue. No copy of any.
+    Image.fromarray(fx.textured_figure(data.grass(), (150, 190, 215), 20, 60, 200)).save(gallery / "recomposed.png")
+    Image.fromarray(fx.source_image("coffee", 256)).save(gallery / "coffee-copy.png")  # a copy: not "related"
+    out = tmp_path / "out"
+    done = run_cli("scan", str(gallery), "--against", str(reference), "--related", "2", "--no-cache",
+                   "--json", str(out) + ".json", "--csv", str(out) + ".csv", "--html", str(out) + ".html",
+                   "--workers", "1")
+    assert done.returncode == 0, done.stderr
+    document = json.loads((tmp_path / "out.json").read_text())
+    related = {r["picture"]: r["resembling"] for r in document["related"]}
+    assert set(related) == {str(gallery / "recomposed.png"), str(gallery / "coffee-copy.png")}
+    first = related[str(gallery / "recomposed.png")][0]
+    assert first["reference"] == str(reference / "horse.png") and "composition" in first["distinctive"]
+    assert [d["name"] for d in first["resemblance"]["dimensions"]][:2] == ["composition", "palette"]
+    assert all(x["reference"] != str(reference / "coffee.png") for x in related[str(gallery / "coffee-copy.png")])
+    assert len(related[str(gallery / "coffee-copy.png")]) == 2
+    rows = (tmp_path / "out-related.csv").read_text().splitlines()
+    assert rows[0].startswith("picture,rank,reference,distinctive,composition_score")
+    assert len(rows) == 1 + 2 * 2
+    index = (tmp_path / "out.html").read_text()
+    assert 'id="related"' in index and "recomposed.png" in index and "horse.png" in index
+    bad = run_cli("scan", str(gallery), "--related", "2", "--no-cache")
+    assert bad.returncode == 2 and "--against" in bad.stderr

@@ -297,6 +297,13 @@ def scan_document(result: ScanResult) -> dict[str, Any]:
         ],
         "groups": [list(group) for group in result.groups],
         "errors": [{"path": path, "error": reason} for path, reason in result.errors],
+        # scan --related K: each scanned picture's most resembling non-copies in the reference.
+        "related": [
+            {"picture": r.picture,
+             "resembling": [{"reference": x.reference, "distinctive": list(x.distinctive),
+                             "resemblance": resemblance_document(x.profile)} for x in r.resembling]}
+            for r in result.related
+        ],
         "thresholds": {
             "match_similarity": T.SCAN_MATCH_SIMILARITY,
             "pdq_candidate": T.SCAN_PDQ_CANDIDATE,

@@ -26,6 +26,7 @@ from ..options import CompareOptions
 from ..outputs import STDOUT, OutputError, write_atomically
 from ..scan import ScanResult
 from ..scan.engine import Progress
+from ..scan.related import related_csv_path
 from . import html, json_report, terminal
 
 __all__ = [
@@ -95,6 +96,27 @@ def write_scan_outputs(result: ScanResult, json_path: str | None, csv_path: str 
             writer.writerow([p.a, p.b, f"{p.similarity:.4f}", p.label, str(p.match).lower(),
                              "" if p.pdq_distance is None else p.pdq_distance, p.local_matches, p.summary])
         _emit(csv_path, buffer.getvalue())
+        if result.related:
+            _emit(related_csv_path(csv_path), _related_csv(result))
+
+
+def _related_csv(result: ScanResult) -> str:
+    """One row per (scanned picture, resembling reference picture), with each dimension's
+    score, percentile and finding."""
+    names = [d.name for d in result.related[0].resembling[0].profile.dimensions] if any(
+        r.resembling for r in result.related) else []
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(["picture", "rank", "reference", "distinctive",
+                     *(f"{name}_{field}" for name in names for field in ("score", "percentile", "finding"))])
+    for related in result.related:
+        for rank, found in enumerate(related.resembling, start=1):
+            cells = []
+            for d in found.profile.dimensions:
+                cells += ["" if d.score is None else f"{d.score:.4f}",
+                          "" if d.percentile is None else f"{d.percentile:.4f}", d.finding]
+            writer.writerow([related.picture, rank, found.reference, " ".join(found.distinctive), *cells])
+    return buffer.getvalue()
 
 
 def print_scan(console: Console, result: ScanResult) -> None:

@@ -206,6 +206,16 @@ def print_scan(console: Console, result: ScanResult, *, limit: int = 50) -> None
         console.print(table)
         if len(result.pairs) > limit:
             console.print(f"... and {len(result.pairs) - limit} more pairs (see --json or --csv)")
+    if result.related:
+        table = Table(title="Resembling works in the reference (not copies; distinctive: rarer than "
+                            f"{T.RESEMBLANCE_DISTINCTIVE:.0%} of unrelated pairs)", title_justify="left")
+        for column in ("picture", "resembling reference picture", "distinctive in"):
+            table.add_column(column, overflow="fold")
+        for related in result.related[:limit]:
+            for rank, found in enumerate(related.resembling):
+                table.add_row(escape(related.picture) if rank == 0 else "", escape(found.reference),
+                              ", ".join(found.distinctive) or "-")
+        console.print(table)
     for path, reason in result.errors[:20]:
         console.print(f"skipped {escape(path)}: {escape(reason)}")
     if len(result.errors) > 20:

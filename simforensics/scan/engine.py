@@ -16,6 +16,7 @@ from .cache import CachedFile, FileKey, ScanCache
 from .features import unpack_features
 from .index import Candidate, LocalFeatures, find_candidates
 from .jobs import extract, verify
+from .related import related_works
 from .result import ScanPair, ScanResult, ScanStats
 from .runners import Runner, open_runner
 from .verify import PairVerdict
@@ -33,6 +34,7 @@ class ScanOptions:
     cache_path: str | None = None  # None: nothing persists
     scheduler: str | None = None  # a Dask scheduler's address: run there instead of on ``workers``
     max_pixels: int = DEFAULT_MAX_PIXELS
+    related: int = 0  # with ``against``: each scanned picture's most resembling non-copies, this many
 
 
 class Progress:
@@ -136,6 +138,12 @@ def _scan(options: ScanOptions, progress: Progress, runner: Runner, cache: ScanC
         verified, from_pair_cache = verified + more_verified, from_pair_cache + more_cached
 
     groups = _groups(p for p in pairs if p.match)
+    related = ()
+    if options.related and reference is not None:
+        progress.stage("describing pictures for --related", len(ordered))
+        related = related_works([p.path for p in ordered if not p.reference], [p.path for p in ordered if p.reference],
+                                pairs, options.related, runner=runner, max_pixels=options.max_pixels, errors=errors,
+                                advance=progress.advance)
     errors.sort()
     stats = ScanStats(files=len(paths), decoded=len(to_decode), from_cache=from_cache,
                       candidates=len(candidates), verified=verified, verdicts_from_cache=from_pair_cache)
@@ -143,7 +151,7 @@ def _scan(options: ScanOptions, progress: Progress, runner: Runner, cache: ScanC
     if damaged:
         warnings += (f"{damaged} damaged feature record(s) in the scan cache were computed again",)
     return ScanResult(images=len(ordered), pairs=tuple(pairs), groups=groups, errors=tuple(errors), stats=stats,
-                      warnings=warnings)
+                      warnings=warnings, related=related)
 
 
 def _sound(entry: CachedFile) -> bool:

@@ -16,11 +16,13 @@ import cv2
 
 from .. import thresholds as T
 from ..errors import EvidenceError
+from ..evidence import load_evidence
 from .decode import read_reduced
 from .features import compute_features, pack_features
 from .verify import PairVerdict, verify_pair
 
-__all__ = ["ClusterError", "ExtractedFile", "VerifiedPair", "extract", "use_one_thread", "verify"]
+__all__ = ["ClusterError", "DescribedFile", "ExtractedFile", "VerifiedPair", "describe", "extract", "use_one_thread",
+           "verify"]
 
 
 class ClusterError(Exception):
@@ -57,6 +59,29 @@ class VerifiedPair:
     verdict: PairVerdict | None  # None when a file could not be read
     unreadable_path: str | None  # absolute, as the job gave it
     error: str | None  # the reason that file was refused
+
+
+@dataclass(frozen=True)
+class DescribedFile:
+    """One picture's resemblance description (``scan --related``), or why it could not be read."""
+
+    path: str  # absolute, as the job gave it
+    description: dict | None  # resemblance.profile.Description
+    error: str | None
+
+
+def describe(job: tuple[str, int]) -> DescribedFile:
+    """The resemblance description of one picture; ``job`` is ``(absolute path, max_pixels)``."""
+    from ..resemblance.population import (
+        describe_rgb,  # the portrait models load only when asked for
+    )
+
+    path, max_pixels = job
+    try:
+        rgb = load_evidence(path, max_pixels=max_pixels).rgb
+    except EvidenceError as exc:
+        return DescribedFile(path, None, exc.reason)
+    return DescribedFile(path, describe_rgb(rgb)[0], None)
 
 
 def extract(job: tuple[str, int]) -> ExtractedFile:

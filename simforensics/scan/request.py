@@ -10,6 +10,7 @@ from ..outputs import STDOUT, check_output_paths
 from .cache import default_cache_path
 from .engine import ScanOptions
 from .jobs import ClusterError
+from .related import related_csv_path
 
 __all__ = ["ScanRequest", "scan_request"]
 
@@ -29,7 +30,7 @@ class ScanRequest:
 def scan_request(
     *, folders: list[str], against: list[str] | None, json_path: str | None, csv_path: str | None,
     html_path: str | None, html_pairs: int, workers: int | None, scheduler: str | None, cache: str | None,
-    no_cache: bool, max_pixels: int,
+    no_cache: bool, max_pixels: int, related: int = 0,
 ) -> ScanRequest:
     """Check a scan's options before any work. Raises ``OptionError`` or ``OutputError`` (one line each)."""
     for folder in folders + (against or []):
@@ -43,6 +44,12 @@ def scan_request(
     check_output_paths([("--json", json_path), ("--csv", csv_path), ("--html", html_path)], [])
     if html_path == STDOUT:
         raise OptionError("--html writes a file and a folder of reports; '-' (stdout) is for --json or --csv")
+    if related and not against:
+        raise OptionError("--related looks for resembling works in the reference: give --against REFERENCE")
+    if related and csv_path is not None:
+        if csv_path == STDOUT:
+            raise OptionError("--csv - with --related: give a file name (the related works go in a second CSV beside it)")
+        check_output_paths([("--csv (related works)", related_csv_path(csv_path))], [])
     warnings = []
     if scheduler is not None:
         from .cluster import (
@@ -58,7 +65,7 @@ def scan_request(
     scan = ScanOptions(
         folders=tuple(folders), against=tuple(against) if against else None,
         workers=workers or os.cpu_count() or 1,  # also the processes that make the HTML index's reports
-        cache_path=cache_path, scheduler=scheduler, max_pixels=max_pixels,
+        cache_path=cache_path, scheduler=scheduler, max_pixels=max_pixels, related=related,
     )
     return ScanRequest(scan=scan, json_path=json_path, csv_path=csv_path, html_path=html_path,
                        html_pairs=html_pairs, warnings=tuple(warnings))

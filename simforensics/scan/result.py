@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ..resemblance.model import Likeness, ResemblanceProfile
 from ..verdict import Label
 
-__all__ = ["ScanPair", "ScanResult", "ScanStats"]
+__all__ = ["RelatedWorks", "Resembling", "ScanPair", "ScanResult", "ScanStats"]
 
 
 @dataclass(frozen=True)
@@ -27,6 +28,26 @@ class ScanPair:
 
 
 @dataclass(frozen=True)
+class Resembling:
+    """A reference picture that resembles a scanned one without being a copy of it."""
+
+    reference: str
+    profile: ResemblanceProfile
+
+    @property
+    def distinctive(self) -> tuple[str, ...]:
+        return tuple(d.name for d in self.profile.dimensions if d.finding is Likeness.DISTINCTIVE)
+
+
+@dataclass(frozen=True)
+class RelatedWorks:
+    """``scan --against REFERENCE --related K``: a scanned picture's most resembling non-copies."""
+
+    picture: str
+    resembling: tuple[Resembling, ...]  # most resembling first
+
+
+@dataclass(frozen=True)
 class ScanStats:
     files: int = 0  # regular files considered
     decoded: int = 0  # files read and decoded in this run
@@ -44,3 +65,4 @@ class ScanResult:
     errors: tuple[tuple[str, str], ...]  # (path, reason)
     stats: ScanStats = field(default_factory=ScanStats)
     warnings: tuple[str, ...] = ()
+    related: tuple[RelatedWorks, ...] = ()  # with --related K, one entry per scanned picture
