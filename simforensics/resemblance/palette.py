@@ -10,12 +10,19 @@ which colours the pictures share, which is what the report names.
 
 from __future__ import annotations
 
+import os
 import warnings
 from dataclasses import dataclass
 
 import cv2
 import numpy as np
-import ot
+
+# POT looks for every array library it could compute with (jax arrives with mediapipe): a fifth
+# of a second at every start for backends a numpy transport problem never uses. Only when unset,
+# so a user's own setting stands.
+for _backend in ("PYTORCH", "JAX", "CUPY", "TENSORFLOW"):
+    os.environ.setdefault(f"POT_BACKEND_DISABLE_{_backend}", "1")
+import ot  # after the backend switches above
 from scipy.cluster.vq import kmeans2
 from scipy.spatial.distance import cdist
 
