@@ -4,7 +4,9 @@ Every pair is made from the pictures of one set (all the builtin sources, or one
 ``sources.split``), so a held-out reference never contains a picture of its pairs. Each pair's
 random choices come from its own generator, seeded by (seed, kind, index, size of the set).
 Pictures are 384-512 px on their longest side. Fillings (windows of other pictures put into a
-silhouette) are never portraits or the horse (``NOT_FILLING``).
+silhouette) are never portraits, the horse or pictures under 256 px across (``NOT_FILLING``), and
+are windows of the shipped pictures at their own size, enlarged only where a picture is smaller
+than the new one (by 1.7 times at most: the 300-px photographs into a 512-px picture).
 
 Related (the engine should not say ``unrelated``):
 
@@ -75,9 +77,11 @@ SIDES = (384, 512)
 # filter's 7-px brush is wider than the brick's mortar lines): no one would relate those to their
 # sources.
 NOT_PAINTED = ("skimage:horse", "skimage:hubble_deep_field", *S.GENRES["texture"])
-# Nor fillings: the horse (two flat tones) and the portraits (a filling would bring a person, a
-# subject of its own, into the new picture).
-NOT_FILLING = ("skimage:horse", *S.GENRES["portrait"])
+# Nor fillings: the horse (two flat tones), the portraits (a filling would bring a person, a
+# subject of its own, into the new picture), and the pictures under 256 px across (the micrograph,
+# the page, the text), which a filling would enlarge 2-5 times and blur: both pictures of a pair would then
+# share a soft rendering, a likeness of style the pair was not built to have.
+NOT_FILLING = ("skimage:horse", *S.GENRES["portrait"], "skimage:microaneurysms", "skimage:page", "skimage:text")
 
 
 @dataclass(frozen=True)
@@ -151,7 +155,7 @@ def _fill(source: str, side: int, donors: list[str], rng: np.random.Generator) -
     picture = S.load(source, side)
     h, w = picture.shape[:2]
     mask = M.figure_mask(source, (w, h))
-    return M.filled(mask, M.lab(picture)[:, :, 0], S.load(donors[0], 640), S.load(donors[1], 640), rng)
+    return M.filled(mask, M.lab(picture)[:, :, 0], S.load(donors[0]), S.load(donors[1]), rng)
 
 
 def _layout(spec, seed, pictures, rng):

@@ -94,14 +94,16 @@ def figure_mask(source: str, size: tuple[int, int]) -> np.ndarray:
 
 
 def _window(donor: np.ndarray, size: tuple[int, int], rng: np.random.Generator) -> np.ndarray:
-    """A random window of ``donor`` with the proportions of ``size``, resized to it."""
+    """A random window of ``donor`` with the proportions of ``size``, 1-1.4 times as large when
+    the donor is that large (then shrunk to it), else as large as the donor allows (then
+    enlarged): a filling is enlarged only when it must be, since enlarging blurs it."""
     w, h = size
     dh, dw = donor.shape[:2]
-    scale = min(dw / w, dh / h) * rng.uniform(0.6, 1.0)
+    scale = min(dw / w, dh / h, rng.uniform(1.0, 1.4))
     cw, ch = max(8, round(w * scale)), max(8, round(h * scale))
     x, y = int(rng.integers(0, dw - cw + 1)), int(rng.integers(0, dh - ch + 1))
     window = donor[y : y + ch, x : x + cw]
-    return cv2.resize(window, size, interpolation=cv2.INTER_AREA if cw > w else cv2.INTER_CUBIC)
+    return cv2.resize(window, size, interpolation=cv2.INTER_AREA if cw >= w else cv2.INTER_CUBIC)
 
 
 def _matched_lightness(donor_lab: np.ndarray, weight: np.ndarray, target_mean: float, target_spread: float) -> np.ndarray:
