@@ -26,7 +26,8 @@ Related (the engine should not say ``unrelated``):
 Unrelated (the engine should say ``unrelated``):
 
 - ``hard-negative``: two different pictures of one genre (two portraits, two textures, two
-  photographs, two micrographs, two graphics), each cropped to 60-100 % and resized.
+  photographs, two micrographs, two graphics), each cropped to 60-100 % and resized, the second
+  mirrored one time in four.
 - ``unrelated``: two pictures of different genres, likewise.
 
 Alike in exactly one dimension (``shared`` names it):

@@ -30,6 +30,7 @@ from .corpus import GROUPS
 DIMENSIONS = ("composition", "palette", "style", "subject", "pose")
 SHORT_DIMENSIONS = {"composition": "comp", "palette": "pal", "style": "sty", "subject": "subj", "pose": "pose"}
 
+COPY_LABELS = ("identical", "near-duplicate", "locally-edited")
 TARGETS = {"auc": 0.95, "related": 0.90, "unrelated": 0.95, "precision": 0.90, "recall": 0.80, "profile_seconds": 0.3}
 
 @dataclass(frozen=True)
@@ -134,6 +135,9 @@ def summarize_run(results: list[dict], pair_set: str, reference: str) -> dict:
         "one dimension: another dimension distinctive": [
             r["name"] for r in single if set(distinctive(r, reference)) - {r["shared"]}],
     }
+    # Not a target here (no pair of this corpus is a copy; copy labels are benchmarks.compare's):
+    # shown because a copy label on a restyle or on another picture is wrong all the same.
+    s["copy_labels"] = [r["name"] for r in rows if r["ours"][reference]["label"] in COPY_LABELS]
     return s
 
 
@@ -240,6 +244,9 @@ def _render_run(key: str, s: dict, results: list[dict]) -> None:
     print(f"\nOne dimension: recall {_fmt(one['recall'])} ({one['recall_hits']}/{one['pairs']} pairs with the "
           f"built-in dimension distinctive); precision {_fmt(one['precision'])} ({one['recall_hits']} of "
           f"{one['reported']} distinctive dimensions reported are the built-in one)")
+    if s["copy_labels"]:
+        print(f"\nCopy labels on pairs that are not copies (info, not a target): {len(s['copy_labels'])}: "
+              + ", ".join(s["copy_labels"]))
     if key == "b-control":
         return
     by_name = {r["name"]: r for r in results if r["set"] == pair_set}
@@ -267,6 +274,9 @@ def render(summary: dict, results: list[dict], meta: dict) -> None:
     if held:
         measured = ", ".join(f"{name} {n}" for name, n in held["measured"].items())
         print(f"  held-out reference: {held['pictures']} views, {held['pairs']} unrelated pairs (measured: {measured})")
+    for name, floors in meta.get("distinctive_above", {}).items():
+        words = ", ".join(f"{SHORT_DIMENSIONS[d]} {_fmt(v, '.3f')}" for d, v in floors.items())
+        print(f"  {name} reference: a score is distinctive above {words} ('-': too few pairs to place)")
     for key in RUNS:
         if summary["runs"].get(key):
             _render_run(key, summary["runs"][key], results)
