@@ -387,6 +387,15 @@ RESEMBLANCE_PALETTE_SCALE = 20.0
 # colour name (differences of 2-10 units are seen at a glance, beyond that colours differ).
 RESEMBLANCE_PALETTE_SHARED_SHARE = 0.05
 RESEMBLANCE_PALETTE_SAME_COLOUR = 10.0
+# Two grey pictures share a palette far more often than two coloured ones (all they have is their
+# greys): placed among all unrelated pairs, every coloured likeness would be measured against the
+# grey pairs' (the resemblance benchmark found the builtin reference's whole top 1 % to be grey
+# pairs). So a pair is placed among pairs of its own kind: two grey pictures, a grey and a
+# coloured one (which can share only greys: a coloured but muted photograph against a grey one
+# was distinctive among coloured pairs on the compare benchmark), two coloured ones. A picture is
+# grey when its dominant colours' mean chroma (share-weighted, CIELAB) is under this:
+# two just-noticeable differences (2 x 2.3) from neutral.
+RESEMBLANCE_PALETTE_GREY_CHROMA = 4.6
 
 # ---------------------------------------------------------------- style (resemblance/style.py)
 

@@ -149,3 +149,16 @@ def test_within_budget(palettes, originals):
     for _ in range(200):
         palette.compare(a, b)
     assert (time.perf_counter() - start) / 200 < 3 * 0.0005
+
+
+def test_grey_pictures_are_placed_among_grey_pairs() -> None:
+    from skimage import data
+
+    from simforensics.resemblance.model import PictureView
+
+    grey = palette.describe(PictureView(np.repeat(data.camera()[..., None], 3, axis=2)[::2, ::2].copy(), None))
+    coloured = palette.describe(PictureView(make_fixtures.source_image("coffee", 256), None))
+    assert palette.is_grey(grey) and not palette.is_grey(coloured)
+    assert palette.stratum(grey, grey) == "grey pictures"
+    assert palette.stratum(grey, coloured) == palette.stratum(coloured, grey) == "a grey and a coloured picture"
+    assert palette.stratum(coloured, coloured) == "coloured pictures"

@@ -58,3 +58,19 @@ def test_the_reference_distribution_is_kept_for_the_report() -> None:
     assert len(placed.reference_histogram) == 20 and sum(placed.reference_histogram) == 5
     assert placed.reference_histogram[0] == 2 and placed.reference_histogram[10] == 1 and placed.reference_histogram[19] == 2
     assert place("pose", DimensionScore(0.6, "x"), reference).reference_histogram == ()
+
+
+def test_a_stratified_likeness_is_placed_among_its_own_kind_of_pairs() -> None:
+    # Grey pairs share palettes far more often than coloured ones: a coloured pair is placed among
+    # coloured pairs only.
+    reference = _reference({"palette": list(np.linspace(0, 0.9, 300)),
+                            "palette/coloured pictures": list(np.linspace(0, 0.4, 300)),
+                            "palette/grey pictures": list(np.linspace(0.3, 0.9, 300))})
+    coloured = place("palette", DimensionScore(0.5, "alike"), reference, "coloured pictures")
+    grey = place("palette", DimensionScore(0.5, "alike"), reference, "grey pictures")
+    assert coloured.finding is Likeness.DISTINCTIVE and coloured.percentile == 1.0
+    assert grey.finding is Likeness.DIFFERENT and grey.percentile < 0.5
+    assert "among the reference's pairs of coloured pictures" in coloured.why
+    assert sum(coloured.reference_histogram) == 300
+    unplaced = place("palette", DimensionScore(0.5, "alike"), reference, "sepia pictures")
+    assert unplaced.finding is Likeness.NOT_MEASURED and "of sepia pictures" in unplaced.why

@@ -29,7 +29,7 @@ from scipy.spatial.distance import cdist
 from .. import thresholds as T
 from .model import DimensionScore, PictureView
 
-__all__ = ["COLOUR_NAMES", "NAME", "PaletteDescriptor", "colour_name", "compare", "describe"]
+__all__ = ["COLOUR_NAMES", "NAME", "PaletteDescriptor", "colour_name", "compare", "describe", "is_grey", "stratum"]
 
 NAME = "palette"
 
@@ -153,6 +153,21 @@ def _srgb(colours_lab: np.ndarray) -> np.ndarray:
     colours can lie just outside the gamut, which is not convex in CIELAB)."""
     rgb = cv2.cvtColor(colours_lab.astype(np.float32)[None], cv2.COLOR_Lab2RGB)[0]
     return np.clip(np.round(rgb * 255), 0, 255).astype(np.uint8)
+
+
+def is_grey(palette: PaletteDescriptor) -> bool:
+    """Whether a picture's dominant colours are, on average, neutral (RESEMBLANCE_PALETTE_GREY_CHROMA)."""
+    if len(palette.shares) == 0:
+        return True
+    chroma = np.hypot(palette.colours_lab[:, 1], palette.colours_lab[:, 2])
+    return float((chroma * palette.shares).sum()) < T.RESEMBLANCE_PALETTE_GREY_CHROMA
+
+
+def stratum(a: PaletteDescriptor, b: PaletteDescriptor) -> str:
+    """Which unrelated pairs a palette likeness is placed among: two grey pictures, a grey and a
+    coloured one (they can share only greys), or two coloured ones."""
+    greys = is_grey(a) + is_grey(b)
+    return ("coloured pictures", "a grey and a coloured picture", "grey pictures")[greys]
 
 
 def compare(a: PaletteDescriptor, b: PaletteDescriptor) -> DimensionScore:

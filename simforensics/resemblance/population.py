@@ -26,8 +26,8 @@ from ..fingerprints import compute_hashes
 from ..portrait import find_people
 from ..resample import shrink_to_side
 from .model import ReferenceInfo
-from .profile import Description, describe, score_pair, view_of
-from .reference import Reference
+from .profile import Description, describe, score_pair, strata, view_of
+from .reference import Reference, table_name
 
 __all__ = ["DescribedPicture", "describe_rgb", "reference_from_folder", "reference_from_pictures"]
 
@@ -59,9 +59,12 @@ def reference_from_pictures(pictures: Iterable[DescribedPicture], *, name: str, 
         if work_a == work_b or _copies(hash_a, hash_b):
             continue
         pairs += 1
+        kinds = strata(a, b)
         for dimension, measured in score_pair(a, b).items():
             if measured.score is not None:
                 scores.setdefault(dimension, []).append(measured.score)
+                if kinds[dimension] is not None:
+                    scores.setdefault(table_name(dimension, kinds[dimension]), []).append(measured.score)
     info = ReferenceInfo(name=name, pictures=len(pictures), pairs=pairs, kind=kind, warning=None)
     return Reference(info, {dimension: np.sort(np.asarray(values)) for dimension, values in scores.items()})
 

@@ -14,7 +14,8 @@ from .model import DimensionScore, Likeness, PictureView, ResemblanceProfile
 from .reference import Reference, place
 
 __all__ = [
-    "DIMENSIONS", "Description", "describe", "describe_resemblance", "resemblance_profile", "score_pair", "view_of",
+    "DIMENSIONS", "Description", "describe", "describe_resemblance", "resemblance_profile", "score_pair", "strata",
+    "view_of",
 ]
 
 # In the order a report lists them: the picture as a whole, then what is in it.
@@ -36,10 +37,19 @@ def score_pair(a: Description, b: Description) -> dict[str, DimensionScore]:
     return {module.NAME: module.compare(a[module.NAME], b[module.NAME]) for module in DIMENSIONS}
 
 
+def strata(a: Description, b: Description) -> dict[str, str | None]:
+    """Among which of the reference's pairs each dimension's likeness is placed: a dimension whose
+    module has a ``stratum(a, b)`` compares like with like (grey pictures with grey ones, for
+    palettes); None: among all of them."""
+    return {module.NAME: module.stratum(a[module.NAME], b[module.NAME]) if hasattr(module, "stratum") else None
+            for module in DIMENSIONS}
+
+
 def resemblance_profile(a: Description, b: Description, reference: Reference) -> ResemblanceProfile:
     """Each dimension's score, placed in ``reference``."""
-    scores = score_pair(a, b)
-    return ResemblanceProfile(reference.info, tuple(place(name, score, reference) for name, score in scores.items()))
+    scores, kinds = score_pair(a, b), strata(a, b)
+    return ResemblanceProfile(reference.info, tuple(place(name, score, reference, kinds[name])
+                                                    for name, score in scores.items()))
 
 
 def _names(names: list[str]) -> str:

@@ -18,21 +18,27 @@ import numpy as np
 from .. import thresholds as T
 from .model import Dimension, DimensionScore, Likeness, ReferenceInfo
 
-__all__ = ["BUILTIN_FILE", "Reference", "builtin_reference", "place"]
+__all__ = ["BUILTIN_FILE", "Reference", "builtin_reference", "place", "table_name"]
 
 BUILTIN_FILE = "builtin_reference.json"
 _SCHEMA = "simforensics.resemblance-reference/1"
 HISTOGRAM_BINS = 20  # what a report draws: the shape of the distribution, not its detail
 
 
+def table_name(dimension: str, stratum: str | None) -> str:
+    """The key of a dimension's scores among the pairs of one stratum ("palette/grey pictures")."""
+    return dimension if stratum is None else f"{dimension}/{stratum}"
+
+
 @dataclass(frozen=True)
 class Reference:
     info: ReferenceInfo
-    scores: dict[str, np.ndarray]  # dimension -> the measured scores of its unrelated pairs, sorted
+    # dimension (or "dimension/stratum", table_name) -> the measured scores of its unrelated pairs, sorted
+    scores: dict[str, np.ndarray]
 
     def percentile(self, name: str, score: float) -> float | None:
-        """The share of the reference's pairs less alike than ``score`` on ``name``; None when the
-        reference measured too few pairs on that dimension for a percentile to mean anything."""
+        """The share of the reference's pairs less alike than ``score`` in table ``name``; None when
+        the reference measured too few such pairs for a percentile to mean anything."""
         table = self.scores.get(name)
         if table is None or len(table) < T.RESEMBLANCE_MIN_PAIRS:
             return None
@@ -68,22 +74,25 @@ def builtin_reference() -> Reference:
     return Reference.from_document(document, warning)
 
 
-def place(name: str, measured: DimensionScore, reference: Reference) -> Dimension:
-    """A dimension's score placed in the reference: its percentile and finding."""
-    table = reference.scores.get(name, np.empty(0))
+def place(name: str, measured: DimensionScore, reference: Reference, stratum: str | None = None) -> Dimension:
+    """A dimension's score placed in the reference (among its pairs of ``stratum`` when given): its
+    percentile and finding."""
+    key = table_name(name, stratum)
+    table = reference.scores.get(key, np.empty(0))
     histogram = tuple(int(n) for n in np.histogram(table, bins=HISTOGRAM_BINS, range=(0.0, 1.0))[0]) if len(table) else ()
+    among = "" if stratum is None else f" of {stratum}"
     if measured.score is None:
         return Dimension(name, None, None, Likeness.NOT_MEASURED, measured.why, histogram)
-    percentile = reference.percentile(name, measured.score)
+    percentile = reference.percentile(key, measured.score)
     if percentile is None:
-        counted = len(reference.scores.get(name, ()))
         return Dimension(name, measured.score, None, Likeness.NOT_MEASURED,
-                         f"{measured.why}; the reference measured this on only {counted} of its pairs, "
+                         f"{measured.why}; the reference measured this on only {len(table)} of its pairs{among}, "
                          f"too few to say how rare it is (at least {T.RESEMBLANCE_MIN_PAIRS})", histogram)
+    why = measured.why if stratum is None else f"{measured.why} (placed among the reference's pairs{among})"
     if percentile >= T.RESEMBLANCE_DISTINCTIVE:
         finding = Likeness.DISTINCTIVE
     elif percentile >= T.RESEMBLANCE_COMMON:
         finding = Likeness.COMMON
     else:
         finding = Likeness.DIFFERENT
-    return Dimension(name, measured.score, percentile, finding, measured.why, histogram)
+    return Dimension(name, measured.score, percentile, finding, why, histogram)

@@ -156,10 +156,12 @@ def compare(a: SubjectDescriptor, b: SubjectDescriptor) -> DimensionScore:
         faces = _ratio(a.faces, b.faces) if a.person == b.person else 0.0
         parts = _Parts(faces=faces, silhouette=silhouette, share=share, **_face_parts(a, b))
     else:
-        if silhouette is None:
-            return DimensionScore(score=None, why="no person found in either picture and nothing stands out from "
-                                                  "either picture's edges: no subject to compare")
-        parts = _Parts(silhouette=silhouette, share=share)
+        # Without people, what is left of a subject here is the main figure's shape and size, which
+        # composition already measures: counted twice, a shared layout would pass for a shared
+        # subject too (the resemblance benchmark's composition-only pairs did).
+        return DimensionScore(score=None, why="no person in either picture: what the pictures depict is not "
+                                              "judged (the main figure's shape and place are compared under "
+                                              "composition)")
     return DimensionScore(score=parts.score(), why=_why(a, b, overlap))
 
 
