@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import re
 import shutil
 import sys
@@ -26,6 +25,7 @@ import cv2
 import numpy as np
 from PIL import Image
 
+from benchmarks import json_safe
 from benchmarks.compare import baseline, corpus, large, metrics, portraits, report
 from simforensics.environment import engine_fingerprint  # which engine was measured
 
@@ -145,21 +145,6 @@ def _save_failure(folder: Path, pair: corpus.Pair, masks: dict) -> None:
             Image.fromarray(m.astype(np.uint8) * 255 if m.dtype == bool else m.astype(np.uint8)).save(target / f"mask-{key}.png")
 
 
-def _clean(value):
-    """JSON-safe: NaN/inf -> None, tuples -> lists, numpy scalars -> Python."""
-    if isinstance(value, dict):
-        return {str(k): _clean(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_clean(v) for v in value]
-    if isinstance(value, (np.floating, float)):
-        return None if not math.isfinite(float(value)) else float(value)
-    if isinstance(value, (np.integer,)):
-        return int(value)
-    if isinstance(value, np.bool_):
-        return bool(value)
-    return value
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m benchmarks.compare",
@@ -236,7 +221,7 @@ def main(argv: list[str] | None = None) -> int:
     args.out.parent.mkdir(parents=True, exist_ok=True)
     document = {"schema": "simforensics.benchmark.compare/1", "meta": meta, "summary": summary, "pairs": results,
                 "portraits": portrait_summary}
-    args.out.write_text(json.dumps(_clean(document), indent=1) + "\n")
+    args.out.write_text(json.dumps(json_safe(document), indent=1) + "\n")
     print(f"\nper-pair results: {args.out.relative_to(REPO_ROOT) if args.out.is_relative_to(REPO_ROOT) else args.out}"
           f"  ({meta['seconds_total']:.0f} s)")
     return 0

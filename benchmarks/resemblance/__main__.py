@@ -24,6 +24,7 @@ if str(REPO_ROOT) not in sys.path:
 import cv2
 import numpy as np
 
+from benchmarks import json_safe
 from benchmarks.resemblance import __doc__ as PACKAGE_DOC
 from benchmarks.resemblance import baseline, corpus, heldout, report, timing
 from benchmarks.resemblance import sources as S
@@ -80,21 +81,6 @@ def evaluate(pair: corpus.Pair, pair_set: str, references: dict[str, Reference |
             "dimensions": _profile(m),
         }
     return result
-
-
-def _clean(value):
-    """JSON-safe: NaN/inf -> None, tuples -> lists, numpy scalars -> Python."""
-    if isinstance(value, dict):
-        return {str(k): _clean(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_clean(v) for v in value]
-    if isinstance(value, (np.floating, float)):
-        return None if not math.isfinite(float(value)) else float(value)
-    if isinstance(value, np.integer):
-        return int(value)
-    if isinstance(value, np.bool_):
-        return bool(value)
-    return value
 
 
 def _progress(done: int, total: int, name: str, started: float, interactive: bool) -> None:
@@ -162,7 +148,7 @@ def main(argv: list[str] | None = None) -> int:
     report.render(summary, results, meta)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     document = {"schema": "simforensics.benchmark.resemblance/1", "meta": meta, "summary": summary, "pairs": results}
-    args.out.write_text(json.dumps(_clean(document), indent=1) + "\n")
+    args.out.write_text(json.dumps(json_safe(document), indent=1) + "\n")
     shown = args.out.relative_to(REPO_ROOT) if args.out.is_relative_to(REPO_ROOT) else args.out
     print(f"\nper-pair results: {shown}  ({meta['seconds_total']:.0f} s)")
     return 0

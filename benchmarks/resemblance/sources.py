@@ -13,12 +13,11 @@ uses names only: it was fixed before any result was seen, and no seed changes it
 from __future__ import annotations
 
 from functools import cache
-from pathlib import Path
 
 import cv2
 import numpy as np
 
-from simforensics.resemblance.builtin import SOURCES
+from simforensics.resemblance.builtin import SOURCES, load_source
 
 __all__ = ["COLOURFUL", "GENRES", "SHAPES", "genre_of", "load", "short", "split"]
 
@@ -55,22 +54,8 @@ def genre_of(source: str) -> str:
 
 @cache
 def _native(source: str) -> np.ndarray:
-    package, name = source.split(":")
-    if package == "skimage":
-        from skimage import data
-
-        picture = getattr(data, name)()
-    else:
-        import matplotlib
-        from PIL import Image
-
-        with Image.open(Path(matplotlib.get_data_path()) / "sample_data" / name) as image:
-            picture = np.asarray(image.convert("RGB"))
-    if picture.ndim == 2:
-        picture = np.repeat(picture[..., None], 3, axis=2)
-    if picture.dtype != np.uint8:  # the horse silhouette is boolean
-        picture = (255 * (picture.astype(np.float64) / max(1.0, float(picture.max())))).astype(np.uint8)
-    picture = np.ascontiguousarray(picture[..., :3])
+    """The builtin reference's own reading of a shipped picture, kept and made read-only."""
+    picture = load_source(source)
     picture.setflags(write=False)
     return picture
 

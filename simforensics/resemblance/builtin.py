@@ -20,7 +20,7 @@ import numpy as np
 from .population import describe_rgb, reference_from_pictures
 from .reference import BUILTIN_FILE, Reference
 
-__all__ = ["SOURCES", "build", "views"]
+__all__ = ["SOURCES", "build", "load_source", "views"]
 
 # scikit-image's pictures that ship inside its wheel (the rest are downloaded on first use).
 SKIMAGE_PICTURES = (
@@ -31,7 +31,8 @@ SKIMAGE_PICTURES = (
 SOURCES = (*(f"skimage:{name}" for name in SKIMAGE_PICTURES), "matplotlib:grace_hopper.jpg")
 
 
-def _load(source: str) -> np.ndarray:
+def load_source(source: str) -> np.ndarray:
+    """One of ``SOURCES`` as RGB uint8 ("skimage:NAME" or "matplotlib:FILE")."""
     package, name = source.split(":")
     if package == "skimage":
         from skimage import data
@@ -63,7 +64,7 @@ def views(picture: np.ndarray) -> list[tuple[str, np.ndarray]]:
 def build() -> Reference:
     pictures = []
     for source in SOURCES:
-        for _, rgb in views(_load(source)):
+        for _, rgb in views(load_source(source)):
             description, phash = describe_rgb(np.ascontiguousarray(rgb))
             pictures.append((source, description, phash))
     return reference_from_pictures(
