@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import pickle
-import time
 
 import numpy as np
 import pytest
@@ -134,21 +133,6 @@ def test_a_picture_without_pixels_is_not_measured(palettes):
     assert result.score is None
     assert result.why == "the first picture has no pixels"
     assert palette.compare(palettes["coffee"], empty).why == "the second picture has no pixels"
-
-
-def test_within_budget(palettes, originals):
-    """describe within 15 ms a picture, compare within 0.5 ms a pair (generous on a busy machine)."""
-    rgb = view(originals["astronaut"])
-    palette.describe(rgb)
-    start = time.perf_counter()
-    for _ in range(5):
-        palette.describe(rgb)
-    assert (time.perf_counter() - start) / 5 < 3 * 0.015
-    a, b = palettes["astronaut"], palettes["coffee"]
-    start = time.perf_counter()
-    for _ in range(200):
-        palette.compare(a, b)
-    assert (time.perf_counter() - start) / 200 < 3 * 0.0005
 
 
 def test_grey_pictures_are_placed_among_grey_pairs() -> None:
