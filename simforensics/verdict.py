@@ -162,6 +162,7 @@ def _judge_resemblance(verdict: Verdict, profile: ResemblanceProfile) -> Verdict
             f"Not the same picture, but alike beyond chance in {', '.join(distinctive)}.",
             (*verdict.reasons, reason),
         )
+    # The hashes' placement (read back from the score) or the rarest likeness, whichever is higher.
     low, high = Label.UNRELATED.band
     placement = max((verdict.similarity - low) / (high - low), rarest)
     return Verdict(Label.UNRELATED, Label.UNRELATED.score(placement), verdict.summary, (*verdict.reasons, reason))
