@@ -181,13 +181,11 @@ def compare_images(
     if identical:
         mask = np.zeros(original.shape[:2], np.uint8)
     copy_like = is_copy_like(identical, changes)
+    people, pose, findings = (), None, ()
+    profile, descriptions = None, None
     if with_people:
         people, pose, findings = _measure_regions(original, copy, alignment, frame, ssim_map, mask, regions,
                                                   copy_like, previews)
-    else:
-        people, pose, findings = (), None, ()
-    profile, descriptions = None, None
-    if with_people:
         descriptions = tuple(describe(view_of(preview, person)) for preview, person in zip(previews, people, strict=True))
         profile = resemblance_profile(*descriptions, reference or builtin_reference())
     verdict = judge(
@@ -217,7 +215,7 @@ def compare_files(options: CompareOptions) -> Comparison:
     if options.reference is not None:
         from .resemblance.population import reference_from_folder
 
-        reference, _ = reference_from_folder(options.reference, max_pixels=options.max_pixels)
+        reference = reference_from_folder(options.reference, max_pixels=options.max_pixels)
     measurement = compare_images(original.rgb, copy.rgb, regions=options.regions, reference=reference)
     metadata = diff_metadata(original.provenance, copy.provenance) if original.provenance is not None and copy.provenance is not None else None
     return Comparison(original=original, copy=copy, options=options, measurement=measurement,

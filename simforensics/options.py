@@ -91,4 +91,3 @@ def read_regions_file(path: str) -> list[UserRegion]:
         box = item.get("box")
         regions.append(_check_region(item["name"], box if isinstance(box, list) else [], where))
     return regions
-

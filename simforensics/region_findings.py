@@ -34,8 +34,17 @@ from .portrait import Portrait
 from .regions import PORTRAIT_REGION_NAMES, Region
 
 __all__ = [
-    "Finding", "PoseComparison", "RegionFinding", "compare_pose", "describe_regions", "findings_aligned", "findings_unaligned",
-    "order_findings", "pose_finding", "unplaced_user_findings",
+    "Finding",
+    "PoseComparison",
+    "RegionFinding",
+    "compare_pose",
+    "describe_regions",
+    "findings_aligned",
+    "findings_unaligned",
+    "joined_names",
+    "order_findings",
+    "pose_finding",
+    "unplaced_user_findings",
 ]
 
 # The 17 body points of the COCO keypoint set: the ones a posture is described by.
@@ -402,8 +411,8 @@ def order_findings(findings: list[RegionFinding]) -> list[RegionFinding]:
     return sorted(findings, key=key)  # sorted() is stable: the user's order survives
 
 
-def _names(findings: list[RegionFinding]) -> str:
-    names = [f.name for f in findings]
+def joined_names(names: list[str]) -> str:
+    """["face", "neck", "clothing"] as "face, neck and clothing"."""
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
@@ -430,9 +439,9 @@ def describe_regions(findings: tuple[RegionFinding, ...], pose: PoseComparison |
     if style:
         sentences.append(" and ".join(style).capitalize())
     if different:
-        sentences.append(f"different {_names(different)}")
+        sentences.append(f"different {joined_names([f.name for f in different])}")
     if similar:
-        sentences.append(f"similar {_names(similar)}")
+        sentences.append(f"similar {joined_names([f.name for f in similar])}")
     if same:
-        sentences.append(f"same {_names(same)}")
+        sentences.append(f"same {joined_names([f.name for f in same])}")
     return "; ".join(sentences) + "."

@@ -185,6 +185,7 @@ def scan_index_html(result: ScanResult, entries: list[IndexEntry], *, shown_limi
     return _render(
         "scan_index.html.j2", script_name="index.js", static=False,
         result=result, entries=entries, labels=labels, shown_limit=shown_limit, T=T,
+        related_reference=next((x.profile.reference for r in result.related for x in r.resembling), None),
         started_at=started_at, command_line=command_line, folders=folders, against=against, version=__version__,
         matched=sum(1 for p in result.pairs if p.match),
         counts={label: sum(1 for e in entries if e.pair.label == label) for label in labels},

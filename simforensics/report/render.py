@@ -24,6 +24,7 @@ from ..compare import Comparison
 from ..inspection import Inspection
 from ..options import CompareOptions
 from ..outputs import STDOUT, OutputError, write_atomically
+from ..resemblance.profile import DIMENSIONS
 from ..scan import ScanResult
 from ..scan.engine import Progress
 from ..scan.related import related_csv_path
@@ -103,8 +104,7 @@ def write_scan_outputs(result: ScanResult, json_path: str | None, csv_path: str 
 def _related_csv(result: ScanResult) -> str:
     """One row per (scanned picture, resembling reference picture), with each dimension's
     score, percentile and finding."""
-    names = [d.name for d in result.related[0].resembling[0].profile.dimensions] if any(
-        r.resembling for r in result.related) else []
+    names = [module.NAME for module in DIMENSIONS]
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(["picture", "rank", "reference", "distinctive",

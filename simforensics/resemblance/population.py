@@ -13,16 +13,17 @@ import hashlib
 import itertools
 import json
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from pathlib import Path
 
+import imagehash
 import numpy as np
+from PIL import Image
 
 from .. import thresholds as T
 from ..environment import engine_fingerprint
 from ..errors import EvidenceError
 from ..evidence import load_evidence
-from ..fingerprints import compute_hashes
 from ..portrait import find_people
 from ..resample import shrink_to_side
 from .model import ReferenceInfo
@@ -40,8 +41,9 @@ def describe_rgb(rgb: np.ndarray) -> tuple[Description, np.ndarray]:
     picture and of its mirror image (to tell copies, mirrored ones too, apart from other works)."""
     preview = shrink_to_side(rgb, T.PREVIEW_SIDE)
     people = find_people(preview, (rgb.shape[1], rgb.shape[0]))
-    small = shrink_to_side(preview, T.HASH_THUMBNAIL_SIDE)
-    hashes = np.stack([compute_hashes(small).bits["phash"], compute_hashes(np.ascontiguousarray(small[:, ::-1])).bits["phash"]])
+    small = Image.fromarray(shrink_to_side(preview, T.HASH_THUMBNAIL_SIDE))
+    hashes = np.stack([imagehash.phash(picture).hash.ravel()
+                       for picture in (small, small.transpose(Image.Transpose.FLIP_LEFT_RIGHT))])
     return describe(view_of(preview, people)), hashes
 
 
@@ -79,34 +81,31 @@ def _cache_file(folder: str, files: list[str]) -> Path:
     return Path(base) / "simforensics" / f"reference-{digest.hexdigest()[:24]}.json"
 
 
-def reference_from_folder(folder: str, *, max_pixels: int,
-                          progress: Callable[[int, int], None] | None = None) -> tuple[Reference, list[tuple[str, str]]]:
-    """The reference made from every picture under ``folder`` (each its own work), and the files
-    that could not be read (path, reason). Kept in the user's cache folder, keyed by the files'
-    paths, sizes and times and by the engine, so it is made once."""
-    from ..scan.walk import (
-        walk_folders,  # the scan's walk: regular files, links followed without loops
-    )
+def reference_from_folder(folder: str, *, max_pixels: int) -> Reference:
+    """The reference made from every picture under ``folder`` (each its own work; how many files
+    could not be read is said in its ``kind``). Kept in the user's cache folder, keyed by the
+    files' paths, sizes and times and by the engine, so it is made once."""
+    # The scan's walk: regular files, links followed without loops.
+    from ..scan.walk import walk_folders
 
     files = [os.path.abspath(path) for path in walk_folders([folder]).files]
     cache = _cache_file(folder, files)
     if cache.is_file():
         try:
-            return Reference.from_document(json.loads(cache.read_text(encoding="utf-8"))), []
+            return Reference.from_document(json.loads(cache.read_text(encoding="utf-8")))
         except (ValueError, KeyError, TypeError):
             pass  # a damaged cache entry is made again
-    described, errors = [], []
-    for done, path in enumerate(files, start=1):
+    described, unreadable_files = [], 0
+    for path in files:
         try:
             evidence = load_evidence(path, max_pixels=max_pixels)
-        except EvidenceError as exc:
-            errors.append((path, exc.reason))
-        else:
-            description, phash = describe_rgb(evidence.rgb)
-            described.append((path, description, phash))
-        if progress is not None:
-            progress(done, len(files))
-    unreadable = f" ({len(errors)} unreadable {'file' if len(errors) == 1 else 'files'} left out)" if errors else ""
+        except EvidenceError:
+            unreadable_files += 1
+            continue
+        description, phash = describe_rgb(evidence.rgb)
+        described.append((path, description, phash))
+    unreadable = (f" ({unreadable_files} unreadable {'file' if unreadable_files == 1 else 'files'} left out)"
+                  if unreadable_files else "")
     kind = f"the {len(described)} pictures under {folder}{unreadable}"
     reference = reference_from_pictures(described, name=folder, kind=kind)
     try:
@@ -114,4 +113,4 @@ def reference_from_folder(folder: str, *, max_pixels: int,
         cache.write_text(json.dumps(reference.to_document()) + "\n", encoding="utf-8")
     except OSError:
         pass  # no cache folder: the reference is made again next time
-    return reference, errors
+    return reference

@@ -8,6 +8,7 @@ import numpy as np
 
 from .. import thresholds as T
 from ..portrait import Portrait
+from ..region_findings import joined_names
 from ..resample import shrink_to_side
 from . import composition, palette, pose, style, subject
 from .model import DimensionScore, Likeness, PictureView, ResemblanceProfile
@@ -52,10 +53,6 @@ def resemblance_profile(a: Description, b: Description, reference: Reference) ->
                                                     for name, score in scores.items()))
 
 
-def _names(names: list[str]) -> str:
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
-
-
 def describe_resemblance(profile: ResemblanceProfile) -> str:
     """One sentence in counsel's words: which likenesses are rare among unrelated works, which are
     common, which are not shared, and against what reference."""
@@ -66,11 +63,11 @@ def describe_resemblance(profile: ResemblanceProfile) -> str:
     parts = []
     if names := by_finding.get(Likeness.DISTINCTIVE):
         rare = round(100 * (1 - T.RESEMBLANCE_DISTINCTIVE))
-        parts.append(f"alike in {_names(names)} as fewer than {rare} in 100 unrelated pairs are")
+        parts.append(f"alike in {joined_names(names)} as fewer than {rare} in 100 unrelated pairs are")
     if names := by_finding.get(Likeness.COMMON):
-        parts.append(f"alike in {_names(names)} as unrelated works commonly are")
+        parts.append(f"alike in {joined_names(names)} as unrelated works commonly are")
     if names := by_finding.get(Likeness.DIFFERENT):
-        parts.append(f"less alike in {_names(names)} than most unrelated works")
+        parts.append(f"less alike in {joined_names(names)} than most unrelated works")
     if names := by_finding.get(Likeness.NOT_MEASURED):
-        parts.append(f"{_names(names)} not measured")
+        parts.append(f"{joined_names(names)} not measured")
     return (f"Against the {r.name} reference ({r.pairs} unrelated pairs): " + "; ".join(parts) + ".") if parts else ""

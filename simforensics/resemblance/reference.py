@@ -36,6 +36,17 @@ class Reference:
     # dimension (or "dimension/stratum", table_name) -> the measured scores of its unrelated pairs, sorted
     scores: dict[str, np.ndarray]
 
+    def __post_init__(self) -> None:
+        # Every placed pair carries its table's distribution for the report: counted once here,
+        # not for each of the many pairs a scan --related places.
+        histograms = {name: tuple(int(n) for n in np.histogram(table, bins=HISTOGRAM_BINS, range=(0.0, 1.0))[0])
+                      for name, table in self.scores.items() if len(table)}
+        object.__setattr__(self, "_histograms", histograms)
+
+    def histogram(self, name: str) -> tuple[int, ...]:
+        """Table ``name``'s pairs per twentieth of the score range; empty when it has none."""
+        return self._histograms.get(name, ())
+
     def percentile(self, name: str, score: float) -> float | None:
         """The share of the reference's pairs less alike than ``score`` in table ``name``; None when
         the reference measured too few such pairs for a percentile to mean anything."""
@@ -79,7 +90,7 @@ def place(name: str, measured: DimensionScore, reference: Reference, stratum: st
     percentile and finding."""
     key = table_name(name, stratum)
     table = reference.scores.get(key, np.empty(0))
-    histogram = tuple(int(n) for n in np.histogram(table, bins=HISTOGRAM_BINS, range=(0.0, 1.0))[0]) if len(table) else ()
+    histogram = reference.histogram(key)
     among = "" if stratum is None else f" of {stratum}"
     if measured.score is None:
         return Dimension(name, None, None, Likeness.NOT_MEASURED, measured.why, histogram)

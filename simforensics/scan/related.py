@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable
 
 from .. import thresholds as T
 from ..resemblance.profile import Description, resemblance_profile
-from ..resemblance.reference import Reference, builtin_reference
+from ..resemblance.reference import builtin_reference
 from .jobs import describe
 from .result import RelatedWorks, Resembling, ScanPair
 from .runners import Runner
@@ -30,17 +30,18 @@ def related_csv_path(csv_path: str) -> str:
     return f"{stem}-related{extension or '.csv'}"
 
 
-def _rank(resembling: Resembling) -> tuple[int, float]:
+def _order(resembling: Resembling) -> tuple[int, float, str]:
+    """Sort key: most distinctive likenesses first, then the highest mean percentile."""
     measured = [d.percentile for d in resembling.profile.dimensions if d.percentile is not None]
-    return len(resembling.distinctive), sum(measured) / max(1, len(measured))
+    return -len(resembling.distinctive), -sum(measured) / max(1, len(measured)), resembling.reference
 
 
 def related_works(scanned: list[str], references: list[str], matches: Iterable[ScanPair], k: int, *,
                   runner: Runner, max_pixels: int, errors: list[tuple[str, str]],
-                  advance: Callable[[], None] = lambda: None,
-                  reference: Reference | None = None) -> tuple[RelatedWorks, ...]:
-    """The ``k`` most resembling non-copies in ``references`` for each of ``scanned``."""
-    population = reference or builtin_reference()
+                  advance: Callable[[], None] = lambda: None) -> tuple[RelatedWorks, ...]:
+    """The ``k`` most resembling non-copies in ``references`` for each of ``scanned``, placed in
+    the builtin reference."""
+    population = builtin_reference()
     given = {os.path.abspath(p): p for p in (*scanned, *references)}
     descriptions: dict[str, Description] = {}
     jobs = [(path, max_pixels) for path in given]
@@ -59,6 +60,6 @@ def related_works(scanned: list[str], references: list[str], matches: Iterable[S
             Resembling(other, resemblance_profile(descriptions[picture], descriptions[other], population))
             for other in references if other in descriptions and frozenset((picture, other)) not in copies
         ]
-        found.sort(key=lambda r: (*(-v for v in _rank(r)), r.reference))
+        found.sort(key=_order)
         result.append(RelatedWorks(picture, tuple(found[:k])))
     return tuple(result)
