@@ -16,7 +16,9 @@ import numpy as np
 from . import thresholds as T
 from .resample import scale_matrix, shrink_to_side
 
-__all__ = ["AlignModel", "Alignment", "align", "box_in_copy", "content_box", "overlap_mask", "stretch_matrix"]
+__all__ = [
+    "AlignModel", "Alignment", "PictureFeatures", "align", "box_in_copy", "content_box", "overlap_mask", "stretch_matrix",
+]
 
 
 class AlignModel(str, enum.Enum):
@@ -90,6 +92,26 @@ def _features(grey: np.ndarray, full_shape: tuple[int, ...] | None = None) -> _F
     descriptors = descriptors / (np.abs(descriptors).sum(axis=1, keepdims=True) + 1e-7)
     descriptors = np.sqrt(descriptors).astype(np.float32)
     return _Features(points, descriptors)
+
+
+class PictureFeatures:
+    """One picture's SIFT features, upright and mirrored, each found on first need and kept: a
+    scan aligns one picture with several others, and its features do not depend on the other.
+
+    ``preview``: the picture, or a reduced copy of it (no smaller than FEATURE_SIDE);
+    ``full_shape``: the full picture's shape, in whose pixels the keypoints are given.
+    """
+
+    def __init__(self, preview: np.ndarray, full_shape: tuple[int, ...]) -> None:
+        self._grey = _grey(preview)
+        self._full_shape = full_shape
+        self._found: dict[bool, _Features] = {}
+
+    def get(self, *, mirrored: bool) -> _Features:
+        if mirrored not in self._found:
+            grey = np.ascontiguousarray(self._grey[:, ::-1]) if mirrored else self._grey
+            self._found[mirrored] = _features(grey, self._full_shape)
+        return self._found[mirrored]
 
 
 def _ratio_matches(copy: _Features, original: _Features) -> tuple[np.ndarray, np.ndarray]:
@@ -300,12 +322,13 @@ def _padding_is_content(original: np.ndarray, copy: np.ndarray, matrix: np.ndarr
 
 def align(
     original: np.ndarray, copy: np.ndarray, *, previews: tuple[np.ndarray, np.ndarray] | None = None,
-    identical: bool | None = None,
+    identical: bool | None = None, features: tuple[PictureFeatures, PictureFeatures] | None = None,
 ) -> Alignment:
     """Find the transform that maps COPY onto ORIGINAL, or say why there is none.
 
     ``previews``: reduced copies of both pictures (no smaller than FEATURE_SIDE) to find features
-    on, so a 12-MP picture is not shrunk once per detector; ``identical``: already known.
+    on, so a 12-MP picture is not shrunk once per detector; ``identical``: already known;
+    ``features``: both pictures' features, kept from an earlier pair (scan).
     """
     if identical is None:
         identical = original.shape == copy.shape and np.array_equal(original, copy)
@@ -313,16 +336,16 @@ def align(
         full = (0, 0, original.shape[1], original.shape[0])
         return Alignment(True, AlignModel.IDENTITY, np.eye(3), False, 1.0, 0.0, 0, 0, 0.0, 1.0, full,
                          "the decoded pixels are identical", full)
-    source_original, source_copy = previews or (original, copy)
-    original_features = _features(_grey(source_original), original.shape)
-    copy_grey = _grey(source_copy)
+    if features is None:
+        source_original, source_copy = previews or (original, copy)
+        features = PictureFeatures(source_original, original.shape), PictureFeatures(source_copy, copy.shape)
+    original_features, copy_features = features[0].get(mirrored=False), features[1]
     # Inlier distances are set in FEATURE_SIDE pixels; convert to ORIGINAL pixels.
     pixel_scale = max(1.0, max(original.shape[:2]) / T.FEATURE_SIDE)
 
     candidates: list[tuple[_Fit, bool, np.ndarray, np.ndarray]] = []
     for mirrored in (False, True):
-        grey = copy_grey[:, ::-1] if mirrored else copy_grey
-        source, target = _ratio_matches(_features(np.ascontiguousarray(grey), copy.shape), original_features)
+        source, target = _ratio_matches(copy_features.get(mirrored=mirrored), original_features)
         fit = _fit(source, target, pixel_scale)
         if fit is not None:
             if mirrored:  # the fit maps the flipped copy; compose with the flip itself

@@ -7,12 +7,13 @@ facts. Every report renders the ``Comparison`` and computes nothing of its own.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass
 
 import numpy as np
 
 from . import thresholds as T
-from .align import Alignment, align
+from .align import Alignment, PictureFeatures, align
 from .changes import (
     MASK_NOT_COVERED,
     ChangeMap,
@@ -27,6 +28,7 @@ from .fingerprints import (
     compute_hashes,
     hash_distances,
     pdq_dihedral_distance,
+    pdq_dihedral_variants,
     thumbnail,
 )
 from .integrity import Reverification, reverify
@@ -51,7 +53,8 @@ from .resemblance.profile import Description, describe, resemblance_profile, vie
 from .resemblance.reference import Reference, builtin_reference
 from .verdict import Verdict, is_copy_like, judge
 
-__all__ = ["Comparison", "Measurement", "RegionFinding", "compare_files", "compare_images"]
+__all__ = ["Comparison", "Measurement", "PreparedPicture", "RegionFinding", "compare_files", "compare_images",
+           "compare_prepared"]
 
 
 @dataclass(frozen=True)
@@ -111,6 +114,26 @@ class Comparison:
         return self.measurement.change_mask
 
 
+class PreparedPicture:
+    """What a comparison measures of one picture alone, each part made on first need and kept: a
+    scan compares one picture with several others, and none of this depends on the other."""
+
+    def __init__(self, rgb: np.ndarray) -> None:
+        self.rgb = rgb
+        # One reduced copy feeds every detector (features, hashes, people).
+        self.preview = shrink_to_side(rgb, T.PREVIEW_SIDE)
+        self.small = thumbnail(self.preview)  # all hashes use <= 64 x 64
+        self.features = PictureFeatures(self.preview, rgb.shape)
+
+    @functools.cached_property
+    def hashes(self) -> HashSet:
+        return compute_hashes(self.small)
+
+    @functools.cached_property
+    def pdq_variants(self) -> np.ndarray:
+        return pdq_dihedral_variants(self.small)
+
+
 def _overlap_crops(frame: WorkingFrame) -> tuple[np.ndarray, np.ndarray]:
     """The part of ORIGINAL the copy covers, and the copy warped onto it (same frame)."""
     ys, xs = np.nonzero(frame.covered)
@@ -149,21 +172,32 @@ def _measure_regions(
 
 def compare_images(
     original: np.ndarray, copy: np.ndarray, *, regions: tuple[UserRegion, ...] = (), with_people: bool = True,
-    reference: Reference | None = None,
+    report_measures: bool = True, reference: Reference | None = None,
 ) -> Measurement:
     """Measure one pair of RGB uint8 pictures.
 
-    ``with_people=False`` leaves out the portrait models and the resemblance profile (scan's
-    verification: its matches are copies, which neither changes). ``reference``: the population
-    the resemblance is placed in (default: the builtin one).
+    ``with_people=False`` leaves out the portrait models and the resemblance profile, and
+    ``report_measures=False`` the measures only a report shows (the overlap's hashes, SSIM):
+    scan's verification needs the verdict alone. ``reference``: the population the resemblance
+    is placed in (default: the builtin one).
     """
+    return compare_prepared(PreparedPicture(original), PreparedPicture(copy), regions=regions,
+                            with_people=with_people, report_measures=report_measures, reference=reference)
+
+
+def compare_prepared(
+    first: PreparedPicture, second: PreparedPicture, *, regions: tuple[UserRegion, ...] = (),
+    with_people: bool = True, report_measures: bool = True, reference: Reference | None = None,
+) -> Measurement:
+    """``compare_images`` on pictures prepared once (a scan keeps them between pairs)."""
+    original, copy = first.rgb, second.rgb
     identical = original.shape == copy.shape and np.array_equal(original, copy)
-    # One reduced copy of each picture feeds every detector (features, hashes, people).
-    previews = (shrink_to_side(original, T.PREVIEW_SIDE), shrink_to_side(copy, T.PREVIEW_SIDE))
-    alignment = align(original, copy, previews=previews, identical=identical)
-    small_original, small_copy = thumbnail(previews[0]), thumbnail(previews[1])  # all hashes use <= 64 x 64
-    whole = (compute_hashes(small_original), compute_hashes(small_copy))
-    pdq_dihedral = pdq_dihedral_distance(small_original, small_copy)
+    previews = (first.preview, second.preview)
+    alignment = align(original, copy, previews=previews, identical=identical,
+                      features=(first.features, second.features))
+    small_original, small_copy = first.small, second.small
+    whole = (first.hashes, second.hashes)
+    pdq_dihedral = pdq_dihedral_distance(first.hashes, second.pdq_variants)
     changes: ChangeMap | None = None
     overlap_hashes = None
     ssim = None
@@ -172,8 +206,10 @@ def compare_images(
         frame = warp_to_working_frame(original, copy, alignment.matrix, alignment.scale, alignment.copy_content_box,
                                       previews=previews)
         changes = localise_changes(original, copy, alignment, frame)
-        overlap_hashes = tuple(compute_hashes(crop) for crop in _overlap_crops(frame))
-        ssim, ssim_map = overlap_ssim(frame.original, frame.copy, frame.covered)
+        if report_measures:
+            overlap_hashes = tuple(compute_hashes(crop) for crop in _overlap_crops(frame))
+        if report_measures or with_people:  # the regions' findings read the SSIM map
+            ssim, ssim_map = overlap_ssim(frame.original, frame.copy, frame.covered)
         mask = changes.mask
     else:
         frame = None

@@ -19,7 +19,7 @@ from . import thresholds as T
 from .resample import shrink_to_side
 
 __all__ = ["HASHES", "HASH_NAMES", "HashKind", "HashSet", "compute_hashes", "hash_distances", "hash_kind",
-           "pdq_dihedral_distance", "thumbnail"]
+           "pdq_dihedral_distance", "pdq_dihedral_variants", "thumbnail"]
 
 THUMBNAIL_SIDE = T.HASH_THUMBNAIL_SIDE
 
@@ -128,8 +128,13 @@ def hash_distances(a: HashSet, b: HashSet) -> dict[str, int]:
     return {name: int(np.count_nonzero(a.bits[name] != b.bits[name])) for name in HASH_NAMES}
 
 
-def pdq_dihedral_distance(original: np.ndarray, copy: np.ndarray) -> int:
-    """The smallest PDQ distance between ``original`` and any of ``copy``'s 8 rotations/mirrors."""
-    reference, _ = pdqhash.compute(np.ascontiguousarray(original))
-    variants, _ = pdqhash.compute_dihedral(np.ascontiguousarray(copy))
-    return int(min(np.count_nonzero(np.asarray(reference) != np.asarray(v)) for v in variants))
+def pdq_dihedral_variants(rgb: np.ndarray) -> np.ndarray:
+    """PDQ of ``rgb``'s 8 rotations/mirrors, (8, 256) bool."""
+    variants, _ = pdqhash.compute_dihedral(np.ascontiguousarray(rgb))
+    return np.asarray(variants).astype(bool).reshape(8, -1)
+
+
+def pdq_dihedral_distance(original: HashSet, copy_variants: np.ndarray) -> int:
+    """The smallest PDQ distance between the original and any of the copy's 8 rotations/mirrors
+    (``pdq_dihedral_variants``)."""
+    return int(np.count_nonzero(copy_variants != original.bits["pdq"], axis=1).min())

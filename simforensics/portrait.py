@@ -22,6 +22,8 @@ The models see the picture padded to a square: Pose's landmark projection assume
 from __future__ import annotations
 
 import functools
+import sys
+import types
 from dataclasses import dataclass
 
 import cv2
@@ -97,17 +99,35 @@ class Portrait:
         return (x, y) if visibility >= T.BODY_POINT_VISIBLE else None
 
 
+# mediapipe's package imports its drawing helpers, and they import matplotlib's pyplot: about
+# 0.3 s of every comparison's start for plotting that simforensics never does. While the four
+# models are imported, those two modules are stood in for by empty ones, and removed after, so
+# anyone who asks for them later gets the real ones (tests/test_regions.py checks both).
+_DRAWING_MODULES = ("mediapipe.python.solutions.drawing_utils", "mediapipe.python.solutions.drawing_styles")
+
+
+def _solutions() -> tuple[types.ModuleType, ...]:
+    stand_ins = [name for name in _DRAWING_MODULES if name not in sys.modules]
+    for name in stand_ins:
+        sys.modules[name] = types.ModuleType(name)
+    try:
+        from mediapipe.python.solutions import (
+            face_detection,
+            face_mesh,
+            pose,
+            selfie_segmentation,
+        )
+    finally:
+        for name in stand_ins:
+            del sys.modules[name]
+    return face_detection, face_mesh, pose, selfie_segmentation
+
+
 @functools.cache
 def _model(name: str) -> object:
     """One mediapipe model, built on first use: building costs 10-50 ms each, and FaceMesh is
     needed only where a face was found."""
-    from mediapipe.python.solutions import (
-        face_detection,
-        face_mesh,
-        pose,
-        selfie_segmentation,
-    )
-
+    face_detection, face_mesh, pose, selfie_segmentation = _solutions()
     builders = {
         "faces": lambda: face_detection.FaceDetection(model_selection=1, min_detection_confidence=T.FACE_MIN_SCORE),
         "mesh": lambda: face_mesh.FaceMesh(static_image_mode=True, refine_landmarks=True, max_num_faces=1,

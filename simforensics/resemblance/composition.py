@@ -21,7 +21,6 @@ from dataclasses import dataclass
 
 import cv2
 import numpy as np
-from scipy.spatial.distance import cdist
 
 from .. import thresholds as T
 from .model import DimensionScore, PictureView
@@ -94,7 +93,8 @@ def _salient_region(lab: np.ndarray) -> np.ndarray:
     """
     height, width = lab.shape[:2]
     pixels = lab.reshape(-1, 3)
-    to_side = [cdist(pixels, side).min(axis=1) for side in (lab[0], lab[-1], lab[:, 0], lab[:, -1])]
+    to_side = [np.linalg.norm(pixels[:, None, :].astype(np.float64) - side[None, :, :], axis=2).min(axis=1)
+               for side in (lab[0], lab[-1], lab[:, 0], lab[:, -1])]
     contrast = np.median(np.stack(to_side, axis=1), axis=1).reshape(height, width).astype(np.float32)
     if float(contrast.max()) < T.FIGURE_MIN_CONTRAST:
         return np.zeros((height, width), np.float32)

@@ -21,12 +21,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import cv2
-import faiss
 import numpy as np
 
 from .. import thresholds as T
+
+if TYPE_CHECKING:
+    import faiss
 
 __all__ = ["Candidate", "LocalFeatures", "find_candidates"]
 
@@ -44,6 +47,9 @@ class Candidate:
 
 
 def _index(codes: np.ndarray, exact_limit: int) -> faiss.IndexBinary:
+    # Imported here: every command imports the scan package for its result types, and FAISS
+    # costs a twentieth of a second that only a scan's candidate search needs.
+    import faiss
     n = len(codes)
     if n <= exact_limit:
         index = faiss.IndexBinaryFlat(256)

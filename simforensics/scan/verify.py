@@ -15,15 +15,15 @@ from dataclasses import dataclass
 import numpy as np
 
 from .. import thresholds as T
-from ..compare import compare_images
+from ..compare import PreparedPicture, compare_prepared
 from ..evidence import DEFAULT_MAX_PIXELS, load_evidence
 from ..verdict import Label
 from .decode import ReducedPicture, read_reduced
 
 __all__ = ["PairVerdict", "verify_pair"]
 
-# Decoded pictures kept per thread (a Dask worker runs tasks in threads): candidates arrive
-# grouped by their first picture.
+# Decoded pictures, with what the engine finds in each alone (features, hashes), kept per
+# thread (a Dask worker runs tasks in threads): candidates arrive grouped by their first picture.
 _PER_THREAD = threading.local()
 _RECENT_SIZE = 24
 
@@ -35,27 +35,27 @@ class PairVerdict:
     summary: str
 
 
-def _reduced(path: str, max_pixels: int) -> ReducedPicture:
-    recent: OrderedDict[str, ReducedPicture] | None = getattr(_PER_THREAD, "recent", None)
+def _prepared(path: str, max_pixels: int) -> tuple[ReducedPicture, PreparedPicture]:
+    recent: OrderedDict[str, tuple[ReducedPicture, PreparedPicture]] | None = getattr(_PER_THREAD, "recent", None)
     if recent is None:
         recent = _PER_THREAD.recent = OrderedDict()
     if path in recent:
         recent.move_to_end(path)
         return recent[path]
     picture = read_reduced(path, side=T.SCAN_VERIFY_SIDE, max_pixels=max_pixels)
-    recent[path] = picture
+    recent[path] = picture, PreparedPicture(picture.pixels)
     if len(recent) > _RECENT_SIZE:
         recent.popitem(last=False)
-    return picture
+    return recent[path]
 
 
 def verify_pair(original: str, copy: str, *, max_pixels: int = DEFAULT_MAX_PIXELS) -> PairVerdict:
     """Compare ``copy`` against ``original``. Raises an ``EvidenceError`` if either is unreadable."""
-    first, second = _reduced(original, max_pixels), _reduced(copy, max_pixels)
+    (first, first_prepared), (second, second_prepared) = _prepared(original, max_pixels), _prepared(copy, max_pixels)
     if first.sha256 == second.sha256:
         return PairVerdict(Label.IDENTICAL.score(1.0), Label.IDENTICAL,
                            "The two files are byte-for-byte the same (equal SHA-256).")
-    verdict = compare_images(first.pixels, second.pixels, with_people=False).verdict
+    verdict = compare_prepared(first_prepared, second_prepared, with_people=False, report_measures=False).verdict
     if verdict.label == Label.IDENTICAL:
         full_a = load_evidence(original, max_pixels=max_pixels).rgb
         full_b = load_evidence(copy, max_pixels=max_pixels).rgb
