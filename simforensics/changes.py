@@ -29,7 +29,7 @@ from . import thresholds as T
 from .align import Alignment, box_in_copy, overlap_mask
 from .resample import scale_matrix
 
-__all__ = ["ChangeMap", "ChangedArea", "WorkingFrame", "localise_changes", "warp_to_working_frame"]
+__all__ = ["ChangeMap", "ChangedArea", "WorkingFrame", "localise_changes", "refined_lattice", "warp_to_working_frame"]
 
 MASK_SAME, MASK_NOT_COVERED, MASK_CHANGED = 0, 128, 255
 
@@ -244,7 +244,7 @@ def _corners(colours: np.ndarray, nodes: int) -> list[tuple[np.ndarray, np.ndarr
     return result
 
 
-def _refined_lattice(table: np.ndarray, fine_index: np.ndarray) -> np.ndarray:
+def refined_lattice(table: np.ndarray, fine_index: np.ndarray) -> np.ndarray:
     """Values of an n^3 lattice refined to (2n-1)^3 (new nodes are midpoints of old ones: what a
     corner-aligned linear zoom gives), at the refined nodes ``fine_index`` (flat) only.
 
@@ -300,7 +300,7 @@ def _predict_colours(original: np.ndarray, copy: np.ndarray, use: np.ndarray) ->
     used = np.flatnonzero(looked_up)
     position = np.zeros(fine_nodes**3, np.int32)
     position[used] = np.arange(len(used), dtype=np.int32)
-    fine = _refined_lattice(table.reshape(nodes, nodes, nodes, 3), used).astype(np.float32)
+    fine = refined_lattice(table.reshape(nodes, nodes, nodes, 3), used).astype(np.float32)
     return original.astype(np.float32) + fine[position[flat]]
 
 

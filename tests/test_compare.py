@@ -203,3 +203,45 @@ def test_hole_filling_equals_scipys() -> None:
     rings = np.zeros((21, 21), bool)
     rings[2:19, 2:19], rings[4:17, 4:17], rings[6:15, 6:15], rings[8:13, 8:13] = True, False, True, False
     assert fill_holes(rings)[2:19, 2:19].all() and not fill_holes(rings)[:2].any()
+
+
+def test_a_prepared_picture_kept_between_pairs_gives_each_pair_its_own_verdict(signed_coffee: np.ndarray) -> None:
+    # scan keeps one PreparedPicture per file across its pairs: whatever was found for an earlier
+    # pair (features upright and mirrored, hashes) must give the verdict a fresh comparison gives.
+    from simforensics.compare import PreparedPicture, compare_prepared
+
+    copies = [
+        jpeg(fx.mirrored(signed_coffee).rgb, 60),  # makes the original's upright features and more
+        fx.pasted(signed_coffee, fx.source_image("astronaut", 512), (200, 60, 120, 100)).rgb,
+        fx.source_image("astronaut", 512),
+    ]
+    kept = PreparedPicture(signed_coffee)
+    kept_copies = [PreparedPicture(c) for c in copies]
+    for copy, kept_copy in zip(copies, kept_copies, strict=True):
+        for first, second in ((kept, kept_copy), (kept_copy, kept)):  # each picture on either side
+            fresh = compare_images(first.rgb, second.rgb, with_people=False, report_measures=False)
+            reused = compare_prepared(first, second, with_people=False, report_measures=False)
+            assert reused.verdict == fresh.verdict
+            np.testing.assert_array_equal(reused.alignment.matrix, fresh.alignment.matrix)
+            np.testing.assert_array_equal(reused.change_mask, fresh.change_mask)
+    assert [compare_prepared(kept, c, with_people=False).verdict.label for c in kept_copies] == [
+        "near-duplicate", "locally-edited", "unrelated"]
+
+
+def test_the_colour_fit_looks_up_the_lattice_a_whole_refined_table_would_hold() -> None:
+    # changes.refined_lattice makes only the refined nodes pixels look up; each must equal the
+    # node of the whole table refined axis by axis (new nodes the midpoints of old ones).
+    from simforensics.changes import refined_lattice
+
+    rng = np.random.default_rng(3)
+    table = rng.normal(0, 40, (5, 5, 5, 3))
+    whole = table
+    for axis in range(3):
+        whole = np.moveaxis(whole, axis, 0)
+        finer = np.empty((2 * whole.shape[0] - 1, *whole.shape[1:]))
+        finer[0::2], finer[1::2] = whole, 0.5 * (whole[:-1] + whole[1:])
+        whole = np.moveaxis(finer, 0, axis)
+    nodes = np.arange(9**3)
+    np.testing.assert_array_equal(refined_lattice(table, nodes), whole.reshape(-1, 3))
+    some = rng.choice(nodes, 50)
+    np.testing.assert_array_equal(refined_lattice(table, some), whole.reshape(-1, 3)[some])

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -175,3 +179,20 @@ def test_a_landscape_against_a_tiny_unrelated_portrait_compares_grid_to_grid() -
     assert measured.verdict.label in ("unrelated", "similar")
     assert {f.source for f in measured.regions} == {"grid"}
     assert all(f.verdict in ("same", "similar", "different", "absent") for f in measured.regions)
+
+
+def test_the_portrait_models_load_without_mediapipes_drawing_helpers() -> None:
+    # portrait._solutions keeps mediapipe's drawing helpers (and with them matplotlib's pyplot,
+    # ~0.3 s) out of a comparison's start, and leaves them importable for anyone who wants them.
+    script = (
+        "import importlib, sys\n"
+        "from fixtures import make_fixtures as F\n"
+        "from simforensics.portrait import find_people\n"
+        "assert find_people(F.portrait('grace_hopper')).faces\n"
+        "assert 'matplotlib.pyplot' not in sys.modules, 'pyplot was imported'\n"
+        "drawing = importlib.import_module('mediapipe.python.solutions.drawing_utils')\n"
+        "assert drawing.DrawingSpec is not None\n"
+    )
+    run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120, check=False,
+                         cwd=Path(__file__).resolve().parents[1])
+    assert run.returncode == 0, run.stderr[-2000:]
