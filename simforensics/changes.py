@@ -71,7 +71,7 @@ class ChangeMap:
     working_scale: float  # working-frame pixels per ORIGINAL pixel
     structure_threshold: float
     colour_threshold: float
-    colour_compared: bool  # False when the copy is greyscale: only structure can be compared
+    colour_compared: bool  # False when either picture is greyscale: only structure can be compared
     unchanged_structure: float  # mean contrast-structure similarity outside changed areas
     structure_map: np.ndarray  # float32, working frame, 1 - contrast-structure similarity
     colour_map: np.ndarray  # float32, working frame
@@ -384,6 +384,11 @@ class _DifferenceMaps:
     colour_compared: bool
 
 
+def _chroma(rgb: np.ndarray) -> np.ndarray:
+    """Per pixel, the largest channel minus the smallest, in levels (0 on a grey pixel)."""
+    return _channel_max(rgb).astype(np.int16) - np.minimum(np.minimum(rgb[..., 0], rgb[..., 1]), rgb[..., 2])
+
+
 def _difference_maps(frame: WorkingFrame) -> _DifferenceMaps:
     """Structure and colour differences of the copy from the original's global colour mapping."""
     covered = frame.covered
@@ -402,10 +407,14 @@ def _difference_maps(frame: WorkingFrame) -> _DifferenceMaps:
         unexplained = cv2.resize(coarse_unexplained, size, interpolation=cv2.INTER_NEAREST).astype(bool)
     predicted = _predict_colours(original_f, copy_f, covered & ~unexplained)
 
-    chroma = _channel_max(frame.copy).astype(np.int16) - np.minimum(np.minimum(frame.copy[..., 0], frame.copy[..., 1]), frame.copy[..., 2])
-    colour_compared = bool(covered.any()) and float(np.mean(chroma[covered])) >= T.COLOUR_MIN_CHROMA
+    # Colour is compared only when both pictures have some: a grey picture's colour mapping
+    # cannot predict colours (a coloured copy of a grey original would be all "recoloured"), and
+    # a grey copy has none to compare.
+    colour_compared = bool(covered.any()) and all(
+        float(np.mean(_chroma(picture)[covered])) >= T.COLOUR_MIN_CHROMA for picture in (frame.original, frame.copy))
     grey_predicted = cv2.cvtColor(np.clip(predicted, 0, 255).astype(np.uint8), cv2.COLOR_RGB2GRAY)
-    structure = _structure_change(grey_predicted, cv2.cvtColor(copy_f, cv2.COLOR_RGB2GRAY))
+    grey_copy = cv2.cvtColor(copy_f, cv2.COLOR_RGB2GRAY)
+    structure = _structure_change(grey_predicted, grey_copy)
     difference = copy_f.astype(np.float32) - predicted
     if colour_compared:
         # Colour is compared at a coarser scale than structure (JPEG stores colour at half
@@ -418,9 +427,11 @@ def _difference_maps(frame: WorkingFrame) -> _DifferenceMaps:
         steepest = np.maximum(np.maximum(gradients[0], gradients[1]), gradients[2]) / 8.0  # Sobel weights sum to 8
         activity = cv2.GaussianBlur(steepest, (0, 0), T.CHANGE_COLOUR_SIGMA)
         colour = _channel_norm(cv2.GaussianBlur(difference, (0, 0), T.CHANGE_COLOUR_SIGMA)) / (1.0 + activity / T.ACTIVITY_SCALE)
+        pixel_difference = _channel_max(np.abs(difference))
     else:
         colour = np.zeros_like(structure)
-    return _DifferenceMaps(structure, colour.astype(np.float32), _channel_max(np.abs(difference)), colour_compared)
+        pixel_difference = np.abs(grey_copy.astype(np.float32) - grey_predicted)  # lightness alone
+    return _DifferenceMaps(structure, colour.astype(np.float32), pixel_difference, colour_compared)
 
 
 def localise_changes(

@@ -167,8 +167,8 @@ CHANGE_UNEXPLAINED_GROW = 2
 # 3-D LUT (.cube files), 8 levels apart, flexible enough for curves and hue shifts, too coarse to
 # follow a local recolour of one object.
 COLOUR_TABLE_NODES = 33
-# A copy whose mean chroma (max - min channel, in levels) is under this is greyscale: its colour
-# cannot be compared, only its structure. A grey picture saved as a colour JPEG keeps 0 (the
+# A picture whose mean chroma (max - min channel, in levels) is under this is greyscale: when
+# either picture of a pair is, colour cannot be compared, only structure. A grey picture saved as a colour JPEG keeps 0 (the
 # sample pictures at quality 40-95); a toned or nearly grey photograph has a few levels.
 COLOUR_MIN_CHROMA = 3.0
 

@@ -245,3 +245,17 @@ def test_the_colour_fit_looks_up_the_lattice_a_whole_refined_table_would_hold() 
     np.testing.assert_array_equal(refined_lattice(table, nodes), whole.reshape(-1, 3))
     some = rng.choice(nodes, 50)
     np.testing.assert_array_equal(refined_lattice(table, some), whole.reshape(-1, 3)[some])
+
+
+def test_a_grey_original_against_its_colour_picture_is_a_near_duplicate_and_an_edit_still_shows(
+        signed_coffee: np.ndarray) -> None:
+    # With the grey picture as ORIGINAL, no colour mapping of it predicts the colours: colour is
+    # compared only when both pictures have some (a scan may put either side first).
+    grey = jpeg(fx.greyscale(signed_coffee).rgb, 90)
+    result = compare_images(grey, signed_coffee)
+    assert result.verdict.label == "near-duplicate", result.verdict.summary
+    assert not (result.change_mask == 255).any()
+    edited = fx.pasted(signed_coffee, fx.source_image("astronaut", 512), (200, 60, 120, 100))
+    result = compare_images(grey, edited.rgb)
+    assert result.verdict.label == "locally-edited", result.verdict.summary
+    assert iou(result.change_mask == 255, edited.edited_mask) >= 0.6
