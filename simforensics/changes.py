@@ -410,8 +410,9 @@ def _difference_maps(frame: WorkingFrame) -> _DifferenceMaps:
     # Colour is compared only when both pictures have some: a grey picture's colour mapping
     # cannot predict colours (a coloured copy of a grey original would be all "recoloured"), and
     # a grey copy has none to compare.
-    colour_compared = bool(covered.any()) and all(
-        float(np.mean(_chroma(picture)[covered])) >= T.COLOUR_MIN_CHROMA for picture in (frame.original, frame.copy))
+    coloured = [bool(covered.any()) and float(np.mean(_chroma(picture)[covered])) >= T.COLOUR_MIN_CHROMA
+                for picture in (frame.original, frame.copy)]
+    colour_compared = all(coloured)
     grey_predicted = cv2.cvtColor(np.clip(predicted, 0, 255).astype(np.uint8), cv2.COLOR_RGB2GRAY)
     grey_copy = cv2.cvtColor(copy_f, cv2.COLOR_RGB2GRAY)
     structure = _structure_change(grey_predicted, grey_copy)
@@ -427,10 +428,12 @@ def _difference_maps(frame: WorkingFrame) -> _DifferenceMaps:
         steepest = np.maximum(np.maximum(gradients[0], gradients[1]), gradients[2]) / 8.0  # Sobel weights sum to 8
         activity = cv2.GaussianBlur(steepest, (0, 0), T.CHANGE_COLOUR_SIGMA)
         colour = _channel_norm(cv2.GaussianBlur(difference, (0, 0), T.CHANGE_COLOUR_SIGMA)) / (1.0 + activity / T.ACTIVITY_SCALE)
-        pixel_difference = _channel_max(np.abs(difference))
     else:
         colour = np.zeros_like(structure)
-        pixel_difference = np.abs(grey_copy.astype(np.float32) - grey_predicted)  # lightness alone
+    if coloured[1] and not coloured[0]:  # colours the grey original cannot predict: lightness alone
+        pixel_difference = np.abs(grey_copy.astype(np.float32) - grey_predicted)
+    else:
+        pixel_difference = _channel_max(np.abs(difference))
     return _DifferenceMaps(structure, colour.astype(np.float32), pixel_difference, colour_compared)
 
 
