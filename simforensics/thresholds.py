@@ -603,12 +603,13 @@ SCAN_CLUSTER_POLL_SECONDS = 2.0
 # extraction and one geometric check per candidate picture (about 20-30 ms on one core).
 VIDEO_SAMPLE_FPS = 4.0
 
-# Longest side of a frame for matching: SIFT on a 720p frame reduced to 384 px keeps a few
-# hundred keypoints, enough for RANSAC on a picture that fills a quarter of the frame, and costs
-# about 10 ms (the picture side keeps align's FEATURE_SIDE, so a zoom into it still finds detail).
-VIDEO_FRAME_SIDE = 384
+# Longest side of a frame for matching: SIFT on a 720p frame reduced to 320 px keeps 400-500
+# keypoints, enough for RANSAC on a picture that fills a quarter of the frame, in about 20 ms on
+# one busy core (45 ms at 384 px); the picture side keeps align's FEATURE_SIDE, so a zoom into
+# it still finds detail.
+VIDEO_FRAME_SIDE = 320
 # Keypoints kept per frame and per picture: FEATURE_COUNT (2000) is the compare engine's for
-# full pictures; a 384-px frame has fewer than 600 strong ones, and brute-force matching costs
+# full pictures; a 320-px frame has fewer than 600 strong ones, and brute-force matching costs
 # grow with the product of both counts.
 VIDEO_FRAME_FEATURES = 600
 VIDEO_PICTURE_FEATURES = 1500

@@ -57,7 +57,7 @@ def video_document(v: VideoMatch, errors: tuple[tuple[str, str], ...] = ()) -> d
                   "codec": i.codec, "keyframes": i.keyframes, "declared_frames": i.declared_frames},
         "decoding": {"decoder": v.decoder, "sample_fps": v.sample_fps, "samples": v.samples,
                      "sampling": "every keyframe, and the first frame at or after each tick of the sample rate",
-                     "cuts_s": list(v.cuts), "seconds": v.seconds},
+                     "cuts_s": list(v.cuts), "seconds": v.seconds, "cpu_seconds": v.cpu_seconds},
         "matches": [_match(p) for p in v.matches],
         "thresholds": {"enter_inliers": T.MIN_INLIERS, "enter_inlier_ratio": T.MIN_INLIER_RATIO,
                        "stay_inliers": T.VIDEO_STAY_INLIERS, "curve_full_at_inliers": T.DECISIVE_INLIERS},

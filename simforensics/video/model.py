@@ -74,7 +74,8 @@ class VideoMatch:
     cuts: tuple[float, ...]  # times of the first frame of each new shot
     matches: tuple[PictureMatch, ...]  # pictures with at least one span, earliest span first
     timeline: tuple[TimelineFrame, ...]
-    seconds: float  # time spent on this video
+    seconds: float  # wall time spent on this video
+    cpu_seconds: float  # processor time of this video's worker (all its threads, FFmpeg's included)
 
 
 @dataclass(frozen=True)
