@@ -25,7 +25,6 @@ from ..verdict import Label
 from .decode import DecodedVideo, Sample, decode_video, decoder_name, frames_at
 from .geometry import (
     FrameFit,
-    Keypoints,
     PictureKeypoints,
     fit_frame,
     frame_keypoints,
@@ -184,14 +183,14 @@ def analyse_video(path: str, portfolio: Sequence[PortfolioPicture], *, max_pixel
     cuts = cut_frames(decoded.cut_scores)
     shots = [shot_of(s.index, cuts) for s in samples]
     by_shot = _shot_candidates(_candidates(decoded, portfolio), shots)
-    keypoints: dict[int, Keypoints] = {}
     fits: dict[int, list[FrameFit]] = {}
     for k, (sample, shot) in enumerate(zip(samples, shots, strict=True)):
-        for p in by_shot.get(shot, []):
-            if k not in keypoints:
-                keypoints[k] = frame_keypoints(sample.grey, info.width, info.height)
+        if not by_shot.get(shot):
+            continue
+        keypoints = frame_keypoints(sample.grey, info.width, info.height)  # not kept: 300 KB a frame
+        for p in by_shot[shot]:
             picture = _picture(portfolio[p], max_pixels)
-            fits.setdefault(p, [_NO_FIT] * len(samples))[k] = fit_frame(keypoints[k], picture.keypoints)
+            fits.setdefault(p, [_NO_FIT] * len(samples))[k] = fit_frame(keypoints, picture.keypoints)
     matches = []
     for p, picture_fits in fits.items():
         runs = hysteresis_runs(picture_fits, shots)
@@ -215,7 +214,8 @@ def analyse_video(path: str, portfolio: Sequence[PortfolioPicture], *, max_pixel
 
 
 def _timeline(samples: Sequence[Sample]) -> tuple[TimelineFrame, ...]:
-    if not samples:
+    shown = [s for s in samples if s.thumbnail is not None]
+    if not shown:
         return ()
-    chosen = sorted({round(x) for x in np.linspace(0, len(samples) - 1, min(TIMELINE_FRAMES, len(samples)))})
-    return tuple(TimelineFrame(round(samples[k].time_s, 6), samples[k].thumbnail) for k in chosen)
+    chosen = sorted({round(x) for x in np.linspace(0, len(shown) - 1, min(TIMELINE_FRAMES, len(shown)))})
+    return tuple(TimelineFrame(round(shown[k].time_s, 6), shown[k].thumbnail) for k in chosen)

@@ -29,15 +29,16 @@ from ..errors import EvidenceError
 from ..resample import shrink_to_side
 
 __all__ = [
-    "DecodedVideo", "Sample", "VideoError", "VideoInfo", "decode_video", "decoder_name", "file_sha256",
+    "THUMBNAILS", "DecodedVideo", "Sample", "VideoError", "VideoInfo", "decode_video", "decoder_name", "file_sha256",
     "frames_at", "open_video",
 ]
 
 # Luma thumbnail for cut detection: the Y plane read every CUT_STRIDE-th pixel of a frame scaled
 # to about this width (no filtering: it only has to change when the picture does).
 _CUT_WIDTH = 64
-# The colour thumbnails of the report's timeline strip.
+# The colour thumbnails of the report's timeline strip: this wide, about this many per video.
 THUMBNAIL_WIDTH = 160
+THUMBNAILS = 24
 
 
 class VideoError(EvidenceError):
@@ -68,7 +69,8 @@ class Sample:
     time_s: float  # presentation time, seconds from the first frame
     keyframe: bool
     grey: np.ndarray = field(repr=False, compare=False)  # longest side VIDEO_FRAME_SIDE
-    thumbnail: np.ndarray = field(repr=False, compare=False)  # RGB, THUMBNAIL_WIDTH wide
+    # RGB, THUMBNAIL_WIDTH wide; kept for about THUMBNAILS samples spread over the video only
+    thumbnail: np.ndarray | None = field(repr=False, compare=False)
 
 
 @dataclass(frozen=True)
@@ -176,7 +178,9 @@ def decode_video(path: str, *, sample_fps: float = T.VIDEO_SAMPLE_FPS) -> Decode
         samples: list[Sample] = []
         keyframes = 0
         previous: np.ndarray | None = None
-        next_tick = 0.0
+        next_tick = next_thumbnail = 0.0
+        declared_s = float(stream.duration * time_base) if stream.duration else (container.duration or 0) / 1e6
+        thumbnail_step = max(declared_s / THUMBNAILS, 1.0 / sample_fps)
         first: int | None = None
         last_duration = 0
         width = height = 0
@@ -197,7 +201,11 @@ def decode_video(path: str, *, sample_fps: float = T.VIDEO_SAMPLE_FPS) -> Decode
                 keyframe = bool(frame.key_frame)
                 keyframes += keyframe
                 if keyframe or time_s >= next_tick - 1e-9:
-                    samples.append(Sample(number, time_s, keyframe, _grey_for_matching(luma), _thumbnail(frame)))
+                    thumbnail = None
+                    if time_s >= next_thumbnail - 1e-9:
+                        thumbnail = _thumbnail(frame)
+                        next_thumbnail = time_s + thumbnail_step
+                    samples.append(Sample(number, time_s, keyframe, _grey_for_matching(luma), thumbnail))
                     while next_tick <= time_s + 1e-9:
                         next_tick += 1.0 / sample_fps
         except (av.FFmpegError, OSError, ValueError) as exc:
