@@ -125,6 +125,22 @@ def test_the_json_document_keeps_the_contract(i2v_document: dict, evidence: dict
             assert np.array(span["matrix"]).shape == (3, 3)
 
 
+@pytest.mark.parametrize(("codec", "suffix"), [("libx265", "mp4"), ("libvpx-vp9", "webm"), ("libsvtav1", "mkv")])
+def test_hevc_vp9_and_av1_are_decoded_and_matched(codec: str, suffix: str, evidence: dict[str, Path], tmp_path: Path) -> None:
+    # AV1 above all: OpenCV's VideoCapture opens such a file and returns no frame, silently.
+    path = tmp_path / f"clip.{suffix}"
+    write_clip(path, [Shot(fx.source_image("astronaut"), "astronaut", 1.5, zoom=(1.0, 1.3))], size=SIZE, fps=FPS,
+               codec=codec)
+    result = run("video", str(path), "--against", str(evidence["portfolio"]), "--no-cache", "--workers", "1",
+                 "--no-regions", "--json", "-")
+    assert result.returncode == 0, result.stderr
+    document = json.loads(result.stdout)
+    assert document["video"]["frames"] == 36
+    spans = [s for m in document["matches"] for s in m["spans"]]
+    assert [Path(m["picture"]).name for m in document["matches"]] == ["astronaut.png"]
+    assert spans[0]["start_s"] == 0.0 and spans[0]["end_s"] == pytest.approx(1.5, abs=FRAME + 1e-6)
+
+
 def _faststart_truncated(source: Path, target: Path) -> None:
     """The same video with its index first (as web encoders write it), cut to a third: it still
     opens, and FFmpeg stops quietly at the cut."""
