@@ -105,7 +105,7 @@ def _shot_candidates(proposed: list[set[int]], shots: list[int]) -> dict[int, li
 
 # --------------------------------------------------------------------------- spans
 def _refine(path: str, decoded: DecodedVideo, picture: PictureKeypoints, first: int, last: int,
-            direction: int) -> int:
+            direction: int, mirrored: bool) -> int:
     """Frames ``first``..``last`` lie between a span's outer sample and the next sample (or cut):
     decode them by seeking and move the boundary frame by frame while frames keep the picture.
     ``direction`` -1 walks back from ``last`` (a span's start), +1 forward from ``first``."""
@@ -119,7 +119,8 @@ def _refine(path: str, decoded: DecodedVideo, picture: PictureKeypoints, first: 
     for frame in order:
         if frame not in grey:
             break
-        if fit_frame(frame_keypoints(grey[frame], width, height), picture).inliers < T.VIDEO_STAY_INLIERS:
+        fit = fit_frame(frame_keypoints(grey[frame], width, height), picture, mirrored_first=mirrored)
+        if fit.inliers < T.VIDEO_STAY_INLIERS:
             break
         boundary = frame
     return boundary
@@ -135,9 +136,10 @@ def _span(path: str, decoded: DecodedVideo, entry: PortfolioPicture, picture: _P
     shot_end = int(cuts[shot_number]) - 1 if shot_number < len(cuts) else info.frames - 1
     before = max(samples[i - 1].index + 1 if i > 0 else 0, shot_start)
     after = min(samples[j + 1].index - 1 if j + 1 < len(samples) else info.frames - 1, shot_end)
-    start = _refine(path, decoded, picture.keypoints, before, samples[i].index - 1, -1)
-    end = _refine(path, decoded, picture.keypoints, samples[j].index + 1, after, +1)
     best = max(range(i, j + 1), key=lambda k: (fits[k].inliers, -k))
+    mirrored = fits[best].mirrored
+    start = _refine(path, decoded, picture.keypoints, before, samples[i].index - 1, -1, mirrored)
+    end = _refine(path, decoded, picture.keypoints, samples[j].index + 1, after, +1, mirrored)
     best_frame = samples[best].index
     full = next((rgb for _, rgb in frames_at(path, int(decoded.pts[best_frame]), int(decoded.pts[best_frame]),
                                              colour=True)), None)
@@ -184,13 +186,17 @@ def analyse_video(path: str, portfolio: Sequence[PortfolioPicture], *, max_pixel
     shots = [shot_of(s.index, cuts) for s in samples]
     by_shot = _shot_candidates(_candidates(decoded, portfolio), shots)
     fits: dict[int, list[FrameFit]] = {}
+    orientation: dict[tuple[int, int], bool] = {}  # (shot, picture) -> mirrored, once a frame aligned
     for k, (sample, shot) in enumerate(zip(samples, shots, strict=True)):
         if not by_shot.get(shot):
             continue
         keypoints = frame_keypoints(sample.grey, info.width, info.height)  # not kept: 300 KB a frame
         for p in by_shot[shot]:
             picture = _picture(portfolio[p], max_pixels)
-            fits.setdefault(p, [_NO_FIT] * len(samples))[k] = fit_frame(keypoints, picture.keypoints)
+            fit = fit_frame(keypoints, picture.keypoints, mirrored_first=orientation.get((shot, p)))
+            if fit.aligned:
+                orientation[(shot, p)] = fit.mirrored
+            fits.setdefault(p, [_NO_FIT] * len(samples))[k] = fit
     matches = []
     for p, picture_fits in fits.items():
         runs = hysteresis_runs(picture_fits, shots)

@@ -135,15 +135,32 @@ def _fit_one(frame: Keypoints, picture: Keypoints, picture_side: float) -> Frame
     return FrameFit(len(good), inliers, full)
 
 
-def fit_frame(frame: Keypoints, picture: PictureKeypoints) -> FrameFit:
-    """The better of the frame against the picture and against its mirror image."""
+def _mirrored_fit(frame: Keypoints, picture: PictureKeypoints, side: float) -> FrameFit:
+    fit = _fit_one(frame, picture.mirrored, side)
+    if fit.matrix is None:
+        return FrameFit(fit.matches, fit.inliers, None, True)
+    # Fitted to the mirror image: then mirror back (x -> width - 1 - x) into the picture.
+    flip = np.array([[-1.0, 0.0, picture.width - 1.0], [0.0, 1.0, 0.0], [0.0, 0.0, 1.0]])
+    return FrameFit(fit.matches, fit.inliers, flip @ fit.matrix, True)
+
+
+def fit_frame(frame: Keypoints, picture: PictureKeypoints, *, mirrored_first: bool | None = None) -> FrameFit:
+    """The better of the frame against the picture and against its mirror image.
+
+    ``mirrored_first``: the orientation the frames before this one aligned in (None: unknown).
+    A fit in that orientation that aligns is kept without trying the other; with none known, a
+    plain fit of DECISIVE_INLIERS rules the mirror out, as in align.py (SIFT is not mirror
+    invariant: the wrong orientation gets chance-level inliers only).
+    """
     side = max(picture.width, picture.height)
-    plain = _fit_one(frame, picture.plain, side)
-    if plain.inliers >= T.DECISIVE_INLIERS:  # as align.py: a strong plain match rules a mirror out
-        return plain
-    mirrored = _fit_one(frame, picture.mirrored, side)
-    if mirrored.inliers > plain.inliers and mirrored.matrix is not None:
-        # Fitted to the mirror image: then mirror back (x -> width - 1 - x) into the picture.
-        flip = np.array([[-1.0, 0.0, picture.width - 1.0], [0.0, 1.0, 0.0], [0.0, 0.0, 1.0]])
-        return FrameFit(mirrored.matches, mirrored.inliers, flip @ mirrored.matrix, True)
-    return plain
+    if mirrored_first:
+        first = _mirrored_fit(frame, picture, side)
+        if first.aligned:
+            return first
+        second = _fit_one(frame, picture.plain, side)
+    else:
+        first = _fit_one(frame, picture.plain, side)
+        if first.inliers >= T.DECISIVE_INLIERS or (mirrored_first is False and first.aligned):
+            return first
+        second = _mirrored_fit(frame, picture, side)
+    return second if second.inliers > first.inliers else first
