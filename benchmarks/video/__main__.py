@@ -118,13 +118,13 @@ def main() -> None:
         print(f"processor time of the videos' workers: {cpu:.1f} s, {seconds / cpu:.2f} s of video per CPU second: "
               f"{2 * seconds / cpu:.2f} s of video per wall second on 2 cores free of other work (portfolio indexing aside)")
 
-        print(f"\n{'kind':12} {'true':>4} {'ours':>4} {'PDQ':>4}  motion words (ours)")
+        print(f"\n{"kind":18} {"true":>4} {'ours':>4} {'PDQ':>4}  motion words (ours)")
         for kind in corpus.KINDS:
             kind_clips = [c for c in clips if c.kind == kind]
             counts = [score(kind_clips, found) for found in (ours, theirs)]
             true = sum(len(c.truth) for c in kind_clips)
             spans = [round(r["span_recall"] * true) for r in counts]
-            print(f"{kind:12} {true:4d} {spans[0]:4d} {spans[1]:4d}  {', '.join(motions.get(kind, [])) or '-'}")
+            print(f"{kind:18} {true:4d} {spans[0]:4d} {spans[1]:4d}  {', '.join(motions.get(kind, [])) or '-'}")
         misses = []
         for c in clips:
             got = sorted(ours.get(c.path, []), key=lambda s: s[1])

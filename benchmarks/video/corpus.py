@@ -21,7 +21,10 @@ from fixtures.make_clips import Shot, TruthSpan, write_clip
 # Pictures outside the portfolio: the stereo partner of a portfolio picture is left out (it is
 # the same scene), and so are flat ones that carry little to match (a page of text is kept).
 NEGATIVES = ("coins", "moon", "clock", "brick", "gravel", "grass", "page", "cell")
-KINDS = ("i2v-zoom", "i2v-pan", "overlay", "letterbox", "crop-mirror", "grade", "cuts", "crossfade", "negative")
+KINDS = ("i2v-zoom", "i2v-pan", "overlay", "letterbox", "crop-mirror", "grade", "cuts", "crossfade", "rotate",
+         "picture-in-picture", "restyle", "low-quality", "negative")
+# Clip kinds encoded at a lower quality (x264 CRF; 23 is x264's default).
+CRF = {"low-quality": 36}
 
 
 @dataclass(frozen=True)
@@ -83,6 +86,17 @@ def _shots(kind: str, rng: np.random.Generator) -> list[Shot]:
         q = pick(tuple(n for n in sources.ORIGINALS if n != p))
         return [Shot(picture(p), p, float(rng.uniform(2.5, 3.5)), **_zoom_pan(rng)),
                 Shot(picture(q), q, float(rng.uniform(2.5, 3.5)), fade_in=float(rng.uniform(0.4, 0.8)), **_zoom_pan(rng))]
+    if kind == "rotate":
+        turn = float(rng.uniform(5, 15)) * float(rng.choice([-1, 1]))
+        return [Shot(picture(p), p, float(rng.uniform(3, 5)), turn=(0.0, turn), zoom=(1.3, float(rng.uniform(1.3, 1.6))))]
+    if kind == "picture-in-picture":
+        return [Shot(picture(p), p, float(rng.uniform(3, 5)), fit="contain", zoom=(float(rng.uniform(0.45, 0.6)),) * 2,
+                     pan=((-0.2, -0.1), (0.2, 0.1)), background=picture(pick(NEGATIVES)))]
+    if kind == "restyle":
+        return [Shot(picture(p), p, float(rng.uniform(3, 5)), restyle=float(rng.uniform(0.6, 1.0)), still=0.5,
+                     **_zoom_pan(rng))]
+    if kind == "low-quality":
+        return [Shot(picture(p), p, float(rng.uniform(3, 5)), still=0.5, **_zoom_pan(rng))]
     first, second = rng.choice(NEGATIVES, 2, replace=False)
     return [Shot(picture(str(first)), str(first), float(rng.uniform(2, 3)), still=0.5, **_zoom_pan(rng)),
             Shot(picture(str(second)), str(second), float(rng.uniform(2, 3)), overlay=True, **_zoom_pan(rng))]
@@ -97,7 +111,7 @@ def build(folder: Path, *, seed: int, per_kind: int, size: tuple[int, int]) -> l
             rng = np.random.default_rng([seed, k, n])
             shots = _shots(kind, rng)
             path = folder / f"{kind}-{n}.mp4"
-            truth = write_clip(path, shots, size=size, fps=24)
+            truth = write_clip(path, shots, size=size, fps=24, crf=CRF.get(kind, 23))
             kept = tuple(t for t in truth if t.name in sources.ORIGINALS)
             seconds = sum(s.seconds for s in shots) - sum(s.fade_in for s in shots[1:])
             clips.append(Clip(str(path), kind, kept, round(seconds, 3)))
