@@ -118,7 +118,7 @@ def main() -> None:
         print(f"processor time of the videos' workers: {cpu:.1f} s, {seconds / cpu:.2f} s of video per CPU second: "
               f"{2 * seconds / cpu:.2f} s of video per wall second on 2 cores free of other work (portfolio indexing aside)")
 
-        print(f"\n{"kind":18} {"true":>4} {'ours':>4} {'PDQ':>4}  motion words (ours)")
+        print(f"\n{'kind':18} {'true':>4} {'ours':>4} {'PDQ':>4}  motion words (ours)")
         for kind in corpus.KINDS:
             kind_clips = [c for c in clips if c.kind == kind]
             counts = [score(kind_clips, found) for found in (ours, theirs)]
