@@ -21,8 +21,10 @@ from fixtures.make_clips import Shot, TruthSpan, write_clip
 # Pictures outside the portfolio: the stereo partner of a portfolio picture is left out (it is
 # the same scene), and so are flat ones that carry little to match (a page of text is kept).
 NEGATIVES = ("coins", "moon", "clock", "brick", "gravel", "grass", "page", "cell")
-KINDS = ("i2v-zoom", "i2v-pan", "overlay", "letterbox", "crop-mirror", "grade", "cuts", "crossfade", "rotate",
-         "picture-in-picture", "restyle", "low-quality", "negative")
+# The kinds the issue lists (the targets are stated on them), then harder ones beyond its list.
+ISSUE_KINDS = ("i2v-zoom", "i2v-pan", "overlay", "letterbox", "crop-mirror", "grade", "cuts", "crossfade", "negative")
+STRESS_KINDS = ("rotate", "picture-in-picture", "restyle", "low-quality")
+KINDS = ISSUE_KINDS + STRESS_KINDS
 # Clip kinds encoded at a lower quality (x264 CRF; 23 is x264's default).
 CRF = {"low-quality": 36}
 
