@@ -614,9 +614,10 @@ VIDEO_FRAME_SIDE = 320
 VIDEO_FRAME_FEATURES = 600
 VIDEO_PICTURE_FEATURES = 1500
 
-# A decoded stream shorter than this share of the frames its container lists is a truncated
-# file (FFmpeg stops quietly at the cut when the index came first). Containers' counts are exact
-# for MP4/MOV and estimates for some others, hence some slack.
+# A decoded stream shorter than this share of the frames its container lists, or of the duration
+# it declares, is a truncated file (FFmpeg stops quietly at the cut when the index came first, and
+# in Matroska/WebM). Containers' counts are exact for MP4/MOV and estimates for some others, and a
+# declared duration can run a frame or two past the last frame, hence some slack.
 VIDEO_MIN_DECODED_SHARE = 0.9
 
 # Hysteresis: a span starts at a sample that aligns by the compare engine's own rule (MIN_INLIERS

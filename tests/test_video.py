@@ -155,8 +155,8 @@ def _faststart_truncated(source: Path, target: Path) -> None:
     target.write_bytes(data[: len(data) // 3])
 
 
-@pytest.mark.parametrize("kind", ["truncated", "truncated-index-first", "text", "empty", "unknown-codec", "picture",
-                                  "missing"])
+@pytest.mark.parametrize("kind", ["truncated", "truncated-index-first", "truncated-webm", "text", "empty",
+                                  "unknown-codec", "picture", "missing"])
 def test_a_file_that_is_not_a_decodable_video_exits_3_with_one_line(kind: str, evidence: dict[str, Path],
                                                                     tmp_path: Path) -> None:
     path = tmp_path / f"{kind}.mp4"
@@ -165,6 +165,12 @@ def test_a_file_that_is_not_a_decodable_video_exits_3_with_one_line(kind: str, e
         path.write_bytes(data[: len(data) // 2])
     elif kind == "truncated-index-first":
         _faststart_truncated(evidence["i2v"], path)
+    elif kind == "truncated-webm":
+        path = tmp_path / "truncated.webm"
+        write_clip(tmp_path / "whole.webm", [Shot(fx.source_image("chelsea"), "chelsea", 1.5)], size=SIZE, fps=FPS,
+                   codec="libvpx-vp9")
+        whole = (tmp_path / "whole.webm").read_bytes()
+        path.write_bytes(whole[: len(whole) // 2])
     elif kind == "text":
         path.write_text("this is not a video\n")
     elif kind == "empty":

@@ -179,7 +179,10 @@ def decode_video(path: str, *, sample_fps: float = T.VIDEO_SAMPLE_FPS) -> Decode
         keyframes = 0
         previous: np.ndarray | None = None
         next_tick = next_thumbnail = 0.0
-        declared_s = float(stream.duration * time_base) if stream.duration else (container.duration or 0) / 1e6
+        # The length the file declares for the video: the stream's own, else (Matroska/WebM give
+        # none) the container's when the video is its only stream (else it may be the audio's).
+        declared_s = (float(stream.duration * time_base) if stream.duration else
+                      (container.duration or 0) / 1e6 if len(container.streams) == 1 else 0.0)
         thumbnail_step = max(declared_s / THUMBNAILS, 1.0 / sample_fps)
         first: int | None = None
         last_duration = 0
@@ -217,6 +220,10 @@ def decode_video(path: str, *, sample_fps: float = T.VIDEO_SAMPLE_FPS) -> Decode
         # an error. Fewer frames than the container lists means the rest is missing.
         if declared and len(raw_pts) < declared * T.VIDEO_MIN_DECODED_SHARE:
             raise VideoError(path, f"truncated video data: {len(raw_pts)} of the {declared} frames the file lists could be decoded")
+        decoded_s = float((max(raw_pts) - min(raw_pts) + last_duration) * time_base)
+        if declared_s and decoded_s < declared_s * T.VIDEO_MIN_DECODED_SHARE:
+            raise VideoError(path, f"truncated video data: {decoded_s:.2f} s of the {declared_s:.2f} s the file declares "
+                                   "could be decoded")
         pts = np.array(raw_pts, np.int64)
         order = np.argsort(pts, kind="stable")  # presentation order (decoders already give it)
         pts = pts[order]
