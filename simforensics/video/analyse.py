@@ -103,6 +103,22 @@ def _shot_candidates(proposed: list[set[int]], shots: list[int]) -> dict[int, li
             for shot, c in counts.items()}
 
 
+def _first_frames_against_all(decoded: DecodedVideo, portfolio: Sequence[PortfolioPicture], shots: list[int],
+                              by_shot: dict[int, list[int]], max_pixels: int) -> None:
+    """A small portfolio: the first sampled frame of each shot is checked against every picture
+    the index did not propose, and a picture that aligns there becomes a candidate of the shot
+    (the index misses a picture that fills a small part of the frame)."""
+    info = decoded.info
+    for k, (sample, shot) in enumerate(zip(decoded.samples, shots, strict=True)):
+        if k and shots[k - 1] == shot:
+            continue
+        keypoints = frame_keypoints(sample.grey, info.width, info.height)
+        proposed = by_shot.setdefault(shot, [])
+        for p in range(len(portfolio)):
+            if p not in proposed and fit_frame(keypoints, _picture(portfolio[p], max_pixels).keypoints).aligned:
+                proposed.append(p)
+
+
 # --------------------------------------------------------------------------- spans
 def _refine(path: str, decoded: DecodedVideo, picture: PictureKeypoints, first: int, last: int,
             direction: int, mirrored: bool) -> int:
@@ -185,6 +201,8 @@ def analyse_video(path: str, portfolio: Sequence[PortfolioPicture], *, max_pixel
     cuts = cut_frames(decoded.cut_scores)
     shots = [shot_of(s.index, cuts) for s in samples]
     by_shot = _shot_candidates(_candidates(decoded, portfolio), shots)
+    if len(portfolio) <= T.VIDEO_EXHAUSTIVE_PICTURES:
+        _first_frames_against_all(decoded, portfolio, shots, by_shot, max_pixels)
     fits: dict[int, list[FrameFit]] = {}
     orientation: dict[tuple[int, int], bool] = {}  # (shot, picture) -> mirrored, once a frame aligned
     for k, (sample, shot) in enumerate(zip(samples, shots, strict=True)):
