@@ -203,6 +203,22 @@ def test_the_html_exhibit_renders_timeline_curves_and_spans(evidence: dict[str, 
     assert "<polygon" in text  # the best frame's outline on the picture
 
 
+def test_names_with_markup_stay_text_in_the_exhibit(evidence: dict[str, Path], tmp_path: Path) -> None:
+    portfolio = tmp_path / "portfolio"
+    portfolio.mkdir()
+    hostile = 'evil"><img src=x onerror=alert(1)>.png'
+    (portfolio / hostile).write_bytes((evidence["portfolio"] / "astronaut.png").read_bytes())
+    video = tmp_path / "clip <b onmouseover=alert(2)>bold.mp4"
+    video.write_bytes(evidence["i2v"].read_bytes())
+    html = tmp_path / "exhibit.html"
+    result = run("video", str(video), "--against", str(portfolio), "--no-cache", "--workers", "1", "--no-regions",
+                 "--html", str(html), "-q")
+    assert result.returncode == 0, result.stderr
+    text = html.read_text()
+    assert "<img src=x" not in text and "<b onmouseover" not in text
+    assert "&lt;img src=x onerror=alert(1)&gt;" in text and "&lt;b onmouseover=alert(2)&gt;" in text
+
+
 def test_a_folder_of_videos_reports_each_and_lists_what_is_not_a_video(evidence: dict[str, Path], tmp_path: Path) -> None:
     folder = tmp_path / "videos"
     folder.mkdir()
