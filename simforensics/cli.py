@@ -47,6 +47,7 @@ Examples:
   simforensics inspect suspicious.webp --json -
   simforensics scan portfolio/ --against app-gallery/ --json matches.json --html matches.html
   simforensics scan /shared/gallery/ --scheduler tcp://scheduler-host:8786 --json matches.json
+  simforensics video clip.mp4 --against portfolio/ --json spans.json --html exhibit.html
   simforensics demo
 """
 
@@ -292,6 +293,61 @@ def scan(
         _fail(ExitCode.USAGE, str(exc))
     if not quiet and STDOUT not in (request.json_path, request.csv_path):
         render.print_scan(stdout, result)
+
+
+@app.command()
+def video(
+    video_path: Annotated[str, typer.Argument(metavar="VIDEO", help="A video file, or a folder of videos.")],
+    against: Annotated[
+        list[str], typer.Option("--against", metavar="FOLDER_OR_PICTURE", help="The portfolio: pictures or folders (repeatable).")
+    ],
+    json_path: Annotated[str | None, typer.Option("--json", metavar="PATH", help="Write the JSON result ('-' = stdout).")] = None,
+    html_path: Annotated[
+        str | None, typer.Option("--html", metavar="PATH", help="Write the self-contained HTML exhibit.")
+    ] = None,
+    workers: Annotated[int | None, typer.Option("--workers", min=1, help="Parallel worker processes (default: all cores).")] = None,
+    cache: Annotated[
+        str | None, typer.Option("--cache", metavar="PATH", help="Feature cache (SQLite, shared with scan); default: the user cache folder."),
+    ] = None,
+    no_cache: Annotated[bool, typer.Option("--no-cache", help="Keep nothing between runs.")] = False,
+    no_regions: Annotated[
+        bool, typer.Option("--no-regions", help="Leave the portrait models out of each span's comparison (faster; no named regions).")
+    ] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing on the terminal.")] = False,
+    max_pixels: MaxPixels = DEFAULT_MAX_PIXELS,
+) -> None:
+    """Find the spans of VIDEO whose frames derive from a picture of the portfolio (--against)."""
+    from .report import video_render
+    from .report.render import scan_progress
+    from .scan.cache import CacheError, default_cache_path
+    from .video import VideoError, VideoOptions, run_videos
+
+    outputs = [("--json", json_path), ("--html", html_path)]
+    _check_outputs(outputs, [video_path, *against])
+    if html_path == STDOUT:
+        _fail(ExitCode.USAGE, "--html writes a file; '-' (stdout) is for --json only")
+    for folder in against:
+        if not os.path.exists(folder):
+            _fail(ExitCode.USAGE, f"--against {folder}: no such file or folder")
+    cache_path = None if no_cache else (cache or default_cache_path())
+    options = VideoOptions(video=video_path, against=tuple(against), workers=workers or os.cpu_count() or 1,
+                           cache_path=cache_path, max_pixels=max_pixels, regions=not no_regions,
+                           command_line=tuple(sys.argv))
+    try:
+        with scan_progress(stderr, enabled=not quiet and stderr.is_terminal) as progress:
+            run = run_videos(options, progress)
+    except VideoError as exc:
+        _fail(ExitCode.UNREADABLE_INPUT, str(exc))
+    except (CacheError, sqlite3.Error) as exc:
+        _fail(ExitCode.USAGE, f"--cache {cache_path}: cannot be used ({exc})")
+    for warning in run.warnings:
+        stderr.print(f"simforensics: warning: {warning}", markup=False)
+    try:
+        video_render.write_video_outputs(run, json_path, html_path)
+    except OutputError as exc:
+        _fail(ExitCode.USAGE, str(exc))
+    if not quiet and json_path != STDOUT:
+        video_render.print_video_run(stdout, run)
 
 
 @app.command()

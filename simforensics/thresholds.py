@@ -595,3 +595,61 @@ SCAN_SCHEDULER_CONNECT_SECONDS = 10
 SCAN_CLUSTER_WORKER_WAIT_SECONDS = 60
 # How often the client looks at the cluster's size while no batch finishes.
 SCAN_CLUSTER_POLL_SECONDS = 2.0
+
+# ---------------------------------------------------------------- video (simforensics/video/)
+# Frames sampled for matching, per second of video, besides every keyframe. A span of half a
+# second holds at least two samples; span boundaries do not depend on it (they are found frame
+# by frame by seeking). Decoding is the same whatever the rate; each sample costs one feature
+# extraction and one geometric check per candidate picture (about 20-30 ms on one core).
+VIDEO_SAMPLE_FPS = 4.0
+
+# Longest side of a frame for matching: SIFT on a 720p frame reduced to 320 px keeps 400-500
+# keypoints, enough for RANSAC on a picture that fills a quarter of the frame, in about 20 ms on
+# one busy core (45 ms at 384 px); the picture side keeps align's FEATURE_SIDE, so a zoom into
+# it still finds detail.
+VIDEO_FRAME_SIDE = 320
+# Keypoints kept per frame and per picture: FEATURE_COUNT (2000) is the compare engine's for
+# full pictures; a 320-px frame has fewer than 600 strong ones, and brute-force matching costs
+# grow with the product of both counts.
+VIDEO_FRAME_FEATURES = 600
+VIDEO_PICTURE_FEATURES = 1500
+
+# A decoded stream shorter than this share of the frames its container lists, or of the duration
+# it declares, is a truncated file (FFmpeg stops quietly at the cut when the index came first, and
+# in Matroska/WebM). Containers' counts are exact for MP4/MOV and estimates for some others, and a
+# declared duration can run a frame or two past the last frame, hence some slack.
+VIDEO_MIN_DECODED_SHARE = 0.9
+
+# Hysteresis: a span starts at a sample that aligns by the compare engine's own rule (MIN_INLIERS
+# inliers, MIN_INLIER_RATIO of the matches), and continues while frames keep at least this many
+# inliers of one similarity transform: twice the 4-5 that unrelated pictures give by chance
+# (../shared/research/models.md), so a restyled or blurred stretch (9-27 inliers there) stays
+# in its span while an unrelated frame leaves it.
+VIDEO_STAY_INLIERS = 10
+
+# A cut between two frames: the mean absolute luma change of their thumbnails (0-255) is at least
+# PySceneDetect's ContentDetector default of 27 and at least this many times the median change
+# of the frames around it, so a fast pan or zoom (a sustained change) is not a cut; a cross-fade
+# changes little per frame and is not one either (its span ends where the picture fades out).
+VIDEO_CUT_MIN_CHANGE = 27.0
+VIDEO_CUT_SPIKE = 3.0
+VIDEO_CUT_WINDOW = 12
+
+# Motion words for a span, read from the per-frame transform (frame -> picture): "zoom" when the
+# scale moves by more than 5 % between the span's quiet ends (10th and 90th percentiles), "pan"
+# when the frame's centre travels more than 3 % of the picture's diagonal at a steady scale,
+# "other" for a turn of more than 2 degrees, else "still". Each is several times the fit's own
+# jitter on a still frame (scale within 1 %, centre within 0.5 % of the diagonal).
+VIDEO_ZOOM_MIN_CHANGE = 0.05
+VIDEO_PAN_MIN_SHIFT = 0.03
+VIDEO_TURN_MIN_DEGREES = 2.0
+
+# Candidate pictures checked per shot (the frames between two cuts): the ones the scan index
+# proposed for most of its sampled frames. A frame is checked against every candidate of its
+# shot, so a picture found in one frame is followed through the zoom or pan that hides it from
+# the index in the others.
+VIDEO_SHOT_CANDIDATES = 8
+# A portfolio this small is also checked whole on the first sampled frame of each shot (the
+# image-to-video first frame): 32 pictures in both orientations cost about 0.3 s per shot, while
+# the index misses a picture that fills only a small part of the frame.
+VIDEO_EXHAUSTIVE_PICTURES = 32

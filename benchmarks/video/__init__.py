@@ -1,0 +1,1 @@
+"""Benchmark for ``simforensics video`` (``python -m benchmarks.video``)."""

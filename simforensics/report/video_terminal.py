@@ -1,0 +1,54 @@
+"""The terminal view of a ``simforensics video`` run (Rich), rendered from the result model."""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from ..video import VideoMatch, VideoRun
+
+__all__ = ["print_video_run"]
+
+
+def _clock(seconds: float) -> str:
+    minutes, rest = divmod(seconds, 60.0)
+    return f"{int(minutes)}:{rest:06.3f}"
+
+
+def _video(console: Console, v: VideoMatch, pictures: int) -> None:
+    i = v.info
+    console.print(
+        f"[bold]{escape(i.path)}[/]: {i.width} x {i.height}, {i.duration_s:.3f} s at {i.fps:g} fps, {i.frames} frames "
+        f"({i.codec}, {i.keyframes} keyframes), {v.samples} frames matched "
+        f"({v.sample_fps:g} per second and every keyframe), {len(v.cuts)} cut{'s' if len(v.cuts) != 1 else ''}; "
+        f"SHA-256 {i.sha256}"
+    )
+    if not v.matches:
+        console.print(f"  no span of this video derives from any of the {pictures} pictures of the portfolio")
+        return
+    table = Table(title_justify="left", show_lines=False)
+    for column in ("#", "picture", "span", "best frame", "label", "similarity", "motion"):
+        table.add_column(column, overflow="fold")
+    summaries = []
+    for m in v.matches:
+        for n, s in enumerate(m.spans):
+            summaries.append(s.summary)
+            table.add_row(str(len(summaries)), escape(m.picture) if n == 0 else "",
+                          f"{_clock(s.start_s)}-{_clock(s.end_s)} (frames {s.start_frame}-{s.end_frame})",
+                          f"{_clock(s.best_s)} (frame {s.best_frame})", s.label.value, f"{s.similarity:.3f}",
+                          s.motion + (", mirrored" if s.mirrored else ""))
+    console.print(table)
+    for number, summary in enumerate(summaries, start=1):
+        console.print(f"  {number}. best frame: {escape(summary)}")
+
+
+def print_video_run(console: Console, run: VideoRun) -> None:
+    console.print(f"Portfolio: {run.pictures} pictures ({run.from_cache} from the cache) under "
+                  f"{escape(', '.join(run.portfolio))}")
+    for v in run.videos:
+        _video(console, v, run.pictures)
+    for path, reason in run.errors[:20]:
+        console.print(f"skipped {escape(path)}: {escape(reason)}")
+    if len(run.errors) > 20:
+        console.print(f"... and {len(run.errors) - 20} more skipped files")

@@ -1,0 +1,264 @@
+"""Read a video as evidence with PyAV: identity, exact timestamps, sampled frames, seeking.
+
+One pass decodes every frame (a P-frame cannot be decoded without its predecessors) and keeps:
+for every frame its presentation time (the stream's own PTS, in seconds) and a tiny luma
+thumbnail for cut detection, taken straight from the decoder's Y plane (no conversion); for the
+sampled frames (every keyframe, and the first frame at or after each tick of a clock running at
+``VIDEO_SAMPLE_FPS``) the grey picture for matching and a small colour thumbnail for the report.
+Frames are found again later by seeking to the keyframe before them and decoding forward.
+
+A file that is not a decodable video raises ``VideoError`` (an ``EvidenceError``: one line).
+FFmpeg's own log stays off stderr (PyAV leaves it disabled).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import stat
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from fractions import Fraction
+
+import av
+import cv2
+import numpy as np
+
+from .. import thresholds as T
+from ..errors import EvidenceError
+from ..resample import shrink_to_side
+
+__all__ = [
+    "THUMBNAILS", "DecodedVideo", "Sample", "VideoError", "VideoInfo", "decode_video", "decoder_name", "file_sha256",
+    "frames_at", "open_video",
+]
+
+# Luma thumbnail for cut detection: the Y plane read every CUT_STRIDE-th pixel of a frame scaled
+# to about this width (no filtering: it only has to change when the picture does).
+_CUT_WIDTH = 64
+# The colour thumbnails of the report's timeline strip: this wide, about this many per video.
+THUMBNAIL_WIDTH = 160
+THUMBNAILS = 24
+
+
+class VideoError(EvidenceError):
+    """A file that cannot be decoded as a video (missing, empty, not a video, truncated, unknown codec)."""
+
+
+@dataclass(frozen=True)
+class VideoInfo:
+    path: str  # as given
+    sha256: str
+    file_size: int
+    container: str  # FFmpeg's demuxer name(s)
+    codec: str  # the decoder FFmpeg used
+    width: int
+    height: int
+    fps: float  # the stream's average frame rate
+    duration_s: float  # from the first frame's presentation time to the end of the last frame
+    frames: int  # frames decoded
+    declared_frames: int  # what the container says (0 when it does not say)
+    keyframes: int
+
+
+@dataclass(frozen=True)
+class Sample:
+    """A frame chosen for matching."""
+
+    index: int  # frame number in presentation order, from 0
+    time_s: float  # presentation time, seconds from the first frame
+    keyframe: bool
+    grey: np.ndarray = field(repr=False, compare=False)  # longest side VIDEO_FRAME_SIDE
+    # RGB, THUMBNAIL_WIDTH wide; kept for about THUMBNAILS samples spread over the video only
+    thumbnail: np.ndarray | None = field(repr=False, compare=False)
+
+
+@dataclass(frozen=True)
+class DecodedVideo:
+    info: VideoInfo
+    times: np.ndarray = field(repr=False)  # float64 presentation time of every frame, seconds from the first
+    pts: np.ndarray = field(repr=False)  # int64 raw PTS of every frame (for seeking)
+    cut_scores: np.ndarray = field(repr=False)  # float32, [i]: luma change from frame i-1 to i (0 for frame 0)
+    samples: tuple[Sample, ...]
+
+
+def decoder_name() -> str:
+    """The decoding software, for the report (PyAV and the FFmpeg inside it)."""
+    codec = av.library_versions.get("libavcodec", ())
+    return f"PyAV {av.__version__} (libavcodec {'.'.join(str(v) for v in codec)})"
+
+
+def file_sha256(path: str) -> tuple[str, int]:
+    """SHA-256 and size of a regular file, read once in blocks (videos can be large)."""
+    digest = hashlib.sha256()
+    size = 0
+    with open(path, "rb") as handle:
+        while block := handle.read(1 << 20):
+            digest.update(block)
+            size += len(block)
+    return digest.hexdigest(), size
+
+
+def _check_file(path: str) -> None:
+    try:
+        st = os.stat(path)
+    except OSError as exc:
+        raise VideoError(path, f"cannot open: {exc.strerror or exc}") from None
+    if stat.S_ISDIR(st.st_mode):
+        raise VideoError(path, "is a folder, not a video file")
+    if not stat.S_ISREG(st.st_mode):
+        raise VideoError(path, "not a regular file (FIFO, socket or device); not opened")
+    if st.st_size == 0:
+        raise VideoError(path, "empty file (0 bytes)")
+
+
+def _ffmpeg_reason(exc: Exception) -> str:
+    text = getattr(exc, "strerror", None) or str(exc)
+    return str(text).split(":")[0].strip() or type(exc).__name__
+
+
+def open_video(path: str) -> av.container.InputContainer:
+    """The container, read-only, with a decodable video stream; raises ``VideoError``."""
+    _check_file(path)
+    try:
+        container = av.open(path, mode="r")
+    except (av.FFmpegError, OSError, ValueError) as exc:
+        raise VideoError(path, f"not a readable video ({_ffmpeg_reason(exc)})") from None
+    if not container.streams.video:
+        container.close()
+        raise VideoError(path, "no video stream in the file")
+    if container.format.name == "image2" or container.format.name.endswith("_pipe"):
+        container.close()
+        raise VideoError(path, "a still picture, not a video")
+    stream = container.streams.video[0]
+    if stream.codec_context is None or not stream.codec_context.name:
+        container.close()
+        raise VideoError(path, "the video stream's codec is unknown to FFmpeg")
+    return container
+
+
+def _luma(frame: av.VideoFrame) -> np.ndarray:
+    """The frame's Y plane as a strided view (yuv formats), else a grey conversion."""
+    if frame.format.name.startswith(("yuv", "yuvj", "nv12", "gray")) and frame.planes:
+        plane = frame.planes[0]
+        rows = np.frombuffer(plane, np.uint8).reshape(-1, plane.line_size)
+        return rows[: frame.height, : frame.width]
+    return frame.to_ndarray(format="gray")
+
+
+def _cut_thumbnail(luma: np.ndarray) -> np.ndarray:
+    step = max(1, luma.shape[1] // _CUT_WIDTH)
+    return luma[::step, ::step].astype(np.int16)
+
+
+def _rgb(frame: av.VideoFrame) -> np.ndarray:
+    return frame.to_ndarray(format="rgb24")
+
+
+def _grey_for_matching(luma: np.ndarray) -> np.ndarray:
+    return np.ascontiguousarray(shrink_to_side(luma, T.VIDEO_FRAME_SIDE))
+
+
+def _thumbnail(frame: av.VideoFrame) -> np.ndarray:
+    rgb = _rgb(frame)
+    height = max(1, round(rgb.shape[0] * THUMBNAIL_WIDTH / rgb.shape[1]))
+    return cv2.resize(rgb, (THUMBNAIL_WIDTH, height), interpolation=cv2.INTER_AREA)
+
+
+def decode_video(path: str, *, sample_fps: float = T.VIDEO_SAMPLE_FPS) -> DecodedVideo:
+    """Decode every frame of ``path`` once; raises ``VideoError`` when it cannot be decoded whole."""
+    sha256, size = file_sha256(path) if os.path.isfile(path) else ("", 0)
+    container = open_video(path)
+    try:
+        stream = container.streams.video[0]
+        stream.thread_type = "AUTO"  # FFmpeg's frame threads: decoding is most of a video's cost
+        time_base = stream.time_base or Fraction(1, 90000)
+        raw_pts: list[int] = []
+        cut_scores: list[float] = []
+        samples: list[Sample] = []
+        keyframes = 0
+        previous: np.ndarray | None = None
+        next_tick = next_thumbnail = 0.0
+        # The length the file declares for the video: the stream's own, else (Matroska/WebM give
+        # none) the container's when the video is its only stream (else it may be the audio's).
+        declared_s = (float(stream.duration * time_base) if stream.duration else
+                      (container.duration or 0) / 1e6 if len(container.streams) == 1 else 0.0)
+        thumbnail_step = max(declared_s / THUMBNAILS, 1.0 / sample_fps)
+        first: int | None = None
+        last_duration = 0
+        width = height = 0
+        try:
+            for number, frame in enumerate(container.decode(stream)):
+                pts = frame.pts if frame.pts is not None else (raw_pts[-1] + 1 if raw_pts else 0)
+                if first is None:
+                    first = pts
+                time_s = float((pts - first) * time_base)
+                raw_pts.append(pts)
+                last_duration = frame.duration or 0
+                width, height = frame.width, frame.height
+                luma = _luma(frame)
+                small = _cut_thumbnail(luma)
+                cut_scores.append(0.0 if previous is None or previous.shape != small.shape
+                                  else float(np.abs(small - previous).mean()))
+                previous = small
+                keyframe = bool(frame.key_frame)
+                keyframes += keyframe
+                if keyframe or time_s >= next_tick - 1e-9:
+                    thumbnail = None
+                    if time_s >= next_thumbnail - 1e-9:
+                        thumbnail = _thumbnail(frame)
+                        next_thumbnail = time_s + thumbnail_step
+                    samples.append(Sample(number, time_s, keyframe, _grey_for_matching(luma), thumbnail))
+                    while next_tick <= time_s + 1e-9:
+                        next_tick += 1.0 / sample_fps
+        except (av.FFmpegError, OSError, ValueError) as exc:
+            raise VideoError(path, f"the video data cannot be decoded ({_ffmpeg_reason(exc)})") from None
+        if not raw_pts:
+            raise VideoError(path, "no frame could be decoded")
+        declared = int(stream.frames or 0)
+        # A file cut short still opens when its index comes first: FFmpeg then stops early without
+        # an error. Fewer frames than the container lists means the rest is missing.
+        if declared and len(raw_pts) < declared * T.VIDEO_MIN_DECODED_SHARE:
+            raise VideoError(path, f"truncated video data: {len(raw_pts)} of the {declared} frames the file lists could be decoded")
+        decoded_s = float((max(raw_pts) - min(raw_pts) + last_duration) * time_base)
+        if declared_s and decoded_s < declared_s * T.VIDEO_MIN_DECODED_SHARE:
+            raise VideoError(path, f"truncated video data: {decoded_s:.2f} s of the {declared_s:.2f} s the file declares "
+                                   "could be decoded")
+        pts = np.array(raw_pts, np.int64)
+        order = np.argsort(pts, kind="stable")  # presentation order (decoders already give it)
+        pts = pts[order]
+        times = (pts - pts[0]).astype(np.float64) * float(time_base)
+        rate = float(stream.average_rate) if stream.average_rate else (
+            (len(pts) - 1) / times[-1] if times[-1] > 0 else 0.0)
+        frame_s = float(last_duration * time_base) if last_duration else (1.0 / rate if rate else 0.0)
+        info = VideoInfo(
+            path=path, sha256=sha256, file_size=size, container=container.format.name,
+            codec=stream.codec_context.name, width=width, height=height, fps=round(rate, 6),
+            duration_s=round(float(times[-1]) + frame_s, 6), frames=len(pts), declared_frames=declared,
+            keyframes=keyframes,
+        )
+        return DecodedVideo(info=info, times=times, pts=pts, cut_scores=np.array(cut_scores, np.float32)[order],
+                            samples=tuple(samples))
+    finally:
+        container.close()
+
+
+def frames_at(path: str, pts_from: int, pts_to: int, *, colour: bool = False) -> Iterator[tuple[int, np.ndarray]]:
+    """(PTS, picture) of every frame whose PTS lies in [pts_from, pts_to], found by seeking to the
+    keyframe at or before ``pts_from`` and decoding forward. The picture is the grey frame reduced
+    for matching, or the full-size RGB frame with ``colour``."""
+    container = open_video(path)
+    try:
+        stream = container.streams.video[0]
+        stream.thread_type = "AUTO"
+        container.seek(int(pts_from), stream=stream, backward=True, any_frame=False)
+        for frame in container.decode(stream):
+            if frame.pts is None or frame.pts < pts_from:
+                continue
+            if frame.pts > pts_to:
+                break
+            yield int(frame.pts), (_rgb(frame) if colour else _grey_for_matching(_luma(frame)))
+    except (av.FFmpegError, OSError, ValueError) as exc:
+        raise VideoError(path, f"the video data cannot be decoded when seeking ({_ffmpeg_reason(exc)})") from None
+    finally:
+        container.close()

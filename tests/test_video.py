@@ -1,0 +1,282 @@
+"""``simforensics video`` on small clips made in the test with PyAV from scikit-image's pictures:
+the span of a picture found with the right times, negatives without a match, motion words, bad
+video files refused with one line (exit 3), the JSON document, the HTML exhibit, a folder of
+videos, the cache, and the evidence left untouched."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import av
+import numpy as np
+import pytest
+from PIL import Image
+
+from fixtures import make_fixtures as fx
+from fixtures.make_clips import Shot, write_clip
+from simforensics.video.geometry import FrameFit
+from simforensics.video.spans import cut_frames, hysteresis_runs
+
+from .conftest import snapshot
+
+CLI = [sys.executable, "-m", "simforensics"]
+SIZE = (192, 144)  # small, but enough corners for SIFT on a picture that fills the frame
+FPS = 24
+FRAME = 1 / FPS
+
+
+def run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(CLI + list(args), capture_output=True, text=True, timeout=300, check=False)
+
+
+@pytest.fixture(scope="module")
+def evidence(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    folder = tmp_path_factory.mktemp("video-evidence")
+    portfolio = folder / "portfolio"
+    portfolio.mkdir()
+    astronaut, chelsea = fx.source_image("astronaut"), fx.source_image("chelsea")
+    Image.fromarray(astronaut).save(portfolio / "astronaut.png")
+    Image.fromarray(chelsea).save(portfolio / "chelsea.jpg", quality=90)
+    coffee, rocket = fx.source_image("coffee"), fx.source_image("rocket")  # not in the portfolio
+    videos = folder / "videos"
+    videos.mkdir()
+    # Image-to-video: the picture still for 0.75 s, then a zoom; a cut at 2 s to a picture outside.
+    write_clip(videos / "i2v.mp4", [Shot(astronaut, "astronaut", 2.0, zoom=(1.0, 1.5), still=0.75),
+                                    Shot(coffee, "coffee", 1.0)], size=SIZE, fps=FPS)
+    write_clip(videos / "pan.mp4", [Shot(chelsea, "chelsea", 2.0, zoom=(1.4, 1.4), pan=((-0.12, 0), (0.12, 0)))],
+               size=SIZE, fps=FPS)
+    negatives = folder / "negatives"
+    negatives.mkdir()
+    write_clip(negatives / "negative.mp4", [Shot(coffee, "coffee", 1.5, zoom=(1.0, 1.3)),
+                                            Shot(rocket, "rocket", 1.0, overlay=True)], size=SIZE, fps=FPS)
+    return {"folder": folder, "portfolio": portfolio, "videos": videos, "i2v": videos / "i2v.mp4",
+            "pan": videos / "pan.mp4", "negative": negatives / "negative.mp4"}
+
+
+@pytest.fixture(scope="module")
+def i2v_document(evidence: dict[str, Path], tmp_path_factory: pytest.TempPathFactory) -> dict:
+    out = tmp_path_factory.mktemp("video-out") / "i2v.json"
+    result = run("video", str(evidence["i2v"]), "--against", str(evidence["portfolio"]), "--no-cache",
+                 "--workers", "1", "--json", str(out), "-q")
+    assert result.returncode == 0, result.stderr
+    return json.loads(out.read_text())
+
+
+def test_the_span_is_found_with_the_right_picture_and_times(i2v_document: dict) -> None:
+    matches = i2v_document["matches"]
+    assert [m["picture"].rsplit("/", 1)[-1] for m in matches] == ["astronaut.png"]
+    spans = matches[0]["spans"]
+    assert len(spans) == 1
+    span = spans[0]
+    # Boundaries to the frame: the picture is shown from frame 0 to the cut at 2.0 s.
+    assert span["start_s"] == pytest.approx(0.0, abs=FRAME / 2)
+    assert span["end_s"] == pytest.approx(2.0, abs=FRAME + 1e-6)
+    assert span["start_s"] <= span["best_s"] < span["end_s"]
+    assert span["label"] in ("identical", "near-duplicate", "locally-edited")
+    assert span["similarity"] >= 0.7
+    assert i2v_document["decoding"]["cuts_s"] == [pytest.approx(2.0, abs=FRAME / 2)]
+
+
+def test_motion_words_follow_the_camera(i2v_document: dict, evidence: dict[str, Path], tmp_path: Path) -> None:
+    assert i2v_document["matches"][0]["spans"][0]["motion"] == "zoom"
+    out = tmp_path / "pan.json"
+    result = run("video", str(evidence["pan"]), "--against", str(evidence["portfolio"]), "--no-cache",
+                 "--workers", "1", "--no-regions", "--json", str(out), "-q")
+    assert result.returncode == 0, result.stderr
+    matches = json.loads(out.read_text())["matches"]
+    assert [m["picture"].rsplit("/", 1)[-1] for m in matches] == ["chelsea.jpg"]
+    assert [s["motion"] for s in matches[0]["spans"]] == ["pan"]
+
+
+def test_a_clip_of_pictures_outside_the_portfolio_has_no_match(evidence: dict[str, Path]) -> None:
+    result = run("video", str(evidence["negative"]), "--against", str(evidence["portfolio"]), "--no-cache",
+                 "--workers", "1", "--no-regions", "--json", "-")
+    assert result.returncode == 0, result.stderr
+    document = json.loads(result.stdout)
+    assert document["matches"] == []
+    assert document["video"]["frames"] == 60
+
+
+def test_the_json_document_keeps_the_contract(i2v_document: dict, evidence: dict[str, Path]) -> None:
+    d = i2v_document
+    assert d["schema"] == "simforensics.video/1"
+    assert d["tool"]["name"] == "simforensics"
+    video = d["video"]
+    for key, kind in (("path", str), ("sha256", str), ("duration_s", float), ("fps", float), ("width", int),
+                      ("height", int), ("frames", int)):
+        assert isinstance(video[key], kind), key
+    assert (video["width"], video["height"], video["frames"], video["fps"]) == (*SIZE, 72, 24.0)
+    assert video["duration_s"] == pytest.approx(3.0)
+    assert video["sha256"] == hashlib.sha256(evidence["i2v"].read_bytes()).hexdigest()
+    assert isinstance(d["errors"], list)
+    for match in d["matches"]:
+        assert set(match) >= {"picture", "sha256", "spans"}
+        starts = [s["start_s"] for s in match["spans"]]
+        assert starts == sorted(starts)
+        for span in match["spans"]:
+            assert set(span) >= {"start_s", "end_s", "best_s", "similarity", "label", "motion"}
+            assert span["label"] in ("identical", "near-duplicate", "locally-edited", "similar")
+            assert span["motion"] in ("still", "pan", "zoom", "other")
+            assert 0.0 <= span["similarity"] <= 1.0
+            assert np.array(span["matrix"]).shape == (3, 3)
+
+
+@pytest.mark.parametrize(("codec", "suffix"), [("libx265", "mp4"), ("libvpx-vp9", "webm"), ("libsvtav1", "mkv")])
+def test_hevc_vp9_and_av1_are_decoded_and_matched(codec: str, suffix: str, evidence: dict[str, Path], tmp_path: Path) -> None:
+    # AV1 above all: OpenCV's VideoCapture opens such a file and returns no frame, silently.
+    path = tmp_path / f"clip.{suffix}"
+    write_clip(path, [Shot(fx.source_image("astronaut"), "astronaut", 1.5, zoom=(1.0, 1.3))], size=SIZE, fps=FPS,
+               codec=codec)
+    result = run("video", str(path), "--against", str(evidence["portfolio"]), "--no-cache", "--workers", "1",
+                 "--no-regions", "--json", "-")
+    assert result.returncode == 0, result.stderr
+    document = json.loads(result.stdout)
+    assert document["video"]["frames"] == 36
+    spans = [s for m in document["matches"] for s in m["spans"]]
+    assert [Path(m["picture"]).name for m in document["matches"]] == ["astronaut.png"]
+    assert spans[0]["start_s"] == 0.0 and spans[0]["end_s"] == pytest.approx(1.5, abs=FRAME + 1e-6)
+
+
+def _faststart_truncated(source: Path, target: Path) -> None:
+    """The same video with its index first (as web encoders write it), cut to a third: it still
+    opens, and FFmpeg stops quietly at the cut."""
+    with av.open(str(source)) as inp, av.open(str(target), "w", options={"movflags": "faststart"}) as out:
+        stream = inp.streams.video[0]
+        copied = out.add_stream_from_template(stream)
+        for packet in inp.demux(stream):
+            if packet.dts is not None:
+                packet.stream = copied
+                out.mux(packet)
+    data = target.read_bytes()
+    target.write_bytes(data[: len(data) // 3])
+
+
+@pytest.mark.parametrize("kind", ["truncated", "truncated-index-first", "truncated-webm", "text", "empty",
+                                  "unknown-codec", "picture", "missing"])
+def test_a_file_that_is_not_a_decodable_video_exits_3_with_one_line(kind: str, evidence: dict[str, Path],
+                                                                    tmp_path: Path) -> None:
+    path = tmp_path / f"{kind}.mp4"
+    data = evidence["i2v"].read_bytes()
+    if kind == "truncated":
+        path.write_bytes(data[: len(data) // 2])
+    elif kind == "truncated-index-first":
+        _faststart_truncated(evidence["i2v"], path)
+    elif kind == "truncated-webm":
+        path = tmp_path / "truncated.webm"
+        write_clip(tmp_path / "whole.webm", [Shot(fx.source_image("chelsea"), "chelsea", 1.5)], size=SIZE, fps=FPS,
+                   codec="libvpx-vp9")
+        whole = (tmp_path / "whole.webm").read_bytes()
+        path.write_bytes(whole[: len(whole) // 2])
+    elif kind == "text":
+        path.write_text("this is not a video\n")
+    elif kind == "empty":
+        path.write_bytes(b"")
+    elif kind == "unknown-codec":
+        assert data.count(b"avc1") >= 1
+        path.write_bytes(data.replace(b"avc1", b"zzz9").replace(b"avcC", b"zzzC"))
+    elif kind == "picture":
+        path = tmp_path / "still.png"
+        Image.fromarray(fx.source_image("coffee")).save(path)
+    result = run("video", str(path), "--against", str(evidence["portfolio"]), "--no-cache", "--workers", "1")
+    assert result.returncode == 3, (kind, result.stdout, result.stderr)
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("simforensics: ") and str(path) in lines[0], result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_the_html_exhibit_renders_timeline_curves_and_spans(evidence: dict[str, Path], tmp_path: Path) -> None:
+    html = tmp_path / "exhibit.html"
+    result = run("video", str(evidence["i2v"]), "--against", str(evidence["portfolio"]), "--no-cache",
+                 "--workers", "1", "--html", str(html), "-q")
+    assert result.returncode == 0, result.stderr
+    text = html.read_text()
+    assert "Content-Security-Policy" in text and "default-src &#39;none&#39;" in text
+    assert "<script" not in text  # nothing runs in the exhibit
+    assert "http://" not in text.replace('xmlns="http://www.w3.org/2000/svg"', "")  # nothing is loaded
+    assert text.count("<polyline") == 1  # one similarity curve: one matched picture
+    assert "astronaut.png" in text and "Span 1:" in text
+    assert text.count('href="data:image/') >= 2 + 2  # timeline thumbnails and the span's picture
+    assert "<polygon" in text  # the best frame's outline on the picture
+
+
+def test_names_with_markup_stay_text_in_the_exhibit(evidence: dict[str, Path], tmp_path: Path) -> None:
+    portfolio = tmp_path / "portfolio"
+    portfolio.mkdir()
+    hostile = 'evil"><img src=x onerror=alert(1)>.png'
+    (portfolio / hostile).write_bytes((evidence["portfolio"] / "astronaut.png").read_bytes())
+    video = tmp_path / "clip <b onmouseover=alert(2)>bold.mp4"
+    video.write_bytes(evidence["i2v"].read_bytes())
+    html = tmp_path / "exhibit.html"
+    result = run("video", str(video), "--against", str(portfolio), "--no-cache", "--workers", "1", "--no-regions",
+                 "--html", str(html), "-q")
+    assert result.returncode == 0, result.stderr
+    text = html.read_text()
+    assert "<img src=x" not in text and "<b onmouseover" not in text
+    assert "&lt;img src=x onerror=alert(1)&gt;" in text and "&lt;b onmouseover=alert(2)&gt;" in text
+
+
+def test_a_folder_of_videos_reports_each_and_lists_what_is_not_a_video(evidence: dict[str, Path], tmp_path: Path) -> None:
+    folder = tmp_path / "videos"
+    folder.mkdir()
+    for name in ("i2v.mp4", "pan.mp4"):
+        (folder / name).write_bytes((evidence["videos"] / name).read_bytes())
+    (folder / "notes.mp4").write_text("not a video")
+    result = run("video", str(folder), "--against", str(evidence["portfolio"]), "--no-cache", "--workers", "2",
+                 "--no-regions", "--json", "-")
+    assert result.returncode == 0, result.stderr
+    document = json.loads(result.stdout)
+    assert document["schema"] == "simforensics.video/1"
+    found = {Path(v["video"]["path"]).name: [Path(m["picture"]).name for m in v["matches"]] for v in document["videos"]}
+    assert found == {"i2v.mp4": ["astronaut.png"], "pan.mp4": ["chelsea.jpg"]}
+    assert [Path(e["path"]).name for e in document["errors"]] == ["notes.mp4"]
+
+
+def test_the_portfolio_is_indexed_once_and_evidence_is_untouched(evidence: dict[str, Path], tmp_path: Path) -> None:
+    inputs = sorted(p for p in evidence["folder"].rglob("*") if p.is_file())
+    before = snapshot(inputs)
+    cache = tmp_path / "cache.sqlite"
+    runs = []
+    for _ in range(2):
+        result = run("video", str(evidence["pan"]), "--against", str(evidence["portfolio"]), "--cache", str(cache),
+                     "--workers", "1", "--no-regions", "--json", "-")
+        assert result.returncode == 0, result.stderr
+        runs.append(json.loads(result.stdout))
+    assert runs[0]["portfolio"]["from_cache"] == 0 and runs[1]["portfolio"]["from_cache"] == 2
+    assert runs[0]["matches"] == runs[1]["matches"]
+    assert snapshot(inputs) == before
+    assert sorted(p for p in evidence["folder"].rglob("*") if p.is_file()) == inputs  # nothing written beside them
+
+
+# ------------------------------------------------------------------ spans (pure functions)
+def _fit(inliers: int, matches: int | None = None) -> FrameFit:
+    return FrameFit(matches if matches is not None else inliers * 2, inliers, np.eye(3))
+
+
+def test_hysteresis_enters_on_an_aligned_frame_stays_on_weaker_ones_and_stops_at_a_cut() -> None:
+    fits = [_fit(0), _fit(12), _fit(40), _fit(11), _fit(10), _fit(3), _fit(12), _fit(11), _fit(50), _fit(30)]
+    shots = [0, 0, 0, 0, 0, 0, 0, 0, 0, 1]
+    # 1-4: entered at 2 (40 inliers), kept while >= 10 on either side; 6-8: entered at 8; 9 is
+    # aligned too but after a cut: a span of its own.
+    assert hysteresis_runs(fits, shots) == [(1, 4), (6, 8), (9, 9)]
+    assert hysteresis_runs([_fit(14), _fit(14)], [0, 0]) == []  # never MIN_INLIERS: chance level
+    assert hysteresis_runs([_fit(20, matches=200)], [0]) == []  # 10 % of the matches: not aligned
+
+
+def test_a_cut_is_a_spike_not_sustained_motion() -> None:
+    steady = np.full(60, 30.0)  # a fast pan: large change on every frame
+    steady[0] = 0
+    assert cut_frames(steady).tolist() == []
+    scores = np.full(60, 2.0)
+    scores[0], scores[25] = 0, 80.0
+    assert cut_frames(scores).tolist() == [25]
+
+
+def test_video_help_lists_the_contract_options() -> None:
+    result = run("video", "--help")
+    assert result.returncode == 0
+    for option in ("--against", "--json", "--html", "--workers", "--cache"):
+        assert option in result.stdout
