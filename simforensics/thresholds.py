@@ -595,3 +595,56 @@ SCAN_SCHEDULER_CONNECT_SECONDS = 10
 SCAN_CLUSTER_WORKER_WAIT_SECONDS = 60
 # How often the client looks at the cluster's size while no batch finishes.
 SCAN_CLUSTER_POLL_SECONDS = 2.0
+
+# ---------------------------------------------------------------- trace (simforensics/trace/)
+# Where a value of the alignment, change-localisation or scan sections applies, trace uses it
+# as it is (RATIO_TEST, RANSAC_THRESHOLD_PX, MIN_INLIERS, MAX_SCALE_RATIO, FEATURE_SIDE, the
+# change detector's floors and scales, the scan's ORB settings and local-match limits); only
+# what has no counterpart there is below.
+
+# Retrieval queries the portfolio's cached scan features (ORB at SCAN_FEATURE_SIDE) with the
+# picture's own ORB descriptors at these sides: the scan's side, where a piece that is a whole
+# source rescaled small is found at the source's thumbnail scale, and twice it, where a piece of
+# a tenth of the picture still holds enough corners. Together with both pyramids (4 levels x 1.3)
+# they cover the 0.1-10 scale range MAX_SCALE_RATIO allows.
+TRACE_QUERY_SIDES = (256, 512)
+# Corners kept per query side: the scan keeps 128 per picture; a picture that may hold four
+# sources needs several times that, and the exact Hamming search stays under a second for a
+# 1,000-picture portfolio (256,000 indexed codes, both orientations).
+TRACE_QUERY_FEATURES = 1000
+# A portfolio picture becomes a candidate when at least this many of its matched corners agree on
+# one similarity transform (counted in distinct places, as the scan counts them). Lower than the
+# scan's SCAN_LOCAL_MIN_INLIERS (8): a piece of 3 % of the picture holds only a few dozen corners,
+# and a candidate is only a candidate, proved or dropped by the dense test below.
+TRACE_CANDIDATE_AGREEING = 4
+# Candidates verified per retrieval pass (the best-agreeing first): bounds the cost of a pass to
+# a few seconds whatever the portfolio's size; the second pass, on the unexplained areas alone,
+# gets as many again.
+TRACE_CANDIDATES = 8
+# The picture's SIFT features for the per-source fit: at twice FEATURE_SIDE and twice
+# FEATURE_COUNT, so a piece of 3 % of the picture keeps as many keypoints (about 100) as compare's
+# alignment gets on a crop to 40 % of a picture.
+TRACE_PICTURE_FEATURE_SIDE = 1024
+TRACE_PICTURE_FEATURES = 4000
+# Sources are decoded at no more than this side for the fit and the dense test: above the
+# working frame (CHANGE_SIDE) of any piece that is rescaled by up to 1.6.
+TRACE_SOURCE_SIDE = 1024
+# Pieces fitted per source and orientation, at most: the collages the issue describes hold 2-4
+# pieces in all; more than 6 from one source is a tiling, reported as its largest pieces.
+TRACE_MAX_PIECES_PER_SOURCE = 6
+# A model is kept only when the warped source explains (within the change detector's floors,
+# MIN_STRUCTURE_CHANGE and MIN_COLOUR_CHANGE) at least this share of the area inside its inliers'
+# hull: a true piece is explained nearly everywhere there (edits aside), a chance fit of
+# unrelated pictures almost nowhere but in flat patches.
+TRACE_MIN_HULL_EXPLAINED = 0.5
+# Smallest area kept as a piece, as a share of the picture: 1 % (a 100 x 100 patch of a 1-MP
+# picture), a third of the smallest piece the issue asks to find (3 %), far above the specks
+# that flat patches of unrelated pictures leave.
+TRACE_MIN_PIECE_AREA = 0.01
+# The attribution is smoothed by a majority vote in a Gaussian window of this sigma (working-frame
+# pixels): twice the change detector's detection sigma, so a piece's outline is smooth while a
+# piece of 3 % (about 110 px across at CHANGE_SIDE) keeps its shape.
+TRACE_SMOOTH_SIGMA = 3.0
+# The second retrieval pass runs when at least this share of the picture is still unexplained
+# after the first (the smallest piece to find is 3 %).
+TRACE_SECOND_PASS_UNEXPLAINED = 0.03
