@@ -47,6 +47,7 @@ Examples:
   simforensics inspect suspicious.webp --json -
   simforensics scan portfolio/ --against app-gallery/ --json matches.json --html matches.html
   simforensics scan /shared/gallery/ --scheduler tcp://scheduler-host:8786 --json matches.json
+  simforensics trace collage.jpg --against portfolio/ --map sources.png --html trace.html
   simforensics demo
 """
 
@@ -292,6 +293,60 @@ def scan(
         _fail(ExitCode.USAGE, str(exc))
     if not quiet and STDOUT not in (request.json_path, request.csv_path):
         render.print_scan(stdout, result)
+
+
+@app.command()
+def trace(
+    picture: Annotated[str, typer.Argument(help="The picture whose areas are traced (a collage, a pieced-together picture).")],
+    against: Annotated[str, typer.Option("--against", metavar="FOLDER", help="The portfolio: pictures the areas may come from.")],
+    json_path: Annotated[str | None, typer.Option("--json", metavar="PATH", help="Write the JSON result ('-' = stdout).")] = None,
+    html_path: Annotated[str | None, typer.Option("--html", metavar="PATH", help="Write the self-contained HTML exhibit.")] = None,
+    map_path: Annotated[
+        str | None, typer.Option("--map", metavar="PATH", help="Write the source map PNG (0 unexplained, k the k-th source).")
+    ] = None,
+    workers: Annotated[int | None, typer.Option("--workers", min=1, help="Processes that read the portfolio (default: all cores).")] = None,
+    cache: Annotated[
+        str | None, typer.Option("--cache", metavar="PATH", help="Feature cache (SQLite, shared with scan); default: the user cache folder.")
+    ] = None,
+    no_cache: Annotated[bool, typer.Option("--no-cache", help="Keep nothing between runs.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing on the terminal.")] = False,
+    max_pixels: MaxPixels = DEFAULT_MAX_PIXELS,
+) -> None:
+    """Find which areas of PICTURE came from which pictures under --against FOLDER."""
+    from .report.trace_render import print_trace, write_trace_outputs
+    from .scan.cache import CacheError, default_cache_path
+    from .trace import TraceOptions, trace_picture
+
+    outputs = [("--json", json_path), ("--html", html_path), ("--map", map_path)]
+    _check_outputs(outputs, [picture])
+    for option, path in outputs[1:]:
+        if path == STDOUT:
+            _fail(ExitCode.USAGE, f"{option} writes a file; '-' (stdout) is for --json only")
+    if not os.path.isdir(against):
+        _fail(ExitCode.USAGE, f"--against {against}: not a folder")
+    if no_cache and cache is not None:
+        _fail(ExitCode.USAGE, "--cache and --no-cache exclude each other")
+    cache_path = None if no_cache else (cache or default_cache_path())
+    if cache_path is not None and os.path.isdir(cache_path):
+        _fail(ExitCode.USAGE, f"--cache {cache_path}: is a folder; give a file name")
+    for option, path in outputs + [("--cache", cache_path)]:
+        if path and path != STDOUT and os.path.realpath(path).startswith(os.path.realpath(against) + os.sep):
+            _fail(ExitCode.USAGE, f"{option} {path}: inside the portfolio folder, which is evidence and never written to")
+    options = TraceOptions(picture=picture, folder=against, workers=workers or os.cpu_count() or 1,
+                           cache_path=cache_path, max_pixels=max_pixels)
+    try:
+        result = trace_picture(options)
+    except EvidenceError as exc:
+        _fail(ExitCode.UNREADABLE_INPUT, str(exc))
+    except (CacheError, sqlite3.Error) as exc:
+        _fail(ExitCode.USAGE, f"--cache {cache_path}: cannot be used ({exc})")
+    try:
+        write_trace_outputs(result, json_path=json_path, html_path=html_path, map_path=map_path,
+                            command_line=" ".join(sys.argv))
+    except OutputError as exc:
+        _fail(ExitCode.USAGE, str(exc))
+    if not quiet and json_path != STDOUT:
+        print_trace(stdout, result)
 
 
 @app.command()
