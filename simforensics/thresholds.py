@@ -602,15 +602,20 @@ SCAN_CLUSTER_POLL_SECONDS = 2.0
 # change detector's floors and scales, the scan's ORB settings and local-match limits); only
 # what has no counterpart there is below.
 
-# Retrieval queries the portfolio's cached scan features (ORB at SCAN_FEATURE_SIDE) with the
-# picture's own ORB descriptors at these sides: the scan's side, where a piece that is a whole
-# source rescaled small is found at the source's thumbnail scale, and twice it, where a piece of
-# a tenth of the picture still holds enough corners. Together with both pyramids (4 levels x 1.3)
-# they cover the 0.1-10 scale range MAX_SCALE_RATIO allows.
-TRACE_QUERY_SIDES = (256, 512)
-# Corners kept per query side: the scan keeps 128 per picture; a picture that may hold four
-# sources needs several times that, and the exact Hamming search stays under a second for a
-# 1,000-picture portfolio (256,000 indexed codes, both orientations).
+# The portfolio's retrieval features: ORB corners (the scan's settings) of each picture at this
+# side, this many, cached beside the scan's features in the same SQLite file. The scan keeps 128
+# corners at 256 px, enough to find a whole copy but not a piece: a crop of 14 % of a 320-px
+# picture pasted as it is held too few of them to be retrieved (tests/test_trace.py's collage).
+# At 512 px and 320 corners, a piece of a tenth of a source keeps about 30.
+TRACE_INDEX_SIDE = 512
+TRACE_INDEX_FEATURES = 320
+# The picture queries with its own ORB corners at these sides, as it is and mirrored: the index's
+# side, where a piece at its source's scale meets its corners, and twice it, where a piece of a
+# tenth of the picture still holds enough corners. With both pyramids (4 levels x 1.3) they cover
+# the scales MAX_SCALE_RATIO allows.
+TRACE_QUERY_SIDES = (512, 1024)
+# Corners per query side and orientation: 4,000 query codes in all against a 1,000-picture index
+# (320,000 codes) is an exact Hamming search of about 2 s on one core.
 TRACE_QUERY_FEATURES = 1000
 # A portfolio picture becomes a candidate when at least this many of its matched corners agree on
 # one similarity transform (counted in distinct places, as the scan counts them). Lower than the

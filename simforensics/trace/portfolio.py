@@ -1,23 +1,34 @@
-"""The portfolio: every picture under the folder with its scan features, read once and cached.
+"""The portfolio: every picture under the folder with its retrieval features, read once and cached.
 
-The scan's own walk, feature extraction (on the runner: ``--workers`` processes) and SQLite cache
-are used as they are, so a portfolio that was scanned, or traced against, is not read again.
+The scan's walk, file identity (``FileKey``: real path, size, mtime, inode, device), runners
+(``--workers`` processes) and cache file are used as they are: the features live in a table of
+their own (``trace_files``) in the scan's SQLite cache, so one ``--cache`` serves both commands,
+and a portfolio traced against once is not read again while its files are unchanged. The scan's
+own checks run first (``ScanCache.open``): a damaged cache is moved aside and rebuilt.
 """
 
 from __future__ import annotations
 
 import os
+import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from .. import thresholds as T
-from ..scan.cache import CachedFile, FileKey, ScanCache
-from ..scan.features import ScanFeatures, unpack_features
-from ..scan.jobs import extract
+from ..scan.cache import FileKey, ScanCache
 from ..scan.runners import open_runner
 from ..scan.walk import walk_folders
+from .features import FEATURE_VERSION, ExtractedCorners, TraceFeatures, extract, unpack
 
 __all__ = ["Portfolio", "PortfolioPicture", "read_portfolio"]
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS trace_files (
+    path TEXT PRIMARY KEY, size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL, inode INTEGER NOT NULL,
+    device INTEGER NOT NULL, version TEXT NOT NULL, sha256 TEXT, width INTEGER, height INTEGER,
+    features BLOB, error TEXT
+);
+"""
 
 
 @dataclass(frozen=True)
@@ -26,7 +37,7 @@ class PortfolioPicture:
     sha256: str
     width: int
     height: int
-    features: ScanFeatures = field(repr=False)
+    features: TraceFeatures = field(repr=False)
 
 
 @dataclass(frozen=True)
@@ -36,30 +47,53 @@ class Portfolio:
     from_cache: int
 
 
-def _same_file(path: str, others: set[str]) -> bool:
-    return os.path.realpath(path) in others
+def _open(cache_path: str | None) -> sqlite3.Connection:
+    if cache_path is None:
+        db = sqlite3.connect(":memory:")
+    else:
+        ScanCache.open(cache_path).close()  # the scan's checks: a damaged cache is moved aside, rebuilt
+        db = sqlite3.connect(cache_path, timeout=30)
+        db.execute("PRAGMA journal_mode=WAL")
+    db.executescript(_SCHEMA)
+    return db
+
+
+def _cached(db: sqlite3.Connection) -> dict[str, tuple[FileKey, ExtractedCorners]]:
+    rows = db.execute("SELECT path, size, mtime_ns, inode, device, sha256, width, height, features, error "
+                      "FROM trace_files WHERE version = ?", (FEATURE_VERSION,))
+    return {row[0]: (FileKey(*row[:5]), ExtractedCorners(row[0], row[5], row[6] or 0, row[7] or 0, row[8], row[9]))
+            for row in rows}
+
+
+def _usable(entry: ExtractedCorners) -> bool:
+    if entry.features is None:
+        return entry.error is not None
+    try:
+        unpack(entry.features)
+    except ValueError:
+        return False
+    return True
 
 
 def read_portfolio(folder: str, *, cache_path: str | None, workers: int, max_pixels: int,
                    exclude: tuple[str, ...] = (), advance: Callable[[], None] | None = None) -> Portfolio:
     """Every readable picture under ``folder`` with its features; unreadable files under ``errors``.
 
-    ``exclude``: files left out (the traced picture itself, the cache). Nothing is written into the
-    folder: the cache lives where ``cache_path`` says.
+    ``exclude``: files left out (the traced picture itself). Nothing is written into the folder.
     """
     left_out = {os.path.realpath(p) for p in exclude}
     if cache_path is not None:
-        left_out |= {os.path.realpath(cache_path + suffix) for suffix in ("", "-wal", "-shm", "-journal")}
+        left_out |= {os.path.realpath(cache_path + suffix) for suffix in ("", "-wal", "-shm", "-journal", ".corrupt")}
     walked = walk_folders([folder])
     errors = list(walked.skipped)
-    cache = ScanCache.open(cache_path)
+    db = _open(cache_path)
     try:
-        cached = cache.files()
-        entries: dict[str, CachedFile] = {}
+        cached = _cached(db)
+        entries: dict[str, ExtractedCorners] = {}
         keys: dict[str, FileKey] = {}
         to_read = []
         for path in walked.files:
-            if _same_file(path, left_out):
+            if os.path.realpath(path) in left_out:
                 continue
             try:
                 key = FileKey.of(path)
@@ -68,44 +102,35 @@ def read_portfolio(folder: str, *, cache_path: str | None, workers: int, max_pix
                 continue
             keys[path] = key
             known = cached.get(key.path)
-            if known is not None and known[0] == key and _sound(known[1]):
+            if known is not None and known[0] == key and _usable(known[1]):
                 entries[path] = known[1]
             else:
                 to_read.append(path)
         from_cache = len(entries)
         if to_read:
-            runner = open_runner(workers, None)
+            runner = open_runner(workers, None) if len(to_read) > 1 else open_runner(1, None)
             try:
                 given = {os.path.abspath(p): p for p in to_read}
                 jobs = [(os.path.abspath(p), max_pixels) for p in to_read]
                 for done in runner.map(extract, jobs, max_batch=T.SCAN_CLUSTER_EXTRACT_BATCH):
                     path = given[done.path]
-                    entry = CachedFile(done.sha256, done.width, done.height, done.features, done.error)
-                    cache.put_file(keys[path], entry)
-                    entries[path] = entry
+                    key = keys[path]
+                    db.execute("INSERT OR REPLACE INTO trace_files VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                               (key.path, key.size, key.mtime_ns, key.inode, key.device, FEATURE_VERSION,
+                                done.sha256, done.width, done.height, done.features, done.error))
+                    entries[path] = done
                     if advance:
                         advance()
             finally:
                 runner.close()
-            cache.commit()
+            db.commit()
     finally:
-        cache.close()
+        db.close()
     pictures = []
     for path in sorted(entries):
         entry = entries[path]
         if entry.features is None or entry.sha256 is None:
             errors.append((path, entry.error or "unreadable"))
             continue
-        pictures.append(PortfolioPicture(path, entry.sha256, entry.width, entry.height, unpack_features(entry.features)))
+        pictures.append(PortfolioPicture(path, entry.sha256, entry.width, entry.height, unpack(entry.features)))
     return Portfolio(tuple(pictures), tuple(sorted(errors)), from_cache)
-
-
-def _sound(entry: CachedFile) -> bool:
-    """A cached entry is usable when it is an error or its features' checksum holds."""
-    if entry.features is None:
-        return True
-    try:
-        unpack_features(entry.features)
-    except ValueError:
-        return False
-    return True

@@ -1,11 +1,12 @@
 """Candidate sources: the portfolio pictures that share corners with the picture in one geometry.
 
-The portfolio's cached ORB descriptors (scan features, both orientations) go into one exact
-FAISS binary index; the picture queries it with its own ORB descriptors at several sides, since a
-piece may be a tenth of the picture. A match must stand out from the crowd (the scan's ratio test
-against the index's density); the matches of each (source, orientation) are then checked for one
-similarity transform (RANSAC), and the sources whose agreeing corners are most numerous are the
-candidates. A mask restricts the query to some areas (the second pass: what is still unexplained).
+The portfolio's cached ORB corners (``features.py``) go into one exact FAISS binary index; the
+picture queries it with its own ORB corners at several sides, as it is and mirrored, since a piece
+may be a tenth of the picture, turned or mirrored. A match must stand out from the crowd (the scan's
+ratio test against the index's density, SCAN_LOCAL_RATIO); the matches of each (source,
+orientation) are then checked for one similarity transform (RANSAC), and the sources whose
+agreeing corners are most numerous are the candidates. A mask restricts the query to some areas
+(the second pass: what is still unexplained).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import numpy as np
 
 from .. import thresholds as T
 from ..resample import shrink_to_side
+from .features import orb_corners
 from .portfolio import PortfolioPicture
 
 __all__ = ["Candidate", "PortfolioIndex", "QueryFeatures", "build_index", "find_candidates", "query_features"]
@@ -26,15 +28,16 @@ __all__ = ["Candidate", "PortfolioIndex", "QueryFeatures", "build_index", "find_
 @dataclass(frozen=True)
 class QueryFeatures:
     descriptors: np.ndarray = field(repr=False)  # N x 32 uint8
-    points: np.ndarray = field(repr=False)  # N x 2, (x, y) in the picture's full-size pixels
+    points: np.ndarray = field(repr=False)  # N x 2, (x, y) in the picture's full-size pixels (as it is)
+    mirrored: np.ndarray = field(repr=False)  # N bool: found on the mirror image
+    width: int
 
 
 @dataclass(frozen=True)
 class PortfolioIndex:
     index: faiss.IndexBinaryFlat | None
     owner: np.ndarray  # per code: the portfolio picture
-    orientation: np.ndarray  # per code: 0 as is, 1 mirrored
-    points: np.ndarray  # per code: (x, y) in that orientation of the picture's feature thumbnail
+    points: np.ndarray  # per code: (x, y) in that picture reduced to TRACE_INDEX_SIDE (RANSAC's pixels)
 
 
 @dataclass(frozen=True)
@@ -43,58 +46,47 @@ class Candidate:
     agreeing: int  # matched corners that one similarity transform explains (best orientation)
 
 
-def _orb(fast_threshold: int) -> cv2.ORB:
-    # The scan's ORB settings (the portfolio's descriptors were made with them), more corners.
-    return cv2.ORB_create(nfeatures=T.TRACE_QUERY_FEATURES, scaleFactor=T.SCAN_ORB_SCALE, nlevels=T.SCAN_ORB_LEVELS,
-                          edgeThreshold=T.SCAN_ORB_PATCH, patchSize=T.SCAN_ORB_PATCH, fastThreshold=fast_threshold)
-
-
 def query_features(grey: np.ndarray) -> QueryFeatures:
-    """ORB descriptors of the picture (full-size grey levels) at each of TRACE_QUERY_SIDES."""
-    descriptors, points = [], []
+    """ORB corners of the picture (full-size grey levels) at each of TRACE_QUERY_SIDES, as it is and mirrored."""
+    descriptors, points, mirrored = [], [], []
     height, width = grey.shape
-    for side in T.TRACE_QUERY_SIDES:
-        small = shrink_to_side(grey, side)
-        if min(small.shape) <= 2 * T.SCAN_ORB_PATCH:
-            continue
-        keypoints, found = _orb(T.SCAN_ORB_FAST_THRESHOLD).detectAndCompute(small, None)
-        if len(keypoints) < T.TRACE_QUERY_FEATURES // 2:  # a faint picture: weaker corners too, as the scan does
-            keypoints, found = _orb(T.SCAN_ORB_FAINT_FAST_THRESHOLD).detectAndCompute(small, None)
-        if found is None or not keypoints:
-            continue
-        at = cv2.KeyPoint_convert(keypoints).reshape(-1, 2).astype(np.float64)
-        at = (at + 0.5) * [width / small.shape[1], height / small.shape[0]] - 0.5
-        descriptors.append(found)
-        points.append(at)
+    sides = sorted({min(side, max(height, width)) for side in T.TRACE_QUERY_SIDES})  # never enlarged twice
+    for flip in (False, True):
+        for side in sides:
+            small = shrink_to_side(grey[:, ::-1] if flip else grey, side)
+            found, at = orb_corners(np.ascontiguousarray(small), T.TRACE_QUERY_FEATURES)
+            if len(found) == 0:
+                continue
+            at = (at.astype(np.float64) + 0.5) * [width / small.shape[1], height / small.shape[0]] - 0.5
+            if flip:
+                at[:, 0] = width - 1 - at[:, 0]  # back to the picture as it is
+            descriptors.append(found)
+            points.append(at)
+            mirrored.append(np.full(len(at), flip))
     if not descriptors:
-        return QueryFeatures(np.zeros((0, 32), np.uint8), np.zeros((0, 2)))
-    return QueryFeatures(np.concatenate(descriptors), np.concatenate(points))
+        return QueryFeatures(np.zeros((0, 32), np.uint8), np.zeros((0, 2)), np.zeros(0, bool), width)
+    return QueryFeatures(np.concatenate(descriptors), np.concatenate(points), np.concatenate(mirrored), width)
 
 
 def build_index(pictures: tuple[PortfolioPicture, ...]) -> PortfolioIndex:
-    """One exact binary index of every portfolio picture's descriptors, as is and mirrored."""
-    codes, owner, orientation, points = [], [], [], []
+    """One exact binary index of every portfolio picture's corners."""
+    codes, owner, points = [], [], []
     for number, picture in enumerate(pictures):
         f = picture.features
-        for mirrored, found in ((0, f.local), (1, f.local_mirrored)):
-            if len(found) == 0:
-                continue
-            at = f.points.astype(np.float64).copy()
-            if mirrored:  # the mirror image's corners are the same corners, mirrored
-                at[:, 0] = f.width - 1 - at[:, 0]
-            codes.append(found)
-            owner.append(np.full(len(found), number))
-            orientation.append(np.full(len(found), mirrored))
-            points.append(at)
+        if len(f.descriptors) == 0:
+            continue
+        codes.append(f.descriptors)
+        owner.append(np.full(len(f.descriptors), number))
+        points.append(f.points.astype(np.float64) * (T.TRACE_INDEX_SIDE / max(picture.width, picture.height, 1)))
     if not codes:
-        return PortfolioIndex(None, np.zeros(0, int), np.zeros(0, int), np.zeros((0, 2)))
+        return PortfolioIndex(None, np.zeros(0, int), np.zeros((0, 2)))
     index = faiss.IndexBinaryFlat(256)
     index.add(np.ascontiguousarray(np.concatenate(codes), dtype=np.uint8))
-    return PortfolioIndex(index, np.concatenate(owner), np.concatenate(orientation), np.concatenate(points))
+    return PortfolioIndex(index, np.concatenate(owner), np.concatenate(points))
 
 
 def _agreeing(source: np.ndarray, target: np.ndarray) -> int:
-    """Distinct places (cells of SCAN_LOCAL_RANSAC_PX in the thumbnail) one similarity explains."""
+    """Distinct places (cells of SCAN_LOCAL_RANSAC_PX of the indexed picture) one similarity explains."""
     if len(source) < 3:
         return 0
     _, mask = cv2.estimateAffinePartial2D(source.reshape(-1, 1, 2), target.reshape(-1, 1, 2), method=cv2.RANSAC,
@@ -124,7 +116,7 @@ def find_candidates(index: PortfolioIndex, query: QueryFeatures, *, use: np.ndar
     hit = (distances <= T.SCAN_LOCAL_MAX_DISTANCE) & (distances < T.SCAN_LOCAL_RATIO * background) & (labels >= 0)
     rows, cols = np.nonzero(hit)
     codes = labels[rows, cols]
-    owners, orientations = index.owner[codes], index.orientation[codes]
+    owners, orientations = index.owner[codes], query.mirrored[chosen[rows]].astype(np.int64)
     keep = np.array([o not in exclude for o in owners.tolist()], bool) if exclude else np.ones(len(owners), bool)
     rows, codes, owners, orientations = rows[keep], codes[keep], owners[keep], orientations[keep]
     distance = distances[rows, cols[keep]]
@@ -142,8 +134,11 @@ def find_candidates(index: PortfolioIndex, query: QueryFeatures, *, use: np.ndar
             continue
         picture = int(group[start]) // 2
         found = chosen[rows[start:stop]]
-        # RANSAC's distance is measured in the portfolio thumbnail, whatever the query's scale.
-        agreeing = _agreeing(query.points[found], index.points[codes[start:stop]])
+        at = query.points[found].copy()
+        if group[start] % 2:  # a mirrored corner: in the mirror image's pixels, where one similarity holds
+            at[:, 0] = query.width - 1 - at[:, 0]
+        # RANSAC's distance is measured in the indexed picture, whatever the query's scale.
+        agreeing = _agreeing(at, index.points[codes[start:stop]])
         best[picture] = max(best.get(picture, 0), agreeing)
     ranked = sorted((Candidate(p, a) for p, a in best.items() if a >= T.TRACE_CANDIDATE_AGREEING),
                     key=lambda c: (-c.agreeing, c.picture))
