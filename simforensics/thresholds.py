@@ -609,6 +609,13 @@ SCAN_CLUSTER_POLL_SECONDS = 2.0
 # At 512 px and 320 corners, a piece of a tenth of a source keeps about 30.
 TRACE_INDEX_SIDE = 512
 TRACE_INDEX_FEATURES = 320
+# Corners are found per cell of a grid (each cell its share), not over the whole picture: the
+# strongest corners of a picture gather where its contrast is highest (a page of text beside a
+# micrograph took nearly all of them, and a fifth of the picture pasted from the micrograph was
+# not retrieved). A 3 x 3 grid keeps about 36 corners in each ninth of a portfolio picture; the
+# query's 4 x 4 grid about 60 in each sixteenth of the picture, so a piece of 3 % holds some.
+TRACE_INDEX_GRID = 3
+TRACE_QUERY_GRID = 4
 # The picture queries with its own ORB corners at these sides, as it is and mirrored: the index's
 # side, where a piece at its source's scale meets its corners, and twice it, where a piece of a
 # tenth of the picture still holds enough corners. With both pyramids (4 levels x 1.3) they cover
@@ -618,10 +625,15 @@ TRACE_QUERY_SIDES = (512, 1024)
 # (320,000 codes) is an exact Hamming search of about 2 s on one core.
 TRACE_QUERY_FEATURES = 1000
 # A portfolio picture becomes a candidate when at least this many of its matched corners agree on
-# one similarity transform (counted in distinct places, as the scan counts them). Lower than the
-# scan's SCAN_LOCAL_MIN_INLIERS (8): a piece of 3 % of the picture holds only a few dozen corners,
-# and a candidate is only a candidate, proved or dropped by the dense test below.
-TRACE_CANDIDATE_AGREEING = 4
+# one similarity transform (counted in distinct places, as the scan counts them). Far lower than
+# the scan's SCAN_LOCAL_MIN_INLIERS (8): a piece of 3 % of the picture holds only a few dozen
+# corners, and a candidate is only a candidate, proved or dropped by SIFT and the dense test below;
+# any two matches fit a similarity, so 3 is the least that says anything.
+TRACE_CANDIDATE_AGREEING = 3
+# Groups of votes (a portfolio picture in one orientation) checked for one geometry, the most
+# voted first: chance votes spread over the whole portfolio, a source's gather; 64 RANSAC runs of
+# 500 iterations take a few tens of milliseconds.
+TRACE_RANSAC_GROUPS = 64
 # Candidates verified per retrieval pass (the best-agreeing first): bounds the cost of a pass to
 # a few seconds whatever the portfolio's size; the second pass, on the unexplained areas alone,
 # gets as many again.

@@ -24,7 +24,7 @@ from .explain import Explanation, PictureFrame, explain, picture_frame
 from .fit import fit_pieces, sift_keypoints
 from .model import Piece, Trace, TracedSource, TraceOptions
 from .portfolio import Portfolio, read_portfolio
-from .retrieve import build_index, find_candidates, query_features
+from .retrieve import build_index, find_candidates, query_features, search
 
 __all__ = ["trace_picture"]
 
@@ -50,6 +50,7 @@ def trace_picture(options: TraceOptions, advance: Callable[[], None] | None = No
                                max_pixels=options.max_pixels, exclude=exclude, advance=advance)
     index = build_index(portfolio.pictures)
     query = query_features(cv2.cvtColor(picture.rgb, cv2.COLOR_RGB2GRAY))
+    neighbours = search(index, query)
     frame = picture_frame(picture.rgb)
     keypoints = sift_keypoints(picture.rgb, side=T.TRACE_PICTURE_FEATURE_SIDE, count=T.TRACE_PICTURE_FEATURES)
     working_shape = frame.grey.shape
@@ -66,7 +67,7 @@ def trace_picture(options: TraceOptions, advance: Callable[[], None] | None = No
             rows = np.clip(at[:, 1], 0, working_shape[0] - 1)
             cols = np.clip(at[:, 0], 0, working_shape[1] - 1)
             use = labels[rows, cols] == 0
-        for candidate in find_candidates(index, query, use=use, exclude=frozenset(checked)):
+        for candidate in find_candidates(index, query, neighbours, use=use, exclude=frozenset(checked)):
             checked.add(candidate.picture)
             entry = portfolio.pictures[candidate.picture]
             try:

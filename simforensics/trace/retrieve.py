@@ -2,10 +2,9 @@
 
 The portfolio's cached ORB corners (``features.py``) go into one exact FAISS binary index; the
 picture queries it with its own ORB corners at several sides, as it is and mirrored, since a piece
-may be a tenth of the picture, turned or mirrored. A match must stand out from the crowd (the scan's
-ratio test against the index's density, SCAN_LOCAL_RATIO); the matches of each (source,
-orientation) are then checked for one similarity transform (RANSAC), and the sources whose
-agreeing corners are most numerous are the candidates. A mask restricts the query to some areas
+may be a tenth of the picture, turned or mirrored. Close corners vote for their picture; the votes of
+the most voted (source, orientation) groups are then checked for one similarity transform
+(RANSAC), and the sources whose agreeing corners are most numerous are the candidates. A mask restricts the query to some areas
 (the second pass: what is still unexplained).
 """
 
@@ -22,7 +21,8 @@ from ..resample import shrink_to_side
 from .features import orb_corners
 from .portfolio import PortfolioPicture
 
-__all__ = ["Candidate", "PortfolioIndex", "QueryFeatures", "build_index", "find_candidates", "query_features"]
+__all__ = ["Candidate", "Neighbours", "PortfolioIndex", "QueryFeatures", "build_index", "find_candidates", "query_features",
+           "search"]
 
 
 @dataclass(frozen=True)
@@ -54,7 +54,7 @@ def query_features(grey: np.ndarray) -> QueryFeatures:
     for flip in (False, True):
         for side in sides:
             small = shrink_to_side(grey[:, ::-1] if flip else grey, side)
-            found, at = orb_corners(np.ascontiguousarray(small), T.TRACE_QUERY_FEATURES)
+            found, at = orb_corners(np.ascontiguousarray(small), T.TRACE_QUERY_FEATURES, T.TRACE_QUERY_GRID)
             if len(found) == 0:
                 continue
             at = (at.astype(np.float64) + 0.5) * [width / small.shape[1], height / small.shape[0]] - 0.5
@@ -99,42 +99,65 @@ def _agreeing(source: np.ndarray, target: np.ndarray) -> int:
     return len(np.unique(cells[:, 0] * 100_003 + cells[:, 1]))
 
 
-def find_candidates(index: PortfolioIndex, query: QueryFeatures, *, use: np.ndarray | None = None,
-                    exclude: frozenset[int] = frozenset()) -> list[Candidate]:
+@dataclass(frozen=True)
+class Neighbours:
+    """Each query corner's nearest indexed corners (one search serves both retrieval passes)."""
+
+    distances: np.ndarray = field(repr=False)  # N x k Hamming distances, nearest first
+    labels: np.ndarray = field(repr=False)  # N x k indexed codes (-1: none)
+
+
+def search(index: PortfolioIndex, query: QueryFeatures) -> Neighbours:
+    k = 0 if index.index is None else min(T.SCAN_LOCAL_NEIGHBOURS, index.index.ntotal)
+    if k == 0 or len(query.descriptors) == 0:
+        return Neighbours(np.zeros((len(query.descriptors), 0), np.int32), np.zeros((len(query.descriptors), 0), np.int64))
+    # One thread: FAISS's OpenMP threads fight the process pool and other work for the cores
+    # (measured: a 2-thread search of 4,000 codes in 320,000 took three times the 1-thread one).
+    faiss.omp_set_num_threads(1)
+    distances, labels = index.index.search(np.ascontiguousarray(query.descriptors), k)
+    return Neighbours(distances, labels)
+
+
+def find_candidates(index: PortfolioIndex, query: QueryFeatures, neighbours: Neighbours, *,
+                    use: np.ndarray | None = None, exclude: frozenset[int] = frozenset()) -> list[Candidate]:
     """The best-agreeing portfolio pictures (at most TRACE_CANDIDATES), best first.
 
-    ``use``: which query descriptors take part (None: all); ``exclude``: pictures already checked.
+    Every neighbour within SCAN_LOCAL_MAX_DISTANCE votes for its picture (no ratio test: in a large
+    portfolio of like pictures a true match rarely stands out from the crowd, and the geometry
+    below is what separates a piece from chance); each query corner votes once per (picture,
+    orientation), with its closest partner there. The TRACE_RANSAC_GROUPS groups with most votes
+    are checked for one similarity transform. ``use``: which query corners take part (None: all);
+    ``exclude``: pictures already checked.
     """
-    if index.index is None or len(query.descriptors) == 0:
-        return []
-    chosen = np.arange(len(query.descriptors)) if use is None else np.flatnonzero(use)
-    if len(chosen) == 0:
-        return []
-    k = min(T.SCAN_LOCAL_NEIGHBOURS + 1, index.index.ntotal)
-    distances, labels = index.index.search(np.ascontiguousarray(query.descriptors[chosen]), k)
-    background = distances[:, -1:] if k > T.SCAN_LOCAL_NEIGHBOURS else np.full((len(distances), 1), 256)
-    hit = (distances <= T.SCAN_LOCAL_MAX_DISTANCE) & (distances < T.SCAN_LOCAL_RATIO * background) & (labels >= 0)
+    distances, labels = neighbours.distances, neighbours.labels
+    hit = (distances <= T.SCAN_LOCAL_MAX_DISTANCE) & (labels >= 0)
+    if use is not None:
+        hit &= use[:, None]
     rows, cols = np.nonzero(hit)
     codes = labels[rows, cols]
-    owners, orientations = index.owner[codes], query.mirrored[chosen[rows]].astype(np.int64)
+    owners, orientations = index.owner[codes], query.mirrored[rows].astype(np.int64)
     keep = np.array([o not in exclude for o in owners.tolist()], bool) if exclude else np.ones(len(owners), bool)
     rows, codes, owners, orientations = rows[keep], codes[keep], owners[keep], orientations[keep]
     distance = distances[rows, cols[keep]]
     group = owners * 2 + orientations
-    # Each query descriptor keeps its closest partner in each (picture, orientation).
     order = np.lexsort((distance, rows, group))
     group, rows, codes = group[order], rows[order], codes[order]
     first = np.ones(len(group), bool)
     first[1:] = (group[1:] != group[:-1]) | (rows[1:] != rows[:-1])
     group, rows, codes = group[first], rows[first], codes[first]
+    if len(group) == 0:
+        return []
+    starts = np.flatnonzero(np.r_[True, group[1:] != group[:-1]])
+    stops = np.r_[starts[1:], len(group)]
+    votes = stops - starts
+    strongest = np.argsort(-votes, kind="stable")[: T.TRACE_RANSAC_GROUPS]
     best: dict[int, int] = {}
-    starts = np.flatnonzero(np.r_[True, group[1:] != group[:-1]]) if len(group) else np.zeros(0, int)
-    for start, stop in zip(starts.tolist(), np.r_[starts[1:], len(group)].tolist(), strict=True):
+    for g in strongest.tolist():
+        start, stop = int(starts[g]), int(stops[g])
         if stop - start < T.TRACE_CANDIDATE_AGREEING:
             continue
         picture = int(group[start]) // 2
-        found = chosen[rows[start:stop]]
-        at = query.points[found].copy()
+        at = query.points[rows[start:stop]].copy()
         if group[start] % 2:  # a mirrored corner: in the mirror image's pixels, where one similarity holds
             at[:, 0] = query.width - 1 - at[:, 0]
         # RANSAC's distance is measured in the indexed picture, whatever the query's scale.
