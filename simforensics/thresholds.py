@@ -602,28 +602,34 @@ SCAN_CLUSTER_POLL_SECONDS = 2.0
 # change detector's floors and scales, the scan's ORB settings and local-match limits); only
 # what has no counterpart there is below.
 
-# The portfolio's retrieval features: ORB corners (the scan's settings) of each picture at this
-# side, this many, cached beside the scan's features in the same SQLite file. The scan keeps 128
-# corners at 256 px, enough to find a whole copy but not a piece: a crop of 14 % of a 320-px
-# picture pasted as it is held too few of them to be retrieved (tests/test_trace.py's collage).
-# At 512 px and 320 corners, a piece of a tenth of a source keeps about 30.
+# The portfolio's retrieval features: RootSIFT keypoints of each picture at this side, this many,
+# cached beside the scan's features in the same SQLite file (the scan's 128 ORB corners at 256 px
+# find a whole copy, not a piece: a crop of 14 % of a 320-px picture pasted as it is was not
+# retrieved by them; ORB at 512 px still missed pieces SIFT fitted with hundreds of inliers).
+# 256 keypoints at 512 px leave about 25 in a tenth of a source.
 TRACE_INDEX_SIDE = 512
-TRACE_INDEX_FEATURES = 320
-# Corners are found per cell of a grid (each cell its share), not over the whole picture: the
-# strongest corners of a picture gather where its contrast is highest (a page of text beside a
+TRACE_INDEX_FEATURES = 256
+# Keypoints are found per cell of a grid (each cell its share), not over the whole picture: the
+# strongest keypoints of a picture gather where its contrast is highest (a page of text beside a
 # micrograph took nearly all of them, and a fifth of the picture pasted from the micrograph was
-# not retrieved). A 3 x 3 grid keeps about 36 corners in each ninth of a portfolio picture; the
-# query's 4 x 4 grid about 60 in each sixteenth of the picture, so a piece of 3 % holds some.
+# not retrieved). 3 x 3 cells for a portfolio picture (about 28 keypoints each); 4 x 4 for the
+# picture, so a piece of 3 % of it holds some.
 TRACE_INDEX_GRID = 3
 TRACE_QUERY_GRID = 4
-# The picture queries with its own ORB corners at these sides, as it is and mirrored: the index's
-# side, where a piece at its source's scale meets its corners, and twice it, where a piece of a
-# tenth of the picture still holds enough corners. With both pyramids (4 levels x 1.3) they cover
-# the scales MAX_SCALE_RATIO allows.
-TRACE_QUERY_SIDES = (512, 1024)
-# Corners per query side and orientation: 4,000 query codes in all against a 1,000-picture index
-# (320,000 codes) is an exact Hamming search of about 2 s on one core.
-TRACE_QUERY_FEATURES = 1000
+# The picture queries with its keypoints at this side (the fit's own, TRACE_PICTURE_FEATURE_SIDE),
+# this many per orientation (as it is, and mirrored: SIFT is not mirror-invariant).
+TRACE_QUERY_SIDE = 1024
+TRACE_QUERY_FEATURES = 1500
+# Neighbours looked up per query keypoint; the last one is the crowd that Lowe's ratio (RATIO_TEST)
+# is taken against, as the scan takes its ORB ratio against its 16th neighbour.
+TRACE_NEIGHBOURS = 8
+# Exact search up to this many indexed keypoints (about 200 pictures); above, an inverted file of
+# TRACE_IVF_LISTS lists (k-means on a seeded sample), each query visiting TRACE_IVF_PROBES of them:
+# a sixteenth of the work, at the usual recall cost of a few per cent of the true neighbours, which
+# a source's dozens of agreeing keypoints absorb.
+TRACE_EXACT_LIMIT = 50_000
+TRACE_IVF_LISTS = 256
+TRACE_IVF_PROBES = 16
 # A portfolio picture becomes a candidate when at least this many of its matched corners agree on
 # one similarity transform (counted in distinct places, as the scan counts them). Far lower than
 # the scan's SCAN_LOCAL_MIN_INLIERS (8): a piece of 3 % of the picture holds only a few dozen
@@ -631,9 +637,9 @@ TRACE_QUERY_FEATURES = 1000
 # any two matches fit a similarity, so 3 is the least that says anything.
 TRACE_CANDIDATE_AGREEING = 3
 # Groups of votes (a portfolio picture in one orientation) checked for one geometry, the most
-# voted first: chance votes spread over the whole portfolio, a source's gather; 64 RANSAC runs of
-# 500 iterations take a few tens of milliseconds.
-TRACE_RANSAC_GROUPS = 64
+# voted first: chance votes spread over the whole portfolio, a source's gather. 128 RANSAC runs of
+# 500 iterations take well under a second.
+TRACE_RANSAC_GROUPS = 128
 # Candidates verified per retrieval pass (the best-agreeing first): bounds the cost of a pass to
 # a few seconds whatever the portfolio's size; the second pass, on the unexplained areas alone,
 # gets as many again.
