@@ -52,7 +52,8 @@ def trace_picture(options: TraceOptions, advance: Callable[[], None] | None = No
     query = query_features(cv2.cvtColor(picture.rgb, cv2.COLOR_RGB2GRAY))
     neighbours = search(index, query)
     frame = picture_frame(picture.rgb)
-    keypoints = sift_keypoints(picture.rgb, side=T.TRACE_PICTURE_FEATURE_SIDE, count=T.TRACE_PICTURE_FEATURES)
+    keypoints = sift_keypoints(picture.rgb, side=T.TRACE_PICTURE_FEATURE_SIDE, count=T.TRACE_PICTURE_FEATURES,
+                               grid=T.TRACE_QUERY_GRID)
     working_shape = frame.grey.shape
     errors = list(portfolio.errors)
     found: list[_Found] = []
@@ -84,9 +85,10 @@ def trace_picture(options: TraceOptions, advance: Callable[[], None] | None = No
 
 def _pieces_of(frame: PictureFrame, keypoints, source: np.ndarray, source_shape: tuple[int, int], number: int,
                retrieval_pass: int) -> list[_Found]:
-    plain = sift_keypoints(source, side=T.FEATURE_SIDE, count=T.FEATURE_COUNT, full_shape=source_shape)
+    plain = sift_keypoints(source, side=T.FEATURE_SIDE, count=T.FEATURE_COUNT, grid=T.TRACE_INDEX_GRID,
+                           full_shape=source_shape)
     mirrored = sift_keypoints(np.ascontiguousarray(source[:, ::-1]), side=T.FEATURE_SIDE, count=T.FEATURE_COUNT,
-                              full_shape=source_shape)
+                              grid=T.TRACE_INDEX_GRID, full_shape=source_shape)
     result = []
     for model in fit_pieces(keypoints, plain, mirrored, source_shape[1]):
         explanation = explain(frame, source, source_shape, model)

@@ -59,16 +59,17 @@ def picture_frame(rgb: np.ndarray) -> PictureFrame:
                         (height, width))
 
 
-def _cost(predicted: np.ndarray, frame: PictureFrame) -> tuple[np.ndarray, np.ndarray]:
-    """(cost, colour distance): the larger of the structure and colour differences, each in units
-    of its change-detector floor, smoothed at the detection scale (an explained piece is a
-    coherent area, a chance agreement of a few pixels is not)."""
+def _cost(predicted: np.ndarray, frame: PictureFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(cost, fine cost, colour distance): the larger of the structure and colour differences, each
+    in units of its change-detector floor, smoothed at the detection scale (an explained piece is a
+    coherent area, a chance agreement of a few pixels is not) and at the outline's scale."""
     grey = cv2.cvtColor(np.clip(predicted, 0, 255).astype(np.uint8), cv2.COLOR_RGB2GRAY)
     structure = structure_change(grey, frame.grey)
     difference = cv2.GaussianBlur(frame.rgb - predicted, (0, 0), T.CHANGE_COLOUR_SIGMA)
     colour = np.sqrt((difference**2).sum(axis=2))
-    cost = np.maximum(structure / T.MIN_STRUCTURE_CHANGE, colour / T.MIN_COLOUR_CHANGE)
-    return cv2.GaussianBlur(cost.astype(np.float32), (0, 0), T.CHANGE_DETECT_SIGMA), colour
+    cost = np.maximum(structure / T.MIN_STRUCTURE_CHANGE, colour / T.MIN_COLOUR_CHANGE).astype(np.float32)
+    return (cv2.GaussianBlur(cost, (0, 0), T.CHANGE_DETECT_SIGMA), cv2.GaussianBlur(cost, (0, 0), T.CHANGE_OUTLINE_SIGMA),
+            colour)
 
 
 def explain(frame: PictureFrame, source: np.ndarray, source_shape: tuple[int, ...], model: PieceModel) -> Explanation | None:
@@ -100,20 +101,23 @@ def explain(frame: PictureFrame, source: np.ndarray, source_shape: tuple[int, ..
     if hull.sum() < T.CHANGE_MIN_SAMPLE:
         return None
     predicted = global_colour_prediction(warped_f, frame.rgb, hull)
-    cost, _ = _cost(predicted, frame)
+    cost, fine, colour = _cost(predicted, frame)
     explained = (cost < 1) & covered
     if explained.sum() >= T.CHANGE_MIN_SAMPLE:  # refit on what the first fit explained, hull or not
         predicted = global_colour_prediction(warped_f, frame.rgb, explained)
-        cost, colour = _cost(predicted, frame)
+        cost, fine, colour = _cost(predicted, frame)
         explained = (cost < 1) & covered
-    else:
-        colour = np.zeros_like(cost)
     if explained[hull].mean() < T.TRACE_MIN_HULL_EXPLAINED:
         return None
     region = _piece(explained, points)
     if region.sum() < T.TRACE_MIN_PIECE_AREA * region.size:
         return None
-    cost = np.where(region, cost, np.inf).astype(np.float32)
+    # Grown to its outline as the change detector grows a change (hysteresis): the detection-scale
+    # smoothing spreads the neighbour's difference a few pixels into the piece; the fine map, within
+    # CHANGE_OUTLINE_REACH of the area, gives them back.
+    reach = cv2.dilate(region.astype(np.uint8), _disc(T.CHANGE_OUTLINE_REACH)).astype(bool)
+    region = fill_holes(region | (reach & covered & (fine < 1)))
+    cost = np.where(region, np.minimum(cost, fine), np.inf).astype(np.float32)
     shift = np.sqrt(((frame.rgb - warped_f.astype(np.float32)) ** 2).sum(axis=2))
     return Explanation(model, cost, float(shift[region].mean()), float(colour[region].mean()), warped)
 

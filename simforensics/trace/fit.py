@@ -1,7 +1,7 @@
 """Every piece of one source in the picture: robust fitting repeated on the matches that remain.
 
-SIFT (RootSIFT, contrast-limited equalisation first, as ``align`` does) on the picture and on the
-source as is and mirrored; Lowe's ratio test; then RANSAC for a similarity transform, its inliers
+SIFT (RootSIFT, contrast-limited equalisation first, as ``align`` does; spread over a grid) on the
+picture and on the source as is and mirrored; Lowe's ratio test; then RANSAC for a similarity transform, its inliers
 removed and RANSAC run again on the rest, until too few matches agree. Each fit is one candidate
 piece: a picture -> source matrix. Whether it really is a piece is the dense test's business
 (``explain.py``), not the keypoints'.
@@ -16,6 +16,7 @@ import numpy as np
 
 from .. import thresholds as T
 from ..resample import shrink_to_side
+from .features import grid_keypoints
 
 __all__ = ["Keypoints", "PieceModel", "fit_pieces", "sift_keypoints"]
 
@@ -35,22 +36,22 @@ class PieceModel:
     picture_points: np.ndarray = field(repr=False)  # the inliers' places in the picture (full size)
 
 
-def sift_keypoints(rgb: np.ndarray, *, side: int, count: int, full_shape: tuple[int, ...] | None = None) -> Keypoints:
-    """RootSIFT keypoints of ``rgb`` reduced to ``side``; points in full-size pixels.
+def sift_keypoints(rgb: np.ndarray, *, side: int, count: int, grid: int,
+                   full_shape: tuple[int, ...] | None = None) -> Keypoints:
+    """RootSIFT keypoints of ``rgb`` reduced to ``side``, spread over a ``grid`` x ``grid`` of cells
+    (``features.grid_keypoints``: a textured piece must not take every keypoint of the picture);
+    points in full-size pixels.
 
     ``full_shape``: the full picture's shape when ``rgb`` is already a reduced copy of it.
     """
     height, width = (full_shape or rgb.shape)[:2]
     grey = cv2.cvtColor(shrink_to_side(rgb, side), cv2.COLOR_RGB2GRAY)
-    grey = cv2.createCLAHE(clipLimit=2.0, tileGridSize=(8, 8)).apply(grey)
-    keypoints, descriptors = cv2.SIFT_create(nfeatures=count).detectAndCompute(grey, None)
+    descriptors, points = grid_keypoints(grey, count, grid)
     scale = width / grey.shape[1]
-    if not keypoints:
+    if len(points) == 0:
         return Keypoints(np.zeros((0, 2)), None, scale)
-    points = np.array([k.pt for k in keypoints], np.float64)
-    points = (points + 0.5) * [width / grey.shape[1], height / grey.shape[0]] - 0.5
-    descriptors = descriptors / (np.abs(descriptors).sum(axis=1, keepdims=True) + 1e-7)
-    return Keypoints(points, np.sqrt(descriptors).astype(np.float32), scale)
+    points = (points.astype(np.float64) + 0.5) * [width / grey.shape[1], height / grey.shape[0]] - 0.5
+    return Keypoints(points, descriptors, scale)
 
 
 def _ratio_matches(query: Keypoints, train: Keypoints) -> tuple[np.ndarray, np.ndarray]:

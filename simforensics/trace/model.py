@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..evidence import Evidence
+from ..evidence import DEFAULT_MAX_PIXELS, Evidence
 
 __all__ = ["Piece", "Trace", "TraceOptions", "TracedSource"]
 
@@ -20,7 +20,7 @@ class TraceOptions:
     folder: str
     workers: int = 1
     cache_path: str | None = None  # None: nothing persists
-    max_pixels: int = 250_000_000
+    max_pixels: int = DEFAULT_MAX_PIXELS
 
 
 @dataclass(frozen=True)
