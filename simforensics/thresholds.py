@@ -652,14 +652,26 @@ TRACE_PICTURE_FEATURES = 4000
 # Sources are decoded at no more than this side for the fit and the dense test: above the
 # working frame (CHANGE_SIDE) of any piece that is rescaled by up to 1.6.
 TRACE_SOURCE_SIDE = 1024
+# Fewest matches that must agree on a piece's transform. Half of alignment's MIN_INLIERS (15):
+# unrelated pictures give 4-5 RANSAC inliers by chance (../shared/research/models.md), so 8 is
+# still above chance, and here the keypoints only propose a piece: the dense test below decides
+# (a chance transform explains almost none of the picture's pixels). Low-texture pieces (a
+# smooth retina, a sky) hold 8-14 agreeing matches where textured ones hold hundreds.
+TRACE_MIN_INLIERS = 8
 # Pieces fitted per source and orientation, at most: the collages the issue describes hold 2-4
 # pieces in all; more than 6 from one source is a tiling, reported as its largest pieces.
 TRACE_MAX_PIECES_PER_SOURCE = 6
 # A model is kept only when the warped source explains (within the change detector's floors,
-# MIN_STRUCTURE_CHANGE and MIN_COLOUR_CHANGE) at least this share of the area inside its inliers'
-# hull: a true piece is explained nearly everywhere there (edits aside), a chance fit of
+# MIN_STRUCTURE_CHANGE and MIN_COLOUR_CHANGE) at least this share of the textured pixels inside its
+# inliers' hull: a true piece is explained nearly everywhere there (edits aside), a chance fit of
 # unrelated pictures almost nowhere but in flat patches.
 TRACE_MIN_HULL_EXPLAINED = 0.5
+# Only textured pixels can tell a piece from chance: a flat area of any source, recoloured by the
+# fitted mapping, "explains" any flat area of the picture. The hull test counts the pixels whose
+# grey levels vary by at least this much (standard deviation in SSIM's window, sigma 1.5): above
+# the 1-2 levels JPEG leaves on flat areas at quality 40-95, below the faintest texture (paper,
+# skin). A fit with fewer than CHANGE_MIN_SAMPLE such pixels in its hull is not kept.
+TRACE_MIN_TEXTURE = 4.0
 # Smallest area kept as a piece, as a share of the picture: 1 % (a 100 x 100 patch of a 1-MP
 # picture), a third of the smallest piece the issue asks to find (3 %), far above the specks
 # that flat patches of unrelated pictures leave.

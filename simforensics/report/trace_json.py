@@ -42,7 +42,7 @@ def trace_document(trace: Trace) -> dict[str, Any]:
         "errors": [{"path": path, "error": reason} for path, reason in trace.errors],
         "portfolio": {"pictures": trace.portfolio_size, "candidates_checked": trace.candidates_checked},
         "thresholds": {
-            "min_inliers": T.MIN_INLIERS, "min_structure_change": T.MIN_STRUCTURE_CHANGE,
+            "min_inliers": T.TRACE_MIN_INLIERS, "min_structure_change": T.MIN_STRUCTURE_CHANGE,
             "min_colour_change": T.MIN_COLOUR_CHANGE, "min_hull_explained": T.TRACE_MIN_HULL_EXPLAINED,
             "min_piece_area": T.TRACE_MIN_PIECE_AREA, "candidates_per_pass": T.TRACE_CANDIDATES,
         },

@@ -32,6 +32,7 @@ class PictureFrame:
 
     rgb: np.ndarray = field(repr=False)  # float32 RGB, working size
     grey: np.ndarray = field(repr=False)  # uint8
+    textured: np.ndarray = field(repr=False)  # bool: local grey variation of at least TRACE_MIN_TEXTURE
     scale: float  # working pixels per picture pixel
     full_shape: tuple[int, int]
 
@@ -55,8 +56,11 @@ def picture_frame(rgb: np.ndarray) -> PictureFrame:
     size = (max(8, round(width * scale)), max(8, round(height * scale)))
     small = rgb if size == (width, height) else cv2.resize(rgb, size, interpolation=cv2.INTER_AREA)
     smooth = cv2.GaussianBlur(small, (0, 0), T.CHANGE_PREFILTER_SIGMA)
-    return PictureFrame(smooth.astype(np.float32), cv2.cvtColor(smooth, cv2.COLOR_RGB2GRAY), size[0] / width,
-                        (height, width))
+    grey = cv2.cvtColor(smooth, cv2.COLOR_RGB2GRAY)
+    g = grey.astype(np.float32)
+    mean = cv2.GaussianBlur(g, (0, 0), T.CHANGE_STRUCTURE_SIGMA)
+    spread = np.sqrt(np.maximum(cv2.GaussianBlur(g * g, (0, 0), T.CHANGE_STRUCTURE_SIGMA) - mean * mean, 0))
+    return PictureFrame(smooth.astype(np.float32), grey, spread >= T.TRACE_MIN_TEXTURE, size[0] / width, (height, width))
 
 
 def _cost(predicted: np.ndarray, frame: PictureFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -98,7 +102,7 @@ def explain(frame: PictureFrame, source: np.ndarray, source_shape: tuple[int, ..
     hull = np.zeros((height, width), np.uint8)
     cv2.fillConvexPoly(hull, cv2.convexHull(np.round(points).astype(np.int32)), 1)
     hull = hull.astype(bool) & covered
-    if hull.sum() < T.CHANGE_MIN_SAMPLE:
+    if (hull & frame.textured).sum() < T.CHANGE_MIN_SAMPLE:
         return None
     predicted = global_colour_prediction(warped_f, frame.rgb, hull)
     cost, fine, colour = _cost(predicted, frame)
@@ -107,7 +111,8 @@ def explain(frame: PictureFrame, source: np.ndarray, source_shape: tuple[int, ..
         predicted = global_colour_prediction(warped_f, frame.rgb, explained)
         cost, fine, colour = _cost(predicted, frame)
         explained = (cost < 1) & covered
-    if explained[hull].mean() < T.TRACE_MIN_HULL_EXPLAINED:
+    evidence = hull & frame.textured  # flat pixels are explained by any flat source: no evidence
+    if evidence.sum() < T.CHANGE_MIN_SAMPLE or explained[evidence].mean() < T.TRACE_MIN_HULL_EXPLAINED:
         return None
     region = _piece(explained, points)
     if region.sum() < T.TRACE_MIN_PIECE_AREA * region.size:

@@ -75,14 +75,14 @@ def _sequential(picture: np.ndarray, source: np.ndarray, threshold: float) -> li
     (2x3 matrix picture -> source, inlier mask over all matches)."""
     remaining = np.arange(len(picture))
     fits = []
-    while len(remaining) >= T.MIN_INLIERS and len(fits) < T.TRACE_MAX_PIECES_PER_SOURCE:
+    while len(remaining) >= T.TRACE_MIN_INLIERS and len(fits) < T.TRACE_MAX_PIECES_PER_SOURCE:
         affine, _ = cv2.estimateAffinePartial2D(picture[remaining], source[remaining], method=cv2.RANSAC,
                                                 ransacReprojThreshold=threshold, maxIters=5000, confidence=0.999,
                                                 refineIters=10)
         if affine is None:
             break
         inliers = _residuals(affine, picture[remaining], source[remaining]) < threshold
-        if inliers.sum() < T.MIN_INLIERS:
+        if inliers.sum() < T.TRACE_MIN_INLIERS:
             break
         # Least squares on the inliers (RANSAC's minimal-sample estimate is noisier).
         refined, _ = cv2.estimateAffinePartial2D(picture[remaining][inliers], source[remaining][inliers],
