@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 import os
+import shlex
 import sqlite3
 import sys
 from typing import Annotated, NoReturn
@@ -342,7 +343,7 @@ def trace(
         _fail(ExitCode.USAGE, f"--cache {cache_path}: cannot be used ({exc})")
     try:
         write_trace_outputs(result, json_path=json_path, html_path=html_path, map_path=map_path,
-                            command_line=" ".join(sys.argv))
+                            command_line=shlex.join(["simforensics", *sys.argv[1:]]))
     except OutputError as exc:
         _fail(ExitCode.USAGE, str(exc))
     if not quiet and json_path != STDOUT:

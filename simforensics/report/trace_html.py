@@ -11,7 +11,7 @@ import numpy as np
 
 from .. import __version__
 from .. import thresholds as T
-from ..trace import Piece, Trace
+from ..trace import Piece, Trace, TracedSource
 from . import images
 from .evidence_rows import provenance_facts
 from .html import render_page
@@ -68,7 +68,7 @@ class _PieceView:
 class _SourceView:
     number: int
     colour: str
-    source: object  # TracedSource
+    source: TracedSource
     thumbnail: str | None
     pieces: tuple[_PieceView, ...]
     facts: tuple[tuple[str, str], ...]

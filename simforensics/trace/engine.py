@@ -17,11 +17,11 @@ from scipy import ndimage
 
 from .. import thresholds as T
 from ..errors import EvidenceError
-from ..evidence import load_evidence
+from ..evidence import Evidence, load_evidence
 from ..scan.decode import read_reduced
 from .attribute import attribute
 from .explain import Explanation, PictureFrame, explain, picture_frame
-from .fit import fit_pieces, sift_keypoints
+from .fit import Keypoints, fit_pieces, sift_keypoints
 from .model import Piece, Trace, TracedSource, TraceOptions
 from .portfolio import Portfolio, read_portfolio
 from .retrieve import build_index, find_candidates, query_features, search
@@ -83,7 +83,7 @@ def trace_picture(options: TraceOptions, advance: Callable[[], None] | None = No
                    time.perf_counter() - started, options.max_pixels)
 
 
-def _pieces_of(frame: PictureFrame, keypoints, source: np.ndarray, source_shape: tuple[int, int], number: int,
+def _pieces_of(frame: PictureFrame, keypoints: Keypoints, source: np.ndarray, source_shape: tuple[int, int], number: int,
                retrieval_pass: int) -> list[_Found]:
     plain = sift_keypoints(source, side=T.FEATURE_SIDE, count=T.FEATURE_COUNT, grid=T.TRACE_INDEX_GRID,
                            full_shape=source_shape)
@@ -121,7 +121,7 @@ def _source_box(box: tuple[int, int, int, int], matrix: np.ndarray, shape: tuple
     return int(x0), int(y0), int(x1 - x0), int(y1 - y0)
 
 
-def _result(picture, folder: str, portfolio: Portfolio, found: list[_Found], labels: np.ndarray,
+def _result(picture: Evidence, folder: str, portfolio: Portfolio, found: list[_Found], labels: np.ndarray,
             errors: list[tuple[str, str]], checked: int, seconds: float, max_pixels: int) -> Trace:
     height, width = picture.height, picture.width
     full = cv2.resize(labels.astype(np.uint16), (width, height), interpolation=cv2.INTER_NEAREST)
