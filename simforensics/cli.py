@@ -314,6 +314,7 @@ def trace(
     max_pixels: MaxPixels = DEFAULT_MAX_PIXELS,
 ) -> None:
     """Find which areas of PICTURE came from which pictures under --against FOLDER."""
+    from .report import render
     from .report.trace_render import print_trace, write_trace_outputs
     from .scan.cache import CacheError, default_cache_path
     from .trace import TraceOptions, trace_picture
@@ -336,7 +337,10 @@ def trace(
     options = TraceOptions(picture=picture, folder=against, workers=workers or os.cpu_count() or 1,
                            cache_path=cache_path, max_pixels=max_pixels)
     try:
-        result = trace_picture(options)
+        # Reading a new portfolio takes a while (about 0.1 s a picture per worker): show it.
+        with render.scan_progress(stderr, enabled=not quiet and stderr.is_terminal) as progress:
+            progress.stage("reading the portfolio (new or changed pictures)", None)
+            result = trace_picture(options, advance=progress.advance)
     except EvidenceError as exc:
         _fail(ExitCode.UNREADABLE_INPUT, str(exc))
     except (CacheError, sqlite3.Error) as exc:

@@ -171,6 +171,8 @@ def test_a_picture_from_outside_the_portfolio_has_no_sources(case: dict) -> None
     assert result.returncode == 0, result.stderr
     document = json.loads(result.stdout)
     assert document["sources"] == [] and document["unexplained_fraction"] == 1.0
+    # The portfolio was read by the first trace: this one took all five files from the cache.
+    assert document["run"]["from_cache"] == 5 and document["portfolio"]["pictures"] == 4
 
 
 def test_an_unreadable_picture_exits_3_with_one_line(case: dict, tmp_path: Path) -> None:

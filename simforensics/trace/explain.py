@@ -121,7 +121,10 @@ def explain(frame: PictureFrame, source: np.ndarray, source_shape: tuple[int, ..
     # smoothing spreads the neighbour's difference a few pixels into the piece; the fine map, within
     # CHANGE_OUTLINE_REACH of the area, gives them back.
     reach = cv2.dilate(region.astype(np.uint8), _disc(T.CHANGE_OUTLINE_REACH)).astype(bool)
-    region = fill_holes(region | (reach & covered & (fine < 1)))
+    # At the outline itself the pattern window straddles the piece's edge: there a pixel's own
+    # colour, as the change detector tightens its outlines (MIN_PIXEL_CHANGE at CHANGE_PIXEL_SIGMA).
+    own = cv2.GaussianBlur(np.abs(frame.rgb - predicted).max(axis=2), (0, 0), T.CHANGE_PIXEL_SIGMA)
+    region = fill_holes(region | (reach & covered & ((fine < 1) | (own < T.MIN_PIXEL_CHANGE))))
     cost = np.where(region, np.minimum(cost, fine), np.inf).astype(np.float32)
     shift = np.sqrt(((frame.rgb - warped_f.astype(np.float32)) ** 2).sum(axis=2))
     return Explanation(model, cost, float(shift[region].mean()), float(colour[region].mean()), warped)
