@@ -112,8 +112,6 @@ def evidence_rows(original: Evidence, copy: Evidence) -> list[EvidenceRow]:
     return rows
 
 
-
-
 def provenance_facts(p: Provenance | None) -> list[tuple[str, str | None]]:
     """One file's dates and provenance highlights, as (label, value) rows (the trace report's sources)."""
     return _dates(p) + _highlights(p)
