@@ -29,7 +29,8 @@ from . import thresholds as T
 from .align import Alignment, box_in_copy, overlap_mask
 from .resample import scale_matrix
 
-__all__ = ["ChangeMap", "ChangedArea", "WorkingFrame", "localise_changes", "refined_lattice", "warp_to_working_frame"]
+__all__ = ["ChangeMap", "ChangedArea", "WorkingFrame", "global_colour_prediction", "localise_changes", "refined_lattice",
+           "structure_change", "warp_to_working_frame"]
 
 MASK_SAME, MASK_NOT_COVERED, MASK_CHANGED = 0, 128, 255
 
@@ -544,3 +545,15 @@ def _describe(found: _Detection, frame: WorkingFrame, colour_compared: bool, ali
                                  copy_box=box_in_copy(box, alignment.matrix, copy_shape)))
     areas.sort(key=lambda a: (-a.area_fraction, a.box))
     return tuple(areas)
+
+
+def global_colour_prediction(original: np.ndarray, copy: np.ndarray, use: np.ndarray) -> np.ndarray:
+    """The copy as the global colour mapping fitted on the pixels in ``use`` predicts it from the
+    original (float32 RGB): the same lookup-table fit the change detector makes (trace uses it
+    to test whether a warped source explains a piece)."""
+    return _predict_colours(original, copy, use)
+
+
+def structure_change(grey_a: np.ndarray, grey_b: np.ndarray) -> np.ndarray:
+    """1 - contrast-structure similarity of two grey pictures, as the change detector measures it."""
+    return _structure_change(grey_a, grey_b)

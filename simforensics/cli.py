@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 import os
+import shlex
 import sqlite3
 import sys
 from typing import Annotated, NoReturn
@@ -48,6 +49,7 @@ Examples:
   simforensics scan portfolio/ --against app-gallery/ --json matches.json --html matches.html
   simforensics scan /shared/gallery/ --scheduler tcp://scheduler-host:8786 --json matches.json
   simforensics video clip.mp4 --against portfolio/ --json spans.json --html exhibit.html
+  simforensics trace collage.jpg --against portfolio/ --map sources.png --html trace.html
   simforensics demo
 """
 
@@ -348,6 +350,64 @@ def video(
         _fail(ExitCode.USAGE, str(exc))
     if not quiet and json_path != STDOUT:
         video_render.print_video_run(stdout, run)
+
+
+@app.command()
+def trace(
+    picture: Annotated[str, typer.Argument(help="The picture whose areas are traced (a collage, a pieced-together picture).")],
+    against: Annotated[str, typer.Option("--against", metavar="FOLDER", help="The portfolio: pictures the areas may come from.")],
+    json_path: Annotated[str | None, typer.Option("--json", metavar="PATH", help="Write the JSON result ('-' = stdout).")] = None,
+    html_path: Annotated[str | None, typer.Option("--html", metavar="PATH", help="Write the self-contained HTML exhibit.")] = None,
+    map_path: Annotated[
+        str | None, typer.Option("--map", metavar="PATH", help="Write the source map PNG (0 unexplained, k the k-th source).")
+    ] = None,
+    workers: Annotated[int | None, typer.Option("--workers", min=1, help="Processes that read the portfolio (default: all cores).")] = None,
+    cache: Annotated[
+        str | None, typer.Option("--cache", metavar="PATH", help="Feature cache (SQLite, shared with scan); default: the user cache folder.")
+    ] = None,
+    no_cache: Annotated[bool, typer.Option("--no-cache", help="Keep nothing between runs.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing on the terminal.")] = False,
+    max_pixels: MaxPixels = DEFAULT_MAX_PIXELS,
+) -> None:
+    """Find which areas of PICTURE came from which pictures under --against FOLDER."""
+    from .report import render
+    from .report.trace_render import print_trace, write_trace_outputs
+    from .scan.cache import CacheError, default_cache_path
+    from .trace import TraceOptions, trace_picture
+
+    outputs = [("--json", json_path), ("--html", html_path), ("--map", map_path)]
+    _check_outputs(outputs, [picture])
+    for option, path in outputs[1:]:
+        if path == STDOUT:
+            _fail(ExitCode.USAGE, f"{option} writes a file; '-' (stdout) is for --json only")
+    if not os.path.isdir(against):
+        _fail(ExitCode.USAGE, f"--against {against}: not a folder")
+    if no_cache and cache is not None:
+        _fail(ExitCode.USAGE, "--cache and --no-cache exclude each other")
+    cache_path = None if no_cache else (cache or default_cache_path())
+    if cache_path is not None and os.path.isdir(cache_path):
+        _fail(ExitCode.USAGE, f"--cache {cache_path}: is a folder; give a file name")
+    for option, path in outputs + [("--cache", cache_path)]:
+        if path and path != STDOUT and os.path.realpath(path).startswith(os.path.realpath(against) + os.sep):
+            _fail(ExitCode.USAGE, f"{option} {path}: inside the portfolio folder, which is evidence and never written to")
+    options = TraceOptions(picture=picture, folder=against, workers=workers or os.cpu_count() or 1,
+                           cache_path=cache_path, max_pixels=max_pixels)
+    try:
+        # Reading a new portfolio takes a while (about 0.1 s a picture per worker): show it.
+        with render.scan_progress(stderr, enabled=not quiet and stderr.is_terminal) as progress:
+            progress.stage("reading the portfolio (new or changed pictures)", None)
+            result = trace_picture(options, advance=progress.advance)
+    except EvidenceError as exc:
+        _fail(ExitCode.UNREADABLE_INPUT, str(exc))
+    except (CacheError, sqlite3.Error) as exc:
+        _fail(ExitCode.USAGE, f"--cache {cache_path}: cannot be used ({exc})")
+    try:
+        write_trace_outputs(result, json_path=json_path, html_path=html_path, map_path=map_path,
+                            command_line=shlex.join(["simforensics", *sys.argv[1:]]))
+    except OutputError as exc:
+        _fail(ExitCode.USAGE, str(exc))
+    if not quiet and json_path != STDOUT:
+        print_trace(stdout, result)
 
 
 @app.command()

@@ -653,3 +653,91 @@ VIDEO_SHOT_CANDIDATES = 8
 # image-to-video first frame): 32 pictures in both orientations cost about 0.3 s per shot, while
 # the index misses a picture that fills only a small part of the frame.
 VIDEO_EXHAUSTIVE_PICTURES = 32
+
+# ---------------------------------------------------------------- trace (simforensics/trace/)
+# Where a value of the alignment, change-localisation or scan sections applies, trace uses it
+# as it is (RATIO_TEST, RANSAC_THRESHOLD_PX, MIN_INLIERS, MAX_SCALE_RATIO, FEATURE_SIDE, the
+# change detector's floors and scales, the scan's ORB settings and local-match limits); only
+# what has no counterpart there is below.
+
+# The portfolio's retrieval features: RootSIFT keypoints of each picture at this side, this many,
+# cached beside the scan's features in the same SQLite file (the scan's 128 ORB corners at 256 px
+# find a whole copy, not a piece: a crop of 14 % of a 320-px picture pasted as it is was not
+# retrieved by them; ORB at 512 px still missed pieces SIFT fitted with hundreds of inliers).
+# 256 keypoints at 512 px leave about 25 in a tenth of a source.
+TRACE_INDEX_SIDE = 512
+TRACE_INDEX_FEATURES = 256
+# Keypoints are found per cell of a grid (each cell its share), not over the whole picture: the
+# strongest keypoints of a picture gather where its contrast is highest (a page of text beside a
+# micrograph took nearly all of them, and a fifth of the picture pasted from the micrograph was
+# not retrieved). 3 x 3 cells for a portfolio picture (about 28 keypoints each); 4 x 4 for the
+# picture, so a piece of 3 % of it holds some.
+TRACE_INDEX_GRID = 3
+TRACE_QUERY_GRID = 4
+# The picture queries with its keypoints at this side (the fit's own, TRACE_PICTURE_FEATURE_SIDE),
+# this many per orientation (as it is, and mirrored: SIFT is not mirror-invariant).
+TRACE_QUERY_SIDE = 1024
+TRACE_QUERY_FEATURES = 1500
+# Neighbours looked up per query keypoint; the last one is the crowd that Lowe's ratio (RATIO_TEST)
+# is taken against, as the scan takes its ORB ratio against its 16th neighbour.
+TRACE_NEIGHBOURS = 8
+# Exact search up to this many indexed keypoints (about 200 pictures); above, an inverted file of
+# TRACE_IVF_LISTS lists (k-means on a seeded sample), each query visiting TRACE_IVF_PROBES of them:
+# a sixteenth of the work, at the usual recall cost of a few per cent of the true neighbours, which
+# a source's dozens of agreeing keypoints absorb.
+TRACE_EXACT_LIMIT = 50_000
+TRACE_IVF_LISTS = 256
+TRACE_IVF_PROBES = 16
+# A portfolio picture becomes a candidate when at least this many of its matched corners agree on
+# one similarity transform (counted in distinct places, as the scan counts them). Far lower than
+# the scan's SCAN_LOCAL_MIN_INLIERS (8): a piece of 3 % of the picture holds only a few dozen
+# corners, and a candidate is only a candidate, proved or dropped by SIFT and the dense test below;
+# any two matches fit a similarity, so 3 is the least that says anything.
+TRACE_CANDIDATE_AGREEING = 3
+# Groups of votes (a portfolio picture in one orientation) checked for one geometry, the most
+# voted first: chance votes spread over the whole portfolio, a source's gather. 128 RANSAC runs of
+# 500 iterations take well under a second.
+TRACE_RANSAC_GROUPS = 128
+# Candidates verified per retrieval pass (the best-agreeing first): bounds the cost of a pass to
+# a few seconds whatever the portfolio's size; the second pass, on the unexplained areas alone,
+# gets as many again.
+TRACE_CANDIDATES = 8
+# The picture's SIFT features for the per-source fit: at twice FEATURE_SIDE and twice
+# FEATURE_COUNT, so a piece of 3 % of the picture keeps as many keypoints (about 100) as compare's
+# alignment gets on a crop to 40 % of a picture.
+TRACE_PICTURE_FEATURE_SIDE = 1024
+TRACE_PICTURE_FEATURES = 4000
+# Sources are decoded at no more than this side for the fit and the dense test: above the
+# working frame (CHANGE_SIDE) of any piece that is rescaled by up to 1.6.
+TRACE_SOURCE_SIDE = 1024
+# Fewest matches that must agree on a piece's transform. Half of alignment's MIN_INLIERS (15):
+# unrelated pictures give 4-5 RANSAC inliers by chance (../shared/research/models.md), so 8 is
+# still above chance, and here the keypoints only propose a piece: the dense test below decides
+# (a chance transform explains almost none of the picture's pixels). Low-texture pieces (a
+# smooth retina, a sky) hold 8-14 agreeing matches where textured ones hold hundreds.
+TRACE_MIN_INLIERS = 8
+# Pieces fitted per source and orientation, at most: the collages the issue describes hold 2-4
+# pieces in all; more than 6 from one source is a tiling, reported as its largest pieces.
+TRACE_MAX_PIECES_PER_SOURCE = 6
+# A model is kept only when the warped source explains (within the change detector's floors,
+# MIN_STRUCTURE_CHANGE and MIN_COLOUR_CHANGE) at least this share of the textured pixels inside its
+# inliers' hull: a true piece is explained nearly everywhere there (edits aside), a chance fit of
+# unrelated pictures almost nowhere but in flat patches.
+TRACE_MIN_HULL_EXPLAINED = 0.5
+# Only textured pixels can tell a piece from chance: a flat area of any source, recoloured by the
+# fitted mapping, "explains" any flat area of the picture. The hull test counts the pixels whose
+# grey levels vary by at least this much (standard deviation in SSIM's window, sigma 1.5): above
+# the 1-2 levels JPEG leaves on flat areas at quality 40-95, below the faintest texture (paper,
+# skin). A fit with fewer than CHANGE_MIN_SAMPLE such pixels in its hull is not kept.
+TRACE_MIN_TEXTURE = 4.0
+# Smallest area kept as a piece, as a share of the picture: 1 % (a 100 x 100 patch of a 1-MP
+# picture), a third of the smallest piece the issue asks to find (3 %), far above the specks
+# that flat patches of unrelated pictures leave.
+TRACE_MIN_PIECE_AREA = 0.01
+# The attribution is smoothed by a majority vote in a Gaussian window of this sigma (working-frame
+# pixels): twice the change detector's detection sigma, so a piece's outline is smooth while a
+# piece of 3 % (about 110 px across at CHANGE_SIDE) keeps its shape.
+TRACE_SMOOTH_SIGMA = 3.0
+# The second retrieval pass runs when at least this share of the picture is still unexplained
+# after the first (the smallest piece to find is 3 %).
+TRACE_SECOND_PASS_UNEXPLAINED = 0.03

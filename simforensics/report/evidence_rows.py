@@ -12,7 +12,7 @@ from ..evidence import Evidence
 from ..provenance import Provenance, describe_source_type
 from .words import size_words, time_words
 
-__all__ = ["EvidenceRow", "evidence_rows"]
+__all__ = ["EvidenceRow", "evidence_rows", "provenance_facts"]
 
 
 _TEXT_SHOWN = 400  # longest metadata value quoted in the evidence table; the appendix has more
@@ -112,3 +112,6 @@ def evidence_rows(original: Evidence, copy: Evidence) -> list[EvidenceRow]:
     return rows
 
 
+def provenance_facts(p: Provenance | None) -> list[tuple[str, str | None]]:
+    """One file's dates and provenance highlights, as (label, value) rows (the trace report's sources)."""
+    return _dates(p) + _highlights(p)

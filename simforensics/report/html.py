@@ -31,7 +31,7 @@ from .evidence_rows import evidence_rows
 from .metadata_terminal import provenance_rows
 from .threshold_notes import ThresholdNote, threshold_notes
 
-__all__ = ["IndexEntry", "compare_html", "content_security_policy", "scan_index_html"]
+__all__ = ["IndexEntry", "compare_html", "content_security_policy", "render_page", "scan_index_html"]
 
 
 def _asset(name: str) -> str:
@@ -77,6 +77,11 @@ def _render(template: str, *, script_name: str | None, static: bool, **context: 
     return _ENVIRONMENT.get_template(template).render(
         style=style, script=script, csp=content_security_policy(style, script), static=static, **context,
     )
+
+
+def render_page(template: str, **context: Any) -> str:
+    """A page of templates/ with the reports' style sheet, no script (the trace report)."""
+    return _render(template, script_name=None, static=False, **context)
 
 
 # ------------------------------------------------------------------------------- compare

@@ -1,0 +1,50 @@
+"""The trace on the terminal: one row per source (share, pieces), then the files skipped."""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from ..trace import Piece, Trace
+from .words import box_words
+
+__all__ = ["piece_words", "print_trace"]
+
+
+def piece_words(piece: Piece) -> str:
+    """How a piece was placed, in words: scale, turn, mirror, colour change."""
+    parts = []
+    if abs(piece.scale - 1) >= 0.02:
+        parts.append(f"{'enlarged' if piece.scale > 1 else 'reduced'} x{piece.scale:.2f}")
+    if abs(piece.rotation_degrees) >= 0.5:
+        side = "counter-clockwise" if piece.rotation_degrees > 0 else "clockwise"
+        parts.append(f"turned {abs(piece.rotation_degrees):.1f} degrees {side}")
+    if piece.mirrored:
+        parts.append("mirrored")
+    # MIN_COLOUR_CHANGE's half: under it the colours match as they are, without the mapping.
+    if piece.colour_shift - piece.residual >= 12:
+        parts.append(f"colours changed (mean {piece.colour_shift:.0f} RGB levels, {piece.residual:.0f} after the fitted mapping)")
+    return ", ".join(parts) or "copied as it is"
+
+
+def print_trace(console: Console, trace: Trace) -> None:
+    p = trace.picture
+    console.print(
+        f"{escape(p.path)} ({p.width} x {p.height}) against {trace.portfolio_size} pictures under "
+        f"{escape(trace.folder)} ({trace.candidates_checked} candidates checked): "
+        f"[bold]{len(trace.sources)} source{'s' if len(trace.sources) != 1 else ''}[/], "
+        f"{1 - trace.unexplained_fraction:.0%} of the picture explained"
+    )
+    if trace.sources:
+        table = Table(title="Sources, largest share first (map value = #)", title_justify="left")
+        for column in ("#", "source", "share", "pieces"):
+            table.add_column(column, overflow="fold")
+        for number, s in enumerate(trace.sources, start=1):
+            pieces = "\n".join(f"{box_words(x.box)} ({x.area_fraction:.1%}): {piece_words(x)}" for x in s.pieces)
+            table.add_row(str(number), escape(s.path), f"{s.share:.1%}", escape(pieces))
+        console.print(table)
+    for path, reason in trace.errors[:20]:
+        console.print(f"skipped {escape(path)}: {escape(reason)}")
+    if len(trace.errors) > 20:
+        console.print(f"... and {len(trace.errors) - 20} more skipped files")

@@ -1,0 +1,167 @@
+"""One trace: picture -> portfolio (cached features) -> candidates -> pieces -> attribution -> ``Trace``.
+
+Two retrieval passes (Pinto et al., ICIP 2017, "two-tier" provenance filtering): the first
+queries with the whole picture's features; the second with the features of what the first left
+unexplained, so a small piece beside large ones is not drowned out.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+from scipy import ndimage
+
+from .. import thresholds as T
+from ..errors import EvidenceError
+from ..evidence import Evidence, load_evidence
+from ..scan.decode import read_reduced
+from .attribute import attribute
+from .explain import Explanation, PictureFrame, explain, picture_frame
+from .fit import Keypoints, fit_pieces, sift_keypoints
+from .model import Piece, Trace, TracedSource, TraceOptions
+from .portfolio import Portfolio, read_portfolio
+from .retrieve import build_index, find_candidates, query_features, search
+
+__all__ = ["trace_picture"]
+
+
+@dataclass(frozen=True)
+class _Found:
+    picture: int  # index into the portfolio
+    retrieval_pass: int
+    explanation: Explanation
+    source_shape: tuple[int, int]  # full size (height, width)
+
+
+def trace_picture(options: TraceOptions, advance: Callable[[], None] | None = None) -> Trace:
+    """Trace ``options.picture`` against the pictures under ``options.folder``.
+
+    Raises ``EvidenceError`` when the picture cannot be read; unreadable portfolio files are listed
+    in the result's ``errors``.
+    """
+    started = time.perf_counter()
+    picture = load_evidence(options.picture, max_pixels=options.max_pixels, with_provenance=True)
+    exclude = (options.picture,) + ((options.cache_path,) if options.cache_path else ())
+    portfolio = read_portfolio(options.folder, cache_path=options.cache_path, workers=options.workers,
+                               max_pixels=options.max_pixels, exclude=exclude, advance=advance)
+    index = build_index(portfolio.pictures)
+    query = query_features(cv2.cvtColor(picture.rgb, cv2.COLOR_RGB2GRAY))
+    neighbours = search(index, query)
+    frame = picture_frame(picture.rgb)
+    keypoints = sift_keypoints(picture.rgb, side=T.TRACE_PICTURE_FEATURE_SIDE, count=T.TRACE_PICTURE_FEATURES,
+                               grid=T.TRACE_QUERY_GRID)
+    working_shape = frame.grey.shape
+    errors = list(portfolio.errors)
+    found: list[_Found] = []
+    checked: set[int] = set()
+    for retrieval_pass in (1, 2):
+        use = None
+        if retrieval_pass == 2:
+            labels = attribute([f.explanation for f in found], working_shape)
+            if (labels == 0).mean() < T.TRACE_SECOND_PASS_UNEXPLAINED:
+                break
+            at = np.round(query.points * frame.scale).astype(int)
+            rows = np.clip(at[:, 1], 0, working_shape[0] - 1)
+            cols = np.clip(at[:, 0], 0, working_shape[1] - 1)
+            use = labels[rows, cols] == 0
+        for candidate in find_candidates(index, query, neighbours, use=use, exclude=frozenset(checked)):
+            checked.add(candidate.picture)
+            entry = portfolio.pictures[candidate.picture]
+            try:
+                source = read_reduced(entry.path, side=T.TRACE_SOURCE_SIDE, max_pixels=options.max_pixels)
+            except EvidenceError as exc:
+                errors.append((entry.path, exc.reason))
+                continue
+            found.extend(_pieces_of(frame, keypoints, source.pixels, (source.height, source.width),
+                                    candidate.picture, retrieval_pass))
+    labels = attribute([f.explanation for f in found], working_shape)
+    return _result(picture, options.folder, portfolio, found, labels, errors, len(checked),
+                   time.perf_counter() - started, options.max_pixels)
+
+
+def _pieces_of(frame: PictureFrame, keypoints: Keypoints, source: np.ndarray, source_shape: tuple[int, int], number: int,
+               retrieval_pass: int) -> list[_Found]:
+    plain = sift_keypoints(source, side=T.FEATURE_SIDE, count=T.FEATURE_COUNT, grid=T.TRACE_INDEX_GRID,
+                           full_shape=source_shape)
+    mirrored = sift_keypoints(np.ascontiguousarray(source[:, ::-1]), side=T.FEATURE_SIDE, count=T.FEATURE_COUNT,
+                              grid=T.TRACE_INDEX_GRID, full_shape=source_shape)
+    result = []
+    for model in fit_pieces(keypoints, plain, mirrored, source_shape[1]):
+        explanation = explain(frame, source, source_shape, model)
+        if explanation is not None:
+            result.append(_Found(number, retrieval_pass, explanation, source_shape))
+    return result
+
+
+def _box(mask: np.ndarray) -> tuple[int, int, int, int]:
+    x, y, w, h = cv2.boundingRect(mask.astype(np.uint8))
+    return int(x), int(y), int(w), int(h)
+
+
+def _describe(matrix: np.ndarray) -> tuple[float, float]:
+    """(scale, turn) of the piece as placed in the picture: picture pixels per source pixel, and
+    degrees counter-clockwise as seen on screen, the mirror taken out."""
+    placed = np.linalg.inv(matrix)[:2, :2]  # source -> picture
+    if np.linalg.det(placed) < 0:
+        placed = placed @ np.diag([-1.0, 1.0])
+    scale = float(np.sqrt(abs(np.linalg.det(placed))))
+    # Image rows run downwards, so a positive angle of the matrix turns clockwise on screen.
+    return scale, float(-np.degrees(np.arctan2(placed[1, 0], placed[0, 0])))
+
+
+def _source_box(box: tuple[int, int, int, int], matrix: np.ndarray, shape: tuple[int, int]) -> tuple[int, int, int, int]:
+    x, y, w, h = box
+    corners = np.array([[x, y, 1], [x + w, y, 1], [x, y + h, 1], [x + w, y + h, 1]], np.float64) @ matrix.T
+    x0, y0 = np.clip(np.floor(corners[:, :2].min(axis=0)), 0, [shape[1], shape[0]])
+    x1, y1 = np.clip(np.ceil(corners[:, :2].max(axis=0)), 0, [shape[1], shape[0]])
+    return int(x0), int(y0), int(x1 - x0), int(y1 - y0)
+
+
+def _result(picture: Evidence, folder: str, portfolio: Portfolio, found: list[_Found], labels: np.ndarray,
+            errors: list[tuple[str, str]], checked: int, seconds: float, max_pixels: int) -> Trace:
+    height, width = picture.height, picture.width
+    full = cv2.resize(labels.astype(np.uint16), (width, height), interpolation=cv2.INTER_NEAREST)
+    total = float(height * width)
+    pieces: dict[int, list[Piece]] = {}
+    passes: dict[int, int] = {}
+    kept = np.zeros((height, width), np.uint16)  # the pieces that stay: a speck under the floor is unexplained
+    for k, item in enumerate(found, start=1):
+        parts, count = ndimage.label(full == k)
+        for part in range(1, count + 1):
+            mask = parts == part
+            area = float(mask.sum()) / total
+            if area < T.TRACE_MIN_PIECE_AREA:
+                continue
+            kept[mask] = k
+            box = _box(mask)
+            e = item.explanation
+            scale, turn = _describe(e.model.matrix)
+            pieces.setdefault(item.picture, []).append(Piece(
+                box=box, area_fraction=area, matrix=e.model.matrix, mirrored=e.model.mirrored, inliers=e.model.inliers,
+                scale=scale, rotation_degrees=turn, colour_shift=e.colour_shift, residual=e.residual,
+                source_box=_source_box(box, e.model.matrix, item.source_shape)))
+            passes[item.picture] = min(passes.get(item.picture, 2), item.retrieval_pass)
+    order = sorted(pieces, key=lambda p: (-sum(x.area_fraction for x in pieces[p]), portfolio.pictures[p].path))
+    source_map = np.zeros((height, width), np.uint8)
+    sources = []
+    for rank, number in enumerate(order, start=1):
+        entry = portfolio.pictures[number]
+        for k, item in enumerate(found, start=1):
+            if item.picture == number:
+                source_map[kept == k] = rank
+        evidence = None
+        try:
+            evidence = load_evidence(entry.path, max_pixels=max_pixels, with_provenance=True)
+        except EvidenceError as exc:
+            errors.append((entry.path, exc.reason))
+        own = tuple(sorted(pieces[number], key=lambda p: (-p.area_fraction, p.box)))
+        sources.append(TracedSource(entry.path, entry.sha256, entry.width, entry.height,
+                                    float((source_map == rank).sum()) / total, own, passes[number], evidence))
+    return Trace(picture=picture, folder=folder, sources=tuple(sources), source_map=source_map,
+                 unexplained_fraction=float((source_map == 0).mean()), errors=tuple(sorted(set(errors))),
+                 portfolio_size=len(portfolio.pictures), from_cache=portfolio.from_cache, candidates_checked=checked,
+                 seconds=seconds)

@@ -1,0 +1,191 @@
+"""trace: pieces of a small collage attributed to the right portfolio pictures, through the command line.
+
+The collage is built here from scikit-image's pictures with known boxes: a crop of the astronaut
+pasted as it is, a crop of the coffee cup mirrored and reduced to 0.8. The portfolio holds both
+sources, two distractors and a file that is not a picture; a second picture is built from
+pictures outside the portfolio.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytest
+from PIL import Image
+from skimage import data
+
+from .conftest import snapshot
+
+CLI = [sys.executable, "-m", "simforensics"]
+ASTRONAUT_BOX = (20, 30, 120, 140)  # [x, y, w, h] in the collage
+COFFEE_BOX = (220, 120, 144, 120)
+
+
+def run(*args: str) -> subprocess.CompletedProcess[str]:
+    # A wide terminal, so the table does not fold file names.
+    return subprocess.run(CLI + list(args), capture_output=True, text=True, timeout=300, check=False,
+                          env={**os.environ, "COLUMNS": "200"})
+
+
+def _work(name: str, side: int = 320) -> np.ndarray:
+    rgb = getattr(data, name)()
+    if rgb.ndim == 2:
+        rgb = np.repeat(rgb[..., None], 3, axis=2)
+    scale = side / max(rgb.shape[:2])
+    return cv2.resize(rgb, (round(rgb.shape[1] * scale), round(rgb.shape[0] * scale)), interpolation=cv2.INTER_AREA)
+
+
+def _paste(canvas: np.ndarray, piece: np.ndarray, box: tuple[int, int, int, int]) -> None:
+    x, y, w, h = box
+    canvas[y : y + h, x : x + w] = cv2.resize(piece, (w, h), interpolation=cv2.INTER_AREA)
+
+
+def _iou(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> float:
+    x0, y0 = max(a[0], b[0]), max(a[1], b[1])
+    x1, y1 = min(a[0] + a[2], b[0] + b[2]), min(a[1] + a[3], b[1] + b[3])
+    inter = max(0, x1 - x0) * max(0, y1 - y0)
+    return inter / (a[2] * a[3] + b[2] * b[3] - inter)
+
+
+@pytest.fixture(scope="module")
+def case(tmp_path_factory: pytest.TempPathFactory) -> dict:
+    root = tmp_path_factory.mktemp("trace")
+    portfolio = root / "portfolio"
+    portfolio.mkdir()
+    astronaut, coffee = _work("astronaut"), _work("coffee")
+    Image.fromarray(astronaut).save(portfolio / "astronaut.png")
+    Image.fromarray(coffee).save(portfolio / "coffee <cup>.jpg", quality=92)
+    Image.fromarray(_work("camera")).save(portfolio / "camera.png")
+    Image.fromarray(_work("coins")).save(portfolio / "coins.png")
+    (portfolio / "broken.png").write_bytes(b"not a picture at all")
+
+    canvas = np.full((300, 400, 3), 128, np.uint8)
+    _paste(canvas, astronaut[40:180, 130:250], ASTRONAUT_BOX)  # as it is (120 x 140)
+    _paste(canvas, coffee[40:190, 60:240][:, ::-1], COFFEE_BOX)  # mirrored, 180 x 150 reduced to 0.8
+    picture = root / "collage.png"
+    Image.fromarray(canvas).save(picture)
+
+    outside = np.full((300, 400, 3), 128, np.uint8)
+    _paste(outside, _work("chelsea")[30:180, 60:220], (30, 40, 160, 150))
+    _paste(outside, _work("immunohistochemistry")[50:200, 50:200], (220, 100, 150, 150))
+    negative = root / "outside.png"
+    Image.fromarray(outside).save(negative)
+
+    files = sorted(portfolio.iterdir())
+    before = snapshot(files)
+    cache = root / "cache.sqlite"
+    out = {name: root / name for name in ("trace.json", "map.png", "trace.html")}
+    result = run("trace", str(picture), "--against", str(portfolio), "--cache", str(cache), "--workers", "1",
+                 "--json", str(out["trace.json"]), "--map", str(out["map.png"]), "--html", str(out["trace.html"]))
+    assert result.returncode == 0, result.stderr
+    return {"root": root, "portfolio": portfolio, "picture": picture, "negative": negative, "cache": cache,
+            "files": files, "before": before, "result": result, **out,
+            "document": json.loads(out["trace.json"].read_text(encoding="utf-8"))}
+
+
+def _source(document: dict, name: str) -> dict:
+    matches = [s for s in document["sources"] if Path(s["path"]).name == name]
+    assert len(matches) == 1, [s["path"] for s in document["sources"]]
+    return matches[0]
+
+
+def test_pieces_are_attributed_to_their_sources_with_their_boxes(case: dict) -> None:
+    document = case["document"]
+    assert sorted(Path(s["path"]).name for s in document["sources"]) == ["astronaut.png", "coffee <cup>.jpg"]
+    astronaut = _source(document, "astronaut.png")
+    assert len(astronaut["regions"]) == 1
+    region = astronaut["regions"][0]
+    assert _iou(tuple(region["box"]), ASTRONAUT_BOX) >= 0.85, region["box"]
+    assert region["mirrored"] is False
+    assert abs(region["scale"] - 1.0) < 0.05
+    # The matrix maps a picture pixel to its place in the source: the crop's corner.
+    corner = np.array(region["matrix"]) @ [ASTRONAUT_BOX[0] + 10, ASTRONAUT_BOX[1] + 10, 1]
+    assert np.allclose(corner[:2] / corner[2], [140, 50], atol=2.0)
+    assert astronaut["share"] == pytest.approx(120 * 140 / (400 * 300), abs=0.02)
+
+
+def test_a_mirrored_piece_is_found_and_called_mirrored(case: dict) -> None:
+    coffee = _source(case["document"], "coffee <cup>.jpg")
+    region = coffee["regions"][0]
+    assert region["mirrored"] is True
+    assert _iou(tuple(region["box"]), COFFEE_BOX) >= 0.85, region["box"]
+    assert region["scale"] == pytest.approx(0.8, abs=0.05)
+
+
+def test_the_map_names_each_pixel_by_its_source(case: dict) -> None:
+    source_map = np.asarray(Image.open(case["map.png"]))
+    assert source_map.shape == (300, 400) and source_map.dtype == np.uint8
+    names = [Path(s["path"]).name for s in case["document"]["sources"]]
+    x, y, w, h = ASTRONAUT_BOX
+    assert np.mean(source_map[y + 10 : y + h - 10, x + 10 : x + w - 10] == names.index("astronaut.png") + 1) > 0.95
+    x, y, w, h = COFFEE_BOX
+    assert np.mean(source_map[y + 10 : y + h - 10, x + 10 : x + w - 10] == names.index("coffee <cup>.jpg") + 1) > 0.95
+    assert np.mean(source_map[260:, :] == 0) > 0.95  # the grey background came from nowhere
+    assert case["document"]["unexplained_fraction"] == pytest.approx(float(np.mean(source_map == 0)), abs=1e-3)
+
+
+def test_json_follows_the_contract(case: dict) -> None:
+    document = case["document"]
+    assert document["schema"] == "simforensics.trace/1"
+    assert set(document["picture"]) >= {"path", "sha256", "width", "height"}
+    assert (document["picture"]["width"], document["picture"]["height"]) == (400, 300)
+    shares = [s["share"] for s in document["sources"]]
+    assert shares == sorted(shares, reverse=True)
+    for source in document["sources"]:
+        assert set(source) >= {"path", "sha256", "share", "regions"}
+        for region in source["regions"]:
+            assert set(region) >= {"box", "area_fraction", "matrix", "mirrored", "inliers"}
+            assert np.array(region["matrix"]).shape == (3, 3)
+    assert 0 < document["unexplained_fraction"] < 1
+
+
+def test_an_unreadable_portfolio_file_is_listed_and_the_folder_untouched(case: dict) -> None:
+    errors = case["document"]["errors"]
+    assert [Path(e["path"]).name for e in errors] == ["broken.png"] and errors[0]["error"]
+    assert sorted(case["portfolio"].iterdir()) == case["files"]  # nothing written into the folder
+    assert snapshot(case["files"]) == case["before"]
+
+
+def test_terminal_table_names_sources_and_pieces(case: dict) -> None:
+    text = case["result"].stdout
+    assert "astronaut.png" in text and "mirrored" in text and "2 sources" in text
+
+
+def test_html_renders_the_exhibit(case: dict) -> None:
+    page = case["trace.html"].read_text(encoding="utf-8")
+    assert "Content-Security-Policy" in page and "default-src" in page and "<script" not in page
+    assert "coffee &lt;cup&gt;.jpg" in page and "coffee <cup>" not in page  # file names are escaped
+    assert page.count('alt="the source, aligned"') == 2
+    assert "mirrored" in page and "http://" not in page.replace("http://www.w3.org", "")
+
+
+def test_a_picture_from_outside_the_portfolio_has_no_sources(case: dict) -> None:
+    result = run("trace", str(case["negative"]), "--against", str(case["portfolio"]), "--cache", str(case["cache"]),
+                 "--workers", "1", "--json", "-")
+    assert result.returncode == 0, result.stderr
+    document = json.loads(result.stdout)
+    assert document["sources"] == [] and document["unexplained_fraction"] == 1.0
+    # The portfolio was read by the first trace: this one took all five files from the cache.
+    assert document["run"]["from_cache"] == 5 and document["portfolio"]["pictures"] == 4
+
+
+def test_an_unreadable_picture_exits_3_with_one_line(case: dict, tmp_path: Path) -> None:
+    bad = tmp_path / "bad.jpg"
+    bad.write_bytes(b"\xff\xd8\xff\xe0 truncated")
+    result = run("trace", str(bad), "--against", str(case["portfolio"]), "--cache", str(case["cache"]))
+    assert result.returncode == 3
+    assert len(result.stderr.strip().splitlines()) == 1 and "bad.jpg" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_outputs_inside_the_portfolio_are_refused(case: dict) -> None:
+    result = run("trace", str(case["picture"]), "--against", str(case["portfolio"]), "--cache", str(case["cache"]),
+                 "--map", str(case["portfolio"] / "map.png"))
+    assert result.returncode == 2 and "never written to" in result.stderr
+    assert sorted(case["portfolio"].iterdir()) == case["files"]
