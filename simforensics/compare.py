@@ -20,6 +20,7 @@ from .changes import (
     localise_changes,
     warp_to_working_frame,
 )
+from .derivation import Derivation, FileFacts, derive, facts_of
 from .environment import software_versions
 from .evidence import Evidence, load_evidence
 from .fingerprints import (
@@ -76,6 +77,8 @@ class Measurement:
     # the portrait models were left out (scan's verification).
     resemblance: ResemblanceProfile | None = None
     descriptions: tuple[Description, Description] | None = None
+    # Which picture is the likelier original, with the cues that say so (derivation.py).
+    derivation: Derivation | None = None
 
     @property
     def whole_distances(self) -> dict[str, int]:
@@ -149,13 +152,14 @@ def _measure_regions(
 
 def compare_images(
     original: np.ndarray, copy: np.ndarray, *, regions: tuple[UserRegion, ...] = (), with_people: bool = True,
-    reference: Reference | None = None,
+    reference: Reference | None = None, facts: tuple[FileFacts, FileFacts] | None = None,
 ) -> Measurement:
     """Measure one pair of RGB uint8 pictures.
 
     ``with_people=False`` leaves out the portrait models and the resemblance profile (scan's
     verification: its matches are copies, which neither changes). ``reference``: the population
-    the resemblance is placed in (default: the builtin one).
+    the resemblance is placed in (default: the builtin one). ``facts``: each file's format, JPEG
+    tables and metadata, for the derivation's compression and metadata cues (None: pixels only).
     """
     identical = original.shape == copy.shape and np.array_equal(original, copy)
     # One reduced copy of each picture feeds every detector (features, hashes, people).
@@ -195,11 +199,13 @@ def compare_images(
         pdq_informative=min(whole[0].pdq_quality, whole[1].pdq_quality) >= T.PDQ_MIN_QUALITY,
         resemblance=profile,
     )
+    derivation = derive(original, copy, alignment=alignment, changes=changes, identical=identical, facts=facts)
     return Measurement(
         alignment=alignment, whole_hashes=whole, overlap_hashes=overlap_hashes,
         pdq_dihedral_distance=pdq_dihedral, ssim=ssim, colour_distance=colour_distance(small_original, small_copy),
         changes=changes, change_mask=mask, people=people, pose=pose, regions=findings,
         verdict=verdict, identical=identical, resemblance=profile, descriptions=descriptions,
+        derivation=derivation,
     )
 
 
@@ -216,7 +222,8 @@ def compare_files(options: CompareOptions) -> Comparison:
         from .resemblance.population import reference_from_folder
 
         reference = reference_from_folder(options.reference, max_pixels=options.max_pixels)
-    measurement = compare_images(original.rgb, copy.rgb, regions=options.regions, reference=reference)
+    measurement = compare_images(original.rgb, copy.rgb, regions=options.regions, reference=reference,
+                                 facts=(facts_of(original), facts_of(copy)))
     metadata = diff_metadata(original.provenance, copy.provenance) if original.provenance is not None and copy.provenance is not None else None
     return Comparison(original=original, copy=copy, options=options, measurement=measurement,
                       started_at=started, finished_at=_now(), metadata_diff=metadata,
