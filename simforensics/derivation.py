@@ -386,7 +386,7 @@ def information_loss(grid: _CommonGrid | None) -> Cue:
                 else Strength.MODERATE if magnitude >= T.DERIVATION_LOSS_MODERATE else Strength.WEAK)
     parent = finer if asymmetry > 0 else coarser
     return Cue(name, parent, strength, f"{words}: {_side_words(parent)} predicts the other "
-                                       f"{math.exp(magnitude):.1f} x better, as a parent predicts its child")
+                                       f"{math.exp(magnitude):.2f} x better (floor included), as a parent predicts its child")
 
 
 # ------------------------------------------------------------------ cue: resampling traces

@@ -262,7 +262,7 @@ def test_verdicts_cached_by_another_engine_are_not_reused(tmp_path: Path) -> Non
     cache.put_pair("a" * 64, "b" * 64, 0.9, Label.NEAR_DUPLICATE, "A verdict of this engine.")
     # A row whose label is no label of ours (a damaged cache) is not a verdict: it is made again.
     cache.put_pair("c" * 64, "d" * 64, 0.9, "copy-ish", "Not a verdict of this engine.")
-    assert cache.pair("a" * 64, "b" * 64) == (0.9, Label.NEAR_DUPLICATE, "A verdict of this engine.")
+    assert cache.pair("a" * 64, "b" * 64) == (0.9, Label.NEAR_DUPLICATE, "A verdict of this engine.", "undetermined", 0.5)
     assert cache.pair("c" * 64, "d" * 64) is None
     cache.close()
     engine = copy_of_the_package(tmp_path / "engine")

@@ -85,7 +85,7 @@ def _edit(rgb: np.ndarray, rng: np.random.Generator) -> np.ndarray:
 def _pairs_of(name: str, rng: np.random.Generator) -> list[Pair]:
     base = sources.load(name, SIDE)
     png = encode(base, "PNG")
-    q = lambda lo, hi: int(rng.integers(lo, hi + 1))  # noqa: E731 - a drawn JPEG quality
+    q = lambda lo, hi: int(rng.integers(lo, hi + 1))  # a drawn JPEG quality
     parent_jpeg = encode(base, "JPEG", q(75, 92))
     jpeg_pixels = decode(parent_jpeg)
     recipes: list[tuple[str, str, bytes, bytes]] = [
