@@ -143,9 +143,9 @@ def _side_words(direction: Direction) -> str:
     return {Direction.ORIGINAL: "the first picture", Direction.COPY: "the second picture"}[direction]
 
 
-def _copy_inside_share(alignment: Alignment, original_shape: tuple[int, ...]) -> float:
-    """Share of the copy's picture (padding left out) that lands inside the original's frame."""
-    x, y, w, h = alignment.copy_content_box
+def _copy_inside_share(alignment: Alignment, box: tuple[int, int, int, int], original_shape: tuple[int, ...]) -> float:
+    """Share of ``box`` of the copy (its picture, padding left out) that lands inside the original's frame."""
+    x, y, w, h = box
     corners = np.array([[x, y], [x + w, y], [x + w, y + h], [x, y + h]], np.float32).reshape(-1, 1, 2)
     mapped = cv2.perspectiveTransform(corners.astype(np.float64), alignment.matrix).reshape(-1, 2).astype(np.float32)
     height, width = original_shape[:2]
@@ -177,12 +177,15 @@ def containment(alignment: Alignment, original: np.ndarray, copy: np.ndarray) ->
     """A crop lies inside its source, which shows more around it; a uniform border is added to a
     picture, and the picture without it is the earlier one."""
     name = "containment"
-    covered = alignment.overlap_fraction  # share of ORIGINAL the copy's picture covers
-    inside = _copy_inside_share(alignment, original.shape)  # share of the copy's picture inside ORIGINAL
-    # The first picture's own uniform border, when the second does not show it: the second is
-    # the first without its border, or the first is the second with a border added.
+    # Each picture's flat border, if any (the alignment keeps a border that lies outside the
+    # original as picture: it has nothing there to compare it with).
     original_padding = _padding_share(original, content_box(original))
-    copy_padding = _padding_share(copy, alignment.copy_content_box)
+    copy_box = content_box(copy)
+    copy_padding = _padding_share(copy, copy_box)
+    if copy_padding == 0.0:
+        copy_box = (0, 0, copy.shape[1], copy.shape[0])
+    covered = float(overlap_mask(alignment.matrix, copy_box, original.shape).mean())  # share of ORIGINAL covered
+    inside = _copy_inside_share(alignment, copy_box, original.shape)  # share of the copy's picture inside ORIGINAL
     if original_padding >= T.DERIVATION_BORDER_MIN and inside >= 1 - T.DERIVATION_CROP_MIN:
         content_only = covered <= 1 - original_padding + T.DERIVATION_CROP_MIN
         if content_only and copy_padding < T.DERIVATION_BORDER_MIN:
@@ -327,26 +330,30 @@ def _to_coarser_grid(finer: np.ndarray, to_finer: np.ndarray, coarser_shape: tup
                                flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
 
 
-def _tone_fit_residual(source: np.ndarray, target_grey: np.ndarray, valid: np.ndarray) -> float:
+def _tone_fit_residual(source: np.ndarray, target_grey: np.ndarray, sample: np.ndarray) -> float:
     """RMS of what a global tone-and-colour mapping of ``source`` (grey from quadratic RGB terms)
-    leaves unexplained of ``target_grey``, over ``valid``."""
-    pixels = source[valid][:: max(1, int(valid.sum()) // 40000)].reshape(-1, 3) / 255.0
-    target = target_grey[valid][:: max(1, int(valid.sum()) // 40000)] / 255.0
-    design = np.hstack([np.ones((len(pixels), 1), np.float32), pixels, pixels**2])
-    coefficients, *_ = np.linalg.lstsq(design, target, rcond=None)
-    flat = source[valid].reshape(-1, 3) / 255.0
-    predicted = np.hstack([np.ones((len(flat), 1), np.float32), flat, flat**2]) @ coefficients
-    return float(np.sqrt(np.mean((predicted - target_grey[valid] / 255.0) ** 2)) * 255.0)
+    leaves unexplained of ``target_grey``, over the ``sample`` pixels (bool)."""
+    pixels = source[sample].reshape(-1, 3).astype(np.float64) / 255.0
+    target = target_grey[sample].astype(np.float64) / 255.0
+    design = np.hstack([np.ones((len(pixels), 1)), pixels, pixels**2])
+    # Least squares by the normal equations (7 unknowns), with a whisker of ridge for flat pictures.
+    gram = design.T @ design + 1e-9 * len(design) * np.eye(design.shape[1])
+    coefficients = np.linalg.solve(gram, design.T @ target)
+    return float(np.sqrt(np.mean((design @ coefficients - target) ** 2)) * 255.0)
 
 
 def _best_explanation(source: np.ndarray, target: np.ndarray, valid: np.ndarray) -> tuple[float, float]:
     """(residual, sigma): the blur (thresholds.DERIVATION_BLUR_SIGMAS) and tone mapping of
     ``source`` that best explain ``target``."""
     target_grey = _grey(np.clip(target, 0, 255).astype(np.uint8))
+    # Every pixel of a regular sub-grid: the residual of a global fit is a mean over tens of
+    # thousands of pixels, which a sample of them gives to a fraction of a per cent.
+    step = T.DERIVATION_FIT_STEP
+    sample = valid[::step, ::step]
     best = (math.inf, 0.0)
     for sigma in T.DERIVATION_BLUR_SIGMAS:
         blurred = source if sigma == 0 else cv2.GaussianBlur(source, (0, 0), sigma)
-        best = min(best, (_tone_fit_residual(blurred, target_grey, valid), sigma))
+        best = min(best, (_tone_fit_residual(blurred[::step, ::step], target_grey[::step, ::step], sample), sigma))
     return best
 
 
@@ -544,17 +551,23 @@ def _reencoded_share(source: np.ndarray, target: np.ndarray, target_facts: FileF
                                         flags=cv2.INTER_NEAREST, borderMode=cv2.BORDER_REPLICATE)
     else:
         predicted = _resampled_into(source, source_to_target, target.shape)
+    # Differences are measured on every other pixel of every other row (a quarter of the work).
+    sample = valid[::2, ::2]
+    t = target[::2, ::2][sample].astype(np.int16)
+
+    def differs(picture: np.ndarray) -> float:
+        return float(np.mean(np.abs(picture[::2, ::2][sample].astype(np.int16) - t)))
+
     candidates = [predicted]
-    t = target.astype(np.int16)[valid]
-    if float(np.mean(np.abs(predicted.astype(np.int16)[valid] - t))) > T.DERIVATION_REENCODE_RECOLOUR:
+    if differs(predicted) > T.DERIVATION_REENCODE_RECOLOUR:
         # Perhaps a colour change too: the change detector's global colour mapping, fitted here.
         candidates.append(np.clip(np.rint(_predict_colours(predicted, target, valid)), 0, 255).astype(np.uint8))
     best = (math.inf, math.inf)
+    outside = ~valid
     for candidate in candidates:
-        candidate = np.where(valid[..., None], candidate, target)  # blocks outside are the target's own
-        encoded = _jpeg_roundtrip(candidate, target_facts).astype(np.int16)
-        plain = float(np.mean(np.abs(candidate.astype(np.int16)[valid] - t)))
-        best = min(best, (float(np.mean(np.abs(encoded[valid] - t))), plain))
+        candidate = candidate.copy()
+        candidate[outside] = target[outside]  # blocks outside are the target's own
+        best = min(best, (differs(_jpeg_roundtrip(candidate, target_facts)), differs(candidate)))
     return best[1], best[0]
 
 
