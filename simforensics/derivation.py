@@ -227,6 +227,9 @@ class _CommonGrid:
 
 def _common_grid(original: np.ndarray, copy: np.ndarray, alignment: Alignment,
                  changed: np.ndarray | None) -> _CommonGrid | None:
+    """Both pictures on the finer one's grid over the central part of their overlap, the
+    registration refined on the pixels; changed areas (``changed``, ORIGINAL's frame) left out.
+    None when too little overlaps."""
     matrix = alignment.matrix  # copy -> original
     if alignment.scale >= 1.0:
         finer, coarser, to_finer, side = original, copy, matrix, Direction.ORIGINAL
