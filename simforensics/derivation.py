@@ -187,11 +187,14 @@ def containment(alignment: Alignment, original: np.ndarray, copy: np.ndarray) ->
     covered = float(overlap_mask(alignment.matrix, copy_box, original.shape).mean())  # share of ORIGINAL covered
     inside = _copy_inside_share(alignment, copy_box, original.shape)  # share of the copy's picture inside ORIGINAL
     if original_padding >= T.DERIVATION_BORDER_MIN and inside >= 1 - T.DERIVATION_CROP_MIN:
-        content_only = covered <= 1 - original_padding + T.DERIVATION_CROP_MIN
+        # The second picture covers exactly the first one's content: no less (a crop into it) and no more.
+        content_only = abs(covered - (1 - original_padding)) <= T.DERIVATION_CROP_MIN
         if content_only and copy_padding < T.DERIVATION_BORDER_MIN:
             return Cue(name, Direction.COPY, Strength.MODERATE,
                        f"the first picture is the second with a uniform border added ({original_padding:.0%} of its area)")
-    if copy_padding >= T.DERIVATION_BORDER_MIN and covered >= 1 - T.DERIVATION_CROP_MIN and original_padding < T.DERIVATION_BORDER_MIN:
+    # The second picture's content is exactly the first picture: covers all of it, and no more.
+    if (copy_padding >= T.DERIVATION_BORDER_MIN and covered >= 1 - T.DERIVATION_CROP_MIN
+            and inside >= 1 - T.DERIVATION_CROP_MIN and original_padding < T.DERIVATION_BORDER_MIN):
         return Cue(name, Direction.ORIGINAL, Strength.MODERATE,
                    f"the second picture is the first with a uniform border added ({copy_padding:.0%} of its area)")
     missing_in_copy, missing_in_original = 1.0 - covered, 1.0 - inside
@@ -223,6 +226,7 @@ class _CommonGrid:
     scale: float  # finer pixels per coarser pixel (>= 1)
     finer_side: Direction
     coarser_to_finer: np.ndarray  # 3x3, full frames, refined on the pixels
+    exact: bool  # the same pixel grid shifted by whole pixels: coarser_up holds the coarser picture's own values
 
 
 def _common_grid(original: np.ndarray, copy: np.ndarray, alignment: Alignment,
@@ -267,6 +271,7 @@ def _common_grid(original: np.ndarray, copy: np.ndarray, alignment: Alignment,
     # The alignment's matrix comes from features at 512 px; refine it on these pixels (a tenth of
     # a pixel of misregistration at an edge looks like lost detail).
     whole = _whole_pixel_shift(to_finer)
+    exact = whole is not None
     if whole is not None:  # the same pixel grid (a crop, a re-encode): exact, nothing to refine
         to_finer = whole
     else:
@@ -282,7 +287,7 @@ def _common_grid(original: np.ndarray, copy: np.ndarray, alignment: Alignment,
         return None
     scale = alignment.scale if alignment.scale >= 1.0 else 1.0 / alignment.scale
     return _CommonGrid(finer[y0:y1, x0:x1].astype(np.float32), warped.astype(np.float32), finer_down_up, valid,
-                       scale, side, to_finer)
+                       scale, side, to_finer, exact)
 
 
 def _whole_pixel_shift(matrix: np.ndarray) -> np.ndarray | None:
@@ -473,14 +478,14 @@ def resampling(grid: _CommonGrid | None, rotation_degrees: float = 0.0) -> Cue:
 # ------------------------------------------------------------------ cue: tonal history
 
 
-def _comb(rgb: np.ndarray) -> float:
+def _comb(pixels: np.ndarray) -> float:
     """How comb-like the picture's histograms are (gaps and spikes left by a tone curve applied
     to 8-bit values, Stamm and Liu 2010): the mean absolute departure of each channel's histogram
     from its 5-bin running mean, less what counting noise (Poisson) alone gives, over the count;
     the largest over the channels."""
     values = []
     for channel in range(3):
-        counts = np.bincount(rgb[..., channel].ravel(), minlength=256).astype(np.float64)
+        counts = np.bincount(pixels[:, channel], minlength=256).astype(np.float64)
         used = np.nonzero(counts)[0]
         counts = counts[used[0] : used[-1] + 1]
         if len(counts) < 32:
@@ -492,29 +497,68 @@ def _comb(rgb: np.ndarray) -> float:
     return max(values, default=0.0)
 
 
-def tonal_history(original: np.ndarray, copy: np.ndarray, facts: tuple[FileFacts, FileFacts], grid: _CommonGrid | None) -> Cue:
+def _clipped_detail(picture: np.ndarray, other: np.ndarray, valid: np.ndarray) -> float:
+    """Share of ``valid`` where ``picture`` is flat at 0 or 255 in a channel while ``other``
+    shows detail there: a tone curve pushed those values past the end of the scale."""
+    found = np.zeros(valid.shape, bool)
+    kernel = (3, 3)
+    for channel in range(3):
+        mine, theirs = picture[..., channel], other[..., channel]
+        spread_mine = np.sqrt(np.maximum(cv2.blur(mine * mine, kernel) - cv2.blur(mine, kernel) ** 2, 0))
+        spread_theirs = np.sqrt(np.maximum(cv2.blur(theirs * theirs, kernel) - cv2.blur(theirs, kernel) ** 2, 0))
+        at_end = (mine >= 254.5) | (mine <= 0.5)
+        found |= at_end & (spread_mine < T.DERIVATION_CLIP_FLAT) & (spread_theirs >= T.DERIVATION_CLIP_DETAIL)
+    return float((found & valid).sum() / max(1, int(valid.sum())))
+
+
+def tonal_history(facts: tuple[FileFacts, FileFacts], grid: _CommonGrid | None) -> Cue:
     """A tone or colour curve applied to 8-bit values leaves gaps and spikes in the histogram
-    that no operation short of smoothing (resampling, blur, noise, lossy compression) removes:
-    of two pictures at one resolution, a lossless one with smooth histograms was not made from
-    one with combed histograms."""
+    that no operation short of smoothing (resampling, blur, noise, lossy compression) removes,
+    and it flattens at 0 or 255 detail that it pushes past the end of the scale: of two pictures
+    at one resolution, a lossless one with smooth histograms was not made from one with combed
+    histograms, and a picture that shows detail where the other is clipped flat is the earlier."""
     name = "tonal history"
     if grid is None or grid.scale > T.DERIVATION_BLOCK_SCALE:
         return _no_vote(name, "tested only on pictures of the same resolution (resampling smooths histograms)")
     if not (facts[0].full_size and facts[1].full_size):
         return _no_vote(name, "not read on reduced pictures")
-    combs = {Direction.ORIGINAL: _comb(original), Direction.COPY: _comb(copy)}
-    words = (f"histogram comb {combs[Direction.ORIGINAL]:.3f} in the first picture, "
-             f"{combs[Direction.COPY]:.3f} in the second")
+    votes: list[tuple[Direction, str]] = []
+    finer, coarser = grid.finer_side, grid.finer_side.other
+    # Histograms of the same pixels of the scene: the overlap, without the changed areas, on the
+    # same grid (interpolating onto another grid would smooth the histogram it measures).
+    combs = {Direction.ORIGINAL: 0.0, Direction.COPY: 0.0}
+    words = []
+    if grid.exact:
+        combs = {finer: _comb(grid.finer[grid.valid].astype(np.uint8)),
+                 coarser: _comb(np.clip(np.rint(grid.coarser_up[grid.valid]), 0, 255).astype(np.uint8))}
+        words.append(f"histogram comb {combs[Direction.ORIGINAL]:.3f} in the first picture, "
+                     f"{combs[Direction.COPY]:.3f} in the second")
     combed = max(combs, key=combs.get)
     smooth = combed.other
     smooth_facts = facts[0] if smooth is Direction.ORIGINAL else facts[1]
-    if (combs[combed] < T.DERIVATION_COMB_MIN or combs[combed] < T.DERIVATION_COMB_RATIO * combs[smooth]):
-        return _no_vote(name, words + ": no tone curve tells the order")
-    if not smooth_facts.is_lossless:
-        return _no_vote(name, words + f": {_side_words(smooth)} is not stored losslessly, and lossy compression smooths histograms")
-    strong = combs[combed] >= T.DERIVATION_COMB_STRONG and combs[combed] >= 2 * T.DERIVATION_COMB_RATIO * combs[smooth]
-    return Cue(name, smooth, Strength.STRONG if strong else Strength.MODERATE,
-               words + f": {_side_words(combed)} carries the gaps and spikes of a tone curve that {_side_words(smooth)} lacks")
+    if combs[combed] >= T.DERIVATION_COMB_MIN and combs[combed] >= T.DERIVATION_COMB_RATIO * combs[smooth]:
+        if smooth_facts.is_lossless:
+            votes.append((smooth, (f"{_side_words(combed)} carries the gaps and spikes of a tone curve that "
+                                  f"{_side_words(smooth)} lacks")))
+        else:
+            words.append(f"{_side_words(smooth)} is not stored losslessly (lossy compression smooths histograms)")
+    clipped = {finer: _clipped_detail(grid.finer, grid.coarser_up, grid.valid),
+               coarser: _clipped_detail(grid.coarser_up, grid.finer, grid.valid)}
+    words.append(f"clipped flat where the other shows detail: {clipped[Direction.ORIGINAL]:.1%} of the first picture, "
+                 f"{clipped[Direction.COPY]:.1%} of the second")
+    flat_side = max(clipped, key=clipped.get)
+    if clipped[flat_side] >= T.DERIVATION_CLIP_MIN and clipped[flat_side] >= T.DERIVATION_CLIP_RATIO * clipped[flat_side.other]:
+        votes.append((flat_side.other, (f"{_side_words(flat_side)} lost detail at the end of the tone scale that "
+                                       f"{_side_words(flat_side.other)} keeps")))
+    detail = "; ".join(words)
+    if not votes:
+        return _no_vote(name, detail + ": no tone curve tells the order")
+    if len({v for v, _ in votes}) > 1:
+        return _no_vote(name, detail + ": " + "; ".join(w for _, w in votes) + ": they disagree")
+    strong = len(votes) == 2 or (combs[combed] >= T.DERIVATION_COMB_STRONG
+                                 and combs[combed] >= 2 * T.DERIVATION_COMB_RATIO * combs[smooth] and votes[0][0] is smooth)
+    return Cue(name, votes[0][0], Strength.STRONG if strong else Strength.MODERATE,
+               detail + ": " + "; ".join(w for _, w in votes))
 
 
 # ------------------------------------------------------------------ cue: compression history
@@ -666,10 +710,11 @@ def _ghost_grid(grey: np.ndarray) -> tuple[tuple[int, int] | None, float]:
     return (px, py), strength
 
 
-def block_grid(original: np.ndarray, copy: np.ndarray, facts: tuple[FileFacts, FileFacts], alignment: Alignment) -> Cue:
-    """JPEG leaves an 8 x 8 block grid in the pixels. A lossless file with that grid was made
-    from a JPEG; a lossless file without it, at no less resolution, was not made from the other
-    (a JPEG); a JPEG with a second, shifted grid was cropped after an earlier compression."""
+def block_grid(original: np.ndarray, copy: np.ndarray, facts: tuple[FileFacts, FileFacts], grid: _CommonGrid | None) -> Cue:
+    """JPEG leaves an 8 x 8 block grid in the pixels. On one pixel grid (the same size, or a crop
+    by whole pixels), a lossless file that carries the other file's JPEG grid, in place, was
+    decoded from it; one without it, while the JPEG shows its own, was not; a JPEG with a second,
+    shifted grid was cropped after an earlier compression."""
     name = "block grid"
     if not (facts[0].full_size and facts[1].full_size):
         return _no_vote(name, "not read on reduced pictures")
@@ -678,28 +723,26 @@ def block_grid(original: np.ndarray, copy: np.ndarray, facts: tuple[FileFacts, F
     found: list[str] = []
     votes: list[Direction] = []
     for side, picture in pictures.items():
-        grey = _grey(picture)
         other = side.other
         if sides[side].is_jpeg:
-            ghost, strength = _ghost_grid(grey)
+            ghost, strength = _ghost_grid(_grey(picture))
             if ghost is not None:
                 found.append(f"{_side_words(side)} (a JPEG) shows a second block grid at phase {ghost} "
                              f"({strength:.0%} stronger steps): it was cropped after an earlier compression")
                 votes.append(other)
-        elif sides[side].is_lossless:
-            grid, strength = _grid_of(grey)
-            # alignment.scale is ORIGINAL pixels per COPY pixel.
-            finer_or_same = (alignment.scale >= 1.0 / T.DERIVATION_BLOCK_SCALE if side is Direction.ORIGINAL
-                             else alignment.scale <= T.DERIVATION_BLOCK_SCALE)
-            other_grid, _ = _grid_of(_grey(pictures[other])) if sides[other].is_jpeg else (None, 0.0)
-            if grid is not None and sides[other].is_jpeg:
-                found.append(f"{_side_words(side)} ({sides[side].format}) carries a JPEG block grid at phase {grid} "
-                             f"({strength:.0%} stronger steps): its pixels were decoded from a JPEG")
+        elif sides[side].is_lossless and sides[other].is_jpeg and grid is not None and grid.exact:
+            # Where the JPEG's block boundaries (after its pixel 7 of each 8) fall in this picture.
+            shift = grid.coarser_to_finer[:2, 2] * (1 if side is grid.finer_side else -1)
+            expected = (int(np.rint(7 + shift[0])) % 8, int(np.rint(7 + shift[1])) % 8)
+            own, strength = _grid_of(_grey(picture))
+            theirs, _ = _grid_of(_grey(pictures[other]))
+            if own == expected:
+                found.append(f"{_side_words(side)} ({sides[side].format}) carries {_side_words(other)}'s JPEG block "
+                             f"grid in place ({strength:.0%} stronger steps): its pixels were decoded from it")
                 votes.append(other)
-            elif grid is None and other_grid is not None and finer_or_same:
-                found.append(f"{_side_words(side)} ({sides[side].format}) has no JPEG block grid at "
-                             "the same or a finer resolution, while the JPEG shows its own: it was not made from "
-                             f"{_side_words(other)}")
+            elif own is None and theirs is not None:
+                found.append(f"{_side_words(side)} ({sides[side].format}), on the same pixel grid, has none of the "
+                             f"block grid {_side_words(other)} (a JPEG) shows: it was not decoded from it")
                 votes.append(side)
     if not found:
         return _no_vote(name, "no compression trace tells the order")
@@ -848,9 +891,9 @@ def derive(original: np.ndarray, copy: np.ndarray, *, alignment: Alignment, chan
         containment(alignment, original, copy),
         information_loss(grid),
         resampling(grid, alignment.rotation_degrees),
-        tonal_history(original, copy, facts, grid),
+        tonal_history(facts, grid),
         reencoding(original, copy, facts, grid, changed),
-        block_grid(original, copy, facts, alignment),
+        block_grid(original, copy, facts, grid),
         local_edits(original, copy, alignment, changes),
         metadata(facts),
     )

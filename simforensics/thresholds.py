@@ -699,8 +699,8 @@ DERIVATION_REENCODE_FLOOR = 0.01
 # A block grid: steps between neighbouring columns (and rows) at one phase of 8 at least this
 # much larger than the median phase's, in both directions. SET FROM MEASUREMENT BELOW.
 DERIVATION_BLOCKING = 0.15
-# A lossless picture without a block grid was not made from the other side's JPEG only when it
-# is not a reduction of it (resampling by more than 10 % blurs the grid away).
+# Histogram traces (tonal history) are compared only between pictures of one resolution, within
+# 10 %: resampling by more smooths histograms.
 DERIVATION_BLOCK_SCALE = 1.1
 
 # Tonal history: histogram comb (derivation._comb, beyond counting noise). Natural photographs
@@ -712,6 +712,15 @@ DERIVATION_COMB_RATIO = 2.0
 # Strong when the comb is at least 0.2 (above every unprocessed photograph measured) and four
 # times the other side's.
 DERIVATION_COMB_STRONG = 0.2
+# Clipping: a channel at 0 or 255 and flat (local spread, 3 x 3, under half a level) where the
+# other picture shows detail (a spread of at least 2 levels, beyond 8-bit rounding and JPEG
+# noise on a flat area). Read when it covers at least 0.5 % of the compared overlap (a 36 x 36
+# patch of a 512 x 512 crop) and 4 times the reverse. With a combed histogram on the same side
+# (two traces of one tone curve), the cue is strong.
+DERIVATION_CLIP_FLAT = 0.5
+DERIVATION_CLIP_DETAIL = 2.0
+DERIVATION_CLIP_MIN = 0.005
+DERIVATION_CLIP_RATIO = 4.0
 
 # Local edits: fine detail (Immerkaer's Laplacian noise operator, 8 x 8 blocks) inside the
 # changed areas against a ring around them, on each side. Painted out when the area has at most
