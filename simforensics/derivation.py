@@ -28,7 +28,7 @@ from PIL import Image
 from . import thresholds as T
 from .align import Alignment, content_box, overlap_mask
 from .changes import _predict_colours
-from .resample import scale_matrix
+from .resample import scale_matrix, shrink_to_side
 
 if TYPE_CHECKING:
     from .changes import ChangeMap
@@ -164,6 +164,8 @@ def _padding_share(picture: np.ndarray, box: tuple[int, int, int, int]) -> float
     """Share of ``picture`` outside ``box`` when that outside is a flat fill (padding), else 0:
     a sky or a backdrop along an edge is picture, not a border."""
     x, y, w, h = box
+    if (x, y, w, h) == (0, 0, picture.shape[1], picture.shape[0]):
+        return 0.0
     outside = np.ones(picture.shape[:2], bool)
     outside[y : y + h, x : x + w] = False
     if not outside.any():
@@ -229,65 +231,88 @@ class _CommonGrid:
     exact: bool  # the same pixel grid shifted by whole pixels: coarser_up holds the coarser picture's own values
 
 
+def _translation(x: float, y: float) -> np.ndarray:
+    return np.array([[1.0, 0, x], [0, 1, y], [0, 0, 1]])
+
+
+def _mapped_bounds(matrix: np.ndarray, box: tuple[int, int, int, int], shape: tuple[int, ...]) -> tuple[int, int, int, int]:
+    """(x0, y0, x1, y1): the bounding box of ``box`` mapped by ``matrix``, clipped to ``shape``."""
+    x, y, w, h = box
+    corners = np.array([[x, y], [x + w, y], [x + w, y + h], [x, y + h]], np.float64).reshape(-1, 1, 2)
+    mapped = cv2.perspectiveTransform(corners, matrix).reshape(-1, 2)
+    x0, y0 = np.floor(mapped.min(axis=0)).astype(int)
+    x1, y1 = np.ceil(mapped.max(axis=0)).astype(int)
+    return max(0, x0), max(0, y0), min(shape[1], x1), min(shape[0], y1)
+
+
 def _common_grid(original: np.ndarray, copy: np.ndarray, alignment: Alignment,
                  changed: np.ndarray | None) -> _CommonGrid | None:
     """Both pictures on the finer one's grid over the central part of their overlap, the
     registration refined on the pixels; changed areas (``changed``, ORIGINAL's frame) left out.
-    None when too little overlaps."""
+    None when too little overlaps. Only that part is ever warped, so the memory needed does not
+    grow with the pictures."""
     matrix = alignment.matrix  # copy -> original
+    content = alignment.copy_content_box
     if alignment.scale >= 1.0:
-        finer, coarser, to_finer, side = original, copy, matrix, Direction.ORIGINAL
-        box_in_coarser = alignment.copy_content_box
-        changed_finer = changed
+        finer, coarser, to_finer, side, box_in_coarser = original, copy, matrix, Direction.ORIGINAL, content
     else:
         finer, coarser, to_finer, side = copy, original, np.linalg.inv(matrix), Direction.COPY
         box_in_coarser = (0, 0, original.shape[1], original.shape[0])
-        changed_finer = None
-        if changed is not None:
-            changed_finer = cv2.warpPerspective(changed.view(np.uint8), to_finer, (copy.shape[1], copy.shape[0]),
-                                                flags=cv2.INTER_NEAREST).astype(bool)
-    covered = overlap_mask(to_finer, box_in_coarser, finer.shape)
+    # The central part of the overlap, at most DERIVATION_SIDE across: the cues are statistics.
+    bx0, by0, bx1, by1 = _mapped_bounds(to_finer, box_in_coarser, finer.shape)
     if side is Direction.COPY:
-        x, y, w, h = alignment.copy_content_box
+        bx0, by0 = max(bx0, content[0]), max(by0, content[1])
+        bx1, by1 = min(bx1, content[0] + content[2]), min(by1, content[1] + content[3])
+    if (bx1 - bx0) * (by1 - by0) < T.DERIVATION_MIN_PIXELS:
+        return None
+    cx, cy, half = (bx0 + bx1) // 2, (by0 + by1) // 2, T.DERIVATION_SIDE // 2
+    x0, x1, y0, y1 = max(bx0, cx - half), min(bx1, cx + half), max(by0, cy - half), min(by1, cy + half)
+    shift = _translation(-x0, -y0)
+    size = (x1 - x0, y1 - y0)
+    covered = overlap_mask(shift @ to_finer, box_in_coarser, (size[1], size[0]))
+    if side is Direction.COPY:
         inside = np.zeros(covered.shape, bool)
-        inside[y : y + h, x : x + w] = True
+        inside[max(0, content[1] - y0) : content[1] + content[3] - y0, max(0, content[0] - x0) : content[0] + content[2] - x0] = True
         covered &= inside
     covered = cv2.erode(covered.astype(np.uint8), np.ones((9, 9), np.uint8)).astype(bool)
-    ys, xs = np.nonzero(covered)
-    if len(xs) < T.DERIVATION_MIN_PIXELS:
+    if covered.sum() < T.DERIVATION_MIN_PIXELS:
         return None
-    # The central part of the overlap, at most DERIVATION_SIDE across: the cues are statistics.
-    cy, cx = (ys.min() + ys.max()) // 2, (xs.min() + xs.max()) // 2
-    half = T.DERIVATION_SIDE // 2
-    y0, y1 = max(ys.min(), cy - half), min(ys.max() + 1, cy + half)
-    x0, x1 = max(xs.min(), cx - half), min(xs.max() + 1, cx + half)
-    shift = np.array([[1.0, 0, -x0], [0, 1, -y0], [0, 0, 1]])
-    size = (x1 - x0, y1 - y0)
 
-    def up(picture: np.ndarray) -> np.ndarray:  # onto the crop of the finer grid (reads to_finer when called)
-        return cv2.warpPerspective(np.ascontiguousarray(picture), shift @ to_finer, size, flags=cv2.INTER_CUBIC,
-                                   borderMode=cv2.BORDER_REPLICATE)
+    def up(picture: np.ndarray, origin: tuple[int, int] = (0, 0)) -> np.ndarray:
+        """A picture of the coarser grid (from ``origin`` of it) onto the crop of the finer grid."""
+        return cv2.warpPerspective(np.ascontiguousarray(picture), shift @ to_finer @ _translation(*origin), size,
+                                   flags=cv2.INTER_CUBIC, borderMode=cv2.BORDER_REPLICATE)
 
     # The alignment's matrix comes from features at 512 px; refine it on these pixels (a tenth of
     # a pixel of misregistration at an edge looks like lost detail).
     whole = _whole_pixel_shift(to_finer)
-    exact = whole is not None
     if whole is not None:  # the same pixel grid (a crop, a re-encode): exact, nothing to refine
         to_finer = whole
     else:
-        correction = _refine(finer[y0:y1, x0:x1], up(coarser), covered[y0:y1, x0:x1])
+        correction = _refine(finer[y0:y1, x0:x1], up(coarser), covered)
         to_finer = np.linalg.inv(shift) @ correction @ shift @ to_finer
     warped = up(coarser)
-    finer_down_up = up(_to_coarser_grid(finer, to_finer, coarser.shape)).astype(np.float32)
-    valid = covered[y0:y1, x0:x1].copy()
-    if changed_finer is not None:
-        grown = cv2.dilate(changed_finer.view(np.uint8)[y0:y1, x0:x1], np.ones((9, 9), np.uint8)).astype(bool)
-        valid &= ~grown
+    # The finer crop taken to the coarser grid (with a margin for the interpolation) and back.
+    cx0, cy0, cx1, cy1 = _mapped_bounds(np.linalg.inv(to_finer), (x0, y0, size[0], size[1]), coarser.shape)
+    cx0, cy0 = max(0, cx0 - 4), max(0, cy0 - 4)
+    cx1, cy1 = min(coarser.shape[1], cx1 + 4), min(coarser.shape[0], cy1 + 4)
+    scale = alignment.scale if alignment.scale >= 1.0 else 1.0 / alignment.scale
+    margin = int(8 + 4 * scale)
+    fx0, fy0 = max(0, x0 - margin), max(0, y0 - margin)
+    fx1, fy1 = min(finer.shape[1], x1 + margin), min(finer.shape[0], y1 + margin)
+    down = _to_coarser_grid(finer[fy0:fy1, fx0:fx1], _translation(-fx0, -fy0) @ to_finer @ _translation(cx0, cy0),
+                            (cy1 - cy0, cx1 - cx0))
+    finer_down_up = up(down, (cx0, cy0)).astype(np.float32)
+    valid = covered
+    if changed is not None:
+        changed_here = cv2.warpPerspective(changed.view(np.uint8), shift @ (np.eye(3) if side is Direction.ORIGINAL
+                                                                            else np.linalg.inv(matrix)),
+                                           size, flags=cv2.INTER_NEAREST)
+        valid &= ~cv2.dilate(changed_here, np.ones((9, 9), np.uint8)).astype(bool)
     if valid.sum() < T.DERIVATION_MIN_PIXELS:
         return None
-    scale = alignment.scale if alignment.scale >= 1.0 else 1.0 / alignment.scale
     return _CommonGrid(finer[y0:y1, x0:x1].astype(np.float32), warped.astype(np.float32), finer_down_up, valid,
-                       scale, side, to_finer, exact)
+                       scale, side, to_finer, whole is not None)
 
 
 def _whole_pixel_shift(matrix: np.ndarray) -> np.ndarray | None:
@@ -634,7 +659,6 @@ def reencoding(original: np.ndarray, copy: np.ndarray, facts: tuple[FileFacts, F
     copy_to_original = grid.coarser_to_finer if grid.finer_side is Direction.ORIGINAL else np.linalg.inv(grid.coarser_to_finer)
     pictures = {Direction.ORIGINAL: original, Direction.COPY: copy}
     to_other = {Direction.COPY: copy_to_original, Direction.ORIGINAL: np.linalg.inv(copy_to_original)}
-    kept = np.ones(original.shape[:2], bool) if changed is None else ~changed
     results: dict[Direction, tuple[float, float]] = {}  # parent candidate -> (plain, encoded) in the child's frame
     for parent, parent_facts_index in ((Direction.ORIGINAL, 1), (Direction.COPY, 0)):
         child = parent.other
@@ -642,18 +666,29 @@ def reencoding(original: np.ndarray, copy: np.ndarray, facts: tuple[FileFacts, F
         if not child_facts.is_jpeg:
             continue
         child_picture = pictures[child]
-        # Where the child shows the parent's unchanged pixels, away from the edges of both.
+        # A window of the child where it shows the parent, cut at multiples of 16 (JPEG's
+        # largest block) so that its blocks are the file's own; at most DERIVATION_SIDE x 2 across.
         source_box = (0, 0, pictures[parent].shape[1], pictures[parent].shape[0])
-        valid = overlap_mask(to_other[parent], source_box, child_picture.shape)
-        if child is Direction.ORIGINAL:
-            valid &= kept
-        else:
-            valid &= cv2.warpPerspective(kept.view(np.uint8), to_other[Direction.ORIGINAL], (copy.shape[1], copy.shape[0]),
-                                         flags=cv2.INTER_NEAREST).astype(bool)
+        bx0, by0, bx1, by1 = _mapped_bounds(to_other[parent], source_box, child_picture.shape)
+        side = 2 * T.DERIVATION_SIDE
+        wx0 = max(bx0, (bx0 + bx1 - side) // 2) // 16 * 16
+        wy0 = max(by0, (by0 + by1 - side) // 2) // 16 * 16
+        wx1, wy1 = min(bx1, wx0 + side), min(by1, wy0 + side)
+        if (wx1 - wx0) * (wy1 - wy0) < T.DERIVATION_MIN_PIXELS:
+            continue
+        to_window = _translation(-wx0, -wy0) @ to_other[parent]
+        window = child_picture[wy0:wy1, wx0:wx1]
+        # Where the window shows the parent's unchanged pixels, away from the edges of both.
+        valid = overlap_mask(to_window, source_box, window.shape)
+        if changed is not None:
+            original_to_window = _translation(-wx0, -wy0) @ (np.eye(3) if child is Direction.ORIGINAL
+                                                              else to_other[Direction.ORIGINAL])
+            valid &= cv2.warpPerspective(changed.view(np.uint8), original_to_window, (window.shape[1], window.shape[0]),
+                                         flags=cv2.INTER_NEAREST) == 0
         valid = cv2.erode(valid.view(np.uint8), np.ones((17, 17), np.uint8)).astype(bool)
         if valid.sum() < T.DERIVATION_MIN_PIXELS:
             continue
-        results[parent] = _reencoded_share(pictures[parent], child_picture, child_facts, to_other[parent], valid)
+        results[parent] = _reencoded_share(pictures[parent], window, child_facts, to_window, valid)
     if not results:
         return _no_vote(name, "too little unchanged overlap to compare")
     explained = {d: (plain, enc) for d, (plain, enc) in results.items() if enc <= T.DERIVATION_REENCODE_EXPLAINS * plain}
@@ -691,6 +726,15 @@ def _block_strength(grey: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return result[0], result[1]
 
 
+def _central_blocks(picture: np.ndarray) -> np.ndarray:
+    """The central part of ``picture``, at most DERIVATION_SIDE x 2 across, cut at multiples of 8
+    so that its block-grid phases are the picture's own."""
+    h, w = picture.shape[:2]
+    side = 2 * T.DERIVATION_SIDE
+    y0, x0 = max(0, (h - side) // 2) // 8 * 8, max(0, (w - side) // 2) // 8 * 8
+    return picture[y0 : y0 + side, x0 : x0 + side]
+
+
 def _grid_of(grey: np.ndarray) -> tuple[tuple[int, int] | None, float]:
     """The strongest blocking grid (x phase, y phase) when both directions show one, and its strength."""
     columns, rows = _block_strength(grey)
@@ -725,7 +769,7 @@ def block_grid(original: np.ndarray, copy: np.ndarray, facts: tuple[FileFacts, F
     for side, picture in pictures.items():
         other = side.other
         if sides[side].is_jpeg:
-            ghost, strength = _ghost_grid(_grey(picture))
+            ghost, strength = _ghost_grid(_grey(_central_blocks(picture)))
             if ghost is not None:
                 found.append(f"{_side_words(side)} (a JPEG) shows a second block grid at phase {ghost} "
                              f"({strength:.0%} stronger steps): it was cropped after an earlier compression")
@@ -734,8 +778,8 @@ def block_grid(original: np.ndarray, copy: np.ndarray, facts: tuple[FileFacts, F
             # Where the JPEG's block boundaries (after its pixel 7 of each 8) fall in this picture.
             shift = grid.coarser_to_finer[:2, 2] * (1 if side is grid.finer_side else -1)
             expected = (int(np.rint(7 + shift[0])) % 8, int(np.rint(7 + shift[1])) % 8)
-            own, strength = _grid_of(_grey(picture))
-            theirs, _ = _grid_of(_grey(pictures[other]))
+            own, strength = _grid_of(_grey(_central_blocks(picture)))
+            theirs, _ = _grid_of(_grey(_central_blocks(pictures[other])))
             if own == expected:
                 found.append(f"{_side_words(side)} ({sides[side].format}) carries {_side_words(other)}'s JPEG block "
                              f"grid in place ({strength:.0%} stronger steps): its pixels were decoded from it")
@@ -781,13 +825,18 @@ def local_edits(original: np.ndarray, copy: np.ndarray, alignment: Alignment, ch
     name = "local edits"
     if changes is None or not changes.areas:
         return _no_vote(name, "no changed area")
-    changed = changes.mask == 255
-    original_detail = _detail_map(_grey(original))
-    copy_detail = _detail_map(_grey(copy))
-    in_copy = cv2.warpPerspective(changed.view(np.uint8), np.linalg.inv(alignment.matrix), (copy.shape[1], copy.shape[0]),
-                                  flags=cv2.INTER_NEAREST).astype(bool)
-    original_blocks = cv2.resize(changed.view(np.uint8), original_detail.shape[::-1], interpolation=cv2.INTER_AREA) > 0
-    copy_blocks = cv2.resize(in_copy.view(np.uint8), copy_detail.shape[::-1], interpolation=cv2.INTER_AREA) > 0
+    changed = (changes.mask == 255).view(np.uint8)
+    # Both pictures no larger than DERIVATION_SIDE x 2 (area-averaged): detail is compared between
+    # an area and its own surroundings, at one scale per picture.
+    small_original = shrink_to_side(original, 2 * T.DERIVATION_SIDE)
+    small_copy = shrink_to_side(copy, 2 * T.DERIVATION_SIDE)
+    original_detail = _detail_map(_grey(small_original))
+    copy_detail = _detail_map(_grey(small_copy))
+    to_small_copy = scale_matrix(small_copy.shape[1] / copy.shape[1], small_copy.shape[0] / copy.shape[0])
+    in_copy = cv2.warpPerspective(changed, to_small_copy @ np.linalg.inv(alignment.matrix),
+                                  (small_copy.shape[1], small_copy.shape[0]), flags=cv2.INTER_NEAREST)
+    original_blocks = cv2.resize(changed, original_detail.shape[::-1], interpolation=cv2.INTER_AREA) > 0
+    copy_blocks = cv2.resize(in_copy, copy_detail.shape[::-1], interpolation=cv2.INTER_AREA) > 0
     a, b = _area_ratio(original_detail, original_blocks), _area_ratio(copy_detail, copy_blocks)
     if a is None or b is None:
         return _no_vote(name, "the changed areas are too small to read their texture")
