@@ -641,9 +641,9 @@ DERIVATION_BORDER_FLAT_SHARE = 0.9
 # 0.5 grey level (RMS) is added to both: 8-bit rounding alone leaves 0.29 per picture, 0.41 for
 # two, so residuals below it mean "explained" and their ratio means nothing.
 DERIVATION_BLUR_SIGMAS = (0.0, 0.6, 1.2, 2.4)
-# The fits are made and measured on every 2nd pixel of every 2nd row (65,000 of a 512 x 512
-# crop): a mean over that many pixels is within a fraction of a per cent of the full one.
-DERIVATION_FIT_STEP = 2
+# The fits are made and measured on every 3rd pixel of every 3rd row (29,000 of a 512 x 512
+# crop): a mean over that many pixels is within a per cent of the full one.
+DERIVATION_FIT_STEP = 3
 DERIVATION_RESIDUAL_FLOOR = 0.5
 # The log of the ratio of the two residuals: one side leaving 1.5 x (weak), 2 x (moderate) or 4 x
 # (strong) more unexplained than the other. A re-encode or added noise leaves the two within

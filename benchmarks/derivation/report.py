@@ -51,7 +51,9 @@ def render(summary: dict, halves: tuple[str, ...], timing: dict | None, meta: di
         print(f"targets: decided >= {DECIDED_TARGET} (measured {decided:.3f}), correct of decided >= {CORRECT_TARGET} "
               f"(measured {correct:.3f}), identical always undetermined "
               f"({'met' if identical['ours'] == identical['n'] else 'NOT met'})")
-    if timing:
+    if timing and "error" in timing:
+        print(f"\ntiming failed: {timing['error']}")
+    elif timing:
         print(f"\ncost on a {timing['megapixels']:.2f}-MP pair, one thread: derivation {timing['derivation_seconds']:.3f} s "
               f"(median of {timing['runs']}) of a {timing['compare_seconds']:.3f} s comparison without the portrait models "
-              f"({timing['share']:.0%})")
+              f"({timing['share']:.0%}), one core, BLAS threads 1")
