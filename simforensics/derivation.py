@@ -175,6 +175,15 @@ def _padding_share(picture: np.ndarray, box: tuple[int, int, int, int]) -> float
     return float(outside.mean()) if flat >= T.DERIVATION_BORDER_FLAT_SHARE else 0.0
 
 
+def _edges_share_fill(picture: np.ndarray, bordered: np.ndarray) -> bool:
+    """Whether ``picture``'s outermost pixels are mostly the colour of ``bordered``'s border (its
+    corner pixel): then the fill is the scene's own (a dark surround), reaching both pictures' edges."""
+    fill = bordered[0, 0].astype(np.int16)
+    edges = np.concatenate([picture[0], picture[-1], picture[:, 0], picture[:, -1]]).astype(np.int16)
+    near = (np.abs(edges - fill).max(axis=1) <= 3 * T.DERIVATION_BORDER_LEVELS).mean()
+    return bool(near >= 0.5)
+
+
 def containment(alignment: Alignment, original: np.ndarray, copy: np.ndarray) -> Cue:
     """A crop lies inside its source, which shows more around it; a uniform border is added to a
     picture, and the picture without it is the earlier one."""
@@ -184,6 +193,11 @@ def containment(alignment: Alignment, original: np.ndarray, copy: np.ndarray) ->
     original_padding = _padding_share(original, content_box(original))
     copy_box = content_box(copy)
     copy_padding = _padding_share(copy, copy_box)
+    # A fill that reaches the edges of both pictures is the scene's own (a dark surround), not padding.
+    if copy_padding and _edges_share_fill(original, copy):
+        copy_padding = 0.0
+    if original_padding and _edges_share_fill(copy, original):
+        original_padding = 0.0
     if copy_padding == 0.0:
         copy_box = (0, 0, copy.shape[1], copy.shape[0])
     covered = float(overlap_mask(alignment.matrix, copy_box, original.shape).mean())  # share of ORIGINAL covered
@@ -191,12 +205,13 @@ def containment(alignment: Alignment, original: np.ndarray, copy: np.ndarray) ->
     if original_padding >= T.DERIVATION_BORDER_MIN and inside >= 1 - T.DERIVATION_CROP_MIN:
         # The second picture covers exactly the first one's content: no less (a crop into it) and no more.
         content_only = abs(covered - (1 - original_padding)) <= T.DERIVATION_CROP_MIN
-        if content_only and copy_padding < T.DERIVATION_BORDER_MIN:
+        if content_only and copy_padding < T.DERIVATION_BORDER_MIN and not _edges_share_fill(copy, original):
             return Cue(name, Direction.COPY, Strength.MODERATE,
                        f"the first picture is the second with a uniform border added ({original_padding:.0%} of its area)")
     # The second picture's content is exactly the first picture: covers all of it, and no more.
     if (copy_padding >= T.DERIVATION_BORDER_MIN and covered >= 1 - T.DERIVATION_CROP_MIN
-            and inside >= 1 - T.DERIVATION_CROP_MIN and original_padding < T.DERIVATION_BORDER_MIN):
+            and inside >= 1 - T.DERIVATION_CROP_MIN and original_padding < T.DERIVATION_BORDER_MIN
+            and not _edges_share_fill(original, copy)):
         return Cue(name, Direction.ORIGINAL, Strength.MODERATE,
                    f"the second picture is the first with a uniform border added ({copy_padding:.0%} of its area)")
     missing_in_copy, missing_in_original = 1.0 - covered, 1.0 - inside
