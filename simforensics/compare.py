@@ -21,6 +21,7 @@ from .changes import (
     localise_changes,
     warp_to_working_frame,
 )
+from .derivation import Derivation, FileFacts, derive, facts_of
 from .environment import software_versions
 from .evidence import Evidence, load_evidence
 from .fingerprints import (
@@ -79,6 +80,8 @@ class Measurement:
     # the portrait models were left out (scan's verification).
     resemblance: ResemblanceProfile | None = None
     descriptions: tuple[Description, Description] | None = None
+    # Which picture is the likelier original, with the cues that say so (derivation.py).
+    derivation: Derivation | None = None
 
     @property
     def whole_distances(self) -> dict[str, int]:
@@ -118,8 +121,9 @@ class PreparedPicture:
     """What a comparison measures of one picture alone, each part made on first need and kept: a
     scan compares one picture with several others, and none of this depends on the other."""
 
-    def __init__(self, rgb: np.ndarray) -> None:
+    def __init__(self, rgb: np.ndarray, facts: FileFacts | None = None) -> None:
         self.rgb = rgb
+        self.facts = facts  # the file's format, JPEG tables and metadata (derivation); None: pixels only
         # One reduced copy feeds every detector (features, hashes, people).
         self.preview = shrink_to_side(rgb, T.PREVIEW_SIDE)
         self.small = thumbnail(self.preview)  # all hashes use <= 64 x 64
@@ -172,17 +176,19 @@ def _measure_regions(
 
 def compare_images(
     original: np.ndarray, copy: np.ndarray, *, regions: tuple[UserRegion, ...] = (), with_people: bool = True,
-    report_measures: bool = True, reference: Reference | None = None,
+    report_measures: bool = True, reference: Reference | None = None, facts: tuple[FileFacts, FileFacts] | None = None,
 ) -> Measurement:
     """Measure one pair of RGB uint8 pictures.
 
     ``with_people=False`` leaves out the portrait models and the resemblance profile, and
     ``report_measures=False`` the measures only a report shows (the overlap's hashes, SSIM):
     scan's verification needs the verdict alone. ``reference``: the population the resemblance
-    is placed in (default: the builtin one).
+    is placed in (default: the builtin one). ``facts``: each file's format, JPEG tables and
+    metadata, for the derivation's compression and metadata cues (None: pixels only).
     """
-    return compare_prepared(PreparedPicture(original), PreparedPicture(copy), regions=regions,
-                            with_people=with_people, report_measures=report_measures, reference=reference)
+    first, second = (PreparedPicture(rgb, side) for rgb, side in zip((original, copy), facts or (None, None), strict=True))
+    return compare_prepared(first, second, regions=regions, with_people=with_people, report_measures=report_measures,
+                            reference=reference)
 
 
 def compare_prepared(
@@ -231,11 +237,14 @@ def compare_prepared(
         pdq_informative=min(whole[0].pdq_quality, whole[1].pdq_quality) >= T.PDQ_MIN_QUALITY,
         resemblance=profile,
     )
+    facts = (first.facts, second.facts) if first.facts is not None and second.facts is not None else None
+    derivation = derive(original, copy, alignment=alignment, changes=changes, identical=identical, facts=facts)
     return Measurement(
         alignment=alignment, whole_hashes=whole, overlap_hashes=overlap_hashes,
         pdq_dihedral_distance=pdq_dihedral, ssim=ssim, colour_distance=colour_distance(small_original, small_copy),
         changes=changes, change_mask=mask, people=people, pose=pose, regions=findings,
         verdict=verdict, identical=identical, resemblance=profile, descriptions=descriptions,
+        derivation=derivation,
     )
 
 
@@ -252,7 +261,8 @@ def compare_files(options: CompareOptions) -> Comparison:
         from .resemblance.population import reference_from_folder
 
         reference = reference_from_folder(options.reference, max_pixels=options.max_pixels)
-    measurement = compare_images(original.rgb, copy.rgb, regions=options.regions, reference=reference)
+    measurement = compare_images(original.rgb, copy.rgb, regions=options.regions, reference=reference,
+                                 facts=(facts_of(original), facts_of(copy)))
     metadata = diff_metadata(original.provenance, copy.provenance) if original.provenance is not None and copy.provenance is not None else None
     return Comparison(original=original, copy=copy, options=options, measurement=measurement,
                       started_at=started, finished_at=_now(), metadata_diff=metadata,

@@ -39,7 +39,8 @@ from .thresholds import (
 if TYPE_CHECKING:
     from .provenance import Provenance
 
-__all__ = ["DEFAULT_MAX_PIXELS", "SUPPORTED_FORMATS", "Evidence", "exif_orientation", "load_evidence", "open_checked", "to_rgb8"]
+__all__ = ["DEFAULT_MAX_PIXELS", "SUPPORTED_FORMATS", "Evidence", "exif_orientation", "jpeg_tables", "load_evidence",
+           "open_checked", "to_rgb8"]
 
 
 # Only raster formats with decoders inside Pillow or pillow-heif (JPEG covers multi-picture MPO).
@@ -88,6 +89,11 @@ class Evidence:
     file_modified: str  # the file system's modification time, UTC, ISO 8601 (a fact of this copy of the file)
     rgb: np.ndarray = field(repr=False, compare=False)
     provenance: Provenance | None = field(default=None, repr=False, compare=False)
+    # A JPEG's quantisation tables and chroma subsampling (Pillow's code), for the derivation's
+    # compression cues; None for other formats, and for a JPEG turned by its EXIF orientation
+    # (its 8 x 8 grid is then not the displayed pixels' grid).
+    jpeg_quantization: tuple[tuple[int, ...], ...] | None = field(default=None, repr=False, compare=False)
+    jpeg_subsampling: int | None = field(default=None, repr=False, compare=False)
 
     @property
     def pixels(self) -> int:
@@ -237,6 +243,7 @@ def _decode(file: _Identified, with_provenance: bool) -> Evidence:
 
         provenance = read_provenance(file.data, image, icc_description=file.icc_name)
 
+    quantization, subsampling = jpeg_tables(image) if fmt == "JPEG" and file.orientation in (None, 1) else (None, None)
     if file.orientation and file.orientation != 1:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # corrupt EXIF chatter: provenance notes it
@@ -273,7 +280,19 @@ def _decode(file: _Identified, with_provenance: bool) -> Evidence:
         file_modified=file.modified,
         rgb=rgb,
         provenance=provenance,
+        jpeg_quantization=quantization,
+        jpeg_subsampling=subsampling,
     )
+
+
+def jpeg_tables(image: Image.Image) -> tuple[tuple[tuple[int, ...], ...] | None, int | None]:
+    """A JPEG's quantisation tables (as Pillow reads them) and its chroma subsampling code."""
+    from PIL import JpegImagePlugin
+
+    raw = getattr(image, "quantization", None) or {}
+    tables = tuple(tuple(int(v) for v in raw[k]) for k in sorted(raw)) or None
+    sampling = JpegImagePlugin.get_sampling(image)
+    return tables, (sampling if sampling in (0, 1, 2) else None)
 
 
 def _quiet_open(data: bytes) -> Image.Image:

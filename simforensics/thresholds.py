@@ -741,3 +741,138 @@ TRACE_SMOOTH_SIGMA = 3.0
 # The second retrieval pass runs when at least this share of the picture is still unexplained
 # after the first (the smallest piece to find is 3 %).
 TRACE_SECOND_PASS_UNEXPLAINED = 0.03
+
+# ================================================================ derivation (derivation.py)
+# Which picture of a related pair is the likelier original. Each cue votes with a strength; the
+# strengths are log likelihood ratios (natural logs): how much likelier the observation is if
+# the named side is the original than if the other is. Weak 0.5 (odds 1.6 : 1, what a date or a
+# camera record in easily edited metadata is worth), moderate 1.5 (4.5 : 1, a trace that a
+# plausible processing step could also leave or erase), strong 3.0 (20 : 1, an observation that
+# the reverse order could produce only by an unusual step: outpainting, a generative upscaler).
+DERIVATION_WEIGHTS = {"none": 0.0, "weak": 0.5, "moderate": 1.5, "strong": 3.0}
+# A side is named when the summed log likelihood ratio reaches ln 9 (odds 9 : 1, a probability of
+# 0.9 from even odds): one strong cue, or two moderate ones that agree, never metadata alone;
+# and only when no cue of moderate strength or more points the other way (disagreement is
+# reported as undetermined, not outvoted).
+DERIVATION_DECIDE = 2.1972
+# The pixel cues read the central part of the overlap, at most this many pixels across on the
+# finer picture's grid: enough for statistics of detail and noise (a quarter of a million
+# pixels), and a bounded cost on a 12-MP pair.
+DERIVATION_SIDE = 512
+# Fewer overlapping pixels than a 64 x 64 square leave no statistics worth a vote.
+DERIVATION_MIN_PIXELS = 4096
+# The registration is refined on the pixels (ECC, affine) before detail is compared: a tenth of
+# a pixel off at an edge reads as lost detail. 30 iterations converge from the alignment's
+# sub-pixel start; a correction of more than 3 px is not a refinement and is not taken.
+DERIVATION_REFINE_ITERATIONS = 30
+DERIVATION_REFINE_MAX_PX = 3.0
+
+# Containment: a crop shows less than the whole. The alignment places corners within 0.6 px
+# (95th percentile, compare benchmark), so 2 % of the area (5 px of a 500-px side) missing is
+# beyond its error; 10 % missing is a crop no registration error explains (strong).
+DERIVATION_CROP_MIN = 0.02
+DERIVATION_CROP_STRONG = 0.10
+# A uniform border of at least 2 % of a picture's area (2-3 px around a 500-px picture, beyond
+# the 2 trimmed lines of a JPEG edge) counts as added padding.
+DERIVATION_BORDER_MIN = 0.02
+# ... and it must be a flat fill: 90 % of its pixels within 2 levels of its median colour (JPEG
+# rings only along its inner edge), where a sky or a studio backdrop along an edge, which the
+# alignment's looser padding test accepts (12 levels), carries noise and gradients.
+DERIVATION_BORDER_LEVELS = 2
+DERIVATION_BORDER_FLAT_SHARE = 0.9
+
+# Information loss: each picture is fitted to the other through a family of operations (the
+# other's resampling, a Gaussian blur of these sigmas, in octave steps up to 2.4 px, and a
+# quadratic tone and colour mapping); what each fit leaves unexplained is compared. A floor of
+# 0.5 grey level (RMS) is added to both: 8-bit rounding alone leaves 0.29 per picture, 0.41 for
+# two, so residuals below it mean "explained" and their ratio means nothing.
+DERIVATION_BLUR_SIGMAS = (0.0, 0.6, 1.2, 2.4)
+# The fits are made and measured on every 3rd pixel of every 3rd row (29,000 of a 512 x 512
+# crop): a mean over that many pixels is within a per cent of the full one.
+DERIVATION_FIT_STEP = 3
+DERIVATION_RESIDUAL_FLOOR = 0.5
+# The log of the ratio of the two residuals: one side leaving 1.5 x (weak), 2 x (moderate) or 4 x
+# (strong) more unexplained than the other. A re-encode or added noise leaves the two within
+# 1.5 x of each other (both see the same noise); a reduction or blur leaves the detail it
+# removed, several times the noise.
+DERIVATION_LOSS_WEAK = 0.4055
+DERIVATION_LOSS_MODERATE = 0.6931
+DERIVATION_LOSS_STRONG = 1.3863
+
+# Resampling traces: tested when the resolutions differ by at least 1.25 x (below, the band
+# between the two resolutions is a third of an octave, inside any interpolation kernel's
+# transition). The band's detail is compared with what the picture's own spectral slope one and
+# two octaves lower predicts: pictures at their native resolution continue their slope (ratio
+# about 1; 0.4 the lowest among the shipped photographs at 2 x: a brick texture), an interpolated
+# enlargement leaves a third of it or less (0.06-0.3 for bilinear, bicubic and Lanczos at 2-3 x).
+DERIVATION_RESAMPLE_MIN_SCALE = 1.25
+# The interpolation's period: the predictor error's spectral peak at the enlargement's frequency
+# against the median of the spectrum within 0.05 cycles/px around it. For noise (Rayleigh
+# magnitudes) a peak 5 x the median has a chance of 1e-7; natural content is not noise, and the
+# shipped photographs at their native resolution reached 4.6, so 8 is required (moderate) and 20
+# (strong); enlargements by 1.3-1.8 x measured 10-180 as PNG, 1.5-38 after JPEG 90. An
+# enlargement by exactly 2 x interpolates every pixel alike and leaves no period: the band below
+# catches it.
+DERIVATION_PERIOD_BAND = 0.05
+DERIVATION_PERIOD = 8.0
+DERIVATION_PERIOD_STRONG = 20.0
+DERIVATION_ENLARGED_DROP = 0.33
+DERIVATION_ENLARGED_DROP_STRONG = 0.15
+
+# Compression history. Formats that store pixels without loss.
+DERIVATION_LOSSLESS_FORMATS = ("PNG", "BMP", "DIB", "TIFF", "PPM", "TGA")
+# Re-encoding: one picture is brought onto the other's grid (area-averaged when shrunk, bicubic
+# when enlarged, as the usual tools do) and encoded with the other's JPEG tables. JPEG rounds each
+# coefficient of each block deterministically, so when the other file is such an encoding, its
+# difference from the plain resampled picture is largely reproduced: the encoding must leave at
+# most half of it (moderate: resampling by another tool blurs the match), or a tenth (strong: the
+# same pixel grid, where the same encoder reproduces a JPEG exactly).
+DERIVATION_REENCODE_EXPLAINS = 0.5
+# A grid counts as the same (shifted by whole pixels: a crop) when the linear part is within
+# 0.2 % of the identity (one pixel over 500) and the shift within a quarter pixel of whole pixels.
+DERIVATION_SAME_GRID_SCALE = 0.002
+DERIVATION_SAME_GRID_PX = 0.25
+DERIVATION_REENCODE_EXACT = 0.1
+# A picture brought onto the other's grid that still differs from it by more than 3 levels on
+# average (JPEG 60 leaves 2-4) had its colours changed too: the change detector's global colour
+# mapping (changes.py) is fitted and applied before encoding.
+DERIVATION_REENCODE_RECOLOUR = 3.0
+# When both sides reproduce each other (a re-encode at finer tables snaps back to the
+# coarser ones), the one that does it 3 x better is the parent; 0.01 level is added to both (one
+# pixel value in a hundred off by one level: bit-exact reproduction is not required).
+DERIVATION_REENCODE_RATIO = 3.0
+DERIVATION_REENCODE_FLOOR = 0.01
+# A block grid: steps between neighbouring columns (and rows) at one phase of 8 at least this
+# much larger than the median phase's, in both directions. SET FROM MEASUREMENT BELOW.
+DERIVATION_BLOCKING = 0.15
+# Histogram traces (tonal history) are compared only between pictures of one resolution, within
+# 10 %: resampling by more smooths histograms.
+DERIVATION_BLOCK_SCALE = 1.1
+
+# Tonal history: histogram comb (derivation._comb, beyond counting noise). Natural photographs
+# stay under 0.1 but for pictures already processed; a gamma, contrast or saturation change of
+# 8-bit values raises it to 0.2-0.7. A side is combed when its comb is at least 0.1 and twice the
+# other side's.
+DERIVATION_COMB_MIN = 0.1
+DERIVATION_COMB_RATIO = 2.0
+# Strong when the comb is at least 0.2 (above every unprocessed photograph measured) and four
+# times the other side's.
+DERIVATION_COMB_STRONG = 0.2
+# Clipping: a channel at 0 or 255 and flat (local spread, 3 x 3, under half a level) where the
+# other picture shows detail (a spread of at least 2 levels, beyond 8-bit rounding and JPEG
+# noise on a flat area). Read when it covers at least 0.5 % of the compared overlap (a 36 x 36
+# patch of a 512 x 512 crop) and 4 times the reverse. With a combed histogram on the same side
+# (two traces of one tone curve), the cue is strong.
+DERIVATION_CLIP_FLAT = 0.5
+DERIVATION_CLIP_DETAIL = 2.0
+DERIVATION_CLIP_MIN = 0.005
+DERIVATION_CLIP_RATIO = 4.0
+
+# Local edits: fine detail (Immerkaer's Laplacian noise operator, 8 x 8 blocks) inside the
+# changed areas against a ring around them, on each side. Painted out when the area has at most
+# two thirds of its surroundings' detail and at most half of what the other side's area has
+# relative to its own surroundings, while the other side's area keeps at least two thirds of its
+# surroundings' detail; areas of fewer than 6 blocks (a 20 x 20 px patch) are not read.
+DERIVATION_EDIT_SMOOTH = 0.5
+DERIVATION_EDIT_CONSISTENT = 0.67
+DERIVATION_EDIT_MIN_BLOCKS = 6

@@ -24,7 +24,7 @@ from simforensics.report.threshold_notes import threshold_notes
 
 from .conftest import HOSTILE_PROMPT, read_json, run_cli, snapshot
 
-SECTIONS = ["finding", "evidence", "viewers", "parts", "resemblance", "measurements", "metadata", "method", "limitations",
+SECTIONS = ["finding", "evidence", "viewers", "parts", "resemblance", "derivation", "measurements", "metadata", "method", "limitations",
             "reproducibility"]
 
 

@@ -9,6 +9,7 @@ from typing import Any
 from .. import __version__
 from .. import thresholds as T
 from ..compare import Comparison
+from ..derivation import Derivation
 from ..evidence import Evidence
 from ..fingerprints import HASHES, hash_kind
 from ..inspection import Inspection
@@ -20,7 +21,7 @@ from ..resemblance.model import ResemblanceProfile
 from ..scan import ScanResult
 
 __all__ = [
-    "TOOL", "compare_document", "dumps", "inspect_document", "integrity_document", "metadata_diff_document",
+    "TOOL", "compare_document", "derivation_document", "dumps", "inspect_document", "integrity_document", "metadata_diff_document",
     "provenance_document", "resemblance_document",
     "scan_document",
 ]
@@ -84,6 +85,23 @@ def resemblance_document(profile: ResemblanceProfile) -> dict[str, Any]:
             {"name": d.name, "score": _r(d.score), "percentile": _r(d.percentile), "finding": d.finding, "why": d.why}
             for d in profile.dimensions
         ],
+    }
+
+
+def derivation_document(d: Derivation) -> dict[str, Any]:
+    """``derivation`` per the contract (likely_original, confidence, cues with points_to and
+    detail), with each cue's strength and the rule that combined them."""
+    return {
+        "likely_original": str(d.likely_original),
+        "confidence": _r(d.confidence),
+        "score": _r(d.score),
+        "summary": d.summary,
+        "cues": [{"name": c.name, "points_to": str(c.points_to), "strength": str(c.strength), "detail": c.detail}
+                 for c in d.cues],
+        "rule": {"weights": dict(T.DERIVATION_WEIGHTS), "decide_at": T.DERIVATION_DECIDE,
+                 "statement": "the cues' log likelihood ratios are summed (+ toward the first argument); a side is "
+                              "named when the sum reaches decide_at and no cue of moderate strength or more points "
+                              "the other way; confidence is the logistic of the sum (0.5 when undetermined)"},
     }
 
 
@@ -227,6 +245,7 @@ def compare_document(comparison: Comparison) -> dict[str, Any]:
             "thresholds": {"same": T.POSE_SAME, "similar": T.POSE_SIMILAR, "point_tolerance": T.POSE_POINT_TOLERANCE},
         },
         "resemblance": None if m.resemblance is None else resemblance_document(m.resemblance),
+        "derivation": None if m.derivation is None else derivation_document(m.derivation),
         "regions": [
             {"name": r.name, "source": r.source, "box": list(r.box),
              "copy_box": None if r.copy_box is None else list(r.copy_box), "basis": r.basis,
@@ -291,6 +310,8 @@ def scan_document(result: ScanResult) -> dict[str, Any]:
         "pairs": [
             {"a": p.a, "b": p.b, "similarity": p.similarity, "label": p.label, "match": p.match,
              "summary": p.summary,
+             # "a" when a is the likelier original (derivation.py), "undetermined" when it could not tell
+             "original_side": p.original_side, "derivation_confidence": p.derivation_confidence,
              "candidate": {"pdq_distance": p.pdq_distance, "local_matches": p.local_matches,
                            "via_group": p.via_group}}
             for p in result.pairs

@@ -10,6 +10,7 @@ from rich.panel import Panel
 from rich.table import Table
 
 from .. import thresholds as T
+from ..derivation import Derivation
 from ..evidence import Evidence
 from ..fingerprints import HASHES, hash_kind
 from ..region_findings import Finding
@@ -21,7 +22,8 @@ if TYPE_CHECKING:
     from ..region_findings import RegionFinding
     from ..scan import ScanResult
 
-__all__ = ["evidence_table", "print_comparison", "print_evidence", "print_integrity", "print_provenance", "print_regions", "print_scan"]
+__all__ = ["evidence_table", "print_comparison", "print_derivation", "print_evidence", "print_integrity", "print_provenance",
+           "print_regions", "print_scan"]
 
 _FINDING_STYLE = {Finding.SAME: "green", Finding.SIMILAR: "yellow", Finding.DIFFERENT: "red", Finding.ABSENT: "dim"}
 
@@ -82,7 +84,8 @@ def print_comparison(console: Console, comparison: Comparison, *, brief: bool = 
     m = comparison.measurement
     v = m.verdict
     console.print(Panel(
-        f"[{_LABEL_STYLE[v.label]}]{v.label}[/]   similarity {v.similarity:.3f}\n{escape(v.summary)}",
+        f"[{_LABEL_STYLE[v.label]}]{v.label}[/]   similarity {v.similarity:.3f}\n{escape(v.summary)}"
+        + (f"\nWhich is the original? {escape(m.derivation.summary)}" if m.derivation is not None else ""),
         title="Verdict", title_align="left",
     ))
     if brief:
@@ -127,6 +130,8 @@ def print_comparison(console: Console, comparison: Comparison, *, brief: bool = 
         print_regions(console, comparison)
     if m.resemblance is not None:
         print_resemblance(console, m.resemblance)
+    if m.derivation is not None:
+        print_derivation(console, m.derivation)
     if comparison.metadata_diff is not None:
         from .metadata_terminal import metadata_diff_table
 
@@ -187,6 +192,20 @@ def print_resemblance(console: Console, profile: ResemblanceProfile) -> None:
         console.print(f"Note: {escape(r.warning)}.")
 
 
+def print_derivation(console: Console, derivation: Derivation) -> None:
+    """Which is the original: the answer, then each cue with the side it points to and why."""
+    answer = {"original": f"the first picture (confidence {derivation.confidence:.2f})",
+              "copy": f"the second picture (confidence {derivation.confidence:.2f})"}.get(str(derivation.likely_original),
+                                                                                        "undetermined")
+    table = Table(title=f"Which is the original? {answer}", title_justify="left")
+    for column in ("cue", "points to", "strength", "evidence"):
+        table.add_column(column)
+    for cue in derivation.cues:
+        table.add_row(cue.name, str(cue.points_to), str(cue.strength), escape(cue.detail))
+    console.print(table)
+    console.print(escape(derivation.summary))
+
+
 def print_scan(console: Console, result: ScanResult, *, limit: int = 50) -> None:
     """Counts, then the strongest pairs (matches first), then the groups and skipped files."""
     s = result.stats
@@ -198,10 +217,11 @@ def print_scan(console: Console, result: ScanResult, *, limit: int = 50) -> None
     )
     if result.pairs:
         table = Table(title=f"Pairs, most similar first (match: a copy, similarity >= {T.SCAN_MATCH_SIMILARITY:.2f})", title_justify="left")
-        for column in ("a (original side)", "b", "similarity", "label", "match"):
+        for column in ("a", "b", "which is the original", "similarity", "label", "match"):
             table.add_column(column, overflow="fold")
         for p in result.pairs[:limit]:
-            table.add_row(escape(p.a), escape(p.b), f"{p.similarity:.3f}",
+            side = f"a ({p.derivation_confidence:.2f})" if p.original_side == "a" else "could not tell"
+            table.add_row(escape(p.a), escape(p.b), side, f"{p.similarity:.3f}",
                           f"[{_LABEL_STYLE[p.label]}]{p.label}[/]", "yes" if p.match else "no")
         console.print(table)
         if len(result.pairs) > limit:

@@ -44,7 +44,12 @@ CREATE TABLE IF NOT EXISTS pairs (
     original TEXT NOT NULL, copy TEXT NOT NULL, similarity REAL NOT NULL, label TEXT NOT NULL,
     summary TEXT NOT NULL, PRIMARY KEY (original, copy)
 );
+CREATE TABLE IF NOT EXISTS derivations (
+    original TEXT NOT NULL, copy TEXT NOT NULL, likely_original TEXT NOT NULL, confidence REAL NOT NULL,
+    PRIMARY KEY (original, copy)
+);
 """
+_DIRECTIONS = frozenset({"original", "copy", "undetermined"})
 
 
 def default_cache_path() -> str:
@@ -137,18 +142,24 @@ class ScanCache:
 
     # ------------------------------------------------------------------ pairs
 
-    def pair(self, original_sha: str, copy_sha: str) -> tuple[float, Label, str] | None:
-        """A verdict this engine gave before; None when there is none (or its label is not one of ours)."""
+    def pair(self, original_sha: str, copy_sha: str) -> tuple[float, Label, str, str, float] | None:
+        """A verdict this engine gave before, with its derivation; None when there is none (or its
+        label is not one of ours, or a cache written before derivations holds no derivation)."""
         row = self._db.execute(
-            "SELECT similarity, label, summary FROM pairs WHERE original = ? AND copy = ?", (original_sha, copy_sha)
+            "SELECT p.similarity, p.label, p.summary, d.likely_original, d.confidence FROM pairs p "
+            "JOIN derivations d ON d.original = p.original AND d.copy = p.copy WHERE p.original = ? AND p.copy = ?",
+            (original_sha, copy_sha),
         ).fetchone()
-        if row is None or str(row[1]) not in _LABEL_WORDS:
+        if row is None or str(row[1]) not in _LABEL_WORDS or str(row[3]) not in _DIRECTIONS:
             return None
-        return float(row[0]), Label(str(row[1])), str(row[2])
+        return float(row[0]), Label(str(row[1])), str(row[2]), str(row[3]), float(row[4])
 
-    def put_pair(self, original_sha: str, copy_sha: str, similarity: float, label: str, summary: str) -> None:
+    def put_pair(self, original_sha: str, copy_sha: str, similarity: float, label: str, summary: str,
+                 likely_original: str = "undetermined", confidence: float = 0.5) -> None:
         self._db.execute("INSERT OR REPLACE INTO pairs VALUES (?, ?, ?, ?, ?)",
                          (original_sha, copy_sha, similarity, label, summary))
+        self._db.execute("INSERT OR REPLACE INTO derivations VALUES (?, ?, ?, ?)",
+                         (original_sha, copy_sha, likely_original, confidence))
         self._pending += 1
         if self._pending >= T.SCAN_CACHE_BATCH:
             self.commit()
@@ -179,6 +190,7 @@ def _connect(path: str) -> sqlite3.Connection:
             db.execute("DELETE FROM files")
         if meta.get("engine") != ENGINE_VERSION:
             db.execute("DELETE FROM pairs")
+            db.execute("DELETE FROM derivations")
         db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)",
                        [("schema", SCHEMA_VERSION), ("features", FEATURE_VERSION), ("engine", ENGINE_VERSION)])
         db.commit()

@@ -25,6 +25,7 @@ from ..errors import DecodeError, TruncatedImageError
 from ..evidence import (
     DEFAULT_MAX_PIXELS,
     exif_orientation,
+    jpeg_tables,
     open_checked,
     read_file_bytes,
     to_rgb8,
@@ -45,6 +46,16 @@ class ReducedPicture:
     height: int
     # H x W x 3 RGB uint8, or H x W grey levels when asked for; longest side <= side
     pixels: np.ndarray = field(repr=False, compare=False)
+    # What the derivation reads from the file: its format, and a JPEG's tables and subsampling
+    # (None when turned by its EXIF orientation: the blocks are not the displayed grid).
+    format: str | None = None
+    jpeg_quantization: tuple[tuple[int, ...], ...] | None = field(default=None, repr=False, compare=False)
+    jpeg_subsampling: int | None = None
+
+    @property
+    def full_size(self) -> bool:
+        """The pixels are the file's own, not a reduced decode."""
+        return self.pixels.shape[1] == self.width and self.pixels.shape[0] == self.height
 
 
 def read_reduced(
@@ -61,6 +72,7 @@ def read_reduced(
     fmt = image.format or "unknown"
     stored_w, stored_h = image.size
     orientation = exif_orientation(image)
+    tables, sampling = jpeg_tables(image) if fmt == "JPEG" and orientation in (None, 1) else (None, None)
     pixels = None
     if fmt == "JPEG":
         scale: float | None = 1
@@ -77,7 +89,8 @@ def read_reduced(
             pixels = cv2.cvtColor(pixels, cv2.COLOR_RGB2GRAY)  # BT.601 luma, as a JPEG's Y
     pixels = np.ascontiguousarray(shrink_to_side(pixels, side))
     width, height = (stored_h, stored_w) if orientation in (5, 6, 7, 8) else (stored_w, stored_h)
-    return ReducedPicture(sha256=sha256, file_size=len(data), width=width, height=height, pixels=pixels)
+    return ReducedPicture(sha256=sha256, file_size=len(data), width=width, height=height, pixels=pixels, format=fmt,
+                          jpeg_quantization=tables, jpeg_subsampling=sampling)
 
 
 # EXIF orientation -> the array operation of the Pillow transpose ImageOps.exif_transpose applies.

@@ -220,7 +220,8 @@ def _verify_all(pictures: list[ScannedPicture], candidates: list[Candidate], opt
                 errors.append((path, f"unreadable when verifying a candidate: {verified.error}"))
             continue
         (original, copy), _ = oriented[verified.candidate_number]
-        cache.put_pair(original.sha256, copy.sha256, verdict.similarity, verdict.label, verdict.summary)
+        cache.put_pair(original.sha256, copy.sha256, verdict.similarity, verdict.label, verdict.summary,
+                       verdict.likely_original, verdict.derivation_confidence)
         verdicts[verified.candidate_number] = verdict
     cache.commit()
     pairs = []
@@ -229,8 +230,13 @@ def _verify_all(pictures: list[ScannedPicture], candidates: list[Candidate], opt
         if verdict is None:
             continue
         match = verdict.label.is_copy and verdict.similarity >= T.SCAN_MATCH_SIMILARITY
-        pairs.append(ScanPair(original.path, copy.path, verdict.similarity, verdict.label, match, verdict.summary,
-                              candidate.pdq_distance, candidate.local_matches, candidate.via_group))
+        a, b = original.path, copy.path
+        if verdict.likely_original == "copy":  # the derivation says the other is the original: it goes first
+            a, b = b, a
+        side = "undetermined" if verdict.likely_original == "undetermined" else "a"
+        pairs.append(ScanPair(a, b, verdict.similarity, verdict.label, match, verdict.summary,
+                              candidate.pdq_distance, candidate.local_matches, candidate.via_group,
+                              side, verdict.derivation_confidence))
     pairs.sort(key=lambda p: (-p.similarity, p.a, p.b))
     return pairs, len(jobs), from_cache
 

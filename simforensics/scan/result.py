@@ -12,7 +12,8 @@ __all__ = ["RelatedWorks", "Resembling", "ScanPair", "ScanResult", "ScanStats"]
 
 @dataclass(frozen=True)
 class ScanPair:
-    """One scored candidate: ``a`` is the original side (the reference, or the larger picture)."""
+    """One scored candidate: ``a`` is the likelier original when the derivation could tell
+    (``original_side == "a"``); otherwise, as before, the reference or the larger picture."""
 
     a: str
     b: str
@@ -25,6 +26,9 @@ class ScanPair:
     pdq_distance: int | None = None
     local_matches: int = 0
     via_group: bool = False  # verified because both are in one group of matches
+    # "a" when the derivation found ``a`` the likelier original, "undetermined" when it could not tell.
+    original_side: str = "undetermined"
+    derivation_confidence: float = 0.5
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ import numpy as np
 
 from .. import thresholds as T
 from ..compare import PreparedPicture, compare_prepared
+from ..derivation import FileFacts
 from ..evidence import DEFAULT_MAX_PIXELS, load_evidence
 from ..verdict import Label
 from .decode import ReducedPicture, read_reduced
@@ -33,6 +34,15 @@ class PairVerdict:
     similarity: float
     label: Label
     summary: str
+    # Which of the two is likelier the original (derivation.py): "original" (the first as
+    # verified), "copy" (the second) or "undetermined", and the rule's confidence.
+    likely_original: str = "undetermined"
+    derivation_confidence: float = 0.5
+
+
+def _facts(picture: ReducedPicture) -> FileFacts:
+    return FileFacts(format=picture.format, quantization=picture.jpeg_quantization,
+                     subsampling=picture.jpeg_subsampling, full_size=picture.full_size)
 
 
 def _prepared(path: str, max_pixels: int) -> tuple[ReducedPicture, PreparedPicture]:
@@ -43,7 +53,7 @@ def _prepared(path: str, max_pixels: int) -> tuple[ReducedPicture, PreparedPictu
         recent.move_to_end(path)
         return recent[path]
     picture = read_reduced(path, side=T.SCAN_VERIFY_SIDE, max_pixels=max_pixels)
-    recent[path] = picture, PreparedPicture(picture.pixels)
+    recent[path] = picture, PreparedPicture(picture.pixels, _facts(picture))
     if len(recent) > _RECENT_SIZE:
         recent.popitem(last=False)
     return recent[path]
@@ -55,12 +65,17 @@ def verify_pair(original: str, copy: str, *, max_pixels: int = DEFAULT_MAX_PIXEL
     if first.sha256 == second.sha256:
         return PairVerdict(Label.IDENTICAL.score(1.0), Label.IDENTICAL,
                            "The two files are byte-for-byte the same (equal SHA-256).")
-    verdict = compare_prepared(first_prepared, second_prepared, with_people=False, report_measures=False).verdict
+    measurement = compare_prepared(first_prepared, second_prepared, with_people=False, report_measures=False)
+    verdict = measurement.verdict
+    derivation = measurement.derivation
+    direction = str(derivation.likely_original) if derivation is not None else "undetermined"
+    confidence = round(float(derivation.confidence), 4) if derivation is not None else 0.5
     if verdict.label == Label.IDENTICAL:
         full_a = load_evidence(original, max_pixels=max_pixels).rgb
         full_b = load_evidence(copy, max_pixels=max_pixels).rgb
         if full_a.shape != full_b.shape or not np.array_equal(full_a, full_b):
             # Not the same pixels: the top of the near-duplicate band.
             return PairVerdict(round(Label.NEAR_DUPLICATE.score(1.0), 4), Label.NEAR_DUPLICATE,
-                               "The pictures are the same at reduced size; their full-size pixels differ slightly.")
-    return PairVerdict(round(float(verdict.similarity), 4), verdict.label, verdict.summary)
+                               "The pictures are the same at reduced size; their full-size pixels differ slightly.",
+                               direction, confidence)
+    return PairVerdict(round(float(verdict.similarity), 4), verdict.label, verdict.summary, direction, confidence)

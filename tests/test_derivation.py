@@ -1,0 +1,187 @@
+"""Derivation: each cue on real pictures in both argument orders, the rule, and the outputs.
+
+Pictures come from scikit-image's shipped astronaut and chelsea (``make_fixtures.source_image``,
+320 px), derived here with known operations; each file is encoded as a file would be, so the
+compression cues read real JPEG tables.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytest
+from PIL import Image
+
+from benchmarks.compare import transforms as tx
+from simforensics.compare import compare_images
+from simforensics.derivation import (
+    Cue,
+    Derivation,
+    Direction,
+    FileFacts,
+    Strength,
+    combine,
+    facts_from_bytes,
+    metadata,
+)
+from simforensics.provenance.model import Exif, Provenance
+
+from .conftest import read_json, run_cli
+
+
+def _encode(rgb: np.ndarray, fmt: str, quality: int = 90) -> bytes:
+    buffer = io.BytesIO()
+    Image.fromarray(np.ascontiguousarray(rgb)).save(buffer, fmt, **({"quality": quality} if fmt == "JPEG" else {}))
+    return buffer.getvalue()
+
+
+def _decoded(data: bytes) -> np.ndarray:
+    return np.asarray(Image.open(io.BytesIO(data)).convert("RGB"))
+
+
+def _derive(first: bytes, second: bytes) -> Derivation:
+    cv2.setRNGSeed(0)
+    measurement = compare_images(_decoded(first), _decoded(second), with_people=False,
+                                 facts=(facts_from_bytes(first), facts_from_bytes(second)))
+    assert measurement.derivation is not None
+    return measurement.derivation
+
+
+def _cue(derivation: Derivation, name: str) -> Cue:
+    return next(c for c in derivation.cues if c.name == name)
+
+
+def _both_orders(parent: bytes, child: bytes, cue: str) -> tuple[Derivation, Derivation]:
+    """The pair as (parent, child) and as (child, parent); ``cue`` must point to the parent both times."""
+    forward, backward = _derive(parent, child), _derive(child, parent)
+    assert _cue(forward, cue).points_to is Direction.ORIGINAL, _cue(forward, cue).detail
+    assert _cue(backward, cue).points_to is Direction.COPY, _cue(backward, cue).detail
+    return forward, backward
+
+
+def _resize(rgb: np.ndarray, factor: float) -> np.ndarray:
+    h, w = rgb.shape[:2]
+    interpolation = cv2.INTER_AREA if factor < 1 else cv2.INTER_CUBIC
+    return cv2.resize(rgb, (round(w * factor), round(h * factor)), interpolation=interpolation)
+
+
+def test_identical_pixels_are_always_undetermined(astronaut: np.ndarray) -> None:
+    png = _encode(astronaut, "PNG")
+    jpeg = _encode(astronaut, "JPEG", 85)
+    decoded_as_png = _encode(_decoded(jpeg), "PNG")  # a JPEG and its pixels saved losslessly
+    for first, second in ((png, png), (jpeg, decoded_as_png), (decoded_as_png, jpeg)):
+        derivation = _derive(first, second)
+        assert derivation.likely_original is Direction.UNDETERMINED
+        assert derivation.confidence == 0.5 and "identical" in derivation.summary
+
+
+def test_containment_points_to_the_picture_a_crop_was_cut_from(astronaut: np.ndarray) -> None:
+    parent = _encode(astronaut, "PNG")
+    child = _encode(astronaut[40:260, 30:250], "PNG")
+    forward, backward = _both_orders(parent, child, "containment")
+    assert _cue(forward, "containment").strength is Strength.STRONG
+    assert forward.likely_original is Direction.ORIGINAL and backward.likely_original is Direction.COPY
+
+
+def test_an_added_uniform_border_points_to_the_picture_without_it(astronaut: np.ndarray) -> None:
+    bordered = cv2.copyMakeBorder(astronaut, 24, 24, 24, 24, cv2.BORDER_CONSTANT, value=(0, 0, 0))
+    _both_orders(_encode(astronaut, "PNG"), _encode(bordered, "PNG"), "containment")
+
+
+def test_information_loss_points_to_the_picture_a_reduction_was_made_from(chelsea: np.ndarray) -> None:
+    forward, backward = _both_orders(_encode(chelsea, "PNG"), _encode(_resize(chelsea, 0.6), "PNG"), "information loss")
+    assert forward.likely_original is Direction.ORIGINAL and backward.likely_original is Direction.COPY
+
+
+def test_resampling_traces_point_away_from_an_enlargement(astronaut: np.ndarray) -> None:
+    forward, _ = _both_orders(_encode(astronaut, "PNG"), _encode(_resize(astronaut, 1.6), "PNG"), "resampling traces")
+    assert "enlarged" in _cue(forward, "resampling traces").detail
+
+
+def test_tonal_history_points_to_the_picture_without_a_tone_curve(chelsea: np.ndarray) -> None:
+    _both_orders(_encode(chelsea, "PNG"), _encode(tx.gamma(chelsea, 1.5).rgb, "PNG"), "tonal history")
+
+
+@pytest.mark.parametrize("parent_format", ["PNG", "JPEG"])
+def test_reencoding_points_to_the_pixels_a_jpeg_was_encoded_from(astronaut: np.ndarray, parent_format: str) -> None:
+    parent = _encode(astronaut, parent_format, 92)
+    child = _encode(_decoded(parent), "JPEG", 60)
+    forward, _ = _both_orders(parent, child, "re-encoding")
+    assert _cue(forward, "re-encoding").strength is Strength.STRONG
+
+
+def test_block_grid_of_a_jpeg_carried_into_a_lossless_crop(astronaut: np.ndarray) -> None:
+    parent = _encode(astronaut, "JPEG", 50)
+    child = _encode(_decoded(parent)[13:300, 21:310], "PNG")  # cropped off the 8 x 8 grid, saved losslessly
+    forward, _ = _both_orders(parent, child, "block grid")
+    assert "block grid in place" in _cue(forward, "block grid").detail
+
+
+def test_local_edits_point_away_from_the_painted_out_side(chelsea: np.ndarray) -> None:
+    mask = np.zeros(chelsea.shape[:2], np.uint8)
+    cv2.ellipse(mask, (200, 120), (45, 35), 0, 0, 360, 255, -1)
+    painted = cv2.inpaint(chelsea, mask, 5, cv2.INPAINT_TELEA)
+    _both_orders(_encode(chelsea, "PNG"), _encode(painted, "PNG"), "local edits")
+
+
+def test_metadata_is_weak_and_never_decides_alone() -> None:
+    camera = Provenance(format="JPEG", exif=Exif(make="Canon", model="EOS", datetime_original="2020:05:01 10:00:00"))
+    stripped = Provenance(format="JPEG")
+    cue = metadata((FileFacts(provenance=camera), FileFacts(provenance=stripped)))
+    assert cue.points_to is Direction.ORIGINAL and cue.strength is Strength.WEAK and "forge" in cue.detail
+    reverse = metadata((FileFacts(provenance=stripped), FileFacts(provenance=camera)))
+    assert reverse.points_to is Direction.COPY
+    assert combine((cue,)).likely_original is Direction.UNDETERMINED
+
+
+def test_the_rule_names_a_side_only_on_enough_agreeing_evidence() -> None:
+    def cue(direction: Direction, strength: Strength) -> Cue:
+        return Cue(f"{direction}-{strength}", direction, strength, "test")
+
+    strong, moderate = Strength.STRONG, Strength.MODERATE
+    decided = combine((cue(Direction.ORIGINAL, strong),))
+    assert decided.likely_original is Direction.ORIGINAL and decided.confidence > 0.9
+    assert combine((cue(Direction.COPY, moderate), cue(Direction.COPY, moderate))).likely_original is Direction.COPY
+    assert combine((cue(Direction.COPY, moderate),)).likely_original is Direction.UNDETERMINED
+    # Disagreement is not outvoted: a moderate cue against two strong ones leaves it undetermined.
+    split = combine((cue(Direction.ORIGINAL, strong), cue(Direction.ORIGINAL, strong), cue(Direction.COPY, moderate)))
+    assert split.likely_original is Direction.UNDETERMINED and "disagree" in split.summary
+
+
+def test_unrelated_pictures_have_no_derivation(astronaut: np.ndarray, chelsea: np.ndarray) -> None:
+    derivation = _derive(_encode(astronaut, "PNG"), _encode(chelsea, "PNG"))
+    assert derivation.likely_original is Direction.UNDETERMINED and "not the same picture" in derivation.summary
+
+
+def test_compare_json_and_terminal_say_which_is_the_original(tmp_path: Path, chelsea: np.ndarray) -> None:
+    original, copy = tmp_path / "original.png", tmp_path / "copy.jpg"
+    Image.fromarray(chelsea).save(original)
+    Image.fromarray(_resize(chelsea, 0.6)).save(copy, quality=85)
+    for first, second, expected in ((original, copy, "original"), (copy, original, "copy")):
+        out = tmp_path / f"{first.stem}.json"
+        done = run_cli("compare", str(first), str(second), "--json", str(out))
+        assert done.returncode == 0, done.stderr
+        derivation = read_json(out)["derivation"]
+        assert derivation["likely_original"] == expected
+        assert 0.9 <= derivation["confidence"] <= 1.0
+        assert {"name", "points_to", "detail"} <= set(derivation["cues"][0])
+        assert {c["points_to"] for c in derivation["cues"]} <= {"original", "copy", "undetermined"}
+    terminal = run_cli("compare", str(copy), str(original))
+    assert "Which is the original? The second picture is likelier the original" in " ".join(terminal.stdout.split())
+
+
+def test_scan_puts_the_likely_original_first(tmp_path: Path, astronaut: np.ndarray) -> None:
+    folder = tmp_path / "pictures"
+    folder.mkdir()
+    # The original is the smaller file: a bigger-is-original rule would put the enlargement first.
+    Image.fromarray(astronaut).save(folder / "small-original.png")
+    Image.fromarray(_resize(astronaut, 1.7)).save(folder / "big-enlargement.png")
+    out = tmp_path / "scan.json"
+    done = run_cli("scan", str(folder), "--json", str(out), "--no-cache", "--workers", "1")
+    assert done.returncode == 0, done.stderr
+    (pair,) = json.loads(out.read_text())["pairs"]
+    assert Path(pair["a"]).name == "small-original.png" and pair["original_side"] == "a"
