@@ -550,7 +550,7 @@ def _describe(found: _Detection, frame: WorkingFrame, colour_compared: bool, ali
 def global_colour_prediction(original: np.ndarray, copy: np.ndarray, use: np.ndarray) -> np.ndarray:
     """The copy as the global colour mapping fitted on the pixels in ``use`` predicts it from the
     original (float32 RGB): the same lookup-table fit the change detector makes (trace uses it
-    to test whether a warped source explains a piece)."""
+    to test whether a warped source explains a piece; derivation, which picture explains the other)."""
     return _predict_colours(original, copy, use)
 
 

@@ -27,7 +27,7 @@ from PIL import Image
 
 from . import thresholds as T
 from .align import Alignment, content_box, overlap_mask
-from .changes import _predict_colours
+from .changes import global_colour_prediction
 from .resample import scale_matrix, shrink_to_side
 
 if TYPE_CHECKING:
@@ -648,7 +648,7 @@ def _reencoded_share(source: np.ndarray, target: np.ndarray, target_facts: FileF
     candidates = [predicted]
     if differs(predicted) > T.DERIVATION_REENCODE_RECOLOUR:
         # Perhaps a colour change too: the change detector's global colour mapping, fitted here.
-        candidates.append(np.clip(np.rint(_predict_colours(predicted, target, valid)), 0, 255).astype(np.uint8))
+        candidates.append(np.clip(np.rint(global_colour_prediction(predicted, target, valid)), 0, 255).astype(np.uint8))
     best = (math.inf, math.inf)
     outside = ~valid
     for candidate in candidates:
