@@ -176,24 +176,28 @@ def _measure_regions(
 
 def compare_images(
     original: np.ndarray, copy: np.ndarray, *, regions: tuple[UserRegion, ...] = (), with_people: bool = True,
-    report_measures: bool = True, reference: Reference | None = None, facts: tuple[FileFacts, FileFacts] | None = None,
+    report_measures: bool = True, with_derivation: bool = True, reference: Reference | None = None,
+    facts: tuple[FileFacts, FileFacts] | None = None,
 ) -> Measurement:
     """Measure one pair of RGB uint8 pictures.
 
     ``with_people=False`` leaves out the portrait models and the resemblance profile, and
     ``report_measures=False`` the measures only a report shows (the overlap's hashes, SSIM):
-    scan's verification needs the verdict alone. ``reference``: the population the resemblance
-    is placed in (default: the builtin one). ``facts``: each file's format, JPEG tables and
-    metadata, for the derivation's compression and metadata cues (None: pixels only).
+    scan's verification needs the verdict alone. ``with_derivation=False`` leaves out which
+    picture is the likelier original (video's spans, whose reports do not say it).
+    ``reference``: the population the resemblance is placed in (default: the builtin one).
+    ``facts``: each file's format, JPEG tables and metadata, for the derivation's compression and
+    metadata cues (None: pixels only).
     """
     first, second = (PreparedPicture(rgb, side) for rgb, side in zip((original, copy), facts or (None, None), strict=True))
     return compare_prepared(first, second, regions=regions, with_people=with_people, report_measures=report_measures,
-                            reference=reference)
+                            with_derivation=with_derivation, reference=reference)
 
 
 def compare_prepared(
     first: PreparedPicture, second: PreparedPicture, *, regions: tuple[UserRegion, ...] = (),
-    with_people: bool = True, report_measures: bool = True, reference: Reference | None = None,
+    with_people: bool = True, report_measures: bool = True, with_derivation: bool = True,
+    reference: Reference | None = None,
 ) -> Measurement:
     """``compare_images`` on pictures prepared once (a scan keeps them between pairs)."""
     original, copy = first.rgb, second.rgb
@@ -237,8 +241,10 @@ def compare_prepared(
         pdq_informative=min(whole[0].pdq_quality, whole[1].pdq_quality) >= T.PDQ_MIN_QUALITY,
         resemblance=profile,
     )
-    facts = (first.facts, second.facts) if first.facts is not None and second.facts is not None else None
-    derivation = derive(original, copy, alignment=alignment, changes=changes, identical=identical, facts=facts)
+    derivation = None
+    if with_derivation:
+        facts = (first.facts, second.facts) if first.facts is not None and second.facts is not None else None
+        derivation = derive(original, copy, alignment=alignment, changes=changes, identical=identical, facts=facts)
     return Measurement(
         alignment=alignment, whole_hashes=whole, overlap_hashes=overlap_hashes,
         pdq_dihedral_distance=pdq_dihedral, ssim=ssim, colour_distance=colour_distance(small_original, small_copy),

@@ -162,7 +162,8 @@ def _span(path: str, decoded: DecodedVideo, entry: PortfolioPicture, picture: _P
     if full is None:
         return None
     frame_view = np.ascontiguousarray(shrink_to_side(full, T.SCAN_VERIFY_SIDE))
-    measurement = compare_images(picture.rgb, frame_view, with_people=regions)
+    # Which side is the original is not asked of a frame: the picture came first.
+    measurement = compare_images(picture.rgb, frame_view, with_people=regions, with_derivation=False)
     label = measurement.verdict.label
     if label == Label.UNRELATED:
         return None  # the compare engine has the last word: a geometric match alone is not a span
