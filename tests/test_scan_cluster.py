@@ -64,7 +64,14 @@ def gallery(tmp_path_factory: pytest.TempPathFactory) -> Path:
     Image.fromarray(fx.rotated(astronaut, 12).rgb).save(folder / "rotated.webp")
     Image.fromarray(cat).save(folder / "cat.png")
     Image.fromarray(fx.cropped(cat, (20, 10, 240, 180)).rgb).save(folder / "cat-crop.jpg", quality=85)
-    Image.fromarray(fx.source_image("rocket")).save(folder / "rocket.webp")
+    rocket = fx.source_image("rocket")
+    Image.fromarray(rocket).save(folder / "rocket.webp")
+    # More copies, so that verification runs as several batches on each worker and one is still
+    # running when the first comes back (the killed-worker test needs one to kill).
+    Image.fromarray(fx.mirrored(rocket).rgb).save(folder / "rocket-mirror.jpg", quality=85)
+    Image.fromarray(fx.scaled(rocket, 0.6).rgb).save(folder / "rocket-small.jpg", quality=80)
+    Image.fromarray(fx.cropped(rocket, (30, 20, 300, 250)).rgb).save(folder / "rocket-crop.png")
+    Image.fromarray(fx.rotated(rocket, -8).rgb).save(folder / "rocket-rotated.jpg", quality=90)
     (folder / "truncated.jpg").write_bytes(fx.jpeg_bytes(astronaut, 90)[:2000])
     (folder / "notes.png").write_text("a text file named like a picture")
     noise = folder / "noise"
@@ -101,7 +108,8 @@ def _found(document: dict) -> dict:
 
 def test_the_local_reference_scan_finds_the_copies(local: dict) -> None:
     groups = {tuple(Path(p).name for p in g) for g in local["groups"]}
-    assert groups == {("mirror.jpg", "original.png", "rotated.webp", "small.jpg"), ("cat-crop.jpg", "cat.png")}
+    assert groups == {("mirror.jpg", "original.png", "rotated.webp", "small.jpg"), ("cat-crop.jpg", "cat.png"),
+                      ("rocket-crop.png", "rocket-mirror.jpg", "rocket-rotated.jpg", "rocket-small.jpg", "rocket.webp")}
     assert {Path(e["path"]).name for e in local["errors"]} == {"truncated.jpg", "notes.png"}
 
 

@@ -14,16 +14,19 @@ from __future__ import annotations
 
 import os
 import sqlite3
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Generic, TypeVar
 
 from .. import __version__
 from .. import thresholds as T
 from ..environment import engine_fingerprint
 from ..verdict import Label
-from .features import FEATURE_VERSION
+from .features import FEATURE_VERSION, unpack_features
 
-__all__ = ["SCHEMA_VERSION", "CacheError", "CachedFile", "FileKey", "ScanCache", "default_cache_path"]
+__all__ = ["SCHEMA_VERSION", "CacheError", "CacheLookup", "CachedFile", "FileKey", "ScanCache", "default_cache_path",
+           "features_intact", "look_up"]
 
 SCHEMA_VERSION = "1"
 _LABEL_WORDS = frozenset(label.value for label in Label)
@@ -50,6 +53,52 @@ CREATE TABLE IF NOT EXISTS derivations (
 );
 """
 _DIRECTIONS = frozenset({"original", "copy", "undetermined"})
+
+
+Entry = TypeVar("Entry")
+
+
+@dataclass
+class CacheLookup(Generic[Entry]):
+    """Which files a cache still answers for, and which must be read (``look_up``)."""
+
+    found: dict[str, Entry] = field(default_factory=dict)  # path -> its cached entry, file unchanged
+    keys: dict[str, FileKey] = field(default_factory=dict)  # path -> its identity now (every file stat'ed)
+    to_read: list[str] = field(default_factory=list)  # new, changed, or cached but unusable
+    damaged: int = 0  # unchanged files whose cached entry failed ``usable``
+
+
+def features_intact(entry: CachedFile) -> bool:
+    """Whether a cached entry can be used: an error, or features whose checksum holds."""
+    if entry.features is None:
+        return True
+    try:
+        unpack_features(entry.features)
+    except ValueError:
+        return False
+    return True
+
+
+def look_up(paths: Iterable[str], known: dict[str, tuple[FileKey, Entry]], usable: Callable[[Entry], bool],
+            errors: list[tuple[str, str]]) -> CacheLookup[Entry]:
+    """Each path's cached entry while the file is unchanged (same identity) and the entry
+    ``usable``; the rest to be read. ``known``: real path -> (identity, entry), as the cache holds
+    them. A file that cannot be stat'ed goes to ``errors``. Scan, video and trace all ask this."""
+    lookup: CacheLookup[Entry] = CacheLookup()
+    for path in paths:
+        try:
+            key = FileKey.of(path)
+        except OSError as exc:
+            errors.append((path, f"cannot stat: {exc.strerror or exc}"))
+            continue
+        lookup.keys[path] = key
+        cached = known.get(key.path)
+        if cached is not None and cached[0] == key and usable(cached[1]):
+            lookup.found[path] = cached[1]
+        else:
+            lookup.damaged += cached is not None and cached[0] == key
+            lookup.to_read.append(path)
+    return lookup
 
 
 def default_cache_path() -> str:

@@ -12,7 +12,7 @@ import numpy as np
 
 from .. import thresholds as T
 from ..evidence import DEFAULT_MAX_PIXELS
-from .cache import CachedFile, FileKey, ScanCache
+from .cache import CachedFile, ScanCache, features_intact, look_up
 from .features import unpack_features
 from .index import Candidate, LocalFeatures, find_candidates
 from .jobs import extract, verify
@@ -93,25 +93,11 @@ def _scan(options: ScanOptions, progress: Progress, runner: Runner, cache: ScanC
     paths = [p for p in scanned.files if p not in reference_files] + sorted(reference_files)
     paths = [p for p in paths if not _is_cache_file(p, options.cache_path)]
 
-    cached = cache.files()
+    lookup = look_up(paths, cache.files(), features_intact, errors)
     pictures: dict[str, ScannedPicture] = {}
-    to_decode: list[str] = []
-    keys: dict[str, FileKey] = {}
-    from_cache = damaged = 0
-    for path in paths:
-        try:
-            key = FileKey.of(path)
-        except OSError as exc:
-            errors.append((path, f"cannot stat: {exc.strerror or exc}"))
-            continue
-        keys[path] = key
-        known = cached.get(key.path)
-        if known is not None and known[0] == key and _sound(known[1]):
-            from_cache += 1
-            _take(path, known[1], path in reference_files, pictures, errors)
-        else:
-            damaged += known is not None and known[0] == key
-            to_decode.append(path)
+    for path, entry in lookup.found.items():
+        _take(path, entry, path in reference_files, pictures, errors)
+    to_decode, keys, from_cache, damaged = lookup.to_read, lookup.keys, len(lookup.found), lookup.damaged
 
     progress.stage("reading pictures", len(to_decode))
     given = {os.path.abspath(p): p for p in to_decode}
@@ -152,17 +138,6 @@ def _scan(options: ScanOptions, progress: Progress, runner: Runner, cache: ScanC
         warnings += (f"{damaged} damaged feature record(s) in the scan cache were computed again",)
     return ScanResult(images=len(ordered), pairs=tuple(pairs), groups=groups, errors=tuple(errors), stats=stats,
                       warnings=warnings, related=related)
-
-
-def _sound(entry: CachedFile) -> bool:
-    """Whether a cached entry can be used: an error, or features whose checksum holds."""
-    if entry.features is None:
-        return True
-    try:
-        unpack_features(entry.features)
-    except ValueError:
-        return False
-    return True
 
 
 def _take(path: str, entry: CachedFile, reference: bool, pictures: dict[str, ScannedPicture],

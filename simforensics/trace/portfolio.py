@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from .. import thresholds as T
-from ..scan.cache import FileKey, ScanCache
+from ..scan.cache import FileKey, ScanCache, look_up
 from ..scan.runners import open_runner
 from ..scan.walk import walk_folders
 from .features import FEATURE_VERSION, ExtractedCorners, TraceFeatures, extract, unpack
@@ -88,24 +88,9 @@ def read_portfolio(folder: str, *, cache_path: str | None, workers: int, max_pix
     errors = list(walked.skipped)
     db = _open(cache_path)
     try:
-        cached = _cached(db)
-        entries: dict[str, ExtractedCorners] = {}
-        keys: dict[str, FileKey] = {}
-        to_read = []
-        for path in walked.files:
-            if os.path.realpath(path) in left_out:
-                continue
-            try:
-                key = FileKey.of(path)
-            except OSError as exc:
-                errors.append((path, f"cannot stat: {exc.strerror or exc}"))
-                continue
-            keys[path] = key
-            known = cached.get(key.path)
-            if known is not None and known[0] == key and _usable(known[1]):
-                entries[path] = known[1]
-            else:
-                to_read.append(path)
+        wanted = [path for path in walked.files if os.path.realpath(path) not in left_out]
+        lookup = look_up(wanted, _cached(db), _usable, errors)
+        entries, keys, to_read = lookup.found, lookup.keys, lookup.to_read
         from_cache = len(entries)
         if to_read:
             runner = open_runner(workers, None) if len(to_read) > 1 else open_runner(1, None)

@@ -12,8 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from .. import thresholds as T
-from ..scan.cache import CachedFile, FileKey, ScanCache
-from ..scan.features import unpack_features
+from ..scan.cache import CachedFile, ScanCache, features_intact, look_up
 from ..scan.jobs import extract
 from ..scan.runners import Runner
 from ..scan.walk import walk_folders
@@ -38,16 +37,6 @@ class Portfolio:
     from_cache: int
 
 
-def _usable(entry: CachedFile) -> bool:
-    if entry.features is None:
-        return True
-    try:
-        unpack_features(entry.features)
-    except ValueError:
-        return False
-    return True
-
-
 def index_portfolio(against: list[str], cache: ScanCache, runner: Runner, *, max_pixels: int,
                     skip: Callable[[str], bool] = lambda path: False,
                     advance: Callable[[], None] = lambda: None) -> Portfolio:
@@ -56,24 +45,8 @@ def index_portfolio(against: list[str], cache: ScanCache, runner: Runner, *, max
     ``skip``: files that are not part of the portfolio (the cache itself)."""
     walked = walk_folders(list(against))
     errors = list(walked.skipped)
-    known = cache.files()
-    found: dict[str, CachedFile] = {}
-    keys: dict[str, FileKey] = {}
-    to_read: list[str] = []
-    for path in walked.files:
-        if skip(path):
-            continue
-        try:
-            key = FileKey.of(path)
-        except OSError as exc:
-            errors.append((path, f"cannot stat: {exc.strerror or exc}"))
-            continue
-        keys[path] = key
-        cached = known.get(key.path)
-        if cached is not None and cached[0] == key and _usable(cached[1]):
-            found[path] = cached[1]
-        else:
-            to_read.append(path)
+    lookup = look_up([p for p in walked.files if not skip(p)], cache.files(), features_intact, errors)
+    found, keys, to_read = lookup.found, lookup.keys, lookup.to_read
     from_cache = len(found)
     given = {os.path.abspath(p): p for p in to_read}
     for extracted in runner.map(extract, [(os.path.abspath(p), max_pixels) for p in to_read],
