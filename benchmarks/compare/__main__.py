@@ -25,7 +25,7 @@ import cv2
 import numpy as np
 from PIL import Image
 
-from benchmarks import json_safe
+from benchmarks import write_results
 from benchmarks.compare import baseline, corpus, large, metrics, portraits, report
 from simforensics.environment import engine_fingerprint  # which engine was measured
 
@@ -218,12 +218,9 @@ def main(argv: list[str] | None = None) -> int:
     report.render(summary, results, meta)
     if portrait_summary is not None:
         portraits.render(portrait_summary)
-    args.out.parent.mkdir(parents=True, exist_ok=True)
     document = {"schema": "simforensics.benchmark.compare/1", "meta": meta, "summary": summary, "pairs": results,
                 "portraits": portrait_summary}
-    args.out.write_text(json.dumps(json_safe(document), indent=1) + "\n")
-    print(f"\nper-pair results: {args.out.relative_to(REPO_ROOT) if args.out.is_relative_to(REPO_ROOT) else args.out}"
-          f"  ({meta['seconds_total']:.0f} s)")
+    write_results(args.out, document, meta["seconds_total"])
     return 0
 
 

@@ -26,7 +26,7 @@ if str(REPO_ROOT) not in sys.path:
 
 import cv2
 
-from benchmarks import json_safe
+from benchmarks import write_results
 from benchmarks.derivation import baseline, corpus, report
 from simforensics.compare import compare_images
 from simforensics.derivation import derive, facts_from_bytes
@@ -134,12 +134,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"wrong: {r['name']} ({r['order']}): {r['ours']}; " + "; ".join(
             f"{c['name']} -> {c['points_to']} ({c['strength']})" for c in r["cues"] if c["points_to"] != "undetermined"))
     meta["seconds_total"] = time.perf_counter() - started
-    args.out.parent.mkdir(parents=True, exist_ok=True)
     document = {"schema": "simforensics.benchmark.derivation/1", "meta": meta, "timing": timing, "summary": summary,
                 "pairs": results}
-    args.out.write_text(json.dumps(json_safe(document), indent=1) + "\n")
-    print(f"\nper-pair results: {args.out.relative_to(REPO_ROOT) if args.out.is_relative_to(REPO_ROOT) else args.out}"
-          f"  ({meta['seconds_total']:.0f} s)")
+    write_results(args.out, document, meta["seconds_total"])
     return 0
 
 

@@ -24,7 +24,7 @@ if str(REPO_ROOT) not in sys.path:
 import cv2
 import numpy as np
 
-from benchmarks import json_safe
+from benchmarks import write_results
 from benchmarks.resemblance import __doc__ as PACKAGE_DOC
 from benchmarks.resemblance import baseline, corpus, heldout, report, timing
 from benchmarks.resemblance import sources as S
@@ -146,11 +146,8 @@ def main(argv: list[str] | None = None) -> int:
     }
     summary = report.summarize(results, timed)
     report.render(summary, results, meta)
-    args.out.parent.mkdir(parents=True, exist_ok=True)
     document = {"schema": "simforensics.benchmark.resemblance/1", "meta": meta, "summary": summary, "pairs": results}
-    args.out.write_text(json.dumps(json_safe(document), indent=1) + "\n")
-    shown = args.out.relative_to(REPO_ROOT) if args.out.is_relative_to(REPO_ROOT) else args.out
-    print(f"\nper-pair results: {shown}  ({meta['seconds_total']:.0f} s)")
+    write_results(args.out, document, meta["seconds_total"])
     return 0
 
 
