@@ -372,7 +372,7 @@ def trace(
     """Find which areas of PICTURE came from which pictures under --against FOLDER."""
     from .report import render
     from .report.trace_render import print_trace, write_trace_outputs
-    from .scan.cache import CacheError, default_cache_path
+    from .scan.cache import CacheError, cache_path_given
     from .trace import TraceOptions, trace_picture
 
     outputs = [("--json", json_path), ("--html", html_path), ("--map", map_path)]
@@ -382,11 +382,10 @@ def trace(
             _fail(ExitCode.USAGE, f"{option} writes a file; '-' (stdout) is for --json only")
     if not os.path.isdir(against):
         _fail(ExitCode.USAGE, f"--against {against}: not a folder")
-    if no_cache and cache is not None:
-        _fail(ExitCode.USAGE, "--cache and --no-cache exclude each other")
-    cache_path = None if no_cache else (cache or default_cache_path())
-    if cache_path is not None and os.path.isdir(cache_path):
-        _fail(ExitCode.USAGE, f"--cache {cache_path}: is a folder; give a file name")
+    try:
+        cache_path = cache_path_given(cache, no_cache)
+    except OptionError as exc:
+        _fail(ExitCode.USAGE, str(exc))
     for option, path in outputs + [("--cache", cache_path)]:
         if path and path != STDOUT and os.path.realpath(path).startswith(os.path.realpath(against) + os.sep):
             _fail(ExitCode.USAGE, f"{option} {path}: inside the portfolio folder, which is evidence and never written to")

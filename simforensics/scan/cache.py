@@ -22,11 +22,12 @@ from typing import Generic, TypeVar
 from .. import __version__
 from .. import thresholds as T
 from ..environment import engine_fingerprint
+from ..options import OptionError
 from ..verdict import Label
 from .features import FEATURE_VERSION, unpack_features
 
-__all__ = ["SCHEMA_VERSION", "CacheError", "CacheLookup", "CachedFile", "FileKey", "ScanCache", "default_cache_path",
-           "features_intact", "look_up"]
+__all__ = ["SCHEMA_VERSION", "CacheError", "CacheLookup", "CachedFile", "FileKey", "ScanCache", "cache_path_given",
+           "default_cache_path", "features_intact", "look_up"]
 
 SCHEMA_VERSION = "1"
 _LABEL_WORDS = frozenset(label.value for label in Label)
@@ -53,6 +54,17 @@ CREATE TABLE IF NOT EXISTS derivations (
 );
 """
 _DIRECTIONS = frozenset({"original", "copy", "undetermined"})
+
+
+def cache_path_given(cache: str | None, no_cache: bool) -> str | None:
+    """The cache file a command's ``--cache PATH`` / ``--no-cache`` ask for (None: no cache), or
+    ``OptionError`` with the one line to say."""
+    if no_cache and cache is not None:
+        raise OptionError("--cache and --no-cache exclude each other")
+    cache_path = None if no_cache else (cache or default_cache_path())
+    if cache_path is not None and os.path.isdir(cache_path):
+        raise OptionError(f"--cache {cache_path}: is a folder; give a file name")
+    return cache_path
 
 
 Entry = TypeVar("Entry")

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from ..options import OptionError
 from ..outputs import STDOUT, check_output_paths
-from .cache import default_cache_path
+from .cache import cache_path_given
 from .engine import ScanOptions
 from .jobs import ClusterError
 from .related import related_csv_path
@@ -36,11 +36,7 @@ def scan_request(
     for folder in folders + (against or []):
         if not os.path.exists(folder):
             raise OptionError(f"{folder}: no such folder or file")
-    if no_cache and cache is not None:
-        raise OptionError("--cache and --no-cache exclude each other")
-    cache_path = None if no_cache else (cache or default_cache_path())
-    if cache_path is not None and os.path.isdir(cache_path):
-        raise OptionError(f"--cache {cache_path}: is a folder; give a file name")
+    cache_path = cache_path_given(cache, no_cache)
     check_output_paths([("--json", json_path), ("--csv", csv_path), ("--html", html_path)], [])
     if html_path == STDOUT:
         raise OptionError("--html writes a file and a folder of reports; '-' (stdout) is for --json or --csv")
