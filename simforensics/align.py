@@ -17,7 +17,8 @@ from . import thresholds as T
 from .resample import scale_matrix, shrink_to_side
 
 __all__ = [
-    "AlignModel", "Alignment", "PictureFeatures", "align", "box_in_copy", "content_box", "overlap_mask", "stretch_matrix",
+    "AlignModel", "Alignment", "PictureFeatures", "align", "box_in_copy", "content_box", "equalised", "overlap_mask",
+    "root_sift", "stretch_matrix",
 ]
 
 
@@ -71,6 +72,18 @@ def _grey(rgb: np.ndarray) -> np.ndarray:
     return cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
 
 
+def equalised(grey: np.ndarray) -> np.ndarray:
+    """Contrast-limited equalisation before SIFT: gamma, contrast and greyscale changes then look
+    alike to it (align, trace and video all find their features this way)."""
+    return cv2.createCLAHE(clipLimit=2.0, tileGridSize=(8, 8)).apply(grey)
+
+
+def root_sift(descriptors: np.ndarray) -> np.ndarray:
+    """RootSIFT (Arandjelovic & Zisserman 2012): SIFT descriptors under the Hellinger kernel, unit
+    length, so Euclidean distances match better (0 the same, sqrt(2) opposite); float32."""
+    return np.sqrt(descriptors / (np.abs(descriptors).sum(axis=1, keepdims=True) + 1e-7)).astype(np.float32)
+
+
 def _features(grey: np.ndarray, full_shape: tuple[int, ...] | None = None) -> _Features:
     """SIFT on a copy no larger than FEATURE_SIDE, keypoints returned in full-size pixels.
 
@@ -78,8 +91,7 @@ def _features(grey: np.ndarray, full_shape: tuple[int, ...] | None = None) -> _F
     """
     h, w = (full_shape or grey.shape)[:2]
     small = shrink_to_side(grey, T.FEATURE_SIDE)
-    # Contrast-limited equalisation makes gamma, contrast and greyscale changes look alike to SIFT.
-    small = cv2.createCLAHE(clipLimit=2.0, tileGridSize=(8, 8)).apply(small)
+    small = equalised(small)
     sift = cv2.SIFT_create(nfeatures=T.FEATURE_COUNT)
     keypoints, descriptors = sift.detectAndCompute(small, None)
     if not keypoints:
@@ -88,10 +100,7 @@ def _features(grey: np.ndarray, full_shape: tuple[int, ...] | None = None) -> _F
     # Back to full-size pixel coordinates (pixel centres).
     sx, sy = w / small.shape[1], h / small.shape[0]
     points = (points + 0.5) * [sx, sy] - 0.5
-    # RootSIFT (Arandjelovic & Zisserman 2012): Hellinger kernel, more robust matching.
-    descriptors = descriptors / (np.abs(descriptors).sum(axis=1, keepdims=True) + 1e-7)
-    descriptors = np.sqrt(descriptors).astype(np.float32)
-    return _Features(points, descriptors)
+    return _Features(points, root_sift(descriptors))
 
 
 class PictureFeatures:

@@ -16,6 +16,7 @@ import cv2
 import numpy as np
 
 from .. import thresholds as T
+from ..align import equalised, root_sift
 from ..errors import EvidenceError
 from ..scan.decode import read_reduced
 
@@ -47,7 +48,7 @@ def grid_keypoints(grey: np.ndarray, count: int, grid: int) -> tuple[np.ndarray,
     is highest (a page of text), and a piece pasted from elsewhere would have none to be found by.
     Cells overlap, so no keypoint is lost at their borders; each is kept by the cell it lies in.
     """
-    grey = cv2.createCLAHE(clipLimit=2.0, tileGridSize=(8, 8)).apply(grey)
+    grey = equalised(grey)
     height, width = grey.shape
     margin = 16  # SIFT's descriptor window at the finest scales
     descriptors, points = [], []
@@ -68,11 +69,7 @@ def grid_keypoints(grey: np.ndarray, count: int, grid: int) -> tuple[np.ndarray,
             points.append(at[own])
     if not descriptors:
         return np.zeros((0, 128), np.float32), np.zeros((0, 2), np.float32)
-    found = np.concatenate(descriptors)
-    # RootSIFT (Arandjelovic & Zisserman 2012): the Hellinger kernel; unit length, so Euclidean
-    # distances of 0 (same) to sqrt(2) (opposite).
-    found = np.sqrt(found / (np.abs(found).sum(axis=1, keepdims=True) + 1e-7))
-    return found.astype(np.float32), np.concatenate(points).astype(np.float32)
+    return root_sift(np.concatenate(descriptors)), np.concatenate(points).astype(np.float32)
 
 
 _HEAD = struct.Struct("<4sI")  # magic, M

@@ -17,6 +17,7 @@ import cv2
 import numpy as np
 
 from .. import thresholds as T
+from ..align import equalised, root_sift
 from ..resample import scale_matrix, shrink_to_side
 
 __all__ = ["FrameFit", "Keypoints", "PictureKeypoints", "fit_frame", "frame_keypoints", "picture_keypoints"]
@@ -49,13 +50,11 @@ class PictureKeypoints:
 
 def _detect(grey: np.ndarray, full_size: tuple[int, int], side: int, count: int) -> Keypoints:
     small = shrink_to_side(grey, side)
-    # Same equalisation as align.py: gamma, contrast and greyscale changes look alike to SIFT.
-    small = cv2.createCLAHE(clipLimit=2.0, tileGridSize=(8, 8)).apply(small)
+    small = equalised(small)
     keypoints, descriptors = _sift(count).detectAndCompute(small, None)
     if descriptors is None or not keypoints:
         return Keypoints(np.zeros((0, 2), np.float32), None)
-    # RootSIFT (Arandjelovic and Zisserman 2012), as align.py: Hellinger distance matches better.
-    descriptors = np.sqrt(descriptors / np.maximum(descriptors.sum(axis=1, keepdims=True), 1e-7)).astype(np.float32)
+    descriptors = root_sift(descriptors)
     points = cv2.KeyPoint_convert(keypoints).reshape(-1, 2).astype(np.float64)
     to_full = scale_matrix(full_size[0] / small.shape[1], full_size[1] / small.shape[0])
     points = points * to_full[[0, 1], [0, 1]] + to_full[:2, 2]
