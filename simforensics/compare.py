@@ -159,7 +159,7 @@ def _measure_regions(
     people = tuple(find_people(preview, (rgb.shape[1], rgb.shape[0])) for preview, rgb in zip(previews, (original, copy), strict=True))
     named = _regions_of(people[0])
     # Parts correspond by name; a grid only to a grid (a portrait's parts mean nothing to it).
-    copy_named = portrait_regions(people[1]) if people[0].has_person else []
+    copy_named = portrait_regions(people[1]) if people[0].has_figure else []
     copy_named = copy_named or grid_regions(people[1].width, people[1].height)
     pose = compare_pose(people[0], people[1], alignment.mirrored if alignment.aligned else None)
     pixel_regions = [r for r in named if r.name != "pose"]

@@ -12,8 +12,13 @@ picture passed in.
 - body: Pose (one person, model_complexity=1; the other complexities download their model),
   with a greyscale and a softened second look when a face is there but no body was found.
 - models must agree: a body must lie on the person mask; a face too, and a face without
-  landmarks must also hold the body's head. Pose does not run where the mask finds nobody.
+  landmarks must also hold the body's head or be seen by a second detector (OpenCV's Haar
+  cascades, frontal and profile, shipped inside opencv-contrib). Pose does not run where the
+  mask finds nobody.
 - person mask: SelfieSegmentation's general model, > 0.5.
+- figure: the person mask's main part, kept when another model agrees that someone is there (a
+  face or body that counts, or a face detection on it that lacked the landmarks to count), so a
+  painted or non-human figure whose face cannot be read still gets ``figure`` and ``background``.
 
 The models see the picture padded to a square: Pose's landmark projection assumes a square input
 (it says so on stderr) and a padded square costs nothing.
@@ -28,6 +33,7 @@ from dataclasses import dataclass
 
 import cv2
 import numpy as np
+from scipy import ndimage
 
 from . import thresholds as T
 from .quiet import quiet_stderr
@@ -63,6 +69,7 @@ class Face:
     score: float
     keypoints: dict[str, tuple[float, float]]  # FACE_POINTS
     mesh: np.ndarray | None  # (478, 2) float, or None when FaceMesh found no face
+    cascade: bool = False  # OpenCV's Haar cascade saw it too (asked only when FaceMesh found nothing)
 
     def mesh_box(self, indices: tuple[int, ...]) -> tuple[float, float, float, float] | None:
         if self.mesh is None:
@@ -82,6 +89,7 @@ class Portrait:
     faces: tuple[Face, ...]  # largest first
     body: dict[str, tuple[float, float, float]] | None  # POSE_POINTS -> (x, y, visibility)
     person_mask: np.ndarray  # bool, at the models' resolution (the picture's proportions, smaller)
+    figure_mask: np.ndarray | None = None  # bool, same resolution: the main figure, when one counts
 
     def scale_to_mask(self) -> float:
         """Mask pixels per picture pixel."""
@@ -90,6 +98,11 @@ class Portrait:
     @property
     def has_person(self) -> bool:
         return bool(self.faces) or self.body is not None
+
+    @property
+    def has_figure(self) -> bool:
+        """Someone is there: a face or body counts, or at least the figure does."""
+        return self.has_person or self.figure_mask is not None
 
     def body_point(self, name: str) -> tuple[float, float] | None:
         """A body keypoint the model saw (visibility above the threshold), else None."""
@@ -130,6 +143,7 @@ def _model(name: str) -> object:
     face_detection, face_mesh, pose, selfie_segmentation = _solutions()
     builders = {
         "faces": lambda: face_detection.FaceDetection(model_selection=1, min_detection_confidence=T.FACE_MIN_SCORE),
+        "near faces": lambda: face_detection.FaceDetection(model_selection=0, min_detection_confidence=T.FIGURE_FACE_MIN_SCORE),
         "mesh": lambda: face_mesh.FaceMesh(static_image_mode=True, refine_landmarks=True, max_num_faces=1,
                                            min_detection_confidence=T.MESH_MIN_SCORE),
         "pose": lambda: pose.Pose(static_image_mode=True, model_complexity=1,
@@ -207,12 +221,14 @@ def find_people(rgb: np.ndarray, size: tuple[int, int] | None = None) -> Portrai
         # detector saw in a motorcycle); a face without landmarks must also hold the body's head
         # (detector and mask together saw a face in a galaxy).
         faces = []
+        seen_on_mask = []  # face detections on the person mask, counted or not: they confirm a figure
         for detection in _model("faces").process(square).detections or []:
             b = detection.location_data.relative_bounding_box
             box = (b.xmin * side, b.ymin * side, b.width * side, b.height * side)
             small_box = tuple(round(v) for v in box)
             if _person_share_of_box(mask, small_box, 1.0) < T.FACE_PERSON_CONFIRMS:
                 continue
+            seen_on_mask.append(small_box)
             keypoints = {
                 name: (k.x * side * factor, k.y * side * factor)
                 for name, k in zip(FACE_POINTS, detection.location_data.relative_keypoints, strict=False)
@@ -223,9 +239,10 @@ def find_people(rgb: np.ndarray, size: tuple[int, int] | None = None) -> Portrai
                 score=float(detection.score[0]),
                 keypoints=keypoints,
                 mesh=None if mesh is None else mesh * factor,
+                cascade=mesh is None and _cascade_sees_face(small, small_box),
             ))
         # A body counts only on the person mask: with no mask, Pose need not run.
-        landmarks = _body_landmarks(square, second_looks=bool(faces)) if mask.any() else None
+        landmarks = _body_landmarks(square, second_looks=bool(seen_on_mask)) if mask.any() else None
     body = None
     if landmarks is not None:
         body = {
@@ -234,9 +251,73 @@ def find_people(rgb: np.ndarray, size: tuple[int, int] | None = None) -> Portrai
         }
     if body is not None and _person_share_of_points(mask, body, 1 / factor) < T.BODY_PERSON_CONFIRMS:
         body = None
-    faces = [f for f in faces if f.mesh is not None or holds_head(f.box, body)]
+    faces = [f for f in faces if f.mesh is not None or f.cascade or holds_head(f.box, body)]
     faces.sort(key=lambda f: -f.box[2] * f.box[3])
-    return Portrait(width=width, height=height, faces=tuple(faces), body=body, person_mask=mask)
+    figure = _main_figure(mask)
+    if figure is not None and not (faces or body is not None or _figure_confirmed(figure, square, seen_on_mask)):
+        figure = None  # the mask alone saw someone: it also sees people in cups and retinas
+    return Portrait(width=width, height=height, faces=tuple(faces), body=body, person_mask=mask, figure_mask=figure)
+
+
+def _figure_confirmed(figure: np.ndarray, square: np.ndarray, seen: list[tuple[int, int, int, int]]) -> bool:
+    """Whether a face detector agrees that someone is on the figure: a full-range detection that
+    did not count as a face, else the short-range model (asked only here), whose detections on
+    painted hands and furred or scaled faces are no face but are part of a figure."""
+    def on_figure(box: tuple[int, int, int, int]) -> bool:
+        return _person_share_of_box(figure, box, 1.0) >= T.FACE_PERSON_CONFIRMS
+
+    if any(on_figure(box) for box in seen):
+        return True
+    side = square.shape[0]
+    with quiet_stderr():
+        detections = _model("near faces").process(square).detections or []
+    return any(on_figure(tuple(round(v * side) for v in (b.xmin, b.ymin, b.width, b.height)))
+               for b in (d.location_data.relative_bounding_box for d in detections))
+
+
+def _main_figure(mask: np.ndarray) -> np.ndarray | None:
+    """The person mask's largest part, holes filled, with the parts at least FIGURE_PART_SHARE of
+    its size (an arm the mask cut off); None when it is too small to be the picture's figure."""
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(mask.astype(np.uint8), connectivity=8)
+    if count < 2:
+        return None
+    areas = stats[1:, cv2.CC_STAT_AREA]
+    largest = int(areas.max())
+    if largest < T.FIGURE_MIN_SHARE * mask.size:
+        return None
+    keep = np.flatnonzero(areas >= T.FIGURE_PART_SHARE * largest) + 1
+    figure = np.isin(labels, keep)
+    return ndimage.binary_fill_holes(figure)
+
+
+@functools.cache
+def _cascades() -> tuple[cv2.CascadeClassifier, ...]:
+    names = ("haarcascade_frontalface_default.xml", "haarcascade_frontalface_alt2.xml", "haarcascade_profileface.xml")
+    return tuple(cv2.CascadeClassifier(cv2.data.haarcascades + name) for name in names)
+
+
+def _cascade_sees_face(rgb: np.ndarray, box: tuple[int, int, int, int]) -> bool:
+    """Whether OpenCV's Haar cascades (frontal, frontal alt2, profile; the crop also mirrored, as
+    the profile cascade knows one side) find a face centred on ``box``: the second detector's vote
+    for a face FaceMesh could not mesh. They run on a crop around the box only, so they cost little
+    and cannot see faces elsewhere."""
+    x, y, w, h = box
+    pad = max(w, h) // 2
+    x0, y0 = max(0, x - pad), max(0, y - pad)
+    grey = cv2.equalizeHist(cv2.cvtColor(rgb[y0 : y + h + pad, x0 : x + w + pad], cv2.COLOR_RGB2GRAY))
+    if min(grey.shape) < 24:
+        return False
+    smallest = max(12, round(T.CASCADE_MIN_FACE_SHARE * min(w, h)))
+    for flipped in (False, True):
+        view = np.ascontiguousarray(grey[:, ::-1]) if flipped else grey
+        for cascade in _cascades():
+            for fx, fy, fw, fh in cascade.detectMultiScale(view, scaleFactor=1.1, minNeighbors=T.CASCADE_MIN_NEIGHBOURS,
+                                                           minSize=(smallest, smallest)):
+                cx = (view.shape[1] - (fx + fw / 2)) if flipped else fx + fw / 2
+                cy = fy + fh / 2
+                if x <= x0 + cx <= x + w and y <= y0 + cy <= y + h:
+                    return True
+    return False
 
 
 def holds_head(box: tuple[int, int, int, int], body: dict[str, tuple[float, float, float]] | None) -> bool:

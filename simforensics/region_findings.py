@@ -68,7 +68,7 @@ class Finding(StrEnum):
 @dataclass(frozen=True)
 class RegionFinding:
     name: str
-    source: str  # detected / derived / user / grid
+    source: str  # detected / derived / estimated / user / grid
     box: tuple[int, int, int, int]  # in ORIGINAL's frame
     copy_box: tuple[int, int, int, int] | None  # where it is in COPY, when known
     basis: str  # how the region was found
@@ -419,7 +419,7 @@ def joined_names(names: list[str]) -> str:
 def describe_regions(findings: tuple[RegionFinding, ...], pose: PoseComparison | None) -> str:
     """One sentence that keeps style apart from content, e.g. "Same posture and palette;
     different face and hair-headwear; same clothing and background." Empty when nothing was compared."""
-    parts = [f for f in findings if f.source in ("detected", "derived") and f.name != "pose"]
+    parts = [f for f in findings if f.source in ("detected", "derived", "estimated") and f.name != "pose"]
     if not parts:
         return ""
     style = []

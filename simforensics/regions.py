@@ -15,11 +15,15 @@ ear is on the right of a frontal portrait).
 | clothing | torso: shoulders to hips (Pose) | shoulder span + 0.15 sw each side, to the hips or the picture's edge |
 | waist | the hip line (Pose) | hip span + 0.35 sw each side, 0.25 of the torso above to 0.12 below |
 | hands | wrist, thumb, index and pinky points (Pose) | their box, at least 0.5 fw square |
+| head | the figure's top, when no face was found (source `estimated`) | 1.3 x the figure's width near its top, at most half its height |
+| figure | the person mask's main figure | mask |
 | background | outside the person mask, kept 1 % of the diagonal away from the person | mask |
 | pose | the body keypoints | their box; compared as geometry, not pixels |
 
 A picture with several faces names the largest face's parts plainly and the others' with a
-suffix ("face-2"). With no person found, a 3 x 3 grid stands in (top-left … bottom-right).
+suffix ("face-2"). A figure that the mask and a face detector agree on, but whose face could not
+be read (paint, a non-human face), gets ``figure``, an estimated ``head`` and ``background``.
+With nobody found, a 3 x 3 grid stands in (top-left … bottom-right).
 """
 
 from __future__ import annotations
@@ -29,14 +33,15 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
+from . import thresholds as T
 from .options import UserRegion
 from .portrait import MESH_EYES, MESH_FACE_OVAL, MESH_LIPS, Face, Portrait, holds_head
 
 __all__ = ["PORTRAIT_REGION_NAMES", "Region", "grid_regions", "portrait_regions", "user_regions"]
 
 PORTRAIT_REGION_NAMES = (
-    "face", "eyes", "mouth", "hair-headwear", "left-ear", "right-ear", "neck", "clothing", "waist",
-    "hands", "background", "pose",
+    "face", "eyes", "mouth", "head", "hair-headwear", "left-ear", "right-ear", "neck", "clothing", "waist",
+    "hands", "figure", "background", "pose",
 )
 GRID_NAMES = ("top-left", "top", "top-right", "left", "centre", "right", "bottom-left", "bottom", "bottom-right")
 
@@ -44,7 +49,7 @@ GRID_NAMES = ("top-left", "top", "top-right", "left", "centre", "right", "bottom
 @dataclass(frozen=True)
 class Region:
     name: str
-    source: str  # detected (a model found it) / derived (geometry from landmarks) / user / grid
+    source: str  # detected (a model found it) / derived (geometry from landmarks) / estimated (from the figure's outline) / user / grid
     box: tuple[int, int, int, int]  # [x, y, w, h] in the picture's pixels
     mask: np.ndarray | None = None  # bool, the whole picture at any resolution, when the region is not its box
     basis: str = ""  # what it was derived from, for the report
@@ -186,6 +191,37 @@ def _background(portrait: Portrait) -> list[Region]:
     return [Region("background", "detected", box, mask=background, basis="outside the person mask (SelfieSegmentation)")]
 
 
+def _figure_regions(portrait: Portrait) -> list[Region]:
+    """The figure (its mask), and a head estimated from its top when no face was found."""
+    figure = portrait.figure_mask
+    if figure is None:
+        return []
+    to_picture = 1 / portrait.scale_to_mask()
+    rows = np.flatnonzero(figure.any(axis=1))
+    columns = np.flatnonzero(figure.any(axis=0))
+    box = _clip_box(columns[0] * to_picture, rows[0] * to_picture, (columns[-1] + 1) * to_picture,
+                    (rows[-1] + 1) * to_picture, portrait.width, portrait.height)
+    if box is None:
+        return []
+    regions = [Region("figure", "detected", box, mask=figure, basis="the person mask's main figure (SelfieSegmentation)")]
+    if portrait.faces:
+        return regions
+    # The head: the figure's top, as tall as HEAD_HEIGHT_PER_WIDTH times its width there (the
+    # width over the top tenth of the figure, where a head is alone), at most half the figure.
+    top, figure_height = rows[0], rows[-1] + 1 - rows[0]
+    near_top = figure[top : top + max(1, figure_height // 10)]
+    xs = np.flatnonzero(near_top.any(axis=0))
+    head_width = xs[-1] + 1 - xs[0]
+    head_height = min(T.HEAD_HEIGHT_PER_WIDTH * head_width, T.HEAD_MAX_SHARE_OF_FIGURE * figure_height)
+    head_rows = figure[top : top + max(1, round(head_height))]
+    xs = np.flatnonzero(head_rows.any(axis=0))
+    head = _clip_box(xs[0] * to_picture, top * to_picture, (xs[-1] + 1) * to_picture, (top + head_height) * to_picture,
+                     portrait.width, portrait.height)
+    if head is not None:
+        regions.insert(0, Region("head", "estimated", head, basis="the figure's top (no face was found)"))
+    return regions
+
+
 def _owner_of_body(portrait: Portrait) -> int | None:
     """Index of the face the body keypoints belong to (the one around the body's nose)."""
     if portrait.body is None:
@@ -197,8 +233,9 @@ def _owner_of_body(portrait: Portrait) -> int | None:
 
 
 def portrait_regions(portrait: Portrait) -> list[Region]:
-    """The named parts of every person found, then the background; empty when nobody was found."""
-    if not portrait.has_person:
+    """The named parts of every person found, the figure, then the background; empty when nobody
+    was found."""
+    if not portrait.has_figure:
         return []
     owner = _owner_of_body(portrait)
     shoulders = [p for p in (portrait.body_point("left_shoulder"), portrait.body_point("right_shoulder")) if p]
@@ -214,7 +251,7 @@ def portrait_regions(portrait: Portrait) -> list[Region]:
         suffix = "" if not portrait.faces else f"-{len(portrait.faces) + 1}"
         regions += _body_regions(portrait, None, suffix)
         regions += _pose_region(portrait, suffix)
-    return regions + _background(portrait)
+    return regions + _figure_regions(portrait) + _background(portrait)
 
 
 def grid_regions(width: int, height: int) -> list[Region]:

@@ -304,6 +304,29 @@ BODY_PERSON_CONFIRMS = 0.75
 # widened by this share of its size on every side (the box and the nose come from two models
 # that place them independently, so a quarter of the box is allowed between them).
 HEAD_BOX_MARGIN = 0.25
+# The second face detector, asked only about a face FaceMesh could not mesh: OpenCV's Haar
+# cascades on a crop around it. minNeighbors 5: at OpenCV's default 3 the alt2 cascade saw a face
+# in the astronaut's shoulder patch; at 5 it did not, and still saw the astronaut's and Grace
+# Hopper's faces in 11 of their 14 painted and drawn versions. A face smaller than half the
+# detector's box is another face. False faces on the non-portrait pictures:
+# benchmarks/compare/figures.py.
+CASCADE_MIN_NEIGHBOURS = 5
+CASCADE_MIN_FACE_SHARE = 0.5
+# The figure: the person mask's largest part, when it covers at least this share of the picture
+# (painted figures whose parts were missing covered 20-75 %; below 5 % it is not the picture's
+# subject, and a grid serves better), together with the parts at least this share of its size
+# (an arm or a staff the mask cut off from the body).
+FIGURE_MIN_SHARE = 0.05
+FIGURE_PART_SHARE = 0.1
+# The short-range face model's score that confirms a figure (mediapipe's default). It is asked only
+# when no face or body counted, and only on the figure: its detections there, painted hands
+# included (0.51-0.56), are parts of someone; on the non-portrait pictures it found nothing.
+FIGURE_FACE_MIN_SCORE = 0.5
+# A head estimated from the figure's top when no face is found: as tall as this multiple of the
+# figure's width near its top (a head is about 1.2-1.4 times as tall as it is wide), at most this
+# share of the figure's height (a head-and-shoulders portrait).
+HEAD_HEIGHT_PER_WIDTH = 1.3
+HEAD_MAX_SHARE_OF_FIGURE = 0.5
 # FaceMesh runs only on a crop around a face that the face detector found and the person mask
 # confirmed, so its own detection score is asked less than mediapipe's default 0.5: the face is
 # already established, the landmarks are what is wanted.

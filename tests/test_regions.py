@@ -136,6 +136,47 @@ def test_a_picture_without_people_falls_back_to_a_grid() -> None:
     assert measured.pose is None
 
 
+@pytest.mark.parametrize("kind", ["scales", "fur"])
+def test_a_creature_whose_face_no_model_reads_gets_figure_head_and_background(kind: str) -> None:
+    # A saurian or furred astronaut: no face counts, yet the person mask and the short-range face
+    # model agree that someone is there, so the figure is named and its head estimated from its top.
+    creature = F.creature("astronaut", kind)
+    people = find_people(creature)
+    assert not people.faces and people.has_figure
+    regions = {r.name: r for r in portrait_regions(people)}
+    assert {"figure", "head", "background"} <= set(regions)
+    head = regions["head"]
+    assert head.source == "estimated" and "no face" in head.basis
+    face_x, face_y = _centre(F.PORTRAIT_PARTS["astronaut"]["face"])
+    x, y, w, h = head.box
+    assert x <= face_x <= x + w and y <= face_y <= y + h  # the hand-measured face is in the head
+    assert h < 0.6 * creature.shape[0]  # the head, not the whole figure
+
+
+def test_the_creatures_redrawn_head_is_the_part_found_different() -> None:
+    original = F.creature("astronaut", "scales")
+    donor = F.source_image("rocket")
+    copy = F.redrawn_part(original, F.PORTRAIT_PARTS["astronaut"]["face"], "replace", donor)
+    findings = {r.name: r for r in compare_images(original, copy.rgb).regions}
+    assert findings["head"].verdict == "different"
+    assert findings["background"].verdict == "same"
+
+
+@pytest.mark.parametrize("name", ["coffee", "rocket"])
+def test_the_person_mask_alone_names_no_figure(name: str) -> None:
+    # The person mask covers a quarter of the coffee cup; no face model agrees, so no figure.
+    people = find_people(F.source_image(name))
+    assert people.figure_mask is None and not people.has_figure
+
+
+def test_the_haar_cascade_votes_for_a_real_face_only() -> None:
+    from simforensics.portrait import _cascade_sees_face
+
+    astronaut = F.portrait("astronaut")
+    assert _cascade_sees_face(astronaut, F.PORTRAIT_PARTS["astronaut"]["face"])
+    assert not _cascade_sees_face(astronaut, (300, 300, 100, 120))  # the suit's chest
+
+
 def test_another_sitter_in_the_same_pose_is_similar_with_the_same_posture() -> None:
     original = F.portrait("astronaut")
     other = F.same_pose_other_portrait("astronaut", "grace_hopper")

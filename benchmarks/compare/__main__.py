@@ -26,7 +26,15 @@ import numpy as np
 from PIL import Image
 
 from benchmarks import write_results
-from benchmarks.compare import baseline, corpus, large, metrics, portraits, report
+from benchmarks.compare import (
+    baseline,
+    corpus,
+    figures,
+    large,
+    metrics,
+    portraits,
+    report,
+)
 from simforensics.environment import engine_fingerprint  # which engine was measured
 
 OUT_DIR = REPO_ROOT / "benchmarks" / "out"
@@ -153,7 +161,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="about 40 pairs instead of about 200")
     parser.add_argument("--seed", type=int, default=0, help="corpus seed (default 0)")
     parser.add_argument("--skip-large", action="store_true", help="skip the 12-megapixel timing")
-    parser.add_argument("--skip-portraits", action="store_true", help="skip the portrait-regions benchmark")
+    parser.add_argument("--skip-portraits", action="store_true", help="skip the portrait-regions and figures benchmarks")
     parser.add_argument("--only-baseline", action="store_true", help="run without the engine (baseline figures only)")
     parser.add_argument("--filter", metavar="TEXT", help="only pairs whose 'category/index-family' contains TEXT")
     parser.add_argument("--save-failures", action="store_true",
@@ -166,6 +174,10 @@ def main(argv: list[str] | None = None) -> int:
         document = json.loads(args.from_json.read_text())
         summary = report.summarize(document["pairs"], document["summary"].get("large"))
         report.render(summary, document["pairs"], document["meta"])
+        if document.get("portraits"):
+            portraits.render(document["portraits"])
+        if document.get("figures"):
+            figures.render(document["figures"])
         return 0
 
     engine, engine_name = (None, "not run (--only-baseline)") if args.only_baseline else load_engine()
@@ -206,10 +218,12 @@ def main(argv: list[str] | None = None) -> int:
         if engine is not None:
             large_results["ours"] = large.run(args.seed, "engine", REPO_ROOT)
 
-    portrait_summary = None
+    portrait_summary = figure_summary = None
     if engine is not None and not args.skip_portraits and not args.filter:
         print("portrait regions ...", file=sys.stderr, flush=True)
         portrait_summary = portraits.run(args.seed)
+        print("painted, drawn and non-human figures ...", file=sys.stderr, flush=True)
+        figure_summary = figures.run(args.seed)
 
     meta = {"seed": args.seed, "quick": args.quick, "engine": engine_name, "filter": args.filter,
             "engine_sources_sha256": engine_fingerprint(),
@@ -218,8 +232,10 @@ def main(argv: list[str] | None = None) -> int:
     report.render(summary, results, meta)
     if portrait_summary is not None:
         portraits.render(portrait_summary)
+    if figure_summary is not None:
+        figures.render(figure_summary)
     document = {"schema": "simforensics.benchmark.compare/1", "meta": meta, "summary": summary, "pairs": results,
-                "portraits": portrait_summary}
+                "portraits": portrait_summary, "figures": figure_summary}
     write_results(args.out, document, meta["seconds_total"])
     return 0
 

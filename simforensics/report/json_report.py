@@ -73,7 +73,11 @@ def _people(people: Portrait) -> dict[str, Any]:
         ],
         "body_keypoints": body,
         "person_share": _r(float(people.person_mask.mean())),
-        "note": None if people.has_person else "no person found: a 3 x 3 grid stands in for named regions",
+        "figure_found": people.has_figure,
+        "figure_share": None if people.figure_mask is None else _r(float(people.figure_mask.mean())),
+        "note": (None if people.has_person else
+                 "a figure but no readable face or body: figure, an estimated head and background are named"
+                 if people.has_figure else "no person found: a 3 x 3 grid stands in for named regions"),
     }
 
 

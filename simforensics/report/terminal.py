@@ -163,8 +163,11 @@ def print_regions(console: Console, comparison: Comparison) -> None:
     """region | finding | measures | why, in the order counsel reads them."""
     m = comparison.measurement
     for side, people in zip(("original", "copy"), m.people, strict=False):
-        if not people.has_person:
+        if not people.has_figure:
             console.print(f"No person found in the {side}: a 3 x 3 grid stands in for named regions.")
+        elif not people.has_person:
+            console.print(f"A figure but no readable face or body in the {side}: figure, head (estimated "
+                          "from the figure's top) and background are named.")
         elif len(people.faces) > 1:
             console.print(f"{len(people.faces)} faces in the {side}; the second and later have a suffix (face-2).")
     table = Table(title="Regions (left/right are the subject's own sides)", title_justify="left")
