@@ -127,15 +127,16 @@ def edits(compare_images, find_people, seed: int) -> list[dict]:
             worst = max((RANK[f.verdict] for f in parts), default=0)
             not_same = []
             for f in parts:
-                if f is holder or f.name == "figure":  # the figure holds every face edit
+                if f is holder:
                     continue
                 if f.name == "background":  # the face edit's reach outside the person, as a share of it
                     outside = cv2.resize((~measured.people[0].person_mask).astype(np.uint8), (w, h),
                                          interpolation=cv2.INTER_NEAREST).astype(bool)
                     share = float((touched & outside).sum() / max(1, outside.sum()))
-                else:
+                else:  # reached: the edit covers part of it, or it holds part of the edit (the figure)
                     x, y, bw, bh = f.box
-                    share = float(touched[y : y + bh, x : x + bw].mean())
+                    window = touched[y : y + bh, x : x + bw]
+                    share = max(float(window.mean()), float(window.sum() / max(1, touched.sum())))
                 if share < 0.05 and f.verdict != "same":
                     not_same.append(f"{f.name}:{f.verdict}")
             rows.append({

@@ -141,7 +141,10 @@ def redrawn_parts(compare_images, find_people, portrait_regions, seed: int) -> l
                         continue
                     x, y, bw, bh = f.box
                     inside = f.box if f.name != "background" else None
-                    share = float(touched[y : y + bh, x : x + bw].mean()) if inside else 0.0
+                    # Reached: the edit covers part of the region, or the region holds part of
+                    # the edit (the figure holds every edit on the person).
+                    window = touched[y : y + bh, x : x + bw]
+                    share = max(float(window.mean()), float(window.sum() / max(1, touched.sum()))) if inside else 0.0
                     if f.name == "background" and part != "background":
                         background = regions["background"].mask_at(w, h)
                         share = float((touched & background).sum()) / max(1, int(background.sum()))
