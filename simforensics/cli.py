@@ -96,6 +96,26 @@ def _check_outputs(pairs: list[tuple[str, str | None]], inputs: list[str]) -> No
         _fail(ExitCode.USAGE, str(exc))
 
 
+def _refuse_writes_into(folders: list[str], outputs: list[tuple[str, str | None]]) -> None:
+    """A portfolio is evidence: no output or cache may be written inside it."""
+    for folder in folders:
+        if not os.path.isdir(folder):
+            continue
+        inside = os.path.realpath(folder) + os.sep
+        for option, path in outputs:
+            if path and path != STDOUT and os.path.realpath(path).startswith(inside):
+                _fail(ExitCode.USAGE, f"{option} {path}: inside the portfolio folder {folder}, which is evidence and never written to")
+
+
+def _cache_path(cache: str | None, no_cache: bool) -> str | None:
+    from .scan.cache import cache_path_given
+
+    try:
+        return cache_path_given(cache, no_cache)
+    except OptionError as exc:
+        _fail(ExitCode.USAGE, str(exc))
+
+
 def _user_regions(region: list[str], regions_file: str | None) -> tuple[UserRegion, ...]:
     try:
         parsed = [parse_region(text) for text in region]
@@ -321,7 +341,7 @@ def video(
     """Find the spans of VIDEO whose frames derive from a picture of the portfolio (--against)."""
     from .report import video_render
     from .report.render import scan_progress
-    from .scan.cache import CacheError, default_cache_path
+    from .scan.cache import CacheError
     from .video import VideoError, VideoOptions, run_videos
 
     outputs = [("--json", json_path), ("--html", html_path)]
@@ -331,7 +351,8 @@ def video(
     for folder in against:
         if not os.path.exists(folder):
             _fail(ExitCode.USAGE, f"--against {folder}: no such file or folder")
-    cache_path = None if no_cache else (cache or default_cache_path())
+    cache_path = _cache_path(cache, no_cache)
+    _refuse_writes_into(against, outputs + [("--cache", cache_path)])
     options = VideoOptions(video=video_path, against=tuple(against), workers=workers or os.cpu_count() or 1,
                            cache_path=cache_path, max_pixels=max_pixels, regions=not no_regions,
                            command_line=tuple(sys.argv))
@@ -372,7 +393,7 @@ def trace(
     """Find which areas of PICTURE came from which pictures under --against FOLDER."""
     from .report import render
     from .report.trace_render import print_trace, write_trace_outputs
-    from .scan.cache import CacheError, cache_path_given
+    from .scan.cache import CacheError
     from .trace import TraceOptions, trace_picture
 
     outputs = [("--json", json_path), ("--html", html_path), ("--map", map_path)]
@@ -382,13 +403,8 @@ def trace(
             _fail(ExitCode.USAGE, f"{option} writes a file; '-' (stdout) is for --json only")
     if not os.path.isdir(against):
         _fail(ExitCode.USAGE, f"--against {against}: not a folder")
-    try:
-        cache_path = cache_path_given(cache, no_cache)
-    except OptionError as exc:
-        _fail(ExitCode.USAGE, str(exc))
-    for option, path in outputs + [("--cache", cache_path)]:
-        if path and path != STDOUT and os.path.realpath(path).startswith(os.path.realpath(against) + os.sep):
-            _fail(ExitCode.USAGE, f"{option} {path}: inside the portfolio folder, which is evidence and never written to")
+    cache_path = _cache_path(cache, no_cache)
+    _refuse_writes_into([against], outputs + [("--cache", cache_path)])
     options = TraceOptions(picture=picture, folder=against, workers=workers or os.cpu_count() or 1,
                            cache_path=cache_path, max_pixels=max_pixels)
     try:

@@ -188,6 +188,22 @@ def test_a_file_that_is_not_a_decodable_video_exits_3_with_one_line(kind: str, e
     assert "Traceback" not in result.stderr
 
 
+@pytest.mark.parametrize("arguments, message", [
+    (["--cache", "{tmp}/c.sqlite", "--no-cache"], "exclude each other"),
+    (["--no-cache", "--json", "{portfolio}/spans.json"], "never written to"),
+    (["--cache", "{portfolio}/features.sqlite"], "never written to"),
+])
+def test_bad_cache_and_output_options_are_refused_before_any_work(
+    evidence: dict[str, Path], tmp_path: Path, arguments: list[str], message: str
+) -> None:
+    before = sorted(p.name for p in evidence["portfolio"].iterdir())
+    filled = [a.format(tmp=tmp_path, portfolio=evidence["portfolio"]) for a in arguments]
+    result = run("video", str(evidence["i2v"]), "--against", str(evidence["portfolio"]), *filled)
+    assert result.returncode == 2 and message in result.stderr, result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert sorted(p.name for p in evidence["portfolio"].iterdir()) == before  # nothing written into the evidence
+
+
 def test_the_html_exhibit_renders_timeline_curves_and_spans(evidence: dict[str, Path], tmp_path: Path) -> None:
     html = tmp_path / "exhibit.html"
     result = run("video", str(evidence["i2v"]), "--against", str(evidence["portfolio"]), "--no-cache",
