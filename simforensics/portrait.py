@@ -219,7 +219,7 @@ def find_people(rgb: np.ndarray, size: tuple[int, int] | None = None) -> Portrai
         # Models must agree. Every face must lie on the person mask (FaceMesh runs a detector of
         # its own on the crop, so its landmarks alone confirm nothing: it meshed a face the
         # detector saw in a motorcycle); a face without landmarks must also hold the body's head
-        # (detector and mask together saw a face in a galaxy).
+        # or be seen by the Haar cascades (detector and mask together saw a face in a galaxy).
         faces = []
         seen_on_mask = []  # face detections on the person mask, counted or not: they confirm a figure
         for detection in _model("faces").process(square).detections or []:
