@@ -174,6 +174,12 @@ def _chain(rgb: np.ndarray, ops: tuple[str, ...], rng: np.random.Generator) -> f
     return fx.Derived(result.name.lstrip("+"), result.rgb, result.matrix, result.mirrored, None)
 
 
+def _mean_hue(rgb: np.ndarray) -> float:
+    """The hue (degrees) of the picture's mean colour."""
+    mean = rgb.reshape(-1, 3).mean(axis=0).astype(np.float32) / 255
+    return float(cv2.cvtColor(mean[None, None, :], cv2.COLOR_RGB2HSV)[0, 0, 0])
+
+
 def grey_jpeg(rgb: np.ndarray, quality: int) -> np.ndarray:
     """A single-channel JPEG of ``rgb``, decoded to RGB as a viewer shows it."""
     buffer = io.BytesIO()
@@ -219,8 +225,12 @@ def build(spec: Spec, seed: int) -> Pair:
         if second == first:
             second = WALLPAPERS[(WALLPAPERS.index(first) + 1) % len(WALLPAPERS)]
         original = wallpaper(first, rng)
+        # A shared palette is a resemblance (the contract calls such pairs similar): the second
+        # wallpaper's hues are turned to lie opposite the first's.
+        other = wallpaper(second, rng)
+        other = fx.hue_shifted(other, round(180 + _mean_hue(original) - _mean_hue(other)) % 360).rgb
         after = UNRELATED_AFTER[spec.index % len(UNRELATED_AFTER)]
-        d = _chain(wallpaper(second, rng), after, rng)
+        d = _chain(other, after, rng)
         transform = second + (f" then {d.name}" if after else "")
         pair = Pair(f"{first}-vs-{second}", "unrelated", "flat-unrelated", transform, original, d.rgb, None, None, None, False)
     else:
