@@ -404,7 +404,11 @@ def align(
 
 
 def _few_keypoints(features: tuple[PictureFeatures, PictureFeatures]) -> bool:
-    """True when either picture has too few SIFT keypoints for the normal path to be relied on."""
+    """True when either picture has too few SIFT keypoints for the normal path to be relied on,
+    and both are large enough for the fallbacks (AKAZE's scale space and the dense search need
+    FLAT_MIN_SIDE pixels; below it there is nothing to register)."""
+    if min(min(f.grey.shape[:2]) for f in features) < T.FLAT_MIN_SIDE:
+        return False
     return min(len(f.get(mirrored=False).keypoints) for f in features) < T.FLAT_KEYPOINTS
 
 

@@ -126,6 +126,15 @@ def _refined_similarity(view: np.ndarray, original: np.ndarray, hypothesis: _Hyp
     return None if refined is None else _similarity(refined, view.shape)
 
 
+def _isotropy(detail: np.ndarray, valid: np.ndarray) -> float:
+    """Smaller over larger eigenvalue of the detail's structure tensor summed over ``valid``:
+    0 when all its edges run one way (a linear ramp's banding), up to 1 when they run every way."""
+    gx, gy = cv2.Sobel(detail, cv2.CV_32F, 1, 0)[valid], cv2.Sobel(detail, cv2.CV_32F, 0, 1)[valid]
+    tensor = np.array([[(gx * gx).sum(), (gx * gy).sum()], [(gx * gy).sum(), (gy * gy).sum()]], np.float64)
+    low, high = np.linalg.eigvalsh(tensor)
+    return float(low / high) if high > 0 else 0.0
+
+
 def _agreement(original: np.ndarray, copy: np.ndarray, matrix: np.ndarray) -> tuple[float, float]:
     """Correlation of the detail of ORIGINAL and of COPY mapped onto it by ``matrix`` (working
     pixels) where they overlap, and the share of the copy that overlaps."""
@@ -139,7 +148,10 @@ def _agreement(original: np.ndarray, copy: np.ndarray, matrix: np.ndarray) -> tu
     if valid.sum() < T.DENSE_MIN_PIXELS:
         return 0.0, overlap
     coarse = max(h, w) * T.DENSE_DETAIL_COARSE
-    a, b = _detail(original, coarse, inside)[valid], _detail(warped, coarse, inside)[valid]
+    detail = _detail(original, coarse, inside)
+    if _isotropy(detail, valid) < T.DENSE_MIN_ISOTROPY:
+        return 0.0, overlap  # detail running one way only: the other direction is not determined
+    a, b = detail[valid], _detail(warped, coarse, inside)[valid]
     a, b = a - a.mean(), b - b.mean()
     correlation = float((a * b).sum() / (np.sqrt((a * a).sum() * (b * b).sum()) + 1e-9))
     return correlation, overlap

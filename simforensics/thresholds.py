@@ -74,6 +74,9 @@ PADDING_IN_ORIGINAL_SHARE = 0.9
 # (scikit-image's clock: 11, cell: 168); a textured pair that fails has failed for a reason that no
 # lower threshold changes, and skipping them there keeps compare and scan as fast as before.
 FLAT_KEYPOINTS = 400
+# ... and both pictures' shorter side is at least this (preview pixels): AKAZE fails on smaller
+# ones, and the dense search needs 12-px templates at a third of the side.
+FLAT_MIN_SIDE = 36
 # SIFT's contrast threshold for the first fallback: a quarter of OpenCV's 0.04, so the weak
 # extrema of a soft picture count (the ratio test and MIN_INLIERS still judge the matches).
 FLAT_SIFT_CONTRAST = 0.01
@@ -109,6 +112,10 @@ DENSE_MIN_DETAIL = 0.05
 DENSE_MAX_ANISOTROPY = 1.05
 # Fewest overlapping working pixels to judge agreement on (a 40 x 40 patch at DENSE_SIDE).
 DENSE_MIN_PIXELS = 1600
+# The detail must run in more than one direction where the pictures overlap (smaller over larger
+# eigenvalue of its structure tensor): a linear ramp's banding runs one way and fixes no position
+# along it (0.0); wallpapers' detail curves and crosses (0.14-0.51 on the benchmark's).
+DENSE_MIN_ISOTROPY = 0.05
 # Agreement needed: correlation of the two pictures' detail where they overlap, after the search
 # and ECC have made the most of it. Measured (seeded wallpapers, benchmarks/compare/flat.py): true
 # copies (crop to a third, mirror, tint, rescale, JPEG) 0.88-1.00; unrelated flat pairs (120,
