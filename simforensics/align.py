@@ -404,12 +404,14 @@ def align(
 
 
 def _few_keypoints(features: tuple[PictureFeatures, PictureFeatures]) -> bool:
-    """True when either picture has too few SIFT keypoints for the normal path to be relied on,
+    """True when both pictures have too few SIFT keypoints for the normal path to be relied on,
     and both are large enough for the fallbacks (AKAZE's scale space and the dense search need
-    FLAT_MIN_SIDE pixels; below it there is nothing to register)."""
+    FLAT_MIN_SIDE pixels; below it there is nothing to register). A copy of a flat picture is
+    flat too; when only one side is, it has lost the other's texture: a restyle (a painting of a
+    photograph), which a looser match would pass off as a copy."""
     if min(min(f.grey.shape[:2]) for f in features) < T.FLAT_MIN_SIDE:
         return False
-    return min(len(f.get(mirrored=False).keypoints) for f in features) < T.FLAT_KEYPOINTS
+    return max(len(f.get(mirrored=False).keypoints) for f in features) < T.FLAT_KEYPOINTS
 
 
 Candidate = tuple[_Fit, bool, np.ndarray, np.ndarray]  # fit, mirrored, matched copy and original points
