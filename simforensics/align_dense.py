@@ -19,7 +19,7 @@ import numpy as np
 from . import thresholds as T
 from .resample import scale_matrix, shrink_to_side
 
-__all__ = ["DenseFit", "register_densely"]
+__all__ = ["DenseFit", "detail_agreement", "register_densely"]
 
 
 @dataclass(frozen=True)
@@ -157,9 +157,20 @@ def _agreement(original: np.ndarray, copy: np.ndarray, matrix: np.ndarray) -> tu
     return correlation, overlap
 
 
+def detail_agreement(original_grey: np.ndarray, copy_grey: np.ndarray, original_shape: tuple[int, ...],
+                     copy_shape: tuple[int, ...], matrix: np.ndarray) -> float:
+    """Correlation of the pictures' detail where COPY, mapped by ``matrix`` (COPY -> ORIGINAL, full
+    pixels), overlaps ORIGINAL; arguments as for ``register_densely``."""
+    original = shrink_to_side(original_grey, T.DENSE_SIDE).astype(np.float32)
+    copy = shrink_to_side(copy_grey, T.DENSE_SIDE).astype(np.float32)
+    working = np.linalg.inv(_to(original, original_shape)) @ matrix @ _to(copy, copy_shape)
+    return _agreement(original, copy, working)[0]
+
+
 def register_densely(original_grey: np.ndarray, copy_grey: np.ndarray, original_shape: tuple[int, ...],
                      copy_shape: tuple[int, ...]) -> DenseFit | None:
-    """COPY -> ORIGINAL by dense registration, or None when no position makes the detail agree.
+    """COPY -> ORIGINAL by dense registration, or None when no position makes the detail agree
+    (a correlation of at least DENSE_MIN_CORRELATION).
 
     ``*_grey``: grey previews (uint8) of the pictures whose full shapes are ``*_shape``.
     """

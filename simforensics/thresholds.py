@@ -72,9 +72,9 @@ PADDING_IN_ORIGINAL_SHARE = 0.9
 # path fails and both pictures have fewer SIFT keypoints than this at FEATURE_SIDE: photographs
 # give 1000-2000 there (the corpus's originals: 457-2000, median about 1500), flat pictures 0-400
 # (scikit-image's clock: 11, cell: 168). A textured pair that fails has failed for a reason no
-# lower threshold changes; a textured original against a flat copy is a restyle (an oil painting
-# of it: 51-159 keypoints), which the fallbacks would align and call locally edited. Skipping
-# both keeps compare and scan as fast as before.
+# lower threshold changes; a textured original against a flat copy may be a restyle (an oil
+# painting of it: 51-159 keypoints), which the fallbacks would align and call locally edited.
+# Skipping both keeps compare and scan as fast as before.
 FLAT_KEYPOINTS = 400
 # ... and both pictures' shorter side is at least this (preview pixels): AKAZE fails on smaller
 # ones, and the dense search needs 12-px templates at a third of the side.

@@ -274,6 +274,9 @@ def _alignment_main(argv: list[str] | None = None) -> int:
         seconds.append(time.process_time() - start)
         ok = a.aligned and a.mirrored == d.mirrored and metrics.corner_error(a.matrix, d.matrix, d.rgb.shape) <= 3
         within += ok
+        if not ok:
+            error = metrics.corner_error(a.matrix, d.matrix, d.rgb.shape) if a.aligned else float("nan")
+            print(f"  {kind} {d.name}: {a.method}, corner error {error:.1f} px; {a.reason[:90]}")
         methods[a.method if ok else f"{a.method} (off)" if a.aligned else "not aligned"] += 1
     print(f"copies of flat pictures: {within}/{args.pairs} aligned within 3 px; {dict(methods)}; "
           f"median {np.median(seconds):.2f} s processor time")
