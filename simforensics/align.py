@@ -186,8 +186,9 @@ def _residuals(matrix: np.ndarray, source: np.ndarray, target: np.ndarray) -> np
     return np.linalg.norm(projected - target, axis=1)
 
 
-def _fit(source: np.ndarray, target: np.ndarray, pixel_scale: float) -> _Fit | None:
-    """Similarity first; a homography only when it explains clearly more matches."""
+def _fit(source: np.ndarray, target: np.ndarray, pixel_scale: float, allow_homography: bool = True) -> _Fit | None:
+    """Similarity first; a homography only when it explains clearly more matches (and
+    ``allow_homography``)."""
     if len(source) < 4:
         return None
     threshold = T.RANSAC_THRESHOLD_PX * pixel_scale
@@ -201,6 +202,8 @@ def _fit(source: np.ndarray, target: np.ndarray, pixel_scale: float) -> _Fit | N
         inliers = mask.ravel().astype(bool)
         best = _Fit(AlignModel.SIMILARITY, matrix, len(source), int(inliers.sum()),
                     float(np.median(_residuals(matrix, source[inliers], target[inliers]))) if inliers.any() else np.inf)
+    if not allow_homography:
+        return best
     homography, hmask = cv2.findHomography(source, target, cv2.USAC_MAGSAC, threshold, maxIters=5000, confidence=0.999)
     if homography is not None and hmask is not None:
         inliers = hmask.ravel().astype(bool)
@@ -431,7 +434,9 @@ def _candidates(features: tuple[PictureFeatures, PictureFeatures], copy_shape: t
     candidates: list[Candidate] = []
     for mirrored in (False, True):
         source, target = match(features[1].get(mirrored=mirrored, method=method), original_features)
-        fit = _fit(source, target, pixel_scale)
+        # The fallbacks' few matches on a flat picture let a homography's eight degrees of freedom
+        # fit their noise (the corners of a cropped wallpaper moved 4.6 px): similarities only.
+        fit = _fit(source, target, pixel_scale, allow_homography=method == "sift")
         if fit is not None:
             if mirrored:  # the fit maps the flipped copy; compose with the flip itself
                 fit = _Fit(fit.model, fit.matrix @ _mirror_x(width), fit.matches, fit.inliers, fit.residual)
