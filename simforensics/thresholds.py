@@ -92,14 +92,14 @@ FLAT_AKAZE_THRESHOLD = 0.0001
 DENSE_SEARCH_SIDE = 96
 DENSE_SIDE = 256
 # Sizes searched: the smaller picture from this share of the larger's side up to all of it, in
-# DENSE_SIZE_STEPS geometric steps (4 % apart: ECC converges from 5 % off in scale). A copy under a
+# DENSE_SIZE_STEPS geometric steps (4 % apart; ECC refines the scale in between). A copy under a
 # quarter of the side (a sixteenth of the area) of a flat picture has too little in it to place.
 DENSE_MIN_SIDE_SHARE = 0.25
 DENSE_SIZE_STEPS = 36
 # Templates smaller than this (search pixels) are not tried: too few samples to place.
 DENSE_MIN_TEMPLATE = 12
-# Positions refined by ECC: the best few of the search (the true one is among the first 2-3 on
-# flat pairs; more costs an ECC run each on every unrelated flat pair).
+# Positions refined by ECC: the best few of the search (each one more costs an ECC run on every
+# unrelated flat pair).
 DENSE_HYPOTHESES = 4
 DENSE_ECC_ITERATIONS = 60
 # Detail compared: a difference of Gaussians from DENSE_DETAIL_FINE px (JPEG and pixel noise
@@ -122,9 +122,10 @@ DENSE_MIN_PIXELS = 1600
 DENSE_MIN_ISOTROPY = 0.05
 # Agreement needed: correlation of the two pictures' detail where they overlap, after the search
 # and ECC have made the most of it. Measured (seeded wallpapers, benchmarks/compare/flat.py): true
-# copies (crop to a third, mirror, tint, rescale, JPEG) 0.88-1.00; unrelated flat pairs (120,
-# every kind against every kind) at most 0.44, most never converge. 0.7 lies between, with room on
-# both sides; the chance level falls as the overlap grows (each blob of detail is one sample).
+# copies (crop to a third, mirror, tint, rescale, JPEG) 0.84-1.00, the faintest a faded soft-focus
+# copy JPEG'd at q58; unrelated flat pairs (120, every kind against every kind, with no threshold)
+# at most 0.44, most never converge. 0.7 lies between; the chance level falls as the overlap grows
+# (each blob of detail is one sample). With it, 0 of 120 unrelated flat pairs align.
 DENSE_MIN_CORRELATION = 0.7
 
 # ---------------------------------------------------------------- hashes (fingerprints.py)
