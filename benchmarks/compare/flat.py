@@ -4,17 +4,19 @@ Wallpaper originals are synthesised from a seeded RNG (nothing is downloaded): w
 of a distant log, bent by smooth noise, with faint streaks along the grain), soft gradients
 (two or three colour stops with a few large blurred glows), soft fabric (thread-like noise
 stretched along two directions, blurred) and a soft-focus picture (a shipped scikit-image
-texture blurred and faded). Their detail is weak and smooth, so local features are few.
+picture blurred, faded and tinted). Their detail is weak and smooth, so local features are few.
 
 Pairs (``plan``/``build``, used by ``corpus.py``):
 
 - ``near-duplicate``, family ``flat-<kind>+<ops>``: the copy is mirrored, cropped to about a
   third of the area, tinted, rescaled and JPEG'd (some recipes use part of that chain); the true
   COPY -> ORIGINAL matrix is known, for the alignment tolerance check.
-- ``unrelated``, family ``flat-unrelated``: two wallpapers of different kinds and palettes
-  (optionally JPEG'd or rescaled): they must stay unrelated.
+- ``unrelated``, family ``flat-unrelated``: two wallpapers of different kinds, the second's hues
+  turned opposite the first's (optionally JPEG'd, rescaled or mirrored): they must stay unrelated.
 - ``near-duplicate``, family ``grey-jpeg``: a colour original against a single-channel (mode L)
   JPEG copy of it, decoded as a viewer would, to RGB.
+
+``python -m benchmarks.compare.flat`` measures alignment alone on many more such pairs (below).
 """
 
 from __future__ import annotations
