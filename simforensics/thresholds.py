@@ -109,11 +109,12 @@ DENSE_DETAIL_COARSE = 1 / 24
 # A template whose detail varies by less than this (grey levels, standard deviation) is flat at
 # that size: skipped (its correlation is undefined).
 DENSE_MIN_DETAIL = 0.05
-# A refined affine whose two singular values differ by more than this is no copy (a resize's
-# rounding stretches one side by under 1 % on sides of 100 px and more); beyond it, ECC has drifted
-# along a direction the detail leaves free (a 3 % stretch moved the benchmark's corners by 5 px),
-# and the registration is tried again on the detail alone.
-DENSE_MAX_ANISOTROPY = 1.02
+# A refined affine whose two singular values differ by more than this is no copy: rounding a
+# resize to whole pixels changes the aspect by at most 2 % on sides of 100 px and more (one side
+# up, the other down), and ECC's own noise adds under 1 %. Beyond it, ECC has drifted along a
+# direction the detail leaves free (a 4 % stretch moved a soft wallpaper's corners by 5 px), and
+# the registration is tried again on the detail alone.
+DENSE_MAX_ANISOTROPY = 1.03
 # Fewest overlapping working pixels to judge agreement on (a 40 x 40 patch at DENSE_SIDE).
 DENSE_MIN_PIXELS = 1600
 # The detail must run in more than one direction where the pictures overlap (smaller over larger
