@@ -3,17 +3,25 @@
 The result maps a COPY pixel ``(x, y, 1)`` to its position in ORIGINAL (contract). A similarity
 (scale, rotation, translation, optionally mirrored) is fitted first; a homography replaces it only
 when it explains clearly more matches. Failure is a value (``aligned=False`` with a reason).
+
+Flat, low-texture pictures (wallpapers, gradients) give SIFT too few keypoints. Only when the normal
+path fails on such a pair are fallbacks tried, in order: SIFT with a lower contrast threshold,
+AKAZE, and dense registration (template search over scale and mirror, refined by ECC). Every
+fallback result passes the same checks as the normal path (inliers, scale, overlap) and, for the
+dense one, agreement of the pictures' detail where they overlap. ``Alignment.method`` says which
+aligned.
 """
 
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import cv2
 import numpy as np
 
 from . import thresholds as T
+from .align_dense import detail_agreement, register_densely
 from .resample import scale_matrix, shrink_to_side
 
 __all__ = [
@@ -46,6 +54,9 @@ class Alignment:
     # The part of COPY that is picture, [x, y, w, h] in COPY: uniform padding added around a crop
     # is not part of the original and is left out of every comparison.
     copy_content_box: tuple[int, int, int, int] = (0, 0, 0, 0)
+    # What found the transform: "pixels" (identical), "sift", "sift-low-threshold", "akaze",
+    # "dense-ecc"; "none" when not aligned.
+    method: str = "sift"
 
 
 @dataclass(frozen=True)
@@ -84,28 +95,36 @@ def root_sift(descriptors: np.ndarray) -> np.ndarray:
     return np.sqrt(descriptors / (np.abs(descriptors).sum(axis=1, keepdims=True) + 1e-7)).astype(np.float32)
 
 
-def _features(grey: np.ndarray, full_shape: tuple[int, ...] | None = None) -> _Features:
-    """SIFT on a copy no larger than FEATURE_SIDE, keypoints returned in full-size pixels.
+def _detector(method: str) -> cv2.Feature2D:
+    if method == "sift":
+        return cv2.SIFT_create(nfeatures=T.FEATURE_COUNT)
+    if method == "sift-low-threshold":
+        return cv2.SIFT_create(nfeatures=T.FEATURE_COUNT, contrastThreshold=T.FLAT_SIFT_CONTRAST)
+    return cv2.AKAZE_create(threshold=T.FLAT_AKAZE_THRESHOLD)
 
-    ``full_shape``: the full picture's shape when ``grey`` is already a reduced copy of it.
+
+def _features(grey: np.ndarray, full_shape: tuple[int, ...] | None = None, method: str = "sift") -> _Features:
+    """Features on a copy no larger than FEATURE_SIDE, keypoints returned in full-size pixels.
+
+    ``full_shape``: the full picture's shape when ``grey`` is already a reduced copy of it;
+    ``method``: "sift", "sift-low-threshold" (RootSIFT descriptors) or "akaze" (binary ones).
     """
     h, w = (full_shape or grey.shape)[:2]
     small = shrink_to_side(grey, T.FEATURE_SIDE)
     small = equalised(small)
-    sift = cv2.SIFT_create(nfeatures=T.FEATURE_COUNT)
-    keypoints, descriptors = sift.detectAndCompute(small, None)
+    keypoints, descriptors = _detector(method).detectAndCompute(small, None)
     if not keypoints:
         return _Features(np.zeros((0, 2)), None)
     points = np.array([k.pt for k in keypoints], np.float64)
     # Back to full-size pixel coordinates (pixel centres).
     sx, sy = w / small.shape[1], h / small.shape[0]
     points = (points + 0.5) * [sx, sy] - 0.5
-    return _Features(points, root_sift(descriptors))
+    return _Features(points, descriptors if method == "akaze" else root_sift(descriptors))
 
 
 class PictureFeatures:
-    """One picture's SIFT features, upright and mirrored, each found on first need and kept: a
-    scan aligns one picture with several others, and its features do not depend on the other.
+    """One picture's features, upright and mirrored, each found on first need and kept: a scan
+    aligns one picture with several others, and its features do not depend on the other.
 
     ``preview``: the picture, or a reduced copy of it (no smaller than FEATURE_SIDE);
     ``full_shape``: the full picture's shape, in whose pixels the keypoints are given.
@@ -114,13 +133,18 @@ class PictureFeatures:
     def __init__(self, preview: np.ndarray, full_shape: tuple[int, ...]) -> None:
         self._grey = _grey(preview)
         self._full_shape = full_shape
-        self._found: dict[bool, _Features] = {}
+        self._found: dict[tuple[bool, str], _Features] = {}
 
-    def get(self, *, mirrored: bool) -> _Features:
-        if mirrored not in self._found:
+    @property
+    def grey(self) -> np.ndarray:
+        """The preview in grey (dense registration works on it)."""
+        return self._grey
+
+    def get(self, *, mirrored: bool, method: str = "sift") -> _Features:
+        if (mirrored, method) not in self._found:
             grey = np.ascontiguousarray(self._grey[:, ::-1]) if mirrored else self._grey
-            self._found[mirrored] = _features(grey, self._full_shape)
-        return self._found[mirrored]
+            self._found[mirrored, method] = _features(grey, self._full_shape, method)
+        return self._found[mirrored, method]
 
 
 def _ratio_matches(copy: _Features, original: _Features) -> tuple[np.ndarray, np.ndarray]:
@@ -146,13 +170,25 @@ def _ratio_matches(copy: _Features, original: _Features) -> tuple[np.ndarray, np
     return copy.keypoints[good].reshape(-1, 2), original.keypoints[nearest[good]].reshape(-1, 2)
 
 
+def _hamming_ratio_matches(copy: _Features, original: _Features) -> tuple[np.ndarray, np.ndarray]:
+    """The ratio test on binary (AKAZE) descriptors, by exact brute force under the Hamming distance."""
+    if copy.descriptors is None or original.descriptors is None or len(original.keypoints) < 2:
+        return np.zeros((0, 2)), np.zeros((0, 2))
+    pairs = cv2.BFMatcher(cv2.NORM_HAMMING).knnMatch(copy.descriptors, original.descriptors, k=2)
+    good = [p[0] for p in pairs if len(p) == 2 and p[0].distance < T.RATIO_TEST * p[1].distance]
+    rows = np.array([m.queryIdx for m in good], int)
+    columns = np.array([m.trainIdx for m in good], int)
+    return copy.keypoints[rows].reshape(-1, 2), original.keypoints[columns].reshape(-1, 2)
+
+
 def _residuals(matrix: np.ndarray, source: np.ndarray, target: np.ndarray) -> np.ndarray:
     projected = cv2.perspectiveTransform(source.reshape(-1, 1, 2), matrix).reshape(-1, 2)
     return np.linalg.norm(projected - target, axis=1)
 
 
-def _fit(source: np.ndarray, target: np.ndarray, pixel_scale: float) -> _Fit | None:
-    """Similarity first; a homography only when it explains clearly more matches."""
+def _fit(source: np.ndarray, target: np.ndarray, pixel_scale: float, allow_homography: bool = True) -> _Fit | None:
+    """Similarity first; a homography only when it explains clearly more matches (and
+    ``allow_homography``)."""
     if len(source) < 4:
         return None
     threshold = T.RANSAC_THRESHOLD_PX * pixel_scale
@@ -166,6 +202,8 @@ def _fit(source: np.ndarray, target: np.ndarray, pixel_scale: float) -> _Fit | N
         inliers = mask.ravel().astype(bool)
         best = _Fit(AlignModel.SIMILARITY, matrix, len(source), int(inliers.sum()),
                     float(np.median(_residuals(matrix, source[inliers], target[inliers]))) if inliers.any() else np.inf)
+    if not allow_homography:
+        return best
     homography, hmask = cv2.findHomography(source, target, cv2.USAC_MAGSAC, threshold, maxIters=5000, confidence=0.999)
     if homography is not None and hmask is not None:
         inliers = hmask.ravel().astype(bool)
@@ -258,7 +296,7 @@ def _failed(original: np.ndarray, copy: np.ndarray, reason: str, fit: _Fit | Non
         aligned=False, model=AlignModel.NONE, matrix=matrix, mirrored=False, scale=scale,
         rotation_degrees=0.0, matches=fit.matches if fit else 0, inliers=fit.inliers if fit else 0,
         reprojection_error=float("nan"), overlap_fraction=0.0, overlap_box=(0, 0, 0, 0), reason=reason,
-        copy_content_box=(0, 0, copy.shape[1], copy.shape[0]),
+        copy_content_box=(0, 0, copy.shape[1], copy.shape[0]), method="none",
     )
 
 
@@ -344,25 +382,73 @@ def align(
     if identical:
         full = (0, 0, original.shape[1], original.shape[0])
         return Alignment(True, AlignModel.IDENTITY, np.eye(3), False, 1.0, 0.0, 0, 0, 0.0, 1.0, full,
-                         "the decoded pixels are identical", full)
+                         "the decoded pixels are identical", full, method="pixels")
     if features is None:
         source_original, source_copy = previews or (original, copy)
         features = PictureFeatures(source_original, original.shape), PictureFeatures(source_copy, copy.shape)
-    original_features, copy_features = features[0].get(mirrored=False), features[1]
-    # Inlier distances are set in FEATURE_SIDE pixels; convert to ORIGINAL pixels.
-    pixel_scale = max(1.0, max(original.shape[:2]) / T.FEATURE_SIDE)
+    result = _from_candidates(original, copy, _candidates(features, copy.shape, original.shape, "sift"), "sift")
+    if result.aligned or not _fallbacks_apply(features):
+        return result
+    # A flat picture: the fallbacks, cheapest first, each judged by the same checks and then by
+    # the agreement of the pictures' detail under the transform found.
+    grey = features[0].grey, features[1].grey
+    for method in ("sift-low-threshold", "akaze"):
+        fallback = _from_candidates(original, copy, _candidates(features, copy.shape, original.shape, method), method)
+        if fallback.aligned and detail_agreement(*grey, original.shape, copy.shape, fallback.matrix) >= T.DENSE_MIN_CORRELATION:
+            return fallback
+    dense = register_densely(*grey, original.shape, copy.shape)
+    if dense is not None:
+        fit = _Fit(AlignModel.SIMILARITY, dense.matrix, 0, 0, float("nan"))
+        reason = (f"dense registration: the pictures' detail agrees where they overlap "
+                  f"(correlation {dense.correlation:.2f} over {dense.overlap:.0%} of the copy)")
+        accepted = _accepted(original, copy, fit, "dense-ecc", reason)
+        if accepted.aligned:
+            return accepted
+    return replace(result, reason=f"{result.reason}; nor did the fallbacks for flat pictures align them "
+                                  "(lower thresholds, AKAZE, dense registration)")
 
-    candidates: list[tuple[_Fit, bool, np.ndarray, np.ndarray]] = []
+
+def _fallbacks_apply(features: tuple[PictureFeatures, PictureFeatures]) -> bool:
+    """True when both pictures have too few SIFT keypoints for the normal path to be relied on,
+    and both are large enough for the fallbacks (AKAZE's scale space and the dense search need
+    FLAT_MIN_SIDE pixels). A copy of a flat picture is flat too; when only one side is, it may
+    have lost the other's texture to a restyle (an oil painting of a photograph), which the
+    fallbacks would align as well as a copy, and whose detail can agree as closely (the benchmark's
+    oil-painted retina: 0.95)."""
+    if min(min(f.grey.shape[:2]) for f in features) < T.FLAT_MIN_SIDE:
+        return False
+    return max(len(f.get(mirrored=False).keypoints) for f in features) < T.FLAT_KEYPOINTS
+
+
+Candidate = tuple[_Fit, bool, np.ndarray, np.ndarray]  # fit, mirrored, matched copy and original points
+
+
+def _candidates(features: tuple[PictureFeatures, PictureFeatures], copy_shape: tuple[int, ...],
+                original_shape: tuple[int, ...], method: str) -> list[Candidate]:
+    """The fitted transform of each orientation of the copy (the mirrored one only when needed)."""
+    match = _hamming_ratio_matches if method == "akaze" else _ratio_matches
+    original_features = features[0].get(mirrored=False, method=method)
+    # Inlier distances are set in FEATURE_SIDE pixels; convert to ORIGINAL pixels.
+    pixel_scale = max(1.0, max(original_shape[:2]) / T.FEATURE_SIDE)
+    width = copy_shape[1]
+    candidates: list[Candidate] = []
     for mirrored in (False, True):
-        source, target = _ratio_matches(copy_features.get(mirrored=mirrored), original_features)
-        fit = _fit(source, target, pixel_scale)
+        source, target = match(features[1].get(mirrored=mirrored, method=method), original_features)
+        # The fallbacks' few matches on a flat picture let a homography's eight degrees of freedom
+        # fit their noise (the corners of a cropped wallpaper moved 4.6 px): similarities only.
+        fit = _fit(source, target, pixel_scale, allow_homography=method == "sift")
         if fit is not None:
             if mirrored:  # the fit maps the flipped copy; compose with the flip itself
-                fit = _Fit(fit.model, fit.matrix @ _mirror_x(copy.shape[1]), fit.matches, fit.inliers, fit.residual)
-                source = (_mirror_x(copy.shape[1])[:2, :2] @ source.T).T + [copy.shape[1] - 1, 0]
+                fit = _Fit(fit.model, fit.matrix @ _mirror_x(width), fit.matches, fit.inliers, fit.residual)
+                source = (_mirror_x(width)[:2, :2] @ source.T).T + [width - 1, 0]
             candidates.append((fit, mirrored, source, target))
         if not mirrored and fit is not None and fit.inliers >= T.DECISIVE_INLIERS:
             break
+    return candidates
+
+
+def _from_candidates(original: np.ndarray, copy: np.ndarray, candidates: list[Candidate], method: str) -> Alignment:
+    """The best candidate, if it passes the checks: enough inliers, and a share of the matches."""
     if not candidates:
         return _failed(original, copy, "fewer than 4 feature matches pass the ratio test")
     fit, _, source, target = max(candidates, key=lambda c: c[0].inliers)
@@ -371,6 +457,13 @@ def align(
     if fit.inliers < T.MIN_INLIER_RATIO * fit.matches:
         return _failed(original, copy, f"only {fit.inliers} of {fit.matches} matches agree on one transform", fit)
     fit = _polish(fit, source, target)
+    detector = {"sift": "", "sift-low-threshold": " (SIFT, lower contrast threshold)", "akaze": " (AKAZE)"}[method]
+    reason = f"{fit.inliers} of {fit.matches} feature matches{detector} agree on a {fit.model.value}"
+    return _accepted(original, copy, fit, method, reason)
+
+
+def _accepted(original: np.ndarray, copy: np.ndarray, fit: _Fit, method: str, reason: str) -> Alignment:
+    """The alignment of ``fit`` when its scale is plausible and the copy overlaps the original."""
     scale, rotation, mirrored = _describe(fit.matrix)
     if not 1 / T.MAX_SCALE_RATIO <= scale <= T.MAX_SCALE_RATIO:
         return _failed(original, copy, f"implausible scale {scale:.3g}", fit)
@@ -385,6 +478,5 @@ def align(
         aligned=True, model=fit.model, matrix=fit.matrix, mirrored=mirrored, scale=scale,
         rotation_degrees=rotation, matches=fit.matches, inliers=fit.inliers,
         reprojection_error=fit.residual, overlap_fraction=fraction, overlap_box=_box(covered),
-        reason=f"{fit.inliers} of {fit.matches} feature matches agree on a {fit.model.value}",
-        copy_content_box=box,
+        reason=reason, copy_content_box=box, method=method,
     )

@@ -68,6 +68,67 @@ PADDING_MAX_SHARE = 0.45
 # nearest-pixel warp of the border's edge).
 PADDING_IN_ORIGINAL_SHARE = 0.9
 
+# Flat pictures (wallpapers, gradients, soft fabric). The fallbacks below run only when the normal
+# path fails and both pictures have fewer SIFT keypoints than this at FEATURE_SIDE: photographs
+# give 1000-2000 there (the corpus's originals: 457-2000, median about 1500), flat pictures 0-400
+# (scikit-image's clock: 11, cell: 168). A textured pair that fails has failed for a reason no
+# lower threshold changes; a textured original against a flat copy may be a restyle (an oil
+# painting of it: 51-159 keypoints), which the fallbacks would align and call locally edited.
+# Skipping both keeps compare and scan as fast as before.
+FLAT_KEYPOINTS = 400
+# ... and both pictures' shorter side is at least this (preview pixels): AKAZE fails on smaller
+# ones, and the dense search needs 12-px templates at a third of the side.
+FLAT_MIN_SIDE = 36
+# SIFT's contrast threshold for the first fallback: a quarter of OpenCV's 0.04, so the weak
+# extrema of a soft picture count (the ratio test and MIN_INLIERS still judge the matches).
+FLAT_SIFT_CONTRAST = 0.01
+# AKAZE's detector threshold for the second fallback: a tenth of OpenCV's 0.001 (its nonlinear
+# scale space keeps soft edges that SIFT's Gaussian one blurs away).
+FLAT_AKAZE_THRESHOLD = 0.0001
+# Dense registration (align_dense.py): the search for the smaller picture inside the larger runs at
+# this longest side (a 96-px copy keeps a wallpaper's soft shapes; 36 sizes x 2 orientations x 2
+# roles cost milliseconds), and ECC refines at DENSE_SIDE (sub-pixel there is within a pixel of a
+# 1000-px original).
+DENSE_SEARCH_SIDE = 96
+DENSE_SIDE = 256
+# Sizes searched: the smaller picture from this share of the larger's side up to all of it, in
+# DENSE_SIZE_STEPS geometric steps (4 % apart; ECC refines the scale in between). A copy under a
+# quarter of the side (a sixteenth of the area) of a flat picture has too little in it to place.
+DENSE_MIN_SIDE_SHARE = 0.25
+DENSE_SIZE_STEPS = 36
+# Templates smaller than this (search pixels) are not tried: too few samples to place.
+DENSE_MIN_TEMPLATE = 12
+# Positions refined by ECC: the best few of the search (each one more costs an ECC run on every
+# unrelated flat pair).
+DENSE_HYPOTHESES = 4
+DENSE_ECC_ITERATIONS = 60
+# Detail compared: a difference of Gaussians from DENSE_DETAIL_FINE px (JPEG and pixel noise
+# out) to DENSE_DETAIL_COARSE of the side (a gradient's shading out: it matches anything).
+DENSE_DETAIL_FINE = 1.0
+DENSE_DETAIL_COARSE = 1 / 24
+# A template whose detail varies by less than this (grey levels, standard deviation) is flat at
+# that size: skipped (its correlation is undefined).
+DENSE_MIN_DETAIL = 0.05
+# A refined affine whose two singular values differ by more than this is no copy: rounding a
+# resize to whole pixels changes the aspect by at most 2 % on sides of 100 px and more (one side
+# up, the other down), and ECC's own noise adds under 1 %. Beyond it, ECC has drifted along a
+# direction the detail leaves free (a 4 % stretch moved a soft wallpaper's corners by 5 px), and
+# the registration is tried again on the detail alone.
+DENSE_MAX_ANISOTROPY = 1.03
+# Fewest overlapping working pixels to judge agreement on (a 40 x 40 patch at DENSE_SIDE).
+DENSE_MIN_PIXELS = 1600
+# The detail must run in more than one direction where the pictures overlap (smaller over larger
+# eigenvalue of its structure tensor): a linear ramp's banding runs one way and fixes no position
+# along it (0.0); wallpapers' detail curves and crosses (0.14-0.51 on the benchmark's).
+DENSE_MIN_ISOTROPY = 0.05
+# Agreement needed: correlation of the two pictures' detail where they overlap, after the search
+# and ECC have made the most of it. Measured (seeded wallpapers, benchmarks/compare/flat.py): true
+# copies (crop to a third, mirror, tint, rescale, JPEG) 0.84-1.00, the faintest a faded soft-focus
+# copy JPEG'd at q58; unrelated flat pairs (120, every kind against every kind, with no threshold)
+# at most 0.44, most never converge. 0.7 lies between; the chance level falls as the overlap grows
+# (each blob of detail is one sample). With it, 0 of 120 unrelated flat pairs align.
+DENSE_MIN_CORRELATION = 0.7
+
 # ---------------------------------------------------------------- hashes (fingerprints.py)
 
 # Every hash reduces the picture to at most 64 x 64 samples; area-averaging it to this side first

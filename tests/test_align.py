@@ -81,3 +81,69 @@ def test_unrelated_pictures_do_not_align(coffee: np.ndarray) -> None:
         result = align(coffee, fx.source_image(other, 480))
         assert not result.aligned and result.model is AlignModel.NONE
         assert "matches" in result.reason
+
+
+# ---------------------------------------------------------------- flat, low-texture pictures
+
+
+def soft_wallpaper(name: str, tint: tuple[int, int, int]) -> np.ndarray:
+    """A flat wallpaper made from a shipped picture: blurred, its contrast cut to a third and
+    blended with a colour (SIFT finds almost no keypoints on it)."""
+    picture = fx.source_image(name, 480).astype(np.float32)
+    soft = cv2.GaussianBlur(picture, (0, 0), 6.0)
+    mean = soft.mean(axis=(0, 1))
+    faded = mean + 0.35 * (soft - mean)
+    return np.clip(0.6 * faded + 0.4 * np.array(tint, np.float32), 0, 255).round().astype(np.uint8)
+
+
+def tinted(rgb: np.ndarray, colour: tuple[int, int, int], share: float) -> np.ndarray:
+    return ((1 - share) * rgb.astype(np.float32) + share * np.array(colour, np.float32)).round().astype(np.uint8)
+
+
+@pytest.fixture(scope="module")
+def wallpaper() -> np.ndarray:
+    return soft_wallpaper("coffee", (120, 150, 190))
+
+
+def test_flat_picture_mirrored_third_crop_tinted_aligns(wallpaper: np.ndarray) -> None:
+    h, w = wallpaper.shape[:2]
+    crop = fx.cropped(wallpaper, (w // 5, h // 4, round(w * 0.58), round(h * 0.58)))  # a third of the area
+    derived = fx.then(crop, fx.mirrored(crop.rgb))
+    copy = tinted(derived.rgb, (230, 180, 90), 0.25)
+    result = align(wallpaper, copy)
+    assert result.aligned, result.reason
+    assert result.method in ("sift-low-threshold", "akaze", "dense-ecc")  # the normal path alone fails
+    assert result.mirrored
+    assert corner_error(result.matrix, derived.matrix, copy.shape) <= 2.0
+    assert result.overlap_fraction == pytest.approx(0.58 * 0.58, rel=0.1)
+
+
+def test_flat_picture_rescaled_jpeg_copy_aligns(wallpaper: np.ndarray) -> None:
+    import io
+
+    from PIL import Image
+
+    h, w = wallpaper.shape[:2]
+    crop = fx.cropped(wallpaper, (w // 3, h // 3, w // 2, h // 2))
+    derived = fx.then(crop, fx.scaled(crop.rgb, 1.4))
+    encoded = np.asarray(Image.open(io.BytesIO(fx.jpeg_bytes(tinted(derived.rgb, (90, 200, 120), 0.2), 60))).convert("RGB"))
+    result = align(wallpaper, encoded)
+    assert result.aligned and not result.mirrored, result.reason
+    assert corner_error(result.matrix, derived.matrix, encoded.shape) <= 2.5
+
+
+def test_unrelated_flat_pictures_do_not_align(wallpaper: np.ndarray) -> None:
+    h, w = wallpaper.shape[:2]
+    for name, colour in (("rocket", (200, 120, 90)), ("astronaut", (120, 150, 190))):
+        other = soft_wallpaper(name, colour)
+        for copy in (other, fx.cropped(other, (w // 5, h // 4, round(w * 0.58), round(h * 0.58))).rgb):
+            result = align(wallpaper, copy)
+            assert not result.aligned and result.model is AlignModel.NONE and result.method == "none"
+            assert "fallbacks" in result.reason  # they were tried, and rejected
+
+
+def test_textured_pairs_use_the_normal_path_only(coffee: np.ndarray) -> None:
+    aligned = align(coffee, fx.mirrored(coffee).rgb)
+    assert aligned.aligned and aligned.method == "sift"
+    unrelated = align(coffee, fx.source_image("chelsea", 480))
+    assert not unrelated.aligned and "fallbacks" not in unrelated.reason  # not tried: enough keypoints

@@ -272,3 +272,19 @@ def _unrelated(spec: Spec, seed: int, rng: np.random.Generator) -> Pair:
     d = T.chain(copy, list(after), rng)
     transform = f"{other}" + (f" then {d.name}" if after else "")
     return Pair(f"{name}-vs-{other}", "unrelated", spec.family, transform, original, d.rgb, None, None, None, False)
+
+
+# ------------------------------------------------------------------- flat pictures, grey JPEG copies
+# Flat, low-texture wallpapers (near-duplicate and unrelated pairs) and single-channel JPEG copies
+# are planned and built in flat.py; this block adds them to the corpus.
+from . import flat  # after Spec and Pair: flat.py imports them
+
+_plan_main, _build_main = plan, build
+
+
+def plan(quick: bool = False) -> list[Spec]:
+    return _plan_main(quick) + flat.plan(quick)
+
+
+def build(spec: Spec, seed: int) -> Pair:
+    return flat.build(spec, seed) if flat.owns(spec) else _build_main(spec, seed)

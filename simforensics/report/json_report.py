@@ -215,6 +215,7 @@ def compare_document(comparison: Comparison) -> dict[str, Any]:
         "alignment": {
             "aligned": a.aligned,
             "model": a.model.value,
+            "method": a.method,
             "matrix": [[_r(v, 6) for v in row] for row in a.matrix.tolist()],
             "mirrored": a.mirrored,
             "scale": _r(a.scale),
