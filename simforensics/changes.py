@@ -226,6 +226,33 @@ def _structure_change(grey_a: np.ndarray, grey_b: np.ndarray) -> np.ndarray:
     return (1.0 - (2 * cov + _C2) / (var_a + var_b + _C2)).astype(np.float32)
 
 
+def _detail_energy(grey: np.ndarray) -> np.ndarray:
+    """Local energy of the finest detail: the picture less its CHANGE_DETAIL_SIGMA blur, squared,
+    averaged in SSIM's window."""
+    grey = grey.astype(np.float32)
+    fine = grey - cv2.GaussianBlur(grey, (0, 0), T.CHANGE_DETAIL_SIGMA)
+    return cv2.GaussianBlur(fine * fine, (0, 0), T.CHANGE_STRUCTURE_SIGMA)
+
+
+def _detail_loss(grey_original: np.ndarray, grey_copy: np.ndarray, covered: np.ndarray) -> np.ndarray:
+    """Per pixel, the share of the original's fine detail missing from the copy (0-1): what
+    painting out leaves (a smooth patch in its surroundings' colours), which neither colour nor
+    lightness may show.
+
+    Only loss counts (detail the copy adds is the structure map's business), relative to the
+    local level, with SSIM's constant as the floor of what is detail at all. A global blur,
+    JPEG or resampling takes detail from the whole copy: the copy's detail is first divided by
+    the share it keeps over the picture (median over the original's detailed pixels), so only
+    detail lost more than elsewhere stands out.
+    """
+    original, copy = _detail_energy(grey_original), _detail_energy(grey_copy)
+    detailed = covered & (original > _C2)
+    kept = 1.0
+    if detailed.sum() >= T.CHANGE_MIN_SAMPLE:
+        kept = float(np.clip(np.median(copy[detailed] / original[detailed]), T.DETAIL_MIN_KEPT, 1.0))
+    return np.clip((original - copy / kept) / (original + _C2), 0.0, 1.0).astype(np.float32)
+
+
 def _corners(colours: np.ndarray, nodes: int) -> list[tuple[np.ndarray, np.ndarray]]:
     """Trilinear (lattice index, weight) pairs of each colour in a nodes^3 RGB lattice."""
     position = colours * ((nodes - 1) / 255.0)
@@ -335,34 +362,40 @@ def _fill_holes_and_filter(mask: np.ndarray, min_pixels: int) -> np.ndarray:
 
 
 def _pixel_outline(changed: np.ndarray, difference: np.ndarray, covered: np.ndarray, min_pixels: int) -> np.ndarray:
-    """Tighten each found area to the pixels that differ themselves.
+    """Fit each found area to the pixels that differ themselves.
 
     Detection windows reach a few pixels past an edit, which doubles the area of thin strokes
-    (a signature). Inside each area, keep the pixels whose own difference from the predicted
-    colour is clear, closed and hole-filled. An area whose change is in its pattern rather than
-    its pixel values (texture redrawn in the same colours) keeps its window outline.
+    (a signature); and a painted-out patch smears its surroundings' colours a few pixels past
+    where its pattern differs. Around each area (within CHANGE_PIXEL_REACH), keep the pixels
+    whose own difference from the predicted colour is clear and that join the area, closed and
+    hole-filled. An area whose change is in its pattern rather than its pixel values (texture
+    redrawn in the same colours) keeps its window outline.
     """
     smooth = cv2.GaussianBlur(difference, (0, 0), T.CHANGE_PIXEL_SIGMA)
     level = (_robust_threshold(smooth[covered], T.MIN_PIXEL_CHANGE) if covered.sum() >= T.CHANGE_MIN_SAMPLE
              else T.MIN_PIXEL_CHANGE)
-    differing = smooth > level
+    differing = (smooth > level) & covered
     labels, _ = ndimage.label(changed)
     result = np.zeros_like(changed)
     kernel = _disc(T.CHANGE_CLOSE_RADIUS)
-    room = T.CHANGE_CLOSE_RADIUS + 1
+    reach = _disc(T.CHANGE_PIXEL_REACH)
+    room = T.CHANGE_CLOSE_RADIUS + T.CHANGE_PIXEL_REACH + 1
     height, width = changed.shape
     for index, found in enumerate(ndimage.find_objects(labels), start=1):
         if found is None:
             continue
-        # Each area is worked on in its own box, with room for the closing kernel to reach.
+        # Each area is worked on in its own box, with room for the reach and the closing kernel.
         rows = slice(max(0, found[0].start - room), min(height, found[0].stop + room))
         cols = slice(max(0, found[1].start - room), min(width, found[1].stop + room))
         area = labels[rows, cols] == index
-        tight = area & differing[rows, cols]
-        if tight.sum() < T.PIXEL_OUTLINE_SHARE * area.sum():
+        if (area & differing[rows, cols]).sum() < T.PIXEL_OUTLINE_SHARE * area.sum():
             result[rows, cols] |= area
             continue
-        tight = cv2.morphologyEx(tight.astype(np.uint8), cv2.MORPH_CLOSE, kernel).astype(bool) & area
+        near = cv2.dilate(area.view(np.uint8), reach).astype(bool)
+        parts, _ = ndimage.label(near & differing[rows, cols])
+        joined = np.unique(parts[area])
+        tight = np.isin(parts, joined[joined > 0])
+        tight = cv2.morphologyEx(tight.view(np.uint8), cv2.MORPH_CLOSE, kernel).astype(bool) & near
         result[rows, cols] |= fill_holes(tight)
     return _fill_holes_and_filter(result, min_pixels)
 
@@ -383,11 +416,23 @@ class _DifferenceMaps:
     colour: np.ndarray  # distance from the predicted colour, detail-weighted
     pixel_difference: np.ndarray  # per-pixel max channel difference from the prediction
     colour_compared: bool
+    detail_loss: np.ndarray  # share of the original's fine detail the copy lacks (0-1)
 
 
 def _chroma(rgb: np.ndarray) -> np.ndarray:
     """Per pixel, the largest channel minus the smallest, in levels (0 on a grey pixel)."""
     return _channel_max(rgb).astype(np.int16) - np.minimum(np.minimum(rgb[..., 0], rgb[..., 1]), rgb[..., 2])
+
+
+def _darkness_gain(grey_a: np.ndarray, grey_b: np.ndarray, chroma_a: np.ndarray, chroma_b: np.ndarray) -> np.ndarray:
+    """Per pixel, how much more a colour difference counts where both pictures are dark or
+    nearly grey (DARK_REFERENCE and the others explain why): 1 at mid-grey and full colour."""
+    def level(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        return cv2.GaussianBlur(np.maximum(a, b).astype(np.float32), (0, 0), T.CHANGE_COLOUR_SIGMA)
+
+    gain = ((T.DARK_REFERENCE + T.DARK_OFFSET) / (level(grey_a, grey_b) + T.DARK_OFFSET)
+            * (T.LOW_CHROMA_REFERENCE + T.LOW_CHROMA_OFFSET) / (level(chroma_a, chroma_b) + T.LOW_CHROMA_OFFSET))
+    return np.clip(gain, 1.0, T.DARK_MAX_GAIN)
 
 
 def _difference_maps(frame: WorkingFrame) -> _DifferenceMaps:
@@ -428,14 +473,23 @@ def _difference_maps(frame: WorkingFrame) -> _DifferenceMaps:
         ]
         steepest = np.maximum(np.maximum(gradients[0], gradients[1]), gradients[2]) / 8.0  # Sobel weights sum to 8
         activity = cv2.GaussianBlur(steepest, (0, 0), T.CHANGE_COLOUR_SIGMA)
-        colour = _channel_norm(cv2.GaussianBlur(difference, (0, 0), T.CHANGE_COLOUR_SIGMA)) / (1.0 + activity / T.ACTIVITY_SCALE)
+        gain = _darkness_gain(grey_predicted, grey_copy, _chroma(np.clip(predicted, 0, 255).astype(np.uint8)),
+                              _chroma(copy_f))
+        # The dark gain applies to the difference's chromatic part only (its component off the
+        # grey axis: what a hue or chroma change moves), not to lightness, which blur and
+        # resampling move at a bright detail in a dark place (a star in a night sky).
+        smooth_difference = cv2.GaussianBlur(difference, (0, 0), T.CHANGE_COLOUR_SIGMA)
+        grey_part = smooth_difference.mean(axis=2)
+        chromatic = _channel_norm(smooth_difference - grey_part[..., None])
+        colour = np.sqrt(3.0 * grey_part * grey_part + (gain * chromatic) ** 2) / (1.0 + activity / T.ACTIVITY_SCALE)
     else:
         colour = np.zeros_like(structure)
     if coloured[1] and not coloured[0]:  # colours the grey original cannot predict: lightness alone
         pixel_difference = np.abs(grey_copy.astype(np.float32) - grey_predicted)
     else:
         pixel_difference = _channel_max(np.abs(difference))
-    return _DifferenceMaps(structure, colour.astype(np.float32), pixel_difference, colour_compared)
+    loss = _detail_loss(grey_predicted, grey_copy, covered)
+    return _DifferenceMaps(structure, colour.astype(np.float32), pixel_difference, colour_compared, loss)
 
 
 def localise_changes(
@@ -493,7 +547,11 @@ def _detect(frame: WorkingFrame, maps: _DifferenceMaps) -> _Detection:
     else:
         structure_threshold = _robust_threshold(structure_smooth[covered], T.MIN_STRUCTURE_CHANGE)
         colour_threshold = _robust_threshold(colour_smooth[covered], T.MIN_COLOUR_CHANGE)
-    strong = ((structure_smooth > structure_threshold) | (colour_smooth > colour_threshold)) & detectable
+    loss_smooth = cv2.GaussianBlur(maps.detail_loss, (0, 0), T.CHANGE_DETECT_SIGMA)
+    loss_threshold = (_robust_threshold(loss_smooth[covered], T.MIN_DETAIL_LOSS) if covered.sum() >= T.CHANGE_MIN_SAMPLE
+                      else T.MIN_DETAIL_LOSS)
+    strong = ((structure_smooth > structure_threshold) | (colour_smooth > colour_threshold)
+              | (loss_smooth > loss_threshold)) & detectable
     min_pixels = max(T.MIN_CHANGE_PIXELS, int(T.MIN_CHANGE_AREA * covered.sum()))
     opened = cv2.morphologyEx(strong.astype(np.uint8), cv2.MORPH_OPEN, _square(T.CHANGE_OPEN_RADIUS)).astype(bool)
     seeds = _fill_holes_and_filter(opened, min_pixels)
@@ -501,7 +559,9 @@ def _detect(frame: WorkingFrame, maps: _DifferenceMaps) -> _Detection:
     # ... then grown to the true outline on a less smoothed map with a lower threshold.
     structure_fine = cv2.GaussianBlur(structure, (0, 0), T.CHANGE_OUTLINE_SIGMA)
     colour_fine = cv2.GaussianBlur(colour, (0, 0), T.CHANGE_OUTLINE_SIGMA)
-    weak = (structure_fine > T.OUTLINE_FRACTION * structure_threshold) | (colour_fine > T.OUTLINE_FRACTION * colour_threshold)
+    loss_fine = cv2.GaussianBlur(maps.detail_loss, (0, 0), T.CHANGE_OUTLINE_SIGMA)
+    weak = ((structure_fine > T.OUTLINE_FRACTION * structure_threshold) | (colour_fine > T.OUTLINE_FRACTION * colour_threshold)
+            | (loss_fine > T.OUTLINE_FRACTION * loss_threshold))
     reach = cv2.dilate(seeds.astype(np.uint8), _disc(T.CHANGE_OUTLINE_REACH)).astype(bool)
     grown = (weak & reach & covered) | seeds
     grown = cv2.morphologyEx(grown.astype(np.uint8), cv2.MORPH_CLOSE, _disc(T.CHANGE_CLOSE_RADIUS)).astype(bool)

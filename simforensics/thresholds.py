@@ -105,6 +105,34 @@ OUTLIER_SIGMAS = 6.0
 MIN_STRUCTURE_CHANGE = 0.25
 MIN_COLOUR_CHANGE = 24.0
 
+# Colour differences count more in dark and nearly grey places: the same recolour (a hue
+# turned, a chroma changed) moves a dark or greyish pixel's values by a fraction of what it moves
+# a bright, colourful one's, since its channels are at most its lightness and differ by its
+# chroma. The chromatic part of a difference (off the grey axis) is multiplied by
+# (DARK_REFERENCE + DARK_OFFSET) / (Y + DARK_OFFSET) x (LOW_CHROMA_REFERENCE + LOW_CHROMA_OFFSET)
+# / (C + LOW_CHROMA_OFFSET), between 1 and DARK_MAX_GAIN, where Y and C are the local grey level
+# and chroma (the larger of the two pictures'): a pixel at mid-grey (128) with a garment's chroma
+# (48) counts as before, a dark grey cloak (Y 40, C 15) as 2.5 times. The offsets keep the gain
+# finite where JPEG's absolute colour noise is largest relative to the pixel (deep shadows, grey
+# skies), and the cap keeps that noise under the floor MIN_COLOUR_CHANGE there. Lightness is
+# left out: blur and resampling change it at a bright detail in a dark place (a star).
+DARK_REFERENCE = 128.0
+DARK_OFFSET = 32.0
+LOW_CHROMA_REFERENCE = 48.0
+LOW_CHROMA_OFFSET = 16.0
+DARK_MAX_GAIN = 2.5
+
+# Structure loss (detail the original has and the copy lacks, changes._detail_loss): the finest
+# detail is the picture less its blur at sigma 1.5 (SSIM's window; after the 0.8 prefilter, the
+# band of 1-3 pixel detail that a painted-out patch lacks and a 0.6-1.2 blur only weakens). An
+# area has lost detail when half of its detail is gone (a painted-out ornament loses nearly all
+# of it) and the loss is an outlier of its own pair (OUTLIER_SIGMAS). A global blur, JPEG or
+# downscale is divided out first; a copy keeping under DETAIL_MIN_KEPT of the detail overall
+# has too little left to tell a local loss from the global one.
+CHANGE_DETAIL_SIGMA = 1.5
+MIN_DETAIL_LOSS = 0.5
+DETAIL_MIN_KEPT = 0.2
+
 # Local colour activity (mean gradient, levels per pixel) at which a colour difference counts
 # half: JPEG quantises detail harder than flat areas, and a 0.3-pixel resampling error at an edge
 # of 32 levels per pixel is a 10-level colour difference by itself.
@@ -121,6 +149,10 @@ MIN_PIXEL_CHANGE = 12.0
 # ... unless fewer than this share of the area's pixels differ that way: then the change is in
 # the pattern, not the values, and the detection outline is kept.
 PIXEL_OUTLINE_SHARE = 0.3
+# ... and it may reach this many pixels past the detected area, through pixels that differ
+# themselves: a painted-out patch smears its surroundings' colours past where its pattern
+# differs, and the detection's smoothing (CHANGE_DETECT_SIGMA) fades at an edit's edge.
+CHANGE_PIXEL_REACH = 4
 
 # Smallest changed area kept, as a share of the covered area: 0.05 % of a 768 x 768 frame is
 # about 300 pixels, a 17 x 17 px square, the size of a small signature glyph cluster. In a small
