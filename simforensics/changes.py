@@ -4,12 +4,17 @@ The copy is warped into ORIGINAL's frame at a working resolution no finer than e
 A *global* colour mapping, a 3-D lookup table fitted to the pair itself (twice: the second time
 without what the first could not explain), predicts the copy from the original. Any global
 recolouring (gamma, curves, hue, saturation, greyscale) is such a mapping; a local edit is not.
-Two difference maps against that prediction:
+Three difference maps against that prediction:
 
 * structure: 1 - the contrast-structure term of SSIM (Wang et al. 2004, eq. 9 without the
   luminance term) on grey levels: a redrawn, pasted or painted-out area changes the pattern;
-* colour: the distance from the predicted colour, at a coarser scale and weighed down where the
-  original has much detail (where JPEG and resampling err most): a recoloured area.
+* structure loss: the share of the original's finest detail the copy lacks, beyond what it
+  lacks over the whole picture (a global blur, JPEG or downscale): a painted-out object leaves a
+  smooth patch in its surroundings' colours;
+* colour: the distance from the predicted colour, at a coarser scale, weighed down where the
+  original has much detail (where JPEG and resampling err most), its chromatic part weighed up
+  where both pictures are dark or nearly grey (a recoloured dark cloak moves its values little):
+  a recoloured area.
 
 Thresholds adapt to each pair: a pixel is changed when it is an outlier (median + k robust sd)
 of its own pair's distribution and above a fixed floor. Detected areas are grown to their
