@@ -429,9 +429,25 @@ def _chroma(rgb: np.ndarray) -> np.ndarray:
     return _channel_max(rgb).astype(np.int16) - np.minimum(np.minimum(rgb[..., 0], rgb[..., 1]), rgb[..., 2])
 
 
-def _darkness_gain(grey_a: np.ndarray, grey_b: np.ndarray, chroma_a: np.ndarray, chroma_b: np.ndarray) -> np.ndarray:
-    """Per pixel, how much more a colour difference counts where both pictures are dark or
-    nearly grey (DARK_REFERENCE and the others explain why): 1 at mid-grey and full colour."""
+def _grey_and_chroma(rgb: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Grey level and chroma of an RGB picture (float or uint8; clipped to 0-255)."""
+    rgb = np.clip(rgb, 0, 255).astype(np.uint8) if rgb.dtype != np.uint8 else rgb
+    return cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY), _chroma(rgb)
+
+
+def _weighted_distance(difference: np.ndarray, gain: np.ndarray) -> np.ndarray:
+    """Length of an RGB difference with its chromatic part (off the grey axis: what a hue or
+    chroma change moves) multiplied by ``gain``; its lightness part is not, as blur and
+    resampling move lightness at a bright detail in a dark place (a star in a night sky)."""
+    grey_part = difference.mean(axis=2)
+    chromatic = _channel_norm(difference - grey_part[..., None])
+    return np.sqrt(3.0 * grey_part * grey_part + (gain * chromatic) ** 2)
+
+
+def _darkness_gain(grey_a: np.ndarray, chroma_a: np.ndarray, grey_b: np.ndarray, chroma_b: np.ndarray) -> np.ndarray:
+    """Per pixel, how much more a colour difference's chromatic part counts where both pictures
+    are dark or nearly grey (DARK_REFERENCE and the others explain why): 1 at mid-grey and full
+    colour."""
     def level(a: np.ndarray, b: np.ndarray) -> np.ndarray:
         return cv2.GaussianBlur(np.maximum(a, b).astype(np.float32), (0, 0), T.CHANGE_COLOUR_SIGMA)
 
@@ -440,15 +456,59 @@ def _darkness_gain(grey_a: np.ndarray, grey_b: np.ndarray, chroma_a: np.ndarray,
     return np.clip(gain, 1.0, T.DARK_MAX_GAIN)
 
 
+def _copy_softness(original: np.ndarray, copy: np.ndarray, covered: np.ndarray) -> float:
+    """The blur (Gaussian sigma, working-frame pixels, among COPY_BLUR_STEPS) that takes the
+    original's fine detail down to the copy's, over the whole picture; 0 when the copy is as
+    sharp as the original. Detail is compared as the median of local ratios over the original's
+    detailed pixels (a local edit does not count), relative to the same ratio of a coarser band
+    (CHANGE_COARSE_SIGMA), which a blur hardly touches and a contrast change scales alike."""
+    grey_original = cv2.cvtColor(original, cv2.COLOR_RGB2GRAY).astype(np.float32)
+    grey_copy = cv2.cvtColor(copy, cv2.COLOR_RGB2GRAY).astype(np.float32)
+    energy, copy_energy = _detail_energy(grey_original), _detail_energy(grey_copy)
+    detailed = covered & (energy > _C2)
+    if detailed.sum() < T.CHANGE_MIN_SAMPLE:
+        return 0.0
+
+    def coarse(grey: np.ndarray) -> np.ndarray:
+        band = cv2.GaussianBlur(grey, (0, 0), T.CHANGE_DETAIL_SIGMA) - cv2.GaussianBlur(grey, (0, 0), T.CHANGE_COARSE_SIGMA)
+        return cv2.GaussianBlur(band * band, (0, 0), T.CHANGE_COARSE_SIGMA)
+
+    coarse_original, coarse_copy = coarse(grey_original), coarse(grey_copy)
+    contrast = float(np.median(coarse_copy[detailed] / np.maximum(coarse_original[detailed], 1e-3)))
+    chosen = 0.0
+    for sigma in T.COPY_BLUR_STEPS:
+        if float(np.median(copy_energy[detailed] / energy[detailed])) >= T.COPY_BLUR_MATCH * contrast:
+            break
+        chosen = sigma
+        energy = _detail_energy(cv2.GaussianBlur(grey_original, (0, 0), sigma))
+    return chosen
+
+
+def _colour_activity(rgb: np.ndarray) -> np.ndarray:
+    """How much the colour varies around each pixel: the steepest channel's gradient, in levels
+    per pixel, averaged at the colour scale."""
+    gradients = [np.hypot(cv2.Sobel(rgb[..., k], cv2.CV_32F, 1, 0), cv2.Sobel(rgb[..., k], cv2.CV_32F, 0, 1))
+                 for k in range(3)]
+    steepest = np.maximum(np.maximum(gradients[0], gradients[1]), gradients[2]) / 8.0  # Sobel weights sum to 8
+    return cv2.GaussianBlur(steepest, (0, 0), T.CHANGE_COLOUR_SIGMA)
+
+
 def _difference_maps(frame: WorkingFrame) -> _DifferenceMaps:
     """Structure and colour differences of the copy from the original's global colour mapping."""
     covered = frame.covered
     original_f = cv2.GaussianBlur(frame.original, (0, 0), T.CHANGE_PREFILTER_SIGMA)
     copy_f = cv2.GaussianBlur(frame.copy, (0, 0), T.CHANGE_PREFILTER_SIGMA)
+    softer = _copy_softness(original_f, copy_f, covered)
+    if softer > 0:  # compare at the copy's sharpness: a blurred copy's colours at detail are mixed
+        original_f = cv2.GaussianBlur(original_f, (0, 0), softer)
+    activity = _colour_activity(original_f)
     # The first fit only has to find roughly what it cannot explain: every other pixel will do.
     coarse_covered = covered[::2, ::2]
-    coarse = _predict_colours(original_f[::2, ::2], copy_f[::2, ::2], coarse_covered)
-    first_pass = cv2.GaussianBlur(_channel_norm(copy_f[::2, ::2] - coarse), (0, 0), T.CHANGE_PIXEL_SIGMA)
+    coarse_copy = copy_f[::2, ::2]
+    coarse = _predict_colours(original_f[::2, ::2], coarse_copy, coarse_covered)
+    # Weighed as the colour map is, so a dark garment's recolour is left out of the second fit.
+    coarse_gain = _darkness_gain(*_grey_and_chroma(coarse), *_grey_and_chroma(coarse_copy))
+    first_pass = cv2.GaussianBlur(_weighted_distance(coarse_copy - coarse, coarse_gain), (0, 0), T.CHANGE_PIXEL_SIGMA)
     unexplained = np.zeros_like(covered)
     if coarse_covered.sum() >= T.CHANGE_MIN_SAMPLE:
         level = _robust_threshold(first_pass[coarse_covered], T.MIN_COLOUR_CHANGE)
@@ -472,21 +532,9 @@ def _difference_maps(frame: WorkingFrame) -> _DifferenceMaps:
         # Colour is compared at a coarser scale than structure (JPEG stores colour at half
         # resolution, 4:2:0), and counts less where the original's colour varies a lot: JPEG and
         # resampling err most there (ACTIVITY_SCALE levels per pixel halve its weight).
-        gradients = [
-            np.hypot(cv2.Sobel(original_f[..., k], cv2.CV_32F, 1, 0), cv2.Sobel(original_f[..., k], cv2.CV_32F, 0, 1))
-            for k in range(3)
-        ]
-        steepest = np.maximum(np.maximum(gradients[0], gradients[1]), gradients[2]) / 8.0  # Sobel weights sum to 8
-        activity = cv2.GaussianBlur(steepest, (0, 0), T.CHANGE_COLOUR_SIGMA)
-        gain = _darkness_gain(grey_predicted, grey_copy, _chroma(np.clip(predicted, 0, 255).astype(np.uint8)),
-                              _chroma(copy_f))
-        # The dark gain applies to the difference's chromatic part only (its component off the
-        # grey axis: what a hue or chroma change moves), not to lightness, which blur and
-        # resampling move at a bright detail in a dark place (a star in a night sky).
+        gain = _darkness_gain(*_grey_and_chroma(predicted), *_grey_and_chroma(copy_f))
         smooth_difference = cv2.GaussianBlur(difference, (0, 0), T.CHANGE_COLOUR_SIGMA)
-        grey_part = smooth_difference.mean(axis=2)
-        chromatic = _channel_norm(smooth_difference - grey_part[..., None])
-        colour = np.sqrt(3.0 * grey_part * grey_part + (gain * chromatic) ** 2) / (1.0 + activity / T.ACTIVITY_SCALE)
+        colour = _weighted_distance(smooth_difference, gain) / (1.0 + activity / T.ACTIVITY_SCALE)
     else:
         colour = np.zeros_like(structure)
     if coloured[1] and not coloured[0]:  # colours the grey original cannot predict: lightness alone

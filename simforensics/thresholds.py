@@ -130,6 +130,16 @@ DARK_MAX_GAIN = 2.5
 # downscale is divided out first; a copy keeping under DETAIL_MIN_KEPT of the detail overall
 # has too little left to tell a local loss from the global one.
 CHANGE_DETAIL_SIGMA = 1.5
+# A copy softer than its original over the whole picture (blurred, or enlarged from a smaller
+# picture) is compared with the original blurred as much: by the smallest of these sigmas that
+# leaves the copy at least COPY_BLUR_MATCH of the original's fine detail (median ratio, relative
+# to the ratio in the band from sigma 1.5 to CHANGE_COARSE_SIGMA, which a contrast change scales
+# alike and a blur hardly touches), so
+# resampling's colour mixing at detail (a star in a night sky) is not taken for a change. The
+# steps span the blurs a copy may show in the working frame; 0.8 is JPEG's own loss of detail.
+COPY_BLUR_STEPS = (0.5, 0.75, 1.0, 1.25, 1.5, 2.0)
+COPY_BLUR_MATCH = 0.8
+CHANGE_COARSE_SIGMA = 4.0
 MIN_DETAIL_LOSS = 0.5
 DETAIL_MIN_KEPT = 0.2
 
