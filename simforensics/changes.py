@@ -297,7 +297,7 @@ def refined_lattice(table: np.ndarray, fine_index: np.ndarray) -> np.ndarray:
     return 0.5 * (along_j[0] + along_j[1])
 
 
-def _predict_colours(original: np.ndarray, copy: np.ndarray, use: np.ndarray, nodes: int = T.COLOUR_TABLE_NODES) -> np.ndarray:
+def _predict_colours(original: np.ndarray, copy: np.ndarray, use: np.ndarray) -> np.ndarray:
     """The copy as a *global* colour mapping of the original would make it.
 
     The mapping is a 3-D lookup table (COLOUR_TABLE_NODES^3, trilinear, the usual model of colour grading)
@@ -306,6 +306,7 @@ def _predict_colours(original: np.ndarray, copy: np.ndarray, use: np.ndarray, no
     global affine colour fit. It is fitted on every other pixel and applied through a 65^3 table
     resampled from it (one lookup per pixel, within 2 levels of the trilinear value).
     """
+    nodes = T.COLOUR_TABLE_NODES
     sample = np.zeros_like(use)
     sample[::2, ::2] = True
     chosen = (use & sample).ravel()
@@ -504,7 +505,7 @@ def _difference_maps(frame: WorkingFrame) -> _DifferenceMaps:
     # The first fit only has to find roughly what it cannot explain: every other pixel will do.
     coarse_covered = covered[::2, ::2]
     coarse_copy = copy_f[::2, ::2]
-    coarse = _predict_colours(original_f[::2, ::2], coarse_copy, coarse_covered, T.ROUGH_TABLE_NODES)
+    coarse = _predict_colours(original_f[::2, ::2], coarse_copy, coarse_covered)
     # Weighed as the colour map is, so a dark garment's recolour is left out of the second fit.
     coarse_gain = _darkness_gain(*_grey_and_chroma(coarse), *_grey_and_chroma(coarse_copy))
     first_pass = cv2.GaussianBlur(_weighted_distance(coarse_copy - coarse, coarse_gain), (0, 0), T.CHANGE_PIXEL_SIGMA)

@@ -209,12 +209,6 @@ CHANGE_UNEXPLAINED_GROW = 2
 # 3-D LUT (.cube files), 8 levels apart, flexible enough for curves and hue shifts, too coarse to
 # follow a local recolour of one object.
 COLOUR_TABLE_NODES = 33
-# The first, rough fit (which only finds what to leave out of the final one) has half as many
-# steps, 16 levels apart: smooth enough not to follow a recolour of most pixels of one narrow
-# band of colours (a dark sky's band at one height turned green), which a 33-node table absorbs
-# and then shows as a change where that band stayed; still fine enough for gamma, curves and hue
-# shifts of the whole picture (at 9 nodes, a gamma with a saturation change leaves false areas).
-ROUGH_TABLE_NODES = 17
 # A picture whose mean chroma (max - min channel, in levels) is under this is greyscale: when
 # either picture of a pair is, colour cannot be compared, only structure. A grey picture saved as a colour JPEG keeps 0 (the
 # sample pictures at quality 40-95); a toned or nearly grey photograph has a few levels.

@@ -35,7 +35,7 @@ def test_a_small_painted_out_ornament_is_outlined(name: str, seed: int) -> None:
     assert iou(result.change_mask == 255, truth) >= 0.75, edit.name
 
 
-@pytest.mark.parametrize("name, seed", [("rocket", 0), ("motorcycle_left", 2), ("chelsea", 4)])
+@pytest.mark.parametrize("name, seed", [("rocket", 0), ("motorcycle_left", 5), ("chelsea", 4)])
 def test_a_dark_low_chroma_garment_recoloured_is_found(name: str, seed: int) -> None:
     base = sources.load(name, 480)
     edit = hard_edits.dark_recolour(base, np.random.default_rng(seed))
