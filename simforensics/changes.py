@@ -444,16 +444,18 @@ def _weighted_distance(difference: np.ndarray, gain: np.ndarray) -> np.ndarray:
     return np.sqrt(3.0 * grey_part * grey_part + (gain * chromatic) ** 2)
 
 
-def _darkness_gain(grey_a: np.ndarray, chroma_a: np.ndarray, grey_b: np.ndarray, chroma_b: np.ndarray) -> np.ndarray:
+def _darkness_gain(grey_a: np.ndarray, chroma_a: np.ndarray, grey_b: np.ndarray, chroma_b: np.ndarray,
+                   activity: np.ndarray) -> np.ndarray:
     """Per pixel, how much more a colour difference's chromatic part counts where both pictures
-    are dark or nearly grey (DARK_REFERENCE and the others explain why): 1 at mid-grey and full
-    colour."""
+    are dark or nearly grey and the original is flat (DARK_REFERENCE and the others explain
+    why): 1 at mid-grey and full colour, fading at detail (DARK_FLAT_ACTIVITY)."""
     def level(a: np.ndarray, b: np.ndarray) -> np.ndarray:
         return cv2.GaussianBlur(np.maximum(a, b).astype(np.float32), (0, 0), T.CHANGE_COLOUR_SIGMA)
 
     gain = ((T.DARK_REFERENCE + T.DARK_OFFSET) / (level(grey_a, grey_b) + T.DARK_OFFSET)
             * (T.LOW_CHROMA_REFERENCE + T.LOW_CHROMA_OFFSET) / (level(chroma_a, chroma_b) + T.LOW_CHROMA_OFFSET))
-    return np.clip(gain, 1.0, T.DARK_MAX_GAIN)
+    gain = np.clip(gain, 1.0, T.DARK_MAX_GAIN)
+    return 1.0 + (gain - 1.0) / (1.0 + activity / T.DARK_FLAT_ACTIVITY)
 
 
 def _copy_softness(original: np.ndarray, copy: np.ndarray, covered: np.ndarray) -> float:
@@ -507,7 +509,7 @@ def _difference_maps(frame: WorkingFrame) -> _DifferenceMaps:
     coarse_copy = copy_f[::2, ::2]
     coarse = _predict_colours(original_f[::2, ::2], coarse_copy, coarse_covered)
     # Weighed as the colour map is, so a dark garment's recolour is left out of the second fit.
-    coarse_gain = _darkness_gain(*_grey_and_chroma(coarse), *_grey_and_chroma(coarse_copy))
+    coarse_gain = _darkness_gain(*_grey_and_chroma(coarse), *_grey_and_chroma(coarse_copy), activity[::2, ::2])
     first_pass = cv2.GaussianBlur(_weighted_distance(coarse_copy - coarse, coarse_gain), (0, 0), T.CHANGE_PIXEL_SIGMA)
     unexplained = np.zeros_like(covered)
     if coarse_covered.sum() >= T.CHANGE_MIN_SAMPLE:
@@ -532,7 +534,7 @@ def _difference_maps(frame: WorkingFrame) -> _DifferenceMaps:
         # Colour is compared at a coarser scale than structure (JPEG stores colour at half
         # resolution, 4:2:0), and counts less where the original's colour varies a lot: JPEG and
         # resampling err most there (ACTIVITY_SCALE levels per pixel halve its weight).
-        gain = _darkness_gain(*_grey_and_chroma(predicted), *_grey_and_chroma(copy_f))
+        gain = _darkness_gain(*_grey_and_chroma(predicted), *_grey_and_chroma(copy_f), activity)
         smooth_difference = cv2.GaussianBlur(difference, (0, 0), T.CHANGE_COLOUR_SIGMA)
         colour = _weighted_distance(smooth_difference, gain) / (1.0 + activity / T.ACTIVITY_SCALE)
     else:

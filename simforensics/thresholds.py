@@ -121,6 +121,10 @@ DARK_OFFSET = 32.0
 LOW_CHROMA_REFERENCE = 48.0
 LOW_CHROMA_OFFSET = 16.0
 DARK_MAX_GAIN = 2.5
+# ... where the original is flat: at ACTIVITY (ACTIVITY_SCALE's measure) of this many levels per
+# pixel the extra weight is halved. JPEG's colour error at a small bright or coloured detail in
+# a dark place (a star at quality 47) is as large as a dark recolour, and must not be weighed up.
+DARK_FLAT_ACTIVITY = 16.0
 
 # Structure loss (detail the original has and the copy lacks, changes._detail_loss): the finest
 # detail is the picture less its blur at sigma 1.5 (SSIM's window; after the 0.8 prefilter, the
