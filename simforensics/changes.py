@@ -367,40 +367,34 @@ def _fill_holes_and_filter(mask: np.ndarray, min_pixels: int) -> np.ndarray:
 
 
 def _pixel_outline(changed: np.ndarray, difference: np.ndarray, covered: np.ndarray, min_pixels: int) -> np.ndarray:
-    """Fit each found area to the pixels that differ themselves.
+    """Tighten each found area to the pixels that differ themselves.
 
     Detection windows reach a few pixels past an edit, which doubles the area of thin strokes
-    (a signature); and a painted-out patch smears its surroundings' colours a few pixels past
-    where its pattern differs. Around each area (within CHANGE_PIXEL_REACH), keep the pixels
-    whose own difference from the predicted colour is clear and that join the area, closed and
-    hole-filled. An area whose change is in its pattern rather than its pixel values (texture
-    redrawn in the same colours) keeps its window outline.
+    (a signature). Inside each area, keep the pixels whose own difference from the predicted
+    colour is clear, closed and hole-filled. An area whose change is in its pattern rather than
+    its pixel values (texture redrawn in the same colours) keeps its window outline.
     """
     smooth = cv2.GaussianBlur(difference, (0, 0), T.CHANGE_PIXEL_SIGMA)
     level = (_robust_threshold(smooth[covered], T.MIN_PIXEL_CHANGE) if covered.sum() >= T.CHANGE_MIN_SAMPLE
              else T.MIN_PIXEL_CHANGE)
-    differing = (smooth > level) & covered
+    differing = smooth > level
     labels, _ = ndimage.label(changed)
     result = np.zeros_like(changed)
     kernel = _disc(T.CHANGE_CLOSE_RADIUS)
-    reach = _disc(T.CHANGE_PIXEL_REACH)
-    room = T.CHANGE_CLOSE_RADIUS + T.CHANGE_PIXEL_REACH + 1
+    room = T.CHANGE_CLOSE_RADIUS + 1
     height, width = changed.shape
     for index, found in enumerate(ndimage.find_objects(labels), start=1):
         if found is None:
             continue
-        # Each area is worked on in its own box, with room for the reach and the closing kernel.
+        # Each area is worked on in its own box, with room for the closing kernel to reach.
         rows = slice(max(0, found[0].start - room), min(height, found[0].stop + room))
         cols = slice(max(0, found[1].start - room), min(width, found[1].stop + room))
         area = labels[rows, cols] == index
-        if (area & differing[rows, cols]).sum() < T.PIXEL_OUTLINE_SHARE * area.sum():
+        tight = area & differing[rows, cols]
+        if tight.sum() < T.PIXEL_OUTLINE_SHARE * area.sum():
             result[rows, cols] |= area
             continue
-        near = cv2.dilate(area.view(np.uint8), reach).astype(bool)
-        parts, _ = ndimage.label(near & differing[rows, cols])
-        joined = np.unique(parts[area])
-        tight = np.isin(parts, joined[joined > 0])
-        tight = cv2.morphologyEx(tight.view(np.uint8), cv2.MORPH_CLOSE, kernel).astype(bool) & near
+        tight = cv2.morphologyEx(tight.astype(np.uint8), cv2.MORPH_CLOSE, kernel).astype(bool) & area
         result[rows, cols] |= fill_holes(tight)
     return _fill_holes_and_filter(result, min_pixels)
 

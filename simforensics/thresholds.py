@@ -163,10 +163,6 @@ MIN_PIXEL_CHANGE = 12.0
 # ... unless fewer than this share of the area's pixels differ that way: then the change is in
 # the pattern, not the values, and the detection outline is kept.
 PIXEL_OUTLINE_SHARE = 0.3
-# ... and it may reach this many pixels past the detected area, through pixels that differ
-# themselves: a painted-out patch smears its surroundings' colours past where its pattern
-# differs, and the detection's smoothing (CHANGE_DETECT_SIGMA) fades at an edit's edge.
-CHANGE_PIXEL_REACH = 4
 
 # Smallest changed area kept, as a share of the covered area: 0.05 % of a 768 x 768 frame is
 # about 300 pixels, a 17 x 17 px square, the size of a small signature glyph cluster. In a small
