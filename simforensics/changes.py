@@ -1,8 +1,8 @@
 """Where the copy differs locally from the original, ignoring what global operations explain.
 
 The copy is warped into ORIGINAL's frame at a working resolution no finer than either picture.
-A *global* colour mapping, a 3-D lookup table fitted to the pair itself (twice: the second time
-without what the first could not explain), predicts the copy from the original. Any global
+A *global* colour mapping, a 3-D lookup table fitted to the pair itself (roughly first, then
+without what the rough fits could not explain), predicts the copy from the original. Any global
 recolouring (gamma, curves, hue, saturation, greyscale) is such a mapping; a local edit is not.
 Three difference maps against that prediction:
 
@@ -297,16 +297,15 @@ def refined_lattice(table: np.ndarray, fine_index: np.ndarray) -> np.ndarray:
     return 0.5 * (along_j[0] + along_j[1])
 
 
-def _predict_colours(original: np.ndarray, copy: np.ndarray, use: np.ndarray) -> np.ndarray:
+def _predict_colours(original: np.ndarray, copy: np.ndarray, use: np.ndarray, nodes: int = T.COLOUR_TABLE_NODES) -> np.ndarray:
     """The copy as a *global* colour mapping of the original would make it.
 
-    The mapping is a 3-D lookup table (COLOUR_TABLE_NODES^3, trilinear, the usual model of colour grading)
+    The mapping is a 3-D lookup table (``nodes``^3, trilinear, the usual model of colour grading)
     of the colour *difference* copy - original, averaged from the pixels in ``use``; modelling the
     difference keeps an unchanged colour exactly unchanged. Nodes no pixel reaches fall back to a
-    global affine colour fit. It is fitted on every other pixel and applied through a 65^3 table
+    global affine colour fit. It is fitted on every other pixel and applied through a (2 nodes - 1)^3 table
     resampled from it (one lookup per pixel, within 2 levels of the trilinear value).
     """
-    nodes = T.COLOUR_TABLE_NODES
     sample = np.zeros_like(use)
     sample[::2, ::2] = True
     chosen = (use & sample).ravel()
@@ -500,18 +499,27 @@ def _difference_maps(frame: WorkingFrame) -> _DifferenceMaps:
     activity = _colour_activity(original_f)
     # The first fit only has to find roughly what it cannot explain: every other pixel will do.
     coarse_covered = covered[::2, ::2]
-    coarse_copy = copy_f[::2, ::2]
-    coarse = _predict_colours(original_f[::2, ::2], coarse_copy, coarse_covered)
-    # Weighed as the colour map is, so a dark garment's recolour is left out of the second fit.
-    coarse_gain = _darkness_gain(*_grey_and_chroma(coarse), *_grey_and_chroma(coarse_copy), activity[::2, ::2])
-    first_pass = cv2.GaussianBlur(_weighted_distance(coarse_copy - coarse, coarse_gain), (0, 0), T.CHANGE_PIXEL_SIGMA)
+    coarse_original, coarse_copy = original_f[::2, ::2], copy_f[::2, ::2]
     unexplained = np.zeros_like(covered)
     if coarse_covered.sum() >= T.CHANGE_MIN_SAMPLE:
-        level = _robust_threshold(first_pass[coarse_covered], T.MIN_COLOUR_CHANGE)
-        coarse_unexplained = first_pass > T.CHANGE_UNEXPLAINED_FRACTION * level
-        coarse_unexplained = cv2.dilate(coarse_unexplained.astype(np.uint8), _square(T.CHANGE_UNEXPLAINED_GROW))
+        # Two rough fits, each leaving out what it cannot explain: the usual table, and a smoother
+        # one (ROUGH_TABLE_NODES) that does not absorb a recolour of one narrow band of colours;
+        # of the latter's, only areas, as it follows small colourful details less well.
+        coarse_unexplained = np.zeros(coarse_covered.shape, bool)
+        for nodes in (T.COLOUR_TABLE_NODES, T.ROUGH_TABLE_NODES):
+            coarse = _predict_colours(coarse_original, coarse_copy, coarse_covered, nodes)
+            # Weighed as the colour map is, so a dark garment's recolour is left out of the final fit.
+            coarse_gain = _darkness_gain(*_grey_and_chroma(coarse), *_grey_and_chroma(coarse_copy), activity[::2, ::2])
+            residual = cv2.GaussianBlur(_weighted_distance(coarse_copy - coarse, coarse_gain), (0, 0), T.CHANGE_PIXEL_SIGMA)
+            level = _robust_threshold(residual[coarse_covered], T.MIN_COLOUR_CHANGE)
+            flagged = residual > T.CHANGE_UNEXPLAINED_FRACTION * level
+            if nodes == T.ROUGH_TABLE_NODES:
+                flagged = _fill_holes_and_filter(
+                    flagged, max(T.MIN_CHANGE_PIXELS, int(T.MIN_CHANGE_AREA * coarse_covered.sum())))
+            coarse_unexplained |= flagged
+        grown = cv2.dilate(coarse_unexplained.view(np.uint8), _square(T.CHANGE_UNEXPLAINED_GROW))
         size = (covered.shape[1], covered.shape[0])
-        unexplained = cv2.resize(coarse_unexplained, size, interpolation=cv2.INTER_NEAREST).astype(bool)
+        unexplained = cv2.resize(grown, size, interpolation=cv2.INTER_NEAREST).astype(bool)
     predicted = _predict_colours(original_f, copy_f, covered & ~unexplained)
 
     # Colour is compared only when both pictures have some: a grey picture's colour mapping

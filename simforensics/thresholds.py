@@ -200,15 +200,25 @@ CHANGE_DETECT_MARGIN = 4
 CHANGE_FRAME_MARGIN = 5
 # Fewer covered pixels than this are too few for a median and a MAD: the floors alone decide.
 CHANGE_MIN_SAMPLE = 64
-# The global colour mapping is fitted twice: the second fit leaves out what the first could not
-# explain by more than this fraction of the colour threshold, grown by 2 pixels of the half-size
-# frame the first fit is made on (an edit's soft edge must not bend the mapping).
+# The global colour mapping is fitted roughly first (on the half-size frame, with two tables:
+# ROUGH_TABLE_NODES), then finally: the final fit leaves out what a rough one could not explain
+# by more than this fraction of the colour threshold, grown by 2 pixels of the half-size frame
+# (an edit's soft edge must not bend the mapping).
 CHANGE_UNEXPLAINED_FRACTION = 0.5
 CHANGE_UNEXPLAINED_GROW = 2
 # Nodes per axis of the colour mapping's lookup table: 33 is the usual size of a colour-grading
 # 3-D LUT (.cube files), 8 levels apart, flexible enough for curves and hue shifts, too coarse to
 # follow a local recolour of one object.
 COLOUR_TABLE_NODES = 33
+# A second rough fit (which, like the first, only finds what to leave out of the final one) has
+# half as many steps, 16 levels apart: smooth enough not to follow a recolour of most pixels of
+# one narrow band of colours (a dark sky's band at one height turned purple), which a 33-node
+# table absorbs and then shows as a change where that band stayed. Of what it leaves
+# unexplained, only areas (MIN_CHANGE_AREA) are left out: its coarser steps follow a saturation
+# or hue change of a star field's small colourful stars less well, and those must stay in. The
+# 33-node rough fit is kept beside it: an object whose colours are found nowhere else (a white
+# signature on a black margin) is mapped away by the smoother table, not by the finer one.
+ROUGH_TABLE_NODES = 17
 # A picture whose mean chroma (max - min channel, in levels) is under this is greyscale: when
 # either picture of a pair is, colour cannot be compared, only structure. A grey picture saved as a colour JPEG keeps 0 (the
 # sample pictures at quality 40-95); a toned or nearly grey photograph has a few levels.
