@@ -1,15 +1,20 @@
 """Where the copy differs locally from the original, ignoring what global operations explain.
 
 The copy is warped into ORIGINAL's frame at a working resolution no finer than either picture.
-A *global* colour mapping, a 3-D lookup table fitted to the pair itself (twice: the second time
-without what the first could not explain), predicts the copy from the original. Any global
+A *global* colour mapping, a 3-D lookup table fitted to the pair itself (roughly first, then
+without what the rough fits could not explain), predicts the copy from the original. Any global
 recolouring (gamma, curves, hue, saturation, greyscale) is such a mapping; a local edit is not.
-Two difference maps against that prediction:
+Three difference maps against that prediction:
 
 * structure: 1 - the contrast-structure term of SSIM (Wang et al. 2004, eq. 9 without the
   luminance term) on grey levels: a redrawn, pasted or painted-out area changes the pattern;
-* colour: the distance from the predicted colour, at a coarser scale and weighed down where the
-  original has much detail (where JPEG and resampling err most): a recoloured area.
+* structure loss: the share of the original's finest detail the copy lacks, beyond what it
+  lacks over the whole picture (a global blur, JPEG or downscale): a painted-out object leaves a
+  smooth patch in its surroundings' colours;
+* colour: the distance from the predicted colour, at a coarser scale, weighed down where the
+  original has much detail (where JPEG and resampling err most), its chromatic part weighed up
+  where both pictures are dark or nearly grey (a recoloured dark cloak moves its values little):
+  a recoloured area.
 
 Thresholds adapt to each pair: a pixel is changed when it is an outlier (median + k robust sd)
 of its own pair's distribution and above a fixed floor. Detected areas are grown to their
@@ -226,6 +231,33 @@ def _structure_change(grey_a: np.ndarray, grey_b: np.ndarray) -> np.ndarray:
     return (1.0 - (2 * cov + _C2) / (var_a + var_b + _C2)).astype(np.float32)
 
 
+def _detail_energy(grey: np.ndarray) -> np.ndarray:
+    """Local energy of the finest detail: the picture less its CHANGE_DETAIL_SIGMA blur, squared,
+    averaged in SSIM's window."""
+    grey = grey.astype(np.float32)
+    fine = grey - cv2.GaussianBlur(grey, (0, 0), T.CHANGE_DETAIL_SIGMA)
+    return cv2.GaussianBlur(fine * fine, (0, 0), T.CHANGE_STRUCTURE_SIGMA)
+
+
+def _detail_loss(grey_original: np.ndarray, grey_copy: np.ndarray, covered: np.ndarray) -> np.ndarray:
+    """Per pixel, the share of the original's fine detail missing from the copy (0-1): what
+    painting out leaves (a smooth patch in its surroundings' colours), which neither colour nor
+    lightness may show.
+
+    Only loss counts (detail the copy adds is the structure map's business), relative to the
+    local level, with SSIM's constant as the floor of what is detail at all. A global blur,
+    JPEG or resampling takes detail from the whole copy: the copy's detail is first divided by
+    the share it keeps over the picture (median over the original's detailed pixels), so only
+    detail lost more than elsewhere stands out.
+    """
+    original, copy = _detail_energy(grey_original), _detail_energy(grey_copy)
+    detailed = covered & (original > _C2)
+    kept = 1.0
+    if detailed.sum() >= T.CHANGE_MIN_SAMPLE:
+        kept = float(np.clip(np.median(copy[detailed] / original[detailed]), T.DETAIL_MIN_KEPT, 1.0))
+    return np.clip((original - copy / kept) / (original + _C2), 0.0, 1.0).astype(np.float32)
+
+
 def _corners(colours: np.ndarray, nodes: int) -> list[tuple[np.ndarray, np.ndarray]]:
     """Trilinear (lattice index, weight) pairs of each colour in a nodes^3 RGB lattice."""
     position = colours * ((nodes - 1) / 255.0)
@@ -265,16 +297,15 @@ def refined_lattice(table: np.ndarray, fine_index: np.ndarray) -> np.ndarray:
     return 0.5 * (along_j[0] + along_j[1])
 
 
-def _predict_colours(original: np.ndarray, copy: np.ndarray, use: np.ndarray) -> np.ndarray:
+def _predict_colours(original: np.ndarray, copy: np.ndarray, use: np.ndarray, nodes: int = T.COLOUR_TABLE_NODES) -> np.ndarray:
     """The copy as a *global* colour mapping of the original would make it.
 
-    The mapping is a 3-D lookup table (COLOUR_TABLE_NODES^3, trilinear, the usual model of colour grading)
+    The mapping is a 3-D lookup table (``nodes``^3, trilinear, the usual model of colour grading)
     of the colour *difference* copy - original, averaged from the pixels in ``use``; modelling the
     difference keeps an unchanged colour exactly unchanged. Nodes no pixel reaches fall back to a
-    global affine colour fit. It is fitted on every other pixel and applied through a 65^3 table
+    global affine colour fit. It is fitted on every other pixel and applied through a (2 nodes - 1)^3 table
     resampled from it (one lookup per pixel, within 2 levels of the trilinear value).
     """
-    nodes = T.COLOUR_TABLE_NODES
     sample = np.zeros_like(use)
     sample[::2, ::2] = True
     chosen = (use & sample).ravel()
@@ -383,6 +414,7 @@ class _DifferenceMaps:
     colour: np.ndarray  # distance from the predicted colour, detail-weighted
     pixel_difference: np.ndarray  # per-pixel max channel difference from the prediction
     colour_compared: bool
+    detail_loss: np.ndarray  # share of the original's fine detail the copy lacks (0-1)
 
 
 def _chroma(rgb: np.ndarray) -> np.ndarray:
@@ -390,22 +422,104 @@ def _chroma(rgb: np.ndarray) -> np.ndarray:
     return _channel_max(rgb).astype(np.int16) - np.minimum(np.minimum(rgb[..., 0], rgb[..., 1]), rgb[..., 2])
 
 
+def _grey_and_chroma(rgb: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Grey level and chroma of an RGB picture (float or uint8; clipped to 0-255)."""
+    rgb = np.clip(rgb, 0, 255).astype(np.uint8) if rgb.dtype != np.uint8 else rgb
+    return cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY), _chroma(rgb)
+
+
+def _weighted_distance(difference: np.ndarray, gain: np.ndarray) -> np.ndarray:
+    """Length of an RGB difference with its chromatic part (off the grey axis: what a hue or
+    chroma change moves) multiplied by ``gain``; its lightness part is not, as blur and
+    resampling move lightness at a bright detail in a dark place (a star in a night sky)."""
+    grey_part = difference.mean(axis=2)
+    chromatic = _channel_norm(difference - grey_part[..., None])
+    return np.sqrt(3.0 * grey_part * grey_part + (gain * chromatic) ** 2)
+
+
+def _darkness_gain(grey_a: np.ndarray, chroma_a: np.ndarray, grey_b: np.ndarray, chroma_b: np.ndarray,
+                   activity: np.ndarray) -> np.ndarray:
+    """Per pixel, how much more a colour difference's chromatic part counts where both pictures
+    are dark or nearly grey and the original is flat (DARK_REFERENCE and the others explain
+    why): 1 at mid-grey and full colour, fading at detail (DARK_FLAT_ACTIVITY)."""
+    def level(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        return cv2.GaussianBlur(np.maximum(a, b).astype(np.float32), (0, 0), T.CHANGE_COLOUR_SIGMA)
+
+    gain = ((T.DARK_REFERENCE + T.DARK_OFFSET) / (level(grey_a, grey_b) + T.DARK_OFFSET)
+            * (T.LOW_CHROMA_REFERENCE + T.LOW_CHROMA_OFFSET) / (level(chroma_a, chroma_b) + T.LOW_CHROMA_OFFSET))
+    gain = np.clip(gain, 1.0, T.DARK_MAX_GAIN)
+    return 1.0 + (gain - 1.0) / (1.0 + activity / T.DARK_FLAT_ACTIVITY)
+
+
+def _copy_softness(original: np.ndarray, copy: np.ndarray, covered: np.ndarray) -> float:
+    """The blur (Gaussian sigma, working-frame pixels, among COPY_BLUR_STEPS) that takes the
+    original's fine detail down to the copy's, over the whole picture; 0 when the copy is as
+    sharp as the original. Detail is compared as the median of local ratios over the original's
+    detailed pixels (a local edit does not count), relative to the same ratio of a coarser band
+    (CHANGE_COARSE_SIGMA), which a blur hardly touches and a contrast change scales alike."""
+    grey_original = cv2.cvtColor(original, cv2.COLOR_RGB2GRAY).astype(np.float32)
+    grey_copy = cv2.cvtColor(copy, cv2.COLOR_RGB2GRAY).astype(np.float32)
+    energy, copy_energy = _detail_energy(grey_original), _detail_energy(grey_copy)
+    detailed = covered & (energy > _C2)
+    if detailed.sum() < T.CHANGE_MIN_SAMPLE:
+        return 0.0
+
+    def coarse(grey: np.ndarray) -> np.ndarray:
+        band = cv2.GaussianBlur(grey, (0, 0), T.CHANGE_DETAIL_SIGMA) - cv2.GaussianBlur(grey, (0, 0), T.CHANGE_COARSE_SIGMA)
+        return cv2.GaussianBlur(band * band, (0, 0), T.CHANGE_COARSE_SIGMA)
+
+    coarse_original, coarse_copy = coarse(grey_original), coarse(grey_copy)
+    contrast = float(np.median(coarse_copy[detailed] / np.maximum(coarse_original[detailed], 1e-3)))
+    chosen = 0.0
+    for sigma in T.COPY_BLUR_STEPS:
+        if float(np.median(copy_energy[detailed] / energy[detailed])) >= T.COPY_BLUR_MATCH * contrast:
+            break
+        chosen = sigma
+        energy = _detail_energy(cv2.GaussianBlur(grey_original, (0, 0), sigma))
+    return chosen
+
+
+def _colour_activity(rgb: np.ndarray) -> np.ndarray:
+    """How much the colour varies around each pixel: the steepest channel's gradient, in levels
+    per pixel, averaged at the colour scale."""
+    gradients = [np.hypot(cv2.Sobel(rgb[..., k], cv2.CV_32F, 1, 0), cv2.Sobel(rgb[..., k], cv2.CV_32F, 0, 1))
+                 for k in range(3)]
+    steepest = np.maximum(np.maximum(gradients[0], gradients[1]), gradients[2]) / 8.0  # Sobel weights sum to 8
+    return cv2.GaussianBlur(steepest, (0, 0), T.CHANGE_COLOUR_SIGMA)
+
+
 def _difference_maps(frame: WorkingFrame) -> _DifferenceMaps:
     """Structure and colour differences of the copy from the original's global colour mapping."""
     covered = frame.covered
     original_f = cv2.GaussianBlur(frame.original, (0, 0), T.CHANGE_PREFILTER_SIGMA)
     copy_f = cv2.GaussianBlur(frame.copy, (0, 0), T.CHANGE_PREFILTER_SIGMA)
+    softer = _copy_softness(original_f, copy_f, covered)
+    if softer > 0:  # compare at the copy's sharpness: a blurred copy's colours at detail are mixed
+        original_f = cv2.GaussianBlur(original_f, (0, 0), softer)
+    activity = _colour_activity(original_f)
     # The first fit only has to find roughly what it cannot explain: every other pixel will do.
     coarse_covered = covered[::2, ::2]
-    coarse = _predict_colours(original_f[::2, ::2], copy_f[::2, ::2], coarse_covered)
-    first_pass = cv2.GaussianBlur(_channel_norm(copy_f[::2, ::2] - coarse), (0, 0), T.CHANGE_PIXEL_SIGMA)
+    coarse_original, coarse_copy = original_f[::2, ::2], copy_f[::2, ::2]
     unexplained = np.zeros_like(covered)
     if coarse_covered.sum() >= T.CHANGE_MIN_SAMPLE:
-        level = _robust_threshold(first_pass[coarse_covered], T.MIN_COLOUR_CHANGE)
-        coarse_unexplained = first_pass > T.CHANGE_UNEXPLAINED_FRACTION * level
-        coarse_unexplained = cv2.dilate(coarse_unexplained.astype(np.uint8), _square(T.CHANGE_UNEXPLAINED_GROW))
+        # Two rough fits, each leaving out what it cannot explain: the usual table, and a smoother
+        # one (ROUGH_TABLE_NODES) that does not absorb a recolour of one narrow band of colours;
+        # of the latter's, only areas, as it follows small colourful details less well.
+        coarse_unexplained = np.zeros(coarse_covered.shape, bool)
+        for nodes in (T.COLOUR_TABLE_NODES, T.ROUGH_TABLE_NODES):
+            coarse = _predict_colours(coarse_original, coarse_copy, coarse_covered, nodes)
+            # Weighed as the colour map is, so a dark garment's recolour is left out of the final fit.
+            coarse_gain = _darkness_gain(*_grey_and_chroma(coarse), *_grey_and_chroma(coarse_copy), activity[::2, ::2])
+            residual = cv2.GaussianBlur(_weighted_distance(coarse_copy - coarse, coarse_gain), (0, 0), T.CHANGE_PIXEL_SIGMA)
+            level = _robust_threshold(residual[coarse_covered], T.MIN_COLOUR_CHANGE)
+            flagged = residual > T.CHANGE_UNEXPLAINED_FRACTION * level
+            if nodes == T.ROUGH_TABLE_NODES:
+                flagged = _fill_holes_and_filter(
+                    flagged, max(T.MIN_CHANGE_PIXELS, int(T.MIN_CHANGE_AREA * coarse_covered.sum())))
+            coarse_unexplained |= flagged
+        grown = cv2.dilate(coarse_unexplained.view(np.uint8), _square(T.CHANGE_UNEXPLAINED_GROW))
         size = (covered.shape[1], covered.shape[0])
-        unexplained = cv2.resize(coarse_unexplained, size, interpolation=cv2.INTER_NEAREST).astype(bool)
+        unexplained = cv2.resize(grown, size, interpolation=cv2.INTER_NEAREST).astype(bool)
     predicted = _predict_colours(original_f, copy_f, covered & ~unexplained)
 
     # Colour is compared only when both pictures have some: a grey picture's colour mapping
@@ -422,20 +536,17 @@ def _difference_maps(frame: WorkingFrame) -> _DifferenceMaps:
         # Colour is compared at a coarser scale than structure (JPEG stores colour at half
         # resolution, 4:2:0), and counts less where the original's colour varies a lot: JPEG and
         # resampling err most there (ACTIVITY_SCALE levels per pixel halve its weight).
-        gradients = [
-            np.hypot(cv2.Sobel(original_f[..., k], cv2.CV_32F, 1, 0), cv2.Sobel(original_f[..., k], cv2.CV_32F, 0, 1))
-            for k in range(3)
-        ]
-        steepest = np.maximum(np.maximum(gradients[0], gradients[1]), gradients[2]) / 8.0  # Sobel weights sum to 8
-        activity = cv2.GaussianBlur(steepest, (0, 0), T.CHANGE_COLOUR_SIGMA)
-        colour = _channel_norm(cv2.GaussianBlur(difference, (0, 0), T.CHANGE_COLOUR_SIGMA)) / (1.0 + activity / T.ACTIVITY_SCALE)
+        gain = _darkness_gain(*_grey_and_chroma(predicted), *_grey_and_chroma(copy_f), activity)
+        smooth_difference = cv2.GaussianBlur(difference, (0, 0), T.CHANGE_COLOUR_SIGMA)
+        colour = _weighted_distance(smooth_difference, gain) / (1.0 + activity / T.ACTIVITY_SCALE)
     else:
         colour = np.zeros_like(structure)
     if coloured[1] and not coloured[0]:  # colours the grey original cannot predict: lightness alone
         pixel_difference = np.abs(grey_copy.astype(np.float32) - grey_predicted)
     else:
         pixel_difference = _channel_max(np.abs(difference))
-    return _DifferenceMaps(structure, colour.astype(np.float32), pixel_difference, colour_compared)
+    loss = _detail_loss(grey_predicted, grey_copy, covered)
+    return _DifferenceMaps(structure, colour.astype(np.float32), pixel_difference, colour_compared, loss)
 
 
 def localise_changes(
@@ -493,7 +604,11 @@ def _detect(frame: WorkingFrame, maps: _DifferenceMaps) -> _Detection:
     else:
         structure_threshold = _robust_threshold(structure_smooth[covered], T.MIN_STRUCTURE_CHANGE)
         colour_threshold = _robust_threshold(colour_smooth[covered], T.MIN_COLOUR_CHANGE)
-    strong = ((structure_smooth > structure_threshold) | (colour_smooth > colour_threshold)) & detectable
+    loss_smooth = cv2.GaussianBlur(maps.detail_loss, (0, 0), T.CHANGE_DETECT_SIGMA)
+    loss_threshold = (_robust_threshold(loss_smooth[covered], T.MIN_DETAIL_LOSS) if covered.sum() >= T.CHANGE_MIN_SAMPLE
+                      else T.MIN_DETAIL_LOSS)
+    strong = ((structure_smooth > structure_threshold) | (colour_smooth > colour_threshold)
+              | (loss_smooth > loss_threshold)) & detectable
     min_pixels = max(T.MIN_CHANGE_PIXELS, int(T.MIN_CHANGE_AREA * covered.sum()))
     opened = cv2.morphologyEx(strong.astype(np.uint8), cv2.MORPH_OPEN, _square(T.CHANGE_OPEN_RADIUS)).astype(bool)
     seeds = _fill_holes_and_filter(opened, min_pixels)
@@ -501,7 +616,9 @@ def _detect(frame: WorkingFrame, maps: _DifferenceMaps) -> _Detection:
     # ... then grown to the true outline on a less smoothed map with a lower threshold.
     structure_fine = cv2.GaussianBlur(structure, (0, 0), T.CHANGE_OUTLINE_SIGMA)
     colour_fine = cv2.GaussianBlur(colour, (0, 0), T.CHANGE_OUTLINE_SIGMA)
-    weak = (structure_fine > T.OUTLINE_FRACTION * structure_threshold) | (colour_fine > T.OUTLINE_FRACTION * colour_threshold)
+    loss_fine = cv2.GaussianBlur(maps.detail_loss, (0, 0), T.CHANGE_OUTLINE_SIGMA)
+    weak = ((structure_fine > T.OUTLINE_FRACTION * structure_threshold) | (colour_fine > T.OUTLINE_FRACTION * colour_threshold)
+            | (loss_fine > T.OUTLINE_FRACTION * loss_threshold))
     reach = cv2.dilate(seeds.astype(np.uint8), _disc(T.CHANGE_OUTLINE_REACH)).astype(bool)
     grown = (weak & reach & covered) | seeds
     grown = cv2.morphologyEx(grown.astype(np.uint8), cv2.MORPH_CLOSE, _disc(T.CHANGE_CLOSE_RADIUS)).astype(bool)

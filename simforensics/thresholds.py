@@ -166,6 +166,48 @@ OUTLIER_SIGMAS = 6.0
 MIN_STRUCTURE_CHANGE = 0.25
 MIN_COLOUR_CHANGE = 24.0
 
+# Colour differences count more in dark and nearly grey places: the same recolour (a hue
+# turned, a chroma changed) moves a dark or greyish pixel's values by a fraction of what it moves
+# a bright, colourful one's, since its channels are at most its lightness and differ by its
+# chroma. The chromatic part of a difference (off the grey axis) is multiplied by
+# (DARK_REFERENCE + DARK_OFFSET) / (Y + DARK_OFFSET) x (LOW_CHROMA_REFERENCE + LOW_CHROMA_OFFSET)
+# / (C + LOW_CHROMA_OFFSET), between 1 and DARK_MAX_GAIN, where Y and C are the local grey level
+# and chroma (the larger of the two pictures'): a pixel at mid-grey (128) with a garment's chroma
+# (48) counts as before, a dark grey cloak (Y 40, C 15) as 2.5 times. The offsets keep the gain
+# finite where JPEG's absolute colour noise is largest relative to the pixel (deep shadows, grey
+# skies), and the cap keeps that noise under the floor MIN_COLOUR_CHANGE there. Lightness is
+# left out: blur and resampling change it at a bright detail in a dark place (a star).
+DARK_REFERENCE = 128.0
+DARK_OFFSET = 32.0
+LOW_CHROMA_REFERENCE = 48.0
+LOW_CHROMA_OFFSET = 16.0
+DARK_MAX_GAIN = 2.5
+# ... where the original is flat: at ACTIVITY (ACTIVITY_SCALE's measure) of this many levels per
+# pixel the extra weight is halved. JPEG's colour error at a small bright or coloured detail in
+# a dark place (a star at quality 47) is as large as a dark recolour, and must not be weighed up.
+DARK_FLAT_ACTIVITY = 16.0
+
+# Structure loss (detail the original has and the copy lacks, changes._detail_loss): the finest
+# detail is the picture less its blur at sigma 1.5 (SSIM's window; after the 0.8 prefilter, the
+# band of 1-3 pixel detail that a painted-out patch lacks and a 0.6-1.2 blur only weakens). An
+# area has lost detail when half of its detail is gone (a painted-out ornament loses nearly all
+# of it) and the loss is an outlier of its own pair (OUTLIER_SIGMAS). A global blur, JPEG or
+# downscale is divided out first; a copy keeping under DETAIL_MIN_KEPT of the detail overall
+# has too little left to tell a local loss from the global one.
+CHANGE_DETAIL_SIGMA = 1.5
+# A copy softer than its original over the whole picture (blurred, or enlarged from a smaller
+# picture) is compared with the original blurred as much: by the smallest of these sigmas that
+# leaves the copy at least COPY_BLUR_MATCH of the original's fine detail (median ratio, relative
+# to the ratio in the band from sigma 1.5 to CHANGE_COARSE_SIGMA, which a contrast change scales
+# alike and a blur hardly touches), so
+# resampling's colour mixing at detail (a star in a night sky) is not taken for a change. The
+# steps span the blurs a copy may show in the working frame; 0.8 is JPEG's own loss of detail.
+COPY_BLUR_STEPS = (0.5, 0.75, 1.0, 1.25, 1.5, 2.0)
+COPY_BLUR_MATCH = 0.8
+CHANGE_COARSE_SIGMA = 4.0
+MIN_DETAIL_LOSS = 0.5
+DETAIL_MIN_KEPT = 0.2
+
 # Local colour activity (mean gradient, levels per pixel) at which a colour difference counts
 # half: JPEG quantises detail harder than flat areas, and a 0.3-pixel resampling error at an edge
 # of 32 levels per pixel is a 10-level colour difference by itself.
@@ -219,15 +261,25 @@ CHANGE_DETECT_MARGIN = 4
 CHANGE_FRAME_MARGIN = 5
 # Fewer covered pixels than this are too few for a median and a MAD: the floors alone decide.
 CHANGE_MIN_SAMPLE = 64
-# The global colour mapping is fitted twice: the second fit leaves out what the first could not
-# explain by more than this fraction of the colour threshold, grown by 2 pixels of the half-size
-# frame the first fit is made on (an edit's soft edge must not bend the mapping).
+# The global colour mapping is fitted roughly first (on the half-size frame, with two tables:
+# ROUGH_TABLE_NODES), then finally: the final fit leaves out what a rough one could not explain
+# by more than this fraction of the colour threshold, grown by 2 pixels of the half-size frame
+# (an edit's soft edge must not bend the mapping).
 CHANGE_UNEXPLAINED_FRACTION = 0.5
 CHANGE_UNEXPLAINED_GROW = 2
 # Nodes per axis of the colour mapping's lookup table: 33 is the usual size of a colour-grading
 # 3-D LUT (.cube files), 8 levels apart, flexible enough for curves and hue shifts, too coarse to
 # follow a local recolour of one object.
 COLOUR_TABLE_NODES = 33
+# A second rough fit (which, like the first, only finds what to leave out of the final one) has
+# half as many steps, 16 levels apart: smooth enough not to follow a recolour of most pixels of
+# one narrow band of colours (a dark sky's band at one height turned purple), which a 33-node
+# table absorbs and then shows as a change where that band stayed. Of what it leaves
+# unexplained, only areas (MIN_CHANGE_AREA) are left out: its coarser steps follow a saturation
+# or hue change of a star field's small colourful stars less well, and those must stay in. The
+# 33-node rough fit is kept beside it: an object whose colours are found nowhere else (a white
+# signature on a black margin) is mapped away by the smoother table, not by the finer one.
+ROUGH_TABLE_NODES = 17
 # A picture whose mean chroma (max - min channel, in levels) is under this is greyscale: when
 # either picture of a pair is, colour cannot be compared, only structure. A grey picture saved as a colour JPEG keeps 0 (the
 # sample pictures at quality 40-95); a toned or nearly grey photograph has a few levels.

@@ -32,7 +32,7 @@ from PIL import Image
 
 from fixtures import make_fixtures as fx
 
-from . import sources
+from . import hard_edits, sources
 from . import transforms as T
 
 CATEGORIES = ("identical", "near-duplicate", "locally-edited", "similar", "unrelated")
@@ -104,6 +104,7 @@ def plan(quick: bool = False) -> list[Spec]:
     for i in range(counts["locally-edited"]):
         after = LOCAL_AFTER[(i // len(LOCAL_KINDS) + i) % len(LOCAL_AFTER)]
         specs.append(Spec("locally-edited", "+".join((LOCAL_KINDS[i % len(LOCAL_KINDS)], *after)), i))
+    specs += _hard_specs(quick, counts["locally-edited"])
     if quick:
         kinds = list(SIMILAR_KINDS)
     else:
@@ -113,6 +114,22 @@ def plan(quick: bool = False) -> list[Spec]:
     for i in range(counts["unrelated"]):
         specs.append(Spec("unrelated", "+".join(UNRELATED_AFTER[i % len(UNRELATED_AFTER)]) or "plain", i))
     return specs
+
+
+# ---- Hard local edits (issue 18, ``hard_edits``): small inpainted ornaments and dark-garment
+# recolours, numbered after the other local edits so those keep their seeds and pictures.
+HARD_COUNTS = {False: 16, True: 6}
+HARD_AFTER: tuple[tuple[str, ...], ...] = (
+    (), ("jpeg",), ("scale-mild",), ("colour-shift",), ("scale-mild", "jpeg"), ("crop-keep",),
+    ("mirror", "jpeg"), ("rotate-small",),
+)
+
+
+def _hard_specs(quick: bool, start: int) -> list[Spec]:
+    kinds = hard_edits.KINDS
+    return [Spec("locally-edited", "+".join((kinds[i % len(kinds)], *HARD_AFTER[(i // len(kinds)) % len(HARD_AFTER)])),
+                 start + i) for i in range(HARD_COUNTS[quick])]
+# ---- end of the hard local edits
 
 
 def _rng(seed: int, spec: Spec) -> np.random.Generator:
@@ -181,6 +198,8 @@ def _near_duplicate(spec: Spec, seed: int, rng: np.random.Generator) -> Pair:
 
 
 def _edit(kind: str, base: np.ndarray, name: str, rng: np.random.Generator) -> T.LocalEdit:
+    if kind in hard_edits.KINDS:
+        return hard_edits.make(kind, base, rng)
     area = float(np.exp(rng.uniform(np.log(0.01), np.log(0.15))))
     donor = _donor_for(name, rng)
     if kind == "replace":
@@ -218,14 +237,14 @@ def _crop_keeping(edited: np.ndarray, mask: np.ndarray, rng: np.random.Generator
 
 def _locally_edited(spec: Spec, seed: int, rng: np.random.Generator) -> Pair:
     kind, *after = spec.family.split("+")
-    pool = sources.COLOURFUL if kind == "recolour" else sources.ORIGINALS
+    pool = sources.COLOURFUL if kind == "recolour" else hard_edits.DARK_SOURCES if kind == "dark-recolour" else sources.ORIGINALS
     name = _pick(pool, spec, seed)
     base = sources.load(name, _side(rng))
     # Retry until the edit visibly changes at least 0.5 % of the picture (e.g. a recolour on grey).
     for _ in range(6):
         edit = _edit(kind, base, name, rng)
         mask = T.truth_mask(edit.original, edit.edited, edit.support)
-        if mask.mean() >= 0.005 or kind == "signature" and mask.mean() >= 0.002:
+        if mask.mean() >= hard_edits.MIN_SHARE.get(kind, 0.005) or kind == "signature" and mask.mean() >= 0.002:
             break
     d = fx.Derived("", edit.edited, np.eye(3), False, None)
     for op in after:
