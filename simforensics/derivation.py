@@ -36,7 +36,8 @@ if TYPE_CHECKING:
     from .provenance import Provenance
 
 __all__ = [
-    "Cue", "Derivation", "Direction", "FileFacts", "Strength", "block_grid", "combine", "containment", "derive",
+    "Cue", "Derivation", "Direction", "FileFacts", "Strength", "block_grid", "colour_mapping", "combine", "containment",
+    "derive",
     "facts_from_bytes", "facts_of", "information_loss", "local_edits", "metadata", "reencoding", "resampling", "tonal_history",
 ]
 
@@ -601,6 +602,54 @@ def tonal_history(facts: tuple[FileFacts, FileFacts], grid: _CommonGrid | None) 
                detail + ": " + "; ".join(w for _, w in votes))
 
 
+# ------------------------------------------------------------------ cue: colour mapping
+
+
+def _colour_keys(pixels: np.ndarray) -> np.ndarray:
+    """Each RGB pixel (N x 3, 0..255) as one integer."""
+    rgb = np.clip(np.rint(pixels), 0, 255).astype(np.int64)
+    return (rgb[:, 0] << 16) | (rgb[:, 1] << 8) | rgb[:, 2]
+
+
+def _determined_share(source: np.ndarray, target: np.ndarray) -> float:
+    """Share of the pixels whose ``target`` colour is the one most pixels of their ``source``
+    colour have (1 = ``target`` is a function of ``source``, pixel by pixel)."""
+    pairs, counts = np.unique((source << 24) | target, return_counts=True)
+    starts = np.flatnonzero(np.r_[True, np.diff(pairs >> 24) != 0])
+    return float(np.maximum.reduceat(counts, starts).sum() / len(source))
+
+
+def colour_mapping(facts: tuple[FileFacts, FileFacts], grid: _CommonGrid | None) -> Cue:
+    """A colour or tone change applied pixel by pixel (a curve, a gamma, levels, saturation, a
+    colour grade) gives every pixel of one colour the same new colour: it can merge colours (8-bit
+    rounding, clipping, a lowered contrast or saturation) but never split one. Of two lossless
+    pictures on one pixel grid, when the colours of one determine the other's exactly and not the
+    reverse, the determining one is the earlier: the other cannot be undone into it."""
+    name = "colour mapping"
+    if grid is None or not grid.exact:
+        return _no_vote(name, "tested only on pictures of one pixel grid (a crop at most)")
+    if not (facts[0].is_lossless and facts[1].is_lossless and facts[0].full_size and facts[1].full_size):
+        return _no_vote(name, "tested only between losslessly stored pictures (lossy compression splits colours)")
+    keys = {grid.finer_side: _colour_keys(grid.finer[grid.valid]),
+            grid.finer_side.other: _colour_keys(grid.coarser_up[grid.valid])}
+    first, second = keys[Direction.ORIGINAL], keys[Direction.COPY]
+    if np.array_equal(first, second):
+        return _no_vote(name, "the compared pixels have the same colours")
+    forward, backward = _determined_share(first, second), _determined_share(second, first)
+    words = (f"the first picture's colours determine the second's for {forward:.1%} of the pixels, "
+             f"the second's the first's for {backward:.1%}")
+    exact, merged = 1 - T.DERIVATION_MAP_STRAY, T.DERIVATION_MAP_MERGED
+    if forward >= exact and backward <= 1 - merged:
+        parent, lost = Direction.ORIGINAL, 1 - backward
+    elif backward >= exact and forward <= 1 - merged:
+        parent, lost = Direction.COPY, 1 - forward
+    else:
+        return _no_vote(name, words + ": neither is a pixel-by-pixel colour change of the other that merged colours")
+    strength = Strength.STRONG if lost >= T.DERIVATION_MAP_MERGED_STRONG else Strength.MODERATE
+    return Cue(name, parent, strength, words + f": {_side_words(parent.other)} is a colour change of "
+                                               f"{_side_words(parent)} that merged colours, which cannot be split again")
+
+
 # ------------------------------------------------------------------ cue: compression history
 
 
@@ -627,10 +676,37 @@ def _resampled_into(source: np.ndarray, source_to_target: np.ndarray, shape: tup
                                borderMode=cv2.BORDER_REPLICATE)
 
 
+def _resized_crops(source: np.ndarray, source_to_target: np.ndarray, target_shape: tuple[int, ...]) -> list[np.ndarray]:
+    """When ``source_to_target`` is, within half a pixel, a resize of a whole-pixel crop of
+    ``source`` (the whole of it, or a part) to the target's full size, that crop resized as the
+    usual tools do it: OpenCV's area average (reductions) or bicubic (enlargements), and Pillow's
+    bicubic. A resize computed this way gives the very pixel values the tool gave, where a warp
+    along the fitted matrix is a tenth of a pixel off and rounds differently. Else an empty list."""
+    m = np.linalg.inv(source_to_target)  # target -> source
+    if abs(m[0, 1]) + abs(m[1, 0]) > 1e-3 or abs(m[2, :2]).max() > 1e-6:
+        return []
+    height, width = target_shape[:2]
+    # Pixel centres: source_x = x0 + (target_x + 0.5) * crop_width / width - 0.5.
+    crop_w, crop_h = round(m[0, 0] * width), round(m[1, 1] * height)
+    x0, y0 = round(m[0, 2] - 0.5 * m[0, 0] + 0.5), round(m[1, 2] - 0.5 * m[1, 1] + 0.5)
+    if x0 < 0 or y0 < 0 or x0 + crop_w > source.shape[1] or y0 + crop_h > source.shape[0] or min(crop_w, crop_h) < 8:
+        return []
+    snapped = np.array([[crop_w / width, 0, x0 + 0.5 * crop_w / width - 0.5],
+                        [0, crop_h / height, y0 + 0.5 * crop_h / height - 0.5], [0, 0, 1]])
+    corners = np.array([[0, 0, 1], [width, 0, 1], [0, height, 1], [width, height, 1]], np.float64).T
+    if np.abs((snapped - m) @ corners).max() > T.DERIVATION_RESIZE_SNAP_PX:
+        return []
+    crop = np.ascontiguousarray(source[y0 : y0 + crop_h, x0 : x0 + crop_w])
+    opencv = cv2.INTER_AREA if crop_w > width else cv2.INTER_CUBIC
+    return [cv2.resize(crop, (width, height), interpolation=opencv),
+            np.asarray(Image.fromarray(crop).resize((width, height), Image.Resampling.BICUBIC))]
+
+
 def _reencoded_share(source: np.ndarray, target: np.ndarray, target_facts: FileFacts, source_to_target: np.ndarray,
-                     valid: np.ndarray) -> tuple[float, float]:
+                     valid: np.ndarray, resized: list[np.ndarray]) -> tuple[float, float]:
     """(plain, encoded): the mean difference from ``target`` of ``source`` brought onto its grid,
-    and of the same encoded with ``target``'s JPEG tables, over ``valid`` (target frame)."""
+    and of the same encoded with ``target``'s JPEG tables, over ``valid`` (target frame).
+    ``resized``: ``source`` already resized onto the target's grid (``_resized_crops``), tried too."""
     exact = _whole_pixel_shift(source_to_target)
     if exact is not None:
         # The same pixel grid, shifted by whole pixels (a crop): copied exactly, not interpolated.
@@ -645,17 +721,48 @@ def _reencoded_share(source: np.ndarray, target: np.ndarray, target_facts: FileF
     def differs(picture: np.ndarray) -> float:
         return float(np.mean(np.abs(picture[::2, ::2][sample].astype(np.int16) - t)))
 
-    candidates = [predicted]
-    if differs(predicted) > T.DERIVATION_REENCODE_RECOLOUR:
-        # Perhaps a colour change too: the change detector's global colour mapping, fitted here.
-        candidates.append(np.clip(np.rint(global_colour_prediction(predicted, target, valid)), 0, 255).astype(np.uint8))
-    best = (math.inf, math.inf)
     outside = ~valid
-    for candidate in candidates:
+
+    def reencoded(candidate: np.ndarray) -> tuple[float, float]:
         candidate = candidate.copy()
         candidate[outside] = target[outside]  # blocks outside are the target's own
-        best = min(best, (differs(_jpeg_roundtrip(candidate, target_facts)), differs(candidate)))
+        return differs(_jpeg_roundtrip(candidate, target_facts)), differs(candidate)
+
+    # Of the ways onto the target's grid, the one whose encoding comes closest (the tool's own
+    # resize reproduces the file; the closest before encoding need not be it: JPEG smooths).
+    best, predicted = min(((reencoded(c), c) for c in (predicted, *resized)), key=lambda item: item[0])
+    if best[0] > T.DERIVATION_REENCODE_EXPLAINS * best[1] or best[1] > T.DERIVATION_REENCODE_RECOLOUR:
+        # Not reproduced as it stands: perhaps the colours were changed before the encoding. The
+        # usual colour changes, fitted on these pixels: a curve per channel (gamma, levels,
+        # brightness and contrast), a colour matrix (saturation, channel mixing), and the change
+        # detector's global colour mapping (a colour grade).
+        for recoloured in (_channel_curves(predicted, target, valid), _colour_matrix(predicted, target, valid),
+                           global_colour_prediction(predicted, target, valid)):
+            best = min(best, reencoded(np.clip(np.rint(recoloured), 0, 255).astype(np.uint8)))
     return best[1], best[0]
+
+
+def _channel_curves(source: np.ndarray, target: np.ndarray, use: np.ndarray) -> np.ndarray:
+    """``source`` through one tone curve per channel: the mean ``target`` value of each of its
+    values over ``use`` (values no pixel has are interpolated), float32."""
+    result = np.empty(source.shape, np.float32)
+    for channel in range(3):
+        values, wanted = source[..., channel][use], target[..., channel][use].astype(np.float64)
+        counts = np.bincount(values, minlength=256)
+        seen = np.flatnonzero(counts)
+        means = np.bincount(values, wanted, minlength=256)[seen] / counts[seen]
+        curve = np.interp(np.arange(256), seen, means)
+        result[..., channel] = curve[source[..., channel]]
+    return result
+
+
+def _colour_matrix(source: np.ndarray, target: np.ndarray, use: np.ndarray) -> np.ndarray:
+    """``source`` through the affine colour transform (3 x 4) that best fits ``target`` over ``use``."""
+    pixels = source[use].astype(np.float64)
+    design = np.hstack([pixels, np.ones((len(pixels), 1))])
+    matrix, *_ = np.linalg.lstsq(design, target[use].astype(np.float64), rcond=None)
+    flat = source.reshape(-1, 3).astype(np.float64)
+    return (np.hstack([flat, np.ones((len(flat), 1))]) @ matrix).reshape(source.shape).astype(np.float32)
 
 
 def reencoding(original: np.ndarray, copy: np.ndarray, facts: tuple[FileFacts, FileFacts], grid: _CommonGrid | None,
@@ -703,7 +810,8 @@ def reencoding(original: np.ndarray, copy: np.ndarray, facts: tuple[FileFacts, F
         valid = cv2.erode(valid.view(np.uint8), np.ones((17, 17), np.uint8)).astype(bool)
         if valid.sum() < T.DERIVATION_MIN_PIXELS:
             continue
-        results[parent] = _reencoded_share(pictures[parent], window, child_facts, to_window, valid)
+        resized = [r[wy0:wy1, wx0:wx1] for r in _resized_crops(pictures[parent], to_other[parent], child_picture.shape)]
+        results[parent] = _reencoded_share(pictures[parent], window, child_facts, to_window, valid, resized)
     if not results:
         return _no_vote(name, "too little unchanged overlap to compare")
     explained = {d: (plain, enc) for d, (plain, enc) in results.items() if enc <= T.DERIVATION_REENCODE_EXPLAINS * plain}
@@ -822,21 +930,41 @@ def _detail_map(grey: np.ndarray) -> np.ndarray:
     return cv2.resize(response, (max(1, w // 8), max(1, h // 8)), interpolation=cv2.INTER_AREA)
 
 
-def _area_ratio(detail: np.ndarray, area: np.ndarray) -> float | None:
-    """Median detail inside ``area`` (bool, block grid) over the median in a ring around it."""
+def _area_ratios(detail: np.ndarray, area: np.ndarray) -> tuple[float, float] | None:
+    """(texture, noise): inside ``area`` (bool, block grid) against a ring around it, the median
+    block detail (texture and noise together) and the low quantile DERIVATION_EDIT_NOISE_QUANTILE
+    of it (the flattest blocks, where only the noise is left: a picture's noise is the camera's
+    or the encoder's, the same all over one picture, whatever it shows)."""
     if area.sum() < T.DERIVATION_EDIT_MIN_BLOCKS:
         return None
     reach = max(2, round(math.sqrt(float(area.sum())) / 2))
     ring = cv2.dilate(area.view(np.uint8), np.ones((2 * reach + 1, 2 * reach + 1), np.uint8)).astype(bool) & ~area
     if ring.sum() < T.DERIVATION_EDIT_MIN_BLOCKS:
         return None
-    return (float(np.median(detail[area])) + 0.5) / (float(np.median(detail[ring])) + 0.5)
+    q = 100 * T.DERIVATION_EDIT_NOISE_QUANTILE
+    texture = (float(np.median(detail[area])) + 0.5) / (float(np.median(detail[ring])) + 0.5)
+    noise = (float(np.percentile(detail[area], q)) + 0.5) / (float(np.percentile(detail[ring], q)) + 0.5)
+    return texture, noise
+
+
+def _smoothed_side(first: float, second: float) -> Direction:
+    """The side (ORIGINAL = first picture) whose area is smoother than its surroundings (ratio at
+    most DERIVATION_EDIT_CONSISTENT, and at most DERIVATION_EDIT_SMOOTH of the other side's ratio)
+    while the other side's area keeps to its own (ratio at least DERIVATION_EDIT_CONSISTENT)."""
+    kept, smooth = T.DERIVATION_EDIT_CONSISTENT, T.DERIVATION_EDIT_SMOOTH
+    for edited, mine, theirs in ((Direction.ORIGINAL, first, second), (Direction.COPY, second, first)):
+        if mine <= kept <= theirs and mine / theirs <= smooth:
+            return edited
+    return Direction.UNDETERMINED
 
 
 def local_edits(original: np.ndarray, copy: np.ndarray, alignment: Alignment, changes: ChangeMap | None) -> Cue:
     """Inside each changed area, the side whose pixels are markedly smoother than their own
-    surroundings (painted out, inpainted, generated: no grain, no fine detail) is the edited one,
-    when the other side's area is as detailed as its surroundings."""
+    surroundings (painted out, inpainted, generated), when the other side's area keeps to its
+    surroundings, is the edited one: in its fine detail, or in its noise level (no grain where the
+    rest of the picture has it). Both together (no detail and none of the picture's noise) weigh
+    more than either alone: an object removed from a plain background leaves a plainer area, but
+    the camera's grain stays on it."""
     name = "local edits"
     if changes is None or not changes.areas:
         return _no_vote(name, "no changed area")
@@ -852,17 +980,20 @@ def local_edits(original: np.ndarray, copy: np.ndarray, alignment: Alignment, ch
                                   (small_copy.shape[1], small_copy.shape[0]), flags=cv2.INTER_NEAREST)
     original_blocks = cv2.resize(changed, original_detail.shape[::-1], interpolation=cv2.INTER_AREA) > 0
     copy_blocks = cv2.resize(in_copy, copy_detail.shape[::-1], interpolation=cv2.INTER_AREA) > 0
-    a, b = _area_ratio(original_detail, original_blocks), _area_ratio(copy_detail, copy_blocks)
+    a, b = _area_ratios(original_detail, original_blocks), _area_ratios(copy_detail, copy_blocks)
     if a is None or b is None:
         return _no_vote(name, "the changed areas are too small to read their texture")
-    words = (f"inside the changed areas, fine detail is {a:.2f} x its surroundings' in the first picture "
-             f"and {b:.2f} x in the second")
-    smooth, kept = T.DERIVATION_EDIT_SMOOTH, T.DERIVATION_EDIT_CONSISTENT
-    if b <= kept and a >= kept and b / a <= smooth:
-        return Cue(name, Direction.ORIGINAL, Strength.MODERATE, words + ": the second picture's areas are painted smooth")
-    if a <= kept and b >= kept and a / b <= smooth:
-        return Cue(name, Direction.COPY, Strength.MODERATE, words + ": the first picture's areas are painted smooth")
-    return _no_vote(name, words + ": neither side is markedly smoother than its surroundings")
+    words = (f"inside the changed areas, fine detail is {a[0]:.2f} x its surroundings' in the first picture "
+             f"and {b[0]:.2f} x in the second, the noise level {a[1]:.2f} x and {b[1]:.2f} x")
+    smoother, quieter = _smoothed_side(a[0], b[0]), _smoothed_side(a[1], b[1])
+    votes = {v for v in (smoother, quieter) if v is not Direction.UNDETERMINED}
+    if len(votes) != 1:
+        why = "they disagree" if votes else "neither side departs markedly from its surroundings"
+        return _no_vote(name, f"{words}: {why}")
+    edited = votes.pop()
+    found = [w for v, w in ((smoother, "painted smooth"), (quieter, "without the picture's noise")) if v is edited]
+    strength = Strength.STRONG if len(found) == 2 else Strength.MODERATE
+    return Cue(name, edited.other, strength, f"{words}: {_side_words(edited)}'s areas are {' and '.join(found)}")
 
 
 # ------------------------------------------------------------------ cue: metadata (weak)
@@ -956,6 +1087,7 @@ def derive(original: np.ndarray, copy: np.ndarray, *, alignment: Alignment, chan
         information_loss(grid),
         resampling(grid, alignment.rotation_degrees),
         tonal_history(facts, grid),
+        colour_mapping(facts, grid),
         reencoding(original, copy, facts, grid, changed),
         block_grid(original, copy, facts, grid),
         local_edits(original, copy, alignment, changes),

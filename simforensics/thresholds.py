@@ -833,9 +833,14 @@ DERIVATION_REENCODE_EXPLAINS = 0.5
 DERIVATION_SAME_GRID_SCALE = 0.002
 DERIVATION_SAME_GRID_PX = 0.25
 DERIVATION_REENCODE_EXACT = 0.1
+# A fitted mapping is taken for a resize of a whole-pixel crop when the two place the corners of
+# the resized picture within half a pixel of each other (the refined registration is good to a
+# tenth of a pixel; half a pixel off, the crop would start at another pixel).
+DERIVATION_RESIZE_SNAP_PX = 0.5
 # A picture brought onto the other's grid that still differs from it by more than 3 levels on
-# average (JPEG 60 leaves 2-4) had its colours changed too: the change detector's global colour
-# mapping (changes.py) is fitted and applied before encoding.
+# average (JPEG 60 leaves 2-4), or whose encoding does not reproduce the other, may have had its
+# colours changed too: the usual colour changes (a curve per channel, a colour matrix, the change
+# detector's global colour mapping, changes.py) are fitted and applied before encoding.
 DERIVATION_REENCODE_RECOLOUR = 3.0
 # When both sides reproduce each other (a re-encode at finer tables snaps back to the
 # coarser ones), the one that does it 3 x better is the parent; 0.01 level is added to both (one
@@ -868,6 +873,15 @@ DERIVATION_CLIP_DETAIL = 2.0
 DERIVATION_CLIP_MIN = 0.005
 DERIVATION_CLIP_RATIO = 4.0
 
+# Colour mapping: a pixel-by-pixel colour change makes one picture's colours a function of the
+# other's. "Exactly" allows 0.1 % of the compared pixels to stray (a pixel at the rim of a changed
+# area the change map missed); colours merged (not told apart by the later picture) on at least
+# 1 % of the pixels, ten times that allowance, are a loss the reverse change cannot undo, and on
+# at least 5 % (a lowered contrast or saturation, a clipped end of the scale) a strong one.
+DERIVATION_MAP_STRAY = 0.001
+DERIVATION_MAP_MERGED = 0.01
+DERIVATION_MAP_MERGED_STRONG = 0.05
+
 # Local edits: fine detail (Immerkaer's Laplacian noise operator, 8 x 8 blocks) inside the
 # changed areas against a ring around them, on each side. Painted out when the area has at most
 # two thirds of its surroundings' detail and at most half of what the other side's area has
@@ -876,3 +890,9 @@ DERIVATION_CLIP_RATIO = 4.0
 DERIVATION_EDIT_SMOOTH = 0.5
 DERIVATION_EDIT_CONSISTENT = 0.67
 DERIVATION_EDIT_MIN_BLOCKS = 6
+# The noise level of an area: the detail of its flattest blocks, the lowest fifth (in a textured
+# area a fifth of the blocks are still its smoothest parts, where the camera's grain shows). The
+# same factors as for detail mark an area without its surroundings' noise. Only a quieter area
+# counts: an area whose flattest blocks are rougher than its surroundings' may hold an object
+# that the other side removed, which is the other side's edit.
+DERIVATION_EDIT_NOISE_QUANTILE = 0.2

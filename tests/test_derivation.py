@@ -106,6 +106,32 @@ def test_tonal_history_points_to_the_picture_without_a_tone_curve(chelsea: np.nd
     _both_orders(_encode(chelsea, "PNG"), _encode(tx.gamma(chelsea, 1.5).rgb, "PNG"), "tonal history")
 
 
+@pytest.mark.parametrize("change", ["gamma", "saturation"])
+def test_colour_mapping_points_to_the_picture_whose_colours_were_merged(chelsea: np.ndarray, change: str) -> None:
+    changed = tx.gamma(chelsea, 1.4).rgb if change == "gamma" else tx.saturation(chelsea, 0.5).rgb
+    forward, backward = _both_orders(_encode(chelsea, "PNG"), _encode(changed, "PNG"), "colour mapping")
+    assert "merged colours" in _cue(forward, "colour mapping").detail
+    assert forward.likely_original is Direction.ORIGINAL and backward.likely_original is Direction.COPY
+
+
+def test_colour_mapping_does_not_vote_on_a_change_that_merges_nothing(chelsea: np.ndarray) -> None:
+    # Swapped channels: every colour has its own new colour, and either picture undoes into the other.
+    swapped = np.ascontiguousarray(chelsea[..., ::-1])
+    cue = _cue(_derive(_encode(chelsea, "PNG"), _encode(swapped, "PNG")), "colour mapping")
+    assert cue.points_to is Direction.UNDETERMINED and "neither" in cue.detail
+
+
+def test_colour_mapping_does_not_vote_on_lossy_files(chelsea: np.ndarray) -> None:
+    cue = _cue(_derive(_encode(chelsea, "PNG"), _encode(tx.gamma(chelsea, 1.4).rgb, "JPEG", 95)), "colour mapping")
+    assert cue.points_to is Direction.UNDETERMINED and "lossless" in cue.detail
+
+
+def test_reencoding_sees_through_a_colour_change_before_the_encoding(astronaut: np.ndarray) -> None:
+    # A curve too slight for the 3-level test alone: the curves fitted per channel reproduce it.
+    child = _encode(tx.gamma(astronaut, 1.15).rgb, "JPEG", 85)
+    _both_orders(_encode(astronaut, "PNG"), child, "re-encoding")
+
+
 @pytest.mark.parametrize("parent_format", ["PNG", "JPEG"])
 def test_reencoding_points_to_the_pixels_a_jpeg_was_encoded_from(astronaut: np.ndarray, parent_format: str) -> None:
     parent = _encode(astronaut, parent_format, 92)
@@ -125,7 +151,19 @@ def test_local_edits_point_away_from_the_painted_out_side(chelsea: np.ndarray) -
     mask = np.zeros(chelsea.shape[:2], np.uint8)
     cv2.ellipse(mask, (200, 120), (45, 35), 0, 0, 360, 255, -1)
     painted = cv2.inpaint(chelsea, mask, 5, cv2.INPAINT_TELEA)
-    _both_orders(_encode(chelsea, "PNG"), _encode(painted, "PNG"), "local edits")
+    forward, backward = _both_orders(_encode(chelsea, "PNG"), _encode(painted, "PNG"), "local edits")
+    # Smoother in detail and without the picture's noise: both measures agree, and that decides.
+    assert _cue(forward, "local edits").strength is Strength.STRONG
+    assert "without the picture's noise" in _cue(forward, "local edits").detail
+    assert forward.likely_original is Direction.ORIGINAL and backward.likely_original is Direction.COPY
+
+
+def test_local_edits_keep_out_of_a_pasted_area_with_its_own_texture(astronaut: np.ndarray) -> None:
+    # A rougher area may hold an object the other side removed: it never votes by itself.
+    pasted = astronaut.copy()
+    pasted[100:180, 120:200] = np.random.default_rng(0).integers(0, 256, (80, 80, 3), dtype=np.uint8)
+    cue = _cue(_derive(_encode(astronaut, "PNG"), _encode(pasted, "PNG")), "local edits")
+    assert cue.points_to is Direction.UNDETERMINED
 
 
 def test_metadata_is_weak_and_never_decides_alone() -> None:
