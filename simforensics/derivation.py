@@ -676,30 +676,53 @@ def _resampled_into(source: np.ndarray, source_to_target: np.ndarray, shape: tup
                                borderMode=cv2.BORDER_REPLICATE)
 
 
+def _usual_resizes(picture: np.ndarray, size: tuple[int, int]) -> list[np.ndarray]:
+    """``picture`` resized to ``size`` (width, height) as the usual tools do it: OpenCV's area
+    average (reductions) or bicubic (enlargements), and Pillow's bicubic."""
+    picture = np.ascontiguousarray(picture)
+    opencv = cv2.INTER_AREA if size[0] < picture.shape[1] else cv2.INTER_CUBIC
+    return [cv2.resize(picture, size, interpolation=opencv),
+            np.asarray(Image.fromarray(picture).resize(size, Image.Resampling.BICUBIC))]
+
+
+def _snaps(m: np.ndarray, snapped: np.ndarray, size: tuple[int, int]) -> bool:
+    """Whether two target -> source mappings place the corners of a ``size`` target within
+    DERIVATION_RESIZE_SNAP_PX of each other."""
+    width, height = size
+    corners = np.array([[0, 0, 1], [width, 0, 1], [0, height, 1], [width, height, 1]], np.float64).T
+    return bool(np.abs((snapped - m) @ corners).max() <= T.DERIVATION_RESIZE_SNAP_PX)
+
+
 def _resized_crops(source: np.ndarray, source_to_target: np.ndarray, target_shape: tuple[int, ...]) -> list[np.ndarray]:
-    """When ``source_to_target`` is, within half a pixel, a resize of a whole-pixel crop of
-    ``source`` (the whole of it, or a part) to the target's full size, that crop resized as the
-    usual tools do it: OpenCV's area average (reductions) or bicubic (enlargements), and Pillow's
-    bicubic. A resize computed this way gives the very pixel values the tool gave, where a warp
-    along the fitted matrix is a tenth of a pixel off and rounds differently. Else an empty list."""
+    """When ``source_to_target`` is, within half a pixel, a whole-pixel crop of ``source`` resized
+    to the target's full size, or ``source`` resized and then cropped on whole pixels, the target
+    made that way (``_usual_resizes``): a resize computed as the tool computes it gives its very
+    pixel values, where a warp along the fitted matrix is a tenth of a pixel off and rounds
+    differently. Else an empty list."""
     m = np.linalg.inv(source_to_target)  # target -> source
-    if abs(m[0, 1]) + abs(m[1, 0]) > 1e-3 or abs(m[2, :2]).max() > 1e-6:
+    if (abs(m[0, 1]) + abs(m[1, 0]) > 1e-3 or abs(m[2, :2]).max() > 1e-6
+            or _whole_pixel_shift(source_to_target) is not None):  # no resize: copied as it is
         return []
     height, width = target_shape[:2]
-    # Pixel centres: source_x = x0 + (target_x + 0.5) * crop_width / width - 0.5.
+    found = []
+    # Crop, then resize. Pixel centres: source_x = x0 + (target_x + 0.5) * crop_width / width - 0.5.
     crop_w, crop_h = round(m[0, 0] * width), round(m[1, 1] * height)
     x0, y0 = round(m[0, 2] - 0.5 * m[0, 0] + 0.5), round(m[1, 2] - 0.5 * m[1, 1] + 0.5)
-    if x0 < 0 or y0 < 0 or x0 + crop_w > source.shape[1] or y0 + crop_h > source.shape[0] or min(crop_w, crop_h) < 8:
-        return []
+    fits = x0 >= 0 and y0 >= 0 and x0 + crop_w <= source.shape[1] and y0 + crop_h <= source.shape[0]
     snapped = np.array([[crop_w / width, 0, x0 + 0.5 * crop_w / width - 0.5],
                         [0, crop_h / height, y0 + 0.5 * crop_h / height - 0.5], [0, 0, 1]])
-    corners = np.array([[0, 0, 1], [width, 0, 1], [0, height, 1], [width, height, 1]], np.float64).T
-    if np.abs((snapped - m) @ corners).max() > T.DERIVATION_RESIZE_SNAP_PX:
-        return []
-    crop = np.ascontiguousarray(source[y0 : y0 + crop_h, x0 : x0 + crop_w])
-    opencv = cv2.INTER_AREA if crop_w > width else cv2.INTER_CUBIC
-    return [cv2.resize(crop, (width, height), interpolation=opencv),
-            np.asarray(Image.fromarray(crop).resize((width, height), Image.Resampling.BICUBIC))]
+    if fits and min(crop_w, crop_h) >= 8 and _snaps(m, snapped, (width, height)):
+        found += _usual_resizes(source[y0 : y0 + crop_h, x0 : x0 + crop_w], (width, height))
+    # Resize the whole, then crop: source_x = (target_x + x0 + 0.5) * source_width / resized_width - 0.5.
+    if x0 != 0 or y0 != 0 or crop_w != source.shape[1] or crop_h != source.shape[0]:
+        sized_w, sized_h = round(source.shape[1] / m[0, 0]), round(source.shape[0] / m[1, 1])
+        fx, fy = source.shape[1] / sized_w, source.shape[0] / sized_h
+        x0, y0 = round((m[0, 2] + 0.5) / fx - 0.5), round((m[1, 2] + 0.5) / fy - 0.5)
+        snapped = np.array([[fx, 0, (x0 + 0.5) * fx - 0.5], [0, fy, (y0 + 0.5) * fy - 0.5], [0, 0, 1]])
+        if (x0 >= 0 and y0 >= 0 and x0 + width <= sized_w and y0 + height <= sized_h
+                and _snaps(m, snapped, (width, height))):
+            found += [r[y0 : y0 + height, x0 : x0 + width] for r in _usual_resizes(source, (sized_w, sized_h))]
+    return found
 
 
 def _reencoded_share(source: np.ndarray, target: np.ndarray, target_facts: FileFacts, source_to_target: np.ndarray,
@@ -736,15 +759,26 @@ def _reencoded_share(source: np.ndarray, target: np.ndarray, target_facts: FileF
         # usual colour changes, fitted on these pixels: a curve per channel (gamma, levels,
         # brightness and contrast), a colour matrix (saturation, channel mixing), and the change
         # detector's global colour mapping (a colour grade).
-        for recoloured in (_channel_curves(predicted, target, valid), _colour_matrix(predicted, target, valid),
-                           global_colour_prediction(predicted, target, valid)):
-            best = min(best, reencoded(np.clip(np.rint(recoloured), 0, 255).astype(np.uint8)))
+        fits = [np.clip(np.rint(fit), 0, 255).astype(np.uint8)
+                for fit in (_channel_curves(predicted, target, valid), _colour_matrix(predicted, target, valid),
+                            global_colour_prediction(predicted, target, valid))]
+        scored = [(reencoded(fit), fit) for fit in fits]
+        encoded, recoloured = min(scored, key=lambda item: item[0])
+        best = min(best, encoded)
+        # A change fitted to the decoded file carries JPEG's own smoothing in it: what the encoding
+        # of the fit still leaves, value by value, is added back to the fit and encoded again.
+        for _ in range(T.DERIVATION_REENCODE_ROUNDS):
+            recoloured[outside] = target[outside]
+            encoded_fit = _jpeg_roundtrip(recoloured, target_facts).astype(np.float32)
+            correction = _channel_curves(recoloured, target.astype(np.float32) - encoded_fit, valid)
+            recoloured = np.clip(np.rint(recoloured + correction), 0, 255).astype(np.uint8)
+            best = min(best, reencoded(recoloured))
     return best[1], best[0]
 
 
 def _channel_curves(source: np.ndarray, target: np.ndarray, use: np.ndarray) -> np.ndarray:
-    """``source`` through one tone curve per channel: the mean ``target`` value of each of its
-    values over ``use`` (values no pixel has are interpolated), float32."""
+    """``source`` (uint8) through one tone curve per channel: the mean ``target`` value of each of
+    its values over ``use`` (values no pixel has are interpolated), float32."""
     result = np.empty(source.shape, np.float32)
     for channel in range(3):
         values, wanted = source[..., channel][use], target[..., channel][use].astype(np.float64)

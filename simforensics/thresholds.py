@@ -845,6 +845,10 @@ DERIVATION_REENCODE_RECOLOUR = 3.0
 # When both sides reproduce each other (a re-encode at finer tables snaps back to the
 # coarser ones), the one that does it 3 x better is the parent; 0.01 level is added to both (one
 # pixel value in a hundred off by one level: bit-exact reproduction is not required).
+# A colour change fitted to a decoded JPEG is refined through the encoder this many times (each
+# round one more encoding): the first removes most of JPEG's smoothing from the fit, the second
+# most of what is left.
+DERIVATION_REENCODE_ROUNDS = 2
 DERIVATION_REENCODE_RATIO = 3.0
 DERIVATION_REENCODE_FLOOR = 0.01
 # A block grid: steps between neighbouring columns (and rows) at one phase of 8 at least this

@@ -140,6 +140,23 @@ def test_reencoding_points_to_the_pixels_a_jpeg_was_encoded_from(astronaut: np.n
     assert _cue(forward, "re-encoding").strength is Strength.STRONG
 
 
+@pytest.mark.parametrize("factor", [0.7, 1.5])
+def test_reencoding_reproduces_a_resized_crop_exactly(chelsea: np.ndarray, factor: float) -> None:
+    # Cropped on whole pixels, resized, saved as JPEG: the tool's own resize of that crop,
+    # encoded with the file's tables, gives the file back (a warp along the fitted matrix does not).
+    crop_then_resize = _encode(_resize(chelsea[20:280, 35:400], factor), "JPEG", 90)
+    resize_then_crop = _encode(_resize(chelsea, factor)[15:190, 20:300], "JPEG", 90)
+    for child in (crop_then_resize, resize_then_crop):
+        forward, _ = _both_orders(_encode(chelsea, "PNG"), child, "re-encoding")
+        assert _cue(forward, "re-encoding").strength is Strength.STRONG
+
+
+def test_reencoding_sees_through_a_stronger_colour_change(astronaut: np.ndarray) -> None:
+    child = _encode(tx.gamma(astronaut, 1.5).rgb, "JPEG", 90)
+    forward, _ = _both_orders(_encode(astronaut, "PNG"), child, "re-encoding")
+    assert "JPEG encoding of the first picture" in _cue(forward, "re-encoding").detail
+
+
 def test_block_grid_of_a_jpeg_carried_into_a_lossless_crop(astronaut: np.ndarray) -> None:
     parent = _encode(astronaut, "JPEG", 50)
     child = _encode(_decoded(parent)[13:300, 21:310], "PNG")  # cropped off the 8 x 8 grid, saved losslessly
