@@ -38,7 +38,8 @@ if TYPE_CHECKING:
 __all__ = [
     "Cue", "Derivation", "Direction", "FileFacts", "Strength", "block_grid", "colour_mapping", "combine", "containment",
     "derive",
-    "facts_from_bytes", "facts_of", "information_loss", "local_edits", "metadata", "reencoding", "resampling", "tonal_history",
+    "facts_from_bytes", "facts_of", "information_loss", "local_edits", "metadata", "reencoding", "reproduction", "resampling",
+    "tonal_history",
 ]
 
 
@@ -144,12 +145,12 @@ def _side_words(direction: Direction) -> str:
     return {Direction.ORIGINAL: "the first picture", Direction.COPY: "the second picture"}[direction]
 
 
-def _copy_inside_share(alignment: Alignment, box: tuple[int, int, int, int], original_shape: tuple[int, ...]) -> float:
-    """Share of ``box`` of the copy (its picture, padding left out) that lands inside the original's frame."""
+def _inside_share(matrix: np.ndarray, box: tuple[int, int, int, int], frame_shape: tuple[int, ...]) -> float:
+    """Share of ``box`` of one picture that ``matrix`` lands inside the other picture's frame."""
     x, y, w, h = box
     corners = np.array([[x, y], [x + w, y], [x + w, y + h], [x, y + h]], np.float32).reshape(-1, 1, 2)
-    mapped = cv2.perspectiveTransform(corners.astype(np.float64), alignment.matrix).reshape(-1, 2).astype(np.float32)
-    height, width = original_shape[:2]
+    mapped = cv2.perspectiveTransform(corners.astype(np.float64), matrix).reshape(-1, 2).astype(np.float32)
+    height, width = frame_shape[:2]
     frame = np.array([[0, 0], [width, 0], [width, height], [0, height]], np.float32)
     area = abs(cv2.contourArea(mapped))
     if area <= 0:
@@ -194,15 +195,21 @@ def containment(alignment: Alignment, original: np.ndarray, copy: np.ndarray) ->
     original_padding = _padding_share(original, content_box(original))
     copy_box = content_box(copy)
     copy_padding = _padding_share(copy, copy_box)
-    # A fill that reaches the edges of both pictures is the scene's own (a dark surround), not padding.
-    if copy_padding and _edges_share_fill(original, copy):
+    # A fill that reaches the edges of both pictures is the scene's own (a dark surround), not
+    # padding: the other picture's edges have its colour, or the bordered picture lies within the
+    # other's frame, fill and all (the other has the fill too, recoloured perhaps).
+    frame_of = lambda picture: (0, 0, picture.shape[1], picture.shape[0])
+    within = 1 - T.DERIVATION_CROP_MIN
+    if copy_padding and (_edges_share_fill(original, copy)
+                         or _inside_share(alignment.matrix, frame_of(copy), original.shape) >= within):
         copy_padding = 0.0
-    if original_padding and _edges_share_fill(copy, original):
+    if original_padding and (_edges_share_fill(copy, original)
+                             or _inside_share(np.linalg.inv(alignment.matrix), frame_of(original), copy.shape) >= within):
         original_padding = 0.0
     if copy_padding == 0.0:
         copy_box = (0, 0, copy.shape[1], copy.shape[0])
     covered = float(overlap_mask(alignment.matrix, copy_box, original.shape).mean())  # share of ORIGINAL covered
-    inside = _copy_inside_share(alignment, copy_box, original.shape)  # share of the copy's picture inside ORIGINAL
+    inside = _inside_share(alignment.matrix, copy_box, original.shape)  # share of the copy's picture inside ORIGINAL
     if original_padding >= T.DERIVATION_BORDER_MIN and inside >= 1 - T.DERIVATION_CROP_MIN:
         # The second picture covers exactly the first one's content: no less (a crop into it) and no more.
         content_only = abs(covered - (1 - original_padding)) <= T.DERIVATION_CROP_MIN
@@ -799,6 +806,80 @@ def _colour_matrix(source: np.ndarray, target: np.ndarray, use: np.ndarray) -> n
     return (np.hstack([flat, np.ones((len(flat), 1))]) @ matrix).reshape(source.shape).astype(np.float32)
 
 
+def _child_window(pictures: dict[Direction, np.ndarray], parent: Direction, to_other: dict[Direction, np.ndarray],
+                  changed: np.ndarray | None) -> tuple[np.ndarray, np.ndarray, np.ndarray, tuple[int, int, int, int]] | None:
+    """(window, parent -> window matrix, valid, (x0, y0, x1, y1)): a window of the child (the
+    side other than ``parent``) where it shows the parent, cut at multiples of 16 (JPEG's largest
+    block) so that its blocks are the file's own, at most DERIVATION_SIDE x 2 across; ``valid``
+    where it shows the parent's unchanged pixels, away from the edges of both. None when too small."""
+    child = parent.other
+    child_picture = pictures[child]
+    source_box = (0, 0, pictures[parent].shape[1], pictures[parent].shape[0])
+    bx0, by0, bx1, by1 = _mapped_bounds(to_other[parent], source_box, child_picture.shape)
+    side = 2 * T.DERIVATION_SIDE
+    wx0 = max(bx0, (bx0 + bx1 - side) // 2) // 16 * 16
+    wy0 = max(by0, (by0 + by1 - side) // 2) // 16 * 16
+    wx1, wy1 = min(bx1, wx0 + side), min(by1, wy0 + side)
+    if (wx1 - wx0) * (wy1 - wy0) < T.DERIVATION_MIN_PIXELS:
+        return None
+    to_window = _translation(-wx0, -wy0) @ to_other[parent]
+    window = child_picture[wy0:wy1, wx0:wx1]
+    valid = overlap_mask(to_window, source_box, window.shape)
+    if changed is not None:
+        original_to_window = _translation(-wx0, -wy0) @ (np.eye(3) if child is Direction.ORIGINAL
+                                                          else to_other[Direction.ORIGINAL])
+        valid &= cv2.warpPerspective(changed.view(np.uint8), original_to_window, (window.shape[1], window.shape[0]),
+                                     flags=cv2.INTER_NEAREST) == 0
+    valid = cv2.erode(valid.view(np.uint8), np.ones((17, 17), np.uint8)).astype(bool)
+    if valid.sum() < T.DERIVATION_MIN_PIXELS:
+        return None
+    return window, to_window, valid, (wx0, wy0, wx1, wy1)
+
+
+def _directions(original: np.ndarray, copy: np.ndarray, grid: _CommonGrid) -> tuple[dict, dict]:
+    """The pictures by side, and each side's mapping onto the other's frame (refined on the pixels)."""
+    copy_to_original = grid.coarser_to_finer if grid.finer_side is Direction.ORIGINAL else np.linalg.inv(grid.coarser_to_finer)
+    pictures = {Direction.ORIGINAL: original, Direction.COPY: copy}
+    to_other = {Direction.COPY: copy_to_original, Direction.ORIGINAL: np.linalg.inv(copy_to_original)}
+    return pictures, to_other
+
+
+def reproduction(original: np.ndarray, copy: np.ndarray, facts: tuple[FileFacts, FileFacts], grid: _CommonGrid | None,
+                 changed: np.ndarray | None) -> Cue:
+    """A lossless file that one picture, resized as the usual tools resize (of a whole-pixel crop,
+    or cropped after), gives back pixel for pixel was made from it; the reverse cannot be done: a
+    reduction averages away what no enlargement brings back exactly, and an enlargement
+    interpolates values that no reduction of it undoes exactly."""
+    name = "exact reproduction"
+    if not (facts[0].full_size and facts[1].full_size):
+        return _no_vote(name, "not tested on reduced pictures")
+    if grid is None:
+        return _no_vote(name, "too little overlap to compare")
+    pictures, to_other = _directions(original, copy, grid)
+    differences: dict[Direction, float] = {}  # parent candidate -> mean difference from the child
+    for parent, child_facts in ((Direction.ORIGINAL, facts[1]), (Direction.COPY, facts[0])):
+        if not child_facts.is_lossless:
+            continue
+        resized = _resized_crops(pictures[parent], to_other[parent], pictures[parent.other].shape)
+        found = _child_window(pictures, parent, to_other, changed) if resized else None
+        if found is None:
+            continue
+        window, _, valid, (wx0, wy0, wx1, wy1) = found
+        target = window[valid].astype(np.int16)
+        differences[parent] = min(float(np.mean(np.abs(r[wy0:wy1, wx0:wx1][valid].astype(np.int16) - target)))
+                                  for r in resized)
+    if not differences:
+        return _no_vote(name, "neither is a lossless file of the other's pixels resized")
+    words = "; ".join(f"{_side_words(d)} resized differs from {_side_words(d.other)} by {v:.3f} levels"
+                      for d, v in differences.items())
+    exact = [d for d, v in differences.items() if v <= T.DERIVATION_REPRODUCED]
+    if len(exact) != 1 or differences.get(exact[0].other, math.inf) < T.DERIVATION_NOT_REPRODUCED:
+        return _no_vote(name, words + ": neither reproduces the other exactly while the other cannot")
+    parent = exact[0]
+    return Cue(name, parent, Strength.STRONG,
+               words + f": {_side_words(parent.other)} is {_side_words(parent)} resized, pixel for pixel")
+
+
 def reencoding(original: np.ndarray, copy: np.ndarray, facts: tuple[FileFacts, FileFacts], grid: _CommonGrid | None,
                changed: np.ndarray | None) -> Cue:
     """Bring each picture onto the other's grid and encode it with the other's JPEG tables: when
@@ -812,39 +893,18 @@ def reencoding(original: np.ndarray, copy: np.ndarray, facts: tuple[FileFacts, F
         return _no_vote(name, "neither file is a JPEG")
     if grid is None:
         return _no_vote(name, "too little overlap to compare")
-    copy_to_original = grid.coarser_to_finer if grid.finer_side is Direction.ORIGINAL else np.linalg.inv(grid.coarser_to_finer)
-    pictures = {Direction.ORIGINAL: original, Direction.COPY: copy}
-    to_other = {Direction.COPY: copy_to_original, Direction.ORIGINAL: np.linalg.inv(copy_to_original)}
+    pictures, to_other = _directions(original, copy, grid)
     results: dict[Direction, tuple[float, float]] = {}  # parent candidate -> (plain, encoded) in the child's frame
     for parent, parent_facts_index in ((Direction.ORIGINAL, 1), (Direction.COPY, 0)):
         child = parent.other
         child_facts = facts[parent_facts_index]
         if not child_facts.is_jpeg:
             continue
-        child_picture = pictures[child]
-        # A window of the child where it shows the parent, cut at multiples of 16 (JPEG's
-        # largest block) so that its blocks are the file's own; at most DERIVATION_SIDE x 2 across.
-        source_box = (0, 0, pictures[parent].shape[1], pictures[parent].shape[0])
-        bx0, by0, bx1, by1 = _mapped_bounds(to_other[parent], source_box, child_picture.shape)
-        side = 2 * T.DERIVATION_SIDE
-        wx0 = max(bx0, (bx0 + bx1 - side) // 2) // 16 * 16
-        wy0 = max(by0, (by0 + by1 - side) // 2) // 16 * 16
-        wx1, wy1 = min(bx1, wx0 + side), min(by1, wy0 + side)
-        if (wx1 - wx0) * (wy1 - wy0) < T.DERIVATION_MIN_PIXELS:
+        found = _child_window(pictures, parent, to_other, changed)
+        if found is None:
             continue
-        to_window = _translation(-wx0, -wy0) @ to_other[parent]
-        window = child_picture[wy0:wy1, wx0:wx1]
-        # Where the window shows the parent's unchanged pixels, away from the edges of both.
-        valid = overlap_mask(to_window, source_box, window.shape)
-        if changed is not None:
-            original_to_window = _translation(-wx0, -wy0) @ (np.eye(3) if child is Direction.ORIGINAL
-                                                              else to_other[Direction.ORIGINAL])
-            valid &= cv2.warpPerspective(changed.view(np.uint8), original_to_window, (window.shape[1], window.shape[0]),
-                                         flags=cv2.INTER_NEAREST) == 0
-        valid = cv2.erode(valid.view(np.uint8), np.ones((17, 17), np.uint8)).astype(bool)
-        if valid.sum() < T.DERIVATION_MIN_PIXELS:
-            continue
-        resized = [r[wy0:wy1, wx0:wx1] for r in _resized_crops(pictures[parent], to_other[parent], child_picture.shape)]
+        window, to_window, valid, (wx0, wy0, wx1, wy1) = found
+        resized = [r[wy0:wy1, wx0:wx1] for r in _resized_crops(pictures[parent], to_other[parent], pictures[child].shape)]
         results[parent] = _reencoded_share(pictures[parent], window, child_facts, to_window, valid, resized)
     if not results:
         return _no_vote(name, "too little unchanged overlap to compare")
@@ -1123,6 +1183,7 @@ def derive(original: np.ndarray, copy: np.ndarray, *, alignment: Alignment, chan
         tonal_history(facts, grid),
         colour_mapping(facts, grid),
         reencoding(original, copy, facts, grid, changed),
+        reproduction(original, copy, facts, grid, changed),
         block_grid(original, copy, facts, grid),
         local_edits(original, copy, alignment, changes),
         metadata(facts),

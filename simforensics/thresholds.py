@@ -851,6 +851,12 @@ DERIVATION_REENCODE_RECOLOUR = 3.0
 DERIVATION_REENCODE_ROUNDS = 2
 DERIVATION_REENCODE_RATIO = 3.0
 DERIVATION_REENCODE_FLOOR = 0.01
+# Exact reproduction: a resize reproduces a lossless file when it differs from it by at most 0.05
+# level on average (one value in twenty off by one level: the same tool, another build's
+# rounding); the reverse is ruled out when it differs by ten times that, half a level or more
+# (a flat picture resizes exactly both ways and is not read).
+DERIVATION_REPRODUCED = 0.05
+DERIVATION_NOT_REPRODUCED = 0.5
 # A block grid: steps between neighbouring columns (and rows) at one phase of 8 at least this
 # much larger than the median phase's, in both directions. SET FROM MEASUREMENT BELOW.
 DERIVATION_BLOCKING = 0.15

@@ -92,6 +92,19 @@ def test_an_added_uniform_border_points_to_the_picture_without_it(astronaut: np.
     _both_orders(_encode(astronaut, "PNG"), _encode(bordered, "PNG"), "containment")
 
 
+def test_a_dark_surround_recoloured_is_not_taken_for_padding(chelsea: np.ndarray) -> None:
+    # A picture inside a flat dark surround (a microscope or fundus picture), brightened: the
+    # surround changes colour with the rest; neither picture is the other with a border added.
+    surround = np.zeros(chelsea.shape[:2], np.uint8)
+    h, w = chelsea.shape[:2]
+    cv2.ellipse(surround, (w // 2, h // 2), (int(0.42 * w), int(0.42 * h)), 0, 0, 360, 255, -1)
+    framed = np.where(surround[..., None] > 0, chelsea, 0).astype(np.uint8)
+    brightened = tx.brightness_contrast(framed, 1.0, 20).rgb
+    for first, second in ((framed, brightened), (brightened, framed)):
+        cue = _cue(_derive(_encode(first, "PNG"), _encode(second, "PNG")), "containment")
+        assert cue.points_to is Direction.UNDETERMINED, cue.detail
+
+
 def test_information_loss_points_to_the_picture_a_reduction_was_made_from(chelsea: np.ndarray) -> None:
     forward, backward = _both_orders(_encode(chelsea, "PNG"), _encode(_resize(chelsea, 0.6), "PNG"), "information loss")
     assert forward.likely_original is Direction.ORIGINAL and backward.likely_original is Direction.COPY
@@ -155,6 +168,20 @@ def test_reencoding_sees_through_a_stronger_colour_change(astronaut: np.ndarray)
     child = _encode(tx.gamma(astronaut, 1.5).rgb, "JPEG", 90)
     forward, _ = _both_orders(_encode(astronaut, "PNG"), child, "re-encoding")
     assert "JPEG encoding of the first picture" in _cue(forward, "re-encoding").detail
+
+
+@pytest.mark.parametrize("factor", [0.6, 1.7])
+def test_exact_reproduction_of_a_lossless_resize(chelsea: np.ndarray, factor: float) -> None:
+    forward, backward = _both_orders(_encode(chelsea, "PNG"), _encode(_resize(chelsea, factor), "PNG"), "exact reproduction")
+    assert _cue(forward, "exact reproduction").strength is Strength.STRONG
+    assert forward.likely_original is Direction.ORIGINAL and backward.likely_original is Direction.COPY
+
+
+def test_exact_reproduction_needs_the_very_pixels(chelsea: np.ndarray) -> None:
+    # Grain added after the reduction: the resize no longer gives the file back, and says nothing.
+    noisy = tx.noise(_resize(chelsea, 0.6), 2.0, np.random.default_rng(0)).rgb
+    cue = _cue(_derive(_encode(chelsea, "PNG"), _encode(noisy, "PNG")), "exact reproduction")
+    assert cue.points_to is Direction.UNDETERMINED, cue.detail
 
 
 def test_block_grid_of_a_jpeg_carried_into_a_lossless_crop(astronaut: np.ndarray) -> None:
