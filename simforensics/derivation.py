@@ -306,13 +306,22 @@ def _common_grid(original: np.ndarray, copy: np.ndarray, alignment: Alignment,
         return cv2.warpPerspective(np.ascontiguousarray(picture), shift @ to_finer @ _translation(*origin), size,
                                    flags=cv2.INTER_CUBIC, borderMode=cv2.BORDER_REPLICATE)
 
+    # Covered by both and unchanged: changed areas (and a margin) do not count.
+    valid = covered
+    if changed is not None:
+        changed_here = cv2.warpPerspective(changed.view(np.uint8), shift @ (np.eye(3) if side is Direction.ORIGINAL
+                                                                            else np.linalg.inv(matrix)),
+                                           size, flags=cv2.INTER_NEAREST)
+        valid &= ~cv2.dilate(changed_here, np.ones((9, 9), np.uint8)).astype(bool)
+    if valid.sum() < T.DERIVATION_MIN_PIXELS:
+        return None
     # The alignment's matrix comes from features at 512 px; refine it on these pixels (a tenth of
-    # a pixel of misregistration at an edge looks like lost detail).
+    # a pixel of misregistration at an edge looks like lost detail), where they show the same.
     whole = _whole_pixel_shift(to_finer)
     if whole is not None:  # the same pixel grid (a crop, a re-encode): exact, nothing to refine
         to_finer = whole
     else:
-        correction = _refine(finer[y0:y1, x0:x1], up(coarser), covered)
+        correction = _refine(finer[y0:y1, x0:x1], up(coarser), valid)
         to_finer = np.linalg.inv(shift) @ correction @ shift @ to_finer
     warped = up(coarser)
     # The finer crop taken to the coarser grid (with a margin for the interpolation) and back.
@@ -326,14 +335,6 @@ def _common_grid(original: np.ndarray, copy: np.ndarray, alignment: Alignment,
     down = _to_coarser_grid(finer[fy0:fy1, fx0:fx1], _translation(-fx0, -fy0) @ to_finer @ _translation(cx0, cy0),
                             (cy1 - cy0, cx1 - cx0))
     finer_down_up = up(down, (cx0, cy0)).astype(np.float32)
-    valid = covered
-    if changed is not None:
-        changed_here = cv2.warpPerspective(changed.view(np.uint8), shift @ (np.eye(3) if side is Direction.ORIGINAL
-                                                                            else np.linalg.inv(matrix)),
-                                           size, flags=cv2.INTER_NEAREST)
-        valid &= ~cv2.dilate(changed_here, np.ones((9, 9), np.uint8)).astype(bool)
-    if valid.sum() < T.DERIVATION_MIN_PIXELS:
-        return None
     return _CommonGrid(finer[y0:y1, x0:x1].astype(np.float32), warped.astype(np.float32), finer_down_up, valid,
                        scale, side, to_finer, whole is not None)
 
