@@ -742,7 +742,7 @@ TRACE_SMOOTH_SIGMA = 3.0
 # after the first (the smallest piece to find is 3 %).
 TRACE_SECOND_PASS_UNEXPLAINED = 0.03
 
-# ================================================================ derivation (derivation.py)
+# ================================================================ derivation (derivation/)
 # Which picture of a related pair is the likelier original. Each cue votes with a strength; the
 # strengths are log likelihood ratios (natural logs): how much likelier the observation is if
 # the named side is the original than if the other is. Weak 0.5 (odds 1.6 : 1, what a date or a
@@ -864,7 +864,7 @@ DERIVATION_BLOCKING = 0.15
 # 10 %: resampling by more smooths histograms.
 DERIVATION_BLOCK_SCALE = 1.1
 
-# Tonal history: histogram comb (derivation._comb, beyond counting noise). Natural photographs
+# Tonal history: histogram comb (derivation.tone._comb, beyond counting noise). Natural photographs
 # stay under 0.1 but for pictures already processed; a gamma, contrast or saturation change of
 # 8-bit values raises it to 0.2-0.7. A side is combed when its comb is at least 0.1 and twice the
 # other side's.
