@@ -13,7 +13,13 @@ from .. import thresholds as T
 from ..changes import global_colour_prediction
 from .grid import _CommonGrid, _whole_pixel_shift
 from .model import Cue, Direction, FileFacts, Strength, _grey, _no_vote, _side_words
-from .resizes import _child_window, _directions, _resampled_into, _resized_crops
+from .resizes import (
+    Resized,
+    _child_window,
+    _directions,
+    _resampled_into,
+    _resized_crops,
+)
 
 __all__ = ["block_grid", "reencoding"]
 
@@ -28,10 +34,11 @@ def _jpeg_roundtrip(rgb: np.ndarray, facts: FileFacts) -> np.ndarray:
 
 
 def _reencoded_share(source: np.ndarray, target: np.ndarray, target_facts: FileFacts, source_to_target: np.ndarray,
-                     valid: np.ndarray, resized: list[np.ndarray]) -> tuple[float, float]:
+                     valid: np.ndarray, resized: list[Resized]) -> tuple[float, float]:
     """(plain, encoded): the mean difference from ``target`` of ``source`` brought onto its grid,
     and of the same encoded with ``target``'s JPEG tables, over ``valid`` (target frame).
-    ``resized``: ``source`` already resized onto the target's grid (``_resized_crops``), tried too."""
+    ``resized``: ``source`` resized onto the target's grid as tools do it (``_resized_crops``), tried
+    in turn until one reproduces the target."""
     exact = _whole_pixel_shift(source_to_target)
     if exact is not None:
         # The same pixel grid, shifted by whole pixels (a crop): copied exactly, not interpolated.
@@ -55,7 +62,14 @@ def _reencoded_share(source: np.ndarray, target: np.ndarray, target_facts: FileF
 
     # Of the ways onto the target's grid, the one whose encoding comes closest (the tool's own
     # resize reproduces the file; the closest before encoding need not be it: JPEG smooths).
-    best, predicted = min(((reencoded(c), c) for c in (predicted, *resized)), key=lambda item: item[0])
+    best = reencoded(predicted)
+    for resize in resized:
+        if best[0] <= T.DERIVATION_REENCODE_EXACT * best[1]:
+            break
+        candidate = resize()
+        encoded = reencoded(candidate)
+        if encoded < best:
+            best, predicted = encoded, candidate
     if best[0] > T.DERIVATION_REENCODE_EXPLAINS * best[1] or best[1] > T.DERIVATION_REENCODE_RECOLOUR:
         # Not reproduced as it stands: perhaps the colours were changed before the encoding. The
         # usual colour changes, fitted on these pixels: a curve per channel (gamma, levels,
@@ -125,7 +139,8 @@ def reencoding(original: np.ndarray, copy: np.ndarray, facts: tuple[FileFacts, F
         if found is None:
             continue
         window, to_window, valid, (wx0, wy0, wx1, wy1) = found
-        resized = [r[wy0:wy1, wx0:wx1] for r in _resized_crops(pictures[parent], to_other[parent], pictures[child].shape)]
+        resized = [lambda r=r, w=(wx0, wy0, wx1, wy1): r()[w[1] : w[3], w[0] : w[2]]
+                   for r in _resized_crops(pictures[parent], to_other[parent], pictures[child].shape)]
         results[parent] = _reencoded_share(pictures[parent], window, child_facts, to_window, valid, resized)
     if not results:
         return _no_vote(name, "too little unchanged overlap to compare")
