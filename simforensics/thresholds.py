@@ -837,6 +837,10 @@ DERIVATION_REENCODE_EXACT = 0.1
 # the resized picture within half a pixel of each other (the refined registration is good to a
 # tenth of a pixel; half a pixel off, the crop would start at another pixel).
 DERIVATION_RESIZE_SNAP_PX = 0.5
+# The tool's resize is computed on the whole crop (a part of it would sample other positions);
+# above 25 million pixels (a 24-MP camera's frame) on either side it is not tried: its copies
+# would outgrow the memory a comparison of huge pictures is allowed (1.5 GB on a 108-MP JPEG).
+DERIVATION_RESIZE_MAX_PIXELS = 25_000_000
 # A picture brought onto the other's grid that still differs from it by more than 3 levels on
 # average (JPEG 60 leaves 2-4), or whose encoding does not reproduce the other, may have had its
 # colours changed too: the usual colour changes (a curve per channel, a colour matrix, the change

@@ -57,7 +57,8 @@ def _resized_crops(source: np.ndarray, source_to_target: np.ndarray, target_shap
     to the target's full size, or ``source`` resized and then cropped on whole pixels, the target
     made that way (``_usual_resizes``): a resize computed as the tool computes it gives its very
     pixel values, where a warp along the fitted matrix is a tenth of a pixel off and rounds
-    differently; each computed when called. Else an empty list."""
+    differently; each computed when called. Else (or when the pictures are larger than
+    DERIVATION_RESIZE_MAX_PIXELS) an empty list."""
     m = np.linalg.inv(source_to_target)  # target -> source
     if (abs(m[0, 1]) + abs(m[1, 0]) > 1e-3 or abs(m[2, :2]).max() > 1e-6
             or _whole_pixel_shift(source_to_target) is not None):  # no resize: copied as it is
@@ -70,7 +71,9 @@ def _resized_crops(source: np.ndarray, source_to_target: np.ndarray, target_shap
     fits = x0 >= 0 and y0 >= 0 and x0 + crop_w <= source.shape[1] and y0 + crop_h <= source.shape[0]
     snapped = np.array([[crop_w / width, 0, x0 + 0.5 * crop_w / width - 0.5],
                         [0, crop_h / height, y0 + 0.5 * crop_h / height - 0.5], [0, 0, 1]])
-    if fits and min(crop_w, crop_h) >= 8 and _snaps(m, snapped, (width, height)):
+    budget = T.DERIVATION_RESIZE_MAX_PIXELS
+    if (fits and min(crop_w, crop_h) >= 8 and max(crop_w * crop_h, width * height) <= budget
+            and _snaps(m, snapped, (width, height))):
         found += _usual_resizes(source[y0 : y0 + crop_h, x0 : x0 + crop_w], (width, height))
     # Resize the whole, then crop: source_x = (target_x + x0 + 0.5) * source_width / resized_width - 0.5.
     if x0 != 0 or y0 != 0 or crop_w != source.shape[1] or crop_h != source.shape[0]:
@@ -79,6 +82,7 @@ def _resized_crops(source: np.ndarray, source_to_target: np.ndarray, target_shap
         x0, y0 = round((m[0, 2] + 0.5) / fx - 0.5), round((m[1, 2] + 0.5) / fy - 0.5)
         snapped = np.array([[fx, 0, (x0 + 0.5) * fx - 0.5], [0, fy, (y0 + 0.5) * fy - 0.5], [0, 0, 1]])
         if (x0 >= 0 and y0 >= 0 and x0 + width <= sized_w and y0 + height <= sized_h
+                and max(source.shape[0] * source.shape[1], sized_w * sized_h) <= budget
                 and _snaps(m, snapped, (width, height))):
             found += [lambda r=r, x0=x0, y0=y0: r()[y0 : y0 + height, x0 : x0 + width]
                       for r in _usual_resizes(source, (sized_w, sized_h))]
