@@ -878,7 +878,7 @@ TRACE_SMOOTH_SIGMA = 3.0
 # after the first (the smallest piece to find is 3 %).
 TRACE_SECOND_PASS_UNEXPLAINED = 0.03
 
-# ================================================================ derivation (derivation.py)
+# ================================================================ derivation (derivation/)
 # Which picture of a related pair is the likelier original. Each cue votes with a strength; the
 # strengths are log likelihood ratios (natural logs): how much likelier the observation is if
 # the named side is the original than if the other is. Weak 0.5 (odds 1.6 : 1, what a date or a
@@ -969,15 +969,34 @@ DERIVATION_REENCODE_EXPLAINS = 0.5
 DERIVATION_SAME_GRID_SCALE = 0.002
 DERIVATION_SAME_GRID_PX = 0.25
 DERIVATION_REENCODE_EXACT = 0.1
+# A fitted mapping is taken for a resize of a whole-pixel crop when the two place the corners of
+# the resized picture within half a pixel of each other (the refined registration is good to a
+# tenth of a pixel; half a pixel off, the crop would start at another pixel).
+DERIVATION_RESIZE_SNAP_PX = 0.5
+# The tool's resize is computed on the whole crop (a part of it would sample other positions);
+# above 25 million pixels (a 24-MP camera's frame) on either side it is not tried: its copies
+# would outgrow the memory a comparison of huge pictures is allowed (1.5 GB on a 108-MP JPEG).
+DERIVATION_RESIZE_MAX_PIXELS = 25_000_000
 # A picture brought onto the other's grid that still differs from it by more than 3 levels on
-# average (JPEG 60 leaves 2-4) had its colours changed too: the change detector's global colour
-# mapping (changes.py) is fitted and applied before encoding.
+# average (JPEG 60 leaves 2-4), or whose encoding does not reproduce the other, may have had its
+# colours changed too: the usual colour changes (a curve per channel, a colour matrix, the change
+# detector's global colour mapping, changes.py) are fitted and applied before encoding.
 DERIVATION_REENCODE_RECOLOUR = 3.0
 # When both sides reproduce each other (a re-encode at finer tables snaps back to the
 # coarser ones), the one that does it 3 x better is the parent; 0.01 level is added to both (one
 # pixel value in a hundred off by one level: bit-exact reproduction is not required).
+# A colour change fitted to a decoded JPEG is refined through the encoder this many times (each
+# round one more encoding): the first removes most of JPEG's smoothing from the fit, the second
+# most of what is left.
+DERIVATION_REENCODE_ROUNDS = 2
 DERIVATION_REENCODE_RATIO = 3.0
 DERIVATION_REENCODE_FLOOR = 0.01
+# Exact reproduction: a resize reproduces a lossless file when it differs from it by at most 0.05
+# level on average (one value in twenty off by one level: the same tool, another build's
+# rounding); the reverse is ruled out when it differs by ten times that, half a level or more
+# (a flat picture resizes exactly both ways and is not read).
+DERIVATION_REPRODUCED = 0.05
+DERIVATION_NOT_REPRODUCED = 0.5
 # A block grid: steps between neighbouring columns (and rows) at one phase of 8 at least this
 # much larger than the median phase's, in both directions. SET FROM MEASUREMENT BELOW.
 DERIVATION_BLOCKING = 0.15
@@ -985,7 +1004,7 @@ DERIVATION_BLOCKING = 0.15
 # 10 %: resampling by more smooths histograms.
 DERIVATION_BLOCK_SCALE = 1.1
 
-# Tonal history: histogram comb (derivation._comb, beyond counting noise). Natural photographs
+# Tonal history: histogram comb (derivation.tone._comb, beyond counting noise). Natural photographs
 # stay under 0.1 but for pictures already processed; a gamma, contrast or saturation change of
 # 8-bit values raises it to 0.2-0.7. A side is combed when its comb is at least 0.1 and twice the
 # other side's.
@@ -1004,6 +1023,15 @@ DERIVATION_CLIP_DETAIL = 2.0
 DERIVATION_CLIP_MIN = 0.005
 DERIVATION_CLIP_RATIO = 4.0
 
+# Colour mapping: a pixel-by-pixel colour change makes one picture's colours a function of the
+# other's. "Exactly" allows 0.1 % of the compared pixels to stray (a pixel at the rim of a changed
+# area the change map missed); colours merged (not told apart by the later picture) on at least
+# 1 % of the pixels, ten times that allowance, are a loss the reverse change cannot undo, and on
+# at least 5 % (a lowered contrast or saturation, a clipped end of the scale) a strong one.
+DERIVATION_MAP_STRAY = 0.001
+DERIVATION_MAP_MERGED = 0.01
+DERIVATION_MAP_MERGED_STRONG = 0.05
+
 # Local edits: fine detail (Immerkaer's Laplacian noise operator, 8 x 8 blocks) inside the
 # changed areas against a ring around them, on each side. Painted out when the area has at most
 # two thirds of its surroundings' detail and at most half of what the other side's area has
@@ -1012,3 +1040,9 @@ DERIVATION_CLIP_RATIO = 4.0
 DERIVATION_EDIT_SMOOTH = 0.5
 DERIVATION_EDIT_CONSISTENT = 0.67
 DERIVATION_EDIT_MIN_BLOCKS = 6
+# The noise level of an area: the detail of its flattest blocks, the lowest fifth (in a textured
+# area a fifth of the blocks are still its smoothest parts, where the camera's grain shows). The
+# same factors as for detail mark an area without its surroundings' noise. Only a quieter area
+# counts: an area whose flattest blocks are rougher than its surroundings' may hold an object
+# that the other side removed, which is the other side's edit.
+DERIVATION_EDIT_NOISE_QUANTILE = 0.2

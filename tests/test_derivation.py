@@ -92,6 +92,19 @@ def test_an_added_uniform_border_points_to_the_picture_without_it(astronaut: np.
     _both_orders(_encode(astronaut, "PNG"), _encode(bordered, "PNG"), "containment")
 
 
+def test_a_dark_surround_recoloured_is_not_taken_for_padding(chelsea: np.ndarray) -> None:
+    # A picture inside a flat dark surround (a microscope or fundus picture), brightened: the
+    # surround changes colour with the rest; neither picture is the other with a border added.
+    surround = np.zeros(chelsea.shape[:2], np.uint8)
+    h, w = chelsea.shape[:2]
+    cv2.ellipse(surround, (w // 2, h // 2), (int(0.42 * w), int(0.42 * h)), 0, 0, 360, 255, -1)
+    framed = np.where(surround[..., None] > 0, chelsea, 0).astype(np.uint8)
+    brightened = tx.brightness_contrast(framed, 1.0, 20).rgb
+    for first, second in ((framed, brightened), (brightened, framed)):
+        cue = _cue(_derive(_encode(first, "PNG"), _encode(second, "PNG")), "containment")
+        assert cue.points_to is Direction.UNDETERMINED, cue.detail
+
+
 def test_information_loss_points_to_the_picture_a_reduction_was_made_from(chelsea: np.ndarray) -> None:
     forward, backward = _both_orders(_encode(chelsea, "PNG"), _encode(_resize(chelsea, 0.6), "PNG"), "information loss")
     assert forward.likely_original is Direction.ORIGINAL and backward.likely_original is Direction.COPY
@@ -106,12 +119,69 @@ def test_tonal_history_points_to_the_picture_without_a_tone_curve(chelsea: np.nd
     _both_orders(_encode(chelsea, "PNG"), _encode(tx.gamma(chelsea, 1.5).rgb, "PNG"), "tonal history")
 
 
+@pytest.mark.parametrize("change", ["gamma", "saturation"])
+def test_colour_mapping_points_to_the_picture_whose_colours_were_merged(chelsea: np.ndarray, change: str) -> None:
+    changed = tx.gamma(chelsea, 1.4).rgb if change == "gamma" else tx.saturation(chelsea, 0.5).rgb
+    forward, backward = _both_orders(_encode(chelsea, "PNG"), _encode(changed, "PNG"), "colour mapping")
+    assert "merged colours" in _cue(forward, "colour mapping").detail
+    assert forward.likely_original is Direction.ORIGINAL and backward.likely_original is Direction.COPY
+
+
+def test_colour_mapping_does_not_vote_on_a_change_that_merges_nothing(chelsea: np.ndarray) -> None:
+    # Swapped channels: every colour has its own new colour, and either picture undoes into the other.
+    swapped = np.ascontiguousarray(chelsea[..., ::-1])
+    cue = _cue(_derive(_encode(chelsea, "PNG"), _encode(swapped, "PNG")), "colour mapping")
+    assert cue.points_to is Direction.UNDETERMINED and "neither" in cue.detail
+
+
+def test_colour_mapping_does_not_vote_on_lossy_files(chelsea: np.ndarray) -> None:
+    cue = _cue(_derive(_encode(chelsea, "PNG"), _encode(tx.gamma(chelsea, 1.4).rgb, "JPEG", 95)), "colour mapping")
+    assert cue.points_to is Direction.UNDETERMINED and "lossless" in cue.detail
+
+
+def test_reencoding_sees_through_a_colour_change_before_the_encoding(astronaut: np.ndarray) -> None:
+    # A curve too slight for the 3-level test alone: the curves fitted per channel reproduce it.
+    child = _encode(tx.gamma(astronaut, 1.15).rgb, "JPEG", 85)
+    _both_orders(_encode(astronaut, "PNG"), child, "re-encoding")
+
+
 @pytest.mark.parametrize("parent_format", ["PNG", "JPEG"])
 def test_reencoding_points_to_the_pixels_a_jpeg_was_encoded_from(astronaut: np.ndarray, parent_format: str) -> None:
     parent = _encode(astronaut, parent_format, 92)
     child = _encode(_decoded(parent), "JPEG", 60)
     forward, _ = _both_orders(parent, child, "re-encoding")
     assert _cue(forward, "re-encoding").strength is Strength.STRONG
+
+
+@pytest.mark.parametrize("factor", [0.7, 1.5])
+def test_reencoding_reproduces_a_resized_crop_exactly(chelsea: np.ndarray, factor: float) -> None:
+    # Cropped on whole pixels, resized, saved as JPEG: the tool's own resize of that crop,
+    # encoded with the file's tables, gives the file back (a warp along the fitted matrix does not).
+    crop_then_resize = _encode(_resize(chelsea[20:280, 35:400], factor), "JPEG", 90)
+    resize_then_crop = _encode(_resize(chelsea, factor)[15:190, 20:300], "JPEG", 90)
+    for child in (crop_then_resize, resize_then_crop):
+        forward, _ = _both_orders(_encode(chelsea, "PNG"), child, "re-encoding")
+        assert _cue(forward, "re-encoding").strength is Strength.STRONG
+
+
+def test_reencoding_sees_through_a_stronger_colour_change(astronaut: np.ndarray) -> None:
+    child = _encode(tx.gamma(astronaut, 1.5).rgb, "JPEG", 90)
+    forward, _ = _both_orders(_encode(astronaut, "PNG"), child, "re-encoding")
+    assert "JPEG encoding of the first picture" in _cue(forward, "re-encoding").detail
+
+
+@pytest.mark.parametrize("factor", [0.6, 1.7])
+def test_exact_reproduction_of_a_lossless_resize(chelsea: np.ndarray, factor: float) -> None:
+    forward, backward = _both_orders(_encode(chelsea, "PNG"), _encode(_resize(chelsea, factor), "PNG"), "exact reproduction")
+    assert _cue(forward, "exact reproduction").strength is Strength.STRONG
+    assert forward.likely_original is Direction.ORIGINAL and backward.likely_original is Direction.COPY
+
+
+def test_exact_reproduction_needs_the_very_pixels(chelsea: np.ndarray) -> None:
+    # Grain added after the reduction: the resize no longer gives the file back, and says nothing.
+    noisy = tx.noise(_resize(chelsea, 0.6), 2.0, np.random.default_rng(0)).rgb
+    cue = _cue(_derive(_encode(chelsea, "PNG"), _encode(noisy, "PNG")), "exact reproduction")
+    assert cue.points_to is Direction.UNDETERMINED, cue.detail
 
 
 def test_block_grid_of_a_jpeg_carried_into_a_lossless_crop(astronaut: np.ndarray) -> None:
@@ -125,7 +195,19 @@ def test_local_edits_point_away_from_the_painted_out_side(chelsea: np.ndarray) -
     mask = np.zeros(chelsea.shape[:2], np.uint8)
     cv2.ellipse(mask, (200, 120), (45, 35), 0, 0, 360, 255, -1)
     painted = cv2.inpaint(chelsea, mask, 5, cv2.INPAINT_TELEA)
-    _both_orders(_encode(chelsea, "PNG"), _encode(painted, "PNG"), "local edits")
+    forward, backward = _both_orders(_encode(chelsea, "PNG"), _encode(painted, "PNG"), "local edits")
+    # Smoother in detail and without the picture's noise: both measures agree, and that decides.
+    assert _cue(forward, "local edits").strength is Strength.STRONG
+    assert "without the picture's noise" in _cue(forward, "local edits").detail
+    assert forward.likely_original is Direction.ORIGINAL and backward.likely_original is Direction.COPY
+
+
+def test_local_edits_keep_out_of_a_pasted_area_with_its_own_texture(astronaut: np.ndarray) -> None:
+    # A rougher area may hold an object the other side removed: it never votes by itself.
+    pasted = astronaut.copy()
+    pasted[100:180, 120:200] = np.random.default_rng(0).integers(0, 256, (80, 80, 3), dtype=np.uint8)
+    cue = _cue(_derive(_encode(astronaut, "PNG"), _encode(pasted, "PNG")), "local edits")
+    assert cue.points_to is Direction.UNDETERMINED
 
 
 def test_metadata_is_weak_and_never_decides_alone() -> None:

@@ -1,0 +1,101 @@
+"""Cue: containment. A crop lies inside its source; a uniform border is added to a picture."""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+from .. import thresholds as T
+from ..align import Alignment, content_box, overlap_mask
+from .model import Cue, Direction, Strength, _no_vote
+
+__all__ = ["containment"]
+
+
+def _inside_share(matrix: np.ndarray, box: tuple[int, int, int, int], frame_shape: tuple[int, ...]) -> float:
+    """Share of ``box`` of one picture that ``matrix`` lands inside the other picture's frame."""
+    x, y, w, h = box
+    corners = np.array([[x, y], [x + w, y], [x + w, y + h], [x, y + h]], np.float32).reshape(-1, 1, 2)
+    mapped = cv2.perspectiveTransform(corners.astype(np.float64), matrix).reshape(-1, 2).astype(np.float32)
+    height, width = frame_shape[:2]
+    frame = np.array([[0, 0], [width, 0], [width, height], [0, height]], np.float32)
+    area = abs(cv2.contourArea(mapped))
+    if area <= 0:
+        return 0.0
+    inside, _ = cv2.intersectConvexConvex(cv2.convexHull(mapped), frame)
+    return float(min(1.0, inside / area))
+
+
+def _padding_share(picture: np.ndarray, box: tuple[int, int, int, int]) -> float:
+    """Share of ``picture`` outside ``box`` when that outside is a flat fill (padding), else 0:
+    a sky or a backdrop along an edge is picture, not a border."""
+    x, y, w, h = box
+    if (x, y, w, h) == (0, 0, picture.shape[1], picture.shape[0]):
+        return 0.0
+    outside = np.ones(picture.shape[:2], bool)
+    outside[y : y + h, x : x + w] = False
+    if not outside.any():
+        return 0.0
+    values = picture[outside].astype(np.int16)
+    flat = (np.abs(values - np.median(values, axis=0)).max(axis=1) <= T.DERIVATION_BORDER_LEVELS).mean()
+    return float(outside.mean()) if flat >= T.DERIVATION_BORDER_FLAT_SHARE else 0.0
+
+
+def _edges_share_fill(picture: np.ndarray, bordered: np.ndarray) -> bool:
+    """Whether ``picture``'s outermost pixels are mostly the colour of ``bordered``'s border (its
+    corner pixel): then the fill is the scene's own (a dark surround), reaching both pictures' edges."""
+    fill = bordered[0, 0].astype(np.int16)
+    edges = np.concatenate([picture[0], picture[-1], picture[:, 0], picture[:, -1]]).astype(np.int16)
+    near = (np.abs(edges - fill).max(axis=1) <= 3 * T.DERIVATION_BORDER_LEVELS).mean()
+    return bool(near >= 0.5)
+
+
+def containment(alignment: Alignment, original: np.ndarray, copy: np.ndarray) -> Cue:
+    """A crop lies inside its source, which shows more around it; a uniform border is added to a
+    picture, and the picture without it is the earlier one."""
+    name = "containment"
+    # Each picture's flat border, if any (the alignment keeps a border that lies outside the
+    # original as picture: it has nothing there to compare it with).
+    original_padding = _padding_share(original, content_box(original))
+    copy_box = content_box(copy)
+    copy_padding = _padding_share(copy, copy_box)
+    # A fill that reaches the edges of both pictures is the scene's own (a dark surround), not
+    # padding: the other picture's edges have its colour, or the bordered picture lies within the
+    # other's frame, fill and all (the other has the fill too, recoloured perhaps).
+    frame_of = lambda picture: (0, 0, picture.shape[1], picture.shape[0])
+    within = 1 - T.DERIVATION_CROP_MIN
+    if copy_padding and (_edges_share_fill(original, copy)
+                         or _inside_share(alignment.matrix, frame_of(copy), original.shape) >= within):
+        copy_padding = 0.0
+    if original_padding and (_edges_share_fill(copy, original)
+                             or _inside_share(np.linalg.inv(alignment.matrix), frame_of(original), copy.shape) >= within):
+        original_padding = 0.0
+    if copy_padding == 0.0:
+        copy_box = (0, 0, copy.shape[1], copy.shape[0])
+    covered = float(overlap_mask(alignment.matrix, copy_box, original.shape).mean())  # share of ORIGINAL covered
+    inside = _inside_share(alignment.matrix, copy_box, original.shape)  # share of the copy's picture inside ORIGINAL
+    if original_padding >= T.DERIVATION_BORDER_MIN and inside >= 1 - T.DERIVATION_CROP_MIN:
+        # The second picture covers exactly the first one's content: no less (a crop into it) and no more.
+        content_only = abs(covered - (1 - original_padding)) <= T.DERIVATION_CROP_MIN
+        if content_only and copy_padding < T.DERIVATION_BORDER_MIN and not _edges_share_fill(copy, original):
+            return Cue(name, Direction.COPY, Strength.MODERATE,
+                       f"the first picture is the second with a uniform border added ({original_padding:.0%} of its area)")
+    # The second picture's content is exactly the first picture: covers all of it, and no more.
+    if (copy_padding >= T.DERIVATION_BORDER_MIN and covered >= 1 - T.DERIVATION_CROP_MIN
+            and inside >= 1 - T.DERIVATION_CROP_MIN and original_padding < T.DERIVATION_BORDER_MIN
+            and not _edges_share_fill(original, copy)):
+        return Cue(name, Direction.ORIGINAL, Strength.MODERATE,
+                   f"the second picture is the first with a uniform border added ({copy_padding:.0%} of its area)")
+    missing_in_copy, missing_in_original = 1.0 - covered, 1.0 - inside
+    if missing_in_copy >= T.DERIVATION_CROP_MIN and missing_in_original < T.DERIVATION_CROP_MIN:
+        strength = Strength.STRONG if missing_in_copy >= T.DERIVATION_CROP_STRONG else Strength.MODERATE
+        return Cue(name, Direction.ORIGINAL, strength,
+                   f"the second picture shows {covered:.0%} of the first picture's area and nothing outside it (a crop)")
+    if missing_in_original >= T.DERIVATION_CROP_MIN and missing_in_copy < T.DERIVATION_CROP_MIN:
+        strength = Strength.STRONG if missing_in_original >= T.DERIVATION_CROP_STRONG else Strength.MODERATE
+        return Cue(name, Direction.COPY, strength,
+                   f"the first picture shows {inside:.0%} of the second picture's area and nothing outside it (a crop)")
+    if missing_in_copy >= T.DERIVATION_CROP_MIN:
+        return _no_vote(name, f"each picture shows parts the other lacks ({covered:.0%} and {inside:.0%} shared): "
+                              "both may be crops of a larger picture")
+    return _no_vote(name, "both pictures show the same area")

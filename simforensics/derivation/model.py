@@ -1,0 +1,118 @@
+"""The derivation's answer and its parts: directions, strengths, cues, and the facts of each file."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import TYPE_CHECKING
+
+import cv2
+import numpy as np
+
+from .. import thresholds as T
+
+if TYPE_CHECKING:
+    from ..evidence import Evidence
+    from ..provenance import Provenance
+
+
+__all__ = ["Cue", "Derivation", "Direction", "FileFacts", "Strength", "facts_from_bytes", "facts_of"]
+
+
+class Direction(StrEnum):
+    """Which argument is likelier the original (../shared/CONTRACT.md)."""
+
+    ORIGINAL = "original"
+    COPY = "copy"
+    UNDETERMINED = "undetermined"
+
+    @property
+    def other(self) -> Direction:
+        return {Direction.ORIGINAL: Direction.COPY, Direction.COPY: Direction.ORIGINAL}.get(self, self)
+
+
+class Strength(StrEnum):
+    """How much a cue weighs: its log likelihood ratio is thresholds.DERIVATION_WEIGHTS[strength]."""
+
+    NONE = "none"
+    WEAK = "weak"
+    MODERATE = "moderate"
+    STRONG = "strong"
+
+    @property
+    def weight(self) -> float:
+        return T.DERIVATION_WEIGHTS[self.value]
+
+
+@dataclass(frozen=True)
+class Cue:
+    name: str
+    points_to: Direction
+    strength: Strength
+    detail: str
+
+    @property
+    def signed_weight(self) -> float:
+        """+weight toward the first argument, -weight toward the second, 0 for no vote."""
+        if self.points_to is Direction.UNDETERMINED:
+            return 0.0
+        return self.strength.weight if self.points_to is Direction.ORIGINAL else -self.strength.weight
+
+
+@dataclass(frozen=True)
+class Derivation:
+    likely_original: Direction
+    confidence: float  # probability of the named side under the rule; 0.5 when undetermined
+    score: float  # summed log likelihood ratio, + toward the first argument
+    cues: tuple[Cue, ...]
+    summary: str
+
+
+@dataclass(frozen=True)
+class FileFacts:
+    """What the file (not the pixels) tells the derivation: its format, JPEG tables, metadata.
+
+    ``full_size``: the pixels are the file's own decoded pixels, not a reduced decode (scan), so
+    compression traces on the 8 x 8 grid can be read from them.
+    """
+
+    format: str | None = None
+    quantization: tuple[tuple[int, ...], ...] | None = None  # JPEG tables, as Pillow reads them
+    subsampling: int | None = None  # JPEG chroma subsampling, Pillow's code (0 4:4:4, 1 4:2:2, 2 4:2:0)
+    provenance: Provenance | None = None
+    full_size: bool = True
+
+    @property
+    def is_jpeg(self) -> bool:
+        return self.format == "JPEG" and bool(self.quantization)
+
+    @property
+    def is_lossless(self) -> bool:
+        return self.format in T.DERIVATION_LOSSLESS_FORMATS
+
+
+def facts_of(evidence: Evidence, *, full_size: bool = True) -> FileFacts:
+    """The facts of a file read as evidence."""
+    return FileFacts(format=evidence.format, quantization=evidence.jpeg_quantization,
+                     subsampling=evidence.jpeg_subsampling, provenance=evidence.provenance, full_size=full_size)
+
+
+def facts_from_bytes(data: bytes) -> FileFacts:
+    """The facts of an encoded file in memory (benchmarks and tests), read as evidence is."""
+    from ..evidence import DEFAULT_MAX_PIXELS, jpeg_tables, open_checked
+
+    image, _ = open_checked("<memory>", data, DEFAULT_MAX_PIXELS)
+    quantization, subsampling = jpeg_tables(image) if image.format == "JPEG" else (None, None)
+    return FileFacts(format=image.format, quantization=quantization, subsampling=subsampling)
+
+
+def _grey(rgb: np.ndarray) -> np.ndarray:
+    return cv2.cvtColor(np.ascontiguousarray(rgb), cv2.COLOR_RGB2GRAY).astype(np.float32)
+
+
+def _no_vote(name: str, detail: str) -> Cue:
+    return Cue(name, Direction.UNDETERMINED, Strength.NONE, detail)
+
+
+def _side_words(direction: Direction) -> str:
+    return {Direction.ORIGINAL: "the first picture", Direction.COPY: "the second picture"}[direction]
