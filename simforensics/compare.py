@@ -80,7 +80,7 @@ class Measurement:
     # the portrait models were left out (scan's verification).
     resemblance: ResemblanceProfile | None = None
     descriptions: tuple[Description, Description] | None = None
-    # Which picture is the likelier original, with the cues that say so (derivation.py).
+    # Which picture is the likelier original, with the cues that say so (the derivation package).
     derivation: Derivation | None = None
 
     @property

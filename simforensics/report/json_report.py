@@ -315,7 +315,7 @@ def scan_document(result: ScanResult) -> dict[str, Any]:
         "pairs": [
             {"a": p.a, "b": p.b, "similarity": p.similarity, "label": p.label, "match": p.match,
              "summary": p.summary,
-             # "a" when a is the likelier original (derivation.py), "undetermined" when it could not tell
+             # "a" when a is the likelier original (the derivation package), "undetermined" when it could not tell
              "original_side": p.original_side, "derivation_confidence": p.derivation_confidence,
              "candidate": {"pdq_distance": p.pdq_distance, "local_matches": p.local_matches,
                            "via_group": p.via_group}}

@@ -34,7 +34,7 @@ class PairVerdict:
     similarity: float
     label: Label
     summary: str
-    # Which of the two is likelier the original (derivation.py): "original" (the first as
+    # Which of the two is likelier the original (the derivation package): "original" (the first as
     # verified), "copy" (the second) or "undetermined", and the rule's confidence.
     likely_original: str = "undetermined"
     derivation_confidence: float = 0.5
