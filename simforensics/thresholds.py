@@ -738,6 +738,10 @@ TRACE_MIN_PIECE_AREA = 0.01
 # pixels): twice the change detector's detection sigma, so a piece's outline is smooth while a
 # piece of 3 % (about 110 px across at CHANGE_SIDE) keeps its shape.
 TRACE_SMOOTH_SIGMA = 3.0
+# Outlines are moved onto the picture's strongest edge within this distance (working-frame pixels):
+# the change detector's CHANGE_OUTLINE_REACH, how far its detection-scale windows (CHANGE_DETECT_SIGMA
+# 3, the structure window) spread a neighbour's difference into an area.
+TRACE_OUTLINE_SNAP = CHANGE_OUTLINE_REACH
 # The second retrieval pass runs when at least this share of the picture is still unexplained
 # after the first (the smallest piece to find is 3 %).
 TRACE_SECOND_PASS_UNEXPLAINED = 0.03

@@ -61,7 +61,7 @@ def trace_picture(options: TraceOptions, advance: Callable[[], None] | None = No
     for retrieval_pass in (1, 2):
         use = None
         if retrieval_pass == 2:
-            labels = attribute([f.explanation for f in found], working_shape)
+            labels = attribute([f.explanation for f in found], frame)
             if (labels == 0).mean() < T.TRACE_SECOND_PASS_UNEXPLAINED:
                 break
             at = np.round(query.points * frame.scale).astype(int)
@@ -78,7 +78,7 @@ def trace_picture(options: TraceOptions, advance: Callable[[], None] | None = No
                 continue
             found.extend(_pieces_of(frame, keypoints, source.pixels, (source.height, source.width),
                                     candidate.picture, retrieval_pass))
-    labels = attribute([f.explanation for f in found], working_shape)
+    labels = attribute([f.explanation for f in found], frame)
     return _result(picture, options.folder, portfolio, found, labels, errors, len(checked),
                    time.perf_counter() - started, options.max_pixels)
 
