@@ -85,9 +85,11 @@ def trace_picture(options: TraceOptions, advance: Callable[[], None] | None = No
 
 def _pieces_of(frame: PictureFrame, keypoints: Keypoints, source: np.ndarray, source_shape: tuple[int, int], number: int,
                retrieval_pass: int) -> list[_Found]:
-    plain = sift_keypoints(source, side=T.FEATURE_SIDE, count=T.FEATURE_COUNT, grid=T.TRACE_INDEX_GRID,
+    # The source's keypoints at the resolution it was read at (TRACE_SOURCE_SIDE), not reduced
+    # further: an enlarged piece shows the source's fine detail, which a reduced copy has lost.
+    plain = sift_keypoints(source, side=T.TRACE_SOURCE_SIDE, count=T.FEATURE_COUNT, grid=T.TRACE_INDEX_GRID,
                            full_shape=source_shape)
-    mirrored = sift_keypoints(np.ascontiguousarray(source[:, ::-1]), side=T.FEATURE_SIDE, count=T.FEATURE_COUNT,
+    mirrored = sift_keypoints(np.ascontiguousarray(source[:, ::-1]), side=T.TRACE_SOURCE_SIDE, count=T.FEATURE_COUNT,
                               grid=T.TRACE_INDEX_GRID, full_shape=source_shape)
     result = []
     for model in fit_pieces(keypoints, plain, mirrored, source_shape[1]):
