@@ -678,8 +678,9 @@ TRACE_QUERY_GRID = 4
 # its share of keypoints, the strongest first, so a textured cell keeps the same ones; a
 # low-contrast cell (sky, a wall, a flat moon) fills its share only below the default, and a piece
 # cut from there had too few keypoints to be matched at all. Measured on the trace benchmark's
-# missed pieces (seeds 0 and 1, 16 pieces, none fitted at 0.04): at 0.01, 6 of them are fitted
-# with 13-65 agreeing matches.
+# missed pieces (seeds 0 and 1, 16 pieces, none fitted at 0.04): at 0.01, 5 of them could be
+# fitted (9-59 agreeing matches); the rest are near-flat crops (sky, a plain moon) with no
+# keypoints to speak of at any threshold.
 TRACE_SIFT_CONTRAST = 0.01
 # The picture queries with its keypoints at this side (the fit's own, TRACE_PICTURE_FEATURE_SIDE),
 # this many per orientation (as it is, and mirrored: SIFT is not mirror-invariant).
