@@ -664,13 +664,16 @@ VIDEO_EXHAUSTIVE_PICTURES = 32
 # cached beside the scan's features in the same SQLite file (the scan's 128 ORB corners at 256 px
 # find a whole copy, not a piece: a crop of 14 % of a 320-px picture pasted as it is was not
 # retrieved by them; ORB at 512 px still missed pieces SIFT fitted with hundreds of inliers).
-# 256 keypoints at 512 px leave about 25 in a tenth of a source.
+# 512 keypoints at 512 px leave about 50 in a tenth of a source; at 256 (about 25) a piece cut
+# from a low-contrast part often kept too few to be retrieved (measured on the trace benchmark's
+# collages, seeds 0 and 1: 126 of 140 pieces' sources among the first pass's candidates at 256,
+# 130 at 512; the benchmark's 3-8 % pieces found, seed 1: 22 -> 23 of 31).
 TRACE_INDEX_SIDE = 512
-TRACE_INDEX_FEATURES = 256
+TRACE_INDEX_FEATURES = 512
 # Keypoints are found per cell of a grid (each cell its share), not over the whole picture: the
 # strongest keypoints of a picture gather where its contrast is highest (a page of text beside a
 # micrograph took nearly all of them, and a fifth of the picture pasted from the micrograph was
-# not retrieved). 3 x 3 cells for a portfolio picture (about 28 keypoints each); 4 x 4 for the
+# not retrieved). 3 x 3 cells for a portfolio picture (about 57 keypoints each); 4 x 4 for the
 # picture, so a piece of 3 % of it holds some.
 TRACE_INDEX_GRID = 3
 TRACE_QUERY_GRID = 4
@@ -691,11 +694,14 @@ TRACE_QUERY_FEATURES = 1500
 TRACE_NEIGHBOURS = 8
 # Exact search up to this many indexed keypoints (about 200 pictures); above, an inverted file of
 # TRACE_IVF_LISTS lists (k-means on a seeded sample), each query visiting TRACE_IVF_PROBES of them:
-# a sixteenth of the work, at the usual recall cost of a few per cent of the true neighbours, which
-# a source's dozens of agreeing keypoints absorb.
+# a thirty-second of the work, at the usual recall cost of a few per cent of the true neighbours,
+# which a source's dozens of agreeing keypoints absorb. 8 probes of an index of 512 keypoints per
+# picture visit as many keypoints as 16 did of one of 256 (a 1-MP picture against 1,000 cached,
+# measured back to back: 3.5-4.1 s against 3.6-4.0 s wall; the trace's own processor time 3.9 s
+# against 3.2 s, the larger index's build).
 TRACE_EXACT_LIMIT = 50_000
 TRACE_IVF_LISTS = 256
-TRACE_IVF_PROBES = 16
+TRACE_IVF_PROBES = 8
 # A portfolio picture becomes a candidate when at least this many of its matched corners agree on
 # one similarity transform (counted in distinct places, as the scan counts them). Far lower than
 # the scan's SCAN_LOCAL_MIN_INLIERS (8): a piece of 3 % of the picture holds only a few dozen
