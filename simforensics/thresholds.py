@@ -800,16 +800,27 @@ VIDEO_EXHAUSTIVE_PICTURES = 32
 # cached beside the scan's features in the same SQLite file (the scan's 128 ORB corners at 256 px
 # find a whole copy, not a piece: a crop of 14 % of a 320-px picture pasted as it is was not
 # retrieved by them; ORB at 512 px still missed pieces SIFT fitted with hundreds of inliers).
-# 256 keypoints at 512 px leave about 25 in a tenth of a source.
+# 512 keypoints at 512 px leave about 50 in a tenth of a source; at 256 (about 25) a piece cut
+# from a low-contrast part often kept too few to be retrieved (measured on the trace benchmark's
+# collages, seeds 0 and 1: 126 of 140 pieces' sources among the first pass's candidates at 256,
+# 130 at 512; the benchmark's 3-8 % pieces found, seed 1: 22 -> 23 of 31).
 TRACE_INDEX_SIDE = 512
-TRACE_INDEX_FEATURES = 256
+TRACE_INDEX_FEATURES = 512
 # Keypoints are found per cell of a grid (each cell its share), not over the whole picture: the
 # strongest keypoints of a picture gather where its contrast is highest (a page of text beside a
 # micrograph took nearly all of them, and a fifth of the picture pasted from the micrograph was
-# not retrieved). 3 x 3 cells for a portfolio picture (about 28 keypoints each); 4 x 4 for the
+# not retrieved). 3 x 3 cells for a portfolio picture (about 57 keypoints each); 4 x 4 for the
 # picture, so a piece of 3 % of it holds some.
 TRACE_INDEX_GRID = 3
 TRACE_QUERY_GRID = 4
+# SIFT's contrast threshold for those grid cells: a quarter of its default (0.04). A cell keeps
+# its share of keypoints, the strongest first, so a textured cell keeps the same ones; a
+# low-contrast cell (sky, a wall, a flat moon) fills its share only below the default, and a piece
+# cut from there had too few keypoints to be matched at all. Measured on the trace benchmark's
+# missed pieces (seeds 0 and 1, 16 pieces, none fitted at 0.04): at 0.01, 5 of them could be
+# fitted (9-59 agreeing matches); the rest are near-flat crops (sky, a plain moon) with no
+# keypoints to speak of at any threshold.
+TRACE_SIFT_CONTRAST = 0.01
 # The picture queries with its keypoints at this side (the fit's own, TRACE_PICTURE_FEATURE_SIDE),
 # this many per orientation (as it is, and mirrored: SIFT is not mirror-invariant).
 TRACE_QUERY_SIDE = 1024
@@ -819,11 +830,14 @@ TRACE_QUERY_FEATURES = 1500
 TRACE_NEIGHBOURS = 8
 # Exact search up to this many indexed keypoints (about 200 pictures); above, an inverted file of
 # TRACE_IVF_LISTS lists (k-means on a seeded sample), each query visiting TRACE_IVF_PROBES of them:
-# a sixteenth of the work, at the usual recall cost of a few per cent of the true neighbours, which
-# a source's dozens of agreeing keypoints absorb.
+# a thirty-second of the work, at the usual recall cost of a few per cent of the true neighbours,
+# which a source's dozens of agreeing keypoints absorb. 8 probes of an index of 512 keypoints per
+# picture visit as many keypoints as 16 did of one of 256 (a 1-MP picture against 1,000 cached,
+# measured back to back: 3.5-4.1 s against 3.6-4.0 s wall; the trace's own processor time 3.9 s
+# against 3.2 s, the larger index's build).
 TRACE_EXACT_LIMIT = 50_000
 TRACE_IVF_LISTS = 256
-TRACE_IVF_PROBES = 16
+TRACE_IVF_PROBES = 8
 # A portfolio picture becomes a candidate when at least this many of its matched corners agree on
 # one similarity transform (counted in distinct places, as the scan counts them). Far lower than
 # the scan's SCAN_LOCAL_MIN_INLIERS (8): a piece of 3 % of the picture holds only a few dozen
@@ -844,7 +858,11 @@ TRACE_CANDIDATES = 8
 TRACE_PICTURE_FEATURE_SIDE = 1024
 TRACE_PICTURE_FEATURES = 4000
 # Sources are decoded at no more than this side for the fit and the dense test: above the
-# working frame (CHANGE_SIDE) of any piece that is rescaled by up to 1.6.
+# working frame (CHANGE_SIDE) of any piece that is rescaled by up to 1.6. Their keypoints for the
+# fit are found at this side too (FEATURE_COUNT of them), not at FEATURE_SIDE: a piece enlarged
+# 1.4 times shows the source's fine detail, lost at 512 px (measured on the trace benchmark: a
+# feathered, colour-shifted, mirrored piece of 9 % had 10 matches at 512 px and 33 agreeing at
+# the source's full 768 px).
 TRACE_SOURCE_SIDE = 1024
 # Fewest matches that must agree on a piece's transform. Half of alignment's MIN_INLIERS (15):
 # unrelated pictures give 4-5 RANSAC inliers by chance (../shared/research/models.md), so 8 is
@@ -874,6 +892,10 @@ TRACE_MIN_PIECE_AREA = 0.01
 # pixels): twice the change detector's detection sigma, so a piece's outline is smooth while a
 # piece of 3 % (about 110 px across at CHANGE_SIDE) keeps its shape.
 TRACE_SMOOTH_SIGMA = 3.0
+# Outlines are moved onto the picture's strongest edge within this distance (working-frame pixels):
+# the change detector's CHANGE_OUTLINE_REACH, how far its detection-scale windows (CHANGE_DETECT_SIGMA
+# 3, the structure window) spread a neighbour's difference into an area.
+TRACE_OUTLINE_SNAP = CHANGE_OUTLINE_REACH
 # The second retrieval pass runs when at least this share of the picture is still unexplained
 # after the first (the smallest piece to find is 3 %).
 TRACE_SECOND_PASS_UNEXPLAINED = 0.03

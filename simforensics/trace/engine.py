@@ -61,7 +61,7 @@ def trace_picture(options: TraceOptions, advance: Callable[[], None] | None = No
     for retrieval_pass in (1, 2):
         use = None
         if retrieval_pass == 2:
-            labels = attribute([f.explanation for f in found], working_shape)
+            labels = attribute([f.explanation for f in found], frame)
             if (labels == 0).mean() < T.TRACE_SECOND_PASS_UNEXPLAINED:
                 break
             at = np.round(query.points * frame.scale).astype(int)
@@ -78,16 +78,18 @@ def trace_picture(options: TraceOptions, advance: Callable[[], None] | None = No
                 continue
             found.extend(_pieces_of(frame, keypoints, source.pixels, (source.height, source.width),
                                     candidate.picture, retrieval_pass))
-    labels = attribute([f.explanation for f in found], working_shape)
+    labels = attribute([f.explanation for f in found], frame)
     return _result(picture, options.folder, portfolio, found, labels, errors, len(checked),
                    time.perf_counter() - started, options.max_pixels)
 
 
 def _pieces_of(frame: PictureFrame, keypoints: Keypoints, source: np.ndarray, source_shape: tuple[int, int], number: int,
                retrieval_pass: int) -> list[_Found]:
-    plain = sift_keypoints(source, side=T.FEATURE_SIDE, count=T.FEATURE_COUNT, grid=T.TRACE_INDEX_GRID,
+    # The source's keypoints at the resolution it was read at (TRACE_SOURCE_SIDE), not reduced
+    # further: an enlarged piece shows the source's fine detail, which a reduced copy has lost.
+    plain = sift_keypoints(source, side=T.TRACE_SOURCE_SIDE, count=T.FEATURE_COUNT, grid=T.TRACE_INDEX_GRID,
                            full_shape=source_shape)
-    mirrored = sift_keypoints(np.ascontiguousarray(source[:, ::-1]), side=T.FEATURE_SIDE, count=T.FEATURE_COUNT,
+    mirrored = sift_keypoints(np.ascontiguousarray(source[:, ::-1]), side=T.TRACE_SOURCE_SIDE, count=T.FEATURE_COUNT,
                               grid=T.TRACE_INDEX_GRID, full_shape=source_shape)
     result = []
     for model in fit_pieces(keypoints, plain, mirrored, source_shape[1]):

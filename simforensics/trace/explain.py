@@ -44,6 +44,7 @@ class Explanation:
     colour_shift: float  # mean RGB distance, source to picture, over the piece, before the colour mapping
     residual: float  # mean RGB distance left after it
     warped: np.ndarray = field(repr=False)  # uint8 RGB: the source drawn into the working frame (for the report)
+    covered: np.ndarray = field(repr=False)  # bool, working frame: where the warped source has pixels
 
 
 def _disc(radius: int) -> np.ndarray:
@@ -127,7 +128,7 @@ def explain(frame: PictureFrame, source: np.ndarray, source_shape: tuple[int, ..
     region = fill_holes(region | (reach & covered & ((fine < 1) | (own < T.MIN_PIXEL_CHANGE))))
     cost = np.where(region, np.minimum(cost, fine), np.inf).astype(np.float32)
     shift = np.sqrt(((frame.rgb - warped_f.astype(np.float32)) ** 2).sum(axis=2))
-    return Explanation(model, cost, float(shift[region].mean()), float(colour[region].mean()), warped)
+    return Explanation(model, cost, float(shift[region].mean()), float(colour[region].mean()), warped, covered)
 
 
 def _piece(explained: np.ndarray, points: np.ndarray) -> np.ndarray:

@@ -22,7 +22,8 @@ from ..scan.decode import read_reduced
 
 __all__ = ["FEATURE_VERSION", "ExtractedCorners", "TraceFeatures", "extract", "grid_keypoints", "pack", "unpack"]
 
-FEATURE_VERSION = f"trace-features/3; rootsift uint8; side {T.TRACE_INDEX_SIDE}; grid {T.TRACE_INDEX_GRID}; {T.TRACE_INDEX_FEATURES}"
+FEATURE_VERSION = (f"trace-features/3; rootsift uint8; side {T.TRACE_INDEX_SIDE}; grid {T.TRACE_INDEX_GRID}; {T.TRACE_INDEX_FEATURES}; "
+                   f"contrast {T.TRACE_SIFT_CONTRAST}")
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,8 @@ def grid_keypoints(grey: np.ndarray, count: int, grid: int) -> tuple[np.ndarray,
     Each cell gets its share: the strongest keypoints of a whole picture gather where its contrast
     is highest (a page of text), and a piece pasted from elsewhere would have none to be found by.
     Cells overlap, so no keypoint is lost at their borders; each is kept by the cell it lies in.
+    A cell's share is filled down to TRACE_SIFT_CONTRAST, below SIFT's default: a low-contrast
+    cell (sky, a wall) would leave it empty, and a piece cut from there could not be matched.
     """
     grey = equalised(grey)
     height, width = grey.shape
@@ -60,7 +63,8 @@ def grid_keypoints(grey: np.ndarray, count: int, grid: int) -> tuple[np.ndarray,
             cell = grey[top : min(height, y1 + margin), left : min(width, x1 + margin)]
             if min(cell.shape) < 16:
                 continue
-            keypoints, found = cv2.SIFT_create(nfeatures=max(8, count // (grid * grid))).detectAndCompute(cell, None)
+            keypoints, found = cv2.SIFT_create(nfeatures=max(8, count // (grid * grid)),
+                                               contrastThreshold=T.TRACE_SIFT_CONTRAST).detectAndCompute(cell, None)
             if found is None or not keypoints:
                 continue
             at = cv2.KeyPoint_convert(keypoints).reshape(-1, 2) + [left, top]

@@ -135,9 +135,18 @@ def find_candidates(index: PortfolioIndex, query: QueryFeatures, neighbours: Nei
     group = owners * 2 + orientations
     # Each query keypoint votes once per (picture, orientation), with its closest partner there.
     order = np.lexsort((distance, rows, group))
-    group, rows, codes = group[order], rows[order], codes[order]
+    group, rows, codes, distance = group[order], rows[order], codes[order], distance[order]
     first = np.ones(len(group), bool)
     first[1:] = (group[1:] != group[:-1]) | (rows[1:] != rows[:-1])
+    group, rows, codes, distance = group[first], rows[first], codes[first], distance[first]
+    # And each indexed keypoint takes one vote, its closest: a generic keypoint (a flat patch's
+    # blob) draws votes from all over the picture, and RANSAC would then "explain" them all with a
+    # transform that shrinks the picture onto that one point, outvoting the true piece's
+    # geometry (measured: a source with 10 agreeing votes of 34 came out with 1).
+    order = np.lexsort((distance, codes, group))
+    group, rows, codes = group[order], rows[order], codes[order]
+    first = np.ones(len(group), bool)
+    first[1:] = (group[1:] != group[:-1]) | (codes[1:] != codes[:-1])
     group, rows, codes = group[first], rows[first], codes[first]
     if len(group) == 0:
         return []
