@@ -199,12 +199,13 @@ def render(summary: dict) -> bool:
         ("edited part flagged", _share(edit_rows, "flagged"), TARGET),
         ("untouched parts same", _share(edit_rows, "others_same"), TARGET),
     ]
-    met = true_zero = false["faces"] == 0
+    no_false_faces = false["faces"] == 0
+    met = no_false_faces
     for label, value, target in checks:
         ok = value >= target
         met &= ok
         print(f"  {'PASS' if ok else 'FAIL'}  {label} >= {target:.0%}   {value:.1%}")
-    print(f"  {'PASS' if true_zero else 'FAIL'}  false faces 0   {false['faces']}")
+    print(f"  {'PASS' if no_false_faces else 'FAIL'}  false faces 0   {false['faces']}")
     print(f"  ({summary['seconds']:.0f} s)")
     return met
 
