@@ -242,7 +242,7 @@ def find_people(rgb: np.ndarray, size: tuple[int, int] | None = None) -> Portrai
                 cascade=mesh is None and _cascade_sees_face(small, small_box),
             ))
         # A body counts only on the person mask: with no mask, Pose need not run.
-        landmarks = _body_landmarks(square, second_looks=bool(seen_on_mask)) if mask.any() else None
+        landmarks = _body_landmarks(square, second_looks=bool(faces)) if mask.any() else None
     body = None
     if landmarks is not None:
         body = {
