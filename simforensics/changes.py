@@ -506,10 +506,11 @@ def _difference_maps(frame: WorkingFrame) -> _DifferenceMaps:
         # one (ROUGH_TABLE_NODES) that does not absorb a recolour of one narrow band of colours;
         # of the latter's, only areas, as it follows small colourful details less well.
         coarse_unexplained = np.zeros(coarse_covered.shape, bool)
+        copy_grey_and_chroma, coarse_activity = _grey_and_chroma(coarse_copy), activity[::2, ::2]
         for nodes in (T.COLOUR_TABLE_NODES, T.ROUGH_TABLE_NODES):
             coarse = _predict_colours(coarse_original, coarse_copy, coarse_covered, nodes)
             # Weighed as the colour map is, so a dark garment's recolour is left out of the final fit.
-            coarse_gain = _darkness_gain(*_grey_and_chroma(coarse), *_grey_and_chroma(coarse_copy), activity[::2, ::2])
+            coarse_gain = _darkness_gain(*_grey_and_chroma(coarse), *copy_grey_and_chroma, coarse_activity)
             residual = cv2.GaussianBlur(_weighted_distance(coarse_copy - coarse, coarse_gain), (0, 0), T.CHANGE_PIXEL_SIGMA)
             level = _robust_threshold(residual[coarse_covered], T.MIN_COLOUR_CHANGE)
             flagged = residual > T.CHANGE_UNEXPLAINED_FRACTION * level
