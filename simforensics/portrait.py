@@ -33,9 +33,9 @@ from dataclasses import dataclass
 
 import cv2
 import numpy as np
-from scipy import ndimage
 
 from . import thresholds as T
+from .changes import fill_holes
 from .quiet import quiet_stderr
 from .resample import shrink_to_side
 
@@ -287,7 +287,7 @@ def _main_figure(mask: np.ndarray) -> np.ndarray | None:
         return None
     keep = np.flatnonzero(areas >= T.FIGURE_PART_SHARE * largest) + 1
     figure = np.isin(labels, keep)
-    return ndimage.binary_fill_holes(figure)
+    return fill_holes(figure)
 
 
 @functools.cache
