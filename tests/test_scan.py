@@ -154,6 +154,33 @@ def test_one_new_picture_is_queried_against_the_cache_without_a_rescan(scanned: 
     assert elapsed < 30
 
 
+def test_each_verdict_names_the_step_that_settled_it(tmp_path: Path) -> None:
+    folder = tmp_path / "pictures"
+    folder.mkdir()
+    cat = fx.source_image("chelsea")
+    Image.fromarray(cat).save(folder / "cat.png")
+    (folder / "cat-again.png").write_bytes((folder / "cat.png").read_bytes())  # the same bytes
+    Image.fromarray(fx.scaled(cat, 0.6).rgb).save(folder / "cat-small.jpg", quality=85)
+    Image.fromarray(fx.painted(cat, "oil")).save(folder / "cat-oil.jpg", quality=90)  # a restyle, no copy
+    cache = str(tmp_path / "scan.sqlite")
+    result = scan_folders(ScanOptions(folders=(str(folder),), cache_path=cache))
+    pairs = {frozenset((Path(p.a).name, Path(p.b).name)): p for p in result.pairs}
+    same = pairs[frozenset(("cat.png", "cat-again.png"))]
+    assert (same.label, same.settled_by) == (Label.IDENTICAL, "sha256")
+    smaller = pairs[frozenset(("cat.png", "cat-small.jpg"))]
+    assert smaller.match and smaller.settled_by == "full"
+    assert Path(smaller.a).name == "cat.png" and smaller.original_side == "a"  # the reduction came second
+    # Which came first is asked only of copies (the restyle is a candidate, not a copy).
+    others = [p for p in result.pairs if not p.label.is_copy]
+    assert others and all(p.original_side == "undetermined" and p.settled_by == "full" for p in others)
+    assert dict(result.stats.settled_by)["sha256"] == 1
+    assert sum(count for _, count in result.stats.settled_by) == result.stats.verified == len(result.pairs)
+    # A verdict from the cache keeps the step that gave it.
+    again = scan_folders(ScanOptions(folders=(str(folder),), cache_path=cache))
+    assert again.stats.verified == 0
+    assert {(p.a, p.b, p.settled_by) for p in again.pairs} == {(p.a, p.b, p.settled_by) for p in result.pairs}
+
+
 def test_against_matches_only_across_the_two_sets(tmp_path: Path) -> None:
     portfolio, gallery = tmp_path / "portfolio", tmp_path / "app-gallery"
     portfolio.mkdir()
@@ -264,7 +291,8 @@ def test_verdicts_cached_by_another_engine_are_not_reused(tmp_path: Path) -> Non
     cache.put_pair("a" * 64, "b" * 64, 0.9, Label.NEAR_DUPLICATE, "A verdict of this engine.")
     # A row whose label is no label of ours (a damaged cache) is not a verdict: it is made again.
     cache.put_pair("c" * 64, "d" * 64, 0.9, "copy-ish", "Not a verdict of this engine.")
-    assert cache.pair("a" * 64, "b" * 64) == (0.9, Label.NEAR_DUPLICATE, "A verdict of this engine.", "undetermined", 0.5)
+    assert cache.pair("a" * 64, "b" * 64) == (0.9, Label.NEAR_DUPLICATE, "A verdict of this engine.", "undetermined", 0.5,
+                                             "full")
     assert cache.pair("c" * 64, "d" * 64) is None
     cache.close()
     engine = copy_of_the_package(tmp_path / "engine")
@@ -456,3 +484,23 @@ def test_related_lists_the_resembling_non_copies_of_the_reference(tmp_path: Path
     assert 'id="related"' in index and "recomposed.png" in index and "horse.png" in index
     bad = run_cli("scan", str(gallery), "--related", "2", "--no-cache")
     assert bad.returncode == 2 and "--against" in bad.stderr
+
+
+def test_verification_batches_keep_a_picture_and_its_copies_in_one_worker() -> None:
+    from simforensics.scan.engine import batches_sharing_pictures
+
+    # Eight originals, each with two copies: 16 pairs, 4 batches for one worker, two sets in each.
+    jobs = [(2 * g + k, f"o{g}", f"c{g}-{k}", 0) for g in range(8) for k in range(2)]
+    batches = batches_sharing_pictures(jobs[::-1], slots=1)
+    assert sorted(job for batch in batches for job in batch) == sorted(jobs)
+    assert [len(batch) for batch in batches] == [4, 4, 4, 4]
+    pictures = [{p for job in batch for p in job[1:3]} for batch in batches]
+    assert all(not (a & b) for i, a in enumerate(pictures) for b in pictures[i + 1:])  # each picture in one batch
+    # A set too large for one batch is cut into runs of pairs sharing an original.
+    big = [(n, "o", f"c{n}", 0) for n in range(6)] + [(6 + n, "p", f"d{n}", 0) for n in range(6)]
+    big += [(12, "o", "p", 0)]  # o and p linked: one set of 13 pairs
+    cut = batches_sharing_pictures(big, slots=1)
+    assert sorted(job for batch in cut for job in batch) == sorted(big)
+    assert max(len(batch) for batch in cut) == 4
+    assert [{job[1] for job in batch} for batch in cut] == [{"o"}, {"o", "p"}, {"p"}, {"p"}]
+    assert batches_sharing_pictures([], slots=2) == []

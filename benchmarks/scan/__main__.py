@@ -133,7 +133,8 @@ def quality(seed: int, quick: bool, workdir: Path) -> None:
           f"imagehash's pHash pass over the same files {phash_seconds:.1f} s; speed ratio to it "
           f"{phash_seconds / ours_seconds:.2f}x (target >= 0.4x)")
     print("  stages: " + ", ".join(f"{name} {seconds:.1f} s" for name, seconds in clock.seconds.items())
-          + f"; {result.stats.verified} pairs verified")
+          + f"; {result.stats.verified} pairs verified, settled by "
+          + ", ".join(f"{step} {count}" for step, count in result.stats.settled_by))
 
     # Recall per family (copy pairs with the original only), ours beside the peers.
     print(f"\n{'family':20} {'pairs':>5} {'ours':>5} {'pHash':>6} {'PDQ':>5}")

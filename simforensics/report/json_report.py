@@ -317,6 +317,8 @@ def scan_document(result: ScanResult) -> dict[str, Any]:
              "summary": p.summary,
              # "a" when a is the likelier original (the derivation package), "undetermined" when it could not tell
              "original_side": p.original_side, "derivation_confidence": p.derivation_confidence,
+             # the verification step that gave the verdict: "sha256" or "full" (scan/verify.py)
+             "settled_by": p.settled_by,
              "candidate": {"pdq_distance": p.pdq_distance, "local_matches": p.local_matches,
                            "via_group": p.via_group}}
             for p in result.pairs
@@ -342,6 +344,7 @@ def scan_document(result: ScanResult) -> dict[str, Any]:
             "files": stats.files, "decoded": stats.decoded, "from_cache": stats.from_cache,
             "candidates": stats.candidates, "verified": stats.verified,
             "verdicts_from_cache": stats.verdicts_from_cache,
+            "settled_by": dict(stats.settled_by),
         },
         "warnings": list(result.warnings),
     }

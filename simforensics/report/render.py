@@ -93,11 +93,11 @@ def write_scan_outputs(result: ScanResult, json_path: str | None, csv_path: str 
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\n")
         writer.writerow(["a", "b", "similarity", "label", "match", "pdq_distance", "local_matches", "summary",
-                         "original_side"])
+                         "original_side", "settled_by"])
         for p in result.pairs:
             writer.writerow([p.a, p.b, f"{p.similarity:.4f}", p.label, str(p.match).lower(),
                              "" if p.pdq_distance is None else p.pdq_distance, p.local_matches, p.summary,
-                             p.original_side])
+                             p.original_side, p.settled_by])
         _emit(csv_path, buffer.getvalue())
         if result.related:
             _emit(related_csv_path(csv_path), _related_csv(result))

@@ -25,6 +25,7 @@ from ..environment import engine_fingerprint
 from ..options import OptionError
 from ..verdict import Label
 from .features import FEATURE_VERSION, unpack_features
+from .result import SETTLING_STEPS
 
 __all__ = ["SCHEMA_VERSION", "CacheError", "CacheLookup", "CachedFile", "FileKey", "ScanCache", "cache_path_given",
            "default_cache_path", "features_intact", "look_up"]
@@ -51,6 +52,9 @@ CREATE TABLE IF NOT EXISTS pairs (
 CREATE TABLE IF NOT EXISTS derivations (
     original TEXT NOT NULL, copy TEXT NOT NULL, likely_original TEXT NOT NULL, confidence REAL NOT NULL,
     PRIMARY KEY (original, copy)
+);
+CREATE TABLE IF NOT EXISTS settlements (
+    original TEXT NOT NULL, copy TEXT NOT NULL, settled_by TEXT NOT NULL, PRIMARY KEY (original, copy)
 );
 """
 _DIRECTIONS = frozenset({"original", "copy", "undetermined"})
@@ -203,24 +207,28 @@ class ScanCache:
 
     # ------------------------------------------------------------------ pairs
 
-    def pair(self, original_sha: str, copy_sha: str) -> tuple[float, Label, str, str, float] | None:
-        """A verdict this engine gave before, with its derivation; None when there is none (or its
-        label is not one of ours, or a cache written before derivations holds no derivation)."""
+    def pair(self, original_sha: str, copy_sha: str) -> tuple[float, Label, str, str, float, str] | None:
+        """A verdict this engine gave before, with its derivation and the verification step that
+        settled it; None when there is none (or its label is not one of ours, or a cache written
+        before derivations or settlements lacks either)."""
         row = self._db.execute(
-            "SELECT p.similarity, p.label, p.summary, d.likely_original, d.confidence FROM pairs p "
-            "JOIN derivations d ON d.original = p.original AND d.copy = p.copy WHERE p.original = ? AND p.copy = ?",
+            "SELECT p.similarity, p.label, p.summary, d.likely_original, d.confidence, s.settled_by FROM pairs p "
+            "JOIN derivations d ON d.original = p.original AND d.copy = p.copy "
+            "JOIN settlements s ON s.original = p.original AND s.copy = p.copy WHERE p.original = ? AND p.copy = ?",
             (original_sha, copy_sha),
         ).fetchone()
-        if row is None or str(row[1]) not in _LABEL_WORDS or str(row[3]) not in _DIRECTIONS:
+        if (row is None or str(row[1]) not in _LABEL_WORDS or str(row[3]) not in _DIRECTIONS
+                or str(row[5]) not in SETTLING_STEPS):
             return None
-        return float(row[0]), Label(str(row[1])), str(row[2]), str(row[3]), float(row[4])
+        return float(row[0]), Label(str(row[1])), str(row[2]), str(row[3]), float(row[4]), str(row[5])
 
     def put_pair(self, original_sha: str, copy_sha: str, similarity: float, label: str, summary: str,
-                 likely_original: str = "undetermined", confidence: float = 0.5) -> None:
+                 likely_original: str = "undetermined", confidence: float = 0.5, settled_by: str = "full") -> None:
         self._db.execute("INSERT OR REPLACE INTO pairs VALUES (?, ?, ?, ?, ?)",
                          (original_sha, copy_sha, similarity, label, summary))
         self._db.execute("INSERT OR REPLACE INTO derivations VALUES (?, ?, ?, ?)",
                          (original_sha, copy_sha, likely_original, confidence))
+        self._db.execute("INSERT OR REPLACE INTO settlements VALUES (?, ?, ?)", (original_sha, copy_sha, settled_by))
         self._pending += 1
         if self._pending >= T.SCAN_CACHE_BATCH:
             self.commit()
@@ -252,6 +260,7 @@ def _connect(path: str) -> sqlite3.Connection:
         if meta.get("engine") != ENGINE_VERSION:
             db.execute("DELETE FROM pairs")
             db.execute("DELETE FROM derivations")
+            db.execute("DELETE FROM settlements")
         db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)",
                        [("schema", SCHEMA_VERSION), ("features", FEATURE_VERSION), ("engine", ENGINE_VERSION)])
         db.commit()

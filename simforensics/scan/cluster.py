@@ -122,6 +122,9 @@ class DaskRunner:
         """Worker threads in the cluster now (each runs one batch at a time)."""
         return sum(self._client.nthreads().values())
 
+    def slots(self) -> int:
+        return max(1, self._live_slots())
+
     def _wait_for_workers(self) -> None:
         try:
             self._client.wait_for_workers(1, timeout=T.SCAN_CLUSTER_WORKER_WAIT_SECONDS)

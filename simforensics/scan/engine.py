@@ -15,14 +15,15 @@ from ..evidence import DEFAULT_MAX_PIXELS
 from .cache import CachedFile, ScanCache, features_intact, look_up
 from .features import unpack_features
 from .index import Candidate, LocalFeatures, find_candidates
-from .jobs import extract, verify
+from .jobs import extract, verify_batch
 from .related import related_works
-from .result import ScanPair, ScanResult, ScanStats
+from .result import SETTLING_STEPS, ScanPair, ScanResult, ScanStats
 from .runners import Runner, open_runner
 from .verify import PairVerdict
 from .walk import walk_folders
 
-__all__ = ["Progress", "ScanOptions", "ScannedPicture", "candidates_within_groups", "scan_folders"]
+__all__ = ["Progress", "ScanOptions", "ScannedPicture", "batches_sharing_pictures", "candidates_within_groups",
+           "scan_folders"]
 
 
 
@@ -121,7 +122,8 @@ def _scan(options: ScanOptions, progress: Progress, runner: Runner, cache: ScanC
         more, more_verified, more_cached = _verify_all(ordered, closure, options, progress, runner, cache, errors)
         pairs = sorted(pairs + more, key=lambda p: (-p.similarity, p.a, p.b))
         candidates = candidates + closure
-        verified, from_pair_cache = verified + more_verified, from_pair_cache + more_cached
+        verified = {step: verified.get(step, 0) + more_verified.get(step, 0) for step in SETTLING_STEPS}
+        from_pair_cache += more_cached
 
     groups = _groups(p for p in pairs if p.match)
     related = ()
@@ -132,7 +134,8 @@ def _scan(options: ScanOptions, progress: Progress, runner: Runner, cache: ScanC
                                 advance=progress.advance)
     errors.sort()
     stats = ScanStats(files=len(paths), decoded=len(to_decode), from_cache=from_cache,
-                      candidates=len(candidates), verified=verified, verdicts_from_cache=from_pair_cache)
+                      candidates=len(candidates), verified=sum(verified.values()), verdicts_from_cache=from_pair_cache,
+                      settled_by=tuple((step, verified.get(step, 0)) for step in SETTLING_STEPS))
     warnings = (cache.warning,) if cache.warning else ()
     if damaged:
         warnings += (f"{damaged} damaged feature record(s) in the scan cache were computed again",)
@@ -169,7 +172,9 @@ def _orient(first: ScannedPicture, second: ScannedPicture) -> tuple[ScannedPictu
 
 def _verify_all(pictures: list[ScannedPicture], candidates: list[Candidate], options: ScanOptions,
                 progress: Progress, runner: Runner, cache: ScanCache,
-                errors: list[tuple[str, str]]) -> tuple[list[ScanPair], int, int]:
+                errors: list[tuple[str, str]]) -> tuple[list[ScanPair], dict[str, int], int]:
+    """The candidates' verdicts (from the cache, else verified now), how many pairs each step of
+    the cascade settled in this run, and how many verdicts came from the cache."""
     oriented = [(_orient(pictures[c.a], pictures[c.b]), c) for c in candidates]
     verdicts: dict[int, PairVerdict] = {}
     jobs = []
@@ -181,10 +186,12 @@ def _verify_all(pictures: list[ScannedPicture], candidates: list[Candidate], opt
             jobs.append((number, os.path.abspath(original.path), os.path.abspath(copy.path), options.max_pixels))
     from_cache = len(verdicts)
     given = {os.path.abspath(p.path): p.path for p in pictures}
-    jobs.sort(key=lambda job: (job[1], job[2]))  # pairs sharing an original meet the same worker
     progress.stage("verifying candidates", len(jobs))
     failed: set[str] = set()
-    for verified in runner.map(verify, jobs, max_batch=T.SCAN_CLUSTER_VERIFY_BATCH):
+    settled: dict[str, int] = {}
+    batches = batches_sharing_pictures(jobs, runner.slots())
+    verified_pairs = (verified for batch in runner.map(verify_batch, batches, max_batch=1) for verified in batch)
+    for verified in verified_pairs:
         progress.advance()
         verdict = verified.verdict
         if verdict is None:
@@ -196,8 +203,9 @@ def _verify_all(pictures: list[ScannedPicture], candidates: list[Candidate], opt
             continue
         (original, copy), _ = oriented[verified.candidate_number]
         cache.put_pair(original.sha256, copy.sha256, verdict.similarity, verdict.label, verdict.summary,
-                       verdict.likely_original, verdict.derivation_confidence)
+                       verdict.likely_original, verdict.derivation_confidence, verdict.settled_by)
         verdicts[verified.candidate_number] = verdict
+        settled[verdict.settled_by] = settled.get(verdict.settled_by, 0) + 1
     cache.commit()
     pairs = []
     for number, ((original, copy), candidate) in enumerate(oriented):
@@ -211,9 +219,43 @@ def _verify_all(pictures: list[ScannedPicture], candidates: list[Candidate], opt
         side = "undetermined" if verdict.likely_original == "undetermined" else "a"
         pairs.append(ScanPair(a, b, verdict.similarity, verdict.label, match, verdict.summary,
                               candidate.pdq_distance, candidate.local_matches, candidate.via_group,
-                              side, verdict.derivation_confidence))
+                              side, verdict.derivation_confidence, verdict.settled_by))
     pairs.sort(key=lambda p: (-p.similarity, p.a, p.b))
-    return pairs, len(jobs), from_cache
+    return pairs, settled, from_cache
+
+
+def batches_sharing_pictures(jobs: list[tuple[int, str, str, int]], slots: int) -> list[list[tuple[int, str, str, int]]]:
+    """The verification jobs in batches, each run by one worker, so that the pairs of one set of
+    connected pictures (a picture and its copies) meet in one worker, which decodes each of their
+    pictures once. About SCAN_VERIFY_BATCHES_PER_SLOT batches per worker, for the last ones to
+    end close together: a larger set is cut into consecutive runs of pairs sharing an original,
+    smaller sets share a batch. Jobs are ``(number, original, copy, max_pixels)``."""
+    if not jobs:
+        return []
+    parent: dict[str, str] = {}
+
+    def root(x: str) -> str:
+        parent.setdefault(x, x)
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for _, original, copy, _ in jobs:
+        parent[root(original)] = root(copy)
+    by_set: dict[str, list[tuple[int, str, str, int]]] = {}
+    for job in sorted(jobs, key=lambda job: (job[1], job[2])):  # pairs sharing an original together
+        by_set.setdefault(root(job[1]), []).append(job)
+    size = max(1, -(-len(jobs) // (max(1, slots) * T.SCAN_VERIFY_BATCHES_PER_SLOT)))
+    batches: list[list[tuple[int, str, str, int]]] = [[]]
+    for members in sorted(by_set.values(), key=len, reverse=True):  # the largest first: they end last
+        if len(members) >= size:
+            batches.extend(members[start : start + size] for start in range(0, len(members), size))
+            continue
+        if len(batches[-1]) + len(members) > size:
+            batches.append([])
+        batches[-1].extend(members)
+    return [batch for batch in batches if batch]
 
 
 def candidates_within_groups(pictures: list[ScannedPicture], candidates: list[Candidate], pairs: list[ScanPair],

@@ -23,7 +23,7 @@ from .features import compute_features, pack_features
 from .verify import PairVerdict, verify_pair
 
 __all__ = ["ClusterError", "DescribedFile", "ExtractedFile", "VerifiedPair", "describe", "extract", "use_one_thread",
-           "verify"]
+           "verify", "verify_batch"]
 
 
 class ClusterError(Exception):
@@ -107,3 +107,8 @@ def verify(job: tuple[int, str, str, int]) -> VerifiedPair:
         return VerifiedPair(number, verify_pair(original, copy, max_pixels=max_pixels), None, None)
     except EvidenceError as exc:
         return VerifiedPair(number, None, exc.path, exc.reason)
+
+
+def verify_batch(jobs: list[tuple[int, str, str, int]]) -> list[VerifiedPair]:
+    """``verify`` over pairs that share pictures, in one worker: each picture is decoded there once."""
+    return [verify(job) for job in jobs]

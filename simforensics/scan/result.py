@@ -7,7 +7,11 @@ from dataclasses import dataclass, field
 from ..resemblance.model import Likeness, ResemblanceProfile
 from ..verdict import Label
 
-__all__ = ["RelatedWorks", "Resembling", "ScanPair", "ScanResult", "ScanStats"]
+__all__ = ["SETTLING_STEPS", "RelatedWorks", "Resembling", "ScanPair", "ScanResult", "ScanStats"]
+
+# The verification's steps (scan/verify.py), cheapest first, as the JSON names them: equal SHA-256
+# (nothing decoded), the compare engine at SCAN_VERIFY_SIDE.
+SETTLING_STEPS = ("sha256", "full")
 
 
 @dataclass(frozen=True)
@@ -29,6 +33,7 @@ class ScanPair:
     # "a" when the derivation found ``a`` the likelier original, "undetermined" when it could not tell.
     original_side: str = "undetermined"
     derivation_confidence: float = 0.5
+    settled_by: str = SETTLING_STEPS[-1]  # the verification step that gave the verdict
 
 
 @dataclass(frozen=True)
@@ -59,6 +64,8 @@ class ScanStats:
     candidates: int = 0
     verified: int = 0  # candidate pairs run through the compare engine in this run
     verdicts_from_cache: int = 0
+    # Pairs verified in this run by each step of the cascade (SETTLING_STEPS order).
+    settled_by: tuple[tuple[str, int], ...] = ()
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,10 @@ class Runner(Protocol):
         """
         ...
 
+    def slots(self) -> int:
+        """How many jobs run at once."""
+        ...
+
     def close(self) -> None: ...
 
 
@@ -32,6 +36,9 @@ class InProcessRunner:
 
     def map(self, function: Callable[[Any], Any], jobs: list[Any], *, max_batch: int) -> Iterator[Any]:
         return map(function, jobs)
+
+    def slots(self) -> int:
+        return 1
 
     def close(self) -> None:
         pass
@@ -51,11 +58,15 @@ class PoolRunner:
         else:
             context = multiprocessing.get_context("spawn")
         self._pool = context.Pool(workers, initializer=use_one_thread)
+        self._workers = workers
 
     def map(self, function: Callable[[Any], Any], jobs: list[Any], *, max_batch: int) -> Iterator[Any]:
         # Chunks of at most 16 jobs, and at least 64 chunks when there are enough jobs: the pool's
         # own batching, cheap enough on one machine that max_batch (for remote tasks) is not needed.
         return self._pool.imap_unordered(function, jobs, chunksize=max(1, min(16, len(jobs) // 64)))
+
+    def slots(self) -> int:
+        return self._workers
 
     def close(self) -> None:
         self._pool.terminate()
