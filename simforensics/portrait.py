@@ -112,17 +112,23 @@ class Portrait:
         return (x, y) if visibility >= T.BODY_POINT_VISIBLE else None
 
 
-# mediapipe's package imports its drawing helpers, and they import matplotlib's pyplot: about
-# 0.3 s of every comparison's start for plotting that simforensics never does. While the four
-# models are imported, those two modules are stood in for by empty ones, and removed after, so
-# anyone who asks for them later gets the real ones (tests/test_regions.py checks both).
-_DRAWING_MODULES = ("mediapipe.python.solutions.drawing_utils", "mediapipe.python.solutions.drawing_styles")
+# mediapipe's package imports, besides the four models used here, its drawing helpers (and with
+# them matplotlib's pyplot, about 0.3 s of every comparison's start, for plotting simforensics
+# never does), its newer "tasks" API and three other solutions (hands, holistic, objectron):
+# about 0.06 s more. While the four models are imported, those modules are stood in for by empty
+# ones, removed after (with the names mediapipe's packages bound to them), so anyone who asks for
+# them later gets the real ones (tests/test_regions.py checks).
+_UNUSED_MODULES = (
+    "mediapipe.python.solutions.drawing_utils", "mediapipe.python.solutions.drawing_styles",
+    "mediapipe.tasks", "mediapipe.tasks.python",
+    "mediapipe.python.solutions.hands", "mediapipe.python.solutions.holistic",
+    "mediapipe.python.solutions.objectron",
+)
 
 
 def _solutions() -> tuple[types.ModuleType, ...]:
-    stand_ins = [name for name in _DRAWING_MODULES if name not in sys.modules]
-    for name in stand_ins:
-        sys.modules[name] = types.ModuleType(name)
+    stand_ins = {name: types.ModuleType(name) for name in _UNUSED_MODULES if name not in sys.modules}
+    sys.modules.update(stand_ins)
     try:
         from mediapipe.python.solutions import (
             face_detection,
@@ -133,6 +139,11 @@ def _solutions() -> tuple[types.ModuleType, ...]:
     finally:
         for name in stand_ins:
             del sys.modules[name]
+        fakes = {id(module) for module in stand_ins.values()}
+        for package in ("mediapipe", "mediapipe.python.solutions"):
+            namespace = vars(sys.modules[package]) if package in sys.modules else {}
+            for attribute in [a for a, value in namespace.items() if id(value) in fakes]:
+                del namespace[attribute]
     return face_detection, face_mesh, pose, selfie_segmentation
 
 
@@ -216,6 +227,10 @@ def find_people(rgb: np.ndarray, size: tuple[int, int] | None = None) -> Portrai
     with quiet_stderr():
         person = _model("person").process(square).segmentation_mask
         mask = np.ascontiguousarray(person[: small.shape[0], : small.shape[1]] > 0.5)
+        if not mask.any():
+            # Nobody: every face must lie on the mask, a body too, and the figure is its largest
+            # part, so neither the face detector nor Pose need run (nor be built).
+            return Portrait(width=width, height=height, faces=(), body=None, person_mask=mask)
         # Models must agree. Every face must lie on the person mask (FaceMesh runs a detector of
         # its own on the crop, so its landmarks alone confirm nothing: it meshed a face the
         # detector saw in a motorcycle); a face without landmarks must also hold the body's head
