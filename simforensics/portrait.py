@@ -114,15 +114,17 @@ class Portrait:
 
 # mediapipe's package imports, besides the four models used here, its drawing helpers (and with
 # them matplotlib's pyplot, about 0.3 s of every comparison's start, for plotting simforensics
-# never does), its newer "tasks" API and three other solutions (hands, holistic, objectron):
-# about 0.06 s more. While the four models are imported, those modules are stood in for by empty
-# ones, removed after (with the names mediapipe's packages bound to them), so anyone who asks for
-# them later gets the real ones (tests/test_regions.py checks).
+# never does), its newer "tasks" API, three other solutions (hands, holistic, objectron) and the
+# downloader of the models it does not ship (urllib's HTTP client; Pose asks it only for model
+# complexities 0 and 2): about 0.07 s more. While the four models are imported, those modules are
+# stood in for by empty ones, removed after (with the names mediapipe's packages bound to them),
+# so anyone who asks for them later gets the real ones (tests/test_regions.py checks). Pose keeps
+# the empty downloader: nothing can be downloaded through it.
 _UNUSED_MODULES = (
     "mediapipe.python.solutions.drawing_utils", "mediapipe.python.solutions.drawing_styles",
     "mediapipe.tasks", "mediapipe.tasks.python",
     "mediapipe.python.solutions.hands", "mediapipe.python.solutions.holistic",
-    "mediapipe.python.solutions.objectron",
+    "mediapipe.python.solutions.objectron", "mediapipe.python.solutions.download_utils",
 )
 
 
@@ -305,10 +307,14 @@ def _main_figure(mask: np.ndarray) -> np.ndarray | None:
     return fill_holes(figure)
 
 
+_CASCADES = ("haarcascade_frontalface_default.xml", "haarcascade_frontalface_alt2.xml", "haarcascade_profileface.xml")
+
+
 @functools.cache
-def _cascades() -> tuple[cv2.CascadeClassifier, ...]:
-    names = ("haarcascade_frontalface_default.xml", "haarcascade_frontalface_alt2.xml", "haarcascade_profileface.xml")
-    return tuple(cv2.CascadeClassifier(cv2.data.haarcascades + name) for name in names)
+def _cascade(name: str) -> cv2.CascadeClassifier:
+    """One Haar cascade, read on first need (about 8 ms each): the first that sees the face
+    settles the vote, and the rest are not read."""
+    return cv2.CascadeClassifier(cv2.data.haarcascades + name)
 
 
 def _cascade_sees_face(rgb: np.ndarray, box: tuple[int, int, int, int]) -> bool:
@@ -325,8 +331,8 @@ def _cascade_sees_face(rgb: np.ndarray, box: tuple[int, int, int, int]) -> bool:
     smallest = max(12, round(T.CASCADE_MIN_FACE_SHARE * min(w, h)))
     for flipped in (False, True):
         view = np.ascontiguousarray(grey[:, ::-1]) if flipped else grey
-        for cascade in _cascades():
-            for fx, fy, fw, fh in cascade.detectMultiScale(view, scaleFactor=1.1, minNeighbors=T.CASCADE_MIN_NEIGHBOURS,
+        for name in _CASCADES:
+            for fx, fy, fw, fh in _cascade(name).detectMultiScale(view, scaleFactor=1.1, minNeighbors=T.CASCADE_MIN_NEIGHBOURS,
                                                            minSize=(smallest, smallest)):
                 cx = (view.shape[1] - (fx + fw / 2)) if flipped else fx + fw / 2
                 cy = fy + fh / 2
