@@ -120,6 +120,11 @@ class Portrait:
 # stood in for by empty ones, removed after (with the names mediapipe's packages bound to them),
 # so anyone who asks for them later gets the real ones (tests/test_regions.py checks). Pose keeps
 # the empty downloader: nothing can be downloaded through it.
+# Careful: mediapipe hands each graph's calculator options to its C++ side through Python's
+# protobuf classes, and a node whose options type Python has not imported loses its options on
+# the way. FaceMesh's TensorsToFloatsCalculator (the sigmoid on its face-presence score) has its
+# type imported by holistic and objectron only: it is imported here. With it, every node of the
+# five graphs gets the options it got with all of mediapipe imported (checked node by node).
 _UNUSED_MODULES = (
     "mediapipe.python.solutions.drawing_utils", "mediapipe.python.solutions.drawing_styles",
     "mediapipe.tasks", "mediapipe.tasks.python",
@@ -132,6 +137,7 @@ def _solutions() -> tuple[types.ModuleType, ...]:
     stand_ins = {name: types.ModuleType(name) for name in _UNUSED_MODULES if name not in sys.modules}
     sys.modules.update(stand_ins)
     try:
+        from mediapipe.calculators.tensor import tensors_to_floats_calculator_pb2  # noqa: F401 - see above
         from mediapipe.python.solutions import (
             face_detection,
             face_mesh,

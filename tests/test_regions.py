@@ -247,6 +247,24 @@ def test_the_portrait_models_load_without_mediapipes_unused_modules() -> None:
     assert run.returncode == 0, run.stderr[-2000:]
 
 
+def test_facemesh_keeps_its_options_without_the_rest_of_mediapipe() -> None:
+    # FaceMesh's face-presence sigmoid (TensorsToFloatsCalculator's options) reaches its graph only
+    # if Python knows the options type, which the stood-in modules used to import: without it,
+    # FaceMesh found no face on this 64-px astronaut (a fresh process, nothing else imported).
+    script = (
+        "import numpy as np\n"
+        "from PIL import Image\n"
+        "from skimage import data\n"
+        "from simforensics.portrait import find_people\n"
+        "small = np.asarray(Image.fromarray(data.astronaut()).resize((64, 64), Image.LANCZOS))\n"
+        "faces = find_people(small).faces\n"
+        "assert len(faces) == 1 and faces[0].mesh is not None, faces\n"
+    )
+    run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120, check=False,
+                         cwd=Path(__file__).resolve().parents[1])
+    assert run.returncode == 0, run.stderr[-2000:]
+
+
 def test_where_the_person_mask_finds_nobody_no_other_model_runs(monkeypatch: pytest.MonkeyPatch) -> None:
     # Faces and bodies count only on the person mask: with an empty mask they cannot, and the
     # face detector and Pose are not asked (nor built).
