@@ -338,8 +338,9 @@ def _cascade_sees_face(rgb: np.ndarray, box: tuple[int, int, int, int]) -> bool:
     for flipped in (False, True):
         view = np.ascontiguousarray(grey[:, ::-1]) if flipped else grey
         for name in _CASCADES:
-            for fx, fy, fw, fh in _cascade(name).detectMultiScale(view, scaleFactor=1.1, minNeighbors=T.CASCADE_MIN_NEIGHBOURS,
-                                                           minSize=(smallest, smallest)):
+            found = _cascade(name).detectMultiScale(view, scaleFactor=1.1, minNeighbors=T.CASCADE_MIN_NEIGHBOURS,
+                                                    minSize=(smallest, smallest))
+            for fx, fy, fw, fh in found:
                 cx = (view.shape[1] - (fx + fw / 2)) if flipped else fx + fw / 2
                 cy = fy + fh / 2
                 if x <= x0 + cx <= x + w and y <= y0 + cy <= y + h:
