@@ -5,7 +5,6 @@ from __future__ import annotations
 import enum
 import os
 import shlex
-import sqlite3
 import sys
 from typing import Annotated, NoReturn
 
@@ -275,6 +274,8 @@ def scan(
     ] = 0,
 ) -> None:
     """Find copies among all images under FOLDERS, or between FOLDERS and --against."""
+    import sqlite3  # the cache's own errors (imported here: compare never needs it)
+
     from .report import render
     from .scan import ClusterError, scan_folders
     from .scan.cache import CacheError
@@ -339,6 +340,8 @@ def video(
     max_pixels: MaxPixels = DEFAULT_MAX_PIXELS,
 ) -> None:
     """Find the spans of VIDEO whose frames derive from a picture of the portfolio (--against)."""
+    import sqlite3  # the cache's own errors (imported here: compare never needs it)
+
     from .report import video_render
     from .report.render import scan_progress
     from .scan.cache import CacheError
@@ -391,6 +394,8 @@ def trace(
     max_pixels: MaxPixels = DEFAULT_MAX_PIXELS,
 ) -> None:
     """Find which areas of PICTURE came from which pictures under --against FOLDER."""
+    import sqlite3  # the cache's own errors (imported here: compare never needs it)
+
     from .report import render
     from .report.trace_render import print_trace, write_trace_outputs
     from .scan.cache import CacheError

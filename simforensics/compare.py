@@ -102,7 +102,12 @@ class Comparison:
     finished_at: str
     metadata_diff: MetadataDiff | None = None  # None when provenance was not read
     integrity: tuple[Reverification, ...] = ()  # both inputs read again at the end of the run
-    software: tuple[tuple[str, str], ...] = ()  # (name, version) of what ran: environment.py
+
+    @functools.cached_property
+    def software(self) -> tuple[tuple[str, str], ...]:
+        """(name, version) of what ran (environment.py): read from the installed packages' records
+        when a report that names them is written, not in every comparison (the terminal's does not)."""
+        return software_versions()
 
     @property
     def verdict(self) -> Verdict:
@@ -272,5 +277,4 @@ def compare_files(options: CompareOptions) -> Comparison:
     metadata = diff_metadata(original.provenance, copy.provenance) if original.provenance is not None and copy.provenance is not None else None
     return Comparison(original=original, copy=copy, options=options, measurement=measurement,
                       started_at=started, finished_at=_now(), metadata_diff=metadata,
-                      software=software_versions(),
                       integrity=(reverify(original), reverify(copy)))

@@ -20,7 +20,6 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import numpy as np
-import pillow_heif
 from PIL import Image, ImageCms, ImageOps
 
 from .errors import (
@@ -50,7 +49,6 @@ SUPPORTED_FORMATS = (
     "HEIF", "AVIF", "JPEG2000", "PPM", "TGA", "PSD",
 )
 
-pillow_heif.register_heif_opener()
 
 # Pillow's own bomb check reads a module-wide limit during open(); we apply ours instead, from
 # the header, and hold this lock while Pillow's is lifted so no other thread sees the change.
@@ -58,6 +56,26 @@ _PILLOW_LIMIT_LOCK = threading.Lock()
 
 _EXIF_ORIENTATION_TAG = 0x0112
 _WHITE = (255, 255, 255, 255)
+
+
+def _formats_for(data: bytes) -> tuple[str, ...]:
+    """The formats to try on ``data``, in SUPPORTED_FORMATS' order, with Pillow ready to test them
+    and loading no more than that needs (call with _PILLOW_LIMIT_LOCK held).
+
+    Pillow imports all of its ~40 format plugins the first time a format it is asked for is not
+    loaded yet; its five common ones loaded first (JPEG and PNG among them, the first two we ask
+    for) spare the rest for those files. pillow-heif is loaded only for an ISO base media file
+    ("ftyp" at byte 4), the only kind its opener accepts, and HEIF is left out of the formats
+    tried on any other file (Pillow refuses a format it has no plugin for). The formats are tried
+    in the same order with the same tests either way: the same result, about 0.03 s sooner."""
+    Image.preinit()
+    if data[4:8] != b"ftyp":
+        return tuple(f for f in SUPPORTED_FORMATS if f != "HEIF")
+    if "HEIF" not in Image.OPEN:
+        import pillow_heif
+
+        pillow_heif.register_heif_opener()
+    return SUPPORTED_FORMATS
 
 
 @dataclass(frozen=True)
@@ -295,23 +313,24 @@ def jpeg_tables(image: Image.Image) -> tuple[tuple[tuple[int, ...], ...] | None,
     return tables, (sampling if sampling in (0, 1, 2) else None)
 
 
-def _quiet_open(data: bytes) -> Image.Image:
+def _quiet_open(data: bytes, formats: tuple[str, ...]) -> Image.Image:
     with warnings.catch_warnings():
         # Pillow warns, on stderr, about a corrupt EXIF block while opening a JPEG; the picture
         # is still fine, and provenance reports the damaged block in a note.
         warnings.simplefilter("ignore")
-        return Image.open(io.BytesIO(data), formats=SUPPORTED_FORMATS)
+        return Image.open(io.BytesIO(data), formats=formats)
 
 
 def open_checked(name: str, data: bytes, max_pixels: int) -> tuple[Image.Image, list[str]]:
     """Identify the format from the content and refuse oversized images from the header."""
     notes: list[str] = []
     with _PILLOW_LIMIT_LOCK:
+        formats = _formats_for(data)
         saved_limit = Image.MAX_IMAGE_PIXELS
         Image.MAX_IMAGE_PIXELS = None
         try:
             try:
-                image = _quiet_open(data)
+                image = _quiet_open(data, formats)
             except (ValueError, SyntaxError, Image.UnidentifiedImageError) as exc:
                 # Pillow refuses a whole PNG over one bad text chunk (decompressing past its 1 MB
                 # limit, a damaged CRC). Text chunks hold no pixels: decode a copy without them,
@@ -321,7 +340,7 @@ def open_checked(name: str, data: bytes, max_pixels: int) -> tuple[Image.Image, 
                 stripped = without_text_chunks(data)
                 if stripped == data:
                     raise
-                image = _quiet_open(stripped)
+                image = _quiet_open(stripped, formats)
                 notes.append(f"PNG text chunks refused by the decoder ({exc}); pixels decoded without them")
         except Image.UnidentifiedImageError:
             raise NotAnImageError(

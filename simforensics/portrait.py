@@ -112,18 +112,32 @@ class Portrait:
         return (x, y) if visibility >= T.BODY_POINT_VISIBLE else None
 
 
-# mediapipe's package imports its drawing helpers, and they import matplotlib's pyplot: about
-# 0.3 s of every comparison's start for plotting that simforensics never does. While the four
-# models are imported, those two modules are stood in for by empty ones, and removed after, so
-# anyone who asks for them later gets the real ones (tests/test_regions.py checks both).
-_DRAWING_MODULES = ("mediapipe.python.solutions.drawing_utils", "mediapipe.python.solutions.drawing_styles")
+# mediapipe's package imports, besides the four models used here, its drawing helpers (and with
+# them matplotlib's pyplot, about 0.3 s of every comparison's start, for plotting simforensics
+# never does), its newer "tasks" API, three other solutions (hands, holistic, objectron) and the
+# downloader of the models it does not ship (urllib's HTTP client; Pose asks it only for model
+# complexities 0 and 2): about 0.07 s more. While the four models are imported, those modules are
+# stood in for by empty ones, removed after (with the names mediapipe's packages bound to them),
+# so anyone who asks for them later gets the real ones (tests/test_regions.py checks). Pose keeps
+# the empty downloader: nothing can be downloaded through it.
+# Careful: mediapipe hands each graph's calculator options to its C++ side through Python's
+# protobuf classes, and a node whose options type Python has not imported loses its options on
+# the way. FaceMesh's TensorsToFloatsCalculator (the sigmoid on its face-presence score) has its
+# type imported by holistic and objectron only: it is imported here. With it, every node of the
+# five graphs gets the options it got with all of mediapipe imported (checked node by node).
+_UNUSED_MODULES = (
+    "mediapipe.python.solutions.drawing_utils", "mediapipe.python.solutions.drawing_styles",
+    "mediapipe.tasks", "mediapipe.tasks.python",
+    "mediapipe.python.solutions.hands", "mediapipe.python.solutions.holistic",
+    "mediapipe.python.solutions.objectron", "mediapipe.python.solutions.download_utils",
+)
 
 
 def _solutions() -> tuple[types.ModuleType, ...]:
-    stand_ins = [name for name in _DRAWING_MODULES if name not in sys.modules]
-    for name in stand_ins:
-        sys.modules[name] = types.ModuleType(name)
+    stand_ins = {name: types.ModuleType(name) for name in _UNUSED_MODULES if name not in sys.modules}
+    sys.modules.update(stand_ins)
     try:
+        from mediapipe.calculators.tensor import tensors_to_floats_calculator_pb2  # noqa: F401 - see above
         from mediapipe.python.solutions import (
             face_detection,
             face_mesh,
@@ -133,6 +147,11 @@ def _solutions() -> tuple[types.ModuleType, ...]:
     finally:
         for name in stand_ins:
             del sys.modules[name]
+        fakes = {id(module) for module in stand_ins.values()}
+        for package in ("mediapipe", "mediapipe.python.solutions"):
+            namespace = vars(sys.modules[package]) if package in sys.modules else {}
+            for attribute in [a for a, value in namespace.items() if id(value) in fakes]:
+                del namespace[attribute]
     return face_detection, face_mesh, pose, selfie_segmentation
 
 
@@ -216,6 +235,10 @@ def find_people(rgb: np.ndarray, size: tuple[int, int] | None = None) -> Portrai
     with quiet_stderr():
         person = _model("person").process(square).segmentation_mask
         mask = np.ascontiguousarray(person[: small.shape[0], : small.shape[1]] > 0.5)
+        if not mask.any():
+            # Nobody: every face must lie on the mask, a body too, and the figure is its largest
+            # part, so neither the face detector nor Pose need run (nor be built).
+            return Portrait(width=width, height=height, faces=(), body=None, person_mask=mask)
         # Models must agree. Every face must lie on the person mask (FaceMesh runs a detector of
         # its own on the crop, so its landmarks alone confirm nothing: it meshed a face the
         # detector saw in a motorcycle); a face without landmarks must also hold the body's head
@@ -290,10 +313,14 @@ def _main_figure(mask: np.ndarray) -> np.ndarray | None:
     return fill_holes(figure)
 
 
+_CASCADES = ("haarcascade_frontalface_default.xml", "haarcascade_frontalface_alt2.xml", "haarcascade_profileface.xml")
+
+
 @functools.cache
-def _cascades() -> tuple[cv2.CascadeClassifier, ...]:
-    names = ("haarcascade_frontalface_default.xml", "haarcascade_frontalface_alt2.xml", "haarcascade_profileface.xml")
-    return tuple(cv2.CascadeClassifier(cv2.data.haarcascades + name) for name in names)
+def _cascade(name: str) -> cv2.CascadeClassifier:
+    """One Haar cascade, read on first need (about 8 ms each): the first that sees the face
+    settles the vote, and the rest are not read."""
+    return cv2.CascadeClassifier(cv2.data.haarcascades + name)
 
 
 def _cascade_sees_face(rgb: np.ndarray, box: tuple[int, int, int, int]) -> bool:
@@ -310,9 +337,10 @@ def _cascade_sees_face(rgb: np.ndarray, box: tuple[int, int, int, int]) -> bool:
     smallest = max(12, round(T.CASCADE_MIN_FACE_SHARE * min(w, h)))
     for flipped in (False, True):
         view = np.ascontiguousarray(grey[:, ::-1]) if flipped else grey
-        for cascade in _cascades():
-            for fx, fy, fw, fh in cascade.detectMultiScale(view, scaleFactor=1.1, minNeighbors=T.CASCADE_MIN_NEIGHBOURS,
-                                                           minSize=(smallest, smallest)):
+        for name in _CASCADES:
+            found = _cascade(name).detectMultiScale(view, scaleFactor=1.1, minNeighbors=T.CASCADE_MIN_NEIGHBOURS,
+                                                    minSize=(smallest, smallest))
+            for fx, fy, fw, fh in found:
                 cx = (view.shape[1] - (fx + fw / 2)) if flipped else fx + fw / 2
                 cy = fy + fh / 2
                 if x <= x0 + cx <= x + w and y <= y0 + cy <= y + h:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -34,7 +36,12 @@ from .conftest import snapshot
 def test_reads_each_format_as_rgb8(tmp_path: Path, chelsea: np.ndarray, fmt: str, suffix: str, lossless: bool) -> None:
     path = tmp_path / f"picture.{suffix}"
     options = {"quality": 90} if not lossless else {}
-    Image.fromarray(chelsea).save(path, fmt, **options)
+    if fmt == "HEIF":  # written by pillow-heif itself: evidence registers its Pillow opener only to read one
+        import pillow_heif
+
+        pillow_heif.from_pillow(Image.fromarray(chelsea)).save(path, **options)
+    else:
+        Image.fromarray(chelsea).save(path, fmt, **options)
     evidence = load_evidence(path)
     assert evidence.rgb.dtype == np.uint8 and evidence.rgb.shape == chelsea.shape
     assert (evidence.width, evidence.height) == (chelsea.shape[1], chelsea.shape[0])
@@ -43,6 +50,29 @@ def test_reads_each_format_as_rgb8(tmp_path: Path, chelsea: np.ndarray, fmt: str
     assert evidence.file_size == path.stat().st_size
     error = np.abs(evidence.rgb.astype(int) - chelsea).mean()
     assert error == 0 if lossless else error < 6
+
+
+def test_the_decoders_are_loaded_as_the_files_need_them(tmp_path: Path, chelsea: np.ndarray) -> None:
+    # A fresh process: reading a PNG and a JPEG loads neither pillow-heif nor Pillow's other
+    # plugins; a HEIF file then still reads (its opener registered on sight of it).
+    import pillow_heif
+
+    Image.fromarray(chelsea).save(tmp_path / "a.png")
+    Image.fromarray(chelsea).save(tmp_path / "a.jpg", quality=90)
+    pillow_heif.from_pillow(Image.fromarray(chelsea)).save(tmp_path / "a.heic", quality=90)
+    script = (
+        "import sys\n"
+        "from PIL import Image\n"
+        "from simforensics.evidence import load_evidence\n"
+        f"folder = {str(tmp_path)!r}\n"
+        "assert [load_evidence(f'{folder}/a.{s}').format for s in ('png', 'jpg')] == ['PNG', 'JPEG']\n"
+        "assert 'pillow_heif' not in sys.modules and 'PIL.TgaImagePlugin' not in sys.modules\n"
+        "evidence = load_evidence(f'{folder}/a.heic')\n"
+        "assert evidence.format == 'HEIF' and evidence.rgb.shape == (213, 320, 3), evidence.notes\n"
+    )
+    run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120, check=False,
+                         cwd=Path(__file__).resolve().parents[1])
+    assert run.returncode == 0, run.stderr[-2000:]
 
 
 @pytest.mark.parametrize("orientation", range(1, 9))

@@ -222,18 +222,59 @@ def test_a_landscape_against_a_tiny_unrelated_portrait_compares_grid_to_grid() -
     assert all(f.verdict in ("same", "similar", "different", "absent") for f in measured.regions)
 
 
-def test_the_portrait_models_load_without_mediapipes_drawing_helpers() -> None:
+def test_the_portrait_models_load_without_mediapipes_unused_modules() -> None:
     # portrait._solutions keeps mediapipe's drawing helpers (and with them matplotlib's pyplot,
-    # ~0.3 s) out of a comparison's start, and leaves them importable for anyone who wants them.
+    # ~0.3 s), its tasks API and its other solutions out of a comparison's start, and leaves them
+    # importable for anyone who wants them.
     script = (
         "import importlib, sys\n"
         "from fixtures import make_fixtures as F\n"
         "from simforensics.portrait import find_people\n"
         "assert find_people(F.portrait('grace_hopper')).faces\n"
-        "assert 'matplotlib.pyplot' not in sys.modules, 'pyplot was imported'\n"
+        "for name in ('matplotlib.pyplot', 'mediapipe.tasks', 'mediapipe.python.solutions.hands'):\n"
+        "    assert name not in sys.modules, name + ' was imported'\n"
+        "import mediapipe\n"
+        "assert not hasattr(mediapipe, 'tasks'), 'a stand-in was left bound'\n"
         "drawing = importlib.import_module('mediapipe.python.solutions.drawing_utils')\n"
         "assert drawing.DrawingSpec is not None\n"
+        "import mediapipe.tasks.python\n"
+        "assert mediapipe.tasks.python.vision is not None\n"
+        "import mediapipe.python.solutions.hands as hands\n"
+        "assert hands.Hands is not None\n"
     )
     run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120, check=False,
                          cwd=Path(__file__).resolve().parents[1])
     assert run.returncode == 0, run.stderr[-2000:]
+
+
+def test_facemesh_keeps_its_options_without_the_rest_of_mediapipe() -> None:
+    # FaceMesh's face-presence sigmoid (TensorsToFloatsCalculator's options) reaches its graph only
+    # if Python knows the options type, which the stood-in modules used to import: without it,
+    # FaceMesh found no face on this 64-px astronaut (a fresh process, nothing else imported).
+    script = (
+        "import numpy as np\n"
+        "from PIL import Image\n"
+        "from skimage import data\n"
+        "from simforensics.portrait import find_people\n"
+        "small = np.asarray(Image.fromarray(data.astronaut()).resize((64, 64), Image.LANCZOS))\n"
+        "faces = find_people(small).faces\n"
+        "assert len(faces) == 1 and faces[0].mesh is not None, faces\n"
+    )
+    run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120, check=False,
+                         cwd=Path(__file__).resolve().parents[1])
+    assert run.returncode == 0, run.stderr[-2000:]
+
+
+def test_where_the_person_mask_finds_nobody_no_other_model_runs(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Faces and bodies count only on the person mask: with an empty mask they cannot, and the
+    # face detector and Pose are not asked (nor built).
+    from simforensics import portrait
+
+    asked = []
+    model = portrait._model
+    monkeypatch.setattr(portrait, "_model", lambda name: asked.append(name) or model(name))
+    grey = np.full((300, 400, 3), 128, np.uint8)
+    people = find_people(grey)
+    assert asked == ["person"]
+    assert not people.has_figure and not people.person_mask.any()
+    assert people.person_mask.shape == (300, 400) and (people.width, people.height) == (400, 300)
