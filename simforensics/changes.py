@@ -467,8 +467,19 @@ def _fill_changed_holes(mask: np.ndarray, unchanged: np.ndarray, min_pixels: int
     reaches_border[np.concatenate([labels[0], labels[-1], labels[:, 0], labels[:, -1]])] = True
     size = np.bincount(labels.ravel(), minlength=count + 1)
     still = np.bincount(labels.ravel(), unchanged.ravel(), minlength=count + 1)
-    stays_open = reaches_border | ((size >= min_pixels) & (2 * still > size))
-    stays_open[0] = False  # label 0 is the mask itself
+    candidate = ~reaches_border & (size >= min_pixels) & (2 * still > size)
+    candidate[0] = False  # label 0 is the mask itself
+    if candidate.any():
+        # ... and only inside strokes: the mask around the hole is thin (the outside is within
+        # STROKE_RING_WIDTH of it); a hole deep inside a solid area (a badge on a recoloured
+        # tank) is part of that area.
+        outside = labels > 0
+        outside[labels > 0] = ~candidate[labels[labels > 0]]
+        distance = cv2.distanceTransform((~outside).view(np.uint8), cv2.DIST_L2, 3)
+        ring = ndimage.minimum(distance, labels, np.flatnonzero(candidate))
+        candidate[np.flatnonzero(candidate)] = np.asarray(ring) <= T.STROKE_RING_WIDTH
+    stays_open = reaches_border | candidate
+    stays_open[0] = False
     return ~stays_open[labels]
 
 

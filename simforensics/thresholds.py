@@ -231,6 +231,11 @@ PIXEL_OUTLINE_SHARE = 0.3
 # survived the opening are not an area. A hole in a found area is filled unless it is that large
 # and unchanged (changes._fill_changed_holes): then it is a place of its own, such as a letter's loop.
 MIN_CHANGE_AREA = 0.0005
+# ... and only when the mask around it is a stroke: its outside lies within this many working-frame
+# pixels of the hole (a thick watermark letter, up to 10 px at the working size, with the outline's
+# reach beside it, CHANGE_OUTLINE_REACH). A hole deeper inside a found area (an unchanged badge on a
+# recoloured tank) is part of that area, as the edit's own outline encloses it.
+STROKE_RING_WIDTH = 16.0
 MIN_CHANGE_PIXELS = 16
 
 # The scales of the change detector, in working-frame pixels (Gaussian sigmas and radii).
