@@ -358,13 +358,17 @@ def _colours_from_one_place(original: np.ndarray, copy: np.ndarray, use: np.ndar
     """
     nodes = T.ROUGH_TABLE_NODES
     step = 256 // (nodes - 1)  # 16 levels: the nearest node of the rough lattice, in integers
-    near = cv2.LUT(original, ((np.arange(256) + step // 2) // step).astype(np.uint8)).astype(np.int16)
-    bins = (near[..., 0] * nodes + near[..., 1]) * nodes + near[..., 2]  # under 17^3: int16 will do
+    nearest = ((np.arange(256) + step // 2) // step).astype(np.uint8)
+
+    def bins_of(picture: np.ndarray) -> np.ndarray:
+        near = cv2.LUT(picture, nearest).astype(np.int16)
+        return (near[..., 0] * nodes + near[..., 1]) * nodes + near[..., 2]  # under 17^3: int16 will do
+
     # Statistics on every other pixel (as the colour fits are made), the verdict on all of them.
     chosen = use[::2, ::2]
     if chosen.sum() < T.CHANGE_MIN_SAMPLE:
         return np.zeros_like(use)
-    index = bins[::2, ::2][chosen]
+    index = bins_of(original[::2, ::2])[chosen]
     size = nodes**3
     ys, xs = np.nonzero(chosen)
     x, y = xs / chosen.shape[1], ys / chosen.shape[0]
@@ -399,7 +403,7 @@ def _colours_from_one_place(original: np.ndarray, copy: np.ndarray, use: np.ndar
     inconsistent[occupied[candidates & lost]] = True
     if not inconsistent.any():
         return np.zeros_like(use)
-    return inconsistent[bins] & use
+    return inconsistent[bins_of(original)] & use
 
 
 def _trend_of_spread_bins(occupied: np.ndarray, spread: np.ndarray, weight: np.ndarray, mean_source: np.ndarray,
@@ -416,8 +420,8 @@ def _trend_of_spread_bins(occupied: np.ndarray, spread: np.ndarray, weight: np.n
     sums[0, occupied[spread]] = weight[spread]
     sums[1:, occupied[spread]] = (mean_change[spread] * weight[spread][:, None]).T
     sigma = T.CONSISTENT_COLOUR_SIGMA
-    blurred = np.stack([ndimage.gaussian_filter(plane.reshape(nodes, nodes, nodes), sigma, mode="constant", truncate=2.0).ravel()
-                        for plane in sums])[:, occupied]
+    blurred = ndimage.gaussian_filter(sums.reshape(4, nodes, nodes, nodes), (0, sigma, sigma, sigma), mode="constant",
+                                      truncate=2.0).reshape(4, size)[:, occupied]
     reach = int(2 * sigma + 0.5)  # scipy's kernel radius at truncate 2
     centre = ndimage.gaussian_filter(np.pad([[[1.0]]], reach), sigma, mode="constant", truncate=2.0)[reach, reach, reach]
     blurred -= centre * sums[:, occupied]  # leave each bin's own pixels out of its trend
@@ -466,9 +470,10 @@ def _fill_changed_holes(mask: np.ndarray, unchanged: np.ndarray, min_pixels: int
     reaches_border = np.zeros(count + 1, bool)
     reaches_border[np.concatenate([labels[0], labels[-1], labels[:, 0], labels[:, -1]])] = True
     size = np.bincount(labels.ravel(), minlength=count + 1)
-    still = np.bincount(labels.ravel(), unchanged.ravel(), minlength=count + 1)
-    candidate = ~reaches_border & (size >= min_pixels) & (2 * still > size)
+    candidate = ~reaches_border & (size >= min_pixels)
     candidate[0] = False  # label 0 is the mask itself
+    if candidate.any():
+        candidate &= 2 * np.bincount(labels.ravel(), unchanged.ravel(), minlength=count + 1) > size
     if candidate.any():
         # ... and only inside strokes: the mask around the hole is thin (the outside is within
         # STROKE_RING_WIDTH of it); a hole deep inside a solid area (a badge on a recoloured

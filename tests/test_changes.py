@@ -98,3 +98,22 @@ def test_a_removed_watermark_is_outlined_along_its_strokes(name: str, seed: int)
     # Hardly any of the mask lies more than 3 px from a changed pixel (filled loops made 5-12 %).
     far = cv2.distanceTransform((~truth).astype(np.uint8), cv2.DIST_L2, 3) > 3
     assert (found & far).sum() <= 0.02 * found.sum()
+
+
+def test_unchanged_holes_stay_open_only_inside_strokes() -> None:
+    # A letter's loop (a thin ring round an unchanged middle) stays open; the same unchanged
+    # middle deep inside a solid area, and a pinhole in a stroke, are filled.
+    from simforensics.changes import _fill_changed_holes
+
+    def ring(outer: int, inner: int) -> np.ndarray:
+        mask = np.zeros((200, 200), np.uint8)
+        cv2.circle(mask, (100, 100), outer, 1, -1)
+        cv2.circle(mask, (100, 100), inner, 0, -1)
+        return mask.astype(bool)
+
+    unchanged = np.ones((200, 200), bool)
+    loop = ring(30, 24)
+    assert not _fill_changed_holes(loop, unchanged, 100)[100, 100]
+    assert _fill_changed_holes(ring(80, 24), unchanged, 100)[100, 100]
+    assert _fill_changed_holes(ring(30, 4), unchanged, 100)[100, 100]
+    assert _fill_changed_holes(loop, ~unchanged, 100)[100, 100]  # a changed middle is filled
