@@ -18,8 +18,10 @@ Three difference maps against that prediction:
 
 Thresholds adapt to each pair: a pixel is changed when it is an outlier (median + k robust sd)
 of its own pair's distribution and above a fixed floor. Detected areas are grown to their
-outline with a lower threshold (hysteresis), closed, hole-filled, size-filtered, and finally
-tightened to the pixels that differ themselves.
+outline with a lower threshold (hysteresis), closed, hole-filled (unless a hole is unchanged and
+an area's size: a letter's loop), size-filtered, and finally tightened to the pixels that differ
+themselves. The global colour mapping is not let to explain colours found in one place only
+that the copy changed unlike the rest and lost the detail of (a mark painted out).
 """
 
 from __future__ import annotations
@@ -336,6 +338,110 @@ def _predict_colours(original: np.ndarray, copy: np.ndarray, use: np.ndarray, no
     return original.astype(np.float32) + fine[position[flat]]
 
 
+def _colours_from_one_place(original: np.ndarray, copy: np.ndarray, use: np.ndarray) -> np.ndarray:
+    """Pixels (of ``use``) whose colour the original shows in one place only, which the copy
+    maps unlike the rest of the picture and where it lost their detail: a mark painted out that
+    a lookup table fitted to the pair would explain away (a white signature on a black margin,
+    its colours found nowhere else, "mapped" to black).
+
+    A global colour mapping shows itself wherever a colour occurs; a colour found only inside a
+    small part of the picture is no evidence of one. Colours are binned to the rough table's
+    nodes (ROUGH_TABLE_NODES, on every other pixel); a bin's spatial extent is the area of the box
+    with its pixels' spread (12 sd_x sd_y, the area of a uniform rectangle), and a bin under
+    CONSISTENT_COLOUR_EXTENT of the picture is from one place. Such a bin is left out of the
+    final fit when (1) its mean change departs from what the well-spread bins of nearby colours
+    say (``_trend_of_spread_bins``, CONSISTENT_COLOUR_SIGMA) by more than those bins depart from it themselves (an outlier
+    of their pixels' departures: OUTLIER_SIGMAS, floor MIN_COLOUR_CHANGE), and (2) the copy kept
+    under half of its pixels' fine detail (MIN_DETAIL_LOSS), beyond what the copy keeps overall,
+    as in ``_detail_loss``: a global grade may move a rare, extreme colour further than the
+    trend (a bright spot made more saturated), but keeps its contrast with its surroundings.
+    """
+    nodes = T.ROUGH_TABLE_NODES
+    step = 256 // (nodes - 1)  # 16 levels: the nearest node of the rough lattice, in integers
+    nearest = ((np.arange(256) + step // 2) // step).astype(np.uint8)
+
+    def bins_of(picture: np.ndarray) -> np.ndarray:
+        near = cv2.LUT(picture, nearest).astype(np.int16)
+        return (near[..., 0] * nodes + near[..., 1]) * nodes + near[..., 2]  # under 17^3: int16 will do
+
+    # Statistics on every other pixel (as the colour fits are made), the verdict on all of them.
+    chosen = use[::2, ::2]
+    if chosen.sum() < T.CHANGE_MIN_SAMPLE:
+        return np.zeros_like(use)
+    index = bins_of(original[::2, ::2])[chosen]
+    size = nodes**3
+    ys, xs = np.nonzero(chosen)
+    x, y = xs / chosen.shape[1], ys / chosen.shape[0]
+    count = np.bincount(index, minlength=size).astype(np.float64)
+    safe = np.maximum(count, 1)
+    mean_x, mean_y = np.bincount(index, x, size) / safe, np.bincount(index, y, size) / safe
+    var_x = np.maximum(np.bincount(index, x * x, size) / safe - mean_x**2, 0)
+    var_y = np.maximum(np.bincount(index, y * y, size) / safe - mean_y**2, 0)
+    occupied = np.flatnonzero(count)
+    spread = 12 * np.sqrt(var_x[occupied] * var_y[occupied]) >= T.CONSISTENT_COLOUR_EXTENT
+    weight = count[occupied]
+    if weight[spread].sum() < T.CHANGE_MIN_SAMPLE:
+        return np.zeros_like(use)
+    source = original[::2, ::2][chosen]
+    change = copy[::2, ::2][chosen].astype(np.int16) - source
+    mean_source = np.stack([np.bincount(index, source[:, k], size)[occupied] for k in range(3)], 1) / weight[:, None]
+    mean_change = np.stack([np.bincount(index, change[:, k], size)[occupied] for k in range(3)], 1) / weight[:, None]
+    departure = _channel_norm(mean_change - _trend_of_spread_bins(occupied, spread, weight, mean_source, mean_change, nodes))
+    level = _weighted_robust_threshold(departure[spread], weight[spread], T.MIN_COLOUR_CHANGE)
+    candidates = ~spread & (departure > level)
+    if not candidates.any():
+        return np.zeros_like(use)
+    # ... and only where the copy lost the detail those pixels had (a mark painted out): a global
+    # grade of a colour of one place (the bright centre of an optic disc made more saturated) may
+    # depart from the others' trend, but keeps its contrast with its surroundings.
+    energy = [_detail_energy(cv2.cvtColor(picture, cv2.COLOR_RGB2GRAY))[::2, ::2][chosen] for picture in (original, copy)]
+    detail_original = np.bincount(index, energy[0], size)[occupied]
+    detail_copy = np.bincount(index, energy[1], size)[occupied]
+    kept_overall = float(np.clip(detail_copy[spread].sum() / max(detail_original[spread].sum(), 1e-6), T.DETAIL_MIN_KEPT, 1.0))
+    lost = (detail_original > _C2 * weight) & (detail_copy < (1 - T.MIN_DETAIL_LOSS) * kept_overall * detail_original)
+    inconsistent = np.zeros(size, bool)
+    inconsistent[occupied[candidates & lost]] = True
+    if not inconsistent.any():
+        return np.zeros_like(use)
+    return inconsistent[bins_of(original)] & use
+
+
+def _trend_of_spread_bins(occupied: np.ndarray, spread: np.ndarray, weight: np.ndarray, mean_source: np.ndarray,
+                          mean_change: np.ndarray, nodes: int) -> np.ndarray:
+    """What the well-spread bins say each occupied bin's colour should change by: their mean
+    changes averaged over nearby colours (a Gaussian, CONSISTENT_COLOUR_SIGMA, reaching twice), each
+    spread bin's own left out; where few spread pixels are that near, their global affine trend.
+    A colour grade is smooth in colour: near colours change alike."""
+    size = nodes**3
+    root = np.sqrt(weight[spread])[:, None]
+    design = np.hstack([mean_source, np.ones((len(occupied), 1))])
+    affine, *_ = np.linalg.lstsq(design[spread] * root, mean_change[spread] * root, rcond=None)
+    sums = np.zeros((4, size))
+    sums[0, occupied[spread]] = weight[spread]
+    sums[1:, occupied[spread]] = (mean_change[spread] * weight[spread][:, None]).T
+    sigma = T.CONSISTENT_COLOUR_SIGMA
+    blurred = ndimage.gaussian_filter(sums.reshape(4, nodes, nodes, nodes), (0, sigma, sigma, sigma), mode="constant",
+                                      truncate=2.0).reshape(4, size)[:, occupied]
+    reach = int(2 * sigma + 0.5)  # scipy's kernel radius at truncate 2
+    centre = ndimage.gaussian_filter(np.pad([[[1.0]]], reach), sigma, mode="constant", truncate=2.0)[reach, reach, reach]
+    blurred -= centre * sums[:, occupied]  # leave each bin's own pixels out of its trend
+    prior = centre * T.CHANGE_MIN_SAMPLE  # as many pixels as a median needs, at the bin itself
+    return (blurred[1:].T + prior * (design @ affine)) / (blurred[0] + prior)[:, None]
+
+
+def _weighted_median(values: np.ndarray, weights: np.ndarray) -> float:
+    order = np.argsort(values)
+    cumulative = np.cumsum(weights[order])
+    return float(values[order][np.searchsorted(cumulative, 0.5 * cumulative[-1])])
+
+
+def _weighted_robust_threshold(values: np.ndarray, weights: np.ndarray, floor: float) -> float:
+    """``_robust_threshold`` of values that stand for ``weights`` pixels each (a bin's mean)."""
+    median = _weighted_median(values, weights)
+    mad = _weighted_median(np.abs(values - median), weights) * _MAD_TO_SD
+    return max(floor, median + T.OUTLIER_SIGMAS * mad)
+
+
 def _robust_threshold(values: np.ndarray, floor: float) -> float:
     median = float(np.median(values))
     mad = float(np.median(np.abs(values - median))) * _MAD_TO_SD
@@ -354,8 +460,36 @@ def fill_holes(mask: np.ndarray) -> np.ndarray:
     return ~reaches_border[labels]
 
 
-def _fill_holes_and_filter(mask: np.ndarray, min_pixels: int) -> np.ndarray:
-    mask = fill_holes(mask)
+def _fill_changed_holes(mask: np.ndarray, unchanged: np.ndarray, min_pixels: int) -> np.ndarray:
+    """``fill_holes``, except a hole large enough to be an area of its own (``min_pixels``) of
+    which most pixels are ``unchanged``: the inside of a letter's loop (a watermark's O) or a
+    ring's middle stays out of the mask, a pinhole or a speck that only looks alike is filled."""
+    labels, count = ndimage.label(~mask)
+    if count == 0:
+        return mask.copy()
+    reaches_border = np.zeros(count + 1, bool)
+    reaches_border[np.concatenate([labels[0], labels[-1], labels[:, 0], labels[:, -1]])] = True
+    size = np.bincount(labels.ravel(), minlength=count + 1)
+    candidate = ~reaches_border & (size >= min_pixels)
+    candidate[0] = False  # label 0 is the mask itself
+    if candidate.any():
+        candidate &= 2 * np.bincount(labels.ravel(), unchanged.ravel(), minlength=count + 1) > size
+    if candidate.any():
+        # ... and only inside strokes: the mask around the hole is thin (the outside is within
+        # STROKE_RING_WIDTH of it); a hole deep inside a solid area (a badge on a recoloured
+        # tank) is part of that area.
+        outside = labels > 0
+        outside[labels > 0] = ~candidate[labels[labels > 0]]
+        distance = cv2.distanceTransform((~outside).view(np.uint8), cv2.DIST_L2, 3)
+        ring = ndimage.minimum(distance, labels, np.flatnonzero(candidate))
+        candidate[np.flatnonzero(candidate)] = np.asarray(ring) <= T.STROKE_RING_WIDTH
+    stays_open = reaches_border | candidate
+    stays_open[0] = False
+    return ~stays_open[labels]
+
+
+def _fill_holes_and_filter(mask: np.ndarray, min_pixels: int, unchanged: np.ndarray | None = None) -> np.ndarray:
+    mask = fill_holes(mask) if unchanged is None else _fill_changed_holes(mask, unchanged, min_pixels)
     labels, count = ndimage.label(mask)
     if count == 0:
         return mask
@@ -365,12 +499,14 @@ def _fill_holes_and_filter(mask: np.ndarray, min_pixels: int) -> np.ndarray:
     return keep[labels]
 
 
-def _pixel_outline(changed: np.ndarray, difference: np.ndarray, covered: np.ndarray, min_pixels: int) -> np.ndarray:
+def _pixel_outline(changed: np.ndarray, difference: np.ndarray, covered: np.ndarray, min_pixels: int,
+                   unchanged: np.ndarray) -> np.ndarray:
     """Tighten each found area to the pixels that differ themselves.
 
     Detection windows reach a few pixels past an edit, which doubles the area of thin strokes
     (a signature). Inside each area, keep the pixels whose own difference from the predicted
-    colour is clear, closed and hole-filled. An area whose change is in its pattern rather than
+    colour is clear, closed and hole-filled (but for unchanged holes of an area's size: the
+    loops of a watermark's letters). An area whose change is in its pattern rather than
     its pixel values (texture redrawn in the same colours) keeps its window outline.
     """
     smooth = cv2.GaussianBlur(difference, (0, 0), T.CHANGE_PIXEL_SIGMA)
@@ -394,8 +530,8 @@ def _pixel_outline(changed: np.ndarray, difference: np.ndarray, covered: np.ndar
             result[rows, cols] |= area
             continue
         tight = cv2.morphologyEx(tight.astype(np.uint8), cv2.MORPH_CLOSE, kernel).astype(bool) & area
-        result[rows, cols] |= fill_holes(tight)
-    return _fill_holes_and_filter(result, min_pixels)
+        result[rows, cols] |= _fill_changed_holes(tight, unchanged[rows, cols], min_pixels)
+    return _fill_holes_and_filter(result, min_pixels, unchanged)
 
 
 # Per-pixel maximum and length over the 3 colour channels: numpy's reductions along a short last
@@ -518,6 +654,9 @@ def _difference_maps(frame: WorkingFrame) -> _DifferenceMaps:
                 flagged = _fill_holes_and_filter(
                     flagged, max(T.MIN_CHANGE_PIXELS, int(T.MIN_CHANGE_AREA * coarse_covered.sum())))
             coarse_unexplained |= flagged
+        # Colours found in one place only, mapped unlike the rest: a table would explain them
+        # (a white signature on a black margin turned black), but no global mapping shows there.
+        coarse_unexplained |= _colours_from_one_place(coarse_original, coarse_copy, coarse_covered)
         grown = cv2.dilate(coarse_unexplained.view(np.uint8), _square(T.CHANGE_UNEXPLAINED_GROW))
         size = (covered.shape[1], covered.shape[0])
         unexplained = cv2.resize(grown, size, interpolation=cv2.INTER_NEAREST).astype(bool)
@@ -611,20 +750,23 @@ def _detect(frame: WorkingFrame, maps: _DifferenceMaps) -> _Detection:
     strong = ((structure_smooth > structure_threshold) | (colour_smooth > colour_threshold)
               | (loss_smooth > loss_threshold)) & detectable
     min_pixels = max(T.MIN_CHANGE_PIXELS, int(T.MIN_CHANGE_AREA * covered.sum()))
-    opened = cv2.morphologyEx(strong.astype(np.uint8), cv2.MORPH_OPEN, _square(T.CHANGE_OPEN_RADIUS)).astype(bool)
-    seeds = _fill_holes_and_filter(opened, min_pixels)
-
-    # ... then grown to the true outline on a less smoothed map with a lower threshold.
+    # What differs not even by the outline's lower threshold is unchanged: a hole of it that is
+    # an area's size stays open (a letter's loop), smaller holes are filled.
     structure_fine = cv2.GaussianBlur(structure, (0, 0), T.CHANGE_OUTLINE_SIGMA)
     colour_fine = cv2.GaussianBlur(colour, (0, 0), T.CHANGE_OUTLINE_SIGMA)
     loss_fine = cv2.GaussianBlur(maps.detail_loss, (0, 0), T.CHANGE_OUTLINE_SIGMA)
     weak = ((structure_fine > T.OUTLINE_FRACTION * structure_threshold) | (colour_fine > T.OUTLINE_FRACTION * colour_threshold)
             | (loss_fine > T.OUTLINE_FRACTION * loss_threshold))
+    unchanged = ~weak
+    opened = cv2.morphologyEx(strong.astype(np.uint8), cv2.MORPH_OPEN, _square(T.CHANGE_OPEN_RADIUS)).astype(bool)
+    seeds = _fill_holes_and_filter(opened, min_pixels, unchanged)
+
+    # ... then grown to the true outline on a less smoothed map with a lower threshold.
     reach = cv2.dilate(seeds.astype(np.uint8), _disc(T.CHANGE_OUTLINE_REACH)).astype(bool)
     grown = (weak & reach & covered) | seeds
     grown = cv2.morphologyEx(grown.astype(np.uint8), cv2.MORPH_CLOSE, _disc(T.CHANGE_CLOSE_RADIUS)).astype(bool)
-    changed = _fill_holes_and_filter(grown & covered, min_pixels)
-    changed = _pixel_outline(changed, maps.pixel_difference, covered, min_pixels)
+    changed = _fill_holes_and_filter(grown & covered, min_pixels, unchanged)
+    changed = _pixel_outline(changed, maps.pixel_difference, covered, min_pixels, unchanged)
     return _Detection(changed, structure_fine, colour_fine, structure_threshold, colour_threshold)
 
 

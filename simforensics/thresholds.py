@@ -228,8 +228,14 @@ PIXEL_OUTLINE_SHARE = 0.3
 # Smallest changed area kept, as a share of the covered area: 0.05 % of a 768 x 768 frame is
 # about 300 pixels, a 17 x 17 px square, the size of a small signature glyph cluster. In a small
 # frame, never fewer pixels than MIN_CHANGE_PIXELS (a 4 x 4 blot): a few pixels of noise that
-# survived the opening are not an area.
+# survived the opening are not an area. A hole in a found area is filled unless it is that large
+# and unchanged (changes._fill_changed_holes): then it is a place of its own, such as a letter's loop.
 MIN_CHANGE_AREA = 0.0005
+# ... and only when the mask around it is a stroke: its outside lies within this many working-frame
+# pixels of the hole (a thick watermark letter, up to 10 px at the working size, with the outline's
+# reach beside it, CHANGE_OUTLINE_REACH). A hole deeper inside a found area (an unchanged badge on a
+# recoloured tank) is part of that area, as the edit's own outline encloses it.
+STROKE_RING_WIDTH = 16.0
 MIN_CHANGE_PIXELS = 16
 
 # The scales of the change detector, in working-frame pixels (Gaussian sigmas and radii).
@@ -280,6 +286,16 @@ COLOUR_TABLE_NODES = 33
 # 33-node rough fit is kept beside it: an object whose colours are found nowhere else (a white
 # signature on a black margin) is mapped away by the smoother table, not by the finer one.
 ROUGH_TABLE_NODES = 17
+# A colour (a bin of the rough lattice) whose pixels lie within this share of the picture's area
+# (the box of their spread) is from one place: too little evidence of a global mapping to let a
+# table explain a change there that departs from the other colours' and lost its detail
+# (changes._colours_from_one_place). A tenth: a signature, a logo, one object lie within it; a
+# global grade shows in colours found across the picture. Colours spread wider are trusted.
+CONSISTENT_COLOUR_EXTENT = 0.1
+# What the well-spread colours say a colour should change by is their changes averaged with a
+# Gaussian of this many rough-lattice nodes (16 levels), reaching twice as far: a colour grade
+# is smooth, so near colours change alike; farther off, their global affine trend decides.
+CONSISTENT_COLOUR_SIGMA = 1.0
 # A picture whose mean chroma (max - min channel, in levels) is under this is greyscale: when
 # either picture of a pair is, colour cannot be compared, only structure. A grey picture saved as a colour JPEG keeps 0 (the
 # sample pictures at quality 40-95); a toned or nearly grey photograph has a few levels.
