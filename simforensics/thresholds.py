@@ -848,6 +848,12 @@ TRACE_IVF_PROBES = 8
 # agreeing votes and no fit of TRACE_MIN_INLIERS (Lowe's ratio within one source rejects repeated
 # corners), and the warped source then explained 0.79-0.91 of the piece and nothing outside it.
 TRACE_CANDIDATE_AGREEING = 3
+# A piece proposed by so few votes is kept only when it is localised: the source moved by this many
+# working-frame pixels along each axis must no longer explain it along at least one of them. The
+# change detector's CHANGE_OUTLINE_REACH, how far its windows spread a difference: an edge moved
+# farther across itself is a visible difference, while a smooth shading moved so far is still
+# explained.
+TRACE_SHIFT_TEST = CHANGE_OUTLINE_REACH
 # Groups of votes (a portfolio picture in one orientation) checked for one geometry, the most
 # voted first: chance votes spread over the whole portfolio, a source's gather. 128 RANSAC runs of
 # 500 iterations take well under a second.

@@ -13,7 +13,12 @@ from skimage import data
 
 from simforensics.evidence import DEFAULT_MAX_PIXELS
 from simforensics.trace.portfolio import read_portfolio
-from simforensics.trace.retrieve import build_index, find_candidates, query_features, search
+from simforensics.trace.retrieve import (
+    build_index,
+    find_candidates,
+    query_features,
+    search,
+)
 
 
 @pytest.mark.parametrize("mirrored", [False, True])
