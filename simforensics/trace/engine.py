@@ -99,7 +99,7 @@ def _pieces_of(frame: PictureFrame, keypoints: Keypoints, source: np.ndarray, so
     # The retrieval's own geometry, when no fitted piece holds its agreeing keypoints: a piece with
     # few distinctive corners (a lattice against the sky, a few repeated bricks) fits fewer than
     # TRACE_MIN_INLIERS matches, and the dense test judges it as it judges every fit.
-    retrieved = _retrieved_model(candidate, source_shape)
+    retrieved = _retrieved_model(candidate)
     if retrieved is not None and not _held(retrieved.picture_points, [f.explanation for f in result], frame.scale):
         explanation = explain(frame, source, source_shape, retrieved)
         if explanation is not None and _localised(frame, source, source_shape, retrieved):
@@ -133,7 +133,7 @@ def _localised(frame: PictureFrame, source: np.ndarray, source_shape: tuple[int,
     return False
 
 
-def _retrieved_model(candidate: Candidate, source_shape: tuple[int, int]) -> PieceModel | None:
+def _retrieved_model(candidate: Candidate) -> PieceModel | None:
     if candidate.matrix is None or candidate.points is None:
         return None
     scale = float(np.sqrt(abs(np.linalg.det(candidate.matrix[:2, :2]))))
