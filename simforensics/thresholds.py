@@ -842,18 +842,8 @@ TRACE_IVF_PROBES = 8
 # one similarity transform (counted in distinct places, as the scan counts them). Far lower than
 # the scan's SCAN_LOCAL_MIN_INLIERS (8): a piece of 3 % of the picture holds only a few dozen
 # corners, and a candidate is only a candidate, proved or dropped by SIFT and the dense test below;
-# any two matches fit a similarity, so 3 is the least that says anything. The candidate's own
-# transform (those agreeing keypoints' similarity) goes to the dense test too when the per-source
-# fit finds no piece there: a lattice tower against the sky or a few repeated bricks gave 4-6
-# agreeing votes and no fit of TRACE_MIN_INLIERS (Lowe's ratio within one source rejects repeated
-# corners), and the warped source then explained 0.79-0.91 of the piece and nothing outside it.
+# any two matches fit a similarity, so 3 is the least that says anything.
 TRACE_CANDIDATE_AGREEING = 3
-# A piece proposed by so few votes is kept only when it is localised: the source moved by this many
-# working-frame pixels along each axis must no longer explain it along at least one of them. The
-# change detector's CHANGE_OUTLINE_REACH, how far its windows spread a difference: an edge moved
-# farther across itself is a visible difference, while a smooth shading moved so far is still
-# explained.
-TRACE_SHIFT_TEST = CHANGE_OUTLINE_REACH
 # Groups of votes (a portfolio picture in one orientation) checked for one geometry, the most
 # voted first: chance votes spread over the whole portfolio, a source's gather. 128 RANSAC runs of
 # 500 iterations take well under a second.

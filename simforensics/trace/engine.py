@@ -21,10 +21,10 @@ from ..evidence import Evidence, load_evidence
 from ..scan.decode import read_reduced
 from .attribute import attribute
 from .explain import Explanation, PictureFrame, explain, picture_frame
-from .fit import Keypoints, PieceModel, fit_pieces, sift_keypoints
+from .fit import Keypoints, fit_pieces, sift_keypoints
 from .model import Piece, Trace, TracedSource, TraceOptions
 from .portfolio import Portfolio, read_portfolio
-from .retrieve import Candidate, build_index, find_candidates, query_features, search
+from .retrieve import build_index, find_candidates, query_features, search
 
 __all__ = ["trace_picture"]
 
@@ -77,14 +77,14 @@ def trace_picture(options: TraceOptions, advance: Callable[[], None] | None = No
                 errors.append((entry.path, exc.reason))
                 continue
             found.extend(_pieces_of(frame, keypoints, source.pixels, (source.height, source.width),
-                                    candidate, retrieval_pass))
+                                    candidate.picture, retrieval_pass))
     labels = attribute([f.explanation for f in found], frame)
     return _result(picture, options.folder, portfolio, found, labels, errors, len(checked),
                    time.perf_counter() - started, options.max_pixels)
 
 
-def _pieces_of(frame: PictureFrame, keypoints: Keypoints, source: np.ndarray, source_shape: tuple[int, int],
-               candidate: Candidate, retrieval_pass: int) -> list[_Found]:
+def _pieces_of(frame: PictureFrame, keypoints: Keypoints, source: np.ndarray, source_shape: tuple[int, int], number: int,
+               retrieval_pass: int) -> list[_Found]:
     # The source's keypoints at the resolution it was read at (TRACE_SOURCE_SIDE), not reduced
     # further: an enlarged piece shows the source's fine detail, which a reduced copy has lost.
     plain = sift_keypoints(source, side=T.TRACE_SOURCE_SIDE, count=T.FEATURE_COUNT, grid=T.TRACE_INDEX_GRID,
@@ -95,62 +95,8 @@ def _pieces_of(frame: PictureFrame, keypoints: Keypoints, source: np.ndarray, so
     for model in fit_pieces(keypoints, plain, mirrored, source_shape[1]):
         explanation = explain(frame, source, source_shape, model)
         if explanation is not None:
-            result.append(_Found(candidate.picture, retrieval_pass, explanation, source_shape))
-    # The retrieval's own geometry, when no fitted piece holds its agreeing keypoints: a piece with
-    # few distinctive corners (a lattice against the sky, a few repeated bricks) fits fewer than
-    # TRACE_MIN_INLIERS matches, and the dense test judges it as it judges every fit.
-    retrieved = _retrieved_model(candidate)
-    if retrieved is not None and not _held(retrieved.picture_points, [f.explanation for f in result], frame.scale):
-        explanation = explain(frame, source, source_shape, retrieved)
-        if explanation is not None and _localised(frame, source, source_shape, retrieved):
-            result.append(_Found(candidate.picture, retrieval_pass, explanation, source_shape))
+            result.append(_Found(number, retrieval_pass, explanation, source_shape))
     return result
-
-
-def _localised(frame: PictureFrame, source: np.ndarray, source_shape: tuple[int, int], model: PieceModel) -> bool:
-    """Whether the source explains the picture only where the model puts it: moved by
-    TRACE_SHIFT_TEST working pixels along both axes (either way along each), it must explain too
-    little along at least one of them.
-
-    Why: a geometry from a handful of votes may be chance, and a smooth area (a plain wall's
-    shading) is explained by any smooth area of a source under the colour mapping, wherever it is
-    put (measured: a plain grey piece of 7 % was given to an unrelated retina by 3 chance votes).
-    A real piece's edges stop agreeing once moved across them; one axis is enough, since a piece
-    of straight lines (mortar between bricks) still agrees when moved along them.
-    """
-    step = T.TRACE_SHIFT_TEST / frame.scale  # in the picture's pixels
-    for axis in ((1.0, 0.0), (0.0, 1.0)):
-        explained = False
-        for sign in (1.0, -1.0):
-            dx, dy = sign * step * axis[0], sign * step * axis[1]
-            moved = model.matrix @ np.array([[1.0, 0, dx], [0, 1, dy], [0, 0, 1]])
-            if explain(frame, source, source_shape, PieceModel(moved, model.mirrored, model.inliers,
-                                                               model.picture_points)) is not None:
-                explained = True
-                break
-        if not explained:
-            return True
-    return False
-
-
-def _retrieved_model(candidate: Candidate) -> PieceModel | None:
-    if candidate.matrix is None or candidate.points is None:
-        return None
-    scale = float(np.sqrt(abs(np.linalg.det(candidate.matrix[:2, :2]))))
-    if not 1 / T.MAX_SCALE_RATIO <= scale <= T.MAX_SCALE_RATIO:
-        return None
-    return PieceModel(candidate.matrix, candidate.mirrored, candidate.agreeing, candidate.points)
-
-
-def _held(points: np.ndarray, explanations: list[Explanation], scale: float) -> bool:
-    """Whether most of ``points`` (picture pixels) lie in one of the explained pieces."""
-    if not explanations:
-        return False
-    shape = explanations[0].cost.shape
-    at = np.round(points * scale).astype(int)
-    rows, cols = np.clip(at[:, 1], 0, shape[0] - 1), np.clip(at[:, 0], 0, shape[1] - 1)
-    inside = np.any([np.isfinite(e.cost[rows, cols]) for e in explanations], axis=0)
-    return bool(inside.mean() > 0.5)
 
 
 def _box(mask: np.ndarray) -> tuple[int, int, int, int]:

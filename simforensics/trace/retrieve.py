@@ -8,12 +8,6 @@ crowd (the k-th neighbour, as the scan's ratio test does); the votes of the most
 orientation) groups are checked for one similarity transform (RANSAC), and the sources whose
 agreeing keypoints are most numerous are the candidates. A mask restricts the query to some areas
 (the second pass: what is still unexplained).
-
-Each candidate carries the transform its agreeing keypoints fit (picture -> source), so the dense
-test can judge it even when the per-source SIFT fit finds too few matches: a low-texture or
-repetitive piece (a lattice tower against the sky, a few bricks) can hold 4-6 agreeing retrieval
-votes and no fit of TRACE_MIN_INLIERS, since Lowe's ratio within one source rejects its repeated
-corners.
 """
 
 from __future__ import annotations
@@ -46,16 +40,12 @@ class PortfolioIndex:
     index: faiss.Index | None
     owner: np.ndarray  # per descriptor: the portfolio picture
     points: np.ndarray  # per descriptor: (x, y) in that picture reduced to TRACE_INDEX_SIDE (RANSAC's pixels)
-    scales: np.ndarray  # per portfolio picture: its full-size pixels per indexed pixel
 
 
 @dataclass(frozen=True)
 class Candidate:
     picture: int  # index into the portfolio's pictures
     agreeing: int  # matched keypoints that one similarity transform explains (best orientation)
-    matrix: np.ndarray | None = field(default=None, repr=False)  # 3x3 that transform: picture -> source (full size)
-    mirrored: bool = False
-    points: np.ndarray | None = field(default=None, repr=False)  # the agreeing keypoints' places in the picture
 
 
 def query_features(grey: np.ndarray) -> QueryFeatures:
@@ -78,16 +68,15 @@ def query_features(grey: np.ndarray) -> QueryFeatures:
 def build_index(pictures: tuple[PortfolioPicture, ...]) -> PortfolioIndex:
     """One index of every portfolio picture's keypoints."""
     codes, owner, points = [], [], []
-    scales = np.array([max(p.width, p.height, 1) / T.TRACE_INDEX_SIDE for p in pictures], np.float64)
     for number, picture in enumerate(pictures):
         f = picture.features
         if len(f.descriptors) == 0:
             continue
         codes.append(f.descriptors)
         owner.append(np.full(len(f.descriptors), number))
-        points.append(f.points.astype(np.float64) / scales[number])
+        points.append(f.points.astype(np.float64) * (T.TRACE_INDEX_SIDE / max(picture.width, picture.height, 1)))
     if not codes:
-        return PortfolioIndex(None, np.zeros(0, int), np.zeros((0, 2)), scales)
+        return PortfolioIndex(None, np.zeros(0, int), np.zeros((0, 2)))
     vectors = np.ascontiguousarray(np.concatenate(codes), dtype=np.float32) / 255.0
     if len(vectors) <= T.TRACE_EXACT_LIMIT:
         index = faiss.IndexFlatL2(128)
@@ -101,7 +90,7 @@ def build_index(pictures: tuple[PortfolioPicture, ...]) -> PortfolioIndex:
         index.nprobe = T.TRACE_IVF_PROBES
         index.referenced_objects = [quantizer]
     index.add(vectors)
-    return PortfolioIndex(index, np.concatenate(owner), np.concatenate(points), scales)
+    return PortfolioIndex(index, np.concatenate(owner), np.concatenate(points))
 
 
 @dataclass(frozen=True)
@@ -164,55 +153,34 @@ def find_candidates(index: PortfolioIndex, query: QueryFeatures, neighbours: Nei
     starts = np.flatnonzero(np.r_[True, group[1:] != group[:-1]])
     stops = np.r_[starts[1:], len(group)]
     strongest = np.argsort(-(stops - starts), kind="stable")[: T.TRACE_RANSAC_GROUPS]
-    best: dict[int, Candidate] = {}
+    best: dict[int, int] = {}
     for g in strongest.tolist():
         start, stop = int(starts[g]), int(stops[g])
         if stop - start < T.TRACE_CANDIDATE_AGREEING:
             continue
-        number = int(group[start]) // 2
-        mirrored = bool(group[start] % 2)
-        placed = query.points[rows[start:stop]]
-        at = placed.copy()
-        if mirrored:  # a mirrored keypoint: in the mirror image's pixels, where one similarity holds
+        picture = int(group[start]) // 2
+        at = query.points[rows[start:stop]].copy()
+        if group[start] % 2:  # a mirrored keypoint: in the mirror image's pixels, where one similarity holds
             at[:, 0] = query.width - 1 - at[:, 0]
         # RANSAC's distance is measured in the indexed picture, whatever the query's scale.
-        target = index.points[codes[start:stop]]
-        agreeing, inliers = _agreeing(at, target)
-        if agreeing > (best[number].agreeing if number in best else 0):
-            best[number] = Candidate(number, agreeing, mirrored=mirrored, points=placed[inliers],
-                                     matrix=_to_source(at[inliers], target[inliers], mirrored, query.width,
-                                                       index.scales[number]))
-    ranked = sorted((c for c in best.values() if c.agreeing >= T.TRACE_CANDIDATE_AGREEING),
+        agreeing = _agreeing(at, index.points[codes[start:stop]])
+        best[picture] = max(best.get(picture, 0), agreeing)
+    ranked = sorted((Candidate(p, a) for p, a in best.items() if a >= T.TRACE_CANDIDATE_AGREEING),
                     key=lambda c: (-c.agreeing, c.picture))
     return ranked[: T.TRACE_CANDIDATES]
 
 
-def _to_source(at: np.ndarray, target: np.ndarray, mirrored: bool, width: int, scale: float) -> np.ndarray | None:
-    """The similarity the agreeing keypoints fit (least squares), as a picture -> source (full size)
-    matrix like the fit's: ``at`` in the picture's (mirror image's) pixels, ``target`` in the indexed
-    picture's, ``scale`` its full-size pixels per indexed pixel."""
-    affine, _ = cv2.estimateAffinePartial2D(at.reshape(-1, 1, 2), target.reshape(-1, 1, 2), method=cv2.LMEDS)
-    if affine is None:
-        return None
-    matrix = np.diag([scale, scale, 1.0]) @ np.vstack([affine, [0, 0, 1]])
-    if mirrored:
-        matrix = matrix @ np.array([[-1.0, 0, width - 1], [0, 1, 0], [0, 0, 1]])
-    return matrix
-
-
-def _agreeing(source: np.ndarray, target: np.ndarray) -> tuple[int, np.ndarray]:
-    """(distinct places (cells of SCAN_LOCAL_RANSAC_PX of the indexed picture) one similarity
-    explains, its inliers)."""
-    none = np.zeros(len(source), bool)
+def _agreeing(source: np.ndarray, target: np.ndarray) -> int:
+    """Distinct places (cells of SCAN_LOCAL_RANSAC_PX of the indexed picture) one similarity explains."""
     if len(source) < 3:
-        return 0, none
+        return 0
     _, mask = cv2.estimateAffinePartial2D(source.reshape(-1, 1, 2), target.reshape(-1, 1, 2), method=cv2.RANSAC,
                                           ransacReprojThreshold=T.SCAN_LOCAL_RANSAC_PX, maxIters=500,
                                           confidence=0.99, refineIters=0)
     if mask is None:
-        return 0, none
+        return 0
     inliers = mask.ravel().astype(bool)
     cells = np.floor(target[inliers] / T.SCAN_LOCAL_RANSAC_PX).astype(np.int64)
-    return len(np.unique(cells[:, 0] * 100_003 + cells[:, 1])), inliers
+    return len(np.unique(cells[:, 0] * 100_003 + cells[:, 1]))
 
 
