@@ -15,6 +15,7 @@ import tempfile
 import time
 from pathlib import Path
 
+import cv2
 import numpy as np
 from PIL import Image
 
@@ -54,6 +55,16 @@ def _score(truth: np.ndarray, predicted: np.ndarray, case: collage.Collage, scor
     scores["reported_true"] = scores.get("reported_true", 0) + len(reported & true_sources)
     if case.negative:
         scores.setdefault("negatives_clean", []).append(not reported)
+
+
+def _outcome(case: collage.Collage, piece: collage.Piece, predicted: np.ndarray, picture: np.ndarray) -> dict:
+    """Whether the piece was found, and its texture (the grey levels' standard deviation over it):
+    the pieces missed so far were nearly all plain or repetitive, so the listing shows both."""
+    own = case.truth == piece.work + 1
+    if not own.any():
+        return {"found": None, "grey_std": None}
+    grey = cv2.cvtColor(picture, cv2.COLOR_RGB2GRAY)
+    return {"found": bool((predicted[own] == piece.work + 1).mean() >= 0.5), "grey_std": float(grey[own].std())}
 
 
 def _summary(scores: dict) -> dict:
@@ -107,7 +118,7 @@ def main() -> None:
             naive["seconds"].append(time.perf_counter() - started)
             _score(case.truth, naive_map, case, naive)
             records.append({"picture": case.path.name, "negative": case.negative,
-                            "pieces": [vars(p) for p in case.pieces],
+                            "pieces": [{**vars(p), **_outcome(case, p, predicted, picture)} for p in case.pieces],
                             "reported": [{"path": Path(s.path).name, "share": s.share, "pieces": len(s.pieces),
                                           "pass": s.retrieval_pass} for s in result.sources]})
         ours, theirs = _summary(engine), _summary(naive)
@@ -119,6 +130,13 @@ def main() -> None:
         print(_row("simforensics trace", ours))
         print(_row("baseline: one global alignment per portfolio picture", theirs))
         print("targets: >= 0.95, >= 0.80, >= 0.90, >= 0.95, all")
+        names = [p.name for p in corpus.works]
+        for record in records:
+            for piece in record["pieces"]:
+                if piece["found"] is False and piece["area_fraction"] >= 0.03:
+                    print(f"missed: {record['picture']} {names[piece['work']]} {piece['area_fraction']:.3f} of the picture, "
+                          f"scale {piece['scale']:.2f}, turn {piece['turn']:.1f}, mirrored {piece['mirrored']}, colour shifted "
+                          f"{piece['colour_shifted']}, feathered {piece['feathered']}, grey std {piece['grey_std']:.1f}")
         timing_result = None
         if not args.skip_timing:
             big = collage.build(workdir / "big", seed=args.seed + 1000, collages=1, negatives=0, shape=(866, 1155))
