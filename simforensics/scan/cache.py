@@ -223,7 +223,8 @@ class ScanCache:
         return float(row[0]), Label(str(row[1])), str(row[2]), str(row[3]), float(row[4]), str(row[5])
 
     def put_pair(self, original_sha: str, copy_sha: str, similarity: float, label: str, summary: str,
-                 likely_original: str = "undetermined", confidence: float = 0.5, settled_by: str = "full") -> None:
+                 likely_original: str = "undetermined", confidence: float = 0.5,
+                 settled_by: str = SETTLING_STEPS[-1]) -> None:
         self._db.execute("INSERT OR REPLACE INTO pairs VALUES (?, ?, ?, ?, ?)",
                          (original_sha, copy_sha, similarity, label, summary))
         self._db.execute("INSERT OR REPLACE INTO derivations VALUES (?, ?, ?, ?)",

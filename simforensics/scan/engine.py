@@ -232,20 +232,10 @@ def batches_sharing_pictures(jobs: list[tuple[int, str, str, int]], slots: int) 
     smaller sets share a batch. Jobs are ``(number, original, copy, max_pixels)``."""
     if not jobs:
         return []
-    parent: dict[str, str] = {}
-
-    def root(x: str) -> str:
-        parent.setdefault(x, x)
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    for _, original, copy, _ in jobs:
-        parent[root(original)] = root(copy)
+    component = _components((original, copy) for _, original, copy, _ in jobs)
     by_set: dict[str, list[tuple[int, str, str, int]]] = {}
     for job in sorted(jobs, key=lambda job: (job[1], job[2])):  # pairs sharing an original together
-        by_set.setdefault(root(job[1]), []).append(job)
+        by_set.setdefault(component[job[1]], []).append(job)
     size = max(1, -(-len(jobs) // (max(1, slots) * T.SCAN_VERIFY_BATCHES_PER_SLOT)))
     batches: list[list[tuple[int, str, str, int]]] = [[]]
     for members in sorted(by_set.values(), key=len, reverse=True):  # the largest first: they end last
@@ -279,7 +269,15 @@ def candidates_within_groups(pictures: list[ScannedPicture], candidates: list[Ca
 
 
 def _groups(matched: Iterable[ScanPair]) -> tuple[tuple[str, ...], ...]:
-    """Connected groups of matched pictures (union-find), each sorted, sorted by first member."""
+    """Connected groups of matched pictures, each sorted, sorted by first member."""
+    members: dict[str, list[str]] = {}
+    for picture, component in _components((pair.a, pair.b) for pair in matched).items():
+        members.setdefault(component, []).append(picture)
+    return tuple(sorted(tuple(sorted(group)) for group in members.values()))
+
+
+def _components(links: Iterable[tuple[str, str]]) -> dict[str, str]:
+    """Each linked picture's connected component, named by one of its members (union-find)."""
     parent: dict[str, str] = {}
 
     def root(x: str) -> str:
@@ -289,11 +287,8 @@ def _groups(matched: Iterable[ScanPair]) -> tuple[tuple[str, ...], ...]:
             x = parent[x]
         return x
 
-    for pair in matched:
-        ra, rb = root(pair.a), root(pair.b)
+    for a, b in links:
+        ra, rb = root(a), root(b)
         if ra != rb:
             parent[max(ra, rb)] = min(ra, rb)
-    members: dict[str, list[str]] = {}
-    for x in parent:
-        members.setdefault(root(x), []).append(x)
-    return tuple(sorted(tuple(sorted(group)) for group in members.values()))
+    return {x: root(x) for x in parent}
