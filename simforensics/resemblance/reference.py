@@ -95,15 +95,29 @@ def place(name: str, measured: DimensionScore, reference: Reference, stratum: st
     if measured.score is None:
         return Dimension(name, None, None, Likeness.NOT_MEASURED, measured.why, histogram)
     percentile = reference.percentile(key, measured.score)
+    if percentile is None and stratum is not None and len(table) >= T.RESEMBLANCE_MIN_OWN_KIND:
+        pooled = reference.percentile(name, measured.score)
+        if pooled is not None:
+            # Too few pairs of its own kind to resolve the distinctive level: placed among all the
+            # reference's pairs, but never higher than among its own kind (RESEMBLANCE_MIN_OWN_KIND).
+            own = float(np.searchsorted(table, measured.score, side="left") / len(table))
+            percentile = min(own, pooled)
+            if pooled <= own:
+                histogram = reference.histogram(name)
+            why = (f"{measured.why} (placed among all the reference's {len(reference.scores[name])} pairs, no "
+                   f"higher than among its {len(table)} pairs{among}, too few alone)")
+            return Dimension(name, measured.score, percentile, _finding(percentile), why, histogram)
     if percentile is None:
         return Dimension(name, measured.score, None, Likeness.NOT_MEASURED,
                          f"{measured.why}; the reference measured this on only {len(table)} of its pairs{among}, "
                          f"too few to say how rare it is (at least {T.RESEMBLANCE_MIN_PAIRS})", histogram)
     why = measured.why if stratum is None else f"{measured.why} (placed among the reference's pairs{among})"
+    return Dimension(name, measured.score, percentile, _finding(percentile), why, histogram)
+
+
+def _finding(percentile: float) -> Likeness:
     if percentile >= T.RESEMBLANCE_DISTINCTIVE:
-        finding = Likeness.DISTINCTIVE
-    elif percentile >= T.RESEMBLANCE_COMMON:
-        finding = Likeness.COMMON
-    else:
-        finding = Likeness.DIFFERENT
-    return Dimension(name, measured.score, percentile, finding, why, histogram)
+        return Likeness.DISTINCTIVE
+    if percentile >= T.RESEMBLANCE_COMMON:
+        return Likeness.COMMON
+    return Likeness.DIFFERENT
