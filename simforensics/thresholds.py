@@ -627,6 +627,15 @@ RESEMBLANCE_SIMILAR_DIMENSIONS = 1
 # A percentile of 0.99 means something only among at least 100 pairs: a dimension that fewer of
 # the reference's pairs measured (postures: few shipped pictures show a body) gets no percentile.
 RESEMBLANCE_MIN_PAIRS = 100
+# A likeness placed among pairs of its own kind (two coloured pictures' palettes, two pictures of
+# people's subjects) whose kind the reference holds fewer than RESEMBLANCE_MIN_PAIRS of, but at
+# least this many, is placed among the narrowest wider kind it holds enough of (pairs with colour
+# in them; all pairs) and given the lower of the percentiles: among the wider kind the 1 % level
+# is resolved; among its own kind the likeness must be as rare too, as far as they tell (above all
+# of 20 of them: in their top 5 %, by the rank bound 1 / (20 + 1)). The lower errs toward "not
+# distinctive" whichever kind is the more alike. Fewer than 20 of its own kind say nothing of its
+# rank among them: no percentile.
+RESEMBLANCE_MIN_OWN_KIND = 20
 
 # ================================================================ scan (simforensics/scan/)
 # Scan finds candidate pairs with cheap features and an index, then runs the compare engine on

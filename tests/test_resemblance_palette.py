@@ -144,5 +144,7 @@ def test_grey_pictures_are_placed_among_grey_pairs() -> None:
     coloured = palette.describe(PictureView(make_fixtures.source_image("coffee", 256), None))
     assert palette.is_grey(grey) and not palette.is_grey(coloured)
     assert palette.stratum(grey, grey) == "grey pictures"
-    assert palette.stratum(grey, coloured) == palette.stratum(coloured, grey) == "a grey and a coloured picture"
-    assert palette.stratum(coloured, coloured) == "coloured pictures"
+    # Pairs with colour: their own kind first, then both kinds with colour together.
+    assert palette.stratum(grey, coloured) == palette.stratum(coloured, grey) == (
+        "a grey and a coloured picture", "pictures with colour")
+    assert palette.stratum(coloured, coloured) == ("coloured pictures", "pictures with colour")

@@ -74,3 +74,33 @@ def test_a_stratified_likeness_is_placed_among_its_own_kind_of_pairs() -> None:
     assert sum(coloured.reference_histogram) == 300
     unplaced = place("palette", DimensionScore(0.5, "alike"), reference, "sepia pictures")
     assert unplaced.finding is Likeness.NOT_MEASURED and "of sepia pictures" in unplaced.why
+
+
+def test_too_few_of_its_own_kind_places_a_likeness_among_a_wider_kind_no_higher_than_among_them() -> None:
+    # 60 coloured pairs cannot resolve the 1 % level; the 600 pairs with colour can, and the lower
+    # of the two percentiles is kept. The grey pairs (far more alike) stay out of it.
+    reference = _reference({"palette": list(np.linspace(0, 0.9, 900)),
+                            "palette/pictures with colour": list(np.linspace(0, 0.6, 600)),
+                            "palette/coloured pictures": list(np.linspace(0, 0.3, 60))})
+    kinds = ("coloured pictures", "pictures with colour")
+    above_all = place("palette", DimensionScore(0.7, "alike"), reference, kinds)
+    assert above_all.finding is Likeness.DISTINCTIVE and above_all.percentile == 1.0
+    assert "among the reference's 600 pairs of pictures with colour" in above_all.why
+    assert "its 60 pairs of coloured pictures" in above_all.why
+    # Above every coloured pair, but among the pairs with colour only at their 0.5: common.
+    wide_lower = place("palette", DimensionScore(0.301, "alike"), reference, kinds)
+    assert wide_lower.finding is Likeness.COMMON and wide_lower.percentile == pytest.approx(0.5, abs=0.01)
+    assert sum(wide_lower.reference_histogram) == 600
+    # Without the wider kind: among all pairs.
+    pooled = place("palette", DimensionScore(0.7, "alike"), reference, "coloured pictures")
+    assert pooled.finding is Likeness.COMMON and "among all the reference's 900 pairs" in pooled.why
+    # Rare among the wider kind but ordinary among its own: its own kind's percentile.
+    reference = _reference({"palette": list(np.linspace(0, 0.5, 600)),
+                            "palette/coloured pictures": list(np.linspace(0.4, 0.8, 60))})
+    own_lower = place("palette", DimensionScore(0.6, "alike"), reference, "coloured pictures")
+    assert own_lower.finding is Likeness.COMMON and own_lower.percentile == pytest.approx(0.5, abs=0.02)
+    assert sum(own_lower.reference_histogram) == 60
+    # Fewer than RESEMBLANCE_MIN_OWN_KIND of its own kind: no percentile.
+    reference = _reference({"palette": list(np.linspace(0, 0.6, 600)),
+                            "palette/grey pictures": list(np.linspace(0.2, 0.9, T.RESEMBLANCE_MIN_OWN_KIND - 1))})
+    assert place("palette", DimensionScore(0.95, "alike"), reference, "grey pictures").percentile is None

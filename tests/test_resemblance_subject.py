@@ -77,6 +77,14 @@ def test_a_painted_version_keeps_its_subject(pictures):
     assert why.count("frontal") == 2
 
 
+def test_a_subject_likeness_is_placed_among_pairs_of_its_own_kind(pictures):
+    # Two pictures of people are placed among such pairs, a person against a picture without one
+    # among those; two pictures without people are not measured (no stratum).
+    assert subject.stratum(pictures["astronaut"], pictures["grace"]) == "pictures of people"
+    assert subject.stratum(pictures["coffee"], pictures["astronaut"]) == "a picture of a person and one without"
+    assert subject.stratum(pictures["coffee"], pictures["rocket"]) is None
+
+
 def test_without_people_the_subject_is_not_judged():
     # Two pictures of one figure (or a flat picture): with nobody in either, what is depicted is not
     # judged here; the figure's shape and place belong to composition, and are not counted twice.

@@ -154,11 +154,14 @@ def is_grey(palette: PaletteDescriptor) -> bool:
     return float((chroma * palette.shares).sum()) < T.RESEMBLANCE_PALETTE_GREY_CHROMA
 
 
-def stratum(a: PaletteDescriptor, b: PaletteDescriptor) -> str:
+def stratum(a: PaletteDescriptor, b: PaletteDescriptor) -> str | tuple[str, str]:
     """Which unrelated pairs a palette likeness is placed among: two grey pictures, a grey and a
-    coloured one (they can share only greys), or two coloured ones."""
+    coloured one (they can share only greys), or two coloured ones; the last two, when the
+    reference holds too few of their own kind, among the pairs with colour in them (the two kinds
+    together: two grey pictures, far more alike, are left out)."""
     greys = is_grey(a) + is_grey(b)
-    return ("coloured pictures", "a grey and a coloured picture", "grey pictures")[greys]
+    return (("coloured pictures", "pictures with colour"), ("a grey and a coloured picture", "pictures with colour"),
+            "grey pictures")[greys]
 
 
 def compare(a: PaletteDescriptor, b: PaletteDescriptor) -> DimensionScore:

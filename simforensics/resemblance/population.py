@@ -65,8 +65,9 @@ def reference_from_pictures(pictures: Iterable[DescribedPicture], *, name: str, 
         for dimension, measured in score_pair(a, b).items():
             if measured.score is not None:
                 scores.setdefault(dimension, []).append(measured.score)
-                if kinds[dimension] is not None:
-                    scores.setdefault(table_name(dimension, kinds[dimension]), []).append(measured.score)
+                among = kinds[dimension]
+                for each in () if among is None else ((among,) if isinstance(among, str) else among):
+                    scores.setdefault(table_name(dimension, each), []).append(measured.score)
     info = ReferenceInfo(name=name, pictures=len(pictures), pairs=pairs, kind=kind, warning=None)
     return Reference(info, {dimension: np.sort(np.asarray(values)) for dimension, values in scores.items()})
 

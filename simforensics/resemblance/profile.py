@@ -38,10 +38,10 @@ def score_pair(a: Description, b: Description) -> dict[str, DimensionScore]:
     return {module.NAME: module.compare(a[module.NAME], b[module.NAME]) for module in DIMENSIONS}
 
 
-def strata(a: Description, b: Description) -> dict[str, str | None]:
+def strata(a: Description, b: Description) -> dict[str, str | tuple[str, ...] | None]:
     """Among which of the reference's pairs each dimension's likeness is placed: a dimension whose
     module has a ``stratum(a, b)`` compares like with like (grey pictures with grey ones, for
-    palettes); None: among all of them."""
+    palettes; a tuple: its own kind, then wider kinds, reference.place); None: among all of them."""
     return {module.NAME: module.stratum(a[module.NAME], b[module.NAME]) if hasattr(module, "stratum") else None
             for module in DIMENSIONS}
 

@@ -85,25 +85,50 @@ def builtin_reference() -> Reference:
     return Reference.from_document(document, warning)
 
 
-def place(name: str, measured: DimensionScore, reference: Reference, stratum: str | None = None) -> Dimension:
-    """A dimension's score placed in the reference (among its pairs of ``stratum`` when given): its
-    percentile and finding."""
-    key = table_name(name, stratum)
-    table = reference.scores.get(key, np.empty(0))
-    histogram = reference.histogram(key)
-    among = "" if stratum is None else f" of {stratum}"
+def place(name: str, measured: DimensionScore, reference: Reference,
+          stratum: str | tuple[str, ...] | None = None) -> Dimension:
+    """A dimension's score placed in the reference: its percentile and finding. ``stratum``: the
+    kinds of pairs it is placed among, its own kind first, then wider ones (all pairs last, in any
+    case). Among its own kind when the reference holds enough of them (RESEMBLANCE_MIN_PAIRS);
+    else among the narrowest wider kind that it holds enough of, no higher than among each
+    narrower kind of at least RESEMBLANCE_MIN_OWN_KIND pairs; no percentile when its own kind has
+    fewer than that."""
+    kinds = () if stratum is None else ((stratum,) if isinstance(stratum, str) else tuple(stratum))
+    keys = [table_name(name, kind) for kind in kinds] + [name]  # narrowest first, all pairs last
+    tables = [reference.scores.get(key, np.empty(0)) for key in keys]
+    among = "" if not kinds else f" of {kinds[0]}"
+    own = tables[0]
     if measured.score is None:
-        return Dimension(name, None, None, Likeness.NOT_MEASURED, measured.why, histogram)
-    percentile = reference.percentile(key, measured.score)
-    if percentile is None:
+        return Dimension(name, None, None, Likeness.NOT_MEASURED, measured.why, reference.histogram(keys[0]))
+    if len(own) >= T.RESEMBLANCE_MIN_PAIRS:
+        percentile = _rank(own, measured.score)
+        why = measured.why if not kinds else f"{measured.why} (placed among the reference's pairs{among})"
+        return Dimension(name, measured.score, percentile, _finding(percentile), why, reference.histogram(keys[0]))
+    wide = next((i for i in range(1, len(keys)) if len(tables[i]) >= T.RESEMBLANCE_MIN_PAIRS), None)
+    if wide is None or len(own) < T.RESEMBLANCE_MIN_OWN_KIND:
         return Dimension(name, measured.score, None, Likeness.NOT_MEASURED,
-                         f"{measured.why}; the reference measured this on only {len(table)} of its pairs{among}, "
-                         f"too few to say how rare it is (at least {T.RESEMBLANCE_MIN_PAIRS})", histogram)
-    why = measured.why if stratum is None else f"{measured.why} (placed among the reference's pairs{among})"
+                         f"{measured.why}; the reference measured this on only {len(own)} of its pairs{among}, "
+                         f"too few to say how rare it is (at least {T.RESEMBLANCE_MIN_PAIRS})",
+                         reference.histogram(keys[0]))
+    # Too few of its own kind to resolve the distinctive level: placed among a wider kind, but never
+    # higher than among any narrower kind that tells its rank (RESEMBLANCE_MIN_OWN_KIND).
+    ranks = {i: _rank(tables[i], measured.score) for i in range(wide + 1)
+             if len(tables[i]) >= T.RESEMBLANCE_MIN_OWN_KIND}
+    lowest = min(ranks, key=lambda i: (ranks[i], -i))
+    wider = (f"all the reference's {len(tables[wide])} pairs" if wide == len(kinds)
+             else f"the reference's {len(tables[wide])} pairs of {kinds[wide]}")
+    why = f"{measured.why} (placed among {wider}, no higher than among its {len(own)} pairs{among}, too few alone)"
+    return Dimension(name, measured.score, ranks[lowest], _finding(ranks[lowest]), why, reference.histogram(keys[lowest]))
+
+
+def _rank(table: np.ndarray, score: float) -> float:
+    """The share of ``table``'s pairs less alike than ``score``."""
+    return float(np.searchsorted(table, score, side="left") / len(table))
+
+
+def _finding(percentile: float) -> Likeness:
     if percentile >= T.RESEMBLANCE_DISTINCTIVE:
-        finding = Likeness.DISTINCTIVE
-    elif percentile >= T.RESEMBLANCE_COMMON:
-        finding = Likeness.COMMON
-    else:
-        finding = Likeness.DIFFERENT
-    return Dimension(name, measured.score, percentile, finding, why, histogram)
+        return Likeness.DISTINCTIVE
+    if percentile >= T.RESEMBLANCE_COMMON:
+        return Likeness.COMMON
+    return Likeness.DIFFERENT

@@ -25,7 +25,7 @@ from ..portrait import Portrait
 from .composition import figure_of, place_words, silhouette_likeness, silhouette_overlap
 from .model import DimensionScore, PictureView
 
-__all__ = ["NAME", "SubjectDescriptor", "compare", "describe"]
+__all__ = ["NAME", "SubjectDescriptor", "compare", "describe", "stratum"]
 
 NAME = "subject"
 
@@ -142,6 +142,16 @@ def _face_parts(a: SubjectDescriptor, b: SubjectDescriptor) -> dict[str, float |
     if a.framing is not None and b.framing is not None:
         parts["framing"] = _ratio(a.framing, b.framing)
     return parts
+
+
+def stratum(a: SubjectDescriptor, b: SubjectDescriptor) -> str | None:
+    """Which unrelated pairs a subject likeness is placed among: two pictures of people share
+    faces, framing and a person's silhouette as a person and a figure without one cannot (their
+    scores are of another population: placed among all pairs, two unrelated portraits were the
+    rarest subject likeness of the builtin reference); None when neither shows a person (not
+    measured)."""
+    people = a.person + b.person
+    return (None, "a picture of a person and one without", "pictures of people")[people]
 
 
 def compare(a: SubjectDescriptor, b: SubjectDescriptor) -> DimensionScore:
