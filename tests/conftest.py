@@ -71,6 +71,14 @@ def run_cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[
                           timeout=300, cwd=cwd, check=False)
 
 
+def assert_runs_in_a_fresh_process(script: str) -> None:
+    """``script`` passes in a new interpreter, from the repository's root (nothing imported yet:
+    what a command's start loads is what the script sees)."""
+    run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120, check=False,
+                         cwd=Path(__file__).resolve().parents[1])
+    assert run.returncode == 0, run.stderr[-2000:]
+
+
 @pytest.fixture(scope="session")
 def demo_reports(tmp_path_factory: pytest.TempPathFactory) -> dict:
     """The demo dispute (a face redrawn, a patch painted out, shrunk to 80 %, JPEG) as HTML, PDF and JSON."""

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -23,7 +21,7 @@ from simforensics.errors import (
 )
 from simforensics.evidence import load_evidence
 
-from .conftest import snapshot
+from .conftest import assert_runs_in_a_fresh_process, snapshot
 
 
 @pytest.mark.parametrize(
@@ -70,9 +68,7 @@ def test_the_decoders_are_loaded_as_the_files_need_them(tmp_path: Path, chelsea:
         "evidence = load_evidence(f'{folder}/a.heic')\n"
         "assert evidence.format == 'HEIF' and evidence.rgb.shape == (213, 320, 3), evidence.notes\n"
     )
-    run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120, check=False,
-                         cwd=Path(__file__).resolve().parents[1])
-    assert run.returncode == 0, run.stderr[-2000:]
+    assert_runs_in_a_fresh_process(script)
 
 
 @pytest.mark.parametrize("orientation", range(1, 9))

@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
-from pathlib import Path
-
 import numpy as np
 import pytest
 
@@ -14,6 +10,8 @@ from simforensics.compare import compare_images
 from simforensics.portrait import find_people
 from simforensics.region_findings import compare_pose, findings_unaligned
 from simforensics.regions import grid_regions, portrait_regions
+
+from .conftest import assert_runs_in_a_fresh_process
 
 
 def _iou(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> float:
@@ -242,9 +240,7 @@ def test_the_portrait_models_load_without_mediapipes_unused_modules() -> None:
         "import mediapipe.python.solutions.hands as hands\n"
         "assert hands.Hands is not None\n"
     )
-    run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120, check=False,
-                         cwd=Path(__file__).resolve().parents[1])
-    assert run.returncode == 0, run.stderr[-2000:]
+    assert_runs_in_a_fresh_process(script)
 
 
 def test_facemesh_keeps_its_options_without_the_rest_of_mediapipe() -> None:
@@ -260,9 +256,7 @@ def test_facemesh_keeps_its_options_without_the_rest_of_mediapipe() -> None:
         "faces = find_people(small).faces\n"
         "assert len(faces) == 1 and faces[0].mesh is not None, faces\n"
     )
-    run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120, check=False,
-                         cwd=Path(__file__).resolve().parents[1])
-    assert run.returncode == 0, run.stderr[-2000:]
+    assert_runs_in_a_fresh_process(script)
 
 
 def test_where_the_person_mask_finds_nobody_no_other_model_runs(monkeypatch: pytest.MonkeyPatch) -> None:
