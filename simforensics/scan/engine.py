@@ -19,7 +19,7 @@ from .jobs import extract, verify_batch
 from .related import related_works
 from .result import SETTLING_STEPS, ScanPair, ScanResult, ScanStats
 from .runners import Runner, open_runner
-from .verify import PairVerdict
+from .verify import IDENTICAL_FILES, PairVerdict
 from .walk import walk_folders
 
 __all__ = ["Progress", "ScanOptions", "ScannedPicture", "batches_sharing_pictures", "candidates_within_groups",
@@ -178,17 +178,20 @@ def _verify_all(pictures: list[ScannedPicture], candidates: list[Candidate], opt
     oriented = [(_orient(pictures[c.a], pictures[c.b]), c) for c in candidates]
     verdicts: dict[int, PairVerdict] = {}
     jobs = []
+    settled: dict[str, int] = {}
     for number, ((original, copy), _) in enumerate(oriented):
         known = cache.pair(original.sha256, copy.sha256)
         if known is not None:
             verdicts[number] = PairVerdict(*known)
+        elif original.sha256 == copy.sha256:  # the same bytes: nothing to look at
+            verdicts[number] = IDENTICAL_FILES
+            settled["sha256"] = settled.get("sha256", 0) + 1
         else:
             jobs.append((number, os.path.abspath(original.path), os.path.abspath(copy.path), options.max_pixels))
-    from_cache = len(verdicts)
+    from_cache = len(verdicts) - settled.get("sha256", 0)
     given = {os.path.abspath(p.path): p.path for p in pictures}
     progress.stage("verifying candidates", len(jobs))
     failed: set[str] = set()
-    settled: dict[str, int] = {}
     batches = batches_sharing_pictures(jobs, runner.slots())
     verified_pairs = (verified for batch in runner.map(verify_batch, batches, max_batch=1) for verified in batch)
     for verified in verified_pairs:

@@ -62,7 +62,7 @@ class ScanStats:
     decoded: int = 0  # files read and decoded in this run
     from_cache: int = 0  # files whose features (or refusal) came from the cache
     candidates: int = 0
-    verified: int = 0  # candidate pairs run through the compare engine in this run
+    verified: int = 0  # candidate pairs given a verdict in this run (equal SHA-256 or the compare engine)
     verdicts_from_cache: int = 0
     # Pairs verified in this run by each step of the cascade (SETTLING_STEPS order).
     settled_by: tuple[tuple[str, int], ...] = ()

@@ -2,7 +2,8 @@
 
 Each pair gets only what its answer needs (``settled_by`` names the step that answered):
 
-1. ``sha256``: byte-for-byte the same files are identical; nothing is decoded for the verdict.
+1. ``sha256``: byte-for-byte the same files are identical, from the SHA-256 the scan's features
+   already hold (the engine gives ``IDENTICAL_FILES`` without a job; ``verify_pair`` checks too).
 2. ``full``: the engine's own alignment (SIFT, ratio test, RANSAC, mirror), change localisation
    and verdict on both pictures at no more than ``SCAN_VERIFY_SIDE`` pixels, so a scan pair gets
    the label and similarity that ``simforensics compare`` gives the same pair. Which picture came
@@ -31,7 +32,7 @@ from ..verdict import Label
 from .decode import ReducedPicture, read_reduced
 from .result import SETTLING_STEPS
 
-__all__ = ["PairVerdict", "verify_pair"]
+__all__ = ["IDENTICAL_FILES", "PairVerdict", "verify_pair"]
 
 # Decoded pictures, with what the engine finds in each alone (features, hashes), kept per
 # thread (a Dask worker runs tasks in threads): candidates arrive grouped by their first picture.
@@ -49,6 +50,10 @@ class PairVerdict:
     likely_original: str = "undetermined"
     derivation_confidence: float = 0.5
     settled_by: str = SETTLING_STEPS[-1]  # the verification step that gave this verdict
+
+
+IDENTICAL_FILES = PairVerdict(Label.IDENTICAL.score(1.0), Label.IDENTICAL,
+                              "The two files are byte-for-byte the same (equal SHA-256).", settled_by="sha256")
 
 
 def _facts(picture: ReducedPicture) -> FileFacts:
@@ -74,8 +79,7 @@ def verify_pair(original: str, copy: str, *, max_pixels: int = DEFAULT_MAX_PIXEL
     """Compare ``copy`` against ``original``. Raises an ``EvidenceError`` if either is unreadable."""
     (first, first_prepared), (second, second_prepared) = _prepared(original, max_pixels), _prepared(copy, max_pixels)
     if first.sha256 == second.sha256:
-        return PairVerdict(Label.IDENTICAL.score(1.0), Label.IDENTICAL,
-                           "The two files are byte-for-byte the same (equal SHA-256).", settled_by="sha256")
+        return IDENTICAL_FILES
     measurement = compare_prepared(first_prepared, second_prepared, with_people=False, report_measures=False,
                                    with_derivation=False)
     verdict = measurement.verdict
