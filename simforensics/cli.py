@@ -277,6 +277,7 @@ def scan(
     import sqlite3  # the cache's own errors (imported here: compare never needs it)
 
     from .report import render
+    from .report.progress import scan_progress
     from .scan import ClusterError, scan_folders
     from .scan.cache import CacheError
     from .scan.request import scan_request
@@ -292,7 +293,7 @@ def scan(
     options = request.scan
     show_progress = not quiet and stderr.is_terminal
     try:
-        with render.scan_progress(stderr, enabled=show_progress) as progress:
+        with scan_progress(stderr, enabled=show_progress) as progress:
             result = scan_folders(options, progress)
     except ClusterError as exc:
         _fail(ExitCode.USAGE, str(exc))
@@ -308,7 +309,7 @@ def scan(
         if request.html_path is not None:
             from .report.scan_index import write_scan_index
 
-            with render.scan_progress(stderr, enabled=show_progress) as progress:
+            with scan_progress(stderr, enabled=show_progress) as progress:
                 write_scan_index(result, request.html_path, folders=options.folders, against=options.against,
                                  limit=request.html_pairs, max_pixels=options.max_pixels, progress=progress, command_line=tuple(sys.argv),
                                  workers=options.workers)
@@ -343,7 +344,7 @@ def video(
     import sqlite3  # the cache's own errors (imported here: compare never needs it)
 
     from .report import video_render
-    from .report.render import scan_progress
+    from .report.progress import scan_progress
     from .scan.cache import CacheError
     from .video import VideoError, VideoOptions, run_videos
 
@@ -396,7 +397,7 @@ def trace(
     """Find which areas of PICTURE came from which pictures under --against FOLDER."""
     import sqlite3  # the cache's own errors (imported here: compare never needs it)
 
-    from .report import render
+    from .report.progress import scan_progress
     from .report.trace_render import print_trace, write_trace_outputs
     from .scan.cache import CacheError
     from .trace import TraceOptions, trace_picture
@@ -414,7 +415,7 @@ def trace(
                            cache_path=cache_path, max_pixels=max_pixels)
     try:
         # Reading a new portfolio takes a while (about 0.1 s a picture per worker): show it.
-        with render.scan_progress(stderr, enabled=not quiet and stderr.is_terminal) as progress:
+        with scan_progress(stderr, enabled=not quiet and stderr.is_terminal) as progress:
             progress.stage("reading the portfolio (new or changed pictures)", None)
             result = trace_picture(options, advance=progress.advance)
     except EvidenceError as exc:

@@ -18,7 +18,7 @@ from rich.progress import Progress as RichProgress
 
 from ..scan.engine import Progress
 
-__all__ = ["rich_scan_progress"]
+__all__ = ["scan_progress"]
 
 
 class _RichScanProgress(Progress):
@@ -40,8 +40,8 @@ class _RichScanProgress(Progress):
 
 
 @contextlib.contextmanager
-def rich_scan_progress(console: Console, *, enabled: bool) -> Iterator[Progress]:
-    """A live bar on ``console``, or silence."""
+def scan_progress(console: Console, *, enabled: bool) -> Iterator[Progress]:
+    """A progress reporter for ``scan_folders``: a live bar on ``console``, or silence."""
     if not enabled:
         yield Progress()
         return

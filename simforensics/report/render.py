@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import io
 import sys
-from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from PIL import Image
@@ -23,13 +21,11 @@ if TYPE_CHECKING:
     from ..inspection import Inspection
     from ..options import CompareOptions
     from ..scan import ScanResult
-    from ..scan.engine import Progress
 
 __all__ = [
     "print_compare",
     "print_inspect",
     "print_scan",
-    "scan_progress",
     "write_compare_outputs",
     "write_inspect_outputs",
     "write_scan_outputs",
@@ -135,10 +131,3 @@ def print_scan(console: Console, result: ScanResult) -> None:
     terminal.print_scan(console, result)
 
 
-@contextlib.contextmanager
-def scan_progress(console: Console, *, enabled: bool) -> Iterator[Progress]:
-    """A progress reporter for ``scan_folders``: a live bar on ``console``, or silence."""
-    from .progress import rich_scan_progress
-
-    with rich_scan_progress(console, enabled=enabled) as progress:
-        yield progress
