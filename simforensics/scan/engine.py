@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import itertools
 import os
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -122,7 +123,7 @@ def _scan(options: ScanOptions, progress: Progress, runner: Runner, cache: ScanC
         more, more_verified, more_cached = _verify_all(ordered, closure, options, progress, runner, cache, errors)
         pairs = sorted(pairs + more, key=lambda p: (-p.similarity, p.a, p.b))
         candidates = candidates + closure
-        verified = {step: verified.get(step, 0) + more_verified.get(step, 0) for step in SETTLING_STEPS}
+        verified += more_verified
         from_pair_cache += more_cached
 
     groups = _groups(p for p in pairs if p.match)
@@ -135,7 +136,7 @@ def _scan(options: ScanOptions, progress: Progress, runner: Runner, cache: ScanC
     errors.sort()
     stats = ScanStats(files=len(paths), decoded=len(to_decode), from_cache=from_cache,
                       candidates=len(candidates), verified=sum(verified.values()), verdicts_from_cache=from_pair_cache,
-                      settled_by=tuple((step, verified.get(step, 0)) for step in SETTLING_STEPS))
+                      settled_by=tuple((step, verified[step]) for step in SETTLING_STEPS))
     warnings = (cache.warning,) if cache.warning else ()
     if damaged:
         warnings += (f"{damaged} damaged feature record(s) in the scan cache were computed again",)
@@ -172,23 +173,23 @@ def _orient(first: ScannedPicture, second: ScannedPicture) -> tuple[ScannedPictu
 
 def _verify_all(pictures: list[ScannedPicture], candidates: list[Candidate], options: ScanOptions,
                 progress: Progress, runner: Runner, cache: ScanCache,
-                errors: list[tuple[str, str]]) -> tuple[list[ScanPair], dict[str, int], int]:
+                errors: list[tuple[str, str]]) -> tuple[list[ScanPair], Counter[str], int]:
     """The candidates' verdicts (from the cache, else verified now), how many pairs each step of
     the cascade settled in this run, and how many verdicts came from the cache."""
     oriented = [(_orient(pictures[c.a], pictures[c.b]), c) for c in candidates]
     verdicts: dict[int, PairVerdict] = {}
     jobs = []
-    settled: dict[str, int] = {}
+    settled: Counter[str] = Counter()
+    from_cache = 0
     for number, ((original, copy), _) in enumerate(oriented):
-        known = cache.pair(original.sha256, copy.sha256)
-        if known is not None:
-            verdicts[number] = PairVerdict(*known)
-        elif original.sha256 == copy.sha256:  # the same bytes: nothing to look at
+        if original.sha256 == copy.sha256:  # the same bytes: nothing to look at
             verdicts[number] = IDENTICAL_FILES
-            settled["sha256"] = settled.get("sha256", 0) + 1
+            settled["sha256"] += 1
+        elif (known := cache.pair(original.sha256, copy.sha256)) is not None:
+            verdicts[number] = PairVerdict(*known)
+            from_cache += 1
         else:
             jobs.append((number, os.path.abspath(original.path), os.path.abspath(copy.path), options.max_pixels))
-    from_cache = len(verdicts) - settled.get("sha256", 0)
     given = {os.path.abspath(p.path): p.path for p in pictures}
     progress.stage("verifying candidates", len(jobs))
     failed: set[str] = set()
@@ -208,7 +209,7 @@ def _verify_all(pictures: list[ScannedPicture], candidates: list[Candidate], opt
         cache.put_pair(original.sha256, copy.sha256, verdict.similarity, verdict.label, verdict.summary,
                        verdict.likely_original, verdict.derivation_confidence, verdict.settled_by)
         verdicts[verified.candidate_number] = verdict
-        settled[verdict.settled_by] = settled.get(verdict.settled_by, 0) + 1
+        settled[verdict.settled_by] += 1
     cache.commit()
     pairs = []
     for number, ((original, copy), candidate) in enumerate(oriented):
