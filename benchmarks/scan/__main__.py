@@ -12,6 +12,7 @@ Scale (``scale_child.py``): candidate search over synthetic features, each size 
 from __future__ import annotations
 
 import argparse
+import collections
 import itertools
 import json
 import os
@@ -26,6 +27,7 @@ import numpy as np
 from simforensics import thresholds as T
 from simforensics.scan import ScanOptions, scan_folders
 from simforensics.scan.engine import Progress
+from simforensics.scan.result import ScanPair
 
 from . import corpus, peers, speed
 
@@ -78,6 +80,16 @@ def expected_label(a: corpus.Entry, b: corpus.Entry) -> tuple[str, ...]:
     return ("near-duplicate", "identical")
 
 
+def side_found(pair: ScanPair, a: corpus.Entry, b: corpus.Entry) -> str:
+    """Whether the scan named the group's original as the likelier original of a matched pair
+    that holds it: "right", "wrong", "undetermined", or "" for pairs of two copies (no truth)."""
+    if "original" not in (a.family, b.family):
+        return ""
+    if pair.original_side == "undetermined":
+        return "undetermined"
+    return "right" if a.family == "original" else "wrong"
+
+
 def quality(seed: int, quick: bool, workdir: Path) -> None:
     folder = workdir / "corpus"
     entries = corpus.build(folder, seed=seed, quick=quick)
@@ -98,6 +110,7 @@ def quality(seed: int, quick: bool, workdir: Path) -> None:
     ours_seconds = time.perf_counter() - started
     clock.stop()
     ours_scores, ours_matched, labels_right, labelled = {}, set(), 0, 0
+    sides: collections.Counter[str] = collections.Counter()
     for p in result.pairs:
         pair = tuple(sorted((position[p.a], position[p.b])))
         ours_scores[pair] = p.similarity
@@ -106,6 +119,7 @@ def quality(seed: int, quick: bool, workdir: Path) -> None:
             if truth.get(pair):
                 labelled += 1
                 labels_right += p.label in expected_label(entries[pair[0]], entries[pair[1]])
+                sides[side_found(p, entries[position[p.a]], entries[position[p.b]])] += 1
 
     rows = [("simforensics scan", ours_scores, ours_matched, ours_seconds,
              f"{result.stats.candidates} candidates verified")]
@@ -129,6 +143,8 @@ def quality(seed: int, quick: bool, workdir: Path) -> None:
     print(f"\ntargets: F1 >= 0.95 at the default threshold ({T.SCAN_MATCH_SIMILARITY}), AP >= 0.97")
     print(f"label accuracy on the copy pairs found: {labels_right / max(1, labelled):.3f} ({labels_right}/{labelled}; "
           "locally-edited when either side has an overlay or a redrawn area, else near-duplicate or identical)")
+    print(f"which came first, on the copy pairs found with the group's original: right {sides['right']}, "
+          f"wrong {sides['wrong']}, undetermined {sides['undetermined']}")
     print(f"end to end, {os.cpu_count()} workers: {ours_seconds:.1f} s, {len(paths) / ours_seconds:.1f} files/s; "
           f"imagehash's pHash pass over the same files {phash_seconds:.1f} s; speed ratio to it "
           f"{phash_seconds / ours_seconds:.2f}x (target >= 0.4x)")
