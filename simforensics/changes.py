@@ -500,14 +500,16 @@ def _fill_holes_and_filter(mask: np.ndarray, min_pixels: int, unchanged: np.ndar
 
 
 def _pixel_outline(changed: np.ndarray, difference: np.ndarray, covered: np.ndarray, min_pixels: int,
-                   unchanged: np.ndarray) -> np.ndarray:
+                   unchanged: np.ndarray, pattern: np.ndarray) -> np.ndarray:
     """Tighten each found area to the pixels that differ themselves.
 
     Detection windows reach a few pixels past an edit, which doubles the area of thin strokes
     (a signature). Inside each area, keep the pixels whose own difference from the predicted
     colour is clear, closed and hole-filled (but for unchanged holes of an area's size: the
     loops of a watermark's letters). An area whose change is in its pattern rather than
-    its pixel values (texture redrawn in the same colours) keeps its window outline.
+    its pixel values (texture redrawn in the same colours) keeps its window outline, and so does
+    the part of an area where ``pattern`` (the change in structure or detail, by itself above
+    its detection level) reaches beyond the window's reach from the tightened pixels.
     """
     smooth = cv2.GaussianBlur(difference, (0, 0), T.CHANGE_PIXEL_SIGMA)
     level = (_robust_threshold(smooth[covered], T.MIN_PIXEL_CHANGE) if covered.sum() >= T.CHANGE_MIN_SAMPLE
@@ -515,13 +517,13 @@ def _pixel_outline(changed: np.ndarray, difference: np.ndarray, covered: np.ndar
     differing = smooth > level
     labels, _ = ndimage.label(changed)
     result = np.zeros_like(changed)
-    kernel = _disc(T.CHANGE_CLOSE_RADIUS)
-    room = T.CHANGE_CLOSE_RADIUS + 1
+    kernel, reach = _disc(T.CHANGE_CLOSE_RADIUS), _disc(T.CHANGE_OUTLINE_REACH)
+    room = max(T.CHANGE_CLOSE_RADIUS, T.CHANGE_OUTLINE_REACH) + 1
     height, width = changed.shape
     for index, found in enumerate(ndimage.find_objects(labels), start=1):
         if found is None:
             continue
-        # Each area is worked on in its own box, with room for the closing kernel to reach.
+        # Each area is worked on in its own box, with room for the closing kernel and the reach.
         rows = slice(max(0, found[0].start - room), min(height, found[0].stop + room))
         cols = slice(max(0, found[1].start - room), min(width, found[1].stop + room))
         area = labels[rows, cols] == index
@@ -530,7 +532,13 @@ def _pixel_outline(changed: np.ndarray, difference: np.ndarray, covered: np.ndar
             result[rows, cols] |= area
             continue
         tight = cv2.morphologyEx(tight.astype(np.uint8), cv2.MORPH_CLOSE, kernel).astype(bool) & area
-        result[rows, cols] |= _fill_changed_holes(tight, unchanged[rows, cols], min_pixels)
+        tight = _fill_changed_holes(tight, unchanged[rows, cols], min_pixels)
+        # What the tightening takes away beyond the detection window's reach is no halo: that
+        # part changed in its pattern alone (texture painted out beside a removed object, in the
+        # same grey), and keeps its detection outline, up to the tightened part.
+        beyond = area & ~cv2.dilate(tight.view(np.uint8), reach).astype(bool) & pattern[rows, cols]
+        far = _fill_holes_and_filter(beyond, min_pixels)
+        result[rows, cols] |= tight | (cv2.dilate(far.view(np.uint8), reach).astype(bool) & area)
     return _fill_holes_and_filter(result, min_pixels, unchanged)
 
 
@@ -766,7 +774,8 @@ def _detect(frame: WorkingFrame, maps: _DifferenceMaps) -> _Detection:
     grown = (weak & reach & covered) | seeds
     grown = cv2.morphologyEx(grown.astype(np.uint8), cv2.MORPH_CLOSE, _disc(T.CHANGE_CLOSE_RADIUS)).astype(bool)
     changed = _fill_holes_and_filter(grown & covered, min_pixels, unchanged)
-    changed = _pixel_outline(changed, maps.pixel_difference, covered, min_pixels, unchanged)
+    pattern = (structure_fine > structure_threshold) | (loss_fine > loss_threshold)
+    changed = _pixel_outline(changed, maps.pixel_difference, covered, min_pixels, unchanged, pattern)
     return _Detection(changed, structure_fine, colour_fine, structure_threshold, colour_threshold)
 
 
