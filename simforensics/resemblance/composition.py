@@ -139,7 +139,13 @@ def _lab(small: np.ndarray) -> np.ndarray:
 def figure_of(view: PictureView, lab: np.ndarray | None = None) -> Figure:
     """The main figure: the person mask when the portrait models found a person, else the region
     standing out from the picture's edges. ``lab``: the picture in CIELAB at COMPOSITION_SIDE,
-    when already made."""
+    when already made. Found once per view: composition and subject both ask for it."""
+    if "figure" not in view.found:
+        view.found["figure"] = _find_figure(view, lab)
+    return view.found["figure"]
+
+
+def _find_figure(view: PictureView, lab: np.ndarray | None) -> Figure:
     people = view.people
     if people is not None and people.has_person and people.person_mask.any():
         source = "person"

@@ -14,8 +14,9 @@ the scores of unrelated pairs (its percentile) and says whether the likeness is 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Any
 
 import numpy as np
 
@@ -30,6 +31,9 @@ class PictureView:
 
     rgb: np.ndarray  # RGB uint8, longest side thresholds.RESEMBLANCE_SIDE (smaller pictures as they are)
     people: Portrait | None  # the portrait models' findings on the picture (None: not looked for)
+    # What one dimension finds that another asks for too (the main figure: composition and
+    # subject), found once per picture.
+    found: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
