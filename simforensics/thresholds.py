@@ -1126,5 +1126,8 @@ DERIVATION_EDIT_MIN_BLOCKS = 6
 # area a fifth of the blocks are still its smoothest parts, where the camera's grain shows). The
 # same factors as for detail mark an area without its surroundings' noise. Only a quieter area
 # counts: an area whose flattest blocks are rougher than its surroundings' may hold an object
-# that the other side removed, which is the other side's edit.
+# that the other side removed, which is the other side's edit. The same factor the other way
+# (flattest blocks at least 1 / 0.67 = 1.5 x its surroundings') marks an area holding content of
+# its own: a side smoother there in detail only is then not read as painted out (the rougher
+# content may have been laid over a plain part of the scene, a logo or a caption).
 DERIVATION_EDIT_NOISE_QUANTILE = 0.2
