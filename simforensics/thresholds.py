@@ -977,7 +977,8 @@ DERIVATION_BORDER_FLAT_SHARE = 0.9
 # its edge, as DERIVATION_BORDER_LEVELS; a photographed surface carries noise and texture above
 # that). Read a margin of 1 % of the longer side (at least 2 px) away from the other picture's
 # footprint, where interpolation and ringing mix fill and picture, on the picture at most
-# 1024 px across (area averaging keeps a fill flat and the test's cost fixed).
+# 1024 px across (area averaging keeps a fill flat and the test's cost fixed). What lies outside
+# is fill when 90 % of it is (DERIVATION_BORDER_FLAT_SHARE): a cut-away sky is flat in places.
 DERIVATION_FILL_SPREAD = 2.0
 DERIVATION_FILL_MARGIN = 0.01
 DERIVATION_FILL_SIDE = 1024

@@ -39,6 +39,11 @@ def locally_changed(a: np.ndarray, b: np.ndarray, valid: np.ndarray) -> np.ndarr
     weight = cv2.GaussianBlur(valid.astype(np.float32), (0, 0), T.DERIVATION_ADDED_SIGMA) + 1e-6
     for source, target in ((a, b), (b, a)):
         mine = np.zeros(valid.shape, bool)
+        # Where the source is at the end of the scale, a tone curve merged what lay beyond it: the
+        # other picture's detail there (a sky's gradient) is lost detail, not added content.
+        at_end = ((source >= 254.5) | (source <= 0.5)).any(axis=2).view(np.uint8)
+        reach = 2 * int(np.ceil(T.DERIVATION_ADDED_SIGMA)) + 1
+        clipped = cv2.dilate(at_end, np.ones((2 * reach + 1, 2 * reach + 1), np.uint8)).astype(bool)
         # Least squares bends toward an overlay's pixels and spreads its residual over the whole
         # picture: fit again without what the previous fit found (a few rounds settle it).
         for _ in range(T.DERIVATION_ADDED_ROUNDS):
@@ -52,7 +57,7 @@ def locally_changed(a: np.ndarray, b: np.ndarray, valid: np.ndarray) -> np.ndarr
             values = local[use]
             median = float(np.median(values))
             spread = 1.4826 * float(np.median(np.abs(values - median)))
-            now = valid & (local > max(T.DERIVATION_ADDED_FLOOR, median + T.DERIVATION_ADDED_K * spread))
+            now = valid & (local > max(T.DERIVATION_ADDED_FLOOR, median + T.DERIVATION_ADDED_K * spread)) & ~clipped
             if np.array_equal(now, mine):
                 break
             mine = now

@@ -117,10 +117,16 @@ def containment(alignment: Alignment, original: np.ndarray, copy: np.ndarray) ->
     # What lies outside the other picture counts only where it is content: the fill of a turned
     # copy's grown canvas, or a flat border the tests above could not call padding (the scene has
     # a dark surround of its colour), is not more of the scene.
+    # Fill only when nearly all of it is flat (as a border is, DERIVATION_BORDER_FLAT_SHARE): a
+    # cropped-away sky is flat in places, but the rest of what was cut away is scene.
     original_box = (0, 0, original.shape[1], original.shape[0])
-    missing_in_copy = (1.0 - covered) * (1.0 - _fill_share_outside(original, alignment.matrix, copy_box, original_box))
-    missing_in_original = (1.0 - inside) * (1.0 - _fill_share_outside(copy, np.linalg.inv(alignment.matrix),
-                                                                          original_box, copy_box))
+    fill = T.DERIVATION_BORDER_FLAT_SHARE
+    missing_in_copy = 1.0 - covered
+    if _fill_share_outside(original, alignment.matrix, copy_box, original_box) >= fill:
+        missing_in_copy = 0.0
+    missing_in_original = 1.0 - inside
+    if _fill_share_outside(copy, np.linalg.inv(alignment.matrix), original_box, copy_box) >= fill:
+        missing_in_original = 0.0
     if missing_in_copy >= T.DERIVATION_CROP_MIN and missing_in_original < T.DERIVATION_CROP_MIN:
         strength = Strength.STRONG if missing_in_copy >= T.DERIVATION_CROP_STRONG else Strength.MODERATE
         return Cue(name, Direction.ORIGINAL, strength,
