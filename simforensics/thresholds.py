@@ -991,7 +991,9 @@ DERIVATION_FILL_SIDE = 1024
 # median by 5 robust sd (far in the tail of a smooth fit error) and a floor of 3 grey levels
 # (measured: a JPEG at quality 50-90 of seven shipped pictures against the picture gets at most
 # 4 % of the pixels found, most none). When more than 30 % of the compared pixels are found, the
-# change is not local (a global mapping the table cannot follow), and nothing is left out.
+# change is not local (a global mapping the table cannot follow), and nothing is left out. Not
+# found where the source is clipped flat at 0 or 255 (DERIVATION_CLIP_FLAT) and the target is
+# not flat: a tone curve merged a gradient there, a loss the cues must read.
 DERIVATION_ADDED_SIGMA = 3.0
 DERIVATION_ADDED_K = 5.0
 DERIVATION_ADDED_FLOOR = 3.0

@@ -30,6 +30,18 @@ def _mapping_residual(source: np.ndarray, target: np.ndarray, use: np.ndarray) -
     return target8.astype(np.float32) - global_colour_prediction(source8, target8, use)
 
 
+def _clipped_flat(source: np.ndarray, target: np.ndarray) -> np.ndarray:
+    """Where ``source`` is flat at 0 or 255 in a channel and ``target`` is not flat there: a tone
+    curve clipped what lay beyond the end of the scale (an overlay on a flat area is flat too)."""
+    found = np.zeros(source.shape[:2], bool)
+    spread = lambda x: np.sqrt(np.maximum(cv2.blur(x * x, (3, 3)) - cv2.blur(x, (3, 3)) ** 2, 0))
+    for channel in range(3):
+        mine, theirs = source[..., channel], target[..., channel]
+        at_end = (mine >= 254.5) | (mine <= 0.5)
+        found |= at_end & (spread(mine) < T.DERIVATION_CLIP_FLAT) & (spread(theirs) >= T.DERIVATION_CLIP_FLAT)
+    return found
+
+
 def locally_changed(a: np.ndarray, b: np.ndarray, valid: np.ndarray) -> np.ndarray:
     """Bool mask (``valid``'s shape) of the pixels where ``a`` and ``b`` (RGB float32, one grid,
     one resolution) differ locally beyond any global mapping of one to the other."""
@@ -39,10 +51,11 @@ def locally_changed(a: np.ndarray, b: np.ndarray, valid: np.ndarray) -> np.ndarr
     weight = cv2.GaussianBlur(valid.astype(np.float32), (0, 0), T.DERIVATION_ADDED_SIGMA) + 1e-6
     for source, target in ((a, b), (b, a)):
         mine = np.zeros(valid.shape, bool)
-        # Where the source is at the end of the scale, a tone curve merged what lay beyond it: the
-        # other picture's detail there (a sky's gradient) is lost detail, not added content.
-        at_end = ((source >= 254.5) | (source <= 0.5)).any(axis=2).view(np.uint8)
-        reach = 2 * int(np.ceil(T.DERIVATION_ADDED_SIGMA)) + 1
+        # Where the source is clipped flat at the end of the scale and the target is not flat, a
+        # tone curve merged what lay beyond: what the target shows there (a sky's gradient) is
+        # lost detail, not added content.
+        at_end = _clipped_flat(source, target).view(np.uint8)
+        reach = int(np.ceil(T.DERIVATION_ADDED_SIGMA))
         clipped = cv2.dilate(at_end, np.ones((2 * reach + 1, 2 * reach + 1), np.uint8)).astype(bool)
         # Least squares bends toward an overlay's pixels and spreads its residual over the whole
         # picture: fit again without what the previous fit found (a few rounds settle it).
