@@ -971,6 +971,36 @@ DERIVATION_BORDER_MIN = 0.02
 # alignment's looser padding test accepts (12 levels), carries noise and gradients.
 DERIVATION_BORDER_LEVELS = 2
 DERIVATION_BORDER_FLAT_SHARE = 0.9
+# Containment counts only content outside the other picture: a pixel there is fill (a turned
+# copy's canvas corners, a flat border) when its 5 x 5 neighbourhood spreads by at most 2 grey
+# levels in every channel (a flat fill is one colour; JPEG and WebP leave it that flat away from
+# its edge, as DERIVATION_BORDER_LEVELS; a photographed surface carries noise and texture above
+# that). Read a margin of 1 % of the longer side (at least 2 px) away from the other picture's
+# footprint, where interpolation and ringing mix fill and picture, on the picture at most
+# 1024 px across (area averaging keeps a fill flat and the test's cost fixed). What lies outside
+# is fill when 90 % of it is (DERIVATION_BORDER_FLAT_SHARE): a cut-away sky is flat in places.
+DERIVATION_FILL_SPREAD = 2.0
+DERIVATION_FILL_MARGIN = 0.01
+DERIVATION_FILL_SIDE = 1024
+# Content laid over an area (an overlay, a caption, a logo) that the change map left in, found on
+# the derivation's common grid (derivation/added.py): the luma of the residual of the global
+# colour mapping (the change detector's lookup table), both ways, low-passed by a Gaussian of
+# 3 px (a global loss of detail, or a misregistration of a tenth of a pixel, averages out within
+# it; a caption's strokes, 2-3 px, do not). Luma only: JPEG's halved chroma leaves colour errors
+# along saturated edges that survive the low-pass. A pixel is changed when it exceeds the pair's
+# median by 5 robust sd (far in the tail of a smooth fit error) and a floor of 3 grey levels
+# (measured: a JPEG at quality 50-90 of seven shipped pictures against the picture gets at most
+# 4 % of the pixels found, most none). When more than 30 % of the compared pixels are found, the
+# change is not local (a global mapping the table cannot follow), and nothing is left out. Not
+# found where the source is clipped flat at 0 or 255 (DERIVATION_CLIP_FLAT) and the target is
+# not flat: a tone curve merged a gradient there, a loss the cues must read.
+DERIVATION_ADDED_SIGMA = 3.0
+DERIVATION_ADDED_K = 5.0
+DERIVATION_ADDED_FLOOR = 3.0
+DERIVATION_ADDED_MAX_SHARE = 0.3
+# The fit is made again without what the previous round found, at most 4 rounds in all (a fit
+# bent by an overlay over a fifth of the picture settles within two).
+DERIVATION_ADDED_ROUNDS = 4
 
 # Information loss: each picture is fitted to the other through a family of operations (the
 # other's resampling, a Gaussian blur of these sigmas, in octave steps up to 2.4 px, and a
@@ -1099,5 +1129,8 @@ DERIVATION_EDIT_MIN_BLOCKS = 6
 # area a fifth of the blocks are still its smoothest parts, where the camera's grain shows). The
 # same factors as for detail mark an area without its surroundings' noise. Only a quieter area
 # counts: an area whose flattest blocks are rougher than its surroundings' may hold an object
-# that the other side removed, which is the other side's edit.
+# that the other side removed, which is the other side's edit. The same factor the other way
+# (flattest blocks at least 1 / 0.67 = 1.5 x its surroundings') marks an area holding content of
+# its own: a side smoother there in detail only is then not read as painted out (the rougher
+# content may have been laid over a plain part of the scene, a logo or a caption).
 DERIVATION_EDIT_NOISE_QUANTILE = 0.2

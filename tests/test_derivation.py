@@ -105,6 +105,44 @@ def test_a_dark_surround_recoloured_is_not_taken_for_padding(chelsea: np.ndarray
         assert cue.points_to is Direction.UNDETERMINED, cue.detail
 
 
+def test_a_turned_copy_s_canvas_fill_is_not_more_of_the_scene(astronaut: np.ndarray) -> None:
+    # Turned onto a grown canvas: its white corners lie outside the original's frame, but they
+    # are fill, not scene the original lacks; no side may be named for them.
+    turned = tx.rotate_grow(astronaut, 9.0).rgb
+    for first, second in ((astronaut, turned), (turned, astronaut)):
+        derivation = _derive(_encode(first, "PNG"), _encode(second, "PNG"))
+        assert _cue(derivation, "containment").points_to is Direction.UNDETERMINED, _cue(derivation, "containment").detail
+        assert derivation.likely_original is not (Direction.COPY if first is astronaut else Direction.ORIGINAL)
+
+
+def test_a_flat_border_on_a_dark_surround_is_not_more_of_the_scene(chelsea: np.ndarray) -> None:
+    # A picture inside a black surround padded with black: the border cannot be told from the
+    # surround, and what the padded copy shows beyond the original is flat fill, not scene.
+    surround = np.zeros(chelsea.shape[:2], np.uint8)
+    h, w = chelsea.shape[:2]
+    cv2.ellipse(surround, (w // 2, h // 2), (int(0.48 * w), int(0.48 * h)), 0, 0, 360, 255, -1)
+    framed = np.where(surround[..., None] > 0, chelsea, 0).astype(np.uint8)
+    padded = cv2.copyMakeBorder(framed, 30, 30, 40, 40, cv2.BORDER_CONSTANT, value=(0, 0, 0))
+    for first, second, wrong in ((framed, padded, Direction.COPY), (padded, framed, Direction.ORIGINAL)):
+        cue = _cue(_derive(_encode(first, "PNG"), _encode(second, "PNG")), "containment")
+        assert cue.points_to is not wrong, cue.detail
+
+
+def test_an_overlay_is_not_read_as_detail_the_original_lost(astronaut: np.ndarray) -> None:
+    # A half-transparent banner laid over a grey picture: the overlaid copy's colours "explain"
+    # the grey original there, but that is added content, left out of the pixel cues.
+    grey = np.repeat(cv2.cvtColor(astronaut, cv2.COLOR_RGB2GRAY)[..., None], 3, axis=2)
+    overlaid = grey.astype(np.float32)
+    h = grey.shape[0]
+    overlaid[h // 5 : h // 5 + h // 6] = 0.4 * overlaid[h // 5 : h // 5 + h // 6] + 0.6 * np.array([190, 60, 200])
+    overlaid = np.rint(overlaid).astype(np.uint8)
+    for first, second, wrong in ((grey, overlaid, Direction.COPY), (overlaid, grey, Direction.ORIGINAL)):
+        derivation = _derive(_encode(first, "PNG"), _encode(second, "PNG"))
+        for name in ("information loss", "colour mapping"):
+            assert _cue(derivation, name).points_to is not wrong, _cue(derivation, name).detail
+        assert derivation.likely_original is not wrong
+
+
 def test_information_loss_points_to_the_picture_a_reduction_was_made_from(chelsea: np.ndarray) -> None:
     forward, backward = _both_orders(_encode(chelsea, "PNG"), _encode(_resize(chelsea, 0.6), "PNG"), "information loss")
     assert forward.likely_original is Direction.ORIGINAL and backward.likely_original is Direction.COPY

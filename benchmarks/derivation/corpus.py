@@ -17,6 +17,8 @@ from PIL import Image
 
 from benchmarks.compare import sources
 from benchmarks.compare import transforms as tx
+from benchmarks.scan.corpus import _overlay as banner_overlay
+from fixtures import make_fixtures as fx
 
 __all__ = ["DEVELOPMENT", "HELD_OUT", "Pair", "build", "decode"]
 
@@ -31,7 +33,7 @@ SIDE = 640
 @dataclass(frozen=True)
 class Pair:
     name: str
-    family: str  # crop, reduce, enlarge, jpeg-jpeg, png-jpeg, colour, local-edit, combination, identical
+    family: str  # crop, reduce, ..., combination, rotate, border, overlay, identical (report.FAMILIES)
     source: str
     parent: bytes  # encoded file: the original
     child: bytes  # encoded file made from the parent
@@ -82,6 +84,59 @@ def _edit(rgb: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     return tx.paste_object(rgb, "gravel", float(rng.uniform(0.02, 0.06)), rng).edited
 
 
+def _rotate_on_canvas(rgb: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """Turned by 3-15 degrees either way onto a canvas grown to hold it all, the corners filled
+    with white (the compare benchmark's rotate_grow) or black."""
+    turned = tx.rotate_grow(rgb, float(rng.uniform(3, 15) * rng.choice([-1, 1])))
+    if rng.random() < 0.5:
+        return turned.rgb
+    return fx._warp(rgb, turned.matrix, (turned.rgb.shape[1], turned.rgb.shape[0]), border=0)
+
+
+def _text(rgb: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """A caption written over the picture, white or black, somewhere in its lower half."""
+    out = rgb.copy()
+    h, w = rgb.shape[:2]
+    words = str(rng.choice(["(c) somebody 2024", "REPOST", "not for sale", "www.example.org"]))
+    colour = (255, 255, 255) if rng.random() < 0.5 else (0, 0, 0)
+    origin = (int(rng.uniform(0.03, 0.3) * w), int(rng.uniform(0.55, 0.95) * h))
+    cv2.putText(out, words, origin, cv2.FONT_HERSHEY_DUPLEX, w / 500, colour, max(1, w // 300), cv2.LINE_AA)
+    return out
+
+
+def _logo(rgb: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """Another shipped picture, reduced to a tenth to a fifth of the width, laid over a corner,
+    opaque or half transparent."""
+    h, w = rgb.shape[:2]
+    donor = sources.load(str(rng.choice(["clock", "coins", "brick"])), SIDE)
+    side = max(16, int(w * rng.uniform(0.1, 0.2)))
+    mark = cv2.resize(donor, (side, max(8, round(side * donor.shape[0] / donor.shape[1]))), interpolation=cv2.INTER_AREA)
+    mh, mw = mark.shape[:2]
+    x = int(rng.choice([8, w - mw - 8]))
+    y = int(rng.choice([8, h - mh - 8]))
+    alpha = float(rng.choice([1.0, 0.5]))
+    out = rgb.astype(np.float32)
+    out[y : y + mh, x : x + mw] = (1 - alpha) * out[y : y + mh, x : x + mw] + alpha * mark
+    return np.rint(out).astype(np.uint8)
+
+
+def _added_content_pairs(name: str, base: np.ndarray, png: bytes, rng: np.random.Generator) -> list[Pair]:
+    """Children with content the parent lacks that is not scene: a turn onto a grown canvas (its
+    corners fill), a uniform border, an overlay (a banner with text, a caption, a logo). Drawn
+    after the older recipes, from the same generator: those pairs stay what they were."""
+    q = lambda lo, hi: int(rng.integers(lo, hi + 1))  # a drawn JPEG quality
+    recipes = [
+        ("rotate", "png", encode(_rotate_on_canvas(base, rng), "PNG")),
+        ("rotate", "jpeg", encode(_rotate_on_canvas(base, rng), "JPEG", q(80, 95))),
+        ("border", "png", encode(tx.pad(base, rng).rgb, "PNG")),
+        ("border", "jpeg", encode(tx.pad(base, rng).rgb, "JPEG", q(80, 95))),
+        ("overlay", "banner-png", encode(banner_overlay(base, rng), "PNG")),
+        ("overlay", "text-jpeg", encode(_text(base, rng), "JPEG", q(80, 95))),
+        ("overlay", "logo-png", encode(_logo(base, rng), "PNG")),
+    ]
+    return [Pair(f"{name}/{family}-{variant}", family, name, png, child) for family, variant, child in recipes]
+
+
 def _pairs_of(name: str, rng: np.random.Generator) -> list[Pair]:
     base = sources.load(name, SIDE)
     png = encode(base, "PNG")
@@ -115,7 +170,7 @@ def _pairs_of(name: str, rng: np.random.Generator) -> list[Pair]:
     # Identical pixels: the same PNG twice, and a JPEG against its decoded pixels saved as PNG.
     pairs.append(Pair(f"{name}/identical-png", "identical", name, png, encode(base, "PNG")))
     pairs.append(Pair(f"{name}/identical-jpeg-png", "identical", name, parent_jpeg, encode(jpeg_pixels, "PNG")))
-    return pairs
+    return pairs + _added_content_pairs(name, base, png, rng)
 
 
 def build(names: tuple[str, ...], seed: int) -> list[Pair]:

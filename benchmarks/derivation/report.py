@@ -6,7 +6,8 @@ from collections import defaultdict
 
 __all__ = ["FAMILIES", "render", "summarize"]
 
-FAMILIES = ("crop", "reduce", "enlarge", "jpeg-jpeg", "png-jpeg", "colour", "local-edit", "combination")
+FAMILIES = ("crop", "reduce", "enlarge", "jpeg-jpeg", "png-jpeg", "colour", "local-edit", "combination", "rotate",
+            "border", "overlay")
 DECIDED_TARGET, CORRECT_TARGET = 0.85, 0.97
 
 

@@ -50,6 +50,34 @@ def _edges_share_fill(picture: np.ndarray, bordered: np.ndarray) -> bool:
     return bool(near >= 0.5)
 
 
+def _fill_share_outside(picture: np.ndarray, other_to_picture: np.ndarray, other_box: tuple[int, int, int, int],
+                        box: tuple[int, int, int, int]) -> float:
+    """Share of ``picture``'s area inside ``box`` but outside the other picture's footprint that
+    is flat fill, not content: a turned copy's canvas corners, a border, a blank margin. Only
+    content the other picture lacks tells which one shows more of the scene. Read at most
+    DERIVATION_FILL_SIDE across (area averaging keeps a fill flat), a margin away from the
+    footprint's edge (interpolation and JPEG ringing mix the two there)."""
+    h, w = picture.shape[:2]
+    factor = min(1.0, T.DERIVATION_FILL_SIDE / max(h, w))
+    size = (max(8, round(w * factor)), max(8, round(h * factor)))
+    small = cv2.resize(picture, size, interpolation=cv2.INTER_AREA) if factor < 1.0 else picture
+    to_small = np.diag([size[0] / w, size[1] / h, 1.0])
+    covered = overlap_mask(to_small @ other_to_picture, other_box, small.shape)
+    x, y, bw, bh = box
+    inside = np.zeros(small.shape[:2], bool)
+    inside[int(y * size[1] / h) : int(np.ceil((y + bh) * size[1] / h)), int(x * size[0] / w) : int(np.ceil((x + bw) * size[0] / w))] = True
+    margin = max(2, round(T.DERIVATION_FILL_MARGIN * max(size)))
+    kernel = np.ones((2 * margin + 1, 2 * margin + 1), np.uint8)
+    # Away from the footprint's edge only (the box's own edge is the picture's edge: no mixing there).
+    outside = inside & ~cv2.dilate(covered.view(np.uint8), kernel).astype(bool)
+    if not outside.any():
+        return 0.0
+    values = small.astype(np.float32)
+    mean = cv2.blur(values, (5, 5))
+    spread = np.sqrt(np.maximum(cv2.blur(values * values, (5, 5)) - mean * mean, 0)).max(axis=2)
+    return float((spread[outside] <= T.DERIVATION_FILL_SPREAD).mean())
+
+
 def containment(alignment: Alignment, original: np.ndarray, copy: np.ndarray) -> Cue:
     """A crop lies inside its source, which shows more around it; a uniform border is added to a
     picture, and the picture without it is the earlier one."""
@@ -86,7 +114,19 @@ def containment(alignment: Alignment, original: np.ndarray, copy: np.ndarray) ->
             and not _edges_share_fill(original, copy)):
         return Cue(name, Direction.ORIGINAL, Strength.MODERATE,
                    f"the second picture is the first with a uniform border added ({copy_padding:.0%} of its area)")
-    missing_in_copy, missing_in_original = 1.0 - covered, 1.0 - inside
+    # What lies outside the other picture counts only where it is content: the fill of a turned
+    # copy's grown canvas, or a flat border the tests above could not call padding (the scene has
+    # a dark surround of its colour), is not more of the scene.
+    # Fill only when nearly all of it is flat (as a border is, DERIVATION_BORDER_FLAT_SHARE): a
+    # cropped-away sky is flat in places, but the rest of what was cut away is scene.
+    original_box = (0, 0, original.shape[1], original.shape[0])
+    fill = T.DERIVATION_BORDER_FLAT_SHARE
+    missing_in_copy = 1.0 - covered
+    if _fill_share_outside(original, alignment.matrix, copy_box, original_box) >= fill:
+        missing_in_copy = 0.0
+    missing_in_original = 1.0 - inside
+    if _fill_share_outside(copy, np.linalg.inv(alignment.matrix), original_box, copy_box) >= fill:
+        missing_in_original = 0.0
     if missing_in_copy >= T.DERIVATION_CROP_MIN and missing_in_original < T.DERIVATION_CROP_MIN:
         strength = Strength.STRONG if missing_in_copy >= T.DERIVATION_CROP_STRONG else Strength.MODERATE
         return Cue(name, Direction.ORIGINAL, strength,
@@ -98,4 +138,7 @@ def containment(alignment: Alignment, original: np.ndarray, copy: np.ndarray) ->
     if missing_in_copy >= T.DERIVATION_CROP_MIN:
         return _no_vote(name, f"each picture shows parts the other lacks ({covered:.0%} and {inside:.0%} shared): "
                               "both may be crops of a larger picture")
+    if max(1.0 - covered, 1.0 - inside) >= T.DERIVATION_CROP_MIN:
+        return _no_vote(name, "both pictures show the same scene: what one shows outside the other is flat fill "
+                              "(a turned picture's canvas, a border), not more of the scene")
     return _no_vote(name, "both pictures show the same area")

@@ -85,6 +85,15 @@ def local_edits(original: np.ndarray, copy: np.ndarray, alignment: Alignment, ch
     words = (f"inside the changed areas, fine detail is {a[0]:.2f} x its surroundings' in the first picture "
              f"and {b[0]:.2f} x in the second, the noise level {a[1]:.2f} x and {b[1]:.2f} x")
     smoother, quieter = _smoothed_side(a[0], b[0]), _smoothed_side(a[1], b[1])
+    if smoother is not Direction.UNDETERMINED and quieter is Direction.UNDETERMINED:
+        # Smoother in detail only, while the other side's area is rougher than its own
+        # surroundings even in its flattest blocks: that area holds content of its own (a logo, a
+        # caption, a pasted object), which one side may have laid over a plain part of the
+        # scene as well as the other have painted out.
+        other_noise = (b if smoother is Direction.ORIGINAL else a)[1]
+        if other_noise >= 1.0 / T.DERIVATION_EDIT_CONSISTENT:
+            return _no_vote(name, f"{words}: {_side_words(smoother.other)}'s areas hold content rougher than their "
+                                  "surroundings, which may have been added as well as removed")
     votes = {v for v in (smoother, quieter) if v is not Direction.UNDETERMINED}
     if len(votes) != 1:
         why = "they disagree" if votes else "neither side departs markedly from its surroundings"

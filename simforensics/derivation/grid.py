@@ -11,6 +11,7 @@ import numpy as np
 from .. import thresholds as T
 from ..align import Alignment, overlap_mask
 from ..resample import scale_matrix
+from .added import locally_changed
 from .model import Direction, _grey
 
 __all__: list[str] = []  # the frame is the package's own
@@ -111,7 +112,12 @@ def _common_grid(original: np.ndarray, copy: np.ndarray, alignment: Alignment,
     down = _to_coarser_grid(finer[fy0:fy1, fx0:fx1], _translation(-fx0, -fy0) @ to_finer @ _translation(cx0, cy0),
                             (cy1 - cy0, cx1 - cx0))
     finer_down_up = up(down, (cx0, cy0)).astype(np.float32)
-    return _CommonGrid(finer[y0:y1, x0:x1].astype(np.float32), warped.astype(np.float32), finer_down_up, valid,
+    warped = warped.astype(np.float32)
+    # Content one picture laid over an area that the change map missed is not compared either.
+    valid = valid & ~locally_changed(finer_down_up, warped, valid)
+    if valid.sum() < T.DERIVATION_MIN_PIXELS:
+        return None
+    return _CommonGrid(finer[y0:y1, x0:x1].astype(np.float32), warped, finer_down_up, valid,
                        scale, side, to_finer, whole is not None)
 
 
