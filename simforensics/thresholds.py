@@ -1001,6 +1001,11 @@ DERIVATION_ADDED_MAX_SHARE = 0.3
 # The fit is made again without what the previous round found, at most 4 rounds in all (a fit
 # bent by an overlay over a fifth of the picture settles within two).
 DERIVATION_ADDED_ROUNDS = 4
+# Each fit after the first leaves out the pixels whose residual lies beyond this many robust sd
+# of the pair's own (trimmed least squares): 2 sd trims a few per cent of a global change's
+# pixels, the fit on the rest barely moves, and an overlay over a fifth of the picture that bent
+# the first fit toward itself is left out of the second.
+DERIVATION_ADDED_TRIM_K = 2.0
 
 # Information loss: each picture is fitted to the other through a family of operations (the
 # other's resampling, a Gaussian blur of these sigmas, in octave steps up to 2.4 px, and a

@@ -16,7 +16,9 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from benchmarks.compare import sources
 from benchmarks.compare import transforms as tx
+from benchmarks.scan.corpus import _overlay as banner_overlay
 from simforensics.compare import compare_images
 from simforensics.derivation import (
     Cue,
@@ -141,6 +143,16 @@ def test_an_overlay_is_not_read_as_detail_the_original_lost(astronaut: np.ndarra
         for name in ("information loss", "colour mapping"):
             assert _cue(derivation, name).points_to is not wrong, _cue(derivation, name).detail
         assert derivation.likely_original is not wrong
+
+
+def test_a_banner_over_a_fifth_of_a_grey_picture_does_not_make_the_copy_the_original() -> None:
+    # A repost: a tinted band with a word laid across the grey cameraman. The band bends a first
+    # colour fit so far toward itself that its residual is no outlier of that fit; the original
+    # must not be named the copy on the detail or colours the band "adds".
+    grey = sources.load("camera", 480)
+    reposted = banner_overlay(grey, np.random.default_rng(0))
+    for first, second, wrong in ((grey, reposted, Direction.COPY), (reposted, grey, Direction.ORIGINAL)):
+        assert _derive(_encode(first, "PNG"), _encode(second, "PNG")).likely_original is not wrong
 
 
 def test_information_loss_points_to_the_picture_a_reduction_was_made_from(chelsea: np.ndarray) -> None:

@@ -59,11 +59,16 @@ def locally_changed(a: np.ndarray, b: np.ndarray, valid: np.ndarray) -> np.ndarr
         clipped = cv2.dilate(at_end, np.ones((2 * reach + 1, 2 * reach + 1), np.uint8)).astype(bool)
         # Least squares bends toward an overlay's pixels and spreads its residual over the whole
         # picture: fit again without what the previous fit found (a few rounds settle it).
+        # An overlay over a large share of the picture bends the fit so far that its own residual
+        # is no outlier of the first round: the next fit also leaves out the pixels beyond
+        # DERIVATION_ADDED_TRIM_K robust sd (trimmed least squares), flagged or not.
+        trimmed = np.zeros(valid.shape, bool)
         for _ in range(T.DERIVATION_ADDED_ROUNDS):
             use = valid & ~mine
             if use.sum() < T.DERIVATION_MIN_PIXELS:
                 break
-            residual = _mapping_residual(source, target, use) * valid[..., None]
+            fit = use & ~trimmed
+            residual = _mapping_residual(source, target, fit if fit.sum() >= T.DERIVATION_MIN_PIXELS else use) * valid[..., None]
             # The mean residual of the valid pixels around each pixel (a normalised low-pass).
             luma = residual @ np.array([0.299, 0.587, 0.114], np.float32)
             local = np.abs(cv2.GaussianBlur(luma, (0, 0), T.DERIVATION_ADDED_SIGMA) / weight)
@@ -71,7 +76,8 @@ def locally_changed(a: np.ndarray, b: np.ndarray, valid: np.ndarray) -> np.ndarr
             median = float(np.median(values))
             spread = 1.4826 * float(np.median(np.abs(values - median)))
             now = valid & (local > max(T.DERIVATION_ADDED_FLOOR, median + T.DERIVATION_ADDED_K * spread)) & ~clipped
-            if np.array_equal(now, mine):
+            was_trimmed, trimmed = trimmed, valid & (local > max(T.DERIVATION_ADDED_FLOOR, median + T.DERIVATION_ADDED_TRIM_K * spread))
+            if np.array_equal(now, mine) and np.array_equal(trimmed, was_trimmed):
                 break
             mine = now
         found |= mine
