@@ -18,11 +18,12 @@ import numpy as np
 from .. import thresholds as T
 from ..align import equalised, root_sift
 from ..errors import EvidenceError
+from ..resample import resize_to_side
 from ..scan.decode import read_reduced
 
 __all__ = ["FEATURE_VERSION", "ExtractedCorners", "TraceFeatures", "extract", "grid_keypoints", "pack", "unpack"]
 
-FEATURE_VERSION = (f"trace-features/3; rootsift uint8; side {T.TRACE_INDEX_SIDE}; grid {T.TRACE_INDEX_GRID}; {T.TRACE_INDEX_FEATURES}; "
+FEATURE_VERSION = (f"trace-features/4; enlarged {T.TRACE_MOST_ENLARGEMENT}; rootsift uint8; side {T.TRACE_INDEX_SIDE}; grid {T.TRACE_INDEX_GRID}; {T.TRACE_INDEX_FEATURES}; "
                    f"contrast {T.TRACE_SIFT_CONTRAST}")
 
 
@@ -104,9 +105,12 @@ def extract(job: tuple[str, int]) -> ExtractedCorners:
         picture = read_reduced(path, side=T.TRACE_INDEX_SIDE, max_pixels=max_pixels, grey=True)
     except EvidenceError as exc:
         return ExtractedCorners(path, None, 0, 0, None, exc.reason)
-    descriptors, points = grid_keypoints(picture.pixels, T.TRACE_INDEX_FEATURES, T.TRACE_INDEX_GRID)
+    # A picture smaller than the index's side is enlarged to it (TRACE_MOST_ENLARGEMENT): at its own
+    # size a small, soft picture holds too few keypoints to be retrieved by a piece of it.
+    grey = resize_to_side(picture.pixels, T.TRACE_INDEX_SIDE, T.TRACE_MOST_ENLARGEMENT)
+    descriptors, points = grid_keypoints(grey, T.TRACE_INDEX_FEATURES, T.TRACE_INDEX_GRID)
     # Points in the full picture's pixels: the fit and the reports work in those.
-    scale = np.array([picture.width / picture.pixels.shape[1], picture.height / picture.pixels.shape[0]], np.float32)
+    scale = np.array([picture.width / grey.shape[1], picture.height / grey.shape[0]], np.float32)
     full = (points + 0.5) * scale - 0.5
     quantised = np.clip(np.round(descriptors * 255), 0, 255).astype(np.uint8)
     return ExtractedCorners(path, picture.sha256, picture.width, picture.height,

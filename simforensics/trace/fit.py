@@ -15,7 +15,7 @@ import cv2
 import numpy as np
 
 from .. import thresholds as T
-from ..resample import shrink_to_side
+from ..resample import resize_to_side
 from .features import grid_keypoints
 
 __all__ = ["Keypoints", "PieceModel", "fit_pieces", "sift_keypoints"]
@@ -38,14 +38,14 @@ class PieceModel:
 
 def sift_keypoints(rgb: np.ndarray, *, side: int, count: int, grid: int,
                    full_shape: tuple[int, ...] | None = None) -> Keypoints:
-    """RootSIFT keypoints of ``rgb`` reduced to ``side``, spread over a ``grid`` x ``grid`` of cells
+    """RootSIFT keypoints of ``rgb`` brought to ``side`` (enlarged at most TRACE_MOST_ENLARGEMENT times), spread over a ``grid`` x ``grid`` of cells
     (``features.grid_keypoints``: a textured piece must not take every keypoint of the picture);
     points in full-size pixels.
 
     ``full_shape``: the full picture's shape when ``rgb`` is already a reduced copy of it.
     """
     height, width = (full_shape or rgb.shape)[:2]
-    grey = cv2.cvtColor(shrink_to_side(rgb, side), cv2.COLOR_RGB2GRAY)
+    grey = cv2.cvtColor(resize_to_side(rgb, side, T.TRACE_MOST_ENLARGEMENT), cv2.COLOR_RGB2GRAY)
     descriptors, points = grid_keypoints(grey, count, grid)
     scale = width / grey.shape[1]
     if len(points) == 0:
@@ -118,7 +118,8 @@ def fit_pieces(picture: Keypoints, source: Keypoints, source_mirrored: Keypoints
             matrix = np.vstack([affine, [0, 0, 1]])
             if mirrored:
                 matrix = flip @ matrix
-            if not 1 / T.MAX_SCALE_RATIO <= _scale(matrix) <= T.MAX_SCALE_RATIO:
+            # _scale: source pixels per picture pixel; a piece enlarged m times has 1 / m.
+            if not 1 / T.TRACE_MAX_PIECE_ENLARGEMENT <= _scale(matrix) <= T.MAX_SCALE_RATIO:
                 continue
             models.append(PieceModel(matrix, mirrored, int(inliers.sum()), points[inliers]))
     return models

@@ -19,7 +19,7 @@ import faiss
 import numpy as np
 
 from .. import thresholds as T
-from ..resample import shrink_to_side
+from ..resample import resize_to_side
 from .features import grid_keypoints
 from .portfolio import PortfolioPicture
 
@@ -51,7 +51,7 @@ class Candidate:
 def query_features(grey: np.ndarray) -> QueryFeatures:
     """RootSIFT keypoints of the picture (full-size grey levels) at TRACE_QUERY_SIDE, as it is and mirrored."""
     height, width = grey.shape
-    small = shrink_to_side(grey, T.TRACE_QUERY_SIDE)
+    small = resize_to_side(grey, T.TRACE_QUERY_SIDE, T.TRACE_MOST_ENLARGEMENT)
     descriptors, points, mirrored = [], [], []
     for flip in (False, True):
         found, at = grid_keypoints(np.ascontiguousarray(small[:, ::-1] if flip else small), T.TRACE_QUERY_FEATURES,
