@@ -854,14 +854,15 @@ TRACE_QUERY_GRID = 4
 # fitted (9-59 agreeing matches); the rest are near-flat crops (sky, a plain moon) with no
 # keypoints to speak of at any threshold.
 TRACE_SIFT_CONTRAST = 0.01
-# Every picture trace finds keypoints on (a portfolio picture for the index, the picture, a source
-# for the fit) is brought to the side named for that step: shrunk when larger, and when smaller
-# enlarged (bicubic), by at most this factor. SIFT finds its extrema at fixed scales of the
-# pixels, so a small, soft picture holds few of them at its own size: a 200 x 300 motion-blurred
-# clock gave 42 keypoints (at contrast 0.01), the same picture enlarged twice 1,314; a piece of
-# it pasted into a collage at 1.2 times, matched against the clock at its own size, had 2-10
-# matches and was never fitted. Twice is SIFT's own first-octave doubling again: beyond it
-# bicubic enlargement adds no detail, only interpolation's smooth ramps.
+# A grid cell (TRACE_INDEX_GRID, TRACE_QUERY_GRID) that falls short of its share of keypoints, in a
+# picture smaller than its step's side (the index's, the picture's, a source's), is searched
+# again enlarged (bicubic) up to that side, by at most this factor. SIFT finds its extrema at
+# fixed scales of the pixels, so a small, soft picture holds few of them at its own size: a
+# 200 x 300 motion-blurred clock gave 42 keypoints (contrast 0.01), enlarged twice 1,314; a rocket
+# of 200 px pasted at 1.3 times was fitted on 10 agreeing matches, enlarged on 75. Only short
+# cells: a cell that fills its share as it is would trade its keypoints for finer, weaker ones
+# (the whole 768-px collage enlarged to 1,024 lost a third of a cat piece's matches, 48 -> 37).
+# Twice is SIFT's own first-octave doubling again: beyond it bicubic adds no detail.
 TRACE_MOST_ENLARGEMENT = 2.0
 # The picture queries with its keypoints at this side (the fit's own, TRACE_PICTURE_FEATURE_SIDE),
 # this many per orientation (as it is, and mirrored: SIFT is not mirror-invariant).

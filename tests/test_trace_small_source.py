@@ -1,7 +1,7 @@
 """trace: a piece of a small source (a 200-px picture) pasted enlarged is fitted on many agreeing
-keypoints, because every picture's keypoints are found with it brought up to the step's side
-(TRACE_MOST_ENLARGEMENT): at its own size the small picture holds few SIFT extrema, and the piece
-was proposed by 10 agreeing matches, two above the floor (TRACE_MIN_INLIERS)."""
+keypoints, because grid cells short of keypoints are searched again enlarged (TRACE_MOST_ENLARGEMENT):
+at its own size the small picture holds few SIFT extrema, and the piece was proposed by 10
+agreeing matches, two above the floor (TRACE_MIN_INLIERS)."""
 
 from __future__ import annotations
 
@@ -13,8 +13,8 @@ from PIL import Image
 from skimage import data
 
 from simforensics import thresholds as T
-from simforensics.resample import resize_to_side
 from simforensics.trace import TraceOptions, trace_picture
+from simforensics.trace.features import grid_keypoints
 
 
 def _work(name: str, side: int) -> np.ndarray:
@@ -25,11 +25,16 @@ def _work(name: str, side: int) -> np.ndarray:
     return cv2.resize(rgb[..., :3], (round(rgb.shape[1] * scale), round(rgb.shape[0] * scale)), interpolation=cv2.INTER_AREA)
 
 
-def test_resize_to_side_enlarges_at_most_the_limit_and_shrinks_by_area() -> None:
-    small = np.zeros((100, 50), np.uint8)
-    assert resize_to_side(small, 512, 2.0).shape == (200, 100)  # not 512: twice at most
-    assert resize_to_side(small, 150, 2.0).shape == (150, 75)
-    assert resize_to_side(np.zeros((1000, 500), np.uint8), 512, 2.0).shape == (512, 256)
+def test_only_cells_short_of_keypoints_are_enlarged() -> None:
+    small = _work("rocket", 200)[..., 0]  # 133 x 200: every cell short of 100 keypoints
+    _, few = grid_keypoints(small, 900, 3)
+    _, more = grid_keypoints(small, 900, 3, enlarge=2.0)
+    assert len(more) > 2 * len(few)
+    assert more[:, 0].max() < small.shape[1] and more[:, 1].max() < small.shape[0]  # in the picture's pixels
+    textured = _work("astronaut", 200)[..., 0]
+    _, plain = grid_keypoints(textured, 90, 3)  # 10 a cell: every cell fills its share
+    _, same = grid_keypoints(textured, 90, 3, enlarge=2.0)
+    assert np.array_equal(plain, same)
 
 
 def test_a_piece_of_a_small_source_is_fitted_on_many_agreeing_keypoints(tmp_path: Path) -> None:

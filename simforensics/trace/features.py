@@ -18,12 +18,12 @@ import numpy as np
 from .. import thresholds as T
 from ..align import equalised, root_sift
 from ..errors import EvidenceError
-from ..resample import resize_to_side
 from ..scan.decode import read_reduced
 
-__all__ = ["FEATURE_VERSION", "ExtractedCorners", "TraceFeatures", "extract", "grid_keypoints", "pack", "unpack"]
+__all__ = ["FEATURE_VERSION", "ExtractedCorners", "TraceFeatures", "enlargement", "extract", "grid_keypoints", "pack",
+           "unpack"]
 
-FEATURE_VERSION = (f"trace-features/4; enlarged {T.TRACE_MOST_ENLARGEMENT}; rootsift uint8; side {T.TRACE_INDEX_SIDE}; grid {T.TRACE_INDEX_GRID}; {T.TRACE_INDEX_FEATURES}; "
+FEATURE_VERSION = (f"trace-features/5; short cells enlarged {T.TRACE_MOST_ENLARGEMENT}; rootsift uint8; side {T.TRACE_INDEX_SIDE}; grid {T.TRACE_INDEX_GRID}; {T.TRACE_INDEX_FEATURES}; "
                    f"contrast {T.TRACE_SIFT_CONTRAST}")
 
 
@@ -43,7 +43,7 @@ class ExtractedCorners:
     error: str | None
 
 
-def grid_keypoints(grey: np.ndarray, count: int, grid: int) -> tuple[np.ndarray, np.ndarray]:
+def grid_keypoints(grey: np.ndarray, count: int, grid: int, enlarge: float = 1.0) -> tuple[np.ndarray, np.ndarray]:
     """(RootSIFT descriptors float32, points) of about ``count`` keypoints spread over a ``grid`` x ``grid``.
 
     Each cell gets its share: the strongest keypoints of a whole picture gather where its contrast
@@ -51,6 +51,10 @@ def grid_keypoints(grey: np.ndarray, count: int, grid: int) -> tuple[np.ndarray,
     Cells overlap, so no keypoint is lost at their borders; each is kept by the cell it lies in.
     A cell's share is filled down to TRACE_SIFT_CONTRAST, below SIFT's default: a low-contrast
     cell (sky, a wall) would leave it empty, and a piece cut from there could not be matched.
+    A cell that still falls short of its share is searched again enlarged ``enlarge`` times
+    (bicubic; at most TRACE_MOST_ENLARGEMENT, see there), its points brought back to ``grey``'s
+    pixels; a cell that fills its share as it is keeps those keypoints, which enlargement would
+    only trade for finer, weaker ones.
     """
     grey = equalised(grey)
     height, width = grey.shape
@@ -64,17 +68,29 @@ def grid_keypoints(grey: np.ndarray, count: int, grid: int) -> tuple[np.ndarray,
             cell = grey[top : min(height, y1 + margin), left : min(width, x1 + margin)]
             if min(cell.shape) < 16:
                 continue
-            keypoints, found = cv2.SIFT_create(nfeatures=max(8, count // (grid * grid)),
-                                               contrastThreshold=T.TRACE_SIFT_CONTRAST).detectAndCompute(cell, None)
+            share = max(8, count // (grid * grid))
+            sift = cv2.SIFT_create(nfeatures=share, contrastThreshold=T.TRACE_SIFT_CONTRAST)
+            keypoints, found = sift.detectAndCompute(cell, None)
+            factor = 1.0
+            if len(keypoints) < share and enlarge > 1:
+                factor = enlarge
+                big = cv2.resize(cell, (round(cell.shape[1] * factor), round(cell.shape[0] * factor)),
+                                 interpolation=cv2.INTER_CUBIC)
+                keypoints, found = sift.detectAndCompute(big, None)
             if found is None or not keypoints:
                 continue
-            at = cv2.KeyPoint_convert(keypoints).reshape(-1, 2) + [left, top]
+            at = (cv2.KeyPoint_convert(keypoints).reshape(-1, 2) + 0.5) / factor - 0.5 + [left, top]
             own = (at[:, 0] >= x0) & (at[:, 0] < x1) & (at[:, 1] >= y0) & (at[:, 1] < y1)
             descriptors.append(found[own])
             points.append(at[own])
     if not descriptors:
         return np.zeros((0, 128), np.float32), np.zeros((0, 2), np.float32)
     return root_sift(np.concatenate(descriptors)), np.concatenate(points).astype(np.float32)
+
+
+def enlargement(shape: tuple[int, ...], side: int) -> float:
+    """How much a cell of a picture of ``shape`` may be enlarged: up to ``side``, at most TRACE_MOST_ENLARGEMENT."""
+    return max(1.0, min(side / max(shape[:2]), T.TRACE_MOST_ENLARGEMENT))
 
 
 _HEAD = struct.Struct("<4sI")  # magic, M
@@ -105,10 +121,9 @@ def extract(job: tuple[str, int]) -> ExtractedCorners:
         picture = read_reduced(path, side=T.TRACE_INDEX_SIDE, max_pixels=max_pixels, grey=True)
     except EvidenceError as exc:
         return ExtractedCorners(path, None, 0, 0, None, exc.reason)
-    # A picture smaller than the index's side is enlarged to it (TRACE_MOST_ENLARGEMENT): at its own
-    # size a small, soft picture holds too few keypoints to be retrieved by a piece of it.
-    grey = resize_to_side(picture.pixels, T.TRACE_INDEX_SIDE, T.TRACE_MOST_ENLARGEMENT)
-    descriptors, points = grid_keypoints(grey, T.TRACE_INDEX_FEATURES, T.TRACE_INDEX_GRID)
+    grey = picture.pixels
+    descriptors, points = grid_keypoints(grey, T.TRACE_INDEX_FEATURES, T.TRACE_INDEX_GRID,
+                                         enlargement(grey.shape, T.TRACE_INDEX_SIDE))
     # Points in the full picture's pixels: the fit and the reports work in those.
     scale = np.array([picture.width / grey.shape[1], picture.height / grey.shape[0]], np.float32)
     full = (points + 0.5) * scale - 0.5

@@ -15,8 +15,8 @@ import cv2
 import numpy as np
 
 from .. import thresholds as T
-from ..resample import resize_to_side
-from .features import grid_keypoints
+from ..resample import shrink_to_side
+from .features import enlargement, grid_keypoints
 
 __all__ = ["Keypoints", "PieceModel", "fit_pieces", "sift_keypoints"]
 
@@ -38,15 +38,16 @@ class PieceModel:
 
 def sift_keypoints(rgb: np.ndarray, *, side: int, count: int, grid: int,
                    full_shape: tuple[int, ...] | None = None) -> Keypoints:
-    """RootSIFT keypoints of ``rgb`` brought to ``side`` (enlarged at most TRACE_MOST_ENLARGEMENT times), spread over a ``grid`` x ``grid`` of cells
+    """RootSIFT keypoints of ``rgb`` reduced to ``side``, spread over a ``grid`` x ``grid`` of cells
     (``features.grid_keypoints``: a textured piece must not take every keypoint of the picture);
     points in full-size pixels.
 
     ``full_shape``: the full picture's shape when ``rgb`` is already a reduced copy of it.
     """
     height, width = (full_shape or rgb.shape)[:2]
-    grey = cv2.cvtColor(resize_to_side(rgb, side, T.TRACE_MOST_ENLARGEMENT), cv2.COLOR_RGB2GRAY)
-    descriptors, points = grid_keypoints(grey, count, grid)
+    grey = cv2.cvtColor(shrink_to_side(rgb, side), cv2.COLOR_RGB2GRAY)
+    # A picture smaller than ``side`` counts as having it: cells short of keypoints are enlarged.
+    descriptors, points = grid_keypoints(grey, count, grid, enlargement((height, width), side))
     scale = width / grey.shape[1]
     if len(points) == 0:
         return Keypoints(np.zeros((0, 2)), None, scale)

@@ -19,8 +19,8 @@ import faiss
 import numpy as np
 
 from .. import thresholds as T
-from ..resample import resize_to_side
-from .features import grid_keypoints
+from ..resample import shrink_to_side
+from .features import enlargement, grid_keypoints
 from .portfolio import PortfolioPicture
 
 __all__ = ["Candidate", "Neighbours", "PortfolioIndex", "QueryFeatures", "build_index", "find_candidates", "query_features",
@@ -51,11 +51,11 @@ class Candidate:
 def query_features(grey: np.ndarray) -> QueryFeatures:
     """RootSIFT keypoints of the picture (full-size grey levels) at TRACE_QUERY_SIDE, as it is and mirrored."""
     height, width = grey.shape
-    small = resize_to_side(grey, T.TRACE_QUERY_SIDE, T.TRACE_MOST_ENLARGEMENT)
+    small = shrink_to_side(grey, T.TRACE_QUERY_SIDE)
     descriptors, points, mirrored = [], [], []
     for flip in (False, True):
         found, at = grid_keypoints(np.ascontiguousarray(small[:, ::-1] if flip else small), T.TRACE_QUERY_FEATURES,
-                                   T.TRACE_QUERY_GRID)
+                                   T.TRACE_QUERY_GRID, enlargement(grey.shape, T.TRACE_QUERY_SIDE))
         at = (at.astype(np.float64) + 0.5) * [width / small.shape[1], height / small.shape[0]] - 0.5
         if flip:
             at[:, 0] = width - 1 - at[:, 0]  # back to the picture as it is
