@@ -5,7 +5,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-__all__ = ["resize_to_side", "scale_matrix", "shrink_to_side"]
+__all__ = ["scale_matrix", "shrink_to_side"]
 
 
 def scale_matrix(sx: float, sy: float) -> np.ndarray:
@@ -20,13 +20,3 @@ def shrink_to_side(image: np.ndarray, side: int) -> np.ndarray:
     if factor >= 1:
         return image
     return cv2.resize(image, (max(1, round(w * factor)), max(1, round(h * factor))), interpolation=cv2.INTER_AREA)
-
-
-def resize_to_side(image: np.ndarray, side: int, most: float) -> np.ndarray:
-    """Copy whose longest side is ``side``: area-averaged when shrunk, bicubic when enlarged, and
-    enlarged by no more than ``most`` times."""
-    h, w = image.shape[:2]
-    factor = min(side / max(h, w), most)
-    if factor <= 1:
-        return shrink_to_side(image, side)
-    return cv2.resize(image, (max(1, round(w * factor)), max(1, round(h * factor))), interpolation=cv2.INTER_CUBIC)

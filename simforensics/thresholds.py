@@ -915,10 +915,10 @@ TRACE_SOURCE_SIDE = 1024
 TRACE_MIN_INLIERS = 8
 # A piece shows its source enlarged by at most this much (picture pixels per source pixel):
 # twice the largest rescaling the issue's collages use (1.5). Beyond it a piece is a few dozen
-# source pixels drawn large, smooth interpolation that explains any smooth area: once small
-# sources were enlarged for their keypoints (TRACE_MOST_ENLARGEMENT), text glyphs of a 191-px
-# page, fitted at 3.6-4 times onto blurred blobs of other pictures, passed the dense test
-# (14-16 inliers; a negative then had a source). Compare's MAX_SCALE_RATIO (10) still bounds the
+# source pixels drawn large, smooth interpolation that explains any smooth area: when small
+# pictures were first enlarged for their keypoints (whole, before TRACE_MOST_ENLARGEMENT was
+# kept to short cells), text glyphs of a 191-px page, fitted at 3.6-4 times onto blurred blobs
+# of other pictures, passed the dense test (14-16 inliers; a negative then had a source). Compare's MAX_SCALE_RATIO (10) still bounds the
 # other way.
 TRACE_MAX_PIECE_ENLARGEMENT = 3.0
 # Pieces fitted per source and orientation, at most: the collages the issue describes hold 2-4
