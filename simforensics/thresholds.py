@@ -855,13 +855,17 @@ TRACE_QUERY_GRID = 4
 # keypoints to speak of at any threshold.
 TRACE_SIFT_CONTRAST = 0.01
 # A grid cell (TRACE_INDEX_GRID, TRACE_QUERY_GRID) that falls short of its share of keypoints, in a
-# picture smaller than its step's side (the index's, the picture's, a source's), is searched
-# again enlarged (bicubic) up to that side, by at most this factor. SIFT finds its extrema at
+# picture smaller than its step's side (the index's, the picture's, a source's), keeps them and
+# fills the rest of its share from the cell enlarged (bicubic) up to that side, by at most this
+# factor. SIFT finds its extrema at
 # fixed scales of the pixels, so a small, soft picture holds few of them at its own size: a
 # 200 x 300 motion-blurred clock gave 42 keypoints (contrast 0.01), enlarged twice 1,314; a rocket
 # of 200 px pasted at 1.3 times was fitted on 10 agreeing matches, enlarged on 75. Only short
 # cells: a cell that fills its share as it is would trade its keypoints for finer, weaker ones
-# (the whole 768-px collage enlarged to 1,024 lost a third of a cat piece's matches, 48 -> 37).
+# (the whole 768-px collage enlarged to 1,024 lost a third of a cat piece's matches, 48 -> 37),
+# and a short cell's own keypoints stay, since the enlarged cell ranks finer, weaker ones above
+# some of them (replaced, a mirrored, recoloured astronaut piece fell from 10 agreeing matches
+# to 6; filled, 13).
 # Twice is SIFT's own first-octave doubling again: beyond it bicubic adds no detail.
 TRACE_MOST_ENLARGEMENT = 2.0
 # The picture queries with its keypoints at this side (the fit's own, TRACE_PICTURE_FEATURE_SIDE),

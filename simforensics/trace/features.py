@@ -23,7 +23,7 @@ from ..scan.decode import read_reduced
 __all__ = ["FEATURE_VERSION", "ExtractedCorners", "TraceFeatures", "enlargement", "extract", "grid_keypoints", "pack",
            "unpack"]
 
-FEATURE_VERSION = (f"trace-features/5; short cells enlarged {T.TRACE_MOST_ENLARGEMENT}; rootsift uint8; side {T.TRACE_INDEX_SIDE}; grid {T.TRACE_INDEX_GRID}; {T.TRACE_INDEX_FEATURES}; "
+FEATURE_VERSION = (f"trace-features/6; short cells filled enlarged {T.TRACE_MOST_ENLARGEMENT}; rootsift uint8; side {T.TRACE_INDEX_SIDE}; grid {T.TRACE_INDEX_GRID}; {T.TRACE_INDEX_FEATURES}; "
                    f"contrast {T.TRACE_SIFT_CONTRAST}")
 
 
@@ -51,10 +51,9 @@ def grid_keypoints(grey: np.ndarray, count: int, grid: int, enlarge: float = 1.0
     Cells overlap, so no keypoint is lost at their borders; each is kept by the cell it lies in.
     A cell's share is filled down to TRACE_SIFT_CONTRAST, below SIFT's default: a low-contrast
     cell (sky, a wall) would leave it empty, and a piece cut from there could not be matched.
-    A cell that still falls short of its share is searched again enlarged ``enlarge`` times
-    (bicubic; at most TRACE_MOST_ENLARGEMENT, see there), its points brought back to ``grey``'s
-    pixels; a cell that fills its share as it is keeps those keypoints, which enlargement would
-    only trade for finer, weaker ones.
+    A cell that still falls short of its share keeps what it has and fills the rest with keypoints
+    found on it enlarged ``enlarge`` times (bicubic; at most TRACE_MOST_ENLARGEMENT, see there),
+    brought back to ``grey``'s pixels; a cell that fills its share as it is is not enlarged.
     """
     grey = equalised(grey)
     height, width = grey.shape
@@ -71,21 +70,40 @@ def grid_keypoints(grey: np.ndarray, count: int, grid: int, enlarge: float = 1.0
             share = max(8, count // (grid * grid))
             sift = cv2.SIFT_create(nfeatures=share, contrastThreshold=T.TRACE_SIFT_CONTRAST)
             keypoints, found = sift.detectAndCompute(cell, None)
-            factor = 1.0
+            at = cv2.KeyPoint_convert(keypoints).reshape(-1, 2) if keypoints else np.zeros((0, 2), np.float32)
             if len(keypoints) < share and enlarge > 1:
-                factor = enlarge
-                big = cv2.resize(cell, (round(cell.shape[1] * factor), round(cell.shape[0] * factor)),
-                                 interpolation=cv2.INTER_CUBIC)
-                keypoints, found = sift.detectAndCompute(big, None)
-            if found is None or not keypoints:
+                at, found = _fill_enlarged(cell, enlarge, share, sift, at, found)
+            if found is None or len(at) == 0:
                 continue
-            at = (cv2.KeyPoint_convert(keypoints).reshape(-1, 2) + 0.5) / factor - 0.5 + [left, top]
+            at = at + [left, top]
             own = (at[:, 0] >= x0) & (at[:, 0] < x1) & (at[:, 1] >= y0) & (at[:, 1] < y1)
             descriptors.append(found[own])
             points.append(at[own])
     if not descriptors:
         return np.zeros((0, 128), np.float32), np.zeros((0, 2), np.float32)
     return root_sift(np.concatenate(descriptors)), np.concatenate(points).astype(np.float32)
+
+
+def _fill_enlarged(cell: np.ndarray, factor: float, share: int, sift: cv2.SIFT, at: np.ndarray,
+                   found: np.ndarray | None) -> tuple[np.ndarray, np.ndarray | None]:
+    """The cell's keypoints (``at``, ``found``) with its share filled by those found on it enlarged
+    ``factor`` times, strongest first, away from the ones it has: they stay, since the enlarged
+    picture would rank finer, weaker keypoints above some of them."""
+    big = cv2.resize(cell, (round(cell.shape[1] * factor), round(cell.shape[0] * factor)), interpolation=cv2.INTER_CUBIC)
+    more, described = sift.detectAndCompute(big, None)
+    if described is None or not more:
+        return at, found
+    places = (cv2.KeyPoint_convert(more).reshape(-1, 2) + 0.5) / factor - 0.5
+    strongest = np.argsort([-k.response for k in more], kind="stable")
+    places, described = places[strongest], described[strongest]
+    if len(at):
+        # The same structure found again at twice its scale: within a pixel of one already kept.
+        near = np.min(np.linalg.norm(places[:, None, :] - at[None, :, :], axis=2), axis=1) < 1.0
+        places, described = places[~near], described[~near]
+    places, described = places[: share - len(at)], described[: share - len(at)]
+    if found is None or len(at) == 0:
+        return places, described
+    return np.concatenate([at, places]), np.concatenate([found, described])
 
 
 def enlargement(shape: tuple[int, ...], side: int) -> float:
