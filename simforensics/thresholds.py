@@ -854,6 +854,20 @@ TRACE_QUERY_GRID = 4
 # fitted (9-59 agreeing matches); the rest are near-flat crops (sky, a plain moon) with no
 # keypoints to speak of at any threshold.
 TRACE_SIFT_CONTRAST = 0.01
+# A grid cell (TRACE_INDEX_GRID, TRACE_QUERY_GRID) that falls short of its share of keypoints, in a
+# picture smaller than its step's side (the index's, the picture's, a source's), keeps them and
+# fills the rest of its share from the cell enlarged (bicubic) up to that side, by at most this
+# factor. SIFT finds its extrema at
+# fixed scales of the pixels, so a small, soft picture holds few of them at its own size: a
+# 200 x 300 motion-blurred clock gave 42 keypoints (contrast 0.01), enlarged twice 1,314; a rocket
+# of 200 px pasted at 1.3 times was fitted on 10 agreeing matches, enlarged on 75. Only short
+# cells: a cell that fills its share as it is would trade its keypoints for finer, weaker ones
+# (the whole 768-px collage enlarged to 1,024 lost a third of a cat piece's matches, 48 -> 37),
+# and a short cell's own keypoints stay, since the enlarged cell ranks finer, weaker ones above
+# some of them (replaced, a mirrored, recoloured astronaut piece fell from 10 agreeing matches
+# to 6; filled, 13).
+# Twice is SIFT's own first-octave doubling again: beyond it bicubic adds no detail.
+TRACE_MOST_ENLARGEMENT = 2.0
 # The picture queries with its keypoints at this side (the fit's own, TRACE_PICTURE_FEATURE_SIDE),
 # this many per orientation (as it is, and mirrored: SIFT is not mirror-invariant).
 TRACE_QUERY_SIDE = 1024
@@ -903,6 +917,14 @@ TRACE_SOURCE_SIDE = 1024
 # (a chance transform explains almost none of the picture's pixels). Low-texture pieces (a
 # smooth retina, a sky) hold 8-14 agreeing matches where textured ones hold hundreds.
 TRACE_MIN_INLIERS = 8
+# A piece shows its source enlarged by at most this much (picture pixels per source pixel):
+# twice the largest rescaling the issue's collages use (1.5). Beyond it a piece is a few dozen
+# source pixels drawn large, smooth interpolation that explains any smooth area: when small
+# pictures were first enlarged for their keypoints (whole, before TRACE_MOST_ENLARGEMENT was
+# kept to short cells), text glyphs of a 191-px page, fitted at 3.6-4 times onto blurred blobs
+# of other pictures, passed the dense test (14-16 inliers; a negative then had a source). Compare's MAX_SCALE_RATIO (10) still bounds the
+# other way.
+TRACE_MAX_PIECE_ENLARGEMENT = 3.0
 # Pieces fitted per source and orientation, at most: the collages the issue describes hold 2-4
 # pieces in all; more than 6 from one source is a tiling, reported as its largest pieces.
 TRACE_MAX_PIECES_PER_SOURCE = 6

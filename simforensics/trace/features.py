@@ -20,9 +20,10 @@ from ..align import equalised, root_sift
 from ..errors import EvidenceError
 from ..scan.decode import read_reduced
 
-__all__ = ["FEATURE_VERSION", "ExtractedCorners", "TraceFeatures", "extract", "grid_keypoints", "pack", "unpack"]
+__all__ = ["FEATURE_VERSION", "ExtractedCorners", "TraceFeatures", "enlargement", "extract", "grid_keypoints", "pack",
+           "unpack"]
 
-FEATURE_VERSION = (f"trace-features/3; rootsift uint8; side {T.TRACE_INDEX_SIDE}; grid {T.TRACE_INDEX_GRID}; {T.TRACE_INDEX_FEATURES}; "
+FEATURE_VERSION = (f"trace-features/6; short cells filled enlarged {T.TRACE_MOST_ENLARGEMENT}; rootsift uint8; side {T.TRACE_INDEX_SIDE}; grid {T.TRACE_INDEX_GRID}; {T.TRACE_INDEX_FEATURES}; "
                    f"contrast {T.TRACE_SIFT_CONTRAST}")
 
 
@@ -42,7 +43,7 @@ class ExtractedCorners:
     error: str | None
 
 
-def grid_keypoints(grey: np.ndarray, count: int, grid: int) -> tuple[np.ndarray, np.ndarray]:
+def grid_keypoints(grey: np.ndarray, count: int, grid: int, enlarge: float = 1.0) -> tuple[np.ndarray, np.ndarray]:
     """(RootSIFT descriptors float32, points) of about ``count`` keypoints spread over a ``grid`` x ``grid``.
 
     Each cell gets its share: the strongest keypoints of a whole picture gather where its contrast
@@ -50,6 +51,9 @@ def grid_keypoints(grey: np.ndarray, count: int, grid: int) -> tuple[np.ndarray,
     Cells overlap, so no keypoint is lost at their borders; each is kept by the cell it lies in.
     A cell's share is filled down to TRACE_SIFT_CONTRAST, below SIFT's default: a low-contrast
     cell (sky, a wall) would leave it empty, and a piece cut from there could not be matched.
+    A cell that still falls short of its share keeps what it has and fills the rest with keypoints
+    found on it enlarged ``enlarge`` times (bicubic; at most TRACE_MOST_ENLARGEMENT, see there),
+    brought back to ``grey``'s pixels; a cell that fills its share as it is is not enlarged.
     """
     grey = equalised(grey)
     height, width = grey.shape
@@ -63,17 +67,48 @@ def grid_keypoints(grey: np.ndarray, count: int, grid: int) -> tuple[np.ndarray,
             cell = grey[top : min(height, y1 + margin), left : min(width, x1 + margin)]
             if min(cell.shape) < 16:
                 continue
-            keypoints, found = cv2.SIFT_create(nfeatures=max(8, count // (grid * grid)),
-                                               contrastThreshold=T.TRACE_SIFT_CONTRAST).detectAndCompute(cell, None)
-            if found is None or not keypoints:
+            share = max(8, count // (grid * grid))
+            sift = cv2.SIFT_create(nfeatures=share, contrastThreshold=T.TRACE_SIFT_CONTRAST)
+            keypoints, found = sift.detectAndCompute(cell, None)
+            at = cv2.KeyPoint_convert(keypoints).reshape(-1, 2) if keypoints else np.zeros((0, 2), np.float32)
+            if len(keypoints) < share and enlarge > 1:
+                at, found = _fill_enlarged(cell, enlarge, share, sift, at, found)
+            if found is None or len(at) == 0:
                 continue
-            at = cv2.KeyPoint_convert(keypoints).reshape(-1, 2) + [left, top]
+            at = at + [left, top]
             own = (at[:, 0] >= x0) & (at[:, 0] < x1) & (at[:, 1] >= y0) & (at[:, 1] < y1)
             descriptors.append(found[own])
             points.append(at[own])
     if not descriptors:
         return np.zeros((0, 128), np.float32), np.zeros((0, 2), np.float32)
     return root_sift(np.concatenate(descriptors)), np.concatenate(points).astype(np.float32)
+
+
+def _fill_enlarged(cell: np.ndarray, factor: float, share: int, sift: cv2.SIFT, at: np.ndarray,
+                   found: np.ndarray | None) -> tuple[np.ndarray, np.ndarray | None]:
+    """The cell's keypoints (``at``, ``found``) with its share filled by those found on it enlarged
+    ``factor`` times, strongest first, away from the ones it has: they stay, since the enlarged
+    picture would rank finer, weaker keypoints above some of them."""
+    big = cv2.resize(cell, (round(cell.shape[1] * factor), round(cell.shape[0] * factor)), interpolation=cv2.INTER_CUBIC)
+    more, described = sift.detectAndCompute(big, None)
+    if described is None or not more:
+        return at, found
+    places = (cv2.KeyPoint_convert(more).reshape(-1, 2) + 0.5) / factor - 0.5
+    strongest = np.argsort([-k.response for k in more], kind="stable")
+    places, described = places[strongest], described[strongest]
+    if len(at):
+        # The same structure found again at twice its scale: within a pixel of one already kept.
+        near = np.min(np.linalg.norm(places[:, None, :] - at[None, :, :], axis=2), axis=1) < 1.0
+        places, described = places[~near], described[~near]
+    places, described = places[: share - len(at)], described[: share - len(at)]
+    if found is None or len(at) == 0:
+        return places, described
+    return np.concatenate([at, places]), np.concatenate([found, described])
+
+
+def enlargement(shape: tuple[int, ...], side: int) -> float:
+    """How much a cell of a picture of ``shape`` may be enlarged: up to ``side``, at most TRACE_MOST_ENLARGEMENT."""
+    return max(1.0, min(side / max(shape[:2]), T.TRACE_MOST_ENLARGEMENT))
 
 
 _HEAD = struct.Struct("<4sI")  # magic, M
@@ -104,9 +139,11 @@ def extract(job: tuple[str, int]) -> ExtractedCorners:
         picture = read_reduced(path, side=T.TRACE_INDEX_SIDE, max_pixels=max_pixels, grey=True)
     except EvidenceError as exc:
         return ExtractedCorners(path, None, 0, 0, None, exc.reason)
-    descriptors, points = grid_keypoints(picture.pixels, T.TRACE_INDEX_FEATURES, T.TRACE_INDEX_GRID)
+    grey = picture.pixels
+    descriptors, points = grid_keypoints(grey, T.TRACE_INDEX_FEATURES, T.TRACE_INDEX_GRID,
+                                         enlargement(grey.shape, T.TRACE_INDEX_SIDE))
     # Points in the full picture's pixels: the fit and the reports work in those.
-    scale = np.array([picture.width / picture.pixels.shape[1], picture.height / picture.pixels.shape[0]], np.float32)
+    scale = np.array([picture.width / grey.shape[1], picture.height / grey.shape[0]], np.float32)
     full = (points + 0.5) * scale - 0.5
     quantised = np.clip(np.round(descriptors * 255), 0, 255).astype(np.uint8)
     return ExtractedCorners(path, picture.sha256, picture.width, picture.height,

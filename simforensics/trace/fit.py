@@ -16,7 +16,7 @@ import numpy as np
 
 from .. import thresholds as T
 from ..resample import shrink_to_side
-from .features import grid_keypoints
+from .features import enlargement, grid_keypoints
 
 __all__ = ["Keypoints", "PieceModel", "fit_pieces", "sift_keypoints"]
 
@@ -46,7 +46,8 @@ def sift_keypoints(rgb: np.ndarray, *, side: int, count: int, grid: int,
     """
     height, width = (full_shape or rgb.shape)[:2]
     grey = cv2.cvtColor(shrink_to_side(rgb, side), cv2.COLOR_RGB2GRAY)
-    descriptors, points = grid_keypoints(grey, count, grid)
+    # A picture smaller than ``side`` counts as having it: cells short of keypoints are enlarged.
+    descriptors, points = grid_keypoints(grey, count, grid, enlargement((height, width), side))
     scale = width / grey.shape[1]
     if len(points) == 0:
         return Keypoints(np.zeros((0, 2)), None, scale)
@@ -118,7 +119,8 @@ def fit_pieces(picture: Keypoints, source: Keypoints, source_mirrored: Keypoints
             matrix = np.vstack([affine, [0, 0, 1]])
             if mirrored:
                 matrix = flip @ matrix
-            if not 1 / T.MAX_SCALE_RATIO <= _scale(matrix) <= T.MAX_SCALE_RATIO:
+            # _scale: source pixels per picture pixel; a piece enlarged m times has 1 / m.
+            if not 1 / T.TRACE_MAX_PIECE_ENLARGEMENT <= _scale(matrix) <= T.MAX_SCALE_RATIO:
                 continue
             models.append(PieceModel(matrix, mirrored, int(inliers.sum()), points[inliers]))
     return models

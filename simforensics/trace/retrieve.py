@@ -20,7 +20,7 @@ import numpy as np
 
 from .. import thresholds as T
 from ..resample import shrink_to_side
-from .features import grid_keypoints
+from .features import enlargement, grid_keypoints
 from .portfolio import PortfolioPicture
 
 __all__ = ["Candidate", "Neighbours", "PortfolioIndex", "QueryFeatures", "build_index", "find_candidates", "query_features",
@@ -55,7 +55,7 @@ def query_features(grey: np.ndarray) -> QueryFeatures:
     descriptors, points, mirrored = [], [], []
     for flip in (False, True):
         found, at = grid_keypoints(np.ascontiguousarray(small[:, ::-1] if flip else small), T.TRACE_QUERY_FEATURES,
-                                   T.TRACE_QUERY_GRID)
+                                   T.TRACE_QUERY_GRID, enlargement(grey.shape, T.TRACE_QUERY_SIDE))
         at = (at.astype(np.float64) + 0.5) * [width / small.shape[1], height / small.shape[0]] - 0.5
         if flip:
             at[:, 0] = width - 1 - at[:, 0]  # back to the picture as it is
