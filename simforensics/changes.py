@@ -442,33 +442,41 @@ def _weighted_robust_threshold(values: np.ndarray, weights: np.ndarray, floor: f
     return max(floor, median + T.OUTLIER_SIGMAS * mad)
 
 
-def _robust_threshold(values: np.ndarray, floor: float) -> float:
+def robust_spread(values: np.ndarray) -> tuple[float, float]:
+    """Median and robust standard deviation (1.4826 x the median absolute deviation) of ``values``."""
     median = float(np.median(values))
-    mad = float(np.median(np.abs(values - median))) * _MAD_TO_SD
-    return max(floor, median + T.OUTLIER_SIGMAS * mad)
+    return median, float(np.median(np.abs(values - median))) * _MAD_TO_SD
+
+
+def _robust_threshold(values: np.ndarray, floor: float) -> float:
+    median, sd = robust_spread(values)
+    return max(floor, median + T.OUTLIER_SIGMAS * sd)
+
+
+def _background(mask: np.ndarray) -> tuple[np.ndarray, int, np.ndarray]:
+    """The 4-connected parts of what ``mask`` leaves out (labels from 1; 0 is the mask itself),
+    their count, and which of them reach the picture's border (indexed by label)."""
+    labels, count = ndimage.label(~mask)
+    reaches_border = np.zeros(count + 1, bool)
+    reaches_border[np.concatenate([labels[0], labels[-1], labels[:, 0], labels[:, -1]])] = True
+    reaches_border[0] = False
+    return labels, count, reaches_border
 
 
 def fill_holes(mask: np.ndarray) -> np.ndarray:
     """``scipy.ndimage.binary_fill_holes`` (4-connected background), by labelling the background
     once instead of growing it from the border one pixel layer per pass (a tenth of the time)."""
-    labels, count = ndimage.label(~mask)
-    if count == 0:
-        return mask.copy()
-    reaches_border = np.zeros(count + 1, bool)
-    reaches_border[np.concatenate([labels[0], labels[-1], labels[:, 0], labels[:, -1]])] = True
-    reaches_border[0] = False  # label 0 is the mask itself
-    return ~reaches_border[labels]
+    labels, count, reaches_border = _background(mask)
+    return ~reaches_border[labels] if count else mask.copy()
 
 
 def _fill_changed_holes(mask: np.ndarray, unchanged: np.ndarray, min_pixels: int) -> np.ndarray:
     """``fill_holes``, except a hole large enough to be an area of its own (``min_pixels``) of
     which most pixels are ``unchanged``: the inside of a letter's loop (a watermark's O) or a
     ring's middle stays out of the mask, a pinhole or a speck that only looks alike is filled."""
-    labels, count = ndimage.label(~mask)
+    labels, count, reaches_border = _background(mask)
     if count == 0:
         return mask.copy()
-    reaches_border = np.zeros(count + 1, bool)
-    reaches_border[np.concatenate([labels[0], labels[-1], labels[:, 0], labels[:, -1]])] = True
     size = np.bincount(labels.ravel(), minlength=count + 1)
     candidate = ~reaches_border & (size >= min_pixels)
     candidate[0] = False  # label 0 is the mask itself
@@ -483,9 +491,7 @@ def _fill_changed_holes(mask: np.ndarray, unchanged: np.ndarray, min_pixels: int
         distance = cv2.distanceTransform((~outside).view(np.uint8), cv2.DIST_L2, 3)
         ring = ndimage.minimum(distance, labels, np.flatnonzero(candidate))
         candidate[np.flatnonzero(candidate)] = np.asarray(ring) <= T.STROKE_RING_WIDTH
-    stays_open = reaches_border | candidate
-    stays_open[0] = False
-    return ~stays_open[labels]
+    return ~(reaches_border | candidate)[labels]
 
 
 def _fill_holes_and_filter(mask: np.ndarray, min_pixels: int, unchanged: np.ndarray | None = None) -> np.ndarray:
