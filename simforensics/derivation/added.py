@@ -16,7 +16,7 @@ import cv2
 import numpy as np
 
 from .. import thresholds as T
-from ..changes import global_colour_prediction
+from ..changes import global_colour_prediction, robust_spread
 
 __all__: list[str] = []  # the package's own
 
@@ -24,10 +24,8 @@ __all__: list[str] = []  # the package's own
 def _mapping_residual(source: np.ndarray, target: np.ndarray, use: np.ndarray) -> np.ndarray:
     """Per pixel and channel, signed: ``target`` less what the global colour mapping of
     ``source`` fitted over ``use`` predicts (the change detector's lookup table: any curve,
-    grade or greyscale conversion, exactly what a global mapping can do)."""
-    source8 = np.clip(np.rint(source), 0, 255).astype(np.uint8)
-    target8 = np.clip(np.rint(target), 0, 255).astype(np.uint8)
-    return target8.astype(np.float32) - global_colour_prediction(source8, target8, use)
+    grade or greyscale conversion, exactly what a global mapping can do). Both uint8."""
+    return target.astype(np.float32) - global_colour_prediction(source, target, use)
 
 
 def _clipped_flat(source: np.ndarray, target: np.ndarray) -> np.ndarray:
@@ -49,7 +47,9 @@ def locally_changed(a: np.ndarray, b: np.ndarray, valid: np.ndarray) -> np.ndarr
     if valid.sum() < T.DERIVATION_MIN_PIXELS:
         return found
     weight = cv2.GaussianBlur(valid.astype(np.float32), (0, 0), T.DERIVATION_ADDED_SIGMA) + 1e-6
-    for source, target in ((a, b), (b, a)):
+    # The lookup table is fitted on whole levels: both pictures rounded once, for every round.
+    a8, b8 = (np.clip(np.rint(x), 0, 255).astype(np.uint8) for x in (a, b))
+    for (source, target), (source8, target8) in zip(((a, b), (b, a)), ((a8, b8), (b8, a8)), strict=True):
         mine = np.zeros(valid.shape, bool)
         # Where the source is clipped flat at the end of the scale and the target is not flat, a
         # tone curve merged what lay beyond: what the target shows there (a sky's gradient) is
@@ -68,13 +68,11 @@ def locally_changed(a: np.ndarray, b: np.ndarray, valid: np.ndarray) -> np.ndarr
             if use.sum() < T.DERIVATION_MIN_PIXELS:
                 break
             fit = use & ~trimmed
-            residual = _mapping_residual(source, target, fit if fit.sum() >= T.DERIVATION_MIN_PIXELS else use) * valid[..., None]
+            residual = _mapping_residual(source8, target8, fit if fit.sum() >= T.DERIVATION_MIN_PIXELS else use) * valid[..., None]
             # The mean residual of the valid pixels around each pixel (a normalised low-pass).
             luma = residual @ np.array([0.299, 0.587, 0.114], np.float32)
             local = np.abs(cv2.GaussianBlur(luma, (0, 0), T.DERIVATION_ADDED_SIGMA) / weight)
-            values = local[use]
-            median = float(np.median(values))
-            spread = 1.4826 * float(np.median(np.abs(values - median)))
+            median, spread = robust_spread(local[use])
             now = valid & (local > max(T.DERIVATION_ADDED_FLOOR, median + T.DERIVATION_ADDED_K * spread)) & ~clipped
             was_trimmed, trimmed = trimmed, valid & (local > max(T.DERIVATION_ADDED_FLOOR, median + T.DERIVATION_ADDED_TRIM_K * spread))
             if np.array_equal(now, mine) and np.array_equal(trimmed, was_trimmed):
