@@ -229,6 +229,9 @@ def find_people(rgb: np.ndarray, size: tuple[int, int] | None = None) -> Portrai
     """
     height, width = rgb.shape[:2] if size is None else size[::-1]
     small = shrink_to_side(rgb, T.PORTRAIT_SIDE)
+    if max(width, height) < T.PORTRAIT_MIN_SIDE:
+        return Portrait(width=width, height=height, faces=(), body=None,
+                        person_mask=np.zeros(small.shape[:2], bool))
     factor = width / small.shape[1]  # picture pixels per model-input pixel
     square = _square(small)
     side = square.shape[0]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import cv2
 import numpy as np
 import pytest
 
@@ -167,6 +168,21 @@ def test_the_person_mask_alone_names_no_figure(name: str) -> None:
     assert people.figure_mask is None and not people.has_figure
 
 
+@pytest.mark.parametrize("name", ["chelsea", "coffee"])
+def test_a_thumbnail_gets_no_portrait_models(name: str) -> None:
+    # Shrunk to 64 px, Pose and the person mask saw a body in the cat and in the coffee cup; at
+    # 128 px they see nobody, and the 128-px astronaut keeps her face.
+    def shrunk(rgb: np.ndarray, side: int) -> np.ndarray:
+        scale = side / max(rgb.shape[:2])
+        size = (round(rgb.shape[1] * scale), round(rgb.shape[0] * scale))
+        return cv2.resize(rgb, size, interpolation=cv2.INTER_AREA)
+
+    thumbnail = find_people(shrunk(F.source_image(name), 64))
+    assert thumbnail.body is None and not thumbnail.has_figure and not thumbnail.person_mask.any()
+    assert not find_people(shrunk(F.source_image(name), 128)).has_figure
+    assert len(find_people(shrunk(F.source_image("astronaut"), 128)).faces) == 1
+
+
 def test_the_haar_cascade_votes_for_a_real_face_only() -> None:
     from simforensics.portrait import _cascade_sees_face
 
@@ -246,14 +262,15 @@ def test_the_portrait_models_load_without_mediapipes_unused_modules() -> None:
 def test_facemesh_keeps_its_options_without_the_rest_of_mediapipe() -> None:
     # FaceMesh's face-presence sigmoid (TensorsToFloatsCalculator's options) reaches its graph only
     # if Python knows the options type, which the stood-in modules used to import: without it,
-    # FaceMesh found no face on this 64-px astronaut (a fresh process, nothing else imported).
+    # FaceMesh found no face on this 64-px astronaut (a fresh process, nothing else imported). It is
+    # passed as the preview of a 512-px picture: pictures under PORTRAIT_MIN_SIDE get no models.
     script = (
         "import numpy as np\n"
         "from PIL import Image\n"
         "from skimage import data\n"
         "from simforensics.portrait import find_people\n"
         "small = np.asarray(Image.fromarray(data.astronaut()).resize((64, 64), Image.LANCZOS))\n"
-        "faces = find_people(small).faces\n"
+        "faces = find_people(small, (512, 512)).faces\n"
         "assert len(faces) == 1 and faces[0].mesh is not None, faces\n"
     )
     assert_runs_in_a_fresh_process(script)
