@@ -412,6 +412,12 @@ PORTRAIT_SIDE = 1024
 # (HASH_THUMBNAIL_SIDE) and the portrait models (PORTRAIT_SIDE) from it; it must not be smaller
 # than any of them.
 PREVIEW_SIDE = PORTRAIT_SIDE
+# Pictures whose longest side is below this get no portrait models (and the grid): measured on
+# scikit-image's and matplotlib's samples shrunk to 48-512 px, Pose and the person mask saw a
+# figure in 3 of 7 non-portraits (cat, coffee cup, retina) at 48-64 px and in at most 1 from 96 px
+# up, while the faces they find below 96 px are a few pixels across, too small to compare as parts.
+# It also spares a thumbnail comparison the models' 0.3 s.
+PORTRAIT_MIN_SIDE = 96
 # Face detector (full-range) score: real faces, painted ones included, scored 0.69-0.93 on the
 # sample portraits and their stylised versions; the false faces seen on painted hands (short-range
 # model, see ../shared/research/models.md) scored 0.51-0.56. mediapipe's default is 0.5.
@@ -577,12 +583,12 @@ RESEMBLANCE_STYLE_OUTLINE_SHARE = 0.1
 # measures them again. Differences count in spreads, so that no statistic weighs more for its
 # units; the median is "a typical photograph" in the report's words.
 RESEMBLANCE_STYLE_PHOTOGRAPHS = {
-    "fine_detail": (0.159, 0.352),
+    "fine_detail": (0.157, 0.352),
     "mid_detail": (-0.378, 0.455),
-    "grain": (0.134, 0.0337),
-    "flat": (0.149, 0.0798),
-    "edge_texture": (0.514, 0.0891),
-    "dark_lines": (0.0525, 0.384),
+    "grain": (0.134, 0.0331),
+    "flat": (0.149, 0.0794),
+    "edge_texture": (0.512, 0.0889),
+    "dark_lines": (0.0552, 0.384),
     "edge_hardness": (-0.117, 0.347),
 }
 # Score = exp(-d^2 / 2 / this^2), d the RMS of the standardised differences: a Gaussian kernel one

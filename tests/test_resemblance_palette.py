@@ -148,3 +148,16 @@ def test_grey_pictures_are_placed_among_grey_pairs() -> None:
     assert palette.stratum(grey, coloured) == palette.stratum(coloured, grey) == (
         "a grey and a coloured picture", "pictures with colour")
     assert palette.stratum(coloured, coloured) == ("coloured pictures", "pictures with colour")
+
+
+def test_colour_conversion_is_cielab_both_ways(originals: dict[str, np.ndarray]) -> None:
+    # lab_of stands in for OpenCV's (whose first call builds 70 ms of tables): it must be CIELAB as
+    # scikit-image computes it, and srgb_of must undo it to the 8-bit level.
+    from simforensics.resemblance.colour import lab_of, srgb_of
+
+    for rgb in originals.values():
+        assert np.abs(lab_of(rgb) - rgb2lab(rgb)).max() < 0.01
+        assert np.array_equal(srgb_of(lab_of(rgb)), rgb)
+    # Beyond the gamut (a* = 120 is redder than sRGB's red), clipped channel by channel.
+    red, green, _ = srgb_of(np.array([54.0, 120.0, 70.0]))
+    assert (red, green) == (255, 0)

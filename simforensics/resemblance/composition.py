@@ -23,6 +23,7 @@ import cv2
 import numpy as np
 
 from .. import thresholds as T
+from .colour import lab_of
 from .model import DimensionScore, PictureView
 
 __all__ = [
@@ -92,8 +93,10 @@ def _salient_region(lab: np.ndarray) -> np.ndarray:
     free parameter), and nothing below FIGURE_MIN_CONTRAST counts as standing out.
     """
     height, width = lab.shape[:2]
-    pixels = lab.reshape(-1, 3)
-    to_side = [np.linalg.norm(pixels[:, None, :].astype(np.float64) - side[None, :, :], axis=2).min(axis=1)
+    pixels = np.ascontiguousarray(lab.reshape(-1, 3), np.float32)
+    # OpenCV's nearest-neighbour distance (K=1): a tenth of numpy's pairwise differences' time.
+    to_side = [cv2.batchDistance(pixels, np.ascontiguousarray(side, np.float32), cv2.CV_32F,
+                                 normType=cv2.NORM_L2, K=1)[0][:, 0]
                for side in (lab[0], lab[-1], lab[:, 0], lab[:, -1])]
     contrast = np.median(np.stack(to_side, axis=1), axis=1).reshape(height, width).astype(np.float32)
     if float(contrast.max()) < T.FIGURE_MIN_CONTRAST:
@@ -133,7 +136,7 @@ def _silhouette(mask: np.ndarray, centroid_px: tuple[float, float], radius_px: f
 
 def _lab(small: np.ndarray) -> np.ndarray:
     """CIELAB (L* 0-100, float32) of an RGB uint8 picture."""
-    return cv2.cvtColor(small.astype(np.float32) / 255, cv2.COLOR_RGB2Lab)
+    return lab_of(small)
 
 
 def figure_of(view: PictureView, lab: np.ndarray | None = None) -> Figure:
@@ -215,7 +218,10 @@ def describe(view: PictureView) -> CompositionDescriptor:
 
 
 def _centred(values: np.ndarray, inside: np.ndarray) -> np.ndarray | None:
-    """The map less its mean over the picture, 0 outside it, scaled to unit norm (None if flat)."""
+    """The map less its mean over the picture, 0 outside it, scaled to unit norm (None if flat).
+    In float64: a float32 mean of a constant map can miss it by rounding and leave noise above
+    the flatness limit."""
+    values = values.astype(np.float64)
     centred = np.where(inside, values - values[inside].mean(), 0.0)
     norm = float(np.sqrt((centred * centred).sum()))
     return centred / norm if norm > 1e-6 else None

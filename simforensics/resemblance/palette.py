@@ -18,6 +18,7 @@ import numpy as np
 from scipy.cluster.vq import kmeans2
 
 from .. import thresholds as T
+from .colour import lab_of, srgb_of
 from .model import DimensionScore, PictureView
 
 __all__ = ["COLOUR_NAMES", "NAME", "PaletteDescriptor", "colour_name", "compare", "describe", "is_grey", "stratum"]
@@ -33,11 +34,6 @@ class PaletteDescriptor:
     colours_rgb: np.ndarray  # (k, 3) uint8 sRGB, the same colours for swatches
     shares: np.ndarray  # (k,) float64, share of the picture's area each covers; sums to 1
     pixels: int  # pixels the palette was taken from
-
-
-def _lab(rgb: np.ndarray) -> np.ndarray:
-    """CIELAB (D65, sRGB companding) of RGB uint8: float32 input makes OpenCV give L* 0-100."""
-    return cv2.cvtColor(rgb.astype(np.float32) / 255.0, cv2.COLOR_RGB2Lab)
 
 
 # Names for the report's words, not for the score: sRGB values of common colour names (most from
@@ -93,7 +89,7 @@ COLOUR_NAMES: dict[str, tuple[int, int, int]] = {
     "magenta": (255, 0, 255),
 }
 _NAMES = tuple(COLOUR_NAMES)
-_NAMES_LAB = _lab(np.array([list(COLOUR_NAMES.values())], np.uint8))[0].astype(np.float64)
+_NAMES_LAB = lab_of(np.array([list(COLOUR_NAMES.values())], np.uint8))[0].astype(np.float64)
 
 
 def colour_name(lab: np.ndarray) -> str:
@@ -118,12 +114,12 @@ def describe(view: PictureView) -> PaletteDescriptor:
     _, first, counts = np.unique(packed, return_index=True, return_counts=True)
     if len(counts) <= T.RESEMBLANCE_PALETTE_COLOURS:
         # Few enough colours to keep them all exactly (flat artwork, a single-colour picture).
-        colours_lab, shares = _lab(pixels_rgb[first][None])[0].astype(np.float64), counts / counts.sum()
+        colours_lab, shares = lab_of(pixels_rgb[first][None])[0].astype(np.float64), counts / counts.sum()
     else:
-        colours_lab, shares = _clustered(_lab(pixels_rgb[None])[0])
+        colours_lab, shares = _clustered(lab_of(pixels_rgb[None])[0])
     order = np.argsort(-shares, kind="stable")
     colours_lab, shares = colours_lab[order], shares[order]
-    return PaletteDescriptor(colours_lab, _srgb(colours_lab), shares / shares.sum(), len(pixels_rgb))
+    return PaletteDescriptor(colours_lab, srgb_of(colours_lab), shares / shares.sum(), len(pixels_rgb))
 
 
 def _clustered(pixels_lab: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -137,13 +133,6 @@ def _clustered(pixels_lab: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     counts = np.bincount(labels, minlength=len(centres))
     kept = counts > 0
     return centres[kept].astype(np.float64), counts[kept] / counts.sum()
-
-
-def _srgb(colours_lab: np.ndarray) -> np.ndarray:
-    """CIELAB colours as sRGB uint8, for swatches (clipped: the centre of a cluster of sRGB
-    colours can lie just outside the gamut, which is not convex in CIELAB)."""
-    rgb = cv2.cvtColor(colours_lab.astype(np.float32)[None], cv2.COLOR_Lab2RGB)[0]
-    return np.clip(np.round(rgb * 255), 0, 255).astype(np.uint8)
 
 
 def is_grey(palette: PaletteDescriptor) -> bool:

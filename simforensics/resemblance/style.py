@@ -35,6 +35,7 @@ import numpy as np
 from skimage.feature import local_binary_pattern
 
 from .. import thresholds as T
+from .colour import lab_of
 from .model import DimensionScore, PictureView
 
 __all__ = ["NAME", "STATISTICS", "StyleDescriptor", "compare", "describe", "statistics"]
@@ -76,7 +77,7 @@ def statistics(rgb: np.ndarray) -> np.ndarray | str:
     h, w = rgb.shape[:2]
     if min(h, w) < T.RESEMBLANCE_STYLE_MIN_SIDE:
         return f"the picture ({w} x {h} px) is too small to measure texture at {T.RESEMBLANCE_STYLE_SCALES} scales"
-    lightness = cv2.cvtColor(rgb.astype(np.float32) / 255.0, cv2.COLOR_RGB2Lab)[:, :, 0]
+    lightness = lab_of(rgb)[:, :, 0]
     if lightness.std() < T.RESEMBLANCE_STYLE_UNIFORM:
         return "the picture is one flat tone: it has no texture to compare"
     # Laplacian pyramid of L*: band k holds the detail between scales k and k + 1.
