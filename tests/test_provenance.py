@@ -184,6 +184,21 @@ def test_plain_files_carry_no_metadata(tmp_path: Path, rgb: np.ndarray) -> None:
         assert p is not None and not p.has_metadata and p.notes == (), fmt
 
 
+def test_a_file_without_c2pa_data_is_not_given_to_the_sdk(tmp_path: Path, rgb: np.ndarray,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    import c2pa
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the C2PA SDK read a file that holds no C2PA data")
+
+    monkeypatch.setattr(c2pa, "Reader", refuse)
+    for fmt in ("PNG", "JPEG"):
+        path = tmp_path / f"plain.{fmt.lower()}"
+        Image.fromarray(rgb).save(path, fmt)
+        p = load_evidence(path, with_provenance=True).provenance
+        assert p is not None and p.c2pa is None and p.notes == (), fmt
+
+
 def test_c2pa_signed_image_is_valid_but_not_trusted(tmp_path: Path, rgb: np.ndarray) -> None:
     signed = cf.sign(mf.png_bytes(rgb), "image/png", cf.ai_manifest("portrait.png", mf.TRAINED_ALGORITHMIC_MEDIA))
     p = read(tmp_path, "signed.png", signed)
