@@ -1010,6 +1010,11 @@ DERIVATION_BORDER_FLAT_SHARE = 0.9
 DERIVATION_FILL_SPREAD = 2.0
 DERIVATION_FILL_MARGIN = 0.01
 DERIVATION_FILL_SIDE = 1024
+# A picture lies on a canvas in another when the flat fill just beyond its footprint is unlike
+# its own edge just within along at least half of it (3 x DERIVATION_BORDER_LEVELS apart: JPEG
+# and resampling move a flat colour by less). Half: a picture's edge can share the fill's colour
+# in places (a dark corner on black), not all along, unless the fill is the scene's own.
+DERIVATION_CANVAS_EDGE_SHARE = 0.5
 # Content laid over an area (an overlay, a caption, a logo) that the change map left in, found on
 # the derivation's common grid (derivation/added.py): the luma of the residual of the global
 # colour mapping (the change detector's lookup table), both ways, low-passed by a Gaussian of

@@ -130,6 +130,23 @@ def test_a_flat_border_on_a_dark_surround_is_not_more_of_the_scene(chelsea: np.n
         assert cue.points_to is not wrong, cue.detail
 
 
+@pytest.mark.parametrize("paper", [255, 0])
+def test_a_picture_on_a_captioned_canvas_is_not_a_crop_of_it(chelsea: np.ndarray, paper: int) -> None:
+    # Framed on a canvas with a caption under it (a repost, a meme): what the canvas shows beyond
+    # the picture is not flat all over (the caption), but it is no scene either; the picture was
+    # named the original's crop, the canvas the original, at 0.95.
+    h, w = chelsea.shape[:2]
+    canvas = np.full((h + 110, w + 40, 3), paper, np.uint8)
+    canvas[20 : 20 + h, 20 : 20 + w] = chelsea
+    cv2.putText(canvas, "found this online", (30, h + 75), cv2.FONT_HERSHEY_DUPLEX, 1.0, (255 - paper,) * 3, 2,
+                cv2.LINE_AA)
+    for first, second, wrong in ((chelsea, canvas, Direction.COPY), (canvas, chelsea, Direction.ORIGINAL)):
+        derivation = _derive(_encode(first, "PNG"), _encode(second, "PNG"))
+        cue = _cue(derivation, "containment")
+        assert cue.points_to is Direction.UNDETERMINED and "canvas" in cue.detail, cue.detail
+        assert derivation.likely_original is not wrong, derivation.summary
+
+
 def test_an_overlay_is_not_read_as_detail_the_original_lost(astronaut: np.ndarray) -> None:
     # A half-transparent banner laid over a grey picture: the overlaid copy's colours "explain"
     # the grey original there, but that is added content, left out of the pixel cues.

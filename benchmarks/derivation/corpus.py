@@ -33,7 +33,7 @@ SIDE = 640
 @dataclass(frozen=True)
 class Pair:
     name: str
-    family: str  # crop, reduce, ..., combination, rotate, border, overlay, identical (report.FAMILIES)
+    family: str  # crop, reduce, ..., combination, rotate, border, overlay, canvas, identical (report.FAMILIES)
     source: str
     parent: bytes  # encoded file: the original
     child: bytes  # encoded file made from the parent
@@ -120,9 +120,35 @@ def _logo(rgb: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     return np.rint(out).astype(np.uint8)
 
 
+def _on_canvas(rgb: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """The picture on a larger white or black canvas with a caption: a text band above or below it
+    (a meme), or a frame with the caption under it (a repost)."""
+    h, w = rgb.shape[:2]
+    paper = 255 if rng.random() < 0.5 else 0
+    if rng.random() < 0.5:
+        band = int(h * rng.uniform(0.15, 0.3))
+        out = np.full((h + band, w, 3), paper, np.uint8)
+        top = bool(rng.random() < 0.5)
+        if top:
+            out[band:] = rgb
+        else:
+            out[:h] = rgb
+        baseline = int(band * 0.65) if top else h + int(band * 0.65)
+    else:
+        margin, caption = int(min(h, w) * rng.uniform(0.04, 0.1)), int(h * rng.uniform(0.12, 0.2))
+        out = np.full((h + 2 * margin + caption, w + 2 * margin, 3), paper, np.uint8)
+        out[margin : margin + h, margin : margin + w] = rgb
+        baseline = h + 2 * margin + int(caption * 0.6)
+    words = str(rng.choice(["when the AI draws it better", "found this online", "art by me", "REPOST"]))
+    cv2.putText(out, words, (int(w * 0.05), baseline), cv2.FONT_HERSHEY_DUPLEX, w / 600, (255 - paper,) * 3,
+                max(1, w // 300), cv2.LINE_AA)
+    return out
+
+
 def _added_content_pairs(name: str, base: np.ndarray, png: bytes, rng: np.random.Generator) -> list[Pair]:
     """Children with content the parent lacks that is not scene: a turn onto a grown canvas (its
-    corners fill), a uniform border, an overlay (a banner with text, a caption, a logo). Drawn
+    corners fill), a uniform border, an overlay (a banner with text, a caption, a logo), a canvas
+    with a caption around the picture (a meme, a framed repost). Drawn
     after the older recipes, from the same generator: those pairs stay what they were."""
     q = lambda lo, hi: int(rng.integers(lo, hi + 1))  # a drawn JPEG quality
     recipes = [
@@ -133,6 +159,8 @@ def _added_content_pairs(name: str, base: np.ndarray, png: bytes, rng: np.random
         ("overlay", "banner-png", encode(banner_overlay(base, rng), "PNG")),
         ("overlay", "text-jpeg", encode(_text(base, rng), "JPEG", q(80, 95))),
         ("overlay", "logo-png", encode(_logo(base, rng), "PNG")),
+        ("canvas", "png", encode(_on_canvas(base, rng), "PNG")),
+        ("canvas", "jpeg", encode(_on_canvas(base, rng), "JPEG", q(80, 95))),
     ]
     return [Pair(f"{name}/{family}-{variant}", family, name, png, child) for family, variant, child in recipes]
 

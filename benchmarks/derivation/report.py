@@ -7,7 +7,7 @@ from collections import defaultdict
 __all__ = ["FAMILIES", "render", "summarize"]
 
 FAMILIES = ("crop", "reduce", "enlarge", "jpeg-jpeg", "png-jpeg", "colour", "local-edit", "combination", "rotate",
-            "border", "overlay")
+            "border", "overlay", "canvas")
 DECIDED_TARGET, CORRECT_TARGET = 0.85, 0.97
 
 

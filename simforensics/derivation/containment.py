@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import cv2
 import numpy as np
 
@@ -50,32 +52,74 @@ def _edges_share_fill(picture: np.ndarray, bordered: np.ndarray) -> bool:
     return bool(near >= 0.5)
 
 
-def _fill_share_outside(picture: np.ndarray, other_to_picture: np.ndarray, other_box: tuple[int, int, int, int],
-                        box: tuple[int, int, int, int]) -> float:
-    """Share of ``picture``'s area inside ``box`` but outside the other picture's footprint that
-    is flat fill, not content: a turned copy's canvas corners, a border, a blank margin. Only
-    content the other picture lacks tells which one shows more of the scene. Read at most
-    DERIVATION_FILL_SIDE across (area averaging keeps a fill flat), a margin away from the
-    footprint's edge (interpolation and JPEG ringing mix the two there)."""
+@dataclass(frozen=True)
+class _Surround:
+    """A picture read at most DERIVATION_FILL_SIDE across (area averaging keeps a fill flat and
+    the tests' cost fixed), with the other picture's footprint on it."""
+
+    small: np.ndarray  # the picture, reduced
+    covered: np.ndarray  # bool: the other picture's footprint
+    margin: int  # pixels kept away from the footprint's edge (interpolation and JPEG ringing mix there)
+    flat: np.ndarray  # bool: no texture around the pixel (local spread <= DERIVATION_FILL_SPREAD)
+
+
+def _surround(picture: np.ndarray, other_to_picture: np.ndarray, other_box: tuple[int, int, int, int]) -> _Surround:
     h, w = picture.shape[:2]
     factor = min(1.0, T.DERIVATION_FILL_SIDE / max(h, w))
     size = (max(8, round(w * factor)), max(8, round(h * factor)))
     small = cv2.resize(picture, size, interpolation=cv2.INTER_AREA) if factor < 1.0 else picture
     to_small = np.diag([size[0] / w, size[1] / h, 1.0])
     covered = overlap_mask(to_small @ other_to_picture, other_box, small.shape)
-    x, y, bw, bh = box
-    inside = np.zeros(small.shape[:2], bool)
-    inside[int(y * size[1] / h) : int(np.ceil((y + bh) * size[1] / h)), int(x * size[0] / w) : int(np.ceil((x + bw) * size[0] / w))] = True
-    margin = max(2, round(T.DERIVATION_FILL_MARGIN * max(size)))
-    kernel = np.ones((2 * margin + 1, 2 * margin + 1), np.uint8)
-    # Away from the footprint's edge only (the box's own edge is the picture's edge: no mixing there).
-    outside = inside & ~cv2.dilate(covered.view(np.uint8), kernel).astype(bool)
-    if not outside.any():
-        return 0.0
     values = small.astype(np.float32)
     mean = cv2.blur(values, (5, 5))
     spread = np.sqrt(np.maximum(cv2.blur(values * values, (5, 5)) - mean * mean, 0)).max(axis=2)
-    return float((spread[outside] <= T.DERIVATION_FILL_SPREAD).mean())
+    return _Surround(small, covered, max(2, round(T.DERIVATION_FILL_MARGIN * max(size))),
+                     spread <= T.DERIVATION_FILL_SPREAD)
+
+
+def _grown(mask: np.ndarray, radius: int) -> np.ndarray:
+    return cv2.dilate(mask.view(np.uint8), np.ones((2 * radius + 1, 2 * radius + 1), np.uint8)).astype(bool)
+
+
+def _fill_share_outside(picture: np.ndarray, other_to_picture: np.ndarray, other_box: tuple[int, int, int, int],
+                        box: tuple[int, int, int, int]) -> float:
+    """Share of ``picture``'s area inside ``box`` but outside the other picture's footprint that
+    is flat fill, not content: a turned copy's canvas corners, a border, a blank margin. Only
+    content the other picture lacks tells which one shows more of the scene."""
+    seen = _surround(picture, other_to_picture, other_box)
+    h, w = picture.shape[:2]
+    size_y, size_x = seen.small.shape[:2]
+    x, y, bw, bh = box
+    inside = np.zeros((size_y, size_x), bool)
+    inside[int(y * size_y / h) : int(np.ceil((y + bh) * size_y / h)), int(x * size_x / w) : int(np.ceil((x + bw) * size_x / w))] = True
+    # Away from the footprint's edge only (the box's own edge is the picture's edge: no mixing there).
+    outside = inside & ~_grown(seen.covered, seen.margin)
+    return float(seen.flat[outside].mean()) if outside.any() else 0.0
+
+
+def _on_a_canvas(picture: np.ndarray, other_to_picture: np.ndarray, other_box: tuple[int, int, int, int]) -> bool:
+    """Whether the other picture sits in ``picture`` on a canvas: what lies just beyond its
+    footprint is flat fill nearly all along (DERIVATION_BORDER_FLAT_SHARE) and of another colour
+    than the picture's own edge just within (a frame with a caption, a meme's text band, an
+    app's screen around it). A crop's source shows the scene going on across the crop's edge;
+    a canvas was added around the picture, or a margin was cut away from around it, and nothing
+    here tells which. A fill of the picture's own edge colour (an object on a studio backdrop,
+    cropped looser or tighter) may be the scene's: not a canvas."""
+    seen = _surround(picture, other_to_picture, other_box)
+    near, ring = seen.margin, 3 * seen.margin
+    beyond = _grown(seen.covered, ring) & ~_grown(seen.covered, near)
+    # At least a band as long as the side of DERIVATION_MIN_PIXELS' square (a caption band may
+    # run along one side only).
+    if (beyond.sum() < np.sqrt(T.DERIVATION_MIN_PIXELS) * (ring - near)
+            or seen.flat[beyond].mean() < T.DERIVATION_BORDER_FLAT_SHARE):
+        return False
+    shrunk = lambda radius: ~_grown(~seen.covered, radius)
+    within = shrunk(near) & ~shrunk(ring) & _grown(beyond, 2 * ring)
+    if not within.any():
+        return False
+    fill = np.median(seen.small[beyond], axis=0)
+    unlike_fill = np.abs(seen.small[within].astype(np.float32) - fill).max(axis=1) > 3 * T.DERIVATION_BORDER_LEVELS
+    return bool(unlike_fill.mean() >= T.DERIVATION_CANVAS_EDGE_SHARE)
 
 
 def containment(alignment: Alignment, original: np.ndarray, copy: np.ndarray) -> Cue:
@@ -127,6 +171,12 @@ def containment(alignment: Alignment, original: np.ndarray, copy: np.ndarray) ->
     missing_in_original = 1.0 - inside
     if _fill_share_outside(copy, np.linalg.inv(alignment.matrix), original_box, copy_box) >= fill:
         missing_in_original = 0.0
+    canvas = ("it lies on a canvas in the {} picture (flat fill just beyond its edges, with a caption or marks "
+              "or not): a canvas added around it, or a margin cut away, and nothing here tells which")
+    if missing_in_copy >= T.DERIVATION_CROP_MIN and _on_a_canvas(original, alignment.matrix, copy_box):
+        return _no_vote(name, "the second picture shows less than the first, but " + canvas.format("first"))
+    if missing_in_original >= T.DERIVATION_CROP_MIN and _on_a_canvas(copy, np.linalg.inv(alignment.matrix), original_box):
+        return _no_vote(name, "the first picture shows less than the second, but " + canvas.format("second"))
     if missing_in_copy >= T.DERIVATION_CROP_MIN and missing_in_original < T.DERIVATION_CROP_MIN:
         strength = Strength.STRONG if missing_in_copy >= T.DERIVATION_CROP_STRONG else Strength.MODERATE
         return Cue(name, Direction.ORIGINAL, strength,
