@@ -676,12 +676,15 @@ def _difference_maps(frame: WorkingFrame) -> _DifferenceMaps:
         unexplained = cv2.resize(grown, size, interpolation=cv2.INTER_NEAREST).astype(bool)
     predicted = _predict_colours(original_f, copy_f, covered & ~unexplained)
 
-    # Colour is compared only when both pictures have some: a grey picture's colour mapping
-    # cannot predict colours (a coloured copy of a grey original would be all "recoloured"), and
-    # a grey copy has none to compare.
-    coloured = [bool(covered.any()) and float(np.mean(_chroma(picture)[covered])) >= T.COLOUR_MIN_CHROMA
-                for picture in (frame.original, frame.copy)]
-    colour_compared = all(coloured)
+    # Colour is compared when both pictures have some, and when a grey original's copy has it in
+    # places only (GREY_ORIGINAL_LOCAL_COLOUR): a colourised copy's colours follow the content,
+    # which no mapping of grey levels predicts (it would be all "recoloured"), and a grey copy
+    # has none to compare.
+    chroma = [_chroma(picture)[covered] if covered.any() else np.zeros(1) for picture in (frame.original, frame.copy)]
+    coloured = [float(np.mean(values)) >= T.COLOUR_MIN_CHROMA for values in chroma]
+    colour_laid_on_grey = (coloured[1] and not coloured[0]
+                           and float(np.mean(chroma[1] > T.GREY_ORIGINAL_COLOUR_LEVEL)) <= T.GREY_ORIGINAL_LOCAL_COLOUR)
+    colour_compared = all(coloured) or colour_laid_on_grey
     grey_predicted = cv2.cvtColor(np.clip(predicted, 0, 255).astype(np.uint8), cv2.COLOR_RGB2GRAY)
     grey_copy = cv2.cvtColor(copy_f, cv2.COLOR_RGB2GRAY)
     structure = _structure_change(grey_predicted, grey_copy)
@@ -695,7 +698,7 @@ def _difference_maps(frame: WorkingFrame) -> _DifferenceMaps:
         colour = _weighted_distance(smooth_difference, gain) / (1.0 + activity / T.ACTIVITY_SCALE)
     else:
         colour = np.zeros_like(structure)
-    if coloured[1] and not coloured[0]:  # colours the grey original cannot predict: lightness alone
+    if coloured[1] and not colour_compared:  # colours the grey original cannot predict: lightness alone
         pixel_difference = np.abs(grey_copy.astype(np.float32) - grey_predicted)
     else:
         pixel_difference = _channel_max(np.abs(difference))
