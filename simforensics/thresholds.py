@@ -641,7 +641,11 @@ RESEMBLANCE_RAREST_DECADES = 2.0
 # many of their likenesses are distinctive. One: a distinctive likeness is the evidence counsel
 # argues from, and an unrelated pair of the reference reaches it on any one dimension with
 # probability 1 %, on any of the five with at most 5 % (the union bound; four with the builtin
-# reference, which has too few postures), so at least 95 % of unrelated works stay "unrelated".
+# reference, which has too few postures), so at least 95 % of unrelated works stay "unrelated"
+# (3.6 % of a picture's pairs reached it, each picture left out of the builtin reference in turn:
+# RESEMBLANCE_TAIL_FROM). A combination instead (the decades of rarity summed over every
+# dimension) ranked the resemblance benchmark's related pairs above its unrelated ones less
+# often than the rarest likeness alone (AUC 0.93 against 0.94 on the held-out reference).
 RESEMBLANCE_SIMILAR_DIMENSIONS = 1
 # A percentile of 0.99 means something only among at least 100 pairs: a dimension that fewer of
 # the reference's pairs measured (postures: few shipped pictures show a body) gets no percentile.
