@@ -101,8 +101,9 @@ class Reference:
         return self._histograms.get(name, ())
 
     def percentile(self, name: str, score: float) -> float | None:
-        """The share of the reference's pairs less alike than ``score`` in table ``name``; None when
-        the reference measured too few such pairs for a percentile to mean anything."""
+        """The share of the reference's pairs less alike than ``score`` in table ``name`` (beyond its
+        RESEMBLANCE_TAIL_FROM quantile, from the fitted tail); None when the reference measured too
+        few such pairs for a percentile to mean anything."""
         table = self.scores.get(name)
         if table is None or len(table) < T.RESEMBLANCE_MIN_PAIRS:
             return None
