@@ -7,6 +7,7 @@ place the pair.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -157,8 +158,11 @@ def _judge_resemblance(verdict: Verdict, profile: ResemblanceProfile) -> Verdict
     reason = (f"resemblance against the {profile.reference.name} reference: "
               + ", ".join(f"{d.name} percentile {d.percentile:.3f}" for d in measured))
     if len(distinctive) >= T.RESEMBLANCE_SIMILAR_DIMENSIONS:
+        # Decades of rarity beyond the distinctive level, summed over the distinctive likenesses.
+        decades = sum(math.log10((1 - T.RESEMBLANCE_DISTINCTIVE) / max(1 - d.percentile, 1e-12))
+                      for d in measured if d.finding is Likeness.DISTINCTIVE)
         return Verdict(
-            Label.SIMILAR, Label.SIMILAR.score(len(distinctive) / len(measured)),
+            Label.SIMILAR, Label.SIMILAR.score(decades / T.RESEMBLANCE_RAREST_DECADES),
             f"Not the same picture, but alike beyond chance in {', '.join(distinctive)}.",
             (*verdict.reasons, reason),
         )

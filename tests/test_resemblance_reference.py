@@ -20,10 +20,40 @@ def test_percentile_is_the_share_of_unrelated_pairs_less_alike() -> None:
     reference = _reference({"palette": list(np.linspace(0.0, 0.999, 1000))})
     assert reference.percentile("palette", 0.0) == 0.0
     assert reference.percentile("palette", 0.5) == pytest.approx(0.5, abs=0.002)
-    assert reference.percentile("palette", 1.0) == 1.0
+    # Beyond the most alike pair measured the tail is fitted, not counted: rarer than 99.9 % of
+    # them, not "rarer than every unrelated pair", and rarer still the more alike.
+    beyond = [reference.percentile("palette", s) for s in (0.9995, 0.9998, 1.0)]
+    assert 0.999 < beyond[0] < beyond[1] < beyond[2] < 1.0
     # Ties count as not less alike: a score equal to every pair's is at percentile 0.
     flat = _reference({"palette": [0.3] * 200})
     assert flat.percentile("palette", 0.3) == 0.0 and flat.percentile("palette", 0.31) == 1.0
+
+
+def test_the_fitted_tail_marks_about_one_unrelated_pair_in_a_hundred_distinctive() -> None:
+    # Scores of a beta distribution, whose logit has an exponential upper tail: of new unrelated
+    # pairs, about 1 % are distinctive against 300 measured ones (counted, the 1 % level would be
+    # wherever the third most alike of them happened to fall).
+    rng = np.random.default_rng(0)
+    reference = _reference({"style": list(rng.beta(2, 8, 300))})
+    new = rng.beta(2, 8, 20000)
+    share = np.mean([place("style", DimensionScore(float(s), "x"), reference).finding is Likeness.DISTINCTIVE
+                     for s in new])
+    assert 0.005 < share < 0.02
+
+
+def test_pairs_of_the_same_two_works_weigh_as_one_pair() -> None:
+    # 300 pairs of different works, and 100 more views of one pair of works, all very alike: counted
+    # each, they would make a likeness of 0.8 ordinary; weighed as the one pair of works they are,
+    # it stays rare.
+    info = ReferenceInfo(name="test", pictures=10, pairs=400, kind="numbers", warning=None)
+    scores = np.sort(np.concatenate([np.linspace(0.0, 0.5, 300), np.full(100, 0.9)]))
+    units = np.where(scores == 0.9, 100.0, 1.0)
+    weighed = Reference(info, {"style": scores}, {"style": units})
+    counted = Reference(info, {"style": scores})
+    assert counted.percentile("style", 0.8) == pytest.approx(0.75)
+    assert weighed.percentile("style", 0.8) > 0.99
+    again = Reference.from_document(weighed.to_document())
+    assert again.percentile("style", 0.8) == pytest.approx(weighed.percentile("style", 0.8))
 
 
 def test_findings_follow_the_percentile() -> None:
@@ -68,7 +98,7 @@ def test_a_stratified_likeness_is_placed_among_its_own_kind_of_pairs() -> None:
                             "palette/grey pictures": list(np.linspace(0.3, 0.9, 300))})
     coloured = place("palette", DimensionScore(0.5, "alike"), reference, "coloured pictures")
     grey = place("palette", DimensionScore(0.5, "alike"), reference, "grey pictures")
-    assert coloured.finding is Likeness.DISTINCTIVE and coloured.percentile == 1.0
+    assert coloured.finding is Likeness.DISTINCTIVE and coloured.percentile > 0.999
     assert grey.finding is Likeness.DIFFERENT and grey.percentile < 0.5
     assert "among the reference's pairs of coloured pictures" in coloured.why
     assert sum(coloured.reference_histogram) == 300
@@ -84,7 +114,7 @@ def test_too_few_of_its_own_kind_places_a_likeness_among_a_wider_kind_no_higher_
                             "palette/coloured pictures": list(np.linspace(0, 0.3, 60))})
     kinds = ("coloured pictures", "pictures with colour")
     above_all = place("palette", DimensionScore(0.7, "alike"), reference, kinds)
-    assert above_all.finding is Likeness.DISTINCTIVE and above_all.percentile == 1.0
+    assert above_all.finding is Likeness.DISTINCTIVE and above_all.percentile > 0.999
     assert "among the reference's 600 pairs of pictures with colour" in above_all.why
     assert "its 60 pairs of coloured pictures" in above_all.why
     # Above every coloured pair, but among the pairs with colour only at their 0.5: common.

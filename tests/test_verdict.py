@@ -12,7 +12,13 @@ from simforensics import thresholds as T
 from simforensics.compare import compare_images
 from simforensics.fingerprints import HASHES, compute_hashes, hash_kind
 from simforensics.report.words import band_words
-from simforensics.verdict import Label, relatedness
+from simforensics.resemblance.model import (
+    Dimension,
+    Likeness,
+    ReferenceInfo,
+    ResemblanceProfile,
+)
+from simforensics.verdict import Label, Verdict, _judge_resemblance, relatedness
 
 
 def test_bands_tile_zero_to_one_in_label_order() -> None:
@@ -77,3 +83,20 @@ def test_uninformative_hashes_count_as_chance() -> None:
     verdict = compare_images(dot, other, with_people=False).verdict
     assert verdict.label is Label.UNRELATED and verdict.similarity == 0.0
     assert any(f"under {T.HASH_MIN_SIDE} pixels across" in reason for reason in verdict.reasons)
+
+
+def test_a_similar_pair_ranks_by_how_rare_its_distinctive_likenesses_are() -> None:
+    info = ReferenceInfo(name="test", pictures=10, pairs=1000, kind="numbers", warning=None)
+    unrelated = Verdict(Label.UNRELATED, 0.1, "unrelated", ())
+
+    def judged(*percentiles: float) -> Verdict:
+        dimensions = tuple(Dimension(f"d{i}", 0.5, p, Likeness.DISTINCTIVE if p >= T.RESEMBLANCE_DISTINCTIVE
+                                     else Likeness.COMMON, "x") for i, p in enumerate(percentiles))
+        return _judge_resemblance(unrelated, ResemblanceProfile(info, dimensions))
+
+    at_the_level, rarer, two = judged(0.99, 0.5), judged(0.999, 0.5), judged(0.999, 0.999)
+    assert {at_the_level.label, rarer.label, two.label} == {Label.SIMILAR}
+    assert Label.SIMILAR.band[0] == at_the_level.similarity < rarer.similarity < two.similarity < Label.SIMILAR.band[1]
+    # As many decades of rarity in one likeness as in two: 1 in 10,000, the top of the band.
+    assert judged(0.9999, 0.5).similarity == pytest.approx(two.similarity)
+    assert judged(0.98, 0.5).label is Label.UNRELATED

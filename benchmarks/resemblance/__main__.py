@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import sys
 import time
 from pathlib import Path
@@ -22,7 +21,6 @@ if str(REPO_ROOT) not in sys.path:
     sys.path.insert(0, str(REPO_ROOT))
 
 import cv2
-import numpy as np
 
 from benchmarks import write_results
 from benchmarks.resemblance import __doc__ as PACKAGE_DOC
@@ -45,16 +43,19 @@ METHODOLOGY = (
 
 
 def distinctive_above(reference: Reference) -> dict[str, float | None]:
-    """Per dimension, the score a pair must exceed to be distinctive in ``reference`` (its
-    percentile, the share of reference pairs below it, reaching RESEMBLANCE_DISTINCTIVE)."""
+    """Per dimension, the score a pair must reach to be distinctive among all of ``reference``'s
+    pairs (its percentile reaching RESEMBLANCE_DISTINCTIVE; the percentile rises with the score,
+    so it is found by bisection)."""
     floors = {}
     for name in report.DIMENSIONS:
-        table = reference.scores.get(name, np.empty(0))
-        if len(table) < T.RESEMBLANCE_MIN_PAIRS:
+        if reference.percentile(name, 1.0) is None or reference.percentile(name, 1.0) < T.RESEMBLANCE_DISTINCTIVE:
             floors[name] = None
             continue
-        below = math.ceil(T.RESEMBLANCE_DISTINCTIVE * len(table))  # pairs that must lie below the score
-        floors[name] = float(table[below - 1])
+        low, high = 0.0, 1.0
+        for _ in range(30):
+            middle = (low + high) / 2
+            low, high = (middle, high) if reference.percentile(name, middle) < T.RESEMBLANCE_DISTINCTIVE else (low, middle)
+        floors[name] = high
     return floors
 
 

@@ -13,6 +13,7 @@ import hashlib
 import itertools
 import json
 import os
+from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -53,23 +54,32 @@ def _copies(hashes_a: np.ndarray, hashes_b: np.ndarray) -> bool:
 
 
 def reference_from_pictures(pictures: Iterable[DescribedPicture], *, name: str, kind: str) -> Reference:
-    """Score every pair of pictures of different works, copies of each other left out."""
+    """Score every pair of pictures of different works, copies of each other left out. Each
+    table's pairs keep how many of its pairs come from the same two works (a reference of views,
+    like the builtin one, holds several of each: reference.py weighs them as one pair of works)."""
     pictures = list(pictures)
-    scores: dict[str, list[float]] = {}
+    scores: dict[str, list[tuple[float, tuple[str, str]]]] = {}
     pairs = 0
     for (work_a, a, hash_a), (work_b, b, hash_b) in itertools.combinations(pictures, 2):
         if work_a == work_b or _copies(hash_a, hash_b):
             continue
         pairs += 1
+        works = (min(work_a, work_b), max(work_a, work_b))
         kinds = strata(a, b)
         for dimension, measured in score_pair(a, b).items():
             if measured.score is not None:
-                scores.setdefault(dimension, []).append(measured.score)
+                scores.setdefault(dimension, []).append((measured.score, works))
                 among = kinds[dimension]
                 for each in () if among is None else ((among,) if isinstance(among, str) else among):
-                    scores.setdefault(table_name(dimension, each), []).append(measured.score)
+                    scores.setdefault(table_name(dimension, each), []).append((measured.score, works))
     info = ReferenceInfo(name=name, pictures=len(pictures), pairs=pairs, kind=kind, warning=None)
-    return Reference(info, {dimension: np.sort(np.asarray(values)) for dimension, values in scores.items()})
+    tables, units = {}, {}
+    for table, measured in scores.items():
+        measured.sort(key=lambda pair: pair[0])
+        per_works = Counter(works for _, works in measured)
+        tables[table] = np.asarray([score for score, _ in measured])
+        units[table] = np.asarray([per_works[works] for _, works in measured], np.float64)
+    return Reference(info, tables, units)
 
 
 def _cache_file(folder: str, files: list[str]) -> Path:
