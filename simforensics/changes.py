@@ -572,6 +572,14 @@ def _chroma(rgb: np.ndarray) -> np.ndarray:
     return _channel_max(rgb).astype(np.int16) - np.minimum(np.minimum(rgb[..., 0], rgb[..., 1]), rgb[..., 2])
 
 
+def _colour_in_places(chroma: np.ndarray, covered: np.ndarray) -> bool:
+    """Whether a picture's colour lies in places only (GREY_ORIGINAL_LOCAL_COLOUR): its coloured
+    pixels, grown, cover little of it."""
+    radius = max(1, round(T.GREY_ORIGINAL_COLOUR_REACH * max(chroma.shape)))
+    grown = cv2.dilate(((chroma > T.GREY_ORIGINAL_COLOUR_LEVEL) & covered).view(np.uint8), _disc(radius)).astype(bool)
+    return float(grown[covered].mean()) <= T.GREY_ORIGINAL_LOCAL_COLOUR
+
+
 def _grey_and_chroma(rgb: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Grey level and chroma of an RGB picture (float or uint8; clipped to 0-255)."""
     rgb = np.clip(rgb, 0, 255).astype(np.uint8) if rgb.dtype != np.uint8 else rgb
@@ -680,11 +688,9 @@ def _difference_maps(frame: WorkingFrame) -> _DifferenceMaps:
     # places only (GREY_ORIGINAL_LOCAL_COLOUR): a colourised copy's colours follow the content,
     # which no mapping of grey levels predicts (it would be all "recoloured"), and a grey copy
     # has none to compare.
-    chroma = [_chroma(picture)[covered] if covered.any() else np.zeros(1) for picture in (frame.original, frame.copy)]
-    coloured = [float(np.mean(values)) >= T.COLOUR_MIN_CHROMA for values in chroma]
-    colour_laid_on_grey = (coloured[1] and not coloured[0]
-                           and float(np.mean(chroma[1] > T.GREY_ORIGINAL_COLOUR_LEVEL)) <= T.GREY_ORIGINAL_LOCAL_COLOUR)
-    colour_compared = all(coloured) or colour_laid_on_grey
+    chroma = [_chroma(picture) for picture in (frame.original, frame.copy)]
+    coloured = [bool(covered.any()) and float(np.mean(values[covered])) >= T.COLOUR_MIN_CHROMA for values in chroma]
+    colour_compared = all(coloured) or (coloured[1] and not coloured[0] and _colour_in_places(chroma[1], covered))
     grey_predicted = cv2.cvtColor(np.clip(predicted, 0, 255).astype(np.uint8), cv2.COLOR_RGB2GRAY)
     grey_copy = cv2.cvtColor(copy_f, cv2.COLOR_RGB2GRAY)
     structure = _structure_change(grey_predicted, grey_copy)

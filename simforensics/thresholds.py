@@ -302,16 +302,20 @@ CONSISTENT_COLOUR_SIGMA = 1.0
 COLOUR_MIN_CHROMA = 3.0
 # A grey original's colour copy: its colour is compared (against what the colour mapping from
 # grey levels predicts, which explains a sepia or duotone of the whole picture) when it is local,
-# i.e. at most this share of the copy carries colour: then colour was laid over part of a grey
-# picture (a tint, a banner, a sticker). Colourised copies are coloured nearly all over (the
-# grey versions of 10 shipped colour photographs against the photographs: 0.72-1.00 of their
-# pixels), and their colours follow the content, not the grey levels: compared, they would be
-# "recoloured" in places. A tint over a coat, a banner and a sticker on the grey cameraman:
-# 0.02-0.13. The share is DERIVATION_ADDED_MAX_SHARE's reading of local.
+# i.e. its coloured pixels, each grown by GREY_ORIGINAL_COLOUR_REACH, cover at most this share of
+# the copy: then colour was laid over part of a grey picture (a tint, a banner, a sticker).
+# Colourised copies are coloured all over, and their colours follow the content, not the grey
+# levels: compared, they would be "recoloured" in places. Grown, the colour of the 10 shipped
+# colour photographs covered 0.84-1.00 of them, the deep-field picture's scattered coloured
+# stars (12 % of its pixels) all of it; a tint over a coat, a blue band, a sticker and a banner
+# on the grey cameraman 0.05-0.24. The share is DERIVATION_ADDED_MAX_SHARE's reading of local.
 GREY_ORIGINAL_LOCAL_COLOUR = 0.3
-# ... where a pixel carries colour beyond this chroma (max - min channel, levels): a grey picture
-# saved as a colour JPEG keeps 0-2 (its chroma planes are flat).
+# ... a pixel carries colour beyond this chroma (max - min channel, levels): a grey picture saved
+# as a colour JPEG keeps 0-2 (its chroma planes are flat) ...
 GREY_ORIGINAL_COLOUR_LEVEL = 8
+# ... and is grown by this share of the picture's longest side: colour scattered over the picture
+# merges, a coherent area gains a rim.
+GREY_ORIGINAL_COLOUR_REACH = 0.03
 
 # ---------------------------------------------------------------- verdict (verdict.py)
 

@@ -111,6 +111,8 @@ def quality(seed: int, quick: bool, workdir: Path) -> None:
     clock.stop()
     ours_scores, ours_matched, labels_right, labelled = {}, set(), 0, 0
     sides: collections.Counter[str] = collections.Counter()
+    wrong_labels: list[str] = []
+    wrong_sides: list[str] = []
     for p in result.pairs:
         pair = tuple(sorted((position[p.a], position[p.b])))
         ours_scores[pair] = p.similarity
@@ -118,8 +120,14 @@ def quality(seed: int, quick: bool, workdir: Path) -> None:
             ours_matched.add(pair)
             if truth.get(pair):
                 labelled += 1
-                labels_right += p.label in expected_label(entries[pair[0]], entries[pair[1]])
-                sides[side_found(p, entries[position[p.a]], entries[position[p.b]])] += 1
+                expected = expected_label(entries[pair[0]], entries[pair[1]])
+                labels_right += p.label in expected
+                if p.label not in expected:
+                    wrong_labels.append(f"{Path(p.a).name} ~ {Path(p.b).name}: {p.label}, expected {' or '.join(expected)}")
+                side = side_found(p, entries[position[p.a]], entries[position[p.b]])
+                sides[side] += 1
+                if side == "wrong":
+                    wrong_sides.append(f"{Path(p.a).name} ~ {Path(p.b).name}: the original named the copy")
 
     rows = [("simforensics scan", ours_scores, ours_matched, ours_seconds,
              f"{result.stats.candidates} candidates verified")]
@@ -143,8 +151,12 @@ def quality(seed: int, quick: bool, workdir: Path) -> None:
     print(f"\ntargets: F1 >= 0.95 at the default threshold ({T.SCAN_MATCH_SIMILARITY}), AP >= 0.97")
     print(f"label accuracy on the copy pairs found: {labels_right / max(1, labelled):.3f} ({labels_right}/{labelled}; "
           "locally-edited when either side has an overlay or a redrawn area, else near-duplicate or identical)")
+    for line in wrong_labels[:8]:
+        print(f"  wrong label: {line}")
     print(f"which came first, on the copy pairs found with the group's original: right {sides['right']}, "
           f"wrong {sides['wrong']}, undetermined {sides['undetermined']}")
+    for line in wrong_sides[:8]:
+        print(f"  wrong side: {line}")
     print(f"end to end, {os.cpu_count()} workers: {ours_seconds:.1f} s, {len(paths) / ours_seconds:.1f} files/s; "
           f"imagehash's pHash pass over the same files {phash_seconds:.1f} s; speed ratio to it "
           f"{phash_seconds / ours_seconds:.2f}x (target >= 0.4x)")
