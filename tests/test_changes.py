@@ -149,10 +149,11 @@ def test_colour_laid_over_part_of_a_grey_original_is_found(lay_on) -> None:
     assert iou(result.change_mask == 255, truth) >= 0.8
 
 
-@pytest.mark.parametrize("name", ["coffee", "rocket", "motorcycle_left"])
+@pytest.mark.parametrize("name", ["coffee", "rocket", "motorcycle_left", "hubble_deep_field"])
 def test_a_colourised_copy_of_a_grey_original_changes_no_area(name: str) -> None:
     # A colour photograph against its own grey version: colours that follow the content, coloured
-    # all over. Compared with what the grey levels predict, 4-14 % of each was "recoloured".
+    # all over. Compared with what the grey levels predict, 4-14 % of each was "recoloured". The
+    # deep field's colour is in its scattered stars, 12 % of its pixels: all over it too.
     colour = sources.load(name, 480)
     grey = np.repeat(cv2.cvtColor(colour, cv2.COLOR_RGB2GRAY)[..., None], 3, axis=2)
     result = compare_images(grey, jpeg(colour, 90))
