@@ -36,8 +36,8 @@ from . import thresholds as T
 from .align import Alignment, box_in_copy, overlap_mask
 from .resample import scale_matrix
 
-__all__ = ["ChangeMap", "ChangedArea", "WorkingFrame", "global_colour_prediction", "localise_changes", "refined_lattice",
-           "structure_change", "warp_to_working_frame"]
+__all__ = ["ChangeMap", "ChangedArea", "WorkingFrame", "colour_in_places", "global_colour_prediction", "is_grey",
+           "localise_changes", "refined_lattice", "structure_change", "warp_to_working_frame"]
 
 MASK_SAME, MASK_NOT_COVERED, MASK_CHANGED = 0, 128, 255
 
@@ -572,12 +572,19 @@ def _chroma(rgb: np.ndarray) -> np.ndarray:
     return _channel_max(rgb).astype(np.int16) - np.minimum(np.minimum(rgb[..., 0], rgb[..., 1]), rgb[..., 2])
 
 
-def _colour_in_places(chroma: np.ndarray, covered: np.ndarray) -> bool:
-    """Whether a picture's colour lies in places only (GREY_ORIGINAL_LOCAL_COLOUR): its coloured
-    pixels, grown, cover little of it."""
-    radius = max(1, round(T.GREY_ORIGINAL_COLOUR_REACH * max(chroma.shape)))
-    grown = cv2.dilate(((chroma > T.GREY_ORIGINAL_COLOUR_LEVEL) & covered).view(np.uint8), _disc(radius)).astype(bool)
-    return float(grown[covered].mean()) <= T.GREY_ORIGINAL_LOCAL_COLOUR
+def is_grey(rgb: np.ndarray, covered: np.ndarray) -> bool:
+    """Whether a picture (RGB, float or uint8) is greyscale where ``covered`` (COLOUR_MIN_CHROMA)."""
+    return not covered.any() or float(np.mean(_chroma(rgb)[covered])) < T.COLOUR_MIN_CHROMA
+
+
+def colour_in_places(rgb: np.ndarray, covered: np.ndarray) -> np.ndarray | None:
+    """Where a picture's colour lies, its coloured pixels grown by GREY_ORIGINAL_COLOUR_REACH, when
+    that covers little of it (GREY_ORIGINAL_LOCAL_COLOUR); None when its colour is all over. Beside
+    a grey picture of the same scene, that colour was laid over it (a tint, a banner, a sticker)."""
+    radius = max(1, round(T.GREY_ORIGINAL_COLOUR_REACH * max(rgb.shape[:2])))
+    coloured = (_chroma(np.clip(rgb, 0, 255)) > T.GREY_ORIGINAL_COLOUR_LEVEL) & covered
+    grown = cv2.dilate(coloured.view(np.uint8), _disc(radius)).astype(bool) & covered
+    return grown if covered.any() and float(grown[covered].mean()) <= T.GREY_ORIGINAL_LOCAL_COLOUR else None
 
 
 def _grey_and_chroma(rgb: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -688,9 +695,8 @@ def _difference_maps(frame: WorkingFrame) -> _DifferenceMaps:
     # places only (GREY_ORIGINAL_LOCAL_COLOUR): a colourised copy's colours follow the content,
     # which no mapping of grey levels predicts (it would be all "recoloured"), and a grey copy
     # has none to compare.
-    chroma = [_chroma(picture) for picture in (frame.original, frame.copy)]
-    coloured = [bool(covered.any()) and float(np.mean(values[covered])) >= T.COLOUR_MIN_CHROMA for values in chroma]
-    colour_compared = all(coloured) or (coloured[1] and not coloured[0] and _colour_in_places(chroma[1], covered))
+    coloured = [not is_grey(picture, covered) for picture in (frame.original, frame.copy)]
+    colour_compared = all(coloured) or (coloured[1] and not coloured[0] and colour_in_places(frame.copy, covered) is not None)
     grey_predicted = cv2.cvtColor(np.clip(predicted, 0, 255).astype(np.uint8), cv2.COLOR_RGB2GRAY)
     grey_copy = cv2.cvtColor(copy_f, cv2.COLOR_RGB2GRAY)
     structure = _structure_change(grey_predicted, grey_copy)

@@ -16,7 +16,7 @@ import cv2
 import numpy as np
 
 from .. import thresholds as T
-from ..changes import global_colour_prediction, robust_spread
+from ..changes import colour_in_places, global_colour_prediction, is_grey, robust_spread
 
 __all__: list[str] = []  # the package's own
 
@@ -80,7 +80,14 @@ def locally_changed(a: np.ndarray, b: np.ndarray, valid: np.ndarray) -> np.ndarr
             mine = now
         found |= mine
     if found.sum() > T.DERIVATION_ADDED_MAX_SHARE * valid.sum():
-        return np.zeros(valid.shape, bool)
+        found[:] = False
+    # Colour laid over part of a grey picture's scene (a tinted band, a sticker) is content the
+    # grey side lacks, however well a mapping of its grey levels explains it.
+    for grey, other in ((a, b), (b, a)):
+        if is_grey(grey, valid) and not is_grey(other, valid):
+            laid = colour_in_places(other, valid)
+            if laid is not None:
+                found |= laid
     # Its edge too: the low-pass spreads the residual, and the edit's own edge is soft.
     margin = int(np.ceil(T.DERIVATION_ADDED_SIGMA))
     return cv2.dilate(found.view(np.uint8), np.ones((2 * margin + 1, 2 * margin + 1), np.uint8)).astype(bool)
