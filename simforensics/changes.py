@@ -358,9 +358,9 @@ def _apply_table(original: np.ndarray, table: np.ndarray) -> np.ndarray:
 def _trimmed_table(original: np.ndarray, copy: np.ndarray, use: np.ndarray, nodes: int) -> np.ndarray | None:
     """The colour table fitted on ``use``, then again without the areas (CHANGE_TRIM_MIN_AREA) whose
     residual (RGB distance, smoothed as the rough fits' residuals are) lies beyond
-    CHANGE_TRIM_SIGMAS robust sd of the pair's own (trimmed least squares): an edit over a large
-    share of the picture bends the first fit toward itself until its residual is no outlier, and
-    is left out of the second.
+    CHANGE_TRIM_SIGMAS robust sd of the pair's own and CHANGE_TRIM_FLOOR (trimmed least squares):
+    an edit over a large share of the picture bends the first fit toward itself until its
+    residual is no outlier, and is left out of the second.
 
     The residual trimmed on is the one the fit minimises, not the detector's darkness-weighted
     distance: that one weighs up the dark colours a strong tone curve moves steeply, and would trim
@@ -373,7 +373,7 @@ def _trimmed_table(original: np.ndarray, copy: np.ndarray, use: np.ndarray, node
         return None
     residual = cv2.GaussianBlur(_channel_norm(copy - _apply_table(original, table)), (0, 0), T.CHANGE_PIXEL_SIGMA)
     median, sd = robust_spread(residual[use])
-    outliers = use & (residual > median + T.CHANGE_TRIM_SIGMAS * sd)
+    outliers = use & (residual > max(T.CHANGE_TRIM_FLOOR, median + T.CHANGE_TRIM_SIGMAS * sd))
     labels, count = ndimage.label(outliers)
     if count == 0:
         return table

@@ -278,6 +278,10 @@ CHANGE_UNEXPLAINED_GROW = 2
 # of a global change's pixels and the refit barely moves, while a recolour or banner over a tenth
 # of the picture, which bent the first fit toward itself, is left out of the second.
 CHANGE_TRIM_SIGMAS = 2.0
+# ... and beyond this floor, the clearly visible step of MIN_PIXEL_CHANGE: a lossless copy's
+# residual is a fraction of a level, and 2 sd of it would trim a quarter of the picture (every
+# colour a small edit bent by a level), leaving those colours to the few pixels not trimmed.
+CHANGE_TRIM_FLOOR = 12.0
 # ... but only outlier areas of at least this share of the compared pixels are trimmed: an area
 # bends the fit only where it holds much of a colour's pixels, and a small one does so only for
 # colours found nowhere else (a star, a pupil, under a strong grade that the table follows less
