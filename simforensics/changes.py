@@ -1,9 +1,10 @@
 """Where the copy differs locally from the original, ignoring what global operations explain.
 
 The copy is warped into ORIGINAL's frame at a working resolution no finer than either picture.
-A *global* colour mapping, a 3-D lookup table fitted to the pair itself (roughly first, then
-without what the rough fits could not explain), predicts the copy from the original. Any global
-recolouring (gamma, curves, hue, saturation, greyscale) is such a mapping; a local edit is not.
+A *global* colour mapping, a 3-D lookup table fitted to the pair itself (roughly first, each
+rough fit made again without its own outliers, then without what the rough fits could not
+explain), predicts the copy from the original. Any global recolouring (gamma, curves, hue,
+saturation, greyscale) is such a mapping; a local edit is not.
 Three difference maps against that prediction:
 
 * structure: 1 - the contrast-structure term of SSIM (Wang et al. 2004, eq. 9 without the
@@ -14,7 +15,7 @@ Three difference maps against that prediction:
 * colour: the distance from the predicted colour, at a coarser scale, weighed down where the
   original has much detail (where JPEG and resampling err most), its chromatic part weighed up
   where both pictures are dark or nearly grey (a recoloured dark cloak moves its values little):
-  a recoloured area.
+  a recoloured area. When either picture is grey, the lightness difference alone.
 
 Thresholds adapt to each pair: a pixel is changed when it is an outlier (median + k robust sd)
 of its own pair's distribution and above a fixed floor. Detected areas are grown to their
@@ -308,24 +309,40 @@ def _predict_colours(original: np.ndarray, copy: np.ndarray, use: np.ndarray, no
     global affine colour fit. It is fitted on every other pixel and applied through a (2 nodes - 1)^3 table
     resampled from it (one lookup per pixel, within 2 levels of the trilinear value).
     """
+    table = _fit_table(original, copy, use, nodes)
+    return original.astype(np.float32) if table is None else _apply_table(original, table)
+
+
+def _fit_table(original: np.ndarray, copy: np.ndarray, use: np.ndarray, nodes: int,
+               prior: np.ndarray | None = None) -> np.ndarray | None:
+    """The lookup table of ``_predict_colours`` (nodes^3 x 3, the colour difference at each node);
+    None when ``use`` has too few pixels. Nodes no pixel reaches take ``prior`` (a table of the
+    same size) when given, else a global affine colour fit."""
     sample = np.zeros_like(use)
     sample[::2, ::2] = True
     chosen = (use & sample).ravel()
     if chosen.sum() < 16:
-        return original.astype(np.float32)
+        return None
     fit_source = original.reshape(-1, 3)[chosen].astype(np.float64)
     fit_target = copy.reshape(-1, 3)[chosen].astype(np.float64) - fit_source
-    design = np.hstack([fit_source, np.ones((len(fit_source), 1))])
-    affine, *_ = np.linalg.lstsq(design, fit_target, rcond=None)
-    lattice = np.stack(np.meshgrid(*[np.linspace(0, 255, nodes)] * 3, indexing="ij"), -1).reshape(-1, 3)
+    if prior is None:
+        design = np.hstack([fit_source, np.ones((len(fit_source), 1))])
+        affine, *_ = np.linalg.lstsq(design, fit_target, rcond=None)
+        lattice = np.stack(np.meshgrid(*[np.linspace(0, 255, nodes)] * 3, indexing="ij"), -1).reshape(-1, 3)
+        prior = np.hstack([lattice, np.ones((nodes**3, 1))]) @ affine
     prior_weight = 1e-3  # only decides nodes that no pixel reaches
     weight_sum = np.full(nodes**3, prior_weight)
-    accumulated = prior_weight * (np.hstack([lattice, np.ones((nodes**3, 1))]) @ affine)
+    accumulated = prior_weight * prior
     for index, weight in _corners(fit_source, nodes):
         weight_sum += np.bincount(index, weight, nodes**3)
         for k in range(3):
             accumulated[:, k] += np.bincount(index, weight * fit_target[:, k], nodes**3)
-    table = accumulated / weight_sum[:, None]
+    return accumulated / weight_sum[:, None]
+
+
+def _apply_table(original: np.ndarray, table: np.ndarray) -> np.ndarray:
+    """``original`` (RGB) mapped through a fitted ``table``, as float32 RGB."""
+    nodes = round(len(table) ** (1 / 3))
     fine_nodes = 2 * nodes - 1
     nearest = np.rint(original.astype(np.float32) * ((fine_nodes - 1) / 255.0)).astype(np.int32)
     flat = (nearest[..., 0] * fine_nodes + nearest[..., 1]) * fine_nodes + nearest[..., 2]
@@ -336,6 +353,36 @@ def _predict_colours(original: np.ndarray, copy: np.ndarray, use: np.ndarray, no
     position[used] = np.arange(len(used), dtype=np.int32)
     fine = refined_lattice(table.reshape(nodes, nodes, nodes, 3), used).astype(np.float32)
     return original.astype(np.float32) + fine[position[flat]]
+
+
+def _trimmed_table(original: np.ndarray, copy: np.ndarray, use: np.ndarray, nodes: int) -> np.ndarray | None:
+    """The colour table fitted on ``use``, then again without the areas (CHANGE_TRIM_MIN_AREA) whose
+    residual (RGB distance, smoothed as the rough fits' residuals are) lies beyond
+    CHANGE_TRIM_SIGMAS robust sd of the pair's own and CHANGE_TRIM_FLOOR (trimmed least squares):
+    an edit over a large share of the picture bends the first fit toward itself until its
+    residual is no outlier, and is left out of the second.
+
+    The residual trimmed on is the one the fit minimises, not the detector's darkness-weighted
+    distance: that one weighs up the dark colours a strong tone curve moves steeply, and would trim
+    them all. Nodes whose pixels were all trimmed keep the first fit's value, not the affine
+    fallback: a colour found only inside a trimmed area has no other evidence, and an affine fit
+    cannot follow a strong tone curve there (a dark picture's shadows under a gamma of 1.5).
+    """
+    table = _fit_table(original, copy, use, nodes)
+    if table is None:
+        return None
+    residual = cv2.GaussianBlur(_channel_norm(copy - _apply_table(original, table)), (0, 0), T.CHANGE_PIXEL_SIGMA)
+    median, sd = robust_spread(residual[use])
+    outliers = use & (residual > max(T.CHANGE_TRIM_FLOOR, median + T.CHANGE_TRIM_SIGMAS * sd))
+    labels, count = ndimage.label(outliers)
+    if count == 0:
+        return table
+    large = np.bincount(labels.ravel()) >= T.CHANGE_TRIM_MIN_AREA * use.sum()
+    large[0] = False
+    if not large.any():
+        return table
+    trimmed = _fit_table(original, copy, use & ~large[labels], nodes, prior=table)
+    return table if trimmed is None else trimmed
 
 
 def _colours_from_one_place(original: np.ndarray, copy: np.ndarray, use: np.ndarray) -> np.ndarray:
@@ -667,13 +714,15 @@ def _difference_maps(frame: WorkingFrame) -> _DifferenceMaps:
     coarse_original, coarse_copy = original_f[::2, ::2], copy_f[::2, ::2]
     unexplained = np.zeros_like(covered)
     if coarse_covered.sum() >= T.CHANGE_MIN_SAMPLE:
-        # Two rough fits, each leaving out what it cannot explain: the usual table, and a smoother
-        # one (ROUGH_TABLE_NODES) that does not absorb a recolour of one narrow band of colours;
-        # of the latter's, only areas, as it follows small colourful details less well.
+        # Two rough fits (each trimmed of its outliers: _trimmed_table), each leaving out what it
+        # cannot explain: the usual table, and a smoother one (ROUGH_TABLE_NODES) that does not
+        # absorb a recolour of one narrow band of colours; of the latter's, only areas, as it
+        # follows small colourful details less well.
         coarse_unexplained = np.zeros(coarse_covered.shape, bool)
         copy_grey_and_chroma, coarse_activity = _grey_and_chroma(coarse_copy), activity[::2, ::2]
         for nodes in (T.COLOUR_TABLE_NODES, T.ROUGH_TABLE_NODES):
-            coarse = _predict_colours(coarse_original, coarse_copy, coarse_covered, nodes)
+            table = _trimmed_table(coarse_original, coarse_copy, coarse_covered, nodes)
+            coarse = coarse_original.astype(np.float32) if table is None else _apply_table(coarse_original, table)
             # Weighed as the colour map is, so a dark garment's recolour is left out of the final fit.
             coarse_gain = _darkness_gain(*_grey_and_chroma(coarse), *copy_grey_and_chroma, coarse_activity)
             residual = cv2.GaussianBlur(_weighted_distance(coarse_copy - coarse, coarse_gain), (0, 0), T.CHANGE_PIXEL_SIGMA)
@@ -709,7 +758,11 @@ def _difference_maps(frame: WorkingFrame) -> _DifferenceMaps:
         smooth_difference = cv2.GaussianBlur(difference, (0, 0), T.CHANGE_COLOUR_SIGMA)
         colour = _weighted_distance(smooth_difference, gain) / (1.0 + activity / T.ACTIVITY_SCALE)
     else:
-        colour = np.zeros_like(structure)
+        # Otherwise lightness is: the grey picture's mapping predicts the other's grey levels (a
+        # tinted banner laid over a grey photograph moves them, a global tint does not). Weighed
+        # as colour is, a lightness difference d counting sqrt(3) d, its length in RGB.
+        smooth_grey = cv2.GaussianBlur(grey_copy.astype(np.float32) - grey_predicted, (0, 0), T.CHANGE_COLOUR_SIGMA)
+        colour = np.sqrt(3.0) * np.abs(smooth_grey) / (1.0 + activity / T.ACTIVITY_SCALE)
     if coloured[1] and not colour_compared:  # colours the grey original cannot predict: lightness alone
         pixel_difference = np.abs(grey_copy.astype(np.float32) - grey_predicted)
     else:

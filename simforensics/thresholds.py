@@ -273,6 +273,22 @@ CHANGE_MIN_SAMPLE = 64
 # (an edit's soft edge must not bend the mapping).
 CHANGE_UNEXPLAINED_FRACTION = 0.5
 CHANGE_UNEXPLAINED_GROW = 2
+# Each rough fit is made again without the pixels whose residual lies beyond this many robust sd
+# of the pair's own (trimmed least squares, as DERIVATION_ADDED_TRIM_K): 2 sd trims a few per cent
+# of a global change's pixels and the refit barely moves, while a recolour or banner over a tenth
+# of the picture, which bent the first fit toward itself, is left out of the second.
+CHANGE_TRIM_SIGMAS = 2.0
+# ... and beyond this floor, the clearly visible step of MIN_PIXEL_CHANGE: a lossless copy's
+# residual is a fraction of a level, and 2 sd of it would trim a quarter of the picture (every
+# colour a small edit bent by a level), leaving those colours to the few pixels not trimmed.
+CHANGE_TRIM_FLOOR = 12.0
+# ... but only outlier areas of at least this share of the compared pixels are trimmed: an area
+# bends the fit only where it holds much of a colour's pixels, and a small one does so only for
+# colours found nowhere else (a star, a pupil, under a strong grade that the table follows less
+# well there); trimming those leaves the colour's node to the few pixels around them, which a
+# grade moves differently. A hundredth of the picture: a small object's, not an edit's that bends
+# the fit of colours found across the picture.
+CHANGE_TRIM_MIN_AREA = 0.01
 # Nodes per axis of the colour mapping's lookup table: 33 is the usual size of a colour-grading
 # 3-D LUT (.cube files), 8 levels apart, flexible enough for curves and hue shifts, too coarse to
 # follow a local recolour of one object.

@@ -174,3 +174,41 @@ def test_an_object_painted_out_of_a_textured_ground_is_outlined_whole(box: tuple
     result = compare_images(base, edited)
     assert result.verdict.label == "locally-edited", result.verdict.summary
     assert iou(result.change_mask == 255, truth) >= 0.7  # the legs' outline alone made 0.53-0.57
+
+
+@pytest.mark.parametrize("name, seed", [("coffee", 100), ("rocket", 102)])
+def test_a_recolour_of_a_large_share_of_the_picture_is_outlined(name: str, seed: int) -> None:
+    # A hue rotation over a sixth to a quarter of the picture bends a colour table fitted to all
+    # pixels toward itself, until its own residual is no outlier and the table half explains it.
+    base = sources.load(name, 480)
+    edit = tx.recolour_region(base, 0.3, np.random.default_rng(seed))
+    truth = tx.truth_mask(edit.original, edit.edited, edit.support)
+    assert truth.mean() >= 0.15, edit.name
+    result = compare_images(edit.original, jpeg(edit.edited, 90))
+    assert result.verdict.label == "locally-edited", (edit.name, result.verdict.summary)
+    assert iou(result.change_mask == 255, truth) >= 0.9, edit.name  # the untrimmed fits made 0.48 and 0.59
+
+
+@pytest.mark.parametrize("gamma", [1.55, 1.8])
+def test_a_strong_tone_curve_of_a_picture_with_dark_details_changes_no_area(gamma: float) -> None:
+    # The cat's pupils are the only colours of their kind and the curve moves them steeply: a fit
+    # without them (trimmed) must still follow the curve there, not fall back to an affine fit.
+    original = sources.load("chelsea", 451)
+    result = compare_images(original, jpeg(tx.gamma(original, gamma).rgb, 85))
+    assert result.verdict.label == "near-duplicate", result.verdict.summary
+    assert not (result.change_mask == 255).any()
+
+
+@pytest.mark.parametrize("colour, top", [((220, 60, 60), 0.05), ((60, 60, 220), 0.3)])
+def test_a_tinted_banner_over_a_grey_photograph_is_found_whole(colour: tuple[int, int, int], top: float) -> None:
+    # A semi-transparent coloured band across the grey cameraman: colour cannot be compared with
+    # a grey original, but the band's lightness differs from what the grey picture predicts, in
+    # the flat sky too (only its edges and the textured parts were found before).
+    base = sources.load("camera", 512)
+    band = np.zeros(base.shape[:2], bool)
+    band[int(top * base.shape[0]) : int((top + 0.18) * base.shape[0])] = True
+    laid = base.astype(np.float32)
+    laid[band] = 0.4 * laid[band] + 0.6 * np.array(colour, np.float32)
+    result = compare_images(base, jpeg(laid.astype(np.uint8), 90))
+    assert result.verdict.label == "locally-edited", result.verdict.summary
+    assert iou(result.change_mask == 255, band) >= 0.9  # lightness not compared made 0.22-0.58
