@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import cv2
@@ -60,7 +61,15 @@ class _Surround:
     small: np.ndarray  # the picture, reduced
     covered: np.ndarray  # bool: the other picture's footprint
     margin: int  # pixels kept away from the footprint's edge (interpolation and JPEG ringing mix there)
-    flat: np.ndarray  # bool: no texture around the pixel (local spread <= DERIVATION_FILL_SPREAD)
+
+    @functools.cached_property
+    def flat(self) -> np.ndarray:
+        """Bool: no texture around the pixel (local spread <= DERIVATION_FILL_SPREAD); made only
+        when some pixel outside the footprint is asked about."""
+        values = self.small.astype(np.float32)
+        mean = cv2.blur(values, (5, 5))
+        spread = np.sqrt(np.maximum(cv2.blur(values * values, (5, 5)) - mean * mean, 0)).max(axis=2)
+        return spread <= T.DERIVATION_FILL_SPREAD
 
 
 def _surround(picture: np.ndarray, other_to_picture: np.ndarray, other_box: tuple[int, int, int, int]) -> _Surround:
@@ -70,11 +79,7 @@ def _surround(picture: np.ndarray, other_to_picture: np.ndarray, other_box: tupl
     small = cv2.resize(picture, size, interpolation=cv2.INTER_AREA) if factor < 1.0 else picture
     to_small = np.diag([size[0] / w, size[1] / h, 1.0])
     covered = overlap_mask(to_small @ other_to_picture, other_box, small.shape)
-    values = small.astype(np.float32)
-    mean = cv2.blur(values, (5, 5))
-    spread = np.sqrt(np.maximum(cv2.blur(values * values, (5, 5)) - mean * mean, 0)).max(axis=2)
-    return _Surround(small, covered, max(2, round(T.DERIVATION_FILL_MARGIN * max(size))),
-                     spread <= T.DERIVATION_FILL_SPREAD)
+    return _Surround(small, covered, max(2, round(T.DERIVATION_FILL_MARGIN * max(size))))
 
 
 def _grown(mask: np.ndarray, radius: int) -> np.ndarray:
