@@ -15,7 +15,8 @@ Three difference maps against that prediction:
 * colour: the distance from the predicted colour, at a coarser scale, weighed down where the
   original has much detail (where JPEG and resampling err most), its chromatic part weighed up
   where both pictures are dark or nearly grey (a recoloured dark cloak moves its values little):
-  a recoloured area. When either picture is grey, the lightness difference alone.
+  a recoloured area. When either picture is grey, the lightness difference alone, unless the
+  grey original's copy has colour in places only (colour laid over part of it).
 
 Thresholds adapt to each pair: a pixel is changed when it is an outlier (median + k robust sd)
 of its own pair's distribution and above a fixed floor. Detected areas are grown to their
@@ -745,7 +746,8 @@ def _difference_maps(frame: WorkingFrame) -> _DifferenceMaps:
     # which no mapping of grey levels predicts (it would be all "recoloured"), and a grey copy
     # has none to compare.
     coloured = [not is_grey(picture, covered) for picture in (frame.original, frame.copy)]
-    colour_compared = all(coloured) or (coloured[1] and not coloured[0] and colour_in_places(frame.copy, covered) is not None)
+    laid_on_grey = coloured[1] and not coloured[0] and colour_in_places(frame.copy, covered) is not None
+    colour_compared = all(coloured) or laid_on_grey
     grey_predicted = cv2.cvtColor(np.clip(predicted, 0, 255).astype(np.uint8), cv2.COLOR_RGB2GRAY)
     grey_copy = cv2.cvtColor(copy_f, cv2.COLOR_RGB2GRAY)
     structure = _structure_change(grey_predicted, grey_copy)
