@@ -356,10 +356,11 @@ def _apply_table(original: np.ndarray, table: np.ndarray) -> np.ndarray:
     return original.astype(np.float32) + fine[position[flat]]
 
 
-def _trimmed_table(original: np.ndarray, copy: np.ndarray, use: np.ndarray, nodes: int) -> np.ndarray | None:
-    """The colour table fitted on ``use``, then again without the areas (CHANGE_TRIM_MIN_AREA) whose
-    residual (RGB distance, smoothed as the rough fits' residuals are) lies beyond
-    CHANGE_TRIM_SIGMAS robust sd of the pair's own and CHANGE_TRIM_FLOOR (trimmed least squares):
+def _trimmed_prediction(original: np.ndarray, copy: np.ndarray, use: np.ndarray, nodes: int) -> np.ndarray:
+    """The copy as the colour table fitted on ``use`` predicts it (float32 RGB), the table fitted
+    again without the areas (CHANGE_TRIM_MIN_AREA) whose residual (RGB distance, smoothed as the
+    rough fits' residuals are) lies beyond CHANGE_TRIM_SIGMAS robust sd of the pair's own and
+    CHANGE_TRIM_FLOOR (trimmed least squares):
     an edit over a large share of the picture bends the first fit toward itself until its
     residual is no outlier, and is left out of the second.
 
@@ -371,19 +372,20 @@ def _trimmed_table(original: np.ndarray, copy: np.ndarray, use: np.ndarray, node
     """
     table = _fit_table(original, copy, use, nodes)
     if table is None:
-        return None
-    residual = cv2.GaussianBlur(_channel_norm(copy - _apply_table(original, table)), (0, 0), T.CHANGE_PIXEL_SIGMA)
+        return original.astype(np.float32)
+    predicted = _apply_table(original, table)
+    residual = cv2.GaussianBlur(_channel_norm(copy - predicted), (0, 0), T.CHANGE_PIXEL_SIGMA)
     median, sd = robust_spread(residual[use])
     outliers = use & (residual > max(T.CHANGE_TRIM_FLOOR, median + T.CHANGE_TRIM_SIGMAS * sd))
     labels, count = ndimage.label(outliers)
     if count == 0:
-        return table
+        return predicted
     large = np.bincount(labels.ravel()) >= T.CHANGE_TRIM_MIN_AREA * use.sum()
     large[0] = False
     if not large.any():
-        return table
+        return predicted
     trimmed = _fit_table(original, copy, use & ~large[labels], nodes, prior=table)
-    return table if trimmed is None else trimmed
+    return predicted if trimmed is None else _apply_table(original, trimmed)
 
 
 def _colours_from_one_place(original: np.ndarray, copy: np.ndarray, use: np.ndarray) -> np.ndarray:
@@ -715,15 +717,14 @@ def _difference_maps(frame: WorkingFrame) -> _DifferenceMaps:
     coarse_original, coarse_copy = original_f[::2, ::2], copy_f[::2, ::2]
     unexplained = np.zeros_like(covered)
     if coarse_covered.sum() >= T.CHANGE_MIN_SAMPLE:
-        # Two rough fits (each trimmed of its outliers: _trimmed_table), each leaving out what it
+        # Two rough fits (each trimmed of its outliers: _trimmed_prediction), each leaving out what it
         # cannot explain: the usual table, and a smoother one (ROUGH_TABLE_NODES) that does not
         # absorb a recolour of one narrow band of colours; of the latter's, only areas, as it
         # follows small colourful details less well.
         coarse_unexplained = np.zeros(coarse_covered.shape, bool)
         copy_grey_and_chroma, coarse_activity = _grey_and_chroma(coarse_copy), activity[::2, ::2]
         for nodes in (T.COLOUR_TABLE_NODES, T.ROUGH_TABLE_NODES):
-            table = _trimmed_table(coarse_original, coarse_copy, coarse_covered, nodes)
-            coarse = coarse_original.astype(np.float32) if table is None else _apply_table(coarse_original, table)
+            coarse = _trimmed_prediction(coarse_original, coarse_copy, coarse_covered, nodes)
             # Weighed as the colour map is, so a dark garment's recolour is left out of the final fit.
             coarse_gain = _darkness_gain(*_grey_and_chroma(coarse), *copy_grey_and_chroma, coarse_activity)
             residual = cv2.GaussianBlur(_weighted_distance(coarse_copy - coarse, coarse_gain), (0, 0), T.CHANGE_PIXEL_SIGMA)

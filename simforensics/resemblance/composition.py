@@ -134,11 +134,6 @@ def _silhouette(mask: np.ndarray, centroid_px: tuple[float, float], radius_px: f
                           borderMode=cv2.BORDER_CONSTANT, borderValue=0)
 
 
-def _lab(small: np.ndarray) -> np.ndarray:
-    """CIELAB (L* 0-100, float32) of an RGB uint8 picture."""
-    return lab_of(small)
-
-
 def figure_of(view: PictureView, lab: np.ndarray | None = None) -> Figure:
     """The main figure: the person mask when the portrait models found a person, else the region
     standing out from the picture's edges. ``lab``: the picture in CIELAB at COMPOSITION_SIDE,
@@ -155,7 +150,7 @@ def _find_figure(view: PictureView, lab: np.ndarray | None) -> Figure:
         mask = _shrink(people.person_mask.astype(np.float32), T.COMPOSITION_SIDE)
     else:
         source = "salient region"
-        lab = _lab(_shrink(view.rgb, T.COMPOSITION_SIDE)) if lab is None else lab
+        lab = lab_of(_shrink(view.rgb, T.COMPOSITION_SIDE)) if lab is None else lab
         # Smoothed by one pixel so a texture's single pixels do not match the ground's colours.
         mask = _salient_region(cv2.GaussianBlur(lab, (0, 0), 1.0))
     height, width = mask.shape
@@ -188,7 +183,7 @@ def describe(view: PictureView) -> CompositionDescriptor:
     inside = _in_frame(np.ones((height, width), np.float32), box, cells) > 0.5
 
     small = _shrink(rgb, T.COMPOSITION_SIDE)
-    lab = _lab(small)
+    lab = lab_of(small)
     lightness_px = lab[:, :, 0]
     if float(np.linalg.norm(lab - lab.mean(axis=(0, 1)), axis=2).max()) < T.COMPOSITION_FLAT:
         # Nothing the eye can see: the maps are flat (the spectral residual of a flat picture is
