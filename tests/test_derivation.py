@@ -15,6 +15,7 @@ import cv2
 import numpy as np
 import pytest
 from PIL import Image
+from skimage import data
 
 from benchmarks.compare import sources
 from benchmarks.compare import transforms as tx
@@ -347,3 +348,17 @@ def test_scan_puts_the_likely_original_first(tmp_path: Path, astronaut: np.ndarr
     assert done.returncode == 0, done.stderr
     (pair,) = json.loads(out.read_text())["pairs"]
     assert Path(pair["a"]).name == "small-original.png" and pair["original_side"] == "a"
+
+
+def test_colour_mapping_does_not_vote_between_a_grey_picture_and_colour_laid_on_it() -> None:
+    # A warm tint that keeps the grey levels, over the grey cameraman's coat: the change map misses
+    # its darkest part, where the grey picture's levels split into two colours, so the tinted
+    # picture's colours determined the grey one's and it was named the original at 0.95.
+    grey = cv2.resize(np.repeat(data.camera()[:, :, None], 3, axis=2), (320, 320), interpolation=cv2.INTER_AREA)
+    tinted = grey.astype(np.float32)
+    tinted[150:260, 60:200] *= np.array([1.25, 0.95, 0.6], np.float32)  # luma weights sum to 1.0
+    tinted = tinted.astype(np.uint8)
+    for first, second, wrong in ((grey, tinted, Direction.COPY), (tinted, grey, Direction.ORIGINAL)):
+        derivation = _derive(_encode(first, "PNG"), _encode(second, "PNG"))
+        assert _cue(derivation, "colour mapping").points_to is Direction.UNDETERMINED
+        assert derivation.likely_original is not wrong

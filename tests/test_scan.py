@@ -17,6 +17,7 @@ import cv2
 import numpy as np
 import pytest
 from PIL import Image
+from skimage import data
 
 from fixtures import make_fixtures as fx
 from simforensics.scan import ScanOptions, scan_folders
@@ -179,6 +180,24 @@ def test_each_verdict_names_the_step_that_settled_it(tmp_path: Path) -> None:
     again = scan_folders(ScanOptions(folders=(str(folder),), cache_path=cache))
     assert again.stats.settled_by == (("sha256", 1), ("full", 0))  # the same bytes are known again at no cost
     assert {(p.a, p.b, p.settled_by) for p in again.pairs} == {(p.a, p.b, p.settled_by) for p in result.pairs}
+
+
+def test_colour_laid_on_a_grey_picture_is_a_local_edit_whatever_the_file_names(tmp_path: Path) -> None:
+    # A warm tint that keeps the grey levels, over the grey cameraman's coat. Equal sizes are
+    # verified in path order; names that put the tinted copy first made its removal a global change.
+    grey = cv2.resize(np.repeat(data.camera()[:, :, None], 3, axis=2), (320, 320), interpolation=cv2.INTER_AREA)
+    tinted = grey.astype(np.float32)
+    tinted[150:260, 60:200] *= np.array([1.25, 0.95, 0.6], np.float32)  # luma weights sum to 1.0
+    labels = {}
+    for first, second in (("a-tinted.png", "b-grey.png"), ("b-tinted.png", "a-grey.png")):
+        folder = tmp_path / first
+        folder.mkdir()
+        Image.fromarray(tinted.astype(np.uint8)).save(folder / first)
+        Image.fromarray(grey).save(folder / second)
+        (pair,) = scan_folders(ScanOptions(folders=(str(folder),), cache_path=None)).pairs
+        assert pair.original_side == "undetermined" or Path(pair.a).name == second  # the grey one came first
+        labels[first] = pair.label
+    assert labels == {"a-tinted.png": Label.LOCALLY_EDITED, "b-tinted.png": Label.LOCALLY_EDITED}
 
 
 def test_against_matches_only_across_the_two_sets(tmp_path: Path) -> None:

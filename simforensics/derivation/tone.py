@@ -9,6 +9,7 @@ import cv2
 import numpy as np
 
 from .. import thresholds as T
+from ..changes import colour_in_places, is_grey
 from .grid import _CommonGrid
 from .model import Cue, Direction, FileFacts, Strength, _no_vote, _side_words
 
@@ -112,6 +113,15 @@ def _determined_share(source: np.ndarray, target: np.ndarray) -> float:
     return float(np.maximum.reduceat(counts, starts).sum() / len(source))
 
 
+def _has_colour(rgb: np.ndarray) -> bool:
+    """Whether a picture carries colour anywhere: all over, or laid in places on grey."""
+    everywhere = np.ones(rgb.shape[:2], bool)
+    if not is_grey(rgb, everywhere):
+        return True
+    laid = colour_in_places(rgb, everywhere)
+    return laid is None or bool(laid.any())
+
+
 def colour_mapping(facts: tuple[FileFacts, FileFacts], grid: _CommonGrid | None) -> Cue:
     """A colour or tone change applied pixel by pixel (a curve, a gamma, levels, saturation, a
     colour grade) gives every pixel of one colour the same new colour: it can merge colours (8-bit
@@ -123,6 +133,11 @@ def colour_mapping(facts: tuple[FileFacts, FileFacts], grid: _CommonGrid | None)
         return _no_vote(name, "tested only on pictures of one pixel grid (a crop at most)")
     if not (facts[0].is_lossless and facts[1].is_lossless and facts[0].full_size and facts[1].full_size):
         return _no_vote(name, "tested only between losslessly stored pictures (lossy compression splits colours)")
+    if _has_colour(grid.finer) != _has_colour(grid.coarser_up):
+        # Desaturating a colour picture is such a change; colourising a grey one, or tinting part of
+        # it, is not pixel by pixel, yet leaves the grey picture a function of the colour one too.
+        return _no_vote(name, "one picture is grey: it is a pixel-by-pixel function of the colour one whether it was "
+                              "made from it or the colour was laid on it, so the colours cannot tell which came first")
     keys = {grid.finer_side: _colour_keys(grid.finer[grid.valid]),
             grid.finer_side.other: _colour_keys(grid.coarser_up[grid.valid])}
     first, second = keys[Direction.ORIGINAL], keys[Direction.COPY]

@@ -20,11 +20,12 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
 from .. import thresholds as T
+from ..changes import colour_in_places, is_grey
 from ..compare import PreparedPicture, compare_prepared
 from ..derivation import FileFacts, derive
 from ..evidence import DEFAULT_MAX_PIXELS, load_evidence
@@ -75,11 +76,27 @@ def _prepared(path: str, max_pixels: int) -> tuple[ReducedPicture, PreparedPictu
     return recent[path]
 
 
+def _colour_laid_on_grey(first: ReducedPicture, second: ReducedPicture) -> bool:
+    """Whether ``first`` is a colour picture whose colour lies in places only and ``second`` a grey
+    one of the same size. The scan orders such pairs by path; compared this way round, the colour's
+    removal is a global change (near-duplicate), the other way it is the local edit it most likely
+    was (a tint, banner or sticker laid on the grey picture), so a scan compares them that way."""
+    if (first.width, first.height) != (second.width, second.height) or first.pixels.ndim != 3:
+        return False
+    second_grey = second.pixels.ndim == 2 or is_grey(second.pixels, np.ones(second.pixels.shape[:2], bool))
+    placed = colour_in_places(first.pixels, np.ones(first.pixels.shape[:2], bool)) if second_grey else None
+    return placed is not None and bool(placed.any())
+
+
 def verify_pair(original: str, copy: str, *, max_pixels: int = DEFAULT_MAX_PIXELS) -> PairVerdict:
     """Compare ``copy`` against ``original``. Raises an ``EvidenceError`` if either is unreadable."""
     (first, first_prepared), (second, second_prepared) = _prepared(original, max_pixels), _prepared(copy, max_pixels)
     if first.sha256 == second.sha256:
         return IDENTICAL_FILES
+    if _colour_laid_on_grey(first, second):
+        turned = verify_pair(copy, original, max_pixels=max_pixels)
+        side = {"original": "copy", "copy": "original"}.get(turned.likely_original, turned.likely_original)
+        return replace(turned, likely_original=side)
     measurement = compare_prepared(first_prepared, second_prepared, with_people=False, report_measures=False,
                                    with_derivation=False)
     verdict = measurement.verdict
