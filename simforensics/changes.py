@@ -4,7 +4,9 @@ The copy is warped into ORIGINAL's frame at a working resolution no finer than e
 A *global* colour mapping, a 3-D lookup table fitted to the pair itself (roughly first, each
 rough fit made again without its own outliers, then without what the rough fits could not
 explain), predicts the copy from the original. Any global recolouring (gamma, curves, hue,
-saturation, greyscale) is such a mapping; a local edit is not.
+saturation, greyscale) is such a mapping; a local edit is not. A brightness that varies smoothly
+over the picture (a vignette, a graduated filter) is taken out of the copy first, when a tone
+curve and a quadratic gain explain it (``_brightness_field``).
 Three difference maps against that prediction:
 
 * structure: 1 - the contrast-structure term of SSIM (Wang et al. 2004, eq. 9 without the
@@ -28,7 +30,7 @@ that the copy changed unlike the rest and lost the detail of (a mark painted out
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import cv2
 import numpy as np
@@ -89,6 +91,9 @@ class ChangeMap:
     # detection threshold (the larger of structure and colour; 1 = detected, OUTLINE_FRACTION =
     # enough to extend an outline), 0 where not covered. What a heatmap of the changes shows.
     strength_map: np.ndarray
+    # The smooth brightness field taken out of the copy before comparing (a vignette, a graduated
+    # filter): its largest gain over its smallest, minus 1; 0 when none was.
+    brightness_field: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -774,12 +779,95 @@ def _difference_maps(frame: WorkingFrame) -> _DifferenceMaps:
     return _DifferenceMaps(structure, colour.astype(np.float32), pixel_difference, colour_compared, loss)
 
 
+_LUMA = np.array([0.299, 0.587, 0.114], np.float32)
+
+
+def _quadratic_terms(ys: np.ndarray, xs: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
+    """x, y, x^2, xy, y^2 of pixel positions, each coordinate scaled to -1..1 over ``shape``."""
+    u = xs * (2.0 / max(1, shape[1] - 1)) - 1.0
+    v = ys * (2.0 / max(1, shape[0] - 1)) - 1.0
+    return np.stack([u, v, u * u, u * v, v * v], -1)
+
+
+def _tone_terms(level: np.ndarray, nodes: int) -> np.ndarray:
+    """Piecewise-linear (hat) basis of ``nodes`` over 0..255: a tone curve as their weighted sum."""
+    position = np.clip(level * ((nodes - 1) / 255.0), 0, nodes - 1 - 1e-6)
+    below = np.floor(position).astype(np.intp)
+    above_weight = position - below
+    terms = np.zeros((len(level), nodes))
+    rows = np.arange(len(level))
+    terms[rows, below] = 1 - above_weight
+    terms[rows, below + 1] = above_weight
+    return terms
+
+
+def _rough_residual(original: np.ndarray, copy: np.ndarray, use: np.ndarray) -> float:
+    """Median distance of the copy from the rough colour table's prediction, over ``use``."""
+    predicted = _predict_colours(original, copy, use, T.ROUGH_TABLE_NODES)
+    return float(np.median(_channel_norm(copy.astype(np.float32) - predicted)[use]))
+
+
+def _brightness_field(frame: WorkingFrame) -> np.ndarray | None:
+    """The copy's brightness as a tone curve of the original's times a gain varying smoothly over
+    the picture (a vignette, a graduated filter; BRIGHTNESS_FIELD_* explain the model): that gain
+    per pixel of the working frame (median 1), or None when there is none to take out.
+
+    Fitted by hand with least squares: a tone curve and a polynomial surface fitted together are
+    one linear model, which no library fits robustly as such; trimmed as the colour fits are."""
+    step = max(1, round(np.sqrt(frame.covered.size / T.BRIGHTNESS_FIELD_SAMPLES)))
+    use = frame.covered[::step, ::step]
+    ys, xs = np.nonzero(use)
+    if len(ys) < T.CHANGE_MIN_SAMPLE:
+        return None
+    grey_original = frame.original[::step, ::step][ys, xs].astype(np.float32) @ _LUMA
+    grey_copy = frame.copy[::step, ::step][ys, xs].astype(np.float32) @ _LUMA
+    low, high = T.BRIGHTNESS_FIELD_LEVELS
+    fit = (grey_original > low) & (grey_copy > low) & (grey_original < high) & (grey_copy < high)
+    if fit.sum() < T.CHANGE_MIN_SAMPLE:
+        return None
+    log_range = np.log(255.0)
+    position = _quadratic_terms(ys * step, xs * step, frame.covered.shape)
+    design = np.hstack([_tone_terms(np.log(grey_original.clip(1)) * (255.0 / log_range), T.BRIGHTNESS_FIELD_TONE_NODES),
+                        position])
+    target = np.log(grey_copy.clip(1))
+    kept = fit
+    for _ in range(T.BRIGHTNESS_FIELD_ROUNDS):
+        # Normal equations (21 unknowns): a tenth of the time of a decomposition of the samples;
+        # lstsq on them copes with tone nodes no sample reaches.
+        chosen = design[kept]
+        weights, *_ = np.linalg.lstsq(chosen.T @ chosen, chosen.T @ target[kept], rcond=None)
+        residual = target - design @ weights
+        median, spread = robust_spread(residual[kept])
+        kept = fit & (np.abs(residual - median) <= T.BRIGHTNESS_FIELD_TRIM_SIGMAS * max(spread, 1e-3))
+        if kept.sum() < T.CHANGE_MIN_SAMPLE:
+            return None
+    log_gain = position @ weights[-5:]
+    if np.exp(log_gain.max() - log_gain.min()) - 1 < T.BRIGHTNESS_FIELD_MIN_RANGE:
+        return None
+    # Judged on the sample grid, enlarged only when kept: a quadratic is smooth.
+    grid_y, grid_x = np.mgrid[0 : use.shape[0], 0 : use.shape[1]]
+    field = (_quadratic_terms(grid_y.ravel() * step, grid_x.ravel() * step, frame.covered.shape) @ weights[-5:]).reshape(use.shape)
+    gain = np.exp(field - np.median(log_gain)).astype(np.float32)
+    original, copy = frame.original[::step, ::step], frame.copy[::step, ::step]
+    if _rough_residual(original, _without_gain(copy, gain), use) > T.BRIGHTNESS_FIELD_MIN_GAIN * _rough_residual(original, copy, use):
+        return None
+    return cv2.resize(gain, (frame.covered.shape[1], frame.covered.shape[0]), interpolation=cv2.INTER_LINEAR)
+
+
+def _without_gain(copy: np.ndarray, gain: np.ndarray) -> np.ndarray:
+    return np.clip(np.rint(copy.astype(np.float32) / gain[..., None]), 0, 255).astype(np.uint8)
+
+
 def localise_changes(
     original: np.ndarray, copy: np.ndarray, alignment: Alignment, frame: WorkingFrame | None = None
 ) -> ChangeMap:
     """Change mask and changed areas of an aligned pair, in ORIGINAL's frame: detect in the
     working frame, project the result onto ORIGINAL, describe each area."""
     frame = frame or warp_to_working_frame(original, copy, alignment.matrix, alignment.scale, alignment.copy_content_box)
+    # A vignette or graduated filter is a global edit no colour table explains: compare without it.
+    gain = _brightness_field(frame)
+    if gain is not None:
+        frame = replace(frame, copy=_without_gain(frame.copy, gain))
     maps = _difference_maps(frame)
     found = _detect(frame, maps)
     covered, changed = frame.covered, found.changed
@@ -798,6 +886,7 @@ def localise_changes(
         structure_map=maps.structure,
         colour_map=maps.colour,
         strength_map=strength.astype(np.float32),
+        brightness_field=0.0 if gain is None else round(float(gain[covered].max() / gain[covered].min()) - 1, 4),
     )
 
 

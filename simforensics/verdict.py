@@ -206,10 +206,14 @@ def _judge_pixels(
         geometry = ", ".join(transform_words(alignment)) or "same size and position"
         aligned_reason = f"aligned: {alignment.reason}; unchanged structure {structure:.3f} (copy >= {T.MIN_COPY_STRUCTURE})"
         copy_like = is_copy_like(False, changes)
+        # A vignette or graduated filter is a global edit: named, and taken out before comparing.
+        field = (f" Its brightness varies smoothly over the picture by up to {changes.brightness_field:.0%} "
+                 "(a vignette or graduated filter, a global edit), taken out before comparing."
+                 if changes.brightness_field > 0 else "")
         if copy_like and not changes.areas:
             return Verdict(
                 Label.NEAR_DUPLICATE, Label.NEAR_DUPLICATE.score(quality),
-                f"The copy is the same picture ({geometry}), with no local edit found.",
+                f"The copy is the same picture ({geometry}), with no local edit found.{field}",
                 (aligned_reason, "no changed area above the noise of this pair"),
             )
         if copy_like and changes.changed_fraction <= T.MAX_LOCAL_EDIT_AREA:
@@ -219,7 +223,7 @@ def _judge_pixels(
             return Verdict(
                 Label.LOCALLY_EDITED, Label.LOCALLY_EDITED.score(0.5 * kept + 0.5 * quality),
                 f"The copy is the same picture ({geometry}) with {len(changes.areas)} area(s) changed, "
-                f"{changes.changed_fraction:.1%} of the compared area: {'; '.join(parts)}{more}.",
+                f"{changes.changed_fraction:.1%} of the compared area: {'; '.join(parts)}{more}.{field}",
                 (aligned_reason, f"changed share {changes.changed_fraction:.3f} (local <= {T.MAX_LOCAL_EDIT_AREA})"),
             )
         related = max(related, 1 - changes.changed_fraction)

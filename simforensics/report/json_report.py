@@ -279,6 +279,7 @@ def compare_document(comparison: Comparison) -> dict[str, Any]:
             "colour_threshold": _r(changes.colour_threshold, 2),
             "colour_compared": changes.colour_compared,
             "unchanged_structure": _r(changes.unchanged_structure),
+            "brightness_field": _r(changes.brightness_field),
         },
         "verdict": {
             "label": m.verdict.label,
