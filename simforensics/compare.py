@@ -249,7 +249,8 @@ def compare_prepared(
     derivation = None
     if with_derivation:
         facts = (first.facts, second.facts) if first.facts is not None and second.facts is not None else None
-        derivation = derive(original, copy, alignment=alignment, changes=changes, identical=identical, facts=facts)
+        derivation = derive(original, copy, alignment=alignment, changes=changes, identical=identical, facts=facts,
+                            previews=previews)
     return Measurement(
         alignment=alignment, whole_hashes=whole, overlap_hashes=overlap_hashes,
         pdq_dihedral_distance=pdq_dihedral, ssim=ssim, colour_distance=colour_distance(small_original, small_copy),

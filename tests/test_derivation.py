@@ -31,6 +31,7 @@ from simforensics.derivation import (
     facts_from_bytes,
     metadata,
 )
+from simforensics.derivation.resizes import pillow_bicubic_part
 from simforensics.provenance.model import Exif, Provenance
 
 from .conftest import read_json, run_cli
@@ -256,6 +257,24 @@ def test_exact_reproduction_of_a_lossless_resize(chelsea: np.ndarray, factor: fl
     forward, backward = _both_orders(_encode(chelsea, "PNG"), _encode(_resize(chelsea, factor), "PNG"), "exact reproduction")
     assert _cue(forward, "exact reproduction").strength is Strength.STRONG
     assert forward.likely_original is Direction.ORIGINAL and backward.likely_original is Direction.COPY
+
+
+@pytest.mark.parametrize(("crop", "size", "part"), [
+    ((512, 512), (400, 400), (150, 90)),  # reduced by 25/32
+    ((512, 512), (700, 700), (333, 512)),  # enlarged by 700/512 (steps of 175 target pixels)
+    ((500, 300), (1000, 450), (999, 449)),  # enlarged; a part reaching the last pixel
+    ((512, 400), (512, 300), (100, 200)),  # one axis not resized
+    ((511, 509), (600, 777), (50, 60)),  # no whole-pixel part short of the whole: all of it
+])
+def test_a_part_of_pillows_bicubic_resize_is_the_whole_resize_there(
+        crop: tuple[int, int], size: tuple[int, int], part: tuple[int, int]) -> None:
+    picture = np.ascontiguousarray(sources.load("astronaut")[: crop[1], : crop[0]])
+    whole = np.asarray(Image.fromarray(picture).resize(size, Image.Resampling.BICUBIC))
+    made = pillow_bicubic_part(picture, size, *part)
+    assert made.shape[1] >= part[0] and made.shape[0] >= part[1]
+    assert np.array_equal(made, whole[: made.shape[0], : made.shape[1]])
+    if crop == (512, 512) and size == (400, 400):
+        assert made.shape[:2] == (100, 150)  # what is read, rounded up to 25 target pixels (32 source ones)
 
 
 def test_exact_reproduction_needs_the_very_pixels(chelsea: np.ndarray) -> None:

@@ -78,9 +78,12 @@ def combine(cues: tuple[Cue, ...]) -> Derivation:
 
 
 def derive(original: np.ndarray, copy: np.ndarray, *, alignment: Alignment, changes: ChangeMap | None,
-           identical: bool, facts: tuple[FileFacts, FileFacts] | None = None) -> Derivation:
+           identical: bool, facts: tuple[FileFacts, FileFacts] | None = None,
+           previews: tuple[np.ndarray, np.ndarray] | None = None) -> Derivation:
     """The derivation of one compared pair. ``facts``: each file's format, JPEG tables and
-    metadata (None: pixels only, the compression and metadata cues cannot vote)."""
+    metadata (None: pixels only, the compression and metadata cues cannot vote). ``previews``:
+    both pictures area-averaged by ``resample.shrink_to_side`` (the comparison's previews), used
+    where a cue reads a picture reduced to their size."""
     facts = facts or (FileFacts(), FileFacts())
     if identical:
         return Derivation(Direction.UNDETERMINED, 0.5, 0.0, (metadata(facts),),
@@ -93,7 +96,7 @@ def derive(original: np.ndarray, copy: np.ndarray, *, alignment: Alignment, chan
     changed = changes.mask == 255 if changes is not None else None
     grid = _common_grid(original, copy, alignment, changed)
     cues = (
-        containment(alignment, original, copy),
+        containment(alignment, original, copy, previews),
         information_loss(grid),
         resampling(grid, alignment.rotation_degrees),
         tonal_history(facts, grid),
@@ -101,7 +104,7 @@ def derive(original: np.ndarray, copy: np.ndarray, *, alignment: Alignment, chan
         reencoding(original, copy, facts, grid, changed),
         reproduction(original, copy, facts, grid, changed),
         block_grid(original, copy, facts, grid),
-        local_edits(original, copy, alignment, changes),
+        local_edits(original, copy, alignment, changes, previews),
         metadata(facts),
     )
     return combine(cues)

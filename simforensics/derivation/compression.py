@@ -4,6 +4,7 @@ pixels) and the 8 x 8 block grid."""
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 
 import cv2
 import numpy as np
@@ -14,7 +15,6 @@ from ..changes import global_colour_prediction
 from .grid import _CommonGrid, _whole_pixel_shift
 from .model import Cue, Direction, FileFacts, Strength, _grey, _no_vote, _side_words
 from .resizes import (
-    Resized,
     _child_window,
     _directions,
     _resampled_into,
@@ -34,7 +34,7 @@ def _jpeg_roundtrip(rgb: np.ndarray, facts: FileFacts) -> np.ndarray:
 
 
 def _reencoded_share(source: np.ndarray, target: np.ndarray, target_facts: FileFacts, source_to_target: np.ndarray,
-                     valid: np.ndarray, resized: list[Resized]) -> tuple[float, float]:
+                     valid: np.ndarray, resized: list[Callable[[], np.ndarray]]) -> tuple[float, float]:
     """(plain, encoded): the mean difference from ``target`` of ``source`` brought onto its grid,
     and of the same encoded with ``target``'s JPEG tables, over ``valid`` (target frame).
     ``resized``: ``source`` resized onto the target's grid as tools do it (``_resized_crops``), tried
@@ -139,7 +139,7 @@ def reencoding(original: np.ndarray, copy: np.ndarray, facts: tuple[FileFacts, F
         if found is None:
             continue
         window, to_window, valid, (wx0, wy0, wx1, wy1) = found
-        resized = [lambda r=r, w=(wx0, wy0, wx1, wy1): r()[w[1] : w[3], w[0] : w[2]]
+        resized = [lambda r=r, w=(wx0, wy0, wx1, wy1): r(w[2], w[3])[w[1] : w[3], w[0] : w[2]]
                    for r in _resized_crops(pictures[parent], to_other[parent], pictures[child].shape)]
         results[parent] = _reencoded_share(pictures[parent], window, child_facts, to_window, valid, resized)
     if not results:

@@ -10,6 +10,7 @@ import numpy as np
 
 from .. import thresholds as T
 from ..align import Alignment, content_box, overlap_mask
+from ..resample import shrunk_to_size
 from .model import Cue, Direction, Strength, _no_vote
 
 __all__ = ["containment"]
@@ -72,11 +73,13 @@ class _Surround:
         return spread <= T.DERIVATION_FILL_SPREAD
 
 
-def _surround(picture: np.ndarray, other_to_picture: np.ndarray, other_box: tuple[int, int, int, int]) -> _Surround:
+def _surround(picture: np.ndarray, other_to_picture: np.ndarray, other_box: tuple[int, int, int, int],
+              preview: np.ndarray | None = None) -> _Surround:
+    """``preview``: ``picture`` area-averaged before (the comparison's), used when of the size wanted."""
     h, w = picture.shape[:2]
     factor = min(1.0, T.DERIVATION_FILL_SIDE / max(h, w))
     size = (max(8, round(w * factor)), max(8, round(h * factor)))
-    small = cv2.resize(picture, size, interpolation=cv2.INTER_AREA) if factor < 1.0 else picture
+    small = shrunk_to_size(picture, size, preview) if factor < 1.0 else picture
     to_small = np.diag([size[0] / w, size[1] / h, 1.0])
     covered = overlap_mask(to_small @ other_to_picture, other_box, small.shape)
     return _Surround(small, covered, max(2, round(T.DERIVATION_FILL_MARGIN * max(size))))
@@ -86,13 +89,12 @@ def _grown(mask: np.ndarray, radius: int) -> np.ndarray:
     return cv2.dilate(mask.view(np.uint8), np.ones((2 * radius + 1, 2 * radius + 1), np.uint8)).astype(bool)
 
 
-def _fill_share_outside(picture: np.ndarray, other_to_picture: np.ndarray, other_box: tuple[int, int, int, int],
-                        box: tuple[int, int, int, int]) -> float:
-    """Share of ``picture``'s area inside ``box`` but outside the other picture's footprint that
-    is flat fill, not content: a turned copy's canvas corners, a border, a blank margin. Only
-    content the other picture lacks tells which one shows more of the scene."""
-    seen = _surround(picture, other_to_picture, other_box)
-    h, w = picture.shape[:2]
+def _fill_share_outside(seen: _Surround, shape: tuple[int, ...], box: tuple[int, int, int, int]) -> float:
+    """Share of a picture's area (``shape``; ``seen``: its surround) inside ``box`` but outside the
+    other picture's footprint that is flat fill, not content: a turned copy's canvas corners, a
+    border, a blank margin. Only content the other picture lacks tells which one shows more of
+    the scene."""
+    h, w = shape[:2]
     size_y, size_x = seen.small.shape[:2]
     x, y, bw, bh = box
     inside = np.zeros((size_y, size_x), bool)
@@ -102,15 +104,14 @@ def _fill_share_outside(picture: np.ndarray, other_to_picture: np.ndarray, other
     return float(seen.flat[outside].mean()) if outside.any() else 0.0
 
 
-def _on_a_canvas(picture: np.ndarray, other_to_picture: np.ndarray, other_box: tuple[int, int, int, int]) -> bool:
-    """Whether the other picture sits in ``picture`` on a canvas: what lies just beyond its
+def _on_a_canvas(seen: _Surround) -> bool:
+    """Whether the other picture sits in a picture (``seen``: its surround) on a canvas: what lies just beyond its
     footprint is flat fill nearly all along (DERIVATION_BORDER_FLAT_SHARE) and of another colour
     than the picture's own edge just within (a frame with a caption, a meme's text band, an
     app's screen around it). A crop's source shows the scene going on across the crop's edge;
     a canvas was added around the picture, or a margin was cut away from around it, and nothing
     here tells which. A fill of the picture's own edge colour (an object on a studio backdrop,
     cropped looser or tighter) may be the scene's: not a canvas."""
-    seen = _surround(picture, other_to_picture, other_box)
     near, ring = seen.margin, 3 * seen.margin
     beyond = _grown(seen.covered, ring) & ~_grown(seen.covered, near)
     # At least a band as long as the side of DERIVATION_MIN_PIXELS' square (a caption band may
@@ -127,9 +128,11 @@ def _on_a_canvas(picture: np.ndarray, other_to_picture: np.ndarray, other_box: t
     return bool(unlike_fill.mean() >= T.DERIVATION_CANVAS_EDGE_SHARE)
 
 
-def containment(alignment: Alignment, original: np.ndarray, copy: np.ndarray) -> Cue:
+def containment(alignment: Alignment, original: np.ndarray, copy: np.ndarray,
+                previews: tuple[np.ndarray, np.ndarray] | None = None) -> Cue:
     """A crop lies inside its source, which shows more around it; a uniform border is added to a
-    picture, and the picture without it is the earlier one."""
+    picture, and the picture without it is the earlier one. ``previews``: both pictures as
+    ``resample.shrink_to_side`` reduced them (the comparison's), reused for their surrounds."""
     name = "containment"
     # Each picture's flat border, if any (the alignment keeps a border that lies outside the
     # original as picture: it has nothing there to compare it with).
@@ -169,18 +172,22 @@ def containment(alignment: Alignment, original: np.ndarray, copy: np.ndarray) ->
     # Fill only when nearly all of it is flat (as a border is, DERIVATION_BORDER_FLAT_SHARE): a
     # cropped-away sky is flat in places, but the rest of what was cut away is scene.
     original_box = (0, 0, original.shape[1], original.shape[0])
+    made = previews or (None, None)
+    # Each picture's surround, made once: the fill and canvas tests both read it.
+    surround_of_original = functools.cache(lambda: _surround(original, alignment.matrix, copy_box, made[0]))
+    surround_of_copy = functools.cache(lambda: _surround(copy, np.linalg.inv(alignment.matrix), original_box, made[1]))
     fill = T.DERIVATION_BORDER_FLAT_SHARE
     missing_in_copy = 1.0 - covered
-    if _fill_share_outside(original, alignment.matrix, copy_box, original_box) >= fill:
+    if _fill_share_outside(surround_of_original(), original.shape, original_box) >= fill:
         missing_in_copy = 0.0
     missing_in_original = 1.0 - inside
-    if _fill_share_outside(copy, np.linalg.inv(alignment.matrix), original_box, copy_box) >= fill:
+    if _fill_share_outside(surround_of_copy(), copy.shape, copy_box) >= fill:
         missing_in_original = 0.0
     canvas = ("it lies on a canvas in the {} picture (flat fill just beyond its edges, with a caption or marks "
               "or not): a canvas added around it, or a margin cut away, and nothing here tells which")
-    if missing_in_copy >= T.DERIVATION_CROP_MIN and _on_a_canvas(original, alignment.matrix, copy_box):
+    if missing_in_copy >= T.DERIVATION_CROP_MIN and _on_a_canvas(surround_of_original()):
         return _no_vote(name, "the second picture shows less than the first, but " + canvas.format("first"))
-    if missing_in_original >= T.DERIVATION_CROP_MIN and _on_a_canvas(copy, np.linalg.inv(alignment.matrix), original_box):
+    if missing_in_original >= T.DERIVATION_CROP_MIN and _on_a_canvas(surround_of_copy()):
         return _no_vote(name, "the first picture shows less than the second, but " + canvas.format("second"))
     if missing_in_copy >= T.DERIVATION_CROP_MIN and missing_in_original < T.DERIVATION_CROP_MIN:
         strength = Strength.STRONG if missing_in_copy >= T.DERIVATION_CROP_STRONG else Strength.MODERATE

@@ -57,21 +57,24 @@ def _smoothed_side(first: float, second: float) -> Direction:
     return Direction.UNDETERMINED
 
 
-def local_edits(original: np.ndarray, copy: np.ndarray, alignment: Alignment, changes: ChangeMap | None) -> Cue:
+def local_edits(original: np.ndarray, copy: np.ndarray, alignment: Alignment, changes: ChangeMap | None,
+                previews: tuple[np.ndarray, np.ndarray] | None = None) -> Cue:
     """Inside each changed area, the side whose pixels are markedly smoother than their own
     surroundings (painted out, inpainted, generated), when the other side's area keeps to its
     surroundings, is the edited one: in its fine detail, or in its noise level (no grain where the
     rest of the picture has it). Both together (no detail and none of the picture's noise) weigh
     more than either alone: an object removed from a plain background leaves a plainer area, but
-    the camera's grain stays on it."""
+    the camera's grain stays on it. ``previews``: both pictures as ``shrink_to_side`` reduced them
+    before (the comparison's), reused when they have the size wanted."""
     name = "local edits"
     if changes is None or not changes.areas:
         return _no_vote(name, "no changed area")
     changed = (changes.mask == 255).view(np.uint8)
     # Both pictures no larger than DERIVATION_SIDE x 2 (area-averaged): detail is compared between
     # an area and its own surroundings, at one scale per picture.
-    small_original = shrink_to_side(original, 2 * T.DERIVATION_SIDE)
-    small_copy = shrink_to_side(copy, 2 * T.DERIVATION_SIDE)
+    made = previews or (None, None)
+    small_original = shrink_to_side(original, 2 * T.DERIVATION_SIDE, made[0])
+    small_copy = shrink_to_side(copy, 2 * T.DERIVATION_SIDE, made[1])
     original_detail = _detail_map(_grey(small_original))
     copy_detail = _detail_map(_grey(small_copy))
     to_small_copy = scale_matrix(small_copy.shape[1] / copy.shape[1], small_copy.shape[0] / copy.shape[0])

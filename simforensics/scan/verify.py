@@ -104,7 +104,8 @@ def verify_pair(original: str, copy: str, *, max_pixels: int = DEFAULT_MAX_PIXEL
     if verdict.label.is_copy:
         derivation = derive(first_prepared.rgb, second_prepared.rgb, alignment=measurement.alignment,
                             changes=measurement.changes, identical=measurement.identical,
-                            facts=(first_prepared.facts, second_prepared.facts))
+                            facts=(first_prepared.facts, second_prepared.facts),
+                            previews=(first_prepared.preview, second_prepared.preview))
         direction, confidence = str(derivation.likely_original), round(float(derivation.confidence), 4)
     if verdict.label == Label.IDENTICAL:
         full_a = load_evidence(original, max_pixels=max_pixels).rgb
