@@ -290,11 +290,13 @@ CHANGE_TRIM_FLOOR = 12.0
 # the fit of colours found across the picture.
 CHANGE_TRIM_MIN_AREA = 0.01
 # Nodes per axis of the colour mapping's lookup table: 33 is the usual size of a colour-grading
-# 3-D LUT (.cube files), 8 levels apart, flexible enough for curves and hue shifts, too coarse to
-# follow a local recolour of one object.
+# 3-D LUT (.cube files), flexible enough for curves and hue shifts, too coarse to follow a local
+# recolour of one object. They are spaced evenly in the square root of the level
+# (changes._lattice_position): 1 level apart near black, 16 at white, where a .cube's are 8
+# apart everywhere; a gamma of 0.5 is then a straight line between nodes.
 COLOUR_TABLE_NODES = 33
 # A second rough fit (which, like the first, only finds what to leave out of the final one) has
-# half as many steps, 16 levels apart: smooth enough not to follow a recolour of most pixels of
+# half as many steps, twice as far apart: smooth enough not to follow a recolour of most pixels of
 # one narrow band of colours (a dark sky's band at one height turned purple), which a 33-node
 # table absorbs and then shows as a change where that band stayed. Of what it leaves
 # unexplained, only areas (MIN_CHANGE_AREA) are left out: its coarser steps follow a saturation
