@@ -570,7 +570,12 @@ def _fill_changed_holes(mask: np.ndarray, unchanged: np.ndarray, min_pixels: int
 
 
 def _fill_holes_and_filter(mask: np.ndarray, min_pixels: int, unchanged: np.ndarray | None = None) -> np.ndarray:
-    mask = fill_holes(mask) if unchanged is None else _fill_changed_holes(mask, unchanged, min_pixels)
+    return _size_filter(fill_holes(mask) if unchanged is None else _fill_changed_holes(mask, unchanged, min_pixels),
+                        min_pixels)
+
+
+def _size_filter(mask: np.ndarray, min_pixels: int) -> np.ndarray:
+    """``mask`` without its connected parts (4-connected) of fewer than ``min_pixels`` pixels."""
     labels, count = ndimage.label(mask)
     if count == 0:
         return mask
@@ -590,7 +595,8 @@ def _pixel_outline(changed: np.ndarray, difference: np.ndarray, covered: np.ndar
     loops of a watermark's letters). An area whose change is in its pattern rather than
     its pixel values (texture redrawn in the same colours) keeps its window outline, and so does
     the part of an area where ``pattern`` (the change in structure or detail, by itself above
-    its detection level) reaches beyond the window's reach from the tightened pixels.
+    its detection level) reaches beyond the window's reach from the tightened pixels (from those
+    of them that form areas: a painted-out texture's scattered differing grains do not count).
     """
     smooth = cv2.GaussianBlur(difference, (0, 0), T.CHANGE_PIXEL_SIGMA)
     level = (_robust_threshold(smooth[covered], T.MIN_PIXEL_CHANGE) if covered.sum() >= T.CHANGE_MIN_SAMPLE
@@ -616,8 +622,12 @@ def _pixel_outline(changed: np.ndarray, difference: np.ndarray, covered: np.ndar
         tight = _fill_changed_holes(tight, unchanged[rows, cols], min_pixels)
         # What the tightening takes away beyond the detection window's reach is no halo: that
         # part changed in its pattern alone (texture painted out beside a removed object, in the
-        # same grey), and keeps its detection outline, up to the tightened part.
-        beyond = area & ~cv2.dilate(tight.view(np.uint8), reach).astype(bool) & pattern[rows, cols]
+        # same grey), and keeps its detection outline, up to the tightened part. The reach is
+        # measured from the tightened parts that are areas themselves (min_pixels): a texture
+        # painted out leaves a scatter of specks that still differ by value (its darkest and
+        # brightest grains), which do not outline the change and must not hide the rest of it.
+        outline = _size_filter(tight, min_pixels)
+        beyond = area & ~cv2.dilate(outline.view(np.uint8), reach).astype(bool) & pattern[rows, cols]
         far = _fill_holes_and_filter(beyond, min_pixels)
         result[rows, cols] |= tight | (cv2.dilate(far.view(np.uint8), reach).astype(bool) & area)
     return _fill_holes_and_filter(result, min_pixels, unchanged)
