@@ -539,8 +539,8 @@ FIGURE_MIN_CONTRAST = 10.0
 # A figure smaller than one frame cell is below the maps' resolution: no figure.
 FIGURE_MIN_SHARE = 1 / COMPOSITION_FRAME**2
 # Lloyd iterations of the figure/ground split (composition._salient_region: the picture's colours
-# in two clusters, k-means, seeded by the colours standing out from the edges): two clusters of a 64-px picture's colours settle within a few;
-# ten is scipy's default for kmeans.
+# in two clusters, k-means, seeded by the colours standing out from the edges): two clusters of a
+# 64-px picture's colours settle within a few; ten is scipy's kmeans2 default.
 FIGURE_SPLIT_ITERATIONS = 10
 # The silhouette canvas: the figure centred on its centroid, scaled so its RMS radius is a sixth
 # of the canvas; three RMS radii (half the canvas) hold the whole of any compact figure (a disc's
