@@ -531,10 +531,11 @@ COMPOSITION_SIDE = 64
 # A picture whose colours all lie within the just-noticeable CIELAB difference (2.3, Sharma 2003)
 # of its mean colour shows the eye nothing: its layout maps are flat.
 COMPOSITION_FLAT = 2.3
-# A region stands out from the picture's edges only by more than this CIELAB distance (the figure
-# and ground clusters' mean colours, and some pixel from the edges' median colour): about four
-# times the just-noticeable difference (2.3, Sharma 2003), so a colour seen at a glance rather
-# than found on a careful look.
+# A region stands out from the picture's edges only by more than this CIELAB distance (from the
+# nearest colour of each edge, for the pixels that seed the figure; between the figure's and the
+# ground's mean colours, for the split): about four times the just-noticeable difference (2.3,
+# Sharma 2003), so a colour seen at a glance rather than found on a careful look. A textured
+# picture without a figure stays below it.
 FIGURE_MIN_CONTRAST = 10.0
 # A figure smaller than one frame cell is below the maps' resolution: no figure.
 FIGURE_MIN_SHARE = 1 / COMPOSITION_FRAME**2
