@@ -103,13 +103,14 @@ def _salient_region(lab: np.ndarray) -> np.ndarray:
 
     The boundary prior of salient-object detection (Wei et al. 2012, Yang et al. 2013): the
     edges of a picture are mostly ground. The pixels whose colour is far from every edge's
-    colours (``_edge_contrast`` beyond Otsu's threshold, and beyond FIGURE_MIN_CONTRAST) seed
-    the figure; the picture's colours are then split in two around that seed and the rest (k-means,
-    scipy's), and the cluster holding most of the edges is the ground. The seed alone misses
-    the parts of a figure that run into the edges: a bust fills the bottom and both sides, whose
-    colours are then its own, and only its head stood out (portraits' figures were found in
-    pieces or not at all); the split gives every pixel of the figure's colours to it. Two
-    clusters closer than FIGURE_MIN_CONTRAST: nothing stands out.
+    colours (``_edge_contrast`` beyond Otsu's threshold, and beyond FIGURE_MIN_CONTRAST) stand
+    out; they miss the parts of a figure that run into the edges: a bust fills the bottom and
+    both sides, whose colours are then its own, and only its head stood out (portraits' figures
+    were found in pieces or not at all). So they also seed a split of the picture's colours in two
+    (k-means, scipy's: around their mean colour and the rest's), and the cluster that does not
+    hold most of the edges joins them: every pixel of the figure's colours. The pixels standing
+    out are kept whatever the split (a many-coloured figure, a colour wheel, is not one cluster);
+    two clusters closer than FIGURE_MIN_CONTRAST add nothing.
     """
     height, width = lab.shape[:2]
     contrast = _edge_contrast(lab)
@@ -117,19 +118,20 @@ def _salient_region(lab: np.ndarray) -> np.ndarray:
         return np.zeros((height, width), np.float32)
     levels = np.round(np.clip(contrast / contrast.max(), 0, 1) * 255).astype(np.uint8)
     otsu, _ = cv2.threshold(levels, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
-    seed = (contrast > max(otsu / 255 * float(contrast.max()), T.FIGURE_MIN_CONTRAST)).ravel()
+    standing_out = contrast > max(otsu / 255 * float(contrast.max()), T.FIGURE_MIN_CONTRAST)
+    seed = standing_out.ravel()
     pixels = np.ascontiguousarray(lab.reshape(-1, 3), np.float64)
     with warnings.catch_warnings():  # a cluster left empty: one colour throughout, checked below
         warnings.simplefilter("ignore")
         centres, labels = kmeans2(pixels, np.stack([pixels[seed].mean(axis=0), pixels[~seed].mean(axis=0)]),
                                   iter=T.FIGURE_SPLIT_ITERATIONS, minit="matrix")
     if float(np.linalg.norm(centres[0] - centres[1])) < T.FIGURE_MIN_CONTRAST:
-        return np.zeros((height, width), np.float32)
-    on = (labels == 0).reshape(height, width)
-    on_edges = np.concatenate([on[0], on[-1], on[1:-1, 0], on[1:-1, -1]])
-    if on_edges.mean() > 0.5:  # the figure's cluster holds most of the edges: it is the ground
-        on = ~on
-    return on.astype(np.float32)
+        return standing_out.astype(np.float32)
+    cluster = (labels == 0).reshape(height, width)
+    on_edges = np.concatenate([cluster[0], cluster[-1], cluster[1:-1, 0], cluster[1:-1, -1]])
+    if on_edges.mean() > 0.5:  # the seed's cluster holds most of the edges: the other one is the figure's
+        cluster = ~cluster
+    return (cluster | standing_out).astype(np.float32)
 
 
 def _shrink(image: np.ndarray, side: int) -> np.ndarray:
