@@ -559,12 +559,18 @@ COMPOSITION_SIDE = 64
 # A picture whose colours all lie within the just-noticeable CIELAB difference (2.3, Sharma 2003)
 # of its mean colour shows the eye nothing: its layout maps are flat.
 COMPOSITION_FLAT = 2.3
-# A region stands out from the picture's edges only by more than this CIELAB distance: about four
-# times the just-noticeable difference (2.3, Sharma 2003), so a colour seen at a glance rather
-# than found on a careful look. A textured picture without a figure stays below it.
+# A region stands out from the picture's edges only by more than this CIELAB distance (from the
+# nearest colour of each edge, for the pixels that seed the figure; between the figure's and the
+# ground's mean colours, for the split): about four times the just-noticeable difference (2.3,
+# Sharma 2003), so a colour seen at a glance rather than found on a careful look. A textured
+# picture without a figure stays below it.
 FIGURE_MIN_CONTRAST = 10.0
 # A figure smaller than one frame cell is below the maps' resolution: no figure.
 FIGURE_MIN_SHARE = 1 / COMPOSITION_FRAME**2
+# Lloyd iterations of the figure/ground split (composition._salient_region: the picture's colours
+# in two clusters, k-means, seeded by the colours standing out from the edges): two clusters of a
+# 64-px picture's colours settle within a few; ten is scipy's kmeans2 default.
+FIGURE_SPLIT_ITERATIONS = 10
 # The silhouette canvas: the figure centred on its centroid, scaled so its RMS radius is a sixth
 # of the canvas; three RMS radii (half the canvas) hold the whole of any compact figure (a disc's
 # edge lies at 1.4 RMS radii, a 1:4 bar's ends at 1.7). 32 cells, like the frame.

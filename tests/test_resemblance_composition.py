@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import pickle
 
+import cv2
 import numpy as np
 import pytest
 from skimage import data
@@ -122,3 +123,39 @@ def test_descriptors_pickle(pictures):
     restored = pickle.loads(pickle.dumps(original))
     assert composition.compare(original, restored).score == pytest.approx(1.0)
     assert composition.compare(restored, pictures["oil"]) == composition.compare(original, pictures["oil"])
+
+
+def _bust_mask(side: int = 256) -> np.ndarray:
+    """Head and shoulders running into the bottom and both sides of the picture, as a bust does."""
+    mask = np.zeros((side, side), np.uint8)
+    cv2.ellipse(mask, (side // 2, side // 3), (side // 6, side // 5), 0, 0, 360, 1, -1)
+    mask[side // 2 : 2 * side // 3, 2 * side // 5 : 3 * side // 5] = 1  # the neck
+    shoulders = np.array([[side // 5, 3 * side // 5], [4 * side // 5, 3 * side // 5], [side, 4 * side // 5],
+                          [side, side], [0, side], [0, 4 * side // 5]])
+    cv2.fillPoly(mask, [shoulders], 1)
+    return mask.astype(bool)
+
+
+def _bust(figure: np.ndarray, ground: np.ndarray, figure_tint: tuple, ground_tint: tuple) -> np.ndarray:
+    """The bust filled with one grey texture and its ground with another, each tinted."""
+    side = 256
+    mask = _bust_mask(side)[:, :, None]
+    fill, back = (cv2.resize(texture, (side, side), interpolation=cv2.INTER_AREA).astype(np.float32)[:, :, None]
+                  for texture in (figure, ground))
+    return np.clip(np.where(mask, fill * np.float32(figure_tint), back * np.float32(ground_tint)), 0, 255).astype(np.uint8)
+
+
+def test_a_bust_running_into_the_edges_is_found_whole():
+    # Its colours are on three of the four edges, so no pixel of it stands out from every edge:
+    # the figure is the colour cluster that the pixels standing out (the head) seed.
+    brick_bust = _bust(data.brick(), data.grass(), (0.6, 0.5, 0.9), (1.0, 0.95, 0.7))
+    gravel_bust = _bust(data.gravel(), data.moon(), (1.0, 0.7, 0.5), (0.6, 0.9, 1.0))[:, ::-1]
+    truth = cv2.resize(_bust_mask().astype(np.float32), (T.COMPOSITION_SIDE,) * 2, interpolation=cv2.INTER_AREA) > 0.5
+    for rgb in (brick_bust, gravel_bust):
+        found = composition.figure_of(view(rgb)).mask > 0.5
+        assert (found & truth).sum() / (found | truth).sum() >= 0.85
+    busts = [composition.describe(view(rgb)) for rgb in (brick_bust, gravel_bust)]
+    result = composition.compare(*busts)
+    assert result.score >= 0.45 and "mirror" in result.why
+    unrelated = composition.describe(view(F.source_image("coffee", 256)))
+    assert max(score(bust, unrelated) for bust in busts) <= result.score - 0.2

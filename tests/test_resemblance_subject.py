@@ -64,7 +64,8 @@ def test_two_portraits_are_closer_than_a_portrait_and_a_landscape(pictures):
     assert portraits >= 0.5
     assert max(mixed) <= 1 / 3 < portraits
     why = subject.compare(pictures["astronaut"], pictures["coffee"]).why
-    assert why.startswith("a person in the first picture only; first: a person, one face")
+    assert why.startswith("a person in the first picture only (the person's outline against the other's main figure "
+                          "is compared under composition); first: a person, one face")
     assert "not compared: who the people are" in why
 
 
@@ -140,3 +141,18 @@ def test_descriptors_pickle(pictures):
     original = pictures["astronaut"]
     restored = pickle.loads(pickle.dumps(original))
     assert subject.compare(restored, pictures["grace"]) == subject.compare(original, pictures["grace"])
+
+
+def test_a_person_against_a_figure_in_its_outline_is_no_shared_subject():
+    # The outline is the layout's (composition); what is depicted differs: a person, and bricks.
+    picture = shrink_to_side(F.portrait("astronaut"), T.PREVIEW_SIDE)
+    people = find_people(picture)
+    assert people.has_person
+    height, width = picture.shape[:2]
+    bricks = np.repeat(shrink_to_side(data.brick(), max(height, width))[:height, :width, None], 3, axis=2)
+    filled = np.where(people.person_mask[:, :, None], bricks // 2, np.uint8(225))
+    person, figure = subject.describe(view(picture, people)), subject.describe(view(filled, nobody(width, height)))
+    assert figure.figure_source == "salient region" and figure.figure_share >= 0.8 * person.figure_share
+    result = subject.compare(person, figure)
+    assert result.score == 0.0
+    assert "compared under composition" in result.why and "silhouettes" not in result.why

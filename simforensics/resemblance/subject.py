@@ -161,10 +161,14 @@ def compare(a: SubjectDescriptor, b: SubjectDescriptor) -> DimensionScore:
         return DimensionScore(score=None, why=f"the portrait models were not run on {which}: whether there is a "
                                               "person to compare is unknown")
     silhouette, share, overlap = _figure_parts(a, b)
-    if a.person or b.person:
+    if a.person and b.person:
+        parts = _Parts(faces=_ratio(a.faces, b.faces), silhouette=silhouette, share=share, **_face_parts(a, b))
+    elif a.person or b.person:
         # A person against no person: no faces in common, even when the person's face was not found.
-        faces = _ratio(a.faces, b.faces) if a.person == b.person else 0.0
-        parts = _Parts(faces=faces, silhouette=silhouette, share=share, **_face_parts(a, b))
+        # The person's silhouette against the other picture's main figure is their layout's shape,
+        # which composition measures: counted here too, a figure filled anew in a person's outline
+        # passed for a shared subject (the resemblance benchmark's composition-only pairs did).
+        parts = _Parts(faces=0.0, **_face_parts(a, b))
     else:
         # Without people, what is left of a subject here is the main figure's shape and size, which
         # composition already measures: counted twice, a shared layout would pass for a shared
@@ -172,7 +176,7 @@ def compare(a: SubjectDescriptor, b: SubjectDescriptor) -> DimensionScore:
         return DimensionScore(score=None, why="no person in either picture: what the pictures depict is not "
                                               "judged (the main figure's shape and place are compared under "
                                               "composition)")
-    return DimensionScore(score=parts.score(), why=_why(a, b, overlap))
+    return DimensionScore(score=parts.score(), why=_why(a, b, overlap if a.person and b.person else None))
 
 
 # ---------------------------------------------------------------- words
@@ -207,7 +211,8 @@ def _why(a: SubjectDescriptor, b: SubjectDescriptor, overlap: float | None) -> s
     if a.person and b.person:
         kind = "both show people"
     elif a.person or b.person:
-        kind = f"a person in the {'first' if a.person else 'second'} picture only"
+        kind = (f"a person in the {'first' if a.person else 'second'} picture only (the person's outline against "
+                "the other's main figure is compared under composition)")
     else:
         kind = "no person in either picture: only the main figure (what stands out from the edges) is compared"
     one_a, one_b = _one(a), _one(b)
