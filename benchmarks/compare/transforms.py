@@ -11,7 +11,8 @@ the edited picture, and the edit's support (where the edit may have touched pixe
 True change mask (``truth_mask``), in ORIGINAL's frame: inside the edit's support (dilated by
 3 px), the pixels where the edited picture really differs from the ORIGINAL, i.e. the per-pixel
 maximum over channels of ``|edited - original|``, Gaussian-smoothed (sigma 1.5), above
-``TRUTH_LEVEL`` (12 of 255); then closed with a 7x7 ellipse and hole-filled. Any global operation
+``TRUTH_LEVEL`` (12 of 255); then closed with a 7x7 ellipse and hole-filled inside the support
+(a loop of a removed watermark's letter, which no tool touched, stays out). Any global operation
 applied afterwards (scale, JPEG, colour shift, crop, mirror, rotation) does not change the mask:
 it is the answer in ORIGINAL's frame.
 """
@@ -226,7 +227,9 @@ def truth_mask(original: np.ndarray, edited: np.ndarray, support: np.ndarray) ->
     changed = (diff > TRUTH_LEVEL) & region
     kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (7, 7))
     changed = cv2.morphologyEx(changed.astype(np.uint8), cv2.MORPH_CLOSE, kernel).astype(bool)
-    return ndimage.binary_fill_holes(changed) & region
+    # A hole counts where the edit's tool went (a painted-out object's interior of matching
+    # colour), not beyond it: a letter's loop inside a removed watermark was never touched.
+    return (changed | (ndimage.binary_fill_holes(changed) & support)) & region
 
 
 def _texture(rgb: np.ndarray) -> np.ndarray:
