@@ -764,7 +764,9 @@ def _difference_maps(frame: WorkingFrame) -> _DifferenceMaps:
             coarse_gain = _darkness_gain(*_grey_and_chroma(coarse), *copy_grey_and_chroma, coarse_activity)
             residual = cv2.GaussianBlur(_weighted_distance(coarse_copy - coarse, coarse_gain), (0, 0), T.CHANGE_PIXEL_SIGMA)
             level = _robust_threshold(residual[coarse_covered], T.MIN_COLOUR_CHANGE)
-            flagged = residual > T.CHANGE_UNEXPLAINED_FRACTION * level
+            # Only where the copy is: its uncovered surround, flagged too, would enclose a copy lying
+            # inside the frame, and the hole filling below would then leave the whole of it out.
+            flagged = (residual > T.CHANGE_UNEXPLAINED_FRACTION * level) & coarse_covered
             if nodes == T.ROUGH_TABLE_NODES:
                 flagged = _fill_holes_and_filter(
                     flagged, max(T.MIN_CHANGE_PIXELS, int(T.MIN_CHANGE_AREA * coarse_covered.sum())))
