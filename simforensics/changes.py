@@ -857,15 +857,15 @@ def _brightness_field(frame: WorkingFrame) -> np.ndarray | None:
     fit = (grey_original > low) & (grey_copy > low) & (grey_original < high) & (grey_copy < high)
     if fit.sum() < T.CHANGE_MIN_SAMPLE:
         return None
-    log_range = np.log(255.0)
     position = _quadratic_terms(ys * step, xs * step, frame.covered.shape)
-    design = np.hstack([_tone_terms(np.log(grey_original.clip(1)) * (255.0 / log_range), T.BRIGHTNESS_FIELD_TONE_NODES),
-                        position])
+    # The tone curve over the log level (scaled to 0-255), where a gain is a shift.
+    log_level = np.log(grey_original.clip(1)) * (255.0 / np.log(255.0))
+    design = np.hstack([_tone_terms(log_level, T.BRIGHTNESS_FIELD_TONE_NODES), position])
     target = np.log(grey_copy.clip(1))
     kept = fit
     for _ in range(T.BRIGHTNESS_FIELD_ROUNDS):
-        # Normal equations (21 unknowns): a tenth of the time of a decomposition of the samples;
-        # lstsq on them copes with tone nodes no sample reaches.
+        # Through the normal equations (21 x 21), far cheaper than decomposing the samples;
+        # lstsq copes with tone nodes no sample reaches.
         chosen = design[kept]
         weights, *_ = np.linalg.lstsq(chosen.T @ chosen, chosen.T @ target[kept], rcond=None)
         residual = target - design @ weights
@@ -887,6 +887,7 @@ def _brightness_field(frame: WorkingFrame) -> np.ndarray | None:
 
 
 def _without_gain(copy: np.ndarray, gain: np.ndarray) -> np.ndarray:
+    """The copy (RGB uint8) with a brightness gain per pixel divided out."""
     return np.clip(np.rint(copy.astype(np.float32) / gain[..., None]), 0, 255).astype(np.uint8)
 
 
