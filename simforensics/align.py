@@ -57,6 +57,9 @@ class Alignment:
     # What found the transform: "pixels" (identical), "sift", "sift-low-threshold", "akaze",
     # "dense-ecc"; "none" when not aligned.
     method: str = "sift"
+    # Share of COPY's frame that shows the original's picture: below 1 when the copy set it into a
+    # larger picture (a caption bar, borders, a collage).
+    copy_fill_fraction: float = 1.0
 
 
 @dataclass(frozen=True)
@@ -271,9 +274,15 @@ def box_in_copy(
     return int(x0), int(y0), int(x1 - x0), int(y1 - y0)
 
 
-def _describe(matrix: np.ndarray) -> tuple[float, float, bool]:
-    """Scale, rotation (degrees) and mirroring of the linear part of ``matrix``."""
-    linear = matrix[:2, :2] / matrix[2, 2]
+def _describe(matrix: np.ndarray, at: tuple[float, float] = (0.0, 0.0)) -> tuple[float, float, bool]:
+    """Scale, rotation (degrees) and mirroring of ``matrix`` around the point ``at`` (COPY pixels).
+
+    The local linear part is the Jacobian there: for a similarity or affine matrix the same
+    everywhere; a homography's changes over the picture, so it is read where ``at`` says (the
+    copy's centre), not at its corner, where a perspective's scale and turn are furthest off."""
+    point = matrix @ np.array([at[0], at[1], 1.0])
+    weight = point[2]
+    linear = (matrix[:2, :2] - np.outer(point[:2] / weight, matrix[2, :2])) / weight
     determinant = float(np.linalg.det(linear))
     mirrored = determinant < 0
     unmirrored = linear @ np.diag([-1.0, 1.0]) if mirrored else linear
@@ -464,7 +473,7 @@ def _from_candidates(original: np.ndarray, copy: np.ndarray, candidates: list[Ca
 
 def _accepted(original: np.ndarray, copy: np.ndarray, fit: _Fit, method: str, reason: str) -> Alignment:
     """The alignment of ``fit`` when its scale is plausible and the copy overlaps the original."""
-    scale, rotation, mirrored = _describe(fit.matrix)
+    scale, rotation, mirrored = _describe(fit.matrix, at=((copy.shape[1] - 1) / 2, (copy.shape[0] - 1) / 2))
     if not 1 / T.MAX_SCALE_RATIO <= scale <= T.MAX_SCALE_RATIO:
         return _failed(original, copy, f"implausible scale {scale:.3g}", fit)
     box = content_box(copy)
@@ -479,4 +488,18 @@ def _accepted(original: np.ndarray, copy: np.ndarray, fit: _Fit, method: str, re
         rotation_degrees=rotation, matches=fit.matches, inliers=fit.inliers,
         reprojection_error=fit.residual, overlap_fraction=fraction, overlap_box=_box(covered),
         reason=reason, copy_content_box=box, method=method,
+        copy_fill_fraction=copy_fill_fraction(fit.matrix, original.shape, copy.shape),
     )
+
+
+def copy_fill_fraction(matrix: np.ndarray, original_shape: tuple[int, ...], copy_shape: tuple[int, ...]) -> float:
+    """Share of COPY's frame onto which ORIGINAL's frame maps (``matrix``: COPY -> ORIGINAL)."""
+    height, width = original_shape[:2]
+    corners = np.array([[0, 0], [width, 0], [width, height], [0, height]], np.float64).reshape(-1, 1, 2)
+    mapped = cv2.perspectiveTransform(corners, np.linalg.inv(matrix)).reshape(-1, 2).astype(np.float32)
+    copy_height, copy_width = copy_shape[:2]
+    frame = np.array([[0, 0], [copy_width, 0], [copy_width, copy_height], [0, copy_height]], np.float32)
+    if cv2.contourArea(mapped, oriented=True) < 0:  # a mirror turns the polygon round
+        mapped = mapped[::-1].copy()
+    area, _ = cv2.intersectConvexConvex(mapped, frame)
+    return float(min(1.0, max(0.0, area / (copy_width * copy_height))))

@@ -460,7 +460,7 @@ def main() -> None:
         if "--debug" in sys.argv[1:]:
             raise
         stderr.print(
-            f"simforensics: internal error: {type(exc).__name__}: {exc} (run again with --debug for details)",
+            f"simforensics: internal error: {type(exc).__name__}: {exc} (run again as `simforensics --debug ...` for details)",
             markup=False,
         )
         raise SystemExit(int(ExitCode.INTERNAL_ERROR)) from None

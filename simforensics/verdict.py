@@ -106,6 +106,8 @@ def transform_words(alignment: Alignment) -> list[str]:
         words.append("mirrored")
     if alignment.overlap_fraction < T.SUMMARY_MIN_UNCROPPED:
         words.append(f"cropped to {alignment.overlap_fraction:.0%} of the original's area")
+    if alignment.copy_fill_fraction < T.SUMMARY_MIN_UNCROPPED:
+        words.append(f"filling {alignment.copy_fill_fraction:.0%} of the copy's frame")
     return words
 
 

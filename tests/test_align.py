@@ -71,6 +71,35 @@ def test_reports_scale_rotation_and_overlap(coffee: np.ndarray) -> None:
     assert result.overlap_fraction == pytest.approx(240 * 160 / coffee.shape[0] / coffee.shape[1], rel=0.05)
 
 
+def test_a_copy_set_into_a_larger_picture_says_how_much_of_it_it_fills(coffee: np.ndarray) -> None:
+    # The original above another picture (a caption bar, a collage): the copy's frame is 40 % more.
+    other = fx.source_image("chelsea", coffee.shape[1])[: coffee.shape[0] * 2 // 5]
+    collage = np.vstack([coffee, other])
+    result = align(coffee, collage)
+    assert result.aligned and result.overlap_fraction > 0.99
+    assert result.copy_fill_fraction == pytest.approx(coffee.shape[0] / collage.shape[0], abs=0.01)
+    cropped = align(coffee, fx.cropped(coffee, (90, 60, 300, 204)).rgb)
+    assert cropped.copy_fill_fraction > 0.99
+
+
+def test_a_perspective_copy_reports_its_scale_and_turn_at_its_centre(coffee: np.ndarray) -> None:
+    # A photograph of a screen: the picture in perspective, its corners moved by up to 40 px.
+    h, w = coffee.shape[:2]
+    frame = np.float32([[0, 0], [w, 0], [w, h], [0, h]])
+    moved = np.float32([[30, 20], [w - 10, 0], [w - 40, h - 5], [0, h - 30]])
+    original_to_copy = cv2.getPerspectiveTransform(frame, moved)
+    copy = cv2.warpPerspective(coffee, original_to_copy, (w, h), flags=cv2.INTER_AREA, borderMode=cv2.BORDER_REPLICATE)
+    result = align(coffee, copy)
+    assert result.aligned and result.model is AlignModel.HOMOGRAPHY
+    # The true local scale and turn where the copy's centre lies (the Jacobian of copy -> original).
+    truth = np.linalg.inv(original_to_copy)
+    centre = np.array([(w - 1) / 2, (h - 1) / 2, 1.0])
+    mapped = truth @ centre
+    jacobian = (truth[:2, :2] - np.outer(mapped[:2] / mapped[2], truth[2, :2])) / mapped[2]
+    assert result.scale == pytest.approx(np.sqrt(np.linalg.det(jacobian)), rel=0.01)
+    assert result.rotation_degrees == pytest.approx(np.degrees(np.arctan2(jacobian[1, 0], jacobian[0, 0])), abs=0.3)
+
+
 def test_identical_pixels_need_no_estimate(coffee: np.ndarray) -> None:
     result = align(coffee, coffee.copy())
     assert result.aligned and result.model is AlignModel.IDENTITY and np.array_equal(result.matrix, np.eye(3))

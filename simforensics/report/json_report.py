@@ -227,6 +227,7 @@ def compare_document(comparison: Comparison) -> dict[str, Any]:
             "reprojection_error": _r(a.reprojection_error),
             "overlap_fraction": _r(a.overlap_fraction),
             "overlap_box": list(a.overlap_box),
+            "copy_fill_fraction": _r(a.copy_fill_fraction),
             "reason": a.reason,
         },
         "global": {

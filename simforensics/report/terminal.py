@@ -28,6 +28,11 @@ __all__ = ["evidence_table", "print_comparison", "print_derivation", "print_evid
 _FINDING_STYLE = {Finding.SAME: "green", Finding.SIMILAR: "yellow", Finding.DIFFERENT: "red", Finding.ABSENT: "dim"}
 
 
+def _styled(text: str, style: str) -> str:
+    """Rich markup for text in a style; no tag for no style ("[]x[/]" is a markup error)."""
+    return f"[{style}]{escape(str(text))}[/]" if style else escape(str(text))
+
+
 def _size(n: int) -> str:
     for unit in ("bytes", "KiB", "MiB", "GiB"):
         if n < 1024 or unit == "GiB":
@@ -84,7 +89,7 @@ def print_comparison(console: Console, comparison: Comparison, *, brief: bool = 
     m = comparison.measurement
     v = m.verdict
     console.print(Panel(
-        f"[{_LABEL_STYLE[v.label]}]{v.label}[/]   similarity {v.similarity:.3f}\n{escape(v.summary)}"
+        f"{_styled(v.label, _LABEL_STYLE[v.label])}   similarity {v.similarity:.3f}\n{escape(v.summary)}"
         + (f"\nWhich is the original? {escape(m.derivation.summary)}" if m.derivation is not None else ""),
         title="Verdict", title_align="left",
     ))
@@ -92,13 +97,14 @@ def print_comparison(console: Console, comparison: Comparison, *, brief: bool = 
         return
     a = m.alignment
     transform = Table(title="Transform (copy onto original)", title_justify="left")
-    for column in ("aligned", "model", "scale", "rotation", "mirrored", "inliers", "error (px)", "overlap"):
+    for column in ("aligned", "model", "scale", "rotation", "mirrored", "inliers", "error (px)", "overlap",
+                   "fills copy"):
         transform.add_column(column)
     transform.add_row(
         "yes" if a.aligned else "no", a.model.value, f"{a.scale:.3f}", f"{a.rotation_degrees:+.2f} deg",
         "yes" if a.mirrored else "no", f"{a.inliers}/{a.matches}",
         "-" if a.reprojection_error != a.reprojection_error else f"{a.reprojection_error:.2f}",
-        f"{a.overlap_fraction:.0%} {list(a.overlap_box)}",
+        f"{a.overlap_fraction:.0%} {list(a.overlap_box)}", f"{a.copy_fill_fraction:.0%}" if a.aligned else "-",
     )
     console.print(transform)
     if not a.aligned:
@@ -174,7 +180,7 @@ def print_regions(console: Console, comparison: Comparison) -> None:
     for column in ("region", "finding", "measures", "why"):
         table.add_column(column)
     for r in m.regions:
-        table.add_row(escape(r.name), f"[{_FINDING_STYLE.get(r.verdict, '')}]{r.verdict}[/]",
+        table.add_row(escape(r.name), _styled(r.verdict, _FINDING_STYLE.get(r.verdict, "")),
                       _region_measures(r), escape(r.reason))
     console.print(table)
 
@@ -189,7 +195,7 @@ def print_resemblance(console: Console, profile: ResemblanceProfile) -> None:
     for d in profile.dimensions:
         table.add_row(d.name, "-" if d.score is None else f"{d.score:.2f}",
                       "-" if d.percentile is None else f"{d.percentile:.2f}",
-                      f"[{_LIKENESS_STYLE[d.finding]}]{d.finding}[/]", escape(d.why))
+                      _styled(d.finding, _LIKENESS_STYLE[d.finding]), escape(d.why))
     console.print(table)
     if r.warning:
         console.print(f"Note: {escape(r.warning)}.")
@@ -225,7 +231,7 @@ def print_scan(console: Console, result: ScanResult, *, limit: int = 50) -> None
         for p in result.pairs[:limit]:
             side = f"a ({p.derivation_confidence:.2f})" if p.original_side == "a" else "could not tell"
             table.add_row(escape(p.a), escape(p.b), side, f"{p.similarity:.3f}",
-                          f"[{_LABEL_STYLE[p.label]}]{p.label}[/]", "yes" if p.match else "no")
+                          _styled(p.label, _LABEL_STYLE[p.label]), "yes" if p.match else "no")
         console.print(table)
         if len(result.pairs) > limit:
             console.print(f"... and {len(result.pairs) - limit} more pairs (see --json or --csv)")

@@ -1,0 +1,33 @@
+"""The terminal report renders every finding a comparison can hold, whatever its words."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+from PIL import Image
+from rich.console import Console
+
+from fixtures import make_fixtures as fx
+from simforensics.compare import compare_files
+from simforensics.options import CompareOptions
+from simforensics.report import terminal
+from simforensics.resemblance.model import Likeness
+
+
+def test_a_pair_with_a_different_dimension_prints(tmp_path: Path) -> None:
+    # A photographic negative: the same outlines, opposite palette (a "different" likeness, whose
+    # style is no style: the terminal once read "[]different[/]" as broken markup and crashed).
+    coffee = fx.source_image("coffee", 320)
+    original, negative = tmp_path / "coffee.png", tmp_path / "negative.png"
+    Image.fromarray(coffee).save(original)
+    Image.fromarray((255 - coffee).astype(np.uint8)).save(negative)
+    comparison = compare_files(CompareOptions(original=str(original), copy=str(negative)))
+    findings = {d.name: d.finding for d in comparison.measurement.resemblance.dimensions}
+    assert Likeness.DIFFERENT in findings.values()
+    console = Console(record=True, width=160, color_system=None)
+    terminal.print_comparison(console, comparison)
+    text = console.export_text()
+    assert "Resemblance" in text and "[/]" not in text
+    different = [name for name, finding in findings.items() if finding == Likeness.DIFFERENT]
+    assert any(name in line and "different" in line for line in text.splitlines() for name in different)
