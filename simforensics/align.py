@@ -60,6 +60,9 @@ class Alignment:
     # Share of COPY's frame that shows the original's picture: below 1 when the copy set it into a
     # larger picture (a caption bar, borders, a collage).
     copy_fill_fraction: float = 1.0
+    # How far the copy's footprint stops short of each side of ORIGINAL (ORIGINAL pixels, from
+    # overlap_box): what a crop cut away, and where (a signature in a corner, a caption band).
+    cut_margins: tuple[tuple[str, int], ...] = (("top", 0), ("bottom", 0), ("left", 0), ("right", 0))
 
 
 @dataclass(frozen=True)
@@ -489,7 +492,13 @@ def _accepted(original: np.ndarray, copy: np.ndarray, fit: _Fit, method: str, re
         reprojection_error=fit.residual, overlap_fraction=fraction, overlap_box=_box(covered),
         reason=reason, copy_content_box=box, method=method,
         copy_fill_fraction=copy_fill_fraction(fit.matrix, original.shape, copy.shape),
+        cut_margins=_margins(_box(covered), original.shape),
     )
+
+
+def _margins(box: tuple[int, int, int, int], shape: tuple[int, ...]) -> tuple[tuple[str, int], ...]:
+    x, y, w, h = box
+    return (("top", y), ("bottom", shape[0] - y - h), ("left", x), ("right", shape[1] - x - w))
 
 
 def copy_fill_fraction(matrix: np.ndarray, original_shape: tuple[int, ...], copy_shape: tuple[int, ...]) -> float:

@@ -381,6 +381,9 @@ SIMILARITY_BAND_MARGIN = 0.0001
 SUMMARY_MIN_SCALE_CHANGE = 0.01
 SUMMARY_MIN_ROTATION = 0.5
 SUMMARY_MIN_UNCROPPED = 0.98
+# ... and names a side of the original as cut away when more than 1 % of the picture's height
+# (width) is missing there (the alignment's corner error, 0.6 px, is far below that).
+SUMMARY_MIN_CUT = 0.01
 
 # Share of the covered area that may be changed and still be "the same picture, locally edited".
 # Above half, more was redrawn than kept: the pictures are related, not the same.

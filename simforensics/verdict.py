@@ -105,10 +105,22 @@ def transform_words(alignment: Alignment) -> list[str]:
     if alignment.mirrored:
         words.append("mirrored")
     if alignment.overlap_fraction < T.SUMMARY_MIN_UNCROPPED:
-        words.append(f"cropped to {alignment.overlap_fraction:.0%} of the original's area")
+        words.append(f"cropped to {alignment.overlap_fraction:.0%} of the original's area{_cut_sides(alignment)}")
     if alignment.copy_fill_fraction < T.SUMMARY_MIN_UNCROPPED:
         words.append(f"filling {alignment.copy_fill_fraction:.0%} of the copy's frame")
     return words
+
+
+def _cut_sides(alignment: Alignment) -> str:
+    """ ": the bottom 45 px cut away" for an upright crop: which sides of the original it cut away.
+    A turned copy's footprint is no rectangle, so its box's margins would not say what was cut."""
+    if abs(alignment.rotation_degrees) > T.SUMMARY_MIN_ROTATION:
+        return ""
+    x, y, w, h = alignment.overlap_box
+    width, height = x + w + dict(alignment.cut_margins)["right"], y + h + dict(alignment.cut_margins)["bottom"]
+    cut = [f"the {side} {px} px" for side, px in alignment.cut_margins
+           if px > T.SUMMARY_MIN_CUT * (height if side in ("top", "bottom") else width)]
+    return f": {', '.join(cut[:-1])} and {cut[-1]} cut away" if len(cut) > 1 else f": {cut[0]} cut away" if cut else ""
 
 
 def judge(

@@ -69,6 +69,10 @@ def test_reports_scale_rotation_and_overlap(coffee: np.ndarray) -> None:
     x, y, w, h = result.overlap_box
     assert (x, y) == pytest.approx((40, 20), abs=2) and (w, h) == pytest.approx((240, 160), abs=3)
     assert result.overlap_fraction == pytest.approx(240 * 160 / coffee.shape[0] / coffee.shape[1], rel=0.05)
+    height, width = coffee.shape[:2]
+    margins = dict(result.cut_margins)
+    assert margins["top"] == pytest.approx(20, abs=2) and margins["left"] == pytest.approx(40, abs=2)
+    assert margins["bottom"] == pytest.approx(height - 180, abs=3) and margins["right"] == pytest.approx(width - 280, abs=3)
 
 
 def test_a_copy_set_into_a_larger_picture_says_how_much_of_it_it_fills(coffee: np.ndarray) -> None:

@@ -100,3 +100,15 @@ def test_a_similar_pair_ranks_by_how_rare_its_distinctive_likenesses_are() -> No
     # As many decades of rarity in one likeness as in two: 1 in 10,000, the top of the band.
     assert judged(0.9999, 0.5).similarity == pytest.approx(two.similarity)
     assert judged(0.98, 0.5).label is Label.UNRELATED
+
+
+def test_the_summary_names_what_a_crop_cut_away(astronaut: np.ndarray) -> None:
+    # A repost with the bottom band cut off (where a signature often sits), and a caption bar added.
+    cropped = astronaut[: astronaut.shape[0] - 48]
+    summary = compare_images(astronaut, cropped, with_people=False).verdict.summary
+    assert "the bottom 48 px cut away" in summary and "top" not in summary, summary
+    band = astronaut.shape[0] // 4  # the picture fills 4/5 of the copy
+    captioned = np.vstack([astronaut, np.full((band, astronaut.shape[1], 3), 20, np.uint8)])
+    captioned[-band * 3 // 4 : -band // 4, 40:-40] = 235  # the caption's text, as a light block
+    summary = compare_images(astronaut, captioned, with_people=False).verdict.summary
+    assert "filling 80% of the copy's frame" in summary and "cut away" not in summary, summary

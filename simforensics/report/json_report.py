@@ -228,6 +228,7 @@ def compare_document(comparison: Comparison) -> dict[str, Any]:
             "overlap_fraction": _r(a.overlap_fraction),
             "overlap_box": list(a.overlap_box),
             "copy_fill_fraction": _r(a.copy_fill_fraction),
+            "cut_margins": dict(a.cut_margins),
             "reason": a.reason,
         },
         "global": {
