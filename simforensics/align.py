@@ -63,6 +63,9 @@ class Alignment:
     # How far the copy's footprint stops short of each side of ORIGINAL (ORIGINAL pixels, from
     # overlap_box): what a crop cut away, and where (a signature in a corner, a caption band).
     cut_margins: tuple[tuple[str, int], ...] = (("top", 0), ("bottom", 0), ("left", 0), ("right", 0))
+    # ORIGINAL pixels per COPY pixel along the copy's width and height, at its centre: unequal when
+    # the copy was stretched or squeezed (its aspect ratio changed); ``scale`` is their mean.
+    axis_scales: tuple[float, float] = (1.0, 1.0)
 
 
 @dataclass(frozen=True)
@@ -277,15 +280,18 @@ def box_in_copy(
     return int(x0), int(y0), int(x1 - x0), int(y1 - y0)
 
 
-def _describe(matrix: np.ndarray, at: tuple[float, float] = (0.0, 0.0)) -> tuple[float, float, bool]:
-    """Scale, rotation (degrees) and mirroring of ``matrix`` around the point ``at`` (COPY pixels).
-
-    The local linear part is the Jacobian there: for a similarity or affine matrix the same
-    everywhere; a homography's changes over the picture, so it is read where ``at`` says (the
-    copy's centre), not at its corner, where a perspective's scale and turn are furthest off."""
+def _local_linear(matrix: np.ndarray, at: tuple[float, float]) -> np.ndarray:
+    """The Jacobian of ``matrix`` at the point ``at`` (COPY pixels): for a similarity or affine
+    matrix the same everywhere; a homography's changes over the picture, so it is read where
+    ``at`` says (the copy's centre), not at its corner, where a perspective is furthest off."""
     point = matrix @ np.array([at[0], at[1], 1.0])
     weight = point[2]
-    linear = (matrix[:2, :2] - np.outer(point[:2] / weight, matrix[2, :2])) / weight
+    return (matrix[:2, :2] - np.outer(point[:2] / weight, matrix[2, :2])) / weight
+
+
+def _describe(matrix: np.ndarray, at: tuple[float, float] = (0.0, 0.0)) -> tuple[float, float, bool]:
+    """Scale, rotation (degrees) and mirroring of ``matrix`` around the point ``at`` (COPY pixels)."""
+    linear = _local_linear(matrix, at)
     determinant = float(np.linalg.det(linear))
     mirrored = determinant < 0
     unmirrored = linear @ np.diag([-1.0, 1.0]) if mirrored else linear
@@ -476,7 +482,9 @@ def _from_candidates(original: np.ndarray, copy: np.ndarray, candidates: list[Ca
 
 def _accepted(original: np.ndarray, copy: np.ndarray, fit: _Fit, method: str, reason: str) -> Alignment:
     """The alignment of ``fit`` when its scale is plausible and the copy overlaps the original."""
-    scale, rotation, mirrored = _describe(fit.matrix, at=((copy.shape[1] - 1) / 2, (copy.shape[0] - 1) / 2))
+    centre = ((copy.shape[1] - 1) / 2, (copy.shape[0] - 1) / 2)
+    scale, rotation, mirrored = _describe(fit.matrix, at=centre)
+    axis_scales = np.linalg.norm(_local_linear(fit.matrix, centre), axis=0)  # a turn keeps each column's length
     if not 1 / T.MAX_SCALE_RATIO <= scale <= T.MAX_SCALE_RATIO:
         return _failed(original, copy, f"implausible scale {scale:.3g}", fit)
     box = content_box(copy)
@@ -493,6 +501,7 @@ def _accepted(original: np.ndarray, copy: np.ndarray, fit: _Fit, method: str, re
         reason=reason, copy_content_box=box, method=method,
         copy_fill_fraction=copy_fill_fraction(fit.matrix, original.shape, copy.shape),
         cut_margins=_margins(_box(covered), original.shape),
+        axis_scales=(float(axis_scales[0]), float(axis_scales[1])),
     )
 
 

@@ -384,6 +384,10 @@ SUMMARY_MIN_UNCROPPED = 0.98
 # ... and names a side of the original as cut away when more than 1 % of the picture's height
 # (width) is missing there (the alignment's corner error, 0.6 px, is far below that).
 SUMMARY_MIN_CUT = 0.01
+# ... and calls a copy stretched when its width and height were scaled more than 3 % apart (a
+# perspective's homography, read at the centre, differs by up to about 2 % between the axes for a
+# screen photographed 5 degrees off; an aspect change from 4:3 to 16:9 is 33 %).
+SUMMARY_MIN_STRETCH = 0.03
 
 # Share of the covered area that may be changed and still be "the same picture, locally edited".
 # Above half, more was redrawn than kept: the pictures are related, not the same.

@@ -112,3 +112,17 @@ def test_the_summary_names_what_a_crop_cut_away(astronaut: np.ndarray) -> None:
     captioned[-band * 3 // 4 : -band // 4, 40:-40] = 235  # the caption's text, as a light block
     summary = compare_images(astronaut, captioned, with_people=False).verdict.summary
     assert "filling 80% of the copy's frame" in summary and "cut away" not in summary, summary
+
+
+def test_the_summary_names_a_change_of_proportions(astronaut: np.ndarray) -> None:
+    import cv2
+
+    height, width = astronaut.shape[:2]
+    squeezed = cv2.resize(astronaut, (width, height * 3 // 4), interpolation=cv2.INTER_AREA)
+    comparison = compare_images(astronaut, squeezed, with_people=False)
+    across, down = comparison.alignment.axis_scales
+    assert across == pytest.approx(1.0, abs=0.01) and down == pytest.approx(4 / 3, abs=0.02)
+    assert "stretched to 100 % of the original's width and 75 % of its height" in comparison.verdict.summary
+    halved = compare_images(astronaut, cv2.resize(astronaut, (width // 2, height // 2), interpolation=cv2.INTER_AREA),
+                            with_people=False)
+    assert "resized to 50 % of the original's size" in halved.verdict.summary and "stretched" not in halved.verdict.summary
