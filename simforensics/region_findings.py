@@ -444,4 +444,7 @@ def describe_regions(findings: tuple[RegionFinding, ...], pose: PoseComparison |
         sentences.append(f"similar {joined_names([f.name for f in similar])}")
     if same:
         sentences.append(f"same {joined_names([f.name for f in same])}")
-    return "; ".join(sentences) + "."
+    absent = [f for f in parts if f.verdict == Finding.ABSENT]
+    if absent:
+        sentences.append(f"{joined_names([f.name for f in absent])} found in one picture only")
+    return "; ".join(sentences) + "." if sentences else ""

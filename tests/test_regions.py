@@ -289,3 +289,12 @@ def test_where_the_person_mask_finds_nobody_no_other_model_runs(monkeypatch: pyt
     assert asked == ["person"]
     assert not people.has_figure and not people.person_mask.any()
     assert people.person_mask.shape == (300, 400) and (people.width, people.height) == (400, 300)
+
+
+def test_parts_found_in_one_picture_only_are_named_so() -> None:
+    # A portrait against a picture with no one in it: its parts are absent from the other, which
+    # the summary says (it once read "Regions: ." with nothing in between).
+    portrait, nobody = F.source_image("astronaut", 320), F.source_image("coffee", 320)
+    summary = compare_images(portrait, nobody).verdict.summary
+    assert "Regions: ." not in summary
+    assert "found in one picture only" in summary, summary
