@@ -116,11 +116,14 @@ def transform_words(alignment: Alignment) -> list[str]:
 
 def _cut_sides(alignment: Alignment) -> str:
     """ ": the bottom 45 px cut away" for an upright crop: which sides of the original it cut away.
-    A turned copy's footprint is no rectangle, so its box's margins would not say what was cut."""
-    if abs(alignment.rotation_degrees) > T.SUMMARY_MIN_ROTATION:
-        return ""
+    Only when the copy's footprint fills its bounding box (within SUMMARY_MIN_CUT of the picture):
+    a turned or perspective copy's footprint is no rectangle, and its box's margins would not say
+    what was cut."""
     x, y, w, h = alignment.overlap_box
-    width, height = x + w + dict(alignment.cut_margins)["right"], y + h + dict(alignment.cut_margins)["bottom"]
+    margins = dict(alignment.cut_margins)
+    width, height = x + w + margins["right"], y + h + margins["bottom"]
+    if abs(w * h / (width * height) - alignment.overlap_fraction) > T.SUMMARY_MIN_CUT:
+        return ""
     cut = [f"the {side} {px} px" for side, px in alignment.cut_margins
            if px > T.SUMMARY_MIN_CUT * (height if side in ("top", "bottom") else width)]
     return f": {', '.join(cut[:-1])} and {cut[-1]} cut away" if len(cut) > 1 else f": {cut[0]} cut away" if cut else ""

@@ -112,6 +112,14 @@ def test_the_summary_names_what_a_crop_cut_away(astronaut: np.ndarray) -> None:
     captioned[-band * 3 // 4 : -band // 4, 40:-40] = 235  # the caption's text, as a light block
     summary = compare_images(astronaut, captioned, with_people=False).verdict.summary
     assert "filling 80% of the copy's frame" in summary and "cut away" not in summary, summary
+    # Turned within its frame: its footprint is no rectangle, so no side is named.
+    import cv2
+
+    height, width = astronaut.shape[:2]
+    turn = cv2.getRotationMatrix2D((width / 2, height / 2), 10, 1.0)
+    turned = cv2.warpAffine(astronaut, turn, (width, height), borderMode=cv2.BORDER_REFLECT)
+    summary = compare_images(astronaut, turned, with_people=False).verdict.summary
+    assert "rotated by" in summary and "cut away" not in summary, summary
 
 
 def test_the_summary_names_a_change_of_proportions(astronaut: np.ndarray) -> None:
