@@ -18,6 +18,7 @@ from .changes import (
     MASK_NOT_COVERED,
     ChangeMap,
     WorkingFrame,
+    is_grey,
     localise_changes,
     warp_to_working_frame,
 )
@@ -33,7 +34,7 @@ from .fingerprints import (
     thumbnail,
 )
 from .integrity import Reverification, reverify
-from .measures import colour_distance, overlap_ssim
+from .measures import colour_distance, colour_shift, overlap_ssim
 from .metadata_diff import MetadataDiff, diff_metadata
 from .options import CompareOptions, UserRegion
 from .portrait import Portrait, find_people
@@ -82,6 +83,9 @@ class Measurement:
     descriptions: tuple[Description, Description] | None = None
     # Which picture is the likelier original, with the cues that say so (the derivation package).
     derivation: Derivation | None = None
+    # Median CIELAB difference of the aligned pictures, averaged smooth (measures.colour_shift):
+    # a global colour edit. None when not aligned.
+    colour_shift: float | None = None
 
     @property
     def whole_distances(self) -> dict[str, int]:
@@ -226,8 +230,11 @@ def compare_prepared(
         if report_measures or with_people:  # the regions' findings read the SSIM map
             ssim, ssim_map = overlap_ssim(frame.original, frame.copy, frame.covered)
         mask = changes.mask
+        shift = colour_shift(frame.original, frame.copy, frame.covered)
+        greyscale_copy = is_grey(frame.copy, frame.covered) and not is_grey(frame.original, frame.covered)
     else:
         frame = None
+        shift, greyscale_copy = None, False
         mask = np.full(original.shape[:2], MASK_NOT_COVERED, np.uint8)
     if identical:
         mask = np.zeros(original.shape[:2], np.uint8)
@@ -244,7 +251,7 @@ def compare_prepared(
         whole_distances=hash_distances(*whole), pdq_dihedral=pdq_dihedral, pose=pose, regions=findings,
         hashes_informative=min(*small_original.shape[:2], *small_copy.shape[:2]) >= T.HASH_MIN_SIDE,
         pdq_informative=min(whole[0].pdq_quality, whole[1].pdq_quality) >= T.PDQ_MIN_QUALITY,
-        resemblance=profile,
+        resemblance=profile, colour_shift=shift, greyscale_copy=greyscale_copy,
     )
     derivation = None
     if with_derivation:
@@ -256,7 +263,7 @@ def compare_prepared(
         pdq_dihedral_distance=pdq_dihedral, ssim=ssim, colour_distance=colour_distance(small_original, small_copy),
         changes=changes, change_mask=mask, people=people, pose=pose, regions=findings,
         verdict=verdict, identical=identical, resemblance=profile, descriptions=descriptions,
-        derivation=derivation,
+        derivation=derivation, colour_shift=shift,
     )
 
 

@@ -1,4 +1,4 @@
-"""Whole-picture measures: SSIM over the aligned overlap, and a colour-distribution distance."""
+"""Whole-picture measures: SSIM and the colour shift over the aligned overlap, and a colour-distribution distance."""
 
 from __future__ import annotations
 
@@ -6,7 +6,9 @@ import cv2
 import numpy as np
 from skimage.metrics import structural_similarity
 
-__all__ = ["colour_distance", "overlap_ssim"]
+from . import thresholds as T
+
+__all__ = ["colour_distance", "colour_shift", "overlap_ssim"]
 
 _SSIM_WINDOW = 11  # skimage's Gaussian window for sigma 1.5 (2 x int(3.5 sigma + 0.5) + 1)
 
@@ -45,3 +47,23 @@ def colour_distance(a: np.ndarray, b: np.ndarray) -> float:
         histogram = cv2.calcHist([hsv], [0, 1], None, [30, 32], [0, 180, 0, 256])
         histograms.append(cv2.normalize(histogram, None, alpha=1, norm_type=cv2.NORM_L1))
     return float(cv2.compareHist(histograms[0], histograms[1], cv2.HISTCMP_BHATTACHARYYA))
+
+
+def colour_shift(original: np.ndarray, copy: np.ndarray, covered: np.ndarray) -> float | None:
+    """Median colour difference (CIELAB Delta E 1976) between the aligned pictures (RGB uint8, the
+    working frame) over ``covered``, both area-averaged to COLOUR_SHIFT_SIDE px first: how far a
+    grade, tint or conversion moved the colours throughout. The averaging leaves out what moves
+    pixels but not colours (noise, JPEG, blur, resampling), and a local edit moves few of the
+    averaged cells, so it leaves the median. None when nothing is covered."""
+    if not covered.any():
+        return None
+    height, width = covered.shape
+    factor = min(1.0, T.COLOUR_SHIFT_SIDE / max(height, width))
+    size = (max(1, round(width * factor)), max(1, round(height * factor)))
+    shrink = lambda values: cv2.resize(values, size, interpolation=cv2.INTER_AREA)
+    whole = shrink(covered.astype(np.float32)) >= 1.0 - 1e-3  # cells the copy covers entirely
+    if not whole.any():
+        return None
+    lab = [cv2.cvtColor(shrink(picture.astype(np.float32) / 255.0), cv2.COLOR_RGB2Lab)[whole]
+           for picture in (original, copy)]
+    return float(np.median(np.linalg.norm(lab[0] - lab[1], axis=1)))

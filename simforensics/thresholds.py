@@ -388,6 +388,15 @@ SUMMARY_MIN_CUT = 0.01
 # perspective's homography, read at the centre, differs by up to about 2 % between the axes for a
 # screen photographed 5 degrees off; an aspect change from 4:3 to 16:9 is 33 %).
 SUMMARY_MIN_STRETCH = 0.03
+# The colour shift (measures.colour_shift) compares the pictures area-averaged to this longest
+# side: 64 px keeps a grade's or tint's colours and averages noise, JPEG and blur away.
+COLOUR_SHIFT_SIDE = 64
+# ... and a copy's summary says its colours were changed from a median difference of 5 (CIELAB
+# Delta E 1976) up: a difference seen at a glance (2.3 is the least seen between two patches side
+# by side). Measured: noise, blur, resampling and JPEG down to quality 40 move it by 0.3-2.2,
+# JPEG at quality 15 and a 96-px JPEG thumbnail by 3.6-4.1; a sepia tone 25, a hue turn of 12
+# degrees 15, red and blue swapped 45.
+SUMMARY_MIN_COLOUR_SHIFT = 5.0
 
 # Share of the covered area that may be changed and still be "the same picture, locally edited".
 # Above half, more was redrawn than kept: the pictures are related, not the same.

@@ -141,13 +141,26 @@ def judge(
     hashes_informative: bool = True,
     pdq_informative: bool = True,
     resemblance: ResemblanceProfile | None = None,
+    colour_shift: float | None = None,
+    greyscale_copy: bool = False,
 ) -> Verdict:
     """``hashes_informative``: both pictures are large enough for the alignment-free hashes;
     ``pdq_informative``: both PDQ hashes are of quality (thresholds.HASH_MIN_SIDE, PDQ_MIN_QUALITY).
     Uninformative hashes count as chance. ``resemblance``: the pair's profile, which decides
-    between similar and unrelated for pictures that are not copies."""
+    between similar and unrelated for pictures that are not copies. ``colour_shift``
+    (measures.colour_shift) and ``greyscale_copy`` (a grey copy of a colour original): a global
+    colour edit a copy's summary names."""
     verdict = _judge_pixels(identical, alignment, changes, whole_distances, pdq_dihedral,
                             hashes_informative, pdq_informative)
+    if verdict.label in (Label.NEAR_DUPLICATE, Label.LOCALLY_EDITED):
+        if greyscale_copy:
+            colours = " It is in greyscale, the original in colour (a global edit)."
+        elif colour_shift is not None and colour_shift >= T.SUMMARY_MIN_COLOUR_SHIFT:
+            colours = (f" Its colours differ from the original's throughout (median CIELAB difference "
+                       f"{colour_shift:.0f}: a grade, tint or colour conversion, a global edit).")
+        else:
+            colours = ""
+        verdict = Verdict(verdict.label, verdict.similarity, verdict.summary + colours, verdict.reasons)
     if resemblance is not None and verdict.label == Label.UNRELATED:
         verdict = _judge_resemblance(verdict, resemblance)
     if verdict.label == Label.UNRELATED and pose is not None and pose.verdict == Finding.SAME and pose.limbs:

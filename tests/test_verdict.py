@@ -134,3 +134,22 @@ def test_the_summary_names_a_change_of_proportions(astronaut: np.ndarray) -> Non
     halved = compare_images(astronaut, cv2.resize(astronaut, (width // 2, height // 2), interpolation=cv2.INTER_AREA),
                             with_people=False)
     assert "resized to 50 % of the original's size" in halved.verdict.summary and "stretched" not in halved.verdict.summary
+
+
+def test_the_summary_names_a_global_colour_edit(astronaut: np.ndarray) -> None:
+    import cv2
+
+    # A hue turn of 30 degrees: the same picture, its colours moved throughout.
+    hsv = cv2.cvtColor(astronaut, cv2.COLOR_RGB2HSV)
+    hsv[..., 0] = (hsv[..., 0].astype(np.int16) + 15) % 180
+    turned = compare_images(astronaut, cv2.cvtColor(hsv, cv2.COLOR_HSV2RGB), with_people=False)
+    assert turned.colour_shift is not None and turned.colour_shift >= T.SUMMARY_MIN_COLOUR_SHIFT
+    assert "Its colours differ from the original's throughout" in turned.verdict.summary
+    # Noise and blur move pixels, not colours: nothing said.
+    rng = np.random.default_rng(0)
+    noisy = np.clip(cv2.GaussianBlur(astronaut, (0, 0), 1.5) + rng.normal(0, 12, astronaut.shape), 0, 255).astype(np.uint8)
+    plain = compare_images(astronaut, noisy, with_people=False)
+    assert plain.colour_shift is not None and plain.colour_shift < T.SUMMARY_MIN_COLOUR_SHIFT
+    assert "colours differ" not in plain.verdict.summary and "greyscale" not in plain.verdict.summary
+    grey = cv2.cvtColor(cv2.cvtColor(astronaut, cv2.COLOR_RGB2GRAY), cv2.COLOR_GRAY2RGB)
+    assert "It is in greyscale, the original in colour" in compare_images(astronaut, grey, with_people=False).verdict.summary

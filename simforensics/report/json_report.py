@@ -245,6 +245,7 @@ def compare_document(comparison: Comparison) -> dict[str, Any]:
             "pdq_quality": [m.whole_hashes[0].pdq_quality, m.whole_hashes[1].pdq_quality],
             "ssim": _r(m.ssim),
             "colour_distance": _r(m.colour_distance),
+            "colour_shift": _r(m.colour_shift),
             "hashes": {"whole": _hashes(m.whole_hashes, whole), "overlap": _hashes(m.overlap_hashes, overlap)},
             "thresholds": _hash_thresholds(),
         },
