@@ -6,6 +6,7 @@ facts. Every report renders the ``Comparison`` and computes nothing of its own.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
 from dataclasses import dataclass
@@ -37,6 +38,7 @@ from .integrity import Reverification, reverify
 from .measures import colour_distance, colour_shift, overlap_ssim
 from .metadata_diff import MetadataDiff, diff_metadata
 from .options import CompareOptions, UserRegion
+from .palette_reduction import in_palette, reduced_palette
 from .portrait import Portrait, find_people
 from .region_findings import (
     PoseComparison,
@@ -86,6 +88,8 @@ class Measurement:
     # Median CIELAB difference of the aligned pictures, averaged smooth (measures.colour_shift):
     # a global colour edit. None when not aligned.
     colour_shift: float | None = None
+    # The number of colours of a copy reduced to a palette (palette_reduction), else None.
+    palette_colours: int | None = None
 
     @property
     def whole_distances(self) -> dict[str, int]:
@@ -224,7 +228,10 @@ def compare_prepared(
     if alignment.aligned:
         frame = warp_to_working_frame(original, copy, alignment.matrix, alignment.scale, alignment.copy_content_box,
                                       previews=previews)
-        changes = localise_changes(original, copy, alignment, frame)
+        # A copy reduced to a palette is compared with the original rendered in that palette.
+        palette = reduced_palette(original, copy)
+        changes = localise_changes(original, copy, alignment, frame if palette is None
+                                   else dataclasses.replace(frame, original=in_palette(frame.original, palette)))
         if report_measures:
             overlap_hashes = tuple(compute_hashes(crop) for crop in _overlap_crops(frame))
         if report_measures or with_people:  # the regions' findings read the SSIM map
@@ -233,7 +240,7 @@ def compare_prepared(
         shift = colour_shift(frame.original, frame.copy, frame.covered)
         greyscale_copy = is_grey(frame.copy, frame.covered) and not is_grey(frame.original, frame.covered)
     else:
-        frame = None
+        frame, palette = None, None
         shift, greyscale_copy = None, False
         mask = np.full(original.shape[:2], MASK_NOT_COVERED, np.uint8)
     if identical:
@@ -252,6 +259,7 @@ def compare_prepared(
         hashes_informative=min(*small_original.shape[:2], *small_copy.shape[:2]) >= T.HASH_MIN_SIDE,
         pdq_informative=min(whole[0].pdq_quality, whole[1].pdq_quality) >= T.PDQ_MIN_QUALITY,
         resemblance=profile, colour_shift=shift, greyscale_copy=greyscale_copy,
+        palette_colours=None if palette is None else len(palette),
     )
     derivation = None
     if with_derivation:
@@ -263,7 +271,7 @@ def compare_prepared(
         pdq_dihedral_distance=pdq_dihedral, ssim=ssim, colour_distance=colour_distance(small_original, small_copy),
         changes=changes, change_mask=mask, people=people, pose=pose, regions=findings,
         verdict=verdict, identical=identical, resemblance=profile, descriptions=descriptions,
-        derivation=derivation, colour_shift=shift,
+        derivation=derivation, colour_shift=shift, palette_colours=None if palette is None else len(palette),
     )
 
 

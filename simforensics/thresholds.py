@@ -375,6 +375,17 @@ SIMILAR_SIMILARITY = 0.40
 # rounded score must never read as the next label's.
 SIMILARITY_BAND_MARGIN = 0.0001
 
+# ---------------------------------------------------------------- a copy reduced to a palette
+# (simforensics/palette_reduction.py). A copy of at most 64 colours (posterised, a GIF of few
+# colours; at 256 and at 64 the change detector already finds no false area, at 32 and 16 it marked
+# merged details such as a cat's pupil as redrawn) whose original has at least 8 times as many
+# (a photograph or painting: thousands; a flat graphic of 10 colours may have had one changed
+# locally) is compared with the original rendered in its palette. Colours counted on a grid of
+# at most 250,000 pixels: a palette's colours all occur many times.
+PALETTE_MAX_COLOURS = 64
+PALETTE_RICHER = 8
+PALETTE_SAMPLE = 250_000
+
 # The summary names a geometric change only when it is more than the alignment's own error: a
 # scale off by more than 1 %, a turn of more than half a degree, less than 98 % of the original
 # covered (the benchmark's alignments put corners within 0.6 px at the 95th percentile).

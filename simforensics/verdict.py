@@ -143,17 +143,21 @@ def judge(
     resemblance: ResemblanceProfile | None = None,
     colour_shift: float | None = None,
     greyscale_copy: bool = False,
+    palette_colours: int | None = None,
 ) -> Verdict:
     """``hashes_informative``: both pictures are large enough for the alignment-free hashes;
     ``pdq_informative``: both PDQ hashes are of quality (thresholds.HASH_MIN_SIDE, PDQ_MIN_QUALITY).
     Uninformative hashes count as chance. ``resemblance``: the pair's profile, which decides
     between similar and unrelated for pictures that are not copies. ``colour_shift``
     (measures.colour_shift) and ``greyscale_copy`` (a grey copy of a colour original): a global
-    colour edit a copy's summary names."""
+    colour edit a copy's summary names; ``palette_colours``: the copy's, when reduced to a palette."""
     verdict = _judge_pixels(identical, alignment, changes, whole_distances, pdq_dihedral,
                             hashes_informative, pdq_informative)
     if verdict.label in (Label.NEAR_DUPLICATE, Label.LOCALLY_EDITED):
-        if greyscale_copy:
+        if palette_colours is not None:
+            colours = (f" Its colours are reduced to a palette of {palette_colours} (posterised, or a GIF of few "
+                       "colours: a global edit); it was compared with the original rendered in that palette.")
+        elif greyscale_copy:
             colours = " It is in greyscale, the original in colour (a global edit)."
         elif colour_shift is not None and colour_shift >= T.SUMMARY_MIN_COLOUR_SHIFT:
             colours = (f" Its colours differ from the original's throughout (median CIELAB difference "

@@ -246,6 +246,7 @@ def compare_document(comparison: Comparison) -> dict[str, Any]:
             "ssim": _r(m.ssim),
             "colour_distance": _r(m.colour_distance),
             "colour_shift": _r(m.colour_shift),
+            "copy_palette_colours": m.palette_colours,
             "hashes": {"whole": _hashes(m.whole_hashes, whole), "overlap": _hashes(m.overlap_hashes, overlap)},
             "thresholds": _hash_thresholds(),
         },
