@@ -28,7 +28,15 @@ from ..evidence import load_evidence
 from ..portrait import find_people
 from ..resample import shrink_to_side
 from .model import ReferenceInfo
-from .profile import Description, describe, score_pair, strata, view_of
+from .profile import (
+    Description,
+    cohorts_of,
+    describe,
+    score_pair,
+    situated,
+    strata,
+    view_of,
+)
 from .reference import Reference, table_name
 
 __all__ = ["DescribedPicture", "describe_rgb", "reference_from_folder", "reference_from_pictures"]
@@ -58,6 +66,12 @@ def reference_from_pictures(pictures: Iterable[DescribedPicture], *, name: str, 
     table's pairs keep how many of its pairs come from the same two works (a reference of views,
     like the builtin one, holds several of each: reference.py weighs them as one pair of works)."""
     pictures = list(pictures)
+    # Each picture placed among the others (its own work's views left out), as a new picture is
+    # placed among them all (profile.situated): the reference's pairs are then scored as a new pair is.
+    numbers = {work: i for i, work in enumerate(dict.fromkeys(work for work, _, _ in pictures))}
+    cohorts = cohorts_of([description for _, description, _ in pictures],
+                         np.array([numbers[work] for work, _, _ in pictures], np.int64))
+    pictures = [(work, situated(description, cohorts, numbers[work]), hashes) for work, description, hashes in pictures]
     scores: dict[str, list[tuple[float, tuple[str, str]]]] = {}
     pairs = 0
     for (work_a, a, hash_a), (work_b, b, hash_b) in itertools.combinations(pictures, 2):
@@ -79,7 +93,7 @@ def reference_from_pictures(pictures: Iterable[DescribedPicture], *, name: str, 
         per_works = Counter(works for _, works in measured)
         tables[table] = np.asarray([score for score, _ in measured])
         units[table] = np.asarray([per_works[works] for _, works in measured], np.float64)
-    return Reference(info, tables, units)
+    return Reference(info, tables, units, cohorts)
 
 
 def _cache_file(folder: str, files: list[str]) -> Path:
