@@ -181,8 +181,9 @@ def test_a_neighbourhood_is_the_distance_to_the_second_nearest_work():
                                           _departing(flat=2.0).statistics, _departing(grain=7.0).statistics]))
     works = np.array([0, 0, 1, 2])
     assert style.situate(here, cohort, works).neighbourhood == pytest.approx(np.sqrt(4 / 7))
-    # A reference picture's own work is left out.
-    assert style.situate(here, cohort, works, own_work=0).neighbourhood == pytest.approx(np.sqrt(49 / 7))
+    # A pair of the reference's own is placed among the other works.
+    assert style.situate(here, cohort, works, leave_out=(0,)).neighbourhood == pytest.approx(np.sqrt(49 / 7))
+    assert style.situate(here, cohort, works, leave_out=(0, 2)).neighbourhood is None  # one work left
     # Never narrower than the floor; unchanged among fewer works than the neighbour's rank.
     crowded = style.standardised(np.array([here.statistics, here.statistics]))
     assert style.situate(here, crowded, np.array([0, 1])).neighbourhood == T.RESEMBLANCE_STYLE_NEIGHBOURHOOD_FLOOR

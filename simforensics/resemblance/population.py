@@ -66,12 +66,10 @@ def reference_from_pictures(pictures: Iterable[DescribedPicture], *, name: str, 
     table's pairs keep how many of its pairs come from the same two works (a reference of views,
     like the builtin one, holds several of each: reference.py weighs them as one pair of works)."""
     pictures = list(pictures)
-    # Each picture placed among the others (its own work's views left out), as a new picture is
-    # placed among them all (profile.situated): the reference's pairs are then scored as a new pair is.
+    # What the reference keeps of its pictures to place others among (profile.cohorts_of).
     numbers = {work: i for i, work in enumerate(dict.fromkeys(work for work, _, _ in pictures))}
     cohorts = cohorts_of([description for _, description, _ in pictures],
                          np.array([numbers[work] for work, _, _ in pictures], np.int64))
-    pictures = [(work, situated(description, cohorts, numbers[work]), hashes) for work, description, hashes in pictures]
     scores: dict[str, list[tuple[float, tuple[str, str]]]] = {}
     pairs = 0
     for (work_a, a, hash_a), (work_b, b, hash_b) in itertools.combinations(pictures, 2):
@@ -79,6 +77,10 @@ def reference_from_pictures(pictures: Iterable[DescribedPicture], *, name: str, 
             continue
         pairs += 1
         works = (min(work_a, work_b), max(work_a, work_b))
+        # Both pictures placed among the reference's other works, their own two left out, as a new
+        # pair (in none of them) is placed among them all: the reference's pairs scored as a new pair is.
+        leave_out = (numbers[work_a], numbers[work_b])
+        a, b = situated(a, cohorts, leave_out), situated(b, cohorts, leave_out)
         kinds = strata(a, b)
         for dimension, measured in score_pair(a, b).items():
             if measured.score is not None:

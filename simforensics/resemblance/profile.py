@@ -49,14 +49,14 @@ def cohorts_of(descriptions: list[Description], works: np.ndarray) -> dict[str, 
 
 
 def situated(description: Description, cohorts: dict[str, tuple[np.ndarray, np.ndarray]],
-             own_work: int | None = None) -> Description:
+              leave_out: tuple[int, ...] = ()) -> Description:
     """The description with each dimension that has a ``situate`` placed among a reference's
-    pictures (``own_work``'s left out: a reference picture among the others)."""
+    pictures (the works ``leave_out`` left out: a pair of the reference's own among the others)."""
     placed = dict(description)
     for module in DIMENSIONS:
         if hasattr(module, "situate") and module.NAME in cohorts:
             rows, works = cohorts[module.NAME]
-            placed[module.NAME] = module.situate(description[module.NAME], rows, works, own_work)
+            placed[module.NAME] = module.situate(description[module.NAME], rows, works, leave_out)
     return placed
 
 

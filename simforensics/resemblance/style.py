@@ -33,6 +33,7 @@ lightness alone (a global hue change moves them only as far as it changes lightn
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from itertools import pairwise
 
@@ -144,17 +145,18 @@ def cohort_row(descriptor: StyleDescriptor) -> np.ndarray | None:
 
 
 def situate(descriptor: StyleDescriptor, cohort: np.ndarray, works: np.ndarray,
-            own_work: object = None) -> StyleDescriptor:
+            leave_out: Collection[int] = ()) -> StyleDescriptor:
     """The descriptor with its neighbourhood among a reference's pictures: the distance (RMS, in
     spreads) to the RESEMBLANCE_STYLE_NEIGHBOUR-th nearest work, a work as near as its nearest
-    picture (the builtin reference holds several views of each), ``own_work``'s pictures left out
-    (a reference picture's own neighbourhood, as a new picture's would be); never under
+    picture (the builtin reference holds several views of each), the works ``leave_out`` left out
+    (a pair of the reference's own is placed among the others, as a new pair, in none of them, is
+    placed among them all); never under
     RESEMBLANCE_STYLE_NEIGHBOURHOOD_FLOOR. ``cohort``: the reference's standardised statistics,
     one row per picture; ``works``: each row's work. Unchanged when the reference holds too few works."""
     if descriptor.statistics is None or not len(cohort):
         return descriptor
     distances = np.sqrt(np.mean((cohort - standardised(descriptor.statistics)) ** 2, axis=1))
-    others = works != own_work if own_work is not None else np.ones(len(works), bool)
+    others = ~np.isin(works, list(leave_out))
     labels, index = np.unique(works[others], return_inverse=True)
     if len(labels) < T.RESEMBLANCE_STYLE_NEIGHBOUR:
         return descriptor
