@@ -198,7 +198,7 @@ def test_known_answer_the_kernel_widens_with_the_neighbourhoods():
     assert score(*wide) == pytest.approx(np.exp(-0.5 * distance_squared / 1.0))
     narrow = [StyleDescriptor(d.statistics, None, 0.5) for d in (grainy, flat)]
     assert score(*narrow) == pytest.approx(np.exp(-0.5 * distance_squared / 0.25))
-    assert "against 0.5 and 0.5 to each picture's nearest works in the reference" in style.compare(*narrow).why
+    assert "each picture's neighbourhood in the reference 0.5 and 0.5 spreads wide" in style.compare(*narrow).why
 
 
 def test_pictures_painted_alike_are_distinctive_in_the_builtin_reference_photographs_are_not(photographs, paintings):

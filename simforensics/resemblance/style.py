@@ -148,11 +148,11 @@ def situate(descriptor: StyleDescriptor, cohort: np.ndarray, works: np.ndarray,
             leave_out: Collection[int] = ()) -> StyleDescriptor:
     """The descriptor with its neighbourhood among a reference's pictures: the distance (RMS, in
     spreads) to the RESEMBLANCE_STYLE_NEIGHBOUR-th nearest work, a work as near as its nearest
-    picture (the builtin reference holds several views of each), the works ``leave_out`` left out
-    (a pair of the reference's own is placed among the others, as a new pair, in none of them, is
-    placed among them all); never under
-    RESEMBLANCE_STYLE_NEIGHBOURHOOD_FLOOR. ``cohort``: the reference's standardised statistics,
-    one row per picture; ``works``: each row's work. Unchanged when the reference holds too few works."""
+    picture (the builtin reference holds several views of each), never under
+    RESEMBLANCE_STYLE_NEIGHBOURHOOD_FLOOR. ``leave_out``: works not counted (a pair of the
+    reference's own is placed among its other works, as a new pair, in none of them, is placed
+    among them all). ``cohort``: the reference's standardised statistics, one row per picture;
+    ``works``: each row's work. Unchanged when the reference holds too few works."""
     if descriptor.statistics is None or not len(cohort):
         return descriptor
     distances = np.sqrt(np.mean((cohort - standardised(descriptor.statistics)) ** 2, axis=1))
@@ -196,8 +196,8 @@ def _why(standard_a: np.ndarray, standard_b: np.ndarray, distance: float,
                   f"spreads from a typical photograph's)")
     overall = f"texture statistics {distance:.1f} spreads apart"
     if neighbourhood_a is not None and neighbourhood_b is not None:
-        overall += (f", against {neighbourhood_a:.1f} and {neighbourhood_b:.1f} to each picture's nearest works in "
-                    "the reference")
+        overall += (f", each picture's neighbourhood in the reference {neighbourhood_a:.1f} and "
+                    f"{neighbourhood_b:.1f} spreads wide")
     if shared:
         return f"both: {', '.join(shared)}; {difference}; {overall}"
     if not traits_a and not traits_b:
