@@ -134,3 +134,16 @@ def test_too_few_of_its_own_kind_places_a_likeness_among_a_wider_kind_no_higher_
     reference = _reference({"palette": list(np.linspace(0, 0.6, 600)),
                             "palette/grey pictures": list(np.linspace(0.2, 0.9, T.RESEMBLANCE_MIN_OWN_KIND - 1))})
     assert place("palette", DimensionScore(0.95, "alike"), reference, "grey pictures").percentile is None
+
+
+def test_a_reference_keeps_its_pictures_numbers_for_the_dimensions_that_place_a_picture_among_them() -> None:
+    info = ReferenceInfo(name="test", pictures=3, pairs=2, kind="numbers", warning=None)
+    rows, works = np.array([[0.5, -1.25], [0.0, 2.0], [1.0, 1.0]]), np.array([0, 0, 1])
+    reference = Reference(info, {"style": np.array([0.2, 0.3])}, cohorts={"style": (rows, works)})
+    again = Reference.from_document(reference.to_document())
+    np.testing.assert_array_equal(again.cohorts["style"][0], rows)
+    np.testing.assert_array_equal(again.cohorts["style"][1], works)
+    # A reference written before it kept them (a user's cached one) still loads, without them.
+    document = reference.to_document()
+    del document["cohorts"]
+    assert Reference.from_document(document).cohorts == {}

@@ -14,6 +14,7 @@ from simforensics import thresholds as T
 from simforensics.resample import shrink_to_side
 from simforensics.resemblance import style
 from simforensics.resemblance.model import PictureView
+from simforensics.resemblance.style import StyleDescriptor
 
 SHIPPED = ("astronaut", "chelsea", "coffee", "rocket")
 STYLES = ("oil", "stylised", "cartoon")
@@ -170,3 +171,51 @@ def test_the_typical_photograph_is_measured_from_the_shipped_photographs():
         median, spread = T.RESEMBLANCE_STYLE_PHOTOGRAPHS[name]
         assert np.median(column) == pytest.approx(median, rel=0.01, abs=1e-3), name
         assert column.std(ddof=1) == pytest.approx(spread, rel=0.01), name
+
+
+def test_a_neighbourhood_is_the_distance_to_the_second_nearest_work():
+    here = _departing()
+    # Work 0 in two views (1 and 3 spreads of grain away), work 1 two spreads of flat away, work 2
+    # seven of grain: each work as near as its nearest view.
+    cohort = style.standardised(np.array([_departing(grain=1.0).statistics, _departing(grain=3.0).statistics,
+                                          _departing(flat=2.0).statistics, _departing(grain=7.0).statistics]))
+    works = np.array([0, 0, 1, 2])
+    assert style.situate(here, cohort, works).neighbourhood == pytest.approx(np.sqrt(4 / 7))
+    # A pair of the reference's own is placed among the other works.
+    assert style.situate(here, cohort, works, leave_out=(0,)).neighbourhood == pytest.approx(np.sqrt(49 / 7))
+    assert style.situate(here, cohort, works, leave_out=(0, 2)).neighbourhood is None  # one work left
+    # Never narrower than the floor; unchanged among fewer works than the neighbour's rank.
+    crowded = style.standardised(np.array([here.statistics, here.statistics]))
+    assert style.situate(here, crowded, np.array([0, 1])).neighbourhood == T.RESEMBLANCE_STYLE_NEIGHBOURHOOD_FLOOR
+    assert style.situate(here, crowded, np.array([0, 0])).neighbourhood is None
+
+
+def test_known_answer_the_kernel_widens_with_the_neighbourhoods():
+    """exp(-d^2 / (2 s_a s_b)): the self-tuning affinity."""
+    grainy, flat = _departing(grain=2.0), _departing(flat=2.0)
+    distance_squared = (2.0**2 + 2.0**2) / len(style.STATISTICS)
+    wide = [StyleDescriptor(d.statistics, None, s) for d, s in ((grainy, 0.5), (flat, 2.0))]
+    assert score(*wide) == pytest.approx(np.exp(-0.5 * distance_squared / 1.0))
+    narrow = [StyleDescriptor(d.statistics, None, 0.5) for d in (grainy, flat)]
+    assert score(*narrow) == pytest.approx(np.exp(-0.5 * distance_squared / 0.25))
+    assert "each picture's neighbourhood in the reference 0.5 and 0.5 spreads wide" in style.compare(*narrow).why
+
+
+def test_pictures_painted_alike_are_distinctive_in_the_builtin_reference_photographs_are_not(photographs, paintings):
+    """Two ordinary photographs are close in style too; two different pictures painted alike are
+    close where few of the reference's works lie, and that is what makes them distinctive."""
+    from simforensics.resemblance.reference import builtin_reference, place
+
+    reference = builtin_reference()
+    rows, works = reference.cohorts[style.NAME]
+
+    def finding(a: style.StyleDescriptor, b: style.StyleDescriptor) -> str:
+        measured = style.compare(style.situate(a, rows, works), style.situate(b, rows, works))
+        return str(place(style.NAME, measured, reference).finding)
+
+    painted_alike = [finding(paintings[(a, how)], paintings[(b, how)])
+                     for a, b in itertools.combinations(SHIPPED, 2) for how in STYLES]
+    assert painted_alike.count("distinctive") >= len(painted_alike) / 2, painted_alike
+    two_photographs = [finding(photographs[a], photographs[b]) for a, b in itertools.combinations(SHIPPED, 2)]
+    photograph_and_painting = [finding(photographs[name], paintings[(name, how)]) for name in SHIPPED for how in STYLES]
+    assert "distinctive" not in two_photographs + photograph_and_painting, (two_photographs, photograph_and_painting)

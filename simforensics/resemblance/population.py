@@ -28,7 +28,15 @@ from ..evidence import load_evidence
 from ..portrait import find_people
 from ..resample import shrink_to_side
 from .model import ReferenceInfo
-from .profile import Description, describe, score_pair, strata, view_of
+from .profile import (
+    Description,
+    cohorts_of,
+    describe,
+    score_pair,
+    situated,
+    strata,
+    view_of,
+)
 from .reference import Reference, table_name
 
 __all__ = ["DescribedPicture", "describe_rgb", "reference_from_folder", "reference_from_pictures"]
@@ -58,6 +66,10 @@ def reference_from_pictures(pictures: Iterable[DescribedPicture], *, name: str, 
     table's pairs keep how many of its pairs come from the same two works (a reference of views,
     like the builtin one, holds several of each: reference.py weighs them as one pair of works)."""
     pictures = list(pictures)
+    # What the reference keeps of its pictures to place others among (profile.cohorts_of).
+    numbers = {work: i for i, work in enumerate(dict.fromkeys(work for work, _, _ in pictures))}
+    cohorts = cohorts_of([description for _, description, _ in pictures],
+                         np.array([numbers[work] for work, _, _ in pictures], np.int64))
     scores: dict[str, list[tuple[float, tuple[str, str]]]] = {}
     pairs = 0
     for (work_a, a, hash_a), (work_b, b, hash_b) in itertools.combinations(pictures, 2):
@@ -65,6 +77,10 @@ def reference_from_pictures(pictures: Iterable[DescribedPicture], *, name: str, 
             continue
         pairs += 1
         works = (min(work_a, work_b), max(work_a, work_b))
+        # Both pictures placed among the reference's other works, their own two left out, as a new
+        # pair (in none of them) is placed among them all: the reference's pairs scored as a new pair is.
+        leave_out = (numbers[work_a], numbers[work_b])
+        a, b = situated(a, cohorts, leave_out), situated(b, cohorts, leave_out)
         kinds = strata(a, b)
         for dimension, measured in score_pair(a, b).items():
             if measured.score is not None:
@@ -79,7 +95,7 @@ def reference_from_pictures(pictures: Iterable[DescribedPicture], *, name: str, 
         per_works = Counter(works for _, works in measured)
         tables[table] = np.asarray([score for score, _ in measured])
         units[table] = np.asarray([per_works[works] for _, works in measured], np.float64)
-    return Reference(info, tables, units)
+    return Reference(info, tables, units, cohorts)
 
 
 def _cache_file(folder: str, files: list[str]) -> Path:

@@ -15,8 +15,8 @@ from .model import DimensionScore, Likeness, PictureView, ResemblanceProfile
 from .reference import Reference, place
 
 __all__ = [
-    "DIMENSIONS", "Description", "describe", "describe_resemblance", "resemblance_profile", "score_pair", "strata",
-    "view_of",
+    "DIMENSIONS", "Description", "cohorts_of", "describe", "describe_resemblance", "resemblance_profile", "score_pair", "situated",
+    "strata", "view_of",
 ]
 
 # In the order a report lists them: the picture as a whole, then what is in it.
@@ -34,6 +34,32 @@ def describe(view: PictureView) -> Description:
     return {module.NAME: module.describe(view) for module in DIMENSIONS}
 
 
+def cohorts_of(descriptions: list[Description], works: np.ndarray) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """What a reference keeps of its pictures for the dimensions that place a picture among them
+    (a module's ``cohort_row``): per dimension, the rows of the pictures it measured and their works."""
+    cohorts = {}
+    for module in DIMENSIONS:
+        if not hasattr(module, "cohort_row"):
+            continue
+        rows = [(module.cohort_row(d[module.NAME]), work) for d, work in zip(descriptions, works)]
+        rows = [(row, work) for row, work in rows if row is not None]
+        if rows:
+            cohorts[module.NAME] = (np.array([row for row, _ in rows]), np.array([work for _, work in rows], np.int64))
+    return cohorts
+
+
+def situated(description: Description, cohorts: dict[str, tuple[np.ndarray, np.ndarray]],
+              leave_out: tuple[int, ...] = ()) -> Description:
+    """The description with each dimension that has a ``situate`` placed among a reference's
+    pictures (the works ``leave_out`` left out: a pair of the reference's own among the others)."""
+    placed = dict(description)
+    for module in DIMENSIONS:
+        if hasattr(module, "situate") and module.NAME in cohorts:
+            rows, works = cohorts[module.NAME]
+            placed[module.NAME] = module.situate(description[module.NAME], rows, works, leave_out)
+    return placed
+
+
 def score_pair(a: Description, b: Description) -> dict[str, DimensionScore]:
     return {module.NAME: module.compare(a[module.NAME], b[module.NAME]) for module in DIMENSIONS}
 
@@ -48,6 +74,7 @@ def strata(a: Description, b: Description) -> dict[str, str | tuple[str, ...] | 
 
 def resemblance_profile(a: Description, b: Description, reference: Reference) -> ResemblanceProfile:
     """Each dimension's score, placed in ``reference``."""
+    a, b = situated(a, reference.cohorts), situated(b, reference.cohorts)
     scores, kinds = score_pair(a, b), strata(a, b)
     return ResemblanceProfile(reference.info, tuple(place(name, score, reference, kinds[name])
                                                     for name, score in scores.items()))

@@ -80,6 +80,10 @@ class Reference:
     # table name -> for each of its scores (in the same order), how many of the table's pairs come
     # from the same two works (views of them); a pair weighs 1 / that. Missing: every pair its own works.
     units: dict[str, np.ndarray] = field(default_factory=dict)
+    # dimension -> (one row of numbers per picture of the reference, each row's work as an integer):
+    # what a dimension module with ``situate`` places a picture among (style: how many works lie
+    # near it). Empty for a reference made before it kept them: those dimensions are then scored alone.
+    cohorts: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         # Every placed pair carries its table's distribution for the report: counted once here,
@@ -115,6 +119,8 @@ class Reference:
             "pairs": self.info.pairs, "scores": {name: [round(float(v), 4) for v in values]
                                                  for name, values in self.scores.items()},
             "units": {name: [int(n) for n in counts] for name, counts in self.units.items()},
+            "cohorts": {name: {"works": [int(w) for w in works], "rows": [[round(float(v), 4) for v in row] for row in rows]}
+                        for name, (rows, works) in self.cohorts.items()},
         }
 
     @classmethod
@@ -130,7 +136,9 @@ class Reference:
             scores[str(name)] = values[order]
             if name in document.get("units", {}):
                 units[str(name)] = np.asarray(document["units"][name], np.float64)[order]
-        return cls(info, scores, units)
+        cohorts = {str(name): (np.asarray(cohort["rows"], np.float64), np.asarray(cohort["works"], np.int64))
+                   for name, cohort in document.get("cohorts", {}).items()}
+        return cls(info, scores, units, cohorts)
 
 
 @functools.cache

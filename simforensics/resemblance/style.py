@@ -20,13 +20,20 @@ too (on the shipped pictures painted in three styles): they follow the subject m
 rendering, and made the ordering worse, so they are left out.
 
 Two pictures are compared by the root mean square of their statistics' differences, each in units
-of its spread among unrelated photographs, turned into a score by a Gaussian kernel. The
-statistics ignore direction (a mirror moves them by pyramid sampling only) and are measured on
+of its spread among unrelated photographs, turned into a score by a Gaussian kernel. Closeness
+alone is common: two ordinary photographs are close too. What makes a shared rendering remarkable
+is that few other works lie that close to either picture (both depart from the typical
+photograph together). So, against a reference, the kernel's width is each picture's own
+neighbourhood (``situate``): the distance to its RESEMBLANCE_STYLE_NEIGHBOUR-th nearest work in the
+reference, as the self-tuning affinity of Zelnik-Manor & Perona (2004) scales a Gaussian by each
+point's distance to its K-th neighbour: exp(-d^2 / (2 s_a s_b)). Without a reference's pictures,
+the width is one spread (RESEMBLANCE_STYLE_SCALE). The statistics ignore direction (a mirror moves them by pyramid sampling only) and are measured on
 lightness alone (a global hue change moves them only as far as it changes lightness).
 """
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from itertools import pairwise
 
@@ -38,7 +45,7 @@ from .. import thresholds as T
 from .colour import lab_of
 from .model import DimensionScore, PictureView
 
-__all__ = ["NAME", "STATISTICS", "StyleDescriptor", "compare", "describe", "statistics"]
+__all__ = ["NAME", "STATISTICS", "StyleDescriptor", "cohort_row", "compare", "describe", "situate", "standardised", "statistics"]
 
 NAME = "style"
 
@@ -70,6 +77,8 @@ _LBP_EDGE = slice(3, 6)  # 3 to 5 of 8 neighbours brighter: a step or a line thr
 class StyleDescriptor:
     statistics: np.ndarray | None  # (len(STATISTICS),) float64; None: not measured (see reason)
     reason: str | None = None
+    # The picture's neighbourhood in a reference (spreads; ``situate``); None: not placed in one.
+    neighbourhood: float | None = None
 
 
 def statistics(rgb: np.ndarray) -> np.ndarray | str:
@@ -122,17 +131,53 @@ _MEDIAN = np.array([T.RESEMBLANCE_STYLE_PHOTOGRAPHS[name][0] for name in STATIST
 _SPREAD = np.array([T.RESEMBLANCE_STYLE_PHOTOGRAPHS[name][1] for name in STATISTICS])
 
 
+def standardised(values: np.ndarray) -> np.ndarray:
+    """Statistics (one row per picture, or one picture) in spreads from a typical photograph's:
+    each statistic's difference then counts in units of its spread among unrelated photographs, so
+    that none counts more for being on a larger scale."""
+    return (np.asarray(values, np.float64) - _MEDIAN) / _SPREAD
+
+
+def cohort_row(descriptor: StyleDescriptor) -> np.ndarray | None:
+    """What a reference keeps of one of its pictures to place others among (``situate``): its
+    standardised statistics (numbers, not the picture); None when not measured."""
+    return None if descriptor.statistics is None else standardised(descriptor.statistics)
+
+
+def situate(descriptor: StyleDescriptor, cohort: np.ndarray, works: np.ndarray,
+            leave_out: Collection[int] = ()) -> StyleDescriptor:
+    """The descriptor with its neighbourhood among a reference's pictures: the distance (RMS, in
+    spreads) to the RESEMBLANCE_STYLE_NEIGHBOUR-th nearest work, a work as near as its nearest
+    picture (the builtin reference holds several views of each), never under
+    RESEMBLANCE_STYLE_NEIGHBOURHOOD_FLOOR. ``leave_out``: works not counted (a pair of the
+    reference's own is placed among its other works, as a new pair, in none of them, is placed
+    among them all). ``cohort``: the reference's standardised statistics, one row per picture;
+    ``works``: each row's work. Unchanged when the reference holds too few works."""
+    if descriptor.statistics is None or not len(cohort):
+        return descriptor
+    distances = np.sqrt(np.mean((cohort - standardised(descriptor.statistics)) ** 2, axis=1))
+    others = ~np.isin(works, list(leave_out))
+    labels, index = np.unique(works[others], return_inverse=True)
+    if len(labels) < T.RESEMBLANCE_STYLE_NEIGHBOUR:
+        return descriptor
+    nearest = np.full(len(labels), np.inf)
+    np.minimum.at(nearest, index, distances[others])
+    neighbourhood = float(np.partition(nearest, T.RESEMBLANCE_STYLE_NEIGHBOUR - 1)[T.RESEMBLANCE_STYLE_NEIGHBOUR - 1])
+    return StyleDescriptor(descriptor.statistics, descriptor.reason,
+                           max(neighbourhood, T.RESEMBLANCE_STYLE_NEIGHBOURHOOD_FLOOR))
+
+
 def compare(a: StyleDescriptor, b: StyleDescriptor) -> DimensionScore:
     if a.statistics is None or b.statistics is None:
         which = "first" if a.statistics is None else "second"
         return DimensionScore(None, f"{which} picture: {a.reason if a.statistics is None else b.reason}")
-    # Each statistic's difference in units of its spread among unrelated photographs, so that no
-    # statistic counts more for being on a larger scale; two unrelated photographs are about
-    # sqrt(2) apart on average.
-    standard_a, standard_b = (a.statistics - _MEDIAN) / _SPREAD, (b.statistics - _MEDIAN) / _SPREAD
+    standard_a, standard_b = standardised(a.statistics), standardised(b.statistics)
     distance = float(np.sqrt(np.mean((standard_a - standard_b) ** 2)))
-    score = float(np.exp(-0.5 * (distance / T.RESEMBLANCE_STYLE_SCALE) ** 2))
-    return DimensionScore(score, _why(standard_a, standard_b, distance))
+    # The kernel's width: each picture's neighbourhood in the reference (geometric mean, the
+    # self-tuning affinity's), one spread for a picture not placed in one.
+    width_a, width_b = (T.RESEMBLANCE_STYLE_SCALE if d.neighbourhood is None else d.neighbourhood for d in (a, b))
+    score = float(np.exp(-0.5 * distance**2 / (width_a * width_b)))
+    return DimensionScore(score, _why(standard_a, standard_b, distance, a.neighbourhood, b.neighbourhood))
 
 
 def _traits(standard: np.ndarray) -> dict[str, str]:
@@ -141,7 +186,8 @@ def _traits(standard: np.ndarray) -> dict[str, str]:
     return {name: _TRAITS[name][int(z > 0)] for name, z in zip(STATISTICS, standard) if abs(z) >= departs}
 
 
-def _why(standard_a: np.ndarray, standard_b: np.ndarray, distance: float) -> str:
+def _why(standard_a: np.ndarray, standard_b: np.ndarray, distance: float,
+         neighbourhood_a: float | None = None, neighbourhood_b: float | None = None) -> str:
     traits_a, traits_b = _traits(standard_a), _traits(standard_b)
     shared = [words for name, words in traits_a.items() if traits_b.get(name) == words]
     apart = int(np.argmax(np.abs(standard_a - standard_b)))
@@ -149,6 +195,9 @@ def _why(standard_a: np.ndarray, standard_b: np.ndarray, distance: float) -> str
     difference = (f"apart most in {name.replace('_', ' ')} ({standard_a[apart]:+.1f} and {standard_b[apart]:+.1f} "
                   f"spreads from a typical photograph's)")
     overall = f"texture statistics {distance:.1f} spreads apart"
+    if neighbourhood_a is not None and neighbourhood_b is not None:
+        overall += (f", each picture's neighbourhood in the reference {neighbourhood_a:.1f} and "
+                    f"{neighbourhood_b:.1f} spreads wide")
     if shared:
         return f"both: {', '.join(shared)}; {difference}; {overall}"
     if not traits_a and not traits_b:
