@@ -201,6 +201,8 @@ def compare(
         comparison = compare_files(options)
     except EvidenceError as exc:
         _fail(ExitCode.UNREADABLE_INPUT, str(exc))
+    except OptionError as exc:
+        _fail(ExitCode.USAGE, str(exc))
     try:
         render.write_compare_outputs(comparison, options)
     except OutputError as exc:

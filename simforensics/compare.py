@@ -37,7 +37,7 @@ from .fingerprints import (
 from .integrity import Reverification, reverify
 from .measures import colour_distance, colour_shift, overlap_ssim
 from .metadata_diff import MetadataDiff, diff_metadata
-from .options import CompareOptions, UserRegion
+from .options import CompareOptions, UserRegion, check_regions_inside
 from .palette_reduction import in_palette, reduced_palette
 from .portrait import Portrait, find_people
 from .region_findings import (
@@ -282,6 +282,7 @@ def _now() -> str:
 def compare_files(options: CompareOptions) -> Comparison:
     started = _now()
     original = load_evidence(options.original, max_pixels=options.max_pixels, with_provenance=True)
+    check_regions_inside(options.regions, original.rgb.shape)
     copy = load_evidence(options.copy, max_pixels=options.max_pixels, with_provenance=True)
     reference = None
     if options.reference is not None:

@@ -9,7 +9,8 @@ from pathlib import Path
 
 from .thresholds import DEFAULT_MAX_PIXELS
 
-__all__ = ["DEFAULT_INDEX_PAIRS", "CompareOptions", "OptionError", "UserRegion", "parse_region", "read_regions_file"]
+__all__ = ["DEFAULT_INDEX_PAIRS", "CompareOptions", "OptionError", "UserRegion", "check_regions_inside", "parse_region",
+           "read_regions_file"]
 
 # Pairs that `scan --html` lists, each compared in full for its own report (about 1-3 s a pair):
 # a large collection's index shows its strongest pairs; --json and --csv list every pair.
@@ -91,3 +92,15 @@ def read_regions_file(path: str) -> list[UserRegion]:
         box = item.get("box")
         regions.append(_check_region(item["name"], box if isinstance(box, list) else [], where))
     return regions
+
+
+def check_regions_inside(regions: tuple[UserRegion, ...], shape: tuple[int, ...]) -> None:
+    """Raise an OptionError for a region that lies wholly outside ORIGINAL (``shape``): a box
+    typed for another picture, or with X and Y swapped, would otherwise be reported absent from
+    the copy, as if the copy had lost it."""
+    height, width = shape[:2]
+    for region in regions:
+        x, y, w, h = region.box
+        if x >= width or y >= height or x + w <= 0 or y + h <= 0:
+            raise OptionError(f"region {region.name!r} {list(region.box)} lies outside the original "
+                              f"({width} x {height} px)")

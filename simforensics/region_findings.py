@@ -39,6 +39,7 @@ __all__ = [
     "RegionFinding",
     "compare_pose",
     "describe_regions",
+    "describe_user_regions",
     "findings_aligned",
     "findings_unaligned",
     "joined_names",
@@ -414,6 +415,14 @@ def order_findings(findings: list[RegionFinding]) -> list[RegionFinding]:
 def joined_names(names: list[str]) -> str:
     """["face", "neck", "clothing"] as "face, neck and clothing"."""
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def describe_user_regions(findings: tuple[RegionFinding, ...]) -> str:
+    """The user's regions in one sentence, e.g. "signature not in the copy; logo same." Empty
+    when none was given."""
+    words = {Finding.ABSENT: "not in the copy"}
+    marked = [f"{f.name} {words.get(f.verdict, f.verdict)}" for f in findings if f.source == "user"]
+    return "; ".join(marked) + "." if marked else ""
 
 
 def describe_regions(findings: tuple[RegionFinding, ...], pose: PoseComparison | None) -> str:

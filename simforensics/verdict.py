@@ -15,7 +15,13 @@ from . import thresholds as T
 from .align import Alignment
 from .changes import ChangeMap
 from .fingerprints import hash_kind
-from .region_findings import Finding, PoseComparison, RegionFinding, describe_regions
+from .region_findings import (
+    Finding,
+    PoseComparison,
+    RegionFinding,
+    describe_regions,
+    describe_user_regions,
+)
 from .resemblance.model import Likeness, ResemblanceProfile
 from .resemblance.profile import describe_resemblance
 
@@ -179,6 +185,10 @@ def judge(
     words = describe_regions(regions, pose)
     if words and verdict.label != Label.IDENTICAL:
         verdict = Verdict(verdict.label, verdict.similarity, f"{verdict.summary} Regions: {words}", verdict.reasons)
+    marked = describe_user_regions(regions)
+    if marked and verdict.label != Label.IDENTICAL:
+        verdict = Verdict(verdict.label, verdict.similarity, f"{verdict.summary} Marked regions: {marked}",
+                          verdict.reasons)
     if resemblance is not None and not verdict.label.is_copy:
         verdict = Verdict(verdict.label, verdict.similarity,
                           f"{verdict.summary} Resemblance: {describe_resemblance(resemblance)}", verdict.reasons)

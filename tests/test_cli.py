@@ -118,12 +118,16 @@ def test_usage_errors_exit_2(pair: tuple[Path, Path], args: list[str]) -> None:
 
 def test_regions_file_is_validated(pair: tuple[Path, Path], tmp_path: Path) -> None:
     good = tmp_path / "regions.json"
-    good.write_text(json.dumps([{"name": "signature", "box": [10, 400, 150, 40]}]))
+    good.write_text(json.dumps([{"name": "signature", "box": [10, 260, 150, 40]}]))
     assert run("compare", str(pair[0]), str(pair[1]), "--regions", str(good), "-q").returncode == 0
     bad = tmp_path / "bad.json"
     bad.write_text('[{"name": "x", "box": [1, 2]}]')
     result = run("compare", str(pair[0]), str(pair[1]), "--regions", str(bad))
     assert result.returncode == 2 and "four integers" in result.stderr
+    # A box wholly outside the original (typed for another picture) is refused, not reported absent.
+    outside = run("compare", str(pair[0]), str(pair[1]), "--region", "signature=5000,5000,100,40")
+    assert outside.returncode == 2 and "lies outside the original" in outside.stderr
+    assert len(outside.stderr.strip().splitlines()) == 1 and "Traceback" not in outside.stderr
 
 
 def test_refuses_to_write_over_evidence_or_into_a_missing_folder(pair: tuple[Path, Path], tmp_path: Path) -> None:

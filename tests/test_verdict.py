@@ -153,3 +153,14 @@ def test_the_summary_names_a_global_colour_edit(astronaut: np.ndarray) -> None:
     assert "colours differ" not in plain.verdict.summary and "greyscale" not in plain.verdict.summary
     grey = cv2.cvtColor(cv2.cvtColor(astronaut, cv2.COLOR_RGB2GRAY), cv2.COLOR_GRAY2RGB)
     assert "It is in greyscale, the original in colour" in compare_images(astronaut, grey, with_people=False).verdict.summary
+
+
+def test_the_summary_says_what_became_of_the_marked_regions(astronaut: np.ndarray) -> None:
+    from simforensics.options import UserRegion
+
+    height, width = astronaut.shape[:2]
+    signature = UserRegion("signature", (width - 120, height - 30, 100, 24))  # in the band the crop cuts away
+    face = UserRegion("face", (width // 3, height // 6, width // 3, height // 3))
+    cropped = astronaut[: height - 48]
+    summary = compare_images(astronaut, cropped, regions=(signature, face)).verdict.summary
+    assert "Marked regions: signature not in the copy; face same." in summary, summary
