@@ -104,6 +104,14 @@ def test_a_perspective_copy_reports_its_scale_and_turn_at_its_centre(coffee: np.
     assert result.rotation_degrees == pytest.approx(np.degrees(np.arctan2(jacobian[1, 0], jacobian[0, 0])), abs=0.3)
 
 
+def test_a_gallery_thumbnail_of_a_large_picture_aligns() -> None:
+    large = fx.source_image("coffee", 1800)
+    thumbnail = cv2.resize(large, (120, 80), interpolation=cv2.INTER_AREA)  # 15 x smaller
+    result = align(large, thumbnail)
+    assert result.aligned, result.reason
+    assert result.scale == pytest.approx(15.0, rel=0.02)
+
+
 def test_identical_pixels_need_no_estimate(coffee: np.ndarray) -> None:
     result = align(coffee, coffee.copy())
     assert result.aligned and result.model is AlignModel.IDENTITY and np.array_equal(result.matrix, np.eye(3))
