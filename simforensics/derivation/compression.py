@@ -15,7 +15,6 @@ from ..changes import global_colour_prediction
 from .grid import _CommonGrid, _whole_pixel_shift
 from .model import Cue, Direction, FileFacts, Strength, _grey, _no_vote, _side_words
 from .resizes import (
-    AreaReductions,
     _child_window,
     _directions,
     _resampled_into,
@@ -35,19 +34,18 @@ def _jpeg_roundtrip(rgb: np.ndarray, facts: FileFacts) -> np.ndarray:
 
 
 def _reencoded_share(source: np.ndarray, target: np.ndarray, target_facts: FileFacts, source_to_target: np.ndarray,
-                     valid: np.ndarray, resized: list[Callable[[], np.ndarray]],
-                     reductions: AreaReductions | None = None) -> tuple[float, float]:
+                     valid: np.ndarray, resized: list[Callable[[], np.ndarray]]) -> tuple[float, float]:
     """(plain, encoded): the mean difference from ``target`` of ``source`` brought onto its grid,
     and of the same encoded with ``target``'s JPEG tables, over ``valid`` (target frame).
     ``resized``: ``source`` resized onto the target's grid as tools do it (``_resized_crops``), tried
-    in turn until one reproduces the target. ``reductions``: of ``source``, shared with ``resized``."""
+    in turn until one reproduces the target."""
     exact = _whole_pixel_shift(source_to_target)
     if exact is not None:
         # The same pixel grid, shifted by whole pixels (a crop): copied exactly, not interpolated.
         predicted = cv2.warpPerspective(np.ascontiguousarray(source), exact, (target.shape[1], target.shape[0]),
                                         flags=cv2.INTER_NEAREST, borderMode=cv2.BORDER_REPLICATE)
     else:
-        predicted = _resampled_into(source, source_to_target, target.shape, reductions)
+        predicted = _resampled_into(source, source_to_target, target.shape)
     # Differences are measured on every other pixel of every other row (a quarter of the work).
     sample = valid[::2, ::2]
     t = target[::2, ::2][sample].astype(np.int16)
@@ -141,10 +139,9 @@ def reencoding(original: np.ndarray, copy: np.ndarray, facts: tuple[FileFacts, F
         if found is None:
             continue
         window, to_window, valid, (wx0, wy0, wx1, wy1) = found
-        reductions = AreaReductions(pictures[parent])
         resized = [lambda r=r, w=(wx0, wy0, wx1, wy1): r(w[2], w[3])[w[1] : w[3], w[0] : w[2]]
-                   for r in _resized_crops(pictures[parent], to_other[parent], pictures[child].shape, reductions)]
-        results[parent] = _reencoded_share(pictures[parent], window, child_facts, to_window, valid, resized, reductions)
+                   for r in _resized_crops(pictures[parent], to_other[parent], pictures[child].shape)]
+        results[parent] = _reencoded_share(pictures[parent], window, child_facts, to_window, valid, resized)
     if not results:
         return _no_vote(name, "too little unchanged overlap to compare")
     explained = {d: (plain, enc) for d, (plain, enc) in results.items() if enc <= T.DERIVATION_REENCODE_EXPLAINS * plain}

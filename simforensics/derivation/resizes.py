@@ -18,39 +18,14 @@ from .model import Cue, Direction, FileFacts, Strength, _no_vote, _side_words
 __all__ = ["pillow_bicubic_part", "reproduction"]
 
 
-class AreaReductions:
-    """One picture area-averaged (OpenCV's INTER_AREA) to the sizes asked for, each size made
-    once: the re-encoding cue brings the parent onto the child's grid by an area average and then
-    tries the usual tools' resizes, of which OpenCV's is, for a whole-picture reduction, the same
-    one (on a 12-MP picture, 0.06 s each)."""
-
-    def __init__(self, picture: np.ndarray) -> None:
-        self.picture = picture
-        self._made: dict[tuple[int, int], np.ndarray] = {}
-
-    def to(self, size: tuple[int, int]) -> np.ndarray:
-        if size not in self._made:
-            self._made[size] = cv2.resize(self.picture, size, interpolation=cv2.INTER_AREA)
-        return self._made[size]
-
-
-def _area_reduced(picture: np.ndarray, size: tuple[int, int], reductions: AreaReductions | None) -> np.ndarray:
-    """``picture`` area-averaged to ``size``, from ``reductions`` when they are of this very picture."""
-    if reductions is not None and reductions.picture is picture:
-        return reductions.to(size)
-    return cv2.resize(picture, size, interpolation=cv2.INTER_AREA)
-
-
-def _resampled_into(source: np.ndarray, source_to_target: np.ndarray, shape: tuple[int, ...],
-                    reductions: AreaReductions | None = None) -> np.ndarray:
+def _resampled_into(source: np.ndarray, source_to_target: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
     """``source`` on the target's pixel grid: area-averaged first when shrunk, bicubic when
-    enlarged (the usual reducer and enlarger). ``reductions``: of ``source``, shared with the
-    other resizes tried."""
+    enlarged (the usual reducer and enlarger)."""
     shrink = math.sqrt(abs(np.linalg.det(source_to_target[:2, :2])))
     if shrink < 0.95:
         h, w = source.shape[:2]
         size = (max(2, round(w * shrink)), max(2, round(h * shrink)))
-        source = _area_reduced(source, size, reductions)
+        source = cv2.resize(source, size, interpolation=cv2.INTER_AREA)
         source_to_target = source_to_target @ np.linalg.inv(scale_matrix(size[0] / w, size[1] / h))
     flags = cv2.INTER_CUBIC if shrink > 1.05 else cv2.INTER_LINEAR
     return cv2.warpPerspective(np.ascontiguousarray(source), source_to_target, (shape[1], shape[0]), flags=flags,
@@ -62,15 +37,12 @@ def _resampled_into(source: np.ndarray, source_to_target: np.ndarray, shape: tup
 Resized = Callable[[int, int], np.ndarray]
 
 
-def _usual_resizes(picture: np.ndarray, size: tuple[int, int], reductions: AreaReductions | None = None) -> list[Resized]:
+def _usual_resizes(picture: np.ndarray, size: tuple[int, int]) -> list[Resized]:
     """``picture`` resized to ``size`` (width, height) as the usual tools do it: OpenCV's area
-    average (reductions) or bicubic (enlargements), and Pillow's bicubic. ``reductions``: of
-    ``picture``, shared with other resizes of it."""
-    picture = np.ascontiguousarray(picture)  # the very array when it is already contiguous (a whole picture)
-    if size[0] < picture.shape[1]:
-        return [lambda columns, rows: _area_reduced(picture, size, reductions),
-                lambda columns, rows: pillow_bicubic_part(picture, size, columns, rows)]
-    return [lambda columns, rows: cv2.resize(picture, size, interpolation=cv2.INTER_CUBIC),
+    average (reductions) or bicubic (enlargements), and Pillow's bicubic."""
+    picture = np.ascontiguousarray(picture)
+    opencv = cv2.INTER_AREA if size[0] < picture.shape[1] else cv2.INTER_CUBIC
+    return [lambda columns, rows: cv2.resize(picture, size, interpolation=opencv),
             lambda columns, rows: pillow_bicubic_part(picture, size, columns, rows)]
 
 
@@ -107,15 +79,13 @@ def _snaps(m: np.ndarray, snapped: np.ndarray, size: tuple[int, int]) -> bool:
     return bool(np.abs((snapped - m) @ corners).max() <= T.DERIVATION_RESIZE_SNAP_PX)
 
 
-def _resized_crops(source: np.ndarray, source_to_target: np.ndarray, target_shape: tuple[int, ...],
-                   reductions: AreaReductions | None = None) -> list[Resized]:
+def _resized_crops(source: np.ndarray, source_to_target: np.ndarray, target_shape: tuple[int, ...]) -> list[Resized]:
     """When ``source_to_target`` is, within half a pixel, a whole-pixel crop of ``source`` resized
     to the target's full size, or ``source`` resized and then cropped on whole pixels, the target
     made that way (``_usual_resizes``): a resize computed as the tool computes it gives its very
     pixel values, where a warp along the fitted matrix is a tenth of a pixel off and rounds
     differently; each computed when called. Else (or when the pictures are larger than
-    DERIVATION_RESIZE_MAX_PIXELS) an empty list. ``reductions``: of ``source``, shared with
-    other resizes of it."""
+    DERIVATION_RESIZE_MAX_PIXELS) an empty list."""
     m = np.linalg.inv(source_to_target)  # target -> source
     if (abs(m[0, 1]) + abs(m[1, 0]) > 1e-3 or abs(m[2, :2]).max() > 1e-6
             or _whole_pixel_shift(source_to_target) is not None):  # no resize: copied as it is
@@ -131,9 +101,7 @@ def _resized_crops(source: np.ndarray, source_to_target: np.ndarray, target_shap
     budget = T.DERIVATION_RESIZE_MAX_PIXELS
     if (fits and min(crop_w, crop_h) >= 8 and max(crop_w * crop_h, width * height) <= budget
             and _snaps(m, snapped, (width, height))):
-        whole = (x0, y0, crop_w, crop_h) == (0, 0, source.shape[1], source.shape[0])
-        found += _usual_resizes(source if whole else source[y0 : y0 + crop_h, x0 : x0 + crop_w], (width, height),
-                                reductions)
+        found += _usual_resizes(source[y0 : y0 + crop_h, x0 : x0 + crop_w], (width, height))
     # Resize the whole, then crop: source_x = (target_x + x0 + 0.5) * source_width / resized_width - 0.5.
     if x0 != 0 or y0 != 0 or crop_w != source.shape[1] or crop_h != source.shape[0]:
         sized_w, sized_h = round(source.shape[1] / m[0, 0]), round(source.shape[0] / m[1, 1])
@@ -144,7 +112,7 @@ def _resized_crops(source: np.ndarray, source_to_target: np.ndarray, target_shap
                 and max(source.shape[0] * source.shape[1], sized_w * sized_h) <= budget
                 and _snaps(m, snapped, (width, height))):
             found += [lambda columns, rows, r=r, x0=x0, y0=y0: r(x0 + columns, y0 + rows)[y0 : y0 + height, x0 : x0 + width]
-                      for r in _usual_resizes(source, (sized_w, sized_h), reductions)]
+                      for r in _usual_resizes(source, (sized_w, sized_h))]
     return found
 
 
