@@ -111,12 +111,13 @@ def edge_map(rgb: np.ndarray) -> np.ndarray:
 def compute_hashes(rgb: np.ndarray) -> HashSet:
     rgb = thumbnail(rgb)
     image = Image.fromarray(rgb)
+    shown = Image.fromarray(thumbnail(rgb, T.HASH_SHOWN_SIDE))  # for the hashes only shown (thresholds.py)
     bits = {
         "phash": imagehash.phash(image).hash.ravel(),
         "dhash": imagehash.dhash(image).hash.ravel(),
         "ahash": imagehash.average_hash(image).hash.ravel(),
-        "whash": imagehash.whash(image).hash.ravel(),
-        "colorhash": imagehash.colorhash(image).hash.ravel(),
+        "whash": imagehash.whash(shown).hash.ravel(),
+        "colorhash": imagehash.colorhash(shown).hash.ravel(),
     }
     bits["edge_phash"] = imagehash.phash(Image.fromarray(edge_map(rgb))).hash.ravel()
     pdq_bits, quality = pdqhash.compute(np.ascontiguousarray(rgb))

@@ -31,8 +31,9 @@ from simforensics.derivation import (
     facts_from_bytes,
     metadata,
 )
-from simforensics.derivation.resizes import pillow_bicubic_part
+from simforensics.derivation.resizes import _resampled_into, pillow_bicubic_part
 from simforensics.provenance.model import Exif, Provenance
+from simforensics.resample import scale_matrix
 
 from .conftest import read_json, run_cli
 
@@ -275,6 +276,38 @@ def test_a_part_of_pillows_bicubic_resize_is_the_whole_resize_there(
     assert np.array_equal(made, whole[: made.shape[0], : made.shape[1]])
     if crop == (512, 512) and size == (400, 400):
         assert made.shape[:2] == (100, 150)  # what is read, rounded up to 25 target pixels (32 source ones)
+
+
+@pytest.mark.parametrize(("factor", "degrees", "read_in_part"), [
+    (0.8, 0.0, True),  # 800 -> 640: 1.25 source pixels per reduced one
+    (0.5, 1.5, True),  # turned a little
+    (0.4, -2.0, True),  # 2.5 source pixels per reduced one
+    (0.7, 0.0, False),  # 800 / 560 is no dyadic fraction: reduced whole
+])
+def test_a_parent_brought_onto_a_window_is_the_whole_reduction_warped(
+        factor: float, degrees: float, read_in_part: bool, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The re-encoding cue reduces the parent (area average) and warps it onto a window of the
+    # child; only what the warp reads is reduced, with the very values of the whole reduction.
+    picture = cv2.resize(sources.load("astronaut"), (800, 600), interpolation=cv2.INTER_CUBIC)
+    turn = np.deg2rad(degrees)
+    matrix = np.array([[factor * np.cos(turn), -factor * np.sin(turn), -150.0],
+                       [factor * np.sin(turn), factor * np.cos(turn), -90.0], [0, 0, 1]])
+    window = (150, 200, 3)
+    size = (round(800 * factor), round(600 * factor))
+    reduced = cv2.resize(picture, size, interpolation=cv2.INTER_AREA)
+    whole = cv2.warpPerspective(reduced, matrix @ np.linalg.inv(scale_matrix(size[0] / 800, size[1] / 600)),
+                                (window[1], window[0]), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+    reads = []
+    real_resize = cv2.resize
+
+    def resize(source: np.ndarray, *args: object, **kwargs: object) -> np.ndarray:
+        reads.append(source.shape[:2])
+        return real_resize(source, *args, **kwargs)
+
+    monkeypatch.setattr(cv2, "resize", resize)
+    made = _resampled_into(picture, matrix, window)
+    assert np.array_equal(made, whole)
+    assert (reads[0] != (600, 800)) == read_in_part
 
 
 def test_exact_reproduction_needs_the_very_pixels(chelsea: np.ndarray) -> None:

@@ -25,11 +25,54 @@ def _resampled_into(source: np.ndarray, source_to_target: np.ndarray, shape: tup
     if shrink < 0.95:
         h, w = source.shape[:2]
         size = (max(2, round(w * shrink)), max(2, round(h * shrink)))
-        source = cv2.resize(source, size, interpolation=cv2.INTER_AREA)
         source_to_target = source_to_target @ np.linalg.inv(scale_matrix(size[0] / w, size[1] / h))
+        source = _area_reduced_where_read(source, size, source_to_target, shape)
     flags = cv2.INTER_CUBIC if shrink > 1.05 else cv2.INTER_LINEAR
     return cv2.warpPerspective(np.ascontiguousarray(source), source_to_target, (shape[1], shape[0]), flags=flags,
                                borderMode=cv2.BORDER_REPLICATE)
+
+
+def _area_reduced_where_read(source: np.ndarray, size: tuple[int, int], reduced_to_target: np.ndarray,
+                             shape: tuple[int, ...]) -> np.ndarray:
+    """``cv2.resize(source, size, interpolation=cv2.INTER_AREA)`` wherever a linear warp by
+    ``reduced_to_target`` onto ``shape`` reads it, zero elsewhere: the target is a window of
+    DERIVATION_SIDE x 2 at most, and the whole reduction of a 12-MP picture costs 0.06 s.
+
+    A part of the reduction is computed from the matching part of ``source`` where its pixels are
+    the whole reduction's own: OpenCV places output pixel x at x * (source / size) source pixels,
+    the same in a part that starts on a whole source pixel when that ratio is a dyadic fraction
+    (4000 -> 3200: 1.25), computed without rounding. Other ratios, or a part that would be most
+    of the picture, are reduced whole."""
+    corners = np.array([[0, 0, 1], [shape[1] - 1, 0, 1], [0, shape[0] - 1, 1], [shape[1] - 1, shape[0] - 1, 1]], np.float64)
+    read = np.linalg.inv(reduced_to_target) @ corners.T
+    spans = None
+    if read[2].min() > 1e-9:
+        xs, ys = read[0] / read[2], read[1] / read[2]
+        # Bilinear reads the pixel at and after each position; a margin of 3 covers rounding.
+        spans = [_exact_span(source.shape[1], size[0], math.floor(xs.min()) - 3, math.ceil(xs.max()) + 4),
+                 _exact_span(source.shape[0], size[1], math.floor(ys.min()) - 3, math.ceil(ys.max()) + 4)]
+    if spans is None or None in spans or (spans[0][1] - spans[0][0]) * (spans[1][1] - spans[1][0]) > size[0] * size[1] / 2:
+        return cv2.resize(source, size, interpolation=cv2.INTER_AREA)
+    (x0, x1, sx0, sx1), (y0, y1, sy0, sy1) = spans
+    reduced = np.zeros((size[1], size[0], *source.shape[2:]), source.dtype)  # untouched pages cost nothing
+    reduced[y0:y1, x0:x1] = cv2.resize(source[sy0:sy1, sx0:sx1], (x1 - x0, y1 - y0), interpolation=cv2.INTER_AREA)
+    return reduced
+
+
+def _exact_span(source: int, target: int, low: int, high: int) -> tuple[int, int, int, int] | None:
+    """(target start, target end, source start, source end): a span of an area reduction of
+    ``source`` pixels to ``target`` holding [low, high), one step of whole source pixels wider on
+    each side (within the axis), whose pixels OpenCV computes exactly as in the whole reduction;
+    None when the ratio (as OpenCV computes it, 1 / (target / source)) is no dyadic fraction."""
+    step = target // math.gcd(source, target)
+    scale = 1.0 / (target / source)
+    if step & (step - 1) or scale != source / target:
+        return None
+    low = min(max(low, 0), target - 1)  # a read beyond the edge reads the edge (BORDER_REPLICATE)
+    high = max(min(high, target), low + 1)
+    start = max(0, (low // step - 1) * step)
+    end = min(target, (-(-high // step) + 1) * step)
+    return start, end, start // step * (source * step // target), end // step * (source * step // target)
 
 
 # A resize, computed when called (the first that fits spares the rest) with the columns and rows
