@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 import tempfile
 from pathlib import Path
 
@@ -28,6 +29,12 @@ def check_output_path(option: str, path: str | None, inputs: list[str]) -> None:
             continue
     if target.is_dir():
         raise OutputError(f"{option} {path}: is a directory; give a file name")
+    if _is_special(target):
+        if not os.access(target, os.W_OK):
+            raise OutputError(f"{option} {path}: is not writable")
+        return  # written into directly, not replaced (write_atomically)
+    if target.is_symlink():
+        target = target.resolve()
     parent = target.parent if str(target.parent) else Path(".")
     if not parent.is_dir():
         raise OutputError(f"{option} {path}: the folder {parent} does not exist")
@@ -54,9 +61,31 @@ def check_output_paths(outputs: list[tuple[str, str | None]], inputs: list[str])
         check_output_path(option, path, inputs)
 
 
+def _is_special(target: Path) -> bool:
+    """An existing path that is no regular file nor folder: a device (/dev/null), a pipe, a socket."""
+    try:
+        mode = os.stat(target).st_mode
+    except OSError:
+        return False
+    return not stat.S_ISREG(mode) and not stat.S_ISDIR(mode)
+
+
 def write_atomically(path: str, data: bytes) -> None:
-    """Write through a temporary file in the same folder, so a crash never leaves half a report."""
+    """Write through a temporary file in the same folder, so a crash never leaves half a report.
+
+    A device or a pipe (``--json /dev/null``, a process substitution) is written into directly:
+    replacing it would put an ordinary file where /dev/null was. A symbolic link keeps pointing to
+    its file, which is replaced."""
     target = Path(path)
+    if _is_special(target):
+        try:
+            with open(target, "wb") as handle:
+                handle.write(data)
+        except OSError as exc:
+            raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from None
+        return
+    if target.is_symlink():
+        target = target.resolve()
     folder = target.parent if str(target.parent) else Path(".")
     try:
         fd, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
