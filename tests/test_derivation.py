@@ -120,6 +120,23 @@ def test_a_turned_copy_s_canvas_fill_is_not_more_of_the_scene(astronaut: np.ndar
         assert derivation.likely_original is not (Direction.COPY if first is astronaut else Direction.ORIGINAL)
 
 
+@pytest.mark.parametrize("border", [cv2.BORDER_REPLICATE, cv2.BORDER_REFLECT], ids=["replicate", "reflect"])
+def test_a_copy_s_edge_repeated_into_its_corners_is_not_more_of_the_scene(border: int) -> None:
+    # Perspective-corrected (a photograph of a screen) and its empty corners filled by repeating
+    # the picture's edge, as editors do: that fill lies outside the original's frame but is no
+    # scene the original lacks; containment once named the copy the original at strength strong.
+    coffee = data.coffee()
+    h, w = coffee.shape[:2]
+    frame = np.float32([[0, 0], [w, 0], [w, h], [0, h]])
+    moved = np.float32([[30, 20], [w - 10, 0], [w - 40, h - 5], [0, h - 30]])
+    skewed = cv2.warpPerspective(coffee, cv2.getPerspectiveTransform(frame, moved), (w, h), borderMode=border)
+    for first, second in ((coffee, skewed), (skewed, coffee)):
+        derivation = _derive(_encode(first, "PNG"), _encode(second, "JPEG", 85))
+        cue = _cue(derivation, "containment")
+        assert cue.points_to is Direction.UNDETERMINED, cue.detail
+        assert derivation.likely_original is not (Direction.COPY if first is coffee else Direction.ORIGINAL)
+
+
 def test_a_flat_border_on_a_dark_surround_is_not_more_of_the_scene(chelsea: np.ndarray) -> None:
     # A picture inside a black surround padded with black: the border cannot be told from the
     # surround, and what the padded copy shows beyond the original is flat fill, not scene.

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import cv2
 import numpy as np
+from scipy import ndimage
 
 from .. import thresholds as T
 from ..align import Alignment, content_box, overlap_mask
@@ -64,13 +65,38 @@ class _Surround:
     margin: int  # pixels kept away from the footprint's edge (interpolation and JPEG ringing mix there)
 
     @functools.cached_property
-    def flat(self) -> np.ndarray:
-        """Bool: no texture around the pixel (local spread <= DERIVATION_FILL_SPREAD); made only
-        when some pixel outside the footprint is asked about."""
+    def spread(self) -> np.ndarray:
+        """The grey levels' spread over each pixel's 5 x 5 neighbourhood (largest of the channels);
+        made only when some pixel outside the footprint is asked about."""
         values = self.small.astype(np.float32)
         mean = cv2.blur(values, (5, 5))
-        spread = np.sqrt(np.maximum(cv2.blur(values * values, (5, 5)) - mean * mean, 0)).max(axis=2)
-        return spread <= T.DERIVATION_FILL_SPREAD
+        return np.sqrt(np.maximum(cv2.blur(values * values, (5, 5)) - mean * mean, 0)).max(axis=2)
+
+    @functools.cached_property
+    def flat(self) -> np.ndarray:
+        """Bool: no texture around the pixel (local spread <= DERIVATION_FILL_SPREAD)."""
+        return self.spread <= T.DERIVATION_FILL_SPREAD
+
+    @functools.cached_property
+    def extended(self) -> np.ndarray:
+        """Bool: the pixel repeats the footprint's edge (an editor's "replicate" or "reflect" fill
+        of a turned or perspective-corrected copy's empty corners: streaks or a mirror image running
+        out from the edge). Its colour lies within the range of the 5 x 5 pixels around the nearest
+        footprint pixel, or around the one mirrored across it, widened by DERIVATION_EXTENDED_LEVELS
+        (the fill repeats a pixel a little along the edge from the nearest one when the turn or
+        perspective slants the streaks). Made only when some pixel outside is asked about."""
+        # scipy's exact Euclidean distance transform returns each pixel's nearest footprint pixel,
+        # which OpenCV's labelled transform gives only as labels.
+        _, (rows, cols) = ndimage.distance_transform_edt(~self.covered, return_indices=True)
+        window = np.ones((5, 5), np.uint8)
+        low = cv2.erode(self.small, window).astype(np.int16) - T.DERIVATION_EXTENDED_LEVELS
+        high = cv2.dilate(self.small, window).astype(np.int16) + T.DERIVATION_EXTENDED_LEVELS
+        values = self.small.astype(np.int16)
+        height, width = self.covered.shape
+        mirror_rows = np.clip(2 * rows - np.arange(height)[:, None], 0, height - 1)
+        mirror_cols = np.clip(2 * cols - np.arange(width)[None, :], 0, width - 1)
+        within = lambda r, c: ((values >= low[r, c]) & (values <= high[r, c])).all(axis=2)
+        return within(rows, cols) | within(mirror_rows, mirror_cols)
 
 
 def _surround(picture: np.ndarray, other_to_picture: np.ndarray, other_box: tuple[int, int, int, int],
@@ -91,8 +117,8 @@ def _grown(mask: np.ndarray, radius: int) -> np.ndarray:
 
 def _fill_share_outside(seen: _Surround, shape: tuple[int, ...], box: tuple[int, int, int, int]) -> float:
     """Share of a picture's area (``shape``; ``seen``: its surround) inside ``box`` but outside the
-    other picture's footprint that is flat fill, not content: a turned copy's canvas corners, a
-    border, a blank margin. Only content the other picture lacks tells which one shows more of
+    other picture's footprint that is fill, not content: a turned copy's canvas corners, flat or
+    repeating the picture's edge, a border, a blank margin. Only content the other picture lacks tells which one shows more of
     the scene."""
     h, w = shape[:2]
     size_y, size_x = seen.small.shape[:2]
@@ -101,7 +127,16 @@ def _fill_share_outside(seen: _Surround, shape: tuple[int, ...], box: tuple[int,
     inside[int(y * size_y / h) : int(np.ceil((y + bh) * size_y / h)), int(x * size_x / w) : int(np.ceil((x + bw) * size_x / w))] = True
     # Away from the footprint's edge only (the box's own edge is the picture's edge: no mixing there).
     outside = inside & ~_grown(seen.covered, seen.margin)
-    return float(seen.flat[outside].mean()) if outside.any() else 0.0
+    if not outside.any():
+        return 0.0
+    flat = float(seen.flat[outside].mean())
+    if flat >= T.DERIVATION_BORDER_FLAT_SHARE:
+        return flat
+    # Or a repeated edge, judged where the outside carries detail (an untextured dark sky next to
+    # a dark edge is close to its colours too, and says nothing): there, the detail must be the
+    # edge's. One kind of fill or the other, not a mix of the two tests' pixels.
+    detailed = outside & (seen.spread > T.DERIVATION_EXTENDED_DETAIL)
+    return max(flat, float(seen.extended[detailed].mean()) if detailed.any() else 0.0)
 
 
 def _on_a_canvas(seen: _Surround) -> bool:
