@@ -228,10 +228,16 @@ def compare_prepared(
     if alignment.aligned:
         frame = warp_to_working_frame(original, copy, alignment.matrix, alignment.scale, alignment.copy_content_box,
                                       previews=previews)
-        # A copy reduced to a palette is compared with the original rendered in that palette.
+        changes = localise_changes(original, copy, alignment, frame)
+        # A copy reduced to a palette is also compared with the original rendered in that palette
+        # (what an undithered quantiser makes of it); the comparison that explains more is kept (a
+        # dithered copy's scattered colours follow the plain original better).
         palette = reduced_palette(original, copy)
-        changes = localise_changes(original, copy, alignment, frame if palette is None
-                                   else dataclasses.replace(frame, original=in_palette(frame.original, palette)))
+        if palette is not None and changes.changed_fraction > 0:
+            rendered = dataclasses.replace(frame, original=in_palette(frame.original, palette))
+            in_its_palette = localise_changes(original, copy, alignment, rendered)
+            if in_its_palette.changed_fraction < changes.changed_fraction:
+                changes = in_its_palette
         if report_measures:
             overlap_hashes = tuple(compute_hashes(crop) for crop in _overlap_crops(frame))
         if report_measures or with_people:  # the regions' findings read the SSIM map

@@ -5,7 +5,9 @@ Quantisers (Pillow's, libimagequant's, GIF encoders without dithering) give each
 palette colour nearest to it; merging colours that way can erase a pupil into its iris, which a
 comparison with the full-colour original would mark as redrawn, though the edit is global. The
 original rendered in the copy's palette is what the quantiser would have made of it: only what
-was changed besides differs.
+was changed besides differs. A dithering quantiser scatters other colours among the nearest
+ones, which the plain original explains better; ``compare`` keeps whichever comparison explains
+more.
 """
 
 from __future__ import annotations

@@ -162,7 +162,7 @@ def judge(
     if verdict.label in (Label.NEAR_DUPLICATE, Label.LOCALLY_EDITED):
         if palette_colours is not None:
             colours = (f" Its colours are reduced to a palette of {palette_colours} (posterised, or a GIF of few "
-                       "colours: a global edit); it was compared with the original rendered in that palette.")
+                       "colours: a global edit).")
         elif greyscale_copy:
             colours = " It is in greyscale, the original in colour (a global edit)."
         elif colour_shift is not None and colour_shift >= T.SUMMARY_MIN_COLOUR_SHIFT:

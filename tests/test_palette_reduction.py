@@ -56,3 +56,13 @@ def test_in_palette_gives_each_pixel_its_nearest_colour(chelsea: np.ndarray) -> 
     exact = palette[np.argmin(((chelsea[..., None, :].astype(int) - palette.astype(int)) ** 2).sum(axis=-1), axis=-1)]
     # The table reads a pixel's 4-level bin: off only where two colours are almost equally near.
     assert (rendered == exact).all(axis=-1).mean() > 0.99
+
+
+def test_a_dithered_copy_of_64_colours_is_a_near_duplicate(chelsea: np.ndarray) -> None:
+    # Floyd-Steinberg scatters other colours among the nearest ones: the plain original explains
+    # such a copy better than the original rendered in the palette, and that comparison is kept.
+    image = Image.fromarray(chelsea)
+    dithered = np.asarray(image.quantize(palette=image.quantize(64), dither=Image.Dither.FLOYDSTEINBERG).convert("RGB"))
+    measurement = compare_images(chelsea, dithered, with_people=False, with_derivation=False)
+    assert measurement.palette_colours == 64
+    assert measurement.verdict.label is Label.NEAR_DUPLICATE, measurement.verdict.summary
