@@ -66,6 +66,8 @@ class Alignment:
     # ORIGINAL pixels per COPY pixel along the copy's width and height, at its centre: unequal when
     # the copy was stretched or squeezed (its aspect ratio changed); ``scale`` is their mean.
     axis_scales: tuple[float, float] = (1.0, 1.0)
+    # The copy is a photographic negative of the original (aligned, and compared, turned back).
+    inverted: bool = False
 
 
 @dataclass(frozen=True)

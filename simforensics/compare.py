@@ -30,6 +30,7 @@ from .fingerprints import (
     HashSet,
     compute_hashes,
     hash_distances,
+    hash_kind,
     pdq_dihedral_distance,
     pdq_dihedral_variants,
     thumbnail,
@@ -151,6 +152,15 @@ class PreparedPicture:
         return pdq_dihedral_variants(self.small)
 
 
+def _a_negative(hashes: tuple[HashSet, HashSet]) -> bool:
+    """Whether the copy's whole-picture pHash is near the complement of the original's, as a
+    negative's is (inverting a picture turns the sign of every DCT coefficient but the mean, so
+    every bit flips): within the related limit of all bits differing. Unrelated pictures differ
+    in about half of them."""
+    phash = hash_kind("phash")
+    return hash_distances(*hashes)["phash"] >= phash.bits - phash.related
+
+
 def _overlap_crops(frame: WorkingFrame) -> tuple[np.ndarray, np.ndarray]:
     """The part of ORIGINAL the copy covers, and the copy warped onto it (same frame)."""
     ys, xs = np.nonzero(frame.covered)
@@ -220,6 +230,15 @@ def compare_prepared(
                       features=(first.features, second.features))
     small_original, small_copy = first.small, second.small
     whole = (first.hashes, second.hashes)
+    if not alignment.aligned and _a_negative(whole):
+        # A photographic negative: its SIFT descriptors are not the original's, so it is aligned
+        # turned back, and compared turned back (the evidence itself is never changed).
+        negative = PreparedPicture(255 - copy)
+        turned_back = align(original, negative.rgb, previews=(first.preview, negative.preview),
+                            features=(first.features, negative.features))
+        if turned_back.aligned:
+            alignment = dataclasses.replace(turned_back, inverted=True)
+            copy, previews = negative.rgb, (first.preview, negative.preview)
     pdq_dihedral = pdq_dihedral_distance(first.hashes, second.pdq_variants)
     changes: ChangeMap | None = None
     overlap_hashes = None
@@ -269,7 +288,9 @@ def compare_prepared(
     )
     derivation = None
     if with_derivation:
-        facts = (first.facts, second.facts) if first.facts is not None and second.facts is not None else None
+        # A negative's file does not hold the pixels compared: its compression cues would mislead.
+        known = first.facts is not None and second.facts is not None and not alignment.inverted
+        facts = (first.facts, second.facts) if known else None
         derivation = derive(original, copy, alignment=alignment, changes=changes, identical=identical, facts=facts,
                             previews=previews)
     return Measurement(

@@ -113,6 +113,8 @@ def transform_words(alignment: Alignment) -> list[str]:
         words.append(f"rotated by {alignment.rotation_degrees:+.1f} degrees")
     if alignment.mirrored:
         words.append("mirrored")
+    if alignment.inverted:
+        words.append("in negative, its colours inverted")
     if alignment.overlap_fraction < T.SUMMARY_MIN_UNCROPPED:
         words.append(f"cropped to {alignment.overlap_fraction:.0%} of the original's area{_cut_sides(alignment)}")
     if alignment.copy_fill_fraction < T.SUMMARY_MIN_UNCROPPED:

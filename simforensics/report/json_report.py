@@ -220,6 +220,7 @@ def compare_document(comparison: Comparison) -> dict[str, Any]:
             "method": a.method,
             "matrix": [[_r(v, 6) for v in row] for row in a.matrix.tolist()],
             "mirrored": a.mirrored,
+            "inverted": a.inverted,
             "scale": _r(a.scale),
             "rotation_degrees": _r(a.rotation_degrees, 3),
             "matches": a.matches,
