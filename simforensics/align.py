@@ -64,7 +64,8 @@ class Alignment:
     # overlap_box): what a crop cut away, and where (a signature in a corner, a caption band).
     cut_margins: tuple[tuple[str, int], ...] = (("top", 0), ("bottom", 0), ("left", 0), ("right", 0))
     # ORIGINAL pixels per COPY pixel along the copy's width and height, at its centre: unequal when
-    # the copy was stretched or squeezed (its aspect ratio changed); ``scale`` is their mean.
+    # the copy was stretched or squeezed (its aspect ratio changed); ``scale`` is the square root
+    # of the area ratio.
     axis_scales: tuple[float, float] = (1.0, 1.0)
     # The copy is a photographic negative of the original (aligned, and compared, turned back).
     inverted: bool = False
@@ -501,18 +502,19 @@ def _accepted(original: np.ndarray, copy: np.ndarray, fit: _Fit, method: str, re
         rotation_degrees=rotation, matches=fit.matches, inliers=fit.inliers,
         reprojection_error=fit.residual, overlap_fraction=fraction, overlap_box=_box(covered),
         reason=reason, copy_content_box=box, method=method,
-        copy_fill_fraction=copy_fill_fraction(fit.matrix, original.shape, copy.shape),
+        copy_fill_fraction=_copy_fill_fraction(fit.matrix, original.shape, copy.shape),
         cut_margins=_margins(_box(covered), original.shape),
         axis_scales=(float(axis_scales[0]), float(axis_scales[1])),
     )
 
 
 def _margins(box: tuple[int, int, int, int], shape: tuple[int, ...]) -> tuple[tuple[str, int], ...]:
+    """How far ``box`` ([x, y, w, h]) stops short of each side of a picture of ``shape``."""
     x, y, w, h = box
     return (("top", y), ("bottom", shape[0] - y - h), ("left", x), ("right", shape[1] - x - w))
 
 
-def copy_fill_fraction(matrix: np.ndarray, original_shape: tuple[int, ...], copy_shape: tuple[int, ...]) -> float:
+def _copy_fill_fraction(matrix: np.ndarray, original_shape: tuple[int, ...], copy_shape: tuple[int, ...]) -> float:
     """Share of COPY's frame onto which ORIGINAL's frame maps (``matrix``: COPY -> ORIGINAL)."""
     height, width = original_shape[:2]
     corners = np.array([[0, 0], [width, 0], [width, height], [0, height]], np.float64).reshape(-1, 1, 2)

@@ -134,7 +134,23 @@ def _cut_sides(alignment: Alignment) -> str:
         return ""
     cut = [f"the {side} {px} px" for side, px in alignment.cut_margins
            if px > T.SUMMARY_MIN_CUT * (height if side in ("top", "bottom") else width)]
-    return f": {', '.join(cut[:-1])} and {cut[-1]} cut away" if len(cut) > 1 else f": {cut[0]} cut away" if cut else ""
+    if not cut:
+        return ""
+    listed = cut[0] if len(cut) == 1 else f"{', '.join(cut[:-1])} and {cut[-1]}"
+    return f": {listed} cut away"
+
+
+def _colour_words(colour_shift: float | None, greyscale_copy: bool, palette_colours: int | None) -> str:
+    """The sentence a copy's summary gives a global colour edit, or nothing."""
+    if palette_colours is not None:
+        return (f" Its colours are reduced to a palette of {palette_colours} (posterised, or a GIF of few colours: "
+                "a global edit).")
+    if greyscale_copy:
+        return " It is in greyscale, the original in colour (a global edit)."
+    if colour_shift is not None and colour_shift >= T.SUMMARY_MIN_COLOUR_SHIFT:
+        return (f" Its colours differ from the original's throughout (median CIELAB difference {colour_shift:.0f}: "
+                "a grade, tint or colour conversion, a global edit).")
+    return ""
 
 
 def judge(
@@ -162,16 +178,7 @@ def judge(
     verdict = _judge_pixels(identical, alignment, changes, whole_distances, pdq_dihedral,
                             hashes_informative, pdq_informative)
     if verdict.label in (Label.NEAR_DUPLICATE, Label.LOCALLY_EDITED):
-        if palette_colours is not None:
-            colours = (f" Its colours are reduced to a palette of {palette_colours} (posterised, or a GIF of few "
-                       "colours: a global edit).")
-        elif greyscale_copy:
-            colours = " It is in greyscale, the original in colour (a global edit)."
-        elif colour_shift is not None and colour_shift >= T.SUMMARY_MIN_COLOUR_SHIFT:
-            colours = (f" Its colours differ from the original's throughout (median CIELAB difference "
-                       f"{colour_shift:.0f}: a grade, tint or colour conversion, a global edit).")
-        else:
-            colours = ""
+        colours = _colour_words(colour_shift, greyscale_copy, palette_colours)
         verdict = Verdict(verdict.label, verdict.similarity, verdict.summary + colours, verdict.reasons)
     if resemblance is not None and verdict.label == Label.UNRELATED:
         verdict = _judge_resemblance(verdict, resemblance)
