@@ -161,6 +161,32 @@ def _a_negative(hashes: tuple[HashSet, HashSet]) -> bool:
     return hash_distances(*hashes)["phash"] >= phash.bits - phash.related
 
 
+def _aligned_as_negative(first: PreparedPicture, copy: np.ndarray) -> tuple[Alignment, PreparedPicture] | None:
+    """A photographic negative aligned turned back (its SIFT descriptors are not the original's),
+    with the turned-back copy the rest of the comparison reads (the evidence is never changed);
+    None when it does not align so either."""
+    negative = PreparedPicture(255 - copy)
+    alignment = align(first.rgb, negative.rgb, previews=(first.preview, negative.preview),
+                      features=(first.features, negative.features))
+    return (dataclasses.replace(alignment, inverted=True), negative) if alignment.aligned else None
+
+
+def _localised(original: np.ndarray, copy: np.ndarray, alignment: Alignment,
+               frame: WorkingFrame) -> tuple[ChangeMap, np.ndarray | None]:
+    """The changes, and the copy's palette when it is reduced to one. Such a copy is also compared
+    with the original rendered in its palette (what an undithered quantiser makes of it), and the
+    comparison that explains more is kept (a dithered copy's scattered colours follow the plain
+    original better)."""
+    changes = localise_changes(original, copy, alignment, frame)
+    palette = reduced_palette(original, copy)
+    if palette is not None and changes.changed_fraction > 0:
+        rendered = dataclasses.replace(frame, original=in_palette(frame.original, palette))
+        in_its_palette = localise_changes(original, copy, alignment, rendered)
+        if in_its_palette.changed_fraction < changes.changed_fraction:
+            changes = in_its_palette
+    return changes, palette
+
+
 def _overlap_crops(frame: WorkingFrame) -> tuple[np.ndarray, np.ndarray]:
     """The part of ORIGINAL the copy covers, and the copy warped onto it (same frame)."""
     ys, xs = np.nonzero(frame.covered)
@@ -230,15 +256,9 @@ def compare_prepared(
                       features=(first.features, second.features))
     small_original, small_copy = first.small, second.small
     whole = (first.hashes, second.hashes)
-    if not alignment.aligned and _a_negative(whole):
-        # A photographic negative: its SIFT descriptors are not the original's, so it is aligned
-        # turned back, and compared turned back (the evidence itself is never changed).
-        negative = PreparedPicture(255 - copy)
-        turned_back = align(original, negative.rgb, previews=(first.preview, negative.preview),
-                            features=(first.features, negative.features))
-        if turned_back.aligned:
-            alignment = dataclasses.replace(turned_back, inverted=True)
-            copy, previews = negative.rgb, (first.preview, negative.preview)
+    if not alignment.aligned and _a_negative(whole) and (negative := _aligned_as_negative(first, copy)):
+        alignment, turned_back = negative
+        copy, previews = turned_back.rgb, (first.preview, turned_back.preview)
     pdq_dihedral = pdq_dihedral_distance(first.hashes, second.pdq_variants)
     changes: ChangeMap | None = None
     overlap_hashes = None
@@ -247,16 +267,7 @@ def compare_prepared(
     if alignment.aligned:
         frame = warp_to_working_frame(original, copy, alignment.matrix, alignment.scale, alignment.copy_content_box,
                                       previews=previews)
-        changes = localise_changes(original, copy, alignment, frame)
-        # A copy reduced to a palette is also compared with the original rendered in that palette
-        # (what an undithered quantiser makes of it); the comparison that explains more is kept (a
-        # dithered copy's scattered colours follow the plain original better).
-        palette = reduced_palette(original, copy)
-        if palette is not None and changes.changed_fraction > 0:
-            rendered = dataclasses.replace(frame, original=in_palette(frame.original, palette))
-            in_its_palette = localise_changes(original, copy, alignment, rendered)
-            if in_its_palette.changed_fraction < changes.changed_fraction:
-                changes = in_its_palette
+        changes, palette = _localised(original, copy, alignment, frame)
         if report_measures:
             overlap_hashes = tuple(compute_hashes(crop) for crop in _overlap_crops(frame))
         if report_measures or with_people:  # the regions' findings read the SSIM map
