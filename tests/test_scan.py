@@ -200,6 +200,17 @@ def test_colour_laid_on_a_grey_picture_is_a_local_edit_whatever_the_file_names(t
     assert labels == {"a-tinted.png": Label.LOCALLY_EDITED, "b-tinted.png": Label.LOCALLY_EDITED}
 
 
+def test_a_photographic_negative_is_found_and_called_a_copy(tmp_path: Path) -> None:
+    # Its PDQ is the complement of the original's: no rotation or mirror variant comes near it.
+    chelsea, coffee = fx.source_image("chelsea", 320), fx.source_image("coffee", 320)
+    Image.fromarray(chelsea).save(tmp_path / "chelsea.png")
+    Image.fromarray(255 - chelsea).save(tmp_path / "negative.jpg", quality=90)
+    Image.fromarray(coffee).save(tmp_path / "coffee.png")
+    result = scan_folders(ScanOptions(folders=(str(tmp_path),), cache_path=None))
+    matched = {frozenset(Path(p).name for p in (pair.a, pair.b)): pair.label for pair in result.pairs if pair.match}
+    assert matched == {frozenset({"chelsea.png", "negative.jpg"}): Label.NEAR_DUPLICATE}
+
+
 def test_against_matches_only_across_the_two_sets(tmp_path: Path) -> None:
     portfolio, gallery = tmp_path / "portfolio", tmp_path / "app-gallery"
     portfolio.mkdir()

@@ -93,8 +93,7 @@ def _hashed_global_pairs(pdq: np.ndarray, queries: np.ndarray, database: np.ndar
     and the tables are as many as it takes to find it with probability ``SCAN_HASH_RECALL``,
     whatever the collection looks like (an inverted file's recall depends on its clusters)."""
     database_codes = np.ascontiguousarray(pdq[database, 0])
-    codes = np.ascontiguousarray(pdq[queries].reshape(-1, 32))
-    owners = np.repeat(queries, 8)
+    codes, owners = _query_codes(pdq, queries)
     key_bytes, tables = _hash_plan(len(codes), len(database))
     rng = np.random.default_rng(0)
     found_q, found_d, found_dist = [], [], []
@@ -139,13 +138,21 @@ def _hash_keys(codes: np.ndarray, positions: np.ndarray) -> np.ndarray:
     return keys
 
 
+def _query_codes(pdq: np.ndarray, queries: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each query's PDQ codes searched for, with the item each belongs to: its 8 rotations and
+    mirrors, and the complement of the upright one, which is a photographic negative's PDQ
+    (inverting a picture flips every bit; `compare` aligns negatives turned back)."""
+    variants = pdq[queries]
+    codes = np.concatenate([variants, ~variants[:, :1]], axis=1)
+    return np.ascontiguousarray(codes.reshape(-1, 32)), np.repeat(queries, codes.shape[1])
+
+
 def _global_pairs(pdq: np.ndarray, queries: np.ndarray, database: np.ndarray, exact_limit: int) -> dict[tuple[int, int], int]:
-    """(query item, database item) -> smallest PDQ distance over the query's 8 variants."""
+    """(query item, database item) -> smallest PDQ distance over the query's codes (``_query_codes``)."""
     if len(database) > exact_limit:
         return _hashed_global_pairs(pdq, queries, database)
     index = _index(np.ascontiguousarray(pdq[database, 0]), exact_limit)
-    codes = np.ascontiguousarray(pdq[queries].reshape(-1, 32))
-    owners = np.repeat(queries, 8)
+    codes, owners = _query_codes(pdq, queries)
     found_q, found_d, found_dist = [], [], []
     for part in _batches(len(codes)):
         # FAISS returns distances strictly below the radius.
