@@ -589,26 +589,25 @@ def _size_filter(mask: np.ndarray, min_pixels: int) -> np.ndarray:
 
 
 def _pixel_outline(changed: np.ndarray, difference: np.ndarray, covered: np.ndarray, min_pixels: int,
-                   unchanged: np.ndarray, pattern: np.ndarray,
-                   unexplained: Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]]) -> np.ndarray:
-    """Tighten each found area to the pixels that differ themselves.
+                   pattern: np.ndarray, unexplained: Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]]) -> np.ndarray:
+    """Tighten each found area to the pixels that differ themselves, and those whose own pattern changed.
 
     Detection windows reach a few pixels past an edit, which doubles the area of thin strokes
-    (a signature). Inside each area, keep the pixels whose own difference from the predicted
-    colour is clear, closed and hole-filled (but for unchanged holes of an area's size: the
-    loops of a watermark's letters). An area whose change is in its pattern rather than
-    its pixel values (texture redrawn in the same colours) keeps its window outline, and so does
-    the part of an area where ``pattern`` (the change in structure or detail, by itself above
-    its detection level) reaches beyond the window's reach from the tightened pixels (from those
-    of them that form areas: a painted-out texture's scattered differing grains do not count).
+    (a signature, a faint watermark). Inside each area, keep the pixels whose own difference
+    from the predicted colour is clear, closed and hole-filled (but for unchanged holes of an
+    area's size: the loops of a watermark's letters, the gaps between them), and the pixels whose
+    pattern changed by more than those differing pixels' change explains.
 
-    ``unexplained(tight)``: where the pattern changed more than the ``tight`` pixels' own change
-    explains, at the detection level and at the outline's: the structure and detail maps made
-    again with the original given the copy's values at ``tight``, so that the halo those pixels
-    cast through the comparison windows is gone. The area's pixels above the first are kept
-    (a painted-out grain's pixels as light as the smooth patch, between those that are not);
-    a hole of pixels under both, and not differing by the outline's fraction of the level,
-    is unchanged (the gap between two letters of a watermark, inside a halo of both).
+    ``unexplained(tight)`` says where: the structure and detail maps made again with the
+    original given the copy's values at ``tight`` (at the detection level, and at the outline's),
+    so that the halo those pixels cast through the comparison windows is gone. Above the first
+    are the pixels of an edit that match in value (a painted-out grain's pixels as light as the
+    smooth patch, between those that are not; texture redrawn in the same colours); a hole of
+    pixels under both that do not differ by the outline's fraction of the level is unchanged (the
+    gap between two letters of a removed watermark, inside a halo of both). The part of an area
+    where ``pattern`` (the change in structure or detail, by itself above its detection level)
+    reaches beyond the window's reach from the tightened pixels keeps its window outline (from
+    those of them that form areas: a painted-out texture's scattered differing grains do not count).
     """
     smooth = cv2.GaussianBlur(difference, (0, 0), T.CHANGE_PIXEL_SIGMA)
     level = (_robust_threshold(smooth[covered], T.MIN_PIXEL_CHANGE) if covered.sum() >= T.CHANGE_MIN_SAMPLE
@@ -628,12 +627,9 @@ def _pixel_outline(changed: np.ndarray, difference: np.ndarray, covered: np.ndar
         cols = slice(max(0, found[1].start - room), min(width, found[1].stop + room))
         area = labels[rows, cols] == index
         tight = area & differing[rows, cols]
-        if tight.sum() < T.PIXEL_OUTLINE_SHARE * area.sum():
-            result[rows, cols] |= area
-            continue
         tightened.append((rows, cols, area, cv2.morphologyEx(tight.astype(np.uint8), cv2.MORPH_CLOSE, kernel).astype(bool) & area))
     if not tightened:
-        return _fill_holes_and_filter(result, min_pixels, unchanged)
+        return result
     all_tight = np.zeros_like(changed)
     for rows, cols, _, tight in tightened:
         all_tight[rows, cols] |= tight
@@ -1010,7 +1006,7 @@ def _detect(frame: WorkingFrame, maps: _DifferenceMaps) -> _Detection:
         return ((own_structure > structure_threshold) | (own_loss > loss_threshold),
                 (own_structure > T.OUTLINE_FRACTION * structure_threshold) | (own_loss > T.OUTLINE_FRACTION * loss_threshold))
 
-    changed = _pixel_outline(changed, maps.pixel_difference, covered, min_pixels, unchanged, pattern, unexplained)
+    changed = _pixel_outline(changed, maps.pixel_difference, covered, min_pixels, pattern, unexplained)
     return _Detection(changed, structure_fine, colour_fine, structure_threshold, colour_threshold)
 
 
