@@ -24,12 +24,15 @@ Thresholds adapt to each pair: a pixel is changed when it is an outlier (median 
 of its own pair's distribution and above a fixed floor. Detected areas are grown to their
 outline with a lower threshold (hysteresis), closed, hole-filled (unless a hole is unchanged and
 an area's size: a letter's loop), size-filtered, and finally tightened to the pixels that differ
-themselves. The global colour mapping is not let to explain colours found in one place only
-that the copy changed unlike the rest and lost the detail of (a mark painted out).
+themselves, and those whose pattern changed more than the differing pixels' own change explains
+(a painted-out grain as light as its patch; not a halo of the comparison windows). The global
+colour mapping is not let to explain colours found in one place only that the copy changed
+unlike the rest and lost the detail of (a mark painted out).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 import cv2
@@ -586,17 +589,25 @@ def _size_filter(mask: np.ndarray, min_pixels: int) -> np.ndarray:
 
 
 def _pixel_outline(changed: np.ndarray, difference: np.ndarray, covered: np.ndarray, min_pixels: int,
-                   unchanged: np.ndarray, pattern: np.ndarray) -> np.ndarray:
-    """Tighten each found area to the pixels that differ themselves.
+                   pattern: np.ndarray, unexplained: Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]]) -> np.ndarray:
+    """Tighten each found area to the pixels that differ themselves, and those whose own pattern changed.
 
     Detection windows reach a few pixels past an edit, which doubles the area of thin strokes
-    (a signature). Inside each area, keep the pixels whose own difference from the predicted
-    colour is clear, closed and hole-filled (but for unchanged holes of an area's size: the
-    loops of a watermark's letters). An area whose change is in its pattern rather than
-    its pixel values (texture redrawn in the same colours) keeps its window outline, and so does
-    the part of an area where ``pattern`` (the change in structure or detail, by itself above
-    its detection level) reaches beyond the window's reach from the tightened pixels (from those
-    of them that form areas: a painted-out texture's scattered differing grains do not count).
+    (a signature, a faint watermark). Inside each area, keep the pixels whose own difference
+    from the predicted colour is clear, closed and hole-filled (but for unchanged holes of an
+    area's size: the loops of a watermark's letters, the gaps between them), and the pixels whose
+    pattern changed by more than those differing pixels' change explains.
+
+    ``unexplained(tight)`` says where: the structure and detail maps made again with the
+    original given the copy's values at ``tight`` (at the detection level, and at the outline's),
+    so that the halo those pixels cast through the comparison windows is gone. Above the first
+    are the pixels of an edit that match in value (a painted-out grain's pixels as light as the
+    smooth patch, between those that are not; texture redrawn in the same colours); a hole of
+    pixels under both that do not differ by the outline's fraction of the level is unchanged (the
+    gap between two letters of a removed watermark, inside a halo of both). The part of an area
+    where ``pattern`` (the change in structure or detail, by itself above its detection level)
+    reaches beyond the window's reach from the tightened pixels keeps its window outline (from
+    those of them that form areas: a painted-out texture's scattered differing grains do not count).
     """
     smooth = cv2.GaussianBlur(difference, (0, 0), T.CHANGE_PIXEL_SIGMA)
     level = (_robust_threshold(smooth[covered], T.MIN_PIXEL_CHANGE) if covered.sum() >= T.CHANGE_MIN_SAMPLE
@@ -607,6 +618,7 @@ def _pixel_outline(changed: np.ndarray, difference: np.ndarray, covered: np.ndar
     kernel, reach = _disc(T.CHANGE_CLOSE_RADIUS), _disc(T.CHANGE_OUTLINE_REACH)
     room = max(T.CHANGE_CLOSE_RADIUS, T.CHANGE_OUTLINE_REACH) + 1
     height, width = changed.shape
+    tightened = []  # (rows, cols, area, its differing pixels closed) of the areas that are tightened
     for index, found in enumerate(ndimage.find_objects(labels), start=1):
         if found is None:
             continue
@@ -615,11 +627,20 @@ def _pixel_outline(changed: np.ndarray, difference: np.ndarray, covered: np.ndar
         cols = slice(max(0, found[1].start - room), min(width, found[1].stop + room))
         area = labels[rows, cols] == index
         tight = area & differing[rows, cols]
-        if tight.sum() < T.PIXEL_OUTLINE_SHARE * area.sum():
-            result[rows, cols] |= area
-            continue
-        tight = cv2.morphologyEx(tight.astype(np.uint8), cv2.MORPH_CLOSE, kernel).astype(bool) & area
-        tight = _fill_changed_holes(tight, unchanged[rows, cols], min_pixels)
+        tightened.append((rows, cols, area, cv2.morphologyEx(tight.astype(np.uint8), cv2.MORPH_CLOSE, kernel).astype(bool) & area))
+    if not tightened:
+        return result
+    all_tight = np.zeros_like(changed)
+    for rows, cols, _, tight in tightened:
+        all_tight[rows, cols] |= tight
+    # The pattern a halo shows beside the differing pixels is their own change seen through the
+    # comparison windows: what remains with those pixels given the copy's values is the pattern's own.
+    own_pattern, own_weak = unexplained(all_tight)
+    value_unchanged = ~(smooth > T.OUTLINE_FRACTION * level) & ~own_weak
+    for rows, cols, area, tight in tightened:
+        # Holes of pixels that neither differ in value nor changed in their own pattern stay
+        # open; the area's pixels whose own pattern changed are part of the edit.
+        tight = _fill_changed_holes(tight, value_unchanged[rows, cols], min_pixels) | (area & own_pattern[rows, cols])
         # What the tightening takes away beyond the detection window's reach is no halo: that
         # part changed in its pattern alone (texture painted out beside a removed object, in the
         # same grey), and keeps its detection outline, up to the tightened part. The reach is
@@ -630,7 +651,7 @@ def _pixel_outline(changed: np.ndarray, difference: np.ndarray, covered: np.ndar
         beyond = area & ~cv2.dilate(outline.view(np.uint8), reach).astype(bool) & pattern[rows, cols]
         far = _fill_holes_and_filter(beyond, min_pixels)
         result[rows, cols] |= tight | (cv2.dilate(far.view(np.uint8), reach).astype(bool) & area)
-    return _fill_holes_and_filter(result, min_pixels, unchanged)
+    return _fill_holes_and_filter(result, min_pixels, value_unchanged)
 
 
 # Per-pixel maximum and length over the 3 colour channels: numpy's reductions along a short last
@@ -650,6 +671,8 @@ class _DifferenceMaps:
     pixel_difference: np.ndarray  # per-pixel max channel difference from the prediction
     colour_compared: bool
     detail_loss: np.ndarray  # share of the original's fine detail the copy lacks (0-1)
+    grey_predicted: np.ndarray  # uint8: the grey levels compared, the prediction's and the copy's
+    grey_copy: np.ndarray
 
 
 def _chroma(rgb: np.ndarray) -> np.ndarray:
@@ -808,7 +831,8 @@ def _difference_maps(frame: WorkingFrame) -> _DifferenceMaps:
     else:
         pixel_difference = _channel_max(np.abs(difference))
     loss = _detail_loss(grey_predicted, grey_copy, covered)
-    return _DifferenceMaps(structure, colour.astype(np.float32), pixel_difference, colour_compared, loss)
+    return _DifferenceMaps(structure, colour.astype(np.float32), pixel_difference, colour_compared, loss,
+                           grey_predicted, grey_copy)
 
 
 _LUMA = np.array([0.299, 0.587, 0.114], np.float32)
@@ -974,7 +998,15 @@ def _detect(frame: WorkingFrame, maps: _DifferenceMaps) -> _Detection:
     grown = cv2.morphologyEx(grown.astype(np.uint8), cv2.MORPH_CLOSE, _disc(T.CHANGE_CLOSE_RADIUS)).astype(bool)
     changed = _fill_holes_and_filter(grown & covered, min_pixels, unchanged)
     pattern = (structure_fine > structure_threshold) | (loss_fine > loss_threshold)
-    changed = _pixel_outline(changed, maps.pixel_difference, covered, min_pixels, unchanged, pattern)
+
+    def unexplained(tight: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        explained = np.where(tight, maps.grey_copy, maps.grey_predicted)
+        own_structure = cv2.GaussianBlur(_structure_change(explained, maps.grey_copy), (0, 0), T.CHANGE_OUTLINE_SIGMA)
+        own_loss = cv2.GaussianBlur(_detail_loss(explained, maps.grey_copy, covered), (0, 0), T.CHANGE_OUTLINE_SIGMA)
+        return ((own_structure > structure_threshold) | (own_loss > loss_threshold),
+                (own_structure > T.OUTLINE_FRACTION * structure_threshold) | (own_loss > T.OUTLINE_FRACTION * loss_threshold))
+
+    changed = _pixel_outline(changed, maps.pixel_difference, covered, min_pixels, pattern, unexplained)
     return _Detection(changed, structure_fine, colour_fine, structure_threshold, colour_threshold)
 
 

@@ -229,9 +229,9 @@ OUTLINE_FRACTION = 0.5
 # difference (max over channels, after the global colour mapping, smoothed sigma 1.5) exceeds
 # this floor or its pair's outlier level. 12 levels is the "clearly visible" colour step above.
 MIN_PIXEL_CHANGE = 12.0
-# ... unless fewer than this share of the area's pixels differ that way: then the change is in
-# the pattern, not the values, and the detection outline is kept.
-PIXEL_OUTLINE_SHARE = 0.3
+# The pixels whose own pattern changed (beyond what the differing pixels' halo explains) are
+# kept as well, at the detection levels: no share of differing pixels decides between values and
+# pattern (a faint watermark's strokes differ in under 30 % of their detection outline).
 
 # Smallest changed area kept, as a share of the covered area: 0.05 % of a 768 x 768 frame is
 # about 300 pixels, a 17 x 17 px square, the size of a small signature glyph cluster. In a small
