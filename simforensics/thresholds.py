@@ -558,6 +558,10 @@ MESH_MIN_SCORE = 0.3
 # measured 0.014-0.088 (the models' own jitter); different people in different stances 0.14-0.56.
 # Fewer than 5 shared keypoints cannot pin a similarity fit (4 parameters) with any check left.
 POSE_MIN_POINTS = 5
+# A pair that is not a copy is "similar" by its posture (verdict.py) only when its arms and legs
+# (elbows, wrists, knees, ankles) are within POSE_SAME too, by their own median: over all points
+# the head and shoulders rule the median, and the builtin reference's unrelated portraits
+# (astronaut, Grace Hopper) share them within 0.04-0.10 with their one elbow seen 0.44-0.51 apart.
 POSE_SAME = 0.1
 POSE_SIMILAR = 0.2
 # Reported beside the median: the share of keypoints within this offset (PCK).
