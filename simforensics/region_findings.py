@@ -55,6 +55,11 @@ POSTURE_POINTS = (
     "left_knee", "right_knee", "left_ankle", "right_ankle",
 )
 LIMB_POINTS = frozenset(POSTURE_POINTS[7:])
+# The arms and legs proper: the hips are the torso's base, under the shoulders in any upright
+# figure (a bust, a seated or standing person), so their place follows from the head's and
+# shoulders' and says nothing of what the figure does.
+ARTICULATED_POINTS = frozenset(("left_elbow", "right_elbow", "left_wrist", "right_wrist",
+                                "left_knee", "right_knee", "left_ankle", "right_ankle"))
 
 
 class Finding(StrEnum):
@@ -94,6 +99,10 @@ class PoseComparison:
     mirrored: bool
     verdict: Finding
     reason: str
+    # The median offset (as ``distance``) of the elbows, wrists, knees and ankles seen in both, in
+    # the same fit; None when none is. The median over every point is ruled by the head and
+    # shoulders (most of the points), which every upright frontal figure shares.
+    limb_distance: float | None = None
 
 
 # ---------------------------------------------------------------------------------- measures
@@ -344,7 +353,7 @@ def compare_pose(original: Portrait, copy: Portrait, mirrored: bool | None) -> P
         return None
     if copy.body is None:
         return PoseComparison(None, None, 0, False, False, Finding.ABSENT, "no body keypoints found in the copy")
-    best: tuple[float, float, int, bool, bool] | None = None
+    best: tuple[float, float, int, bool, bool, float | None] | None = None
     for flip in ((False, True) if mirrored is None else (mirrored,)):
         names, source, target = [], [], []
         for name in POSTURE_POINTS:
@@ -359,12 +368,14 @@ def compare_pose(original: Portrait, copy: Portrait, mirrored: bool | None) -> P
         residuals = _posture_residuals(np.array(source, np.float64), np.array(target, np.float64))
         agreement = float(np.mean(residuals <= T.POSE_POINT_TOLERANCE))
         distance = float(np.median(residuals))
+        articulated = [r for name, r in zip(names, residuals) if name in ARTICULATED_POINTS]
+        limb_distance = float(np.median(articulated)) if articulated else None
         if best is None or distance < best[1]:
-            best = (agreement, distance, len(names), bool(LIMB_POINTS.intersection(names)), flip)
+            best = (agreement, distance, len(names), bool(LIMB_POINTS.intersection(names)), flip, limb_distance)
     if best is None:
         return PoseComparison(None, None, 0, False, False, Finding.ABSENT,
                               f"fewer than {T.POSE_MIN_POINTS} body keypoints seen in both pictures")
-    agreement, distance, points, limbs, flip = best
+    agreement, distance, points, limbs, flip, limb_distance = best
     what = (f"median keypoint offset {distance:.3f} of the pose's size over {points} keypoints after a "
             f"similarity fit; {agreement:.0%} within {T.POSE_POINT_TOLERANCE}")
     if distance <= T.POSE_SAME:
@@ -375,7 +386,10 @@ def compare_pose(original: Portrait, copy: Portrait, mirrored: bool | None) -> P
         verdict, reason = Finding.DIFFERENT, f"different posture: {what} (similar <= {T.POSE_SIMILAR})"
     if not limbs:
         reason += "; head and shoulders only"
-    return PoseComparison(agreement, distance, points, limbs, flip, verdict, reason + ("; mirrored" if flip else ""))
+    elif limb_distance is not None:
+        reason += f"; arms and legs offset {limb_distance:.3f}"
+    return PoseComparison(agreement, distance, points, limbs, flip, verdict, reason + ("; mirrored" if flip else ""),
+                          limb_distance)
 
 
 def unplaced_user_findings(regions: list[Region]) -> list[RegionFinding]:

@@ -566,6 +566,10 @@ MESH_MIN_SCORE = 0.3
 # measured 0.014-0.088 (the models' own jitter); different people in different stances 0.14-0.56.
 # Fewer than 5 shared keypoints cannot pin a similarity fit (4 parameters) with any check left.
 POSE_MIN_POINTS = 5
+# A pair that is not a copy is "similar" by its posture (verdict.py) only when its arms and legs
+# (elbows, wrists, knees, ankles) are within POSE_SAME too, by their own median: over all points
+# the head and shoulders rule the median, and the builtin reference's unrelated portraits
+# (astronaut, Grace Hopper) share them within 0.04-0.10 with their one elbow seen 0.44-0.51 apart.
 POSE_SAME = 0.1
 POSE_SIMILAR = 0.2
 # Reported beside the median: the share of keypoints within this offset (PCK).
@@ -655,6 +659,19 @@ RESEMBLANCE_PALETTE_SAME_COLOUR = 10.0
 # grey when its dominant colours' mean chroma (share-weighted, CIELAB) is under this:
 # two just-noticeable differences (2 x 2.3) from neutral.
 RESEMBLANCE_PALETTE_GREY_CHROMA = 4.6
+# Against a reference, the palette's likeness is scaled by each picture's neighbourhood there, as
+# style's is (palette.situate; the self-tuning affinity of Zelnik-Manor & Perona 2004: exp(-d^2 /
+# (2 s_a s_b)), d the earth mover's distance): a muted picture lies near many palettes, so
+# closeness to it is common; a vivid one near few. With one scale for all, the builtin reference's
+# coloured pictures' top 1 % was one pair of works (immunohistochemistry, a muted picture, against
+# chelsea), its grey-and-coloured top 1 % mostly immunohistochemistry against page. The
+# neighbourhood is the distance to the second-nearest work, for style's reason
+# (RESEMBLANCE_STYLE_NEIGHBOUR: the nearest may be the one work that happens to share it).
+RESEMBLANCE_PALETTE_NEIGHBOUR = 2
+# A neighbourhood is never narrower than this (CIE76 units): the median earth mover's distance
+# between two crops of one shipped picture (the builtin reference's views) is 5.2, so a reference
+# picture nearer than that is as good as the same picture's crop.
+RESEMBLANCE_PALETTE_NEIGHBOURHOOD_FLOOR = 5.0
 
 # ---------------------------------------------------------------- style (resemblance/style.py)
 

@@ -182,10 +182,12 @@ def judge(
         verdict = Verdict(verdict.label, verdict.similarity, verdict.summary + colours, verdict.reasons)
     if resemblance is not None and verdict.label == Label.UNRELATED:
         verdict = _judge_resemblance(verdict, resemblance)
-    if verdict.label == Label.UNRELATED and pose is not None and pose.verdict == Finding.SAME and pose.limbs:
+    if (verdict.label == Label.UNRELATED and pose is not None and pose.verdict == Finding.SAME
+            and pose.limb_distance is not None and pose.limb_distance <= T.POSE_SAME):
         # A posture is a resemblance the contract names ("similar: composition, pose, palette,
-        # subject"), but only a posture with limbs in it: head-and-shoulders frontal portraits
-        # all share one.
+        # subject"), but only a posture whose arms and legs are placed alike too: head-and-shoulders
+        # frontal portraits all share one (two unrelated portraits matched in head and shoulders
+        # with their one elbow seen half the pose's size apart).
         verdict = Verdict(
             Label.SIMILAR, Label.SIMILAR.score(0.5 * (1 - (pose.distance or 0) / T.POSE_SIMILAR)),
             "Not the same picture, but the same posture: " + pose.reason + ".",

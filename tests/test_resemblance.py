@@ -132,3 +132,25 @@ def test_the_shipped_builtin_reference_is_what_its_script_makes() -> None:
         assert abs(len(scores) - len(shipped.scores[name])) <= 0.01 * len(scores), name
         quantiles = np.linspace(0.05, 0.99, 20)
         assert np.allclose(np.quantile(scores, quantiles), np.quantile(shipped.scores[name], quantiles), atol=0.01), name
+
+
+def test_a_posture_shared_in_head_and_shoulders_only_does_not_make_two_portraits_similar() -> None:
+    import cv2
+
+    from simforensics import thresholds as T
+    from simforensics.region_findings import Finding
+    from simforensics.resemblance.builtin import load_source
+
+    hopper = load_source("matplotlib:grace_hopper.jpg")
+    astronaut = fx.source_image("astronaut", 448)
+    hopper = cv2.resize(hopper, (448 * hopper.shape[1] // hopper.shape[0], 448), interpolation=cv2.INTER_AREA)
+    # Two people facing the camera: their heads and shoulders match, their arms do not.
+    unrelated = compare_images(astronaut[20:-20, 20:-20].copy(), hopper[30:-10, 20:-20].copy())
+    assert unrelated.pose is not None and unrelated.pose.verdict is Finding.SAME and unrelated.pose.limbs
+    assert unrelated.pose.limb_distance is not None and unrelated.pose.limb_distance > T.POSE_SAME
+    assert "arms and legs offset" in unrelated.pose.reason
+    assert str(unrelated.verdict.label) == "unrelated"
+    # The same body mirrored has its arms where they were.
+    mirrored = compare_images(astronaut, astronaut[:, ::-1].copy())
+    assert mirrored.pose is not None and mirrored.pose.limb_distance is not None
+    assert mirrored.pose.limb_distance <= T.POSE_SAME

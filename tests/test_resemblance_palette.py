@@ -161,3 +161,39 @@ def test_colour_conversion_is_cielab_both_ways(originals: dict[str, np.ndarray])
     # Beyond the gamut (a* = 120 is redder than sRGB's red), clipped channel by channel.
     red, green, _ = srgb_of(np.array([54.0, 120.0, 70.0]))
     assert (red, green) == (255, 0)
+
+
+def test_against_a_reference_a_muted_palette_has_a_narrower_neighbourhood_than_a_vivid_one() -> None:
+    from simforensics.resemblance.builtin import load_source
+    from simforensics.resemblance.reference import builtin_reference
+
+    rows, works = builtin_reference().cohorts["palette"]
+    placed = {name: palette.situate(palette.describe(view(load_source(f"skimage:{name}"))), rows, works)
+              for name in ("immunohistochemistry", "colorwheel")}
+    # Stained tissue on white lies near many palettes (the greys of pages and photographs); a
+    # colour wheel's saturated hues near few.
+    muted, vivid = placed["immunohistochemistry"].neighbourhood, placed["colorwheel"].neighbourhood
+    assert muted is not None and vivid is not None and muted < vivid
+    assert muted >= T.RESEMBLANCE_PALETTE_NEIGHBOURHOOD_FLOOR
+    # Placed, the likeness is the self-tuning kernel of the distance: the same pair read wider
+    # apart where its pictures' neighbourhoods are narrow.
+    a, b = placed["immunohistochemistry"], placed["colorwheel"]
+    plain = palette.compare(palette.describe(view(load_source("skimage:immunohistochemistry"))),
+                            palette.describe(view(load_source("skimage:colorwheel"))))
+    distance = -T.RESEMBLANCE_PALETTE_SCALE * np.log(plain.score)
+    assert palette.compare(a, b).score == pytest.approx(np.exp(-0.5 * distance**2 / (muted * vivid)), rel=1e-3)
+    assert "neighbourhood in the reference" in palette.compare(a, b).why
+
+
+def test_a_reference_picture_left_out_is_placed_among_the_others_only() -> None:
+    rgb = make_fixtures.source_image("coffee")
+    mine = palette.describe(view(rgb))
+    others = [palette.describe(view(make_fixtures.source_image(name))) for name in ("astronaut", "chelsea", "rocket")]
+    rows = np.array([palette.cohort_row(d) for d in [mine, *others]])
+    works = np.array([0, 1, 2, 3])
+    # Its own picture in the cohort is its nearest work: the neighbourhood is the floor or the
+    # nearest other; left out, the second-nearest of the other three.
+    left_out = palette.situate(mine, rows, works, leave_out=(0,))
+    kept = palette.situate(mine, rows, works)
+    assert kept.neighbourhood <= left_out.neighbourhood
+    assert palette.situate(mine, rows[:2], works[:2], leave_out=(0,)).neighbourhood is None

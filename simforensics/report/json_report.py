@@ -254,7 +254,8 @@ def compare_document(comparison: Comparison) -> dict[str, Any]:
         "people": {"original": _people(m.people[0]), "copy": _people(m.people[1])} if m.people else None,
         "pose": None if m.pose is None else {
             "verdict": m.pose.verdict, "distance": _r(m.pose.distance), "agreement": _r(m.pose.agreement),
-            "keypoints": m.pose.points, "limbs": m.pose.limbs, "mirrored": m.pose.mirrored, "reason": m.pose.reason,
+            "keypoints": m.pose.points, "limbs": m.pose.limbs, "limb_distance": _r(m.pose.limb_distance),
+            "mirrored": m.pose.mirrored, "reason": m.pose.reason,
             "thresholds": {"same": T.POSE_SAME, "similar": T.POSE_SIMILAR, "point_tolerance": T.POSE_POINT_TOLERANCE},
         },
         "resemblance": None if m.resemblance is None else resemblance_document(m.resemblance),

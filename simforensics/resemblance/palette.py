@@ -10,8 +10,10 @@ which colours the pictures share, which is what the report names.
 
 from __future__ import annotations
 
+import functools
 import warnings
-from dataclasses import dataclass
+from collections.abc import Collection
+from dataclasses import dataclass, replace
 
 import cv2
 import numpy as np
@@ -21,7 +23,8 @@ from .. import thresholds as T
 from .colour import lab_of, srgb_of
 from .model import DimensionScore, PictureView
 
-__all__ = ["COLOUR_NAMES", "NAME", "PaletteDescriptor", "colour_name", "compare", "describe", "is_grey", "stratum"]
+__all__ = ["COLOUR_NAMES", "NAME", "PaletteDescriptor", "cohort_row", "colour_name", "compare", "describe", "is_grey",
+           "situate", "stratum"]
 
 NAME = "palette"
 
@@ -34,6 +37,8 @@ class PaletteDescriptor:
     colours_rgb: np.ndarray  # (k, 3) uint8 sRGB, the same colours for swatches
     shares: np.ndarray  # (k,) float64, share of the picture's area each covers; sums to 1
     pixels: int  # pixels the palette was taken from
+    # The picture's neighbourhood in a reference (CIE76 units; ``situate``); None: not placed in one.
+    neighbourhood: float | None = None
 
 
 # Names for the report's words, not for the score: sRGB values of common colour names (most from
@@ -153,6 +158,54 @@ def stratum(a: PaletteDescriptor, b: PaletteDescriptor) -> str | tuple[str, str]
             "grey pictures")[greys]
 
 
+def _signature(colours_lab: np.ndarray, shares: np.ndarray) -> np.ndarray:
+    """A palette as OpenCV's EMD signature: one row per colour, its share then L*, a*, b*."""
+    return np.ascontiguousarray(np.hstack([shares[:, None], colours_lab]), np.float32)
+
+
+def cohort_row(descriptor: PaletteDescriptor) -> np.ndarray | None:
+    """What a reference keeps of one of its pictures to place others among (``situate``): its
+    dominant colours and shares (numbers, not the picture), padded with empty colours to
+    RESEMBLANCE_PALETTE_COLOURS; None when it has no pixels."""
+    if descriptor.pixels == 0:
+        return None
+    row = np.zeros((T.RESEMBLANCE_PALETTE_COLOURS, 4))
+    row[: len(descriptor.shares)] = _signature(descriptor.colours_lab, descriptor.shares)
+    return row.ravel()
+
+
+def situate(descriptor: PaletteDescriptor, cohort: np.ndarray, works: np.ndarray,
+            leave_out: Collection[int] = ()) -> PaletteDescriptor:
+    """The descriptor with its neighbourhood among a reference's pictures: the earth mover's
+    distance to the RESEMBLANCE_PALETTE_NEIGHBOUR-th nearest work (a work as near as its nearest
+    picture), never under RESEMBLANCE_PALETTE_NEIGHBOURHOOD_FLOOR, as style.situate does for
+    textures. ``leave_out``: works not counted (a pair of the reference's own)."""
+    if descriptor.pixels == 0:
+        return descriptor
+    keep = ~np.isin(works, list(leave_out))
+    if len(np.unique(works[keep])) < T.RESEMBLANCE_PALETTE_NEIGHBOUR:
+        return descriptor
+    mine = _signature(descriptor.colours_lab, descriptor.shares)
+    distances = _distances_to(mine.tobytes(), cohort.tobytes(), cohort.shape)
+    nearest = [distances[keep & (works == work)].min() for work in np.unique(works[keep])]
+    neighbourhood = float(np.partition(nearest, T.RESEMBLANCE_PALETTE_NEIGHBOUR - 1)[T.RESEMBLANCE_PALETTE_NEIGHBOUR - 1])
+    return replace(descriptor, neighbourhood=max(neighbourhood, T.RESEMBLANCE_PALETTE_NEIGHBOURHOOD_FLOOR))
+
+
+@functools.lru_cache(maxsize=4096)
+def _distances_to(signature: bytes, cohort: bytes, shape: tuple[int, ...]) -> np.ndarray:
+    """A palette's earth mover's distance (CIE76) to each picture of a cohort. Kept: a reference
+    is made by placing each of its pictures among the others once for every pair it is in."""
+    mine = np.frombuffer(signature, np.float32).reshape(-1, 4)
+    rows = np.frombuffer(cohort, np.float64).reshape(shape)
+    out = np.empty(len(rows))
+    for i, row in enumerate(rows):
+        other = row.reshape(-1, 4)
+        other = np.ascontiguousarray(other[other[:, 0] > 0], np.float32)
+        out[i] = cv2.EMD(mine, other, cv2.DIST_L2)[0]
+    return out
+
+
 def compare(a: PaletteDescriptor, b: PaletteDescriptor) -> DimensionScore:
     if a.pixels == 0 or b.pixels == 0:
         which = "either picture" if a.pixels == b.pixels else ("the first picture" if a.pixels == 0 else "the second picture")
@@ -161,6 +214,12 @@ def compare(a: PaletteDescriptor, b: PaletteDescriptor) -> DimensionScore:
     ground = np.linalg.norm(a.colours_lab[:, None, :] - b.colours_lab[None, :, :], axis=2)
     plan = _transport(a, b, ground)
     distance = float((plan * ground).sum())
+    if a.neighbourhood is not None and b.neighbourhood is not None:
+        # Placed in a reference: the self-tuning kernel, each picture's neighbourhood its width.
+        score = float(np.exp(-0.5 * distance**2 / (a.neighbourhood * b.neighbourhood)))
+        why = (f"{_why(a, b, plan, ground, distance)}; each picture's neighbourhood in the reference "
+               f"{a.neighbourhood:.0f} and {b.neighbourhood:.0f} units wide")
+        return DimensionScore(score, why)
     score = float(np.exp(-distance / T.RESEMBLANCE_PALETTE_SCALE))
     return DimensionScore(score, _why(a, b, plan, ground, distance))
 
