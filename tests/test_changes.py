@@ -14,7 +14,7 @@ from PIL import Image
 from benchmarks.compare import corpus, hard_edits, metrics, sources
 from benchmarks.compare import transforms as tx
 from fixtures import make_fixtures as fx
-from simforensics.compare import compare_images
+from simforensics.compare import Measurement, compare_images
 
 
 def jpeg(rgb: np.ndarray, quality: int) -> np.ndarray:
@@ -36,6 +36,20 @@ def test_a_small_painted_out_ornament_is_outlined(name: str, seed: int) -> None:
     assert iou(result.change_mask == 255, truth) >= 0.75, edit.name
 
 
+def corpus_pair(seed: int, index: int) -> corpus.Pair:
+    """The compare corpus's locally-edited pair ``index`` of ``seed``."""
+    spec = next(s for s in corpus.plan() if s.category == "locally-edited" and s.index == index)
+    return corpus.build(spec, seed)
+
+
+def locally_edited_iou(pair: corpus.Pair) -> tuple[Measurement, float]:
+    """The pair compared (it must be called locally edited) and its change mask's IoU with the truth."""
+    result = compare_images(pair.original, pair.copy)
+    assert result.verdict.label == "locally-edited", result.verdict.summary
+    coverage = metrics.true_coverage(pair.original.shape, pair.copy.shape, pair.matrix)
+    return result, metrics.mask_iou(np.asarray(result.change_mask), pair.mask, coverage)
+
+
 @pytest.mark.parametrize("index, least", [(2, 0.8), (20, 0.84)])
 def test_texture_painted_out_is_outlined_whole_despite_its_differing_grains(index: int, least: float) -> None:
     # The compare corpus's inpainted grass of the cameraman (seed 2; then JPEG, or a colour
@@ -43,18 +57,9 @@ def test_texture_painted_out_is_outlined_whole_despite_its_differing_grains(inde
     # brightest grains, which once outlined the change and cut the rest of the patch out of the
     # mask (IoU 0.78). Pair 2's patch also smears the tripod's pole, by a few levels only: the
     # benchmark's truth leaves that out, the mask (its pattern changed) takes it in (0.885 -> 0.826).
-    spec = next(s for s in corpus.plan() if s.category == "locally-edited" and s.index == index)
-    pair = corpus.build(spec, 2)
-    assert spec.family.startswith("inpaint") and "camera" in pair.name
-    result = compare_images(pair.original, pair.copy)
-    coverage = metrics.true_coverage(pair.original.shape, pair.copy.shape, pair.matrix)
-    assert result.verdict.label == "locally-edited", result.verdict.summary
-    assert metrics.mask_iou(np.asarray(result.change_mask), pair.mask, coverage) >= least
-
-
-def corpus_pair(seed: int, index: int) -> corpus.Pair:
-    spec = next(s for s in corpus.plan() if s.category == "locally-edited" and s.index == index)
-    return corpus.build(spec, seed)
+    pair = corpus_pair(2, index)
+    assert pair.family.startswith("inpaint") and "camera" in pair.name
+    assert locally_edited_iou(pair)[1] >= least
 
 
 def test_a_patch_painted_over_wood_grain_is_outlined_between_its_differing_grains() -> None:
@@ -63,10 +68,7 @@ def test_a_patch_painted_over_wood_grain_is_outlined_between_its_differing_grain
     # the grains that differ in value they are no halo, and were left out of the mask (IoU 0.665).
     pair = corpus_pair(3, 20)
     assert pair.family.startswith("inpaint") and "coffee" in pair.name
-    result = compare_images(pair.original, pair.copy)
-    coverage = metrics.true_coverage(pair.original.shape, pair.copy.shape, pair.matrix)
-    assert result.verdict.label == "locally-edited", result.verdict.summary
-    assert metrics.mask_iou(np.asarray(result.change_mask), pair.mask, coverage) >= 0.85
+    assert locally_edited_iou(pair)[1] >= 0.85
 
 
 def test_the_gaps_between_a_removed_watermarks_letters_stay_out_of_the_mask() -> None:
@@ -76,12 +78,10 @@ def test_the_gaps_between_a_removed_watermarks_letters_stay_out_of_the_mask() ->
     # and holes of them were filled (IoU 0.649, 9.3 % of the mask over 3 px from any change).
     pair = corpus_pair(4, 23)
     assert pair.family.startswith("watermark") and "rocket" in pair.name
-    result = compare_images(pair.original, pair.copy)
-    coverage = metrics.true_coverage(pair.original.shape, pair.copy.shape, pair.matrix)
+    result, iou_with_truth = locally_edited_iou(pair)
     found = result.change_mask == 255
     far = cv2.distanceTransform((~pair.mask).astype(np.uint8), cv2.DIST_L2, 3) > 3
-    assert result.verdict.label == "locally-edited", result.verdict.summary
-    assert metrics.mask_iou(np.asarray(result.change_mask), pair.mask, coverage) >= 0.67
+    assert iou_with_truth >= 0.67
     assert (found & far).sum() <= 0.07 * found.sum()
 
 
@@ -91,10 +91,7 @@ def test_a_faint_removed_watermark_is_outlined_along_its_strokes() -> None:
     # whole, two to three times the strokes' width (IoU 0.611; 0.693 with the own-pattern pixels).
     pair = corpus_pair(4, 29)
     assert pair.family.startswith("watermark") and "astronaut" in pair.name
-    result = compare_images(pair.original, pair.copy)
-    coverage = metrics.true_coverage(pair.original.shape, pair.copy.shape, pair.matrix)
-    assert result.verdict.label == "locally-edited", result.verdict.summary
-    assert metrics.mask_iou(np.asarray(result.change_mask), pair.mask, coverage) >= 0.78
+    assert locally_edited_iou(pair)[1] >= 0.78
 
 
 @pytest.mark.parametrize("name, seed", [("rocket", 0), ("motorcycle_left", 5), ("chelsea", 4)])
