@@ -10,7 +10,7 @@ which colours the pictures share, which is what the report names.
 
 from __future__ import annotations
 
-import functools
+import hashlib
 import warnings
 from collections.abc import Collection
 from dataclasses import dataclass, replace
@@ -186,24 +186,33 @@ def situate(descriptor: PaletteDescriptor, cohort: np.ndarray, works: np.ndarray
     if len(np.unique(works[keep])) < T.RESEMBLANCE_PALETTE_NEIGHBOUR:
         return descriptor
     mine = _signature(descriptor.colours_lab, descriptor.shares)
-    distances = _distances_to(mine.tobytes(), cohort.tobytes(), cohort.shape)
+    distances = _distances_to(mine, cohort)
     nearest = [distances[keep & (works == work)].min() for work in np.unique(works[keep])]
     neighbourhood = float(np.partition(nearest, T.RESEMBLANCE_PALETTE_NEIGHBOUR - 1)[T.RESEMBLANCE_PALETTE_NEIGHBOUR - 1])
     return replace(descriptor, neighbourhood=max(neighbourhood, T.RESEMBLANCE_PALETTE_NEIGHBOURHOOD_FLOOR))
 
 
-@functools.lru_cache(maxsize=4096)
-def _distances_to(signature: bytes, cohort: bytes, shape: tuple[int, ...]) -> np.ndarray:
-    """A palette's earth mover's distance (CIE76) to each picture of a cohort. Kept: a reference
-    is made by placing each of its pictures among the others once for every pair it is in."""
-    mine = np.frombuffer(signature, np.float32).reshape(-1, 4)
-    rows = np.frombuffer(cohort, np.float64).reshape(shape)
-    out = np.empty(len(rows))
-    for i, row in enumerate(rows):
-        other = row.reshape(-1, 4)
-        other = np.ascontiguousarray(other[other[:, 0] > 0], np.float32)
-        out[i] = cv2.EMD(mine, other, cv2.DIST_L2)[0]
-    return out
+# Each cohort distance row kept, by the palette's colours and a digest of the cohort: a reference
+# is made by placing each of its pictures among the others once for every pair it is in. Keyed by
+# a digest, not the cohort itself, so that a large reference's rows are not held once per entry.
+_DISTANCES: dict[tuple[bytes, bytes], np.ndarray] = {}
+_DISTANCES_KEPT = 4096
+
+
+def _distances_to(signature: np.ndarray, cohort: np.ndarray) -> np.ndarray:
+    """A palette's earth mover's distance (CIE76) to each picture of a cohort (rows of ``cohort_row``)."""
+    key = (signature.tobytes(), hashlib.blake2b(np.ascontiguousarray(cohort).tobytes(), digest_size=16).digest())
+    found = _DISTANCES.get(key)
+    if found is None:
+        found = np.empty(len(cohort))
+        for i, row in enumerate(cohort):
+            other = row.reshape(-1, 4)
+            other = np.ascontiguousarray(other[other[:, 0] > 0], np.float32)
+            found[i] = cv2.EMD(signature, other, cv2.DIST_L2)[0]
+        if len(_DISTANCES) >= _DISTANCES_KEPT:
+            _DISTANCES.clear()
+        _DISTANCES[key] = found
+    return found
 
 
 def compare(a: PaletteDescriptor, b: PaletteDescriptor) -> DimensionScore:
