@@ -360,9 +360,15 @@ def _stopped_after_commits(command: list[str], cache: Path, stop: signal.Signals
     committed = 0
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and process.poll() is None:
+        # A plain reader, opened only once the scan has made the file (a read-only one cannot
+        # make the write-ahead log's shared-memory file, and then fails while the scan writes).
         try:
-            with sqlite3.connect(f"file:{cache}?mode=ro", uri=True, timeout=1) as db:
-                committed = db.execute("SELECT COUNT(*) FROM files").fetchone()[0]
+            if cache.exists():
+                db = sqlite3.connect(cache, timeout=1)
+                try:
+                    committed = db.execute("SELECT COUNT(*) FROM files").fetchone()[0]
+                finally:
+                    db.close()
         except sqlite3.Error:
             committed = 0
         if committed >= 128:
@@ -388,7 +394,8 @@ def test_an_interrupted_scan_resumes_from_its_cache_to_the_same_result(tmp_path:
     command = [sys.executable, "-m", "simforensics", "scan", str(folder), "--cache", str(cache), "--workers", "1", "-q"]
     expected = 130 if stop == signal.SIGINT else -signal.SIGKILL  # Ctrl-C: a clean stop, one line
     for _ in range(3):  # a machine busy enough to starve this loop can let the scan end first: again
-        cache.unlink(missing_ok=True)
+        for stale in (cache, cache.with_name(cache.name + "-wal"), cache.with_name(cache.name + "-shm")):
+            stale.unlink(missing_ok=True)
         returncode, stderr, committed = _stopped_after_commits(command, cache, stop)
         if returncode == expected:
             break
