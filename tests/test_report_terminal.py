@@ -29,3 +29,19 @@ def test_a_pair_with_a_different_dimension_prints(tmp_path: Path) -> None:
     assert "Resemblance" in text and "[/]" not in text
     different = [name for name, finding in findings.items() if finding == Likeness.DIFFERENT]
     assert any(name in line and "different" in line for line in text.splitlines() for name in different)
+
+
+def test_the_transform_reads_whole_on_an_80_column_terminal(tmp_path: Path) -> None:
+    # A crop of a picture: each quantity of the transform is named in full and given its value
+    # at the width of an ordinary terminal (nine columns side by side were cut to "rotat…").
+    original, crop = tmp_path / "original.png", tmp_path / "crop.png"
+    picture = Image.fromarray(fx.source_image("astronaut", 320))
+    picture.save(original)
+    picture.crop((0, 0, 320, 280)).save(crop)
+    comparison = compare_files(CompareOptions(original=str(original), copy=str(crop)))
+    console = Console(record=True, width=80, color_system=None)
+    terminal.print_comparison(console, comparison)
+    lines = console.export_text().splitlines()
+    for quantity, value in (("rotation", "+0.00 deg"), ("mirrored", "no"), ("fills copy", "100%"),
+                            ("overlap (of the original)", "88% [0, 0, 320, 280]")):
+        assert any(quantity in line and value in line for line in lines), quantity

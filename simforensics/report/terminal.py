@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING
 
 from rich.console import Console
@@ -96,16 +97,23 @@ def print_comparison(console: Console, comparison: Comparison, *, brief: bool = 
     if brief:
         return
     a = m.alignment
-    transform = Table(title="Transform (copy onto original)", title_justify="left")
-    for column in ("aligned", "model", "scale", "rotation", "mirrored", "inliers", "error (px)", "overlap",
-                   "fills copy"):
-        transform.add_column(column)
-    transform.add_row(
-        "yes" if a.aligned else "no", a.model.value, f"{a.scale:.3f}", f"{a.rotation_degrees:+.2f} deg",
-        "yes" if a.mirrored else "no", f"{a.inliers}/{a.matches}",
-        "-" if a.reprojection_error != a.reprojection_error else f"{a.reprojection_error:.2f}",
-        f"{a.overlap_fraction:.0%} {list(a.overlap_box)}", f"{a.copy_fill_fraction:.0%}" if a.aligned else "-",
-    )
+    # One quantity per row: nine columns side by side were cut to "align…", "rotat…" at 80 columns.
+    transform = Table(title="Transform (copy onto original)", title_justify="left", show_header=False)
+    transform.add_column("quantity", style="bold")
+    transform.add_column("value")
+    error = a.reprojection_error
+    for quantity, value in (
+        ("aligned", "yes" if a.aligned else "no"),
+        ("model", a.model.value),
+        ("scale", f"{a.scale:.3f}"),
+        ("rotation", f"{a.rotation_degrees:+.2f} deg"),
+        ("mirrored", "yes" if a.mirrored else "no"),
+        ("inliers / matches", f"{a.inliers}/{a.matches}"),
+        ("error (px)", "-" if math.isnan(error) else f"{error:.2f}"),
+        ("overlap (of the original)", f"{a.overlap_fraction:.0%} {list(a.overlap_box)}"),
+        ("fills copy", f"{a.copy_fill_fraction:.0%}" if a.aligned else "-"),
+    ):
+        transform.add_row(quantity, value)
     console.print(transform)
     if not a.aligned:
         console.print(f"  {escape(a.reason)}")
