@@ -136,7 +136,7 @@ def test_xmp_digital_source_type(tmp_path: Path, rgb: np.ndarray, writer) -> Non
     assert p.xmp is not None
     assert p.xmp.digital_source_type == mf.TRAINED_ALGORITHMIC_MEDIA == p.digital_source_type
     assert p.xmp.creator_tool == "Image Generator 3.0" and p.xmp.creators == ("A. Artist",)
-    assert p.xmp.rights == "(c) 2025 A. Artist"
+    assert p.xmp.rights == "(c) 2025 A. Artist" and p.xmp.description == mf.XMP_DESCRIPTION
     assert [(e.action, e.software_agent) for e in p.xmp.history] == [
         ("created", "Image Generator 3.0"), ("saved", "Adobe Photoshop 26.0")]
     assert ("XMP history (last)", "Adobe Photoshop 26.0") in p.writing_software()

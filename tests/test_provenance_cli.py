@@ -83,10 +83,11 @@ def test_inspect_json_shows_each_fixture(files: dict[str, Path]) -> None:
 
 
 def test_inspect_terminal_view(files: dict[str, Path]) -> None:
-    result = run("inspect", str(files["a1111.png"]), str(files["comfy.png"]), str(files["signed.png"]), str(files["tampered.png"]))
+    result = run("inspect", str(files["a1111.png"]), str(files["comfy.png"]), str(files["signed.png"]),
+                 str(files["tampered.png"]), str(files["xmp.jpg"]))
     assert result.returncode == 0, result.stderr
     out = result.stdout
-    for text in (
+    for text in (mf.XMP_DESCRIPTION, 
         "AI GENERATION RECORD: AUTOMATIC1111", mf.A1111_SEED, mf.A1111_MODEL_HASH, "pearlStyle (0.7)",
         "AI GENERATION RECORD: ComfyUI", "portrait of a woman", "C2PA CONTENT CREDENTIALS",
         "Valid (not trusted", "MISMATCH: the file was changed after it was signed", "trainedAlgorithmicMedia",

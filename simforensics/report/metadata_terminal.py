@@ -89,6 +89,7 @@ def provenance_rows(p: Provenance) -> list[tuple[str, str | None]]:
         for label, value in (
             ("creator tool", x.creator_tool), ("created", x.create_date), ("modified", x.modify_date),
             ("creator", ", ".join(x.creators) or None), ("rights", x.rights), ("title", x.title),
+            ("description", x.description),
             ("document ID", x.document_id), ("original document ID", x.original_document_id),
             ("remote C2PA manifest", x.provenance_url),
         ):
