@@ -408,13 +408,16 @@ SUMMARY_MIN_CUT = 0.01
 # screen photographed 5 degrees off; an aspect change from 4:3 to 16:9 is 33 %).
 SUMMARY_MIN_STRETCH = 0.03
 # The colour shift (measures.colour_shift) compares the pictures area-averaged to this longest
-# side: 64 px keeps a grade's or tint's colours and averages noise, JPEG and blur away.
-COLOUR_SHIFT_SIDE = 64
+# side: 16 px keeps a grade's or tint's colours (a grade moves every colour alike, so its shift is
+# the same at 64, 32 and 16 px: within 0.5 on seven shipped pictures) and averages noise, JPEG and
+# blur away (a JPEG's error is a block's own: at 64 px a cell is about one 8 x 8 block of a
+# 450-px picture, and quality 8 read as a colour change of 4.6-7.6; at 16 px, 2.2-4.9).
+COLOUR_SHIFT_SIDE = 16
 # ... and a copy's summary says its colours were changed from a median difference of 5 (CIELAB
 # Delta E 1976) up: a difference seen at a glance (2.3 is the least seen between two patches side
-# by side). Measured: noise, blur, resampling and JPEG down to quality 40 move it by 0.3-2.2,
-# JPEG at quality 15 and a 96-px JPEG thumbnail by 3.6-4.1; a sepia tone 25, a hue turn of 12
-# degrees 15, red and blue swapped 45.
+# by side). Measured at 16 px on seven shipped pictures: JPEG at quality 40 moves it by 0.4-0.6, at
+# 15 by 0.9-1.6, at 8 by 1.3-4.9; a warm tint of (+12, +4, -10) RGB levels 8-10, a hue turn of
+# 12 degrees 3-15 (by how colourful the picture is), a sepia tone 15-48.
 SUMMARY_MIN_COLOUR_SHIFT = 5.0
 
 # Share of the covered area that may be changed and still be "the same picture, locally edited".

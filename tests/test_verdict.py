@@ -151,6 +151,10 @@ def test_the_summary_names_a_global_colour_edit(astronaut: np.ndarray) -> None:
     plain = compare_images(astronaut, noisy, with_people=False)
     assert plain.colour_shift is not None and plain.colour_shift < T.SUMMARY_MIN_COLOUR_SHIFT
     assert "colours differ" not in plain.verdict.summary and "greyscale" not in plain.verdict.summary
+    # Nor does a JPEG at quality 8: its blocks' colours are off at random, not moved throughout.
+    cat = fx.source_image("chelsea", 450)
+    crushed = cv2.imdecode(cv2.imencode(".jpg", cat[..., ::-1], [cv2.IMWRITE_JPEG_QUALITY, 8])[1], cv2.IMREAD_COLOR)
+    assert "colours differ" not in compare_images(cat, crushed[..., ::-1], with_people=False).verdict.summary
     grey = cv2.cvtColor(cv2.cvtColor(astronaut, cv2.COLOR_RGB2GRAY), cv2.COLOR_GRAY2RGB)
     assert "It is in greyscale, the original in colour" in compare_images(astronaut, grey, with_people=False).verdict.summary
 
