@@ -296,3 +296,20 @@ def test_video_help_lists_the_contract_options() -> None:
     assert result.returncode == 0
     for option in ("--against", "--json", "--html", "--workers", "--cache"):
         assert option in result.stdout
+
+
+def test_the_terminal_table_reads_whole_at_80_columns(evidence: dict[str, Path]) -> None:
+    # Each cell's parts on lines of their own: only the picture's path may fold (seven one-line
+    # columns were cut mid-word at 80 columns: "near-duplic / ate", "0:00.000-0 / :02.000").
+    import os
+
+    result = subprocess.run(CLI + ["video", str(evidence["pan"]), "--against", str(evidence["portfolio"]), "--no-cache",
+                                   "--workers", "1"], capture_output=True, text=True, timeout=300, check=False,
+                            env={**os.environ, "COLUMNS": "80"})
+    assert result.returncode == 0, result.stderr
+    rows = [line for line in result.stdout.splitlines() if line.startswith("│")]
+    assert max(len(line) for line in rows) <= 80
+    cells = [cell.strip() for line in rows for cell in line.split("│")]
+    assert "pan" in cells and any(cell.startswith("frames 0-") for cell in cells)
+    assert any(cell.startswith("similarity 0.") for cell in cells)
+    assert any(cell in ("near-duplicate", "identical", "locally-edited", "similar") for cell in cells)

@@ -27,17 +27,21 @@ def _video(console: Console, v: VideoMatch, pictures: int) -> None:
     if not v.matches:
         console.print(f"  no span of this video derives from any of the {pictures} pictures of the portfolio")
         return
+    # Each cell's parts on lines of their own, so that an 80-column terminal folds only the
+    # picture's path (seven single-line columns were cut mid-word: "near-duplic / ate").
     table = Table(title_justify="left", show_lines=False)
-    for column in ("#", "picture", "span", "best frame", "label", "similarity", "motion"):
-        table.add_column(column, overflow="fold")
+    table.add_column("#")
+    table.add_column("picture", overflow="fold", ratio=1)
+    for column in ("span", "best frame", "label", "motion"):
+        table.add_column(column, no_wrap=True)
     summaries = []
     for m in v.matches:
         for n, s in enumerate(m.spans):
             summaries.append(s.summary)
             table.add_row(str(len(summaries)), escape(m.picture) if n == 0 else "",
-                          f"{_clock(s.start_s)}-{_clock(s.end_s)} (frames {s.start_frame}-{s.end_frame})",
-                          f"{_clock(s.best_s)} (frame {s.best_frame})", s.label.value, f"{s.similarity:.3f}",
-                          s.motion + (", mirrored" if s.mirrored else ""))
+                          f"{_clock(s.start_s)}-{_clock(s.end_s)}\nframes {s.start_frame}-{s.end_frame}",
+                          f"{_clock(s.best_s)}\nframe {s.best_frame}", f"{s.label.value}\nsimilarity {s.similarity:.3f}",
+                          s.motion + ("\nmirrored" if s.mirrored else ""))
     console.print(table)
     for number, summary in enumerate(summaries, start=1):
         console.print(f"  {number}. best frame: {escape(summary)}")
