@@ -45,3 +45,23 @@ def test_the_transform_reads_whole_on_an_80_column_terminal(tmp_path: Path) -> N
     for quantity, value in (("rotation", "+0.00 deg"), ("mirrored", "no"), ("fills copy", "100%"),
                             ("overlap (of the original)", "88% [0, 0, 320, 280]")):
         assert any(quantity in line and value in line for line in lines), quantity
+
+
+def test_scan_pairs_read_whole_on_an_80_column_terminal(tmp_path: Path) -> None:
+    # Only the paths fold; labels and numbers keep their words whole (six one-line columns were
+    # cut mid-word at 80 columns: "near-duplic / ate").
+    from simforensics.scan import ScanOptions, scan_folders
+
+    cat = fx.source_image("chelsea", 320)
+    folder = tmp_path / "a folder with a rather long name for its pictures"
+    folder.mkdir()
+    Image.fromarray(cat).save(folder / "chelsea-the-cat-original.png")
+    Image.fromarray(cat).resize((240, 160)).save(folder / "chelsea-the-cat-reposted-smaller.jpg", quality=85)
+    result = scan_folders(ScanOptions(folders=(str(folder),), cache_path=None))
+    console = Console(record=True, width=80, color_system=None)
+    terminal.print_scan(console, result)
+    lines = console.export_text().splitlines()
+    assert max(len(line) for line in lines) <= 80
+    cells = [cell.strip() for line in lines for cell in line.split("│")]
+    assert "near-duplicate" in cells and any(cell.startswith("similarity 0.") for cell in cells)
+    assert "yes" in cells

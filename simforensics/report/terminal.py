@@ -234,12 +234,17 @@ def print_scan(console: Console, result: ScanResult, *, limit: int = 50) -> None
     )
     if result.pairs:
         table = Table(title=f"Pairs, most similar first (match: a copy, similarity >= {T.SCAN_MATCH_SIMILARITY:.2f})", title_justify="left")
-        for column in ("a", "b", "which is the original", "similarity", "label", "match"):
-            table.add_column(column, overflow="fold")
+        # Only the paths fold; the other cells keep their words whole on lines of their own (six
+        # one-line columns were cut mid-word at 80 columns: "near-duplic / ate").
+        table.add_column("a", overflow="fold", ratio=1)
+        table.add_column("b", overflow="fold", ratio=1)
+        for column in ("original is", "label", "match"):
+            table.add_column(column, no_wrap=True)
         for p in result.pairs[:limit]:
-            side = f"a ({p.derivation_confidence:.2f})" if p.original_side == "a" else "could not tell"
-            table.add_row(escape(p.a), escape(p.b), side, f"{p.similarity:.3f}",
-                          _styled(p.label, _LABEL_STYLE[p.label]), "yes" if p.match else "no")
+            side = f"a ({p.derivation_confidence:.2f})" if p.original_side == "a" else "could not\ntell"
+            table.add_row(escape(p.a), escape(p.b), side,
+                          f"{_styled(p.label, _LABEL_STYLE[p.label])}\nsimilarity {p.similarity:.3f}",
+                          "yes" if p.match else "no")
         console.print(table)
         if len(result.pairs) > limit:
             console.print(f"... and {len(result.pairs) - limit} more pairs (see --json or --csv)")
