@@ -27,6 +27,8 @@ def test_a_pair_with_a_different_dimension_prints(tmp_path: Path) -> None:
     terminal.print_comparison(console, comparison)
     text = console.export_text()
     assert "Resemblance" in text and "[/]" not in text
+    # Not aligned: no scale or turn is printed for a fit that was rejected.
+    assert not any(line.startswith(("│ scale", "│ rotation")) for line in text.splitlines())
     different = [name for name, finding in findings.items() if finding == Likeness.DIFFERENT]
     assert any(name in line and "different" in line for line in text.splitlines() for name in different)
 

@@ -98,21 +98,18 @@ def print_comparison(console: Console, comparison: Comparison, *, brief: bool = 
         return
     a = m.alignment
     # One quantity per row: nine columns side by side were cut to "align…", "rotat…" at 80 columns.
-    transform = Table(title="Transform (copy onto original)", title_justify="left", show_header=False)
+    transform = Table(title="Transform (copy onto original)", title_justify="left", show_header=False, min_width=32)
     transform.add_column("quantity", style="bold")
     transform.add_column("value")
     error = a.reprojection_error
-    for quantity, value in (
-        ("aligned", "yes" if a.aligned else "no"),
-        ("model", a.model.value),
-        ("scale", f"{a.scale:.3f}"),
-        ("rotation", f"{a.rotation_degrees:+.2f} deg"),
-        ("mirrored", "yes" if a.mirrored else "no"),
-        ("inliers / matches", f"{a.inliers}/{a.matches}"),
-        ("error (px)", "-" if math.isnan(error) else f"{error:.2f}"),
-        ("overlap (of the original)", f"{a.overlap_fraction:.0%} {list(a.overlap_box)}"),
-        ("fills copy", f"{a.copy_fill_fraction:.0%}" if a.aligned else "-"),
-    ):
+    rows = [("aligned", "yes" if a.aligned else "no"), ("inliers / matches", f"{a.inliers}/{a.matches}")]
+    if a.aligned:  # unaligned, the best rejected fit's scale and turn mean nothing
+        rows[1:1] = [("model", a.model.value), ("scale", f"{a.scale:.3f}"), ("rotation", f"{a.rotation_degrees:+.2f} deg"),
+                     ("mirrored", "yes" if a.mirrored else "no")]
+        rows += [("error (px)", "-" if math.isnan(error) else f"{error:.2f}"),
+                 ("overlap (of the original)", f"{a.overlap_fraction:.0%} {list(a.overlap_box)}"),
+                 ("fills copy", f"{a.copy_fill_fraction:.0%}")]
+    for quantity, value in rows:
         transform.add_row(quantity, value)
     console.print(transform)
     if not a.aligned:
@@ -126,7 +123,7 @@ def print_comparison(console: Console, comparison: Comparison, *, brief: bool = 
         hashes.add_row(kind.name, str(whole[kind.name]), str(overlap[kind.name]) if overlap else "-", str(kind.bits),
                        _limit(kind.same), _limit(kind.related))
     pdq = hash_kind("pdq")
-    hashes.add_row("pdq (any rotation/mirror)", str(m.pdq_dihedral_distance), "-", str(pdq.bits),
+    hashes.add_row("pdq (any turn or mirror)", str(m.pdq_dihedral_distance), "-", str(pdq.bits),
                    _limit(pdq.same), _limit(pdq.related))
     console.print(hashes)
     console.print(f"SSIM over the aligned overlap: {'-' if m.ssim is None else f'{m.ssim:.4f}'}    "
