@@ -1094,6 +1094,15 @@ TRACE_MAX_PIECE_ENLARGEMENT = 3.0
 # Pieces fitted per source and orientation, at most: the collages the issue describes hold 2-4
 # pieces in all; more than 6 from one source is a tiling, reported as its largest pieces.
 TRACE_MAX_PIECES_PER_SOURCE = 6
+# A general affine fit (a piece stretched to fit its slot) replaces the similarity fit when it
+# gathers at least 1.5 times its matches: two more parameters gain an unstretched piece, or
+# unrelated matches, only the few matches that lie near the threshold (measured on a collage of
+# eight shipped pictures: +1 to +2 on unrelated sources, some fewer); a piece stretched by 11-25 %
+# gave 2.4-2.5 times, by 2.25 times (0.67 x 1.5) 9 times.
+TRACE_AFFINE_GAIN = 1.5
+# ... and stands for a stretch only while its axis scales stay within 3 times of each other:
+# beyond, SIFT's descriptors no longer match anyway, and such a fit is a degenerate one.
+TRACE_MAX_STRETCH = 3.0
 # A model is kept only when the warped source explains (within the change detector's floors,
 # MIN_STRUCTURE_CHANGE and MIN_COLOUR_CHANGE) at least this share of the textured pixels inside its
 # inliers' hull: a true piece is explained nearly everywhere there (edits aside), a chance fit of

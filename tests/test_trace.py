@@ -142,6 +142,8 @@ def test_json_follows_the_contract(case: dict) -> None:
         for region in source["regions"]:
             assert set(region) >= {"box", "area_fraction", "matrix", "mirrored", "inliers"}
             assert np.array(region["matrix"]).shape == (3, 3)
+            # Unstretched pieces: the same scale along both axes.
+            assert region["axis_scales"] == pytest.approx([region["scale"]] * 2, rel=0.03)
     assert 0 < document["unexplained_fraction"] < 1
 
 
@@ -226,3 +228,35 @@ def test_a_flat_feathered_piece_is_attributed_up_to_its_outline(tmp_path: Path) 
     assert attributed[y : y + h, x : x + w][flat].mean() >= 0.95
     depth = cv2.distanceTransform(truth.astype(np.uint8), cv2.DIST_L2, 3)
     assert attributed[truth & (depth <= 4)].mean() >= 0.6
+
+
+def test_pieces_stretched_to_fit_their_slots_are_found_whole_and_called_stretched(tmp_path: Path) -> None:
+    """Two pictures squeezed into the halves of a frame, each scaled apart in width and height (a
+    collage tool's "fill the slot"): each is one piece covering its half, described as stretched
+    by its true factors. A similarity fit covers only a band of such a piece (before the affine
+    fit: the cat in four strips turned 0.5-0.8 degrees, the rocket's half in five)."""
+    from simforensics.trace import TraceOptions, trace_picture
+
+    portfolio = tmp_path / "portfolio"
+    portfolio.mkdir()
+    works = {name: _work(name) for name in ("chelsea", "rocket", "astronaut", "coins")}
+    for name, rgb in works.items():
+        Image.fromarray(rgb).save(portfolio / f"{name}.png")
+    canvas = np.zeros((300, 400, 3), np.uint8)
+    cat = works["chelsea"][20:200, 40:280]  # 240 x 180, to 200 x 300: x0.83 across, x1.67 down
+    rocket = works["rocket"][10:200, 30:290]  # 260 x 190, to 200 x 300: x0.77 across, x1.58 down
+    canvas[:, :200] = cv2.resize(cat, (200, 300), interpolation=cv2.INTER_AREA)
+    canvas[:, 200:] = cv2.resize(rocket, (200, 300), interpolation=cv2.INTER_AREA)
+    Image.fromarray(canvas).save(tmp_path / "collage.png")
+
+    trace = trace_picture(TraceOptions(picture=str(tmp_path / "collage.png"), folder=str(portfolio)))
+
+    found = {Path(s.path).name: s for s in trace.sources}
+    assert sorted(found) == ["chelsea.png", "rocket.png"]
+    for name, left, factors in (("chelsea.png", 0, (200 / 240, 300 / 180)), ("rocket.png", 200, (200 / 260, 300 / 190))):
+        source = found[name]
+        largest = source.pieces[0]
+        assert largest.area_fraction >= 0.45, (name, [p.area_fraction for p in source.pieces])
+        assert largest.axis_scales == pytest.approx(factors, rel=0.03)
+        rank = trace.sources.index(source) + 1
+        assert (trace.source_map[:, left:left + 200] == rank).mean() >= 0.9

@@ -1,9 +1,10 @@
-"""Run the trace benchmark: ``python -m benchmarks.trace [--seed N] [--collages N] [--negatives N] [--skip-timing]``.
+"""Run the trace benchmark: ``python -m benchmarks.trace [--seed N] [--collages N] [--negatives N] [--stretched N] [--skip-timing]``.
 
 Builds seeded collages with known truth maps (``collage.py``) and a portfolio holding their
 sources among distractors; traces each picture with the engine and with the naive baseline
 (``baseline.py``: one global alignment per portfolio picture) in the same run; prints pieces
-found by size, per-pixel source accuracy, source precision, negatives, false coverage and time;
+found by size, per-pixel source accuracy, source precision, negatives, false coverage and time,
+for the collages and, apart, for the stretched collages (pieces scaled apart in width and height);
 then times a 1-MP picture against a 1,000-picture cached portfolio (``timing.py``).
 """
 
@@ -95,34 +96,38 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--collages", type=int, default=24)
     parser.add_argument("--negatives", type=int, default=8)
+    parser.add_argument("--stretched", type=int, default=8)
     parser.add_argument("--skip-timing", action="store_true")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="trace-benchmark-") as tmp:
         workdir = Path(tmp)
-        corpus = collage.build(workdir, seed=args.seed, collages=args.collages, negatives=args.negatives)
+        corpus = collage.build(workdir, seed=args.seed, collages=args.collages, negatives=args.negatives,
+                               stretched=args.stretched)
         works = [np.asarray(Image.open(p).convert("RGB")) for p in corpus.works]
         cache = workdir / "cache.sqlite"
-        engine: dict = {"seconds": []}
-        naive: dict = {"seconds": []}
+        # Scores by set: the collages with the negatives, and the stretched collages apart.
+        engine: dict = {False: {"seconds": []}, True: {"seconds": []}}
+        naive: dict = {False: {"seconds": []}, True: {"seconds": []}}
         records = []
         for case in corpus.collages:
             started = time.perf_counter()
             result = trace_picture(TraceOptions(picture=str(case.path), folder=str(corpus.portfolio), workers=2,
                                                 cache_path=str(cache)))
-            engine["seconds"].append(time.perf_counter() - started)
+            engine[case.stretched]["seconds"].append(time.perf_counter() - started)
             predicted = _predicted([s.path for s in result.sources], result.source_map, list(corpus.works))
-            _score(case.truth, predicted, case, engine)
+            _score(case.truth, predicted, case, engine[case.stretched])
             picture = np.asarray(Image.open(case.path).convert("RGB"))
             started = time.perf_counter()
             naive_map = baseline.baseline_map(picture, works)
-            naive["seconds"].append(time.perf_counter() - started)
-            _score(case.truth, naive_map, case, naive)
+            naive[case.stretched]["seconds"].append(time.perf_counter() - started)
+            _score(case.truth, naive_map, case, naive[case.stretched])
             records.append({"picture": case.path.name, "negative": case.negative,
                             "pieces": [{**vars(p), **_outcome(case, p, predicted, picture)} for p in case.pieces],
                             "reported": [{"path": Path(s.path).name, "share": s.share, "pieces": len(s.pieces),
                                           "pass": s.retrieval_pass} for s in result.sources]})
-        ours, theirs = _summary(engine), _summary(naive)
-        print(f"trace benchmark, seed {args.seed}: {args.collages} collages ({sum(len(c.pieces) for c in corpus.collages)} "
+        ours, theirs = _summary(engine[False]), _summary(naive[False])
+        plain = [c for c in corpus.collages if not c.stretched]
+        print(f"trace benchmark, seed {args.seed}: {args.collages} collages ({sum(len(c.pieces) for c in plain)} "
               f"pieces), {args.negatives} negatives, portfolio of {len(corpus.works)} works")
         print("| method | pieces >= 8 % found | pieces 3-8 % found | pixel source accuracy | source precision | "
               "negatives without sources | false coverage | s / picture |")
@@ -130,12 +135,19 @@ def main() -> None:
         print(_row("simforensics trace", ours))
         print(_row("baseline: one global alignment per portfolio picture", theirs))
         print("targets: >= 0.95, >= 0.80, >= 0.90, >= 0.95, all")
+        stretched = None
+        if args.stretched:
+            stretched = {"engine": _summary(engine[True]), "baseline": _summary(naive[True])}
+            print(f"stretched collages: {args.stretched} ({sum(len(c.pieces) for c in corpus.collages if c.stretched)} "
+                  "pieces, each scaled 1.15-1.5 times apart in width and height); no negatives among them")
+            print(_row("simforensics trace, stretched", stretched["engine"]))
+            print(_row("baseline, stretched", stretched["baseline"]))
         names = [p.name for p in corpus.works]
         for record in records:
             for piece in record["pieces"]:
                 if piece["found"] is False and piece["area_fraction"] >= 0.03:
                     print(f"missed: {record['picture']} {names[piece['work']]} {piece['area_fraction']:.3f} of the picture, "
-                          f"scale {piece['scale']:.2f}, turn {piece['turn']:.1f}, mirrored {piece['mirrored']}, colour shifted "
+                          f"scale {piece['scale']:.2f}, stretch {piece['stretch']:.2f}, turn {piece['turn']:.1f}, mirrored {piece['mirrored']}, colour shifted "
                           f"{piece['colour_shifted']}, feathered {piece['feathered']}, grey std {piece['grey_std']:.1f}")
         timing_result = None
         if not args.skip_timing:
@@ -147,7 +159,8 @@ def main() -> None:
                   f"first run (reads the portfolio) {first:.1f} s; cached {second:.1f} s (target < 10 s)")
         OUT_DIR.mkdir(exist_ok=True)
         (OUT_DIR / "trace-results.json").write_text(json.dumps(json_safe({
-            "seed": args.seed, "engine": ours, "baseline": theirs, "timing": timing_result, "pictures": records,
+            "seed": args.seed, "engine": ours, "baseline": theirs, "stretched": stretched, "timing": timing_result,
+            "pictures": records,
         }), indent=2))
 
 

@@ -13,7 +13,10 @@ portfolio work, rescaled 0.6-1.5, turned up to 10 degrees, mirrored one time in 
 colour-shifted one time in three (gamma and channel gains, or a hue turn), pasted with a hard or a
 feathered edge, covering 3-45 % of the picture (a third of them 3-8 %). The truth map holds, for
 each pixel, the work whose piece shows there (alpha >= 0.5), else 0. Saved as JPEG (quality
-80-95) or PNG. A negative is made the same way from outside works only.
+80-95) or PNG. A negative is made the same way from outside works only. A stretched collage is made
+the same way, each piece also stretched to fit its place: its width and height scaled 1.15-1.5
+times apart (a collage tool's "fill the slot"); they come from a random stream of their own, so the
+other collages stay as they were.
 """
 
 from __future__ import annotations
@@ -42,6 +45,7 @@ class Piece:
     turn: float
     colour_shifted: bool
     feathered: bool
+    stretch: float = 1.0  # width scaled this many times more than height (< 1: less)
 
 
 @dataclass(frozen=True)
@@ -50,6 +54,7 @@ class Collage:
     truth: np.ndarray  # int16, the picture's size: 0 no portfolio work, k = portfolio work k - 1
     pieces: tuple[Piece, ...]
     negative: bool
+    stretched: bool = False
 
 
 @dataclass(frozen=True)
@@ -101,14 +106,16 @@ def _background(shape: tuple[int, int], outside: list[tuple[str, np.ndarray]], r
 
 
 def _paste(canvas: np.ndarray, truth: np.ndarray, source: np.ndarray, work: int, area: float,
-           rng: np.random.Generator) -> tuple[float, bool, float, bool, bool] | None:
-    """Paste one piece of ``source``; returns (scale, mirrored, turn, colour shifted, feathered)."""
+           rng: np.random.Generator, stretch: float = 1.0) -> tuple[float, bool, float, bool, bool] | None:
+    """Paste one piece of ``source``, its width scaled ``stretch`` times more than its height;
+    returns (scale, mirrored, turn, colour shifted, feathered)."""
     height, width = truth.shape
     scale, turn = rng.uniform(0.6, 1.5), rng.uniform(-10, 10)
     mirrored, shifted, feathered = rng.random() < 1 / 3, rng.random() < 1 / 3, rng.random() < 0.5
     aspect = rng.uniform(0.6, 1.6)
     piece_w, piece_h = np.sqrt(area * height * width * aspect), np.sqrt(area * height * width / aspect)
-    crop_w, crop_h = piece_w / scale, piece_h / scale
+    across, down = scale * np.sqrt(stretch), scale / np.sqrt(stretch)
+    crop_w, crop_h = piece_w / across, piece_h / down
     sh, sw = source.shape[:2]
     if crop_w > 0.98 * sw or crop_h > 0.98 * sh or piece_w > 0.95 * width or piece_h > 0.95 * height:
         return None
@@ -127,10 +134,10 @@ def _paste(canvas: np.ndarray, truth: np.ndarray, source: np.ndarray, work: int,
     px, py = best
     angle = np.radians(turn)
     rotation = np.array([[np.cos(angle), np.sin(angle)], [-np.sin(angle), np.cos(angle)]])  # counter-clockwise on screen
-    linear = rotation @ np.diag([-scale if mirrored else scale, scale])
+    linear = rotation @ np.diag([-across if mirrored else across, down])
     offset = np.array([px, py]) - linear @ np.array([cx, cy])
     matrix = np.hstack([linear, offset[:, None]])
-    warped = cv2.warpAffine(source, matrix, (width, height), flags=cv2.INTER_AREA if scale < 1 else cv2.INTER_CUBIC,
+    warped = cv2.warpAffine(source, matrix, (width, height), flags=cv2.INTER_AREA if max(across, down) < 1 else cv2.INTER_CUBIC,
                             borderMode=cv2.BORDER_REFLECT)
     rectangle = np.zeros((sh, sw), np.float32)
     rectangle[int(cy - crop_h / 2):int(cy + crop_h / 2), int(cx - crop_w / 2):int(cx + crop_w / 2)] = 1
@@ -143,7 +150,8 @@ def _paste(canvas: np.ndarray, truth: np.ndarray, source: np.ndarray, work: int,
 
 
 def _collage(path: Path, shape: tuple[int, int], donors: list[tuple[int, np.ndarray]],
-             outside: list[tuple[str, np.ndarray]], rng: np.random.Generator, negative: bool) -> Collage:
+             outside: list[tuple[str, np.ndarray]], rng: np.random.Generator, negative: bool,
+             stretched: bool = False) -> Collage:
     canvas = _background(shape, outside, rng)
     truth = np.zeros(shape, np.int16)
     count = int(rng.integers(2, 5))
@@ -153,23 +161,25 @@ def _collage(path: Path, shape: tuple[int, int], donors: list[tuple[int, np.ndar
         label = n + 1 if negative else donors[pick][0] + 1  # a negative's labels are not portfolio works
         small = rng.random() < 1 / 3
         area = rng.uniform(0.035, 0.075) if small else rng.uniform(0.09, min(0.45, 0.9 / count))
+        stretch = rng.uniform(1.15, 1.5) ** rng.choice([-1, 1]) if stretched else 1.0
         placed = None
         for _ in range(6):  # a piece larger than its source or the canvas allows is tried smaller
-            placed = _paste(canvas, truth, donors[pick][1], label, area, rng)
+            placed = _paste(canvas, truth, donors[pick][1], label, area, rng, stretch)
             if placed is not None:
                 break
             area *= 0.7
         if placed is not None:
-            made.append((label, placed))
+            made.append((label, (*placed, stretch)))
     quality = int(rng.integers(80, 96)) if rng.random() < 0.6 else None
     path = path.with_suffix(".jpg" if quality else ".png")
     image = Image.fromarray(canvas)
     image.save(path, "JPEG", quality=quality) if quality else image.save(path, "PNG")
-    pieces = tuple(Piece(label - 1, float((truth == label).mean()), m, s, t, c, f) for label, (s, m, t, c, f) in made)
-    return Collage(path, np.zeros(shape, np.int16) if negative else truth, () if negative else pieces, negative)
+    pieces = tuple(Piece(label - 1, float((truth == label).mean()), m, s, t, c, f, st) for label, (s, m, t, c, f, st) in made)
+    return Collage(path, np.zeros(shape, np.int16) if negative else truth, () if negative else pieces, negative, stretched)
 
 
-def build(folder: Path, *, seed: int, collages: int, negatives: int, shape: tuple[int, int] = (576, 768)) -> Corpus:
+def build(folder: Path, *, seed: int, collages: int, negatives: int, stretched: int = 0,
+          shape: tuple[int, int] = (576, 768)) -> Corpus:
     rng = np.random.default_rng(seed)
     inside, outside = works()
     portfolio = folder / "portfolio"
@@ -188,4 +198,7 @@ def build(folder: Path, *, seed: int, collages: int, negatives: int, shape: tupl
         made.append(_collage(pictures / f"collage-{number:02d}", shape, donors, outside, rng, negative=False))
     for number in range(negatives):
         made.append(_collage(pictures / f"negative-{number:02d}", shape, outside_donors, outside, rng, negative=True))
+    own = np.random.default_rng([seed, 1])  # a stream of their own: the collages above stay as they were
+    for number in range(stretched):
+        made.append(_collage(pictures / f"stretched-{number:02d}", shape, donors, outside, own, negative=False, stretched=True))
     return Corpus(portfolio, tuple(paths), tuple(made))

@@ -29,10 +29,12 @@ def trace_document(trace: Trace) -> dict[str, Any]:
                  {"box": list(r.box), "area_fraction": _r(r.area_fraction),
                   "matrix": [[round(float(v), 8) for v in row] for row in r.matrix],
                   "mirrored": r.mirrored, "inliers": r.inliers,
-                  # How the piece was placed: picture pixels per source pixel, degrees
+                  # How the piece was placed: picture pixels per source pixel (overall, and along
+                  # the source's width and height: apart for a stretched piece), degrees
                   # counter-clockwise as seen, and the colour distance before and after the fitted
                   # colour mapping (RGB levels).
-                  "scale": _r(r.scale), "rotation_degrees": _r(r.rotation_degrees, 2),
+                  "scale": _r(r.scale), "axis_scales": [_r(v) for v in r.axis_scales],
+                  "rotation_degrees": _r(r.rotation_degrees, 2),
                   "colour_shift": _r(r.colour_shift, 2), "residual": _r(r.residual, 2),
                   "source_box": list(r.source_box)}
                  for r in s.pieces]}

@@ -6,6 +6,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from .. import thresholds as T
 from ..trace import Piece, Trace
 from .words import box_words
 
@@ -13,9 +14,12 @@ __all__ = ["piece_words", "print_trace"]
 
 
 def piece_words(piece: Piece) -> str:
-    """How a piece was placed, in words: scale, turn, mirror, colour change."""
+    """How a piece was placed, in words: scale (or stretch), turn, mirror, colour change."""
     parts = []
-    if abs(piece.scale - 1) >= 0.02:
+    across, down = piece.axis_scales
+    if abs(across - down) > T.SUMMARY_MIN_STRETCH * max(across, down):
+        parts.append(f"stretched x{across:.2f} across and x{down:.2f} down")
+    elif abs(piece.scale - 1) >= 0.02:
         parts.append(f"{'enlarged' if piece.scale > 1 else 'reduced'} x{piece.scale:.2f}")
     if abs(piece.rotation_degrees) >= 0.5:
         side = "counter-clockwise" if piece.rotation_degrees > 0 else "clockwise"

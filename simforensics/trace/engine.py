@@ -104,15 +104,17 @@ def _box(mask: np.ndarray) -> tuple[int, int, int, int]:
     return int(x), int(y), int(w), int(h)
 
 
-def _describe(matrix: np.ndarray) -> tuple[float, float]:
-    """(scale, turn) of the piece as placed in the picture: picture pixels per source pixel, and
-    degrees counter-clockwise as seen on screen, the mirror taken out."""
+def _describe(matrix: np.ndarray) -> tuple[float, float, tuple[float, float]]:
+    """(scale, turn, axis scales) of the piece as placed in the picture: picture pixels per source
+    pixel (overall, and along the source's width and height: they differ for a stretched piece),
+    and degrees counter-clockwise as seen on screen, the mirror taken out."""
     placed = np.linalg.inv(matrix)[:2, :2]  # source -> picture
     if np.linalg.det(placed) < 0:
         placed = placed @ np.diag([-1.0, 1.0])
     scale = float(np.sqrt(abs(np.linalg.det(placed))))
+    across, down = (float(v) for v in np.linalg.norm(placed, axis=0))
     # Image rows run downwards, so a positive angle of the matrix turns clockwise on screen.
-    return scale, float(-np.degrees(np.arctan2(placed[1, 0], placed[0, 0])))
+    return scale, float(-np.degrees(np.arctan2(placed[1, 0], placed[0, 0]))), (across, down)
 
 
 def _source_box(box: tuple[int, int, int, int], matrix: np.ndarray, shape: tuple[int, int]) -> tuple[int, int, int, int]:
@@ -141,10 +143,10 @@ def _result(picture: Evidence, folder: str, portfolio: Portfolio, found: list[_F
             kept[mask] = k
             box = _box(mask)
             e = item.explanation
-            scale, turn = _describe(e.model.matrix)
+            scale, turn, axis_scales = _describe(e.model.matrix)
             pieces.setdefault(item.picture, []).append(Piece(
                 box=box, area_fraction=area, matrix=e.model.matrix, mirrored=e.model.mirrored, inliers=e.model.inliers,
-                scale=scale, rotation_degrees=turn, colour_shift=e.colour_shift, residual=e.residual,
+                scale=scale, axis_scales=axis_scales, rotation_degrees=turn, colour_shift=e.colour_shift, residual=e.residual,
                 source_box=_source_box(box, e.model.matrix, item.source_shape)))
             passes[item.picture] = min(passes.get(item.picture, 2), item.retrieval_pass)
     order = sorted(pieces, key=lambda p: (-sum(x.area_fraction for x in pieces[p]), portfolio.pictures[p].path))

@@ -1,10 +1,12 @@
 """Every piece of one source in the picture: robust fitting repeated on the matches that remain.
 
 SIFT (RootSIFT, contrast-limited equalisation first, as ``align`` does; spread over a grid) on the
-picture and on the source as is and mirrored; Lowe's ratio test; then RANSAC for a similarity transform, its inliers
-removed and RANSAC run again on the rest, until too few matches agree. Each fit is one candidate
-piece: a picture -> source matrix. Whether it really is a piece is the dense test's business
-(``explain.py``), not the keypoints'.
+picture and on the source as is and mirrored; Lowe's ratio test; then RANSAC for a similarity
+transform, its inliers removed and RANSAC run again on the rest, until too few matches agree. A
+piece stretched to fit its slot (width and height scaled apart) is fitted by a general affine
+transform instead when that gathers clearly more matches (TRACE_AFFINE_GAIN): a similarity covers
+only a band of it. Each fit is one candidate piece: a picture -> source matrix. Whether it really
+is a piece is the dense test's business (``explain.py``), not the keypoints'.
 """
 
 from __future__ import annotations
@@ -71,27 +73,47 @@ def _residuals(matrix: np.ndarray, source: np.ndarray, target: np.ndarray) -> np
     return np.linalg.norm(source @ matrix[:2, :2].T + matrix[:2, 2] - target, axis=1)
 
 
+def _ransac(estimate, picture: np.ndarray, source: np.ndarray, threshold: float) -> tuple[np.ndarray | None, np.ndarray]:
+    """One robust fit (``cv2.estimateAffinePartial2D`` or ``cv2.estimateAffine2D``), then least
+    squares on its inliers (RANSAC's minimal-sample estimate is noisier): (2x3 matrix picture ->
+    source or None, inlier mask)."""
+    affine, _ = estimate(picture, source, method=cv2.RANSAC, ransacReprojThreshold=threshold, maxIters=5000,
+                         confidence=0.999, refineIters=10)
+    if affine is None:
+        return None, np.zeros(len(picture), bool)
+    inliers = _residuals(affine, picture, source) < threshold
+    if inliers.sum() >= 3:
+        refined, _ = estimate(picture[inliers], source[inliers], method=cv2.LMEDS, refineIters=20)
+        if refined is not None:
+            better = _residuals(refined, picture, source) < threshold
+            if better.sum() >= inliers.sum():
+                affine, inliers = refined, better
+    return affine, inliers
+
+
+def _plausible_stretch(affine: np.ndarray) -> bool:
+    """A general affine fit stands for a stretched piece only when its two axis scales stay within
+    TRACE_MAX_STRETCH of each other, and it does not mirror (mirrors are fitted on the mirrored
+    source, so that a piece's ``mirrored`` says what was done)."""
+    singular = np.linalg.svd(affine[:, :2], compute_uv=False)
+    return np.linalg.det(affine[:, :2]) > 0 and singular[0] / singular[1] <= T.TRACE_MAX_STRETCH
+
+
 def _sequential(picture: np.ndarray, source: np.ndarray, threshold: float) -> list[tuple[np.ndarray, np.ndarray]]:
-    """Similarity fits found one after another, each on the matches the earlier ones left:
-    (2x3 matrix picture -> source, inlier mask over all matches)."""
+    """Fits found one after another, each on the matches the earlier ones left: (2x3 matrix
+    picture -> source, inlier mask over all matches). Each is a similarity, or a general affine
+    transform where that gathers clearly more matches."""
     remaining = np.arange(len(picture))
     fits = []
     while len(remaining) >= T.TRACE_MIN_INLIERS and len(fits) < T.TRACE_MAX_PIECES_PER_SOURCE:
-        affine, _ = cv2.estimateAffinePartial2D(picture[remaining], source[remaining], method=cv2.RANSAC,
-                                                ransacReprojThreshold=threshold, maxIters=5000, confidence=0.999,
-                                                refineIters=10)
-        if affine is None:
+        points, partners = picture[remaining], source[remaining]
+        affine, inliers = _ransac(cv2.estimateAffinePartial2D, points, partners, threshold)
+        stretched, stretched_inliers = _ransac(cv2.estimateAffine2D, points, partners, threshold)
+        if (stretched is not None and stretched_inliers.sum() >= max(T.TRACE_MIN_INLIERS, T.TRACE_AFFINE_GAIN * inliers.sum())
+                and _plausible_stretch(stretched)):
+            affine, inliers = stretched, stretched_inliers
+        if affine is None or inliers.sum() < T.TRACE_MIN_INLIERS:
             break
-        inliers = _residuals(affine, picture[remaining], source[remaining]) < threshold
-        if inliers.sum() < T.TRACE_MIN_INLIERS:
-            break
-        # Least squares on the inliers (RANSAC's minimal-sample estimate is noisier).
-        refined, _ = cv2.estimateAffinePartial2D(picture[remaining][inliers], source[remaining][inliers],
-                                                 method=cv2.LMEDS, refineIters=20)
-        if refined is not None:
-            better = _residuals(refined, picture[remaining], source[remaining]) < threshold
-            if better.sum() >= inliers.sum():
-                affine, inliers = refined, better
         mask = np.zeros(len(picture), bool)
         mask[remaining[inliers]] = True
         fits.append((affine, mask))
@@ -104,7 +126,8 @@ def _scale(matrix: np.ndarray) -> float:
 
 
 def fit_pieces(picture: Keypoints, source: Keypoints, source_mirrored: Keypoints, source_width: int) -> list[PieceModel]:
-    """Every similarity transform (mirrors included) under which enough matches agree.
+    """Every similarity (or stretch, ``_sequential``) transform, mirrors included, under which
+    enough matches agree.
 
     ``source_mirrored``: the keypoints of the source flipped left-right (in the flipped picture's
     pixels); its fits are composed with the flip, so every matrix maps into the source as it is.

@@ -33,6 +33,7 @@ class Piece:
     mirrored: bool
     inliers: int  # feature matches that agree on the transform
     scale: float  # picture pixels per source pixel (the piece was enlarged when > 1)
+    axis_scales: tuple[float, float]  # the same along the source's width and its height (apart: stretched)
     rotation_degrees: float  # the piece's turn in the picture, counter-clockwise positive
     colour_shift: float  # mean RGB distance between the source's pixels and the picture's, before the colour mapping
     residual: float  # mean RGB distance left after the colour mapping

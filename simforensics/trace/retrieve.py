@@ -171,16 +171,24 @@ def find_candidates(index: PortfolioIndex, query: QueryFeatures, neighbours: Nei
 
 
 def _agreeing(source: np.ndarray, target: np.ndarray) -> int:
-    """Distinct places (cells of SCAN_LOCAL_RANSAC_PX of the indexed picture) one similarity explains."""
+    """Distinct places (cells of SCAN_LOCAL_RANSAC_PX of the indexed picture) one similarity
+    explains, or one general affine transform (a piece stretched to fit its slot) where that
+    explains TRACE_AFFINE_GAIN times as many, as ``fit.py`` chooses between them."""
     if len(source) < 3:
         return 0
-    _, mask = cv2.estimateAffinePartial2D(source.reshape(-1, 1, 2), target.reshape(-1, 1, 2), method=cv2.RANSAC,
-                                          ransacReprojThreshold=T.SCAN_LOCAL_RANSAC_PX, maxIters=500,
-                                          confidence=0.99, refineIters=0)
-    if mask is None:
-        return 0
-    inliers = mask.ravel().astype(bool)
-    cells = np.floor(target[inliers] / T.SCAN_LOCAL_RANSAC_PX).astype(np.int64)
-    return len(np.unique(cells[:, 0] * 100_003 + cells[:, 1]))
-
-
+    counts = []
+    for estimate in (cv2.estimateAffinePartial2D, cv2.estimateAffine2D):
+        _, mask = estimate(source.reshape(-1, 1, 2), target.reshape(-1, 1, 2), method=cv2.RANSAC,
+                           ransacReprojThreshold=T.SCAN_LOCAL_RANSAC_PX, maxIters=500, confidence=0.99, refineIters=0)
+        if mask is None:
+            counts.append(0)
+            continue
+        inliers = mask.ravel().astype(bool)
+        cells = np.floor(target[inliers] / T.SCAN_LOCAL_RANSAC_PX).astype(np.int64)
+        counts.append(len(np.unique(cells[:, 0] * 100_003 + cells[:, 1])))
+    similarity, stretched = counts
+    # Three matches fit an affine transform exactly, whatever they are: one counts from twice
+    # that (unrelated pictures' groups then agree on 3-5 places through it).
+    if stretched >= max(2 * 3, T.TRACE_AFFINE_GAIN * similarity):
+        return stretched
+    return similarity
