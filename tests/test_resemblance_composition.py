@@ -159,3 +159,31 @@ def test_a_bust_running_into_the_edges_is_found_whole():
     assert result.score >= 0.45 and "mirror" in result.why
     unrelated = composition.describe(view(F.source_image("coffee", 256)))
     assert max(score(bust, unrelated) for bust in busts) <= result.score - 0.2
+
+
+def test_a_figure_the_portrait_models_confirmed_is_the_figure_without_a_face():
+    # Grace Hopper's outline filled with the colour wheel, on immunohistochemistry: the figure
+    # differs from its ground in texture and in many colours, so colours alone find it in pieces;
+    # no face or body is found in it, but a face detector confirms the person mask's main figure
+    # (portrait.find_people), which is the layout's figure.
+    from simforensics.portrait import find_people
+
+    portrait = shrink_to_side(F.portrait("grace_hopper"), T.PREVIEW_SIDE)
+    people = find_people(portrait)
+    height, width = portrait.shape[:2]
+    outline = cv2.resize(people.person_mask.astype(np.uint8), (width, height), interpolation=cv2.INTER_NEAREST) > 0
+    figure, ground = (cv2.resize(getattr(data, name)()[:, :, :3], (width, height), interpolation=cv2.INTER_AREA)
+                      for name in ("colorwheel", "immunohistochemistry"))
+    filled = np.where(outline[:, :, None], figure, ground).astype(np.uint8)
+    filled_people = find_people(filled)
+    assert not filled_people.has_person and filled_people.figure_mask is not None
+    original = composition.describe(view(portrait, people))
+    described = composition.describe(view(filled, filled_people))
+    assert described.figure_source == "figure"
+    assert composition.figure_words(described).startswith("a figure taking")
+    result = composition.compare(original, described)
+    assert "figure placement r = 0.9" in result.why, result.why
+    assert result.score >= 0.5
+    # Against unrelated pictures' layouts it stays as low as the portrait's own.
+    unrelated = [composition.describe(view(F.source_image(name, 256))) for name in ("coffee", "rocket", "chelsea")]
+    assert max(score(described, other) for other in unrelated) <= 0.35

@@ -5,8 +5,9 @@ COMPOSITION_FRAME cells (centred, the rest left empty), and three maps are read 
 
 - ``lightness``: CIELAB L* of each cell (the light and dark masses);
 - ``saliency``: where the eye is drawn, by the spectral residual (Hou & Zhang 2007, OpenCV);
-- ``figure``: the main figure: the person mask when the portrait models found a person, else the
-  region standing out in colour from the picture's edges (``_salient_region``).
+- ``figure``: the main figure: the person mask when the portrait models found a person, else
+  their main figure when a face detector confirmed one on it, else the region standing out in
+  colour from the picture's edges (``_salient_region``).
 
 Two pictures compare by the correlation of each map and by how well the figures' silhouettes
 match once each is centred and scaled to one size (shape apart from place and size), all of it
@@ -40,7 +41,9 @@ NAME = "composition"
 class Figure:
     """The main figure of one picture, in coordinates relative to the picture (0..1 across, down)."""
 
-    source: str  # "person" (the portrait models' person mask), "salient region" or "none"
+    # "person" (the portrait models' person mask), "figure" (their confirmed main figure),
+    # "salient region" or "none"
+    source: str
     mask: np.ndarray  # float32 (COMPOSITION_SIDE-scaled picture), share of each pixel covered
     centroid: tuple[float, float]  # (x, y)
     share: float  # of the picture's area
@@ -58,7 +61,7 @@ class CompositionDescriptor:
     lightness: np.ndarray  # float32, CIELAB L* / 100
     saliency: np.ndarray  # float32 in [0, 1] (spectral residual, its maximum 1)
     figure: np.ndarray  # float32 in [0, 1]: share of each cell covered by the figure
-    figure_source: str  # "person", "salient region" or "none" (nothing stands out)
+    figure_source: str  # "person", "figure", "salient region" or "none" (nothing stands out)
     centroid: tuple[float, float]  # the figure's, (x, y) relative to the picture
     share: float  # the figure's share of the picture's area
     box: tuple[float, float, float, float]  # the figure's bounding box (x, y, w, h), relative
@@ -175,6 +178,13 @@ def _find_figure(view: PictureView, lab: np.ndarray | None) -> Figure:
     if people is not None and people.has_person and people.person_mask.any():
         source = "person"
         mask = _shrink(people.person_mask.astype(np.float32), T.COMPOSITION_SIDE)
+    elif people is not None and people.figure_mask is not None and people.figure_mask.any():
+        # No face or body counted, but a face detector agreed that someone is on the person mask's
+        # main part (portrait.find_people): the figure the identifying-parts regions take
+        # (regions.py). A figure that differs from its ground in texture more than in colour (a
+        # silhouette filled anew) is found by its shape there, where colours alone found it in pieces.
+        source = "figure"
+        mask = _shrink(people.figure_mask.astype(np.float32), T.COMPOSITION_SIDE)
     else:
         source = "salient region"
         lab = lab_of(_shrink(view.rgb, T.COMPOSITION_SIDE)) if lab is None else lab
@@ -341,7 +351,7 @@ def figure_words(d: CompositionDescriptor, mirrored: bool = False) -> str:
     light"); ``mirrored``: as seen in a mirror."""
     if d.figure_source == "none":
         return "no figure standing out"
-    what = "a person" if d.figure_source == "person" else "a salient region"
+    what = {"person": "a person", "figure": "a figure"}.get(d.figure_source, "a salient region")
     x, y = d.centroid
     return f"{what} taking {d.share:.0%} of the frame, {place_words(1 - x if mirrored else x, y)}, {_tone(d)}"
 

@@ -41,7 +41,7 @@ class SubjectDescriptor:
     face_centre: tuple[float, float] | None  # (x, y) of its box's centre
     face_yaw: float | None  # degrees, 0 frontal, +-90 profile (from its nose between its ears)
     framing: float | None  # the person shown from the face's top to the figure's lowest point, in face heights
-    figure_source: str  # composition.figure_of's: "person", "salient region" or "none"
+    figure_source: str  # composition.figure_of's: "person", "figure", "salient region" or "none"
     figure_share: float  # share of the picture's area
     silhouette: np.ndarray  # float32: the figure centred on its centroid and scaled to one size
 
