@@ -85,7 +85,7 @@ def _summary(scores: dict) -> dict:
 
 def _row(name: str, s: dict) -> str:
     def frac(v: tuple[float, int, int]) -> str:
-        return f"{v[0]:.3f} ({v[1]}/{v[2]})"
+        return f"{v[0]:.3f} ({v[1]}/{v[2]})" if v[2] else "-"
 
     return (f"| {name} | {frac(s['found_large'])} | {frac(s['found_small'])} | {s['pixel_accuracy']:.3f} | "
             f"{s['source_precision']:.3f} | {frac(s['negatives_clean'])} | {s['false_coverage']:.3f} | {s['seconds']:.2f} |")
