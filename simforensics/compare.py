@@ -320,7 +320,7 @@ def _now() -> str:
 
 def compare_files(options: CompareOptions) -> Comparison:
     # One pair's least squares are small: numpy's BLAS (OpenBLAS, a thread per core) only has its
-    # threads spin between them, about 0.2 s of processor time on a 1-MP pair. The results do not
+    # threads spin between them, 0.1-0.15 s of processor time on a 1-MP pair. The results do not
     # depend on the thread count (scan's workers run with one; reports of 11 pairs and the compare
     # benchmark's 254 pairs identical either way).
     with threadpool_limits(1, user_api="blas"):
