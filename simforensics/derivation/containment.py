@@ -70,32 +70,38 @@ class _Surround:
         made only when some pixel outside the footprint is asked about."""
         values = self.small.astype(np.float32)
         mean = cv2.blur(values, (5, 5))
-        return np.sqrt(np.maximum(cv2.blur(values * values, (5, 5)) - mean * mean, 0)).max(axis=2)
+        variance = np.maximum(cv2.blur(values * values, (5, 5)) - mean * mean, 0)
+        # The square root of the largest is the largest square root; numpy's max along a last axis
+        # of three is several times slower than two element-wise maxima.
+        return np.sqrt(np.maximum(np.maximum(variance[..., 0], variance[..., 1]), variance[..., 2]))
 
     @functools.cached_property
     def flat(self) -> np.ndarray:
         """Bool: no texture around the pixel (local spread <= DERIVATION_FILL_SPREAD)."""
         return self.spread <= T.DERIVATION_FILL_SPREAD
 
-    @functools.cached_property
-    def extended(self) -> np.ndarray:
-        """Bool: the pixel repeats the footprint's edge (an editor's "replicate" or "reflect" fill
-        of a turned or perspective-corrected copy's empty corners: streaks or a mirror image running
-        out from the edge). Its colour lies within the range of the 5 x 5 pixels around the nearest
-        footprint pixel, or around the one mirrored across it, widened by DERIVATION_EXTENDED_LEVELS
-        (the fill repeats a pixel a little along the edge from the nearest one when the turn or
-        perspective slants the streaks). Made only when some pixel outside is asked about."""
+    def extended(self, asked: np.ndarray) -> np.ndarray:
+        """Bool, for the pixels ``asked`` (a bool mask) in their raster order: the pixel repeats the
+        footprint's edge (an editor's "replicate" or "reflect" fill of a turned or
+        perspective-corrected copy's empty corners: streaks or a mirror image running out from the
+        edge). Its colour lies within the range of the 5 x 5 pixels around the nearest footprint
+        pixel, or around the one mirrored across it, widened by DERIVATION_EXTENDED_LEVELS (the
+        fill repeats a pixel a little along the edge from the nearest one when the turn or
+        perspective slants the streaks). Only the pixels asked about are compared (a few of a
+        megapixel's, usually)."""
         # scipy's exact Euclidean distance transform returns each pixel's nearest footprint pixel,
         # which OpenCV's labelled transform gives only as labels.
-        _, (rows, cols) = ndimage.distance_transform_edt(~self.covered, return_indices=True)
+        rows, cols = ndimage.distance_transform_edt(~self.covered, return_distances=False, return_indices=True)
         window = np.ones((5, 5), np.uint8)
         low = cv2.erode(self.small, window).astype(np.int16) - T.DERIVATION_EXTENDED_LEVELS
         high = cv2.dilate(self.small, window).astype(np.int16) + T.DERIVATION_EXTENDED_LEVELS
-        values = self.small.astype(np.int16)
         height, width = self.covered.shape
-        mirror_rows = np.clip(2 * rows - np.arange(height)[:, None], 0, height - 1)
-        mirror_cols = np.clip(2 * cols - np.arange(width)[None, :], 0, width - 1)
-        within = lambda r, c: ((values >= low[r, c]) & (values <= high[r, c])).all(axis=2)
+        at_rows, at_cols = np.nonzero(asked)
+        values = self.small[at_rows, at_cols].astype(np.int16)
+        rows, cols = rows[at_rows, at_cols], cols[at_rows, at_cols]
+        mirror_rows = np.clip(2 * rows - at_rows, 0, height - 1)
+        mirror_cols = np.clip(2 * cols - at_cols, 0, width - 1)
+        within = lambda r, c: ((values >= low[r, c]) & (values <= high[r, c])).all(axis=1)
         return within(rows, cols) | within(mirror_rows, mirror_cols)
 
 
@@ -136,7 +142,7 @@ def _fill_share_outside(seen: _Surround, shape: tuple[int, ...], box: tuple[int,
     # a dark edge is close to its colours too, and says nothing): there, the detail must be the
     # edge's. One kind of fill or the other, not a mix of the two tests' pixels.
     detailed = outside & (seen.spread > T.DERIVATION_EXTENDED_DETAIL)
-    return max(flat, float(seen.extended[detailed].mean()) if detailed.any() else 0.0)
+    return max(flat, float(seen.extended(detailed).mean()) if detailed.any() else 0.0)
 
 
 def _on_a_canvas(seen: _Surround) -> bool:
@@ -212,11 +218,15 @@ def containment(alignment: Alignment, original: np.ndarray, copy: np.ndarray,
     surround_of_original = functools.cache(lambda: _surround(original, alignment.matrix, copy_box, made[0]))
     surround_of_copy = functools.cache(lambda: _surround(copy, np.linalg.inv(alignment.matrix), original_box, made[1]))
     fill = T.DERIVATION_BORDER_FLAT_SHARE
+    # A share below DERIVATION_CROP_MIN counts as nothing missing whatever the fill test says
+    # (every test below reads it against that bound), so the test runs only above it.
     missing_in_copy = 1.0 - covered
-    if _fill_share_outside(surround_of_original(), original.shape, original_box) >= fill:
+    if (missing_in_copy >= T.DERIVATION_CROP_MIN
+            and _fill_share_outside(surround_of_original(), original.shape, original_box) >= fill):
         missing_in_copy = 0.0
     missing_in_original = 1.0 - inside
-    if _fill_share_outside(surround_of_copy(), copy.shape, copy_box) >= fill:
+    if (missing_in_original >= T.DERIVATION_CROP_MIN
+            and _fill_share_outside(surround_of_copy(), copy.shape, copy_box) >= fill):
         missing_in_original = 0.0
     canvas = ("it lies on a canvas in the {} picture (flat fill just beyond its edges, with a caption or marks "
               "or not): a canvas added around it, or a margin cut away, and nothing here tells which")
