@@ -89,11 +89,14 @@ def _search(original: np.ndarray, copy: np.ndarray) -> list[_Hypothesis]:
                 matrix = outer_up @ matrix @ np.linalg.inv(inner_up)
                 found.append(_Hypothesis(float(score), _significance(float(score), tw * th, coarse),
                                          mirrored, copy_inside, matrix))
-    # Ranked by significance, not by correlation: a small template holds few blobs of detail and
-    # finds a high correlation somewhere by chance (a gradient's crop: 0.92 at a quarter of the
-    # side, at a wrong place, above the true size's 0.82).
-    found.sort(key=lambda h: -h.significance)
-    return found[: T.DENSE_HYPOTHESES]
+    # The best by correlation, and the best by significance: a small template holds few blobs of
+    # detail and finds a high correlation somewhere by chance (a gradient's mirrored third: 0.92 at
+    # a quarter of the side, at a wrong place, above the true size's 0.82), while ranking by
+    # significance alone favours the largest sizes, which can overshoot. ECC and the agreement
+    # judge both sets.
+    by_correlation = sorted(found, key=lambda h: -h.score)[: T.DENSE_HYPOTHESES]
+    by_significance = sorted(found, key=lambda h: -h.significance)[: T.DENSE_HYPOTHESES]
+    return by_correlation + [h for h in by_significance if not any(h is k for k in by_correlation)]
 
 
 def _significance(correlation: float, area: float, coarse: float) -> float:
