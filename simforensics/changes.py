@@ -819,11 +819,7 @@ def _difference_maps(frame: WorkingFrame) -> _DifferenceMaps:
         # resampling err most there (ACTIVITY_SCALE levels per pixel halve its weight).
         gain = _darkness_gain(*_grey_and_chroma(predicted), *_grey_and_chroma(copy_f), activity)
         smooth_difference = cv2.GaussianBlur(difference, (0, 0), T.CHANGE_COLOUR_SIGMA)
-        # The copy was encoded after its grade: JPEG errs where the *graded* colours vary, which a
-        # steep grade makes more than the original's (a saturation boost on an optic disc's rim).
-        # The prediction stands for the graded copy without its local edits.
-        encoded_activity = np.maximum(activity, _colour_activity(np.clip(predicted, 0, 255)))
-        colour = _weighted_distance(smooth_difference, gain) / (1.0 + encoded_activity / T.ACTIVITY_SCALE)
+        colour = _weighted_distance(smooth_difference, gain) / (1.0 + activity / T.ACTIVITY_SCALE)
     else:
         # Otherwise lightness is: the grey picture's mapping predicts the other's grey levels (a
         # tinted banner laid over a grey photograph moves them, a global tint does not). Weighed
