@@ -31,7 +31,8 @@ class DenseFit:
 
 @dataclass(frozen=True)
 class _Hypothesis:
-    score: float
+    score: float  # correlation of the detail at the best position
+    significance: float  # how far that correlation lies above chance for the template's size (_significance)
     mirrored: bool
     copy_inside: bool  # the copy lies inside the original (else the original inside the copy)
     matrix: np.ndarray  # inner -> outer picture, in working pixels (the copy's side mirrored)
@@ -86,9 +87,25 @@ def _search(original: np.ndarray, copy: np.ndarray) -> list[_Hypothesis]:
                 # To full-size pixels (the copy's side as seen, mirrored or not).
                 inner_up, outer_up = (c_up, o_up) if copy_inside else (o_up, c_up)
                 matrix = outer_up @ matrix @ np.linalg.inv(inner_up)
-                found.append(_Hypothesis(float(score), mirrored, copy_inside, matrix))
-    found.sort(key=lambda h: -h.score)
-    return found[: T.DENSE_HYPOTHESES]
+                found.append(_Hypothesis(float(score), _significance(float(score), tw * th, coarse),
+                                         mirrored, copy_inside, matrix))
+    # The best by correlation, and the best by significance: a small template holds few blobs of
+    # detail and finds a high correlation somewhere by chance (a gradient's mirrored third: 0.92 at
+    # a quarter of the side, at a wrong place, above the true size's 0.82), while ranking by
+    # significance alone favours the largest sizes, which can overshoot. ECC and the agreement
+    # judge both sets.
+    by_correlation = sorted(found, key=lambda h: -h.score)[: T.DENSE_HYPOTHESES]
+    by_significance = sorted(found, key=lambda h: -h.significance)[: T.DENSE_HYPOTHESES]
+    return by_correlation + [h for h in by_significance if not any(h is k for k in by_correlation)]
+
+
+def _significance(correlation: float, area: float, coarse: float) -> float:
+    """A correlation's Fisher z-score over the independent samples of a template of ``area``
+    pixels whose detail is band-passed up to ``coarse`` px: about one per coarse x coarse cell (the
+    band's blobs), so a larger template's correlation counts for more (Fisher 1921: atanh(r) has
+    standard deviation 1 / sqrt(n - 3) for n independent samples)."""
+    samples = area / (coarse * coarse)
+    return float(np.arctanh(min(correlation, T.DENSE_MAX_CORRELATION)) * np.sqrt(max(samples - 3.0, 1.0)))
 
 
 def _similarity(affine: np.ndarray, shape: tuple[int, ...]) -> np.ndarray | None:

@@ -100,9 +100,12 @@ DENSE_MIN_SIDE_SHARE = 0.25
 DENSE_SIZE_STEPS = 36
 # Templates smaller than this (search pixels) are not tried: too few samples to place.
 DENSE_MIN_TEMPLATE = 12
-# Positions refined by ECC: the best few of the search (each one more costs an ECC run on every
-# unrelated flat pair).
+# Positions refined by ECC: the best few of the search by correlation, and as many by significance
+# (align_dense._search; each one more costs an ECC run on every unrelated flat pair).
 DENSE_HYPOTHESES = 4
+# Correlations are capped here before Fisher's z (atanh grows without bound at 1): above it, a
+# template's match is as good as exact and its size alone ranks it.
+DENSE_MAX_CORRELATION = 0.999
 DENSE_ECC_ITERATIONS = 60
 # Detail compared: a difference of Gaussians from DENSE_DETAIL_FINE px (JPEG and pixel noise
 # out) to DENSE_DETAIL_COARSE of the side (a gradient's shading out: it matches anything).
