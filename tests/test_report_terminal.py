@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from PIL import Image
 from rich.console import Console
 
@@ -67,3 +68,17 @@ def test_scan_pairs_read_whole_on_an_80_column_terminal(tmp_path: Path) -> None:
     cells = [cell.strip() for line in lines for cell in line.split("│")]
     assert "near-duplicate" in cells and any(cell.startswith("similarity 0.") for cell in cells)
     assert "yes" in cells
+
+
+def test_a_stretched_copy_shows_its_scale_along_each_axis(tmp_path: Path) -> None:
+    # Squeezed to three quarters of its height: one overall scale would hide that.
+    original, squeezed = tmp_path / "original.png", tmp_path / "squeezed.png"
+    picture = Image.fromarray(fx.source_image("astronaut", 320))
+    picture.save(original)
+    picture.resize((320, 240)).save(squeezed)
+    comparison = compare_files(CompareOptions(original=str(original), copy=str(squeezed)))
+    console = Console(record=True, width=80, color_system=None)
+    terminal.print_comparison(console, comparison)
+    row = next(line for line in console.export_text().splitlines() if "scale across / down" in line)
+    across, down = (float(v) for v in row.split("│")[2].split("/"))
+    assert across == pytest.approx(1.0, abs=0.01) and down == pytest.approx(4 / 3, abs=0.02)

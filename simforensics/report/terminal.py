@@ -106,6 +106,9 @@ def print_comparison(console: Console, comparison: Comparison, *, brief: bool = 
     if a.aligned:  # unaligned, the best rejected fit's scale and turn mean nothing
         rows[1:1] = [("model", a.model.value), ("scale", f"{a.scale:.3f}"), ("rotation", f"{a.rotation_degrees:+.2f} deg"),
                      ("mirrored", "yes" if a.mirrored else "no")]
+        across, down = a.axis_scales
+        if abs(across - down) > T.SUMMARY_MIN_STRETCH * max(across, down):  # stretched: the scale is their mean
+            rows.insert(3, ("scale across / down", f"{across:.3f} / {down:.3f}"))
         rows += [("error (px)", "-" if math.isnan(error) else f"{error:.2f}"),
                  ("overlap (of the original)", f"{a.overlap_fraction:.0%} {list(a.overlap_box)}"),
                  ("fills copy", f"{a.copy_fill_fraction:.0%}")]
