@@ -1106,6 +1106,10 @@ TRACE_AFFINE_GAIN = 1.5
 # ... and stands for a stretch only while its axis scales stay within 3 times of each other:
 # beyond, SIFT's descriptors no longer match anyway, and such a fit is a degenerate one.
 TRACE_MAX_STRETCH = 3.0
+# A candidate's agreement through a general affine transform counts from 6 places: three matches
+# fit one exactly, whatever they are (counted from 3, the stretched collages' unrelated candidates
+# rose from 6 to 44; from twice the minimal sample, they stayed at 6).
+TRACE_STRETCH_MIN_AGREEING = 6
 # A model is kept only when the warped source explains (within the change detector's floors,
 # MIN_STRUCTURE_CHANGE and MIN_COLOUR_CHANGE) at least this share of the textured pixels inside its
 # inliers' hull: a true piece is explained nearly everywhere there (edits aside), a chance fit of

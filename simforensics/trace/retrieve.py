@@ -187,8 +187,6 @@ def _agreeing(source: np.ndarray, target: np.ndarray) -> int:
         cells = np.floor(target[inliers] / T.SCAN_LOCAL_RANSAC_PX).astype(np.int64)
         counts.append(len(np.unique(cells[:, 0] * 100_003 + cells[:, 1])))
     similarity, stretched = counts
-    # Three matches fit an affine transform exactly, whatever they are: one counts from twice
-    # that (unrelated pictures' groups then agree on 3-5 places through it).
-    if stretched >= max(2 * 3, T.TRACE_AFFINE_GAIN * similarity):
+    if stretched >= max(T.TRACE_STRETCH_MIN_AGREEING, T.TRACE_AFFINE_GAIN * similarity):
         return stretched
     return similarity
