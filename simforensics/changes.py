@@ -831,7 +831,9 @@ def _difference_maps(frame: WorkingFrame) -> _DifferenceMaps:
             # inside the frame, and the hole filling below would then leave the whole of it out.
             allowed = T.CHANGE_UNEXPLAINED_FRACTION * level
             if noise is not None:
-                allowed = allowed + cv2.GaussianBlur(_weighted_distance(noise, coarse_gain), (0, 0), T.CHANGE_PIXEL_SIGMA)
+                # The level already holds the pair's usual noise: only its local excess raises the bar.
+                local = cv2.GaussianBlur(_weighted_distance(noise, coarse_gain), (0, 0), T.CHANGE_PIXEL_SIGMA)
+                allowed = allowed + np.maximum(local - float(np.median(local[coarse_covered])), 0.0)
             flagged = (residual > allowed) & coarse_covered
             if nodes == T.ROUGH_TABLE_NODES:
                 flagged = _fill_holes_and_filter(
