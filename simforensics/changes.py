@@ -32,11 +32,13 @@ unlike the rest and lost the detail of (a mark painted out).
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 import cv2
 import numpy as np
+from PIL import Image
 from scipy import ndimage
 
 from . import thresholds as T
@@ -106,6 +108,10 @@ class WorkingFrame:
     covered: np.ndarray  # bool, where the warped copy has trustworthy pixels
     scale: float
     fill: np.ndarray | None = None  # bool: canvas fill of a rotated copy (not picture), when found
+    # The copy's JPEG encoding, when it is a JPEG: its quantisation tables (as Pillow reads them)
+    # and chroma subsampling code; and the copy's pixels per working-frame pixel (along a side).
+    copy_jpeg: tuple[tuple[tuple[int, ...], ...], int | None] | None = None
+    copy_density: float = 1.0
 
 
 def _shrunk(full: np.ndarray, preview: np.ndarray | None, size: tuple[int, int]) -> np.ndarray:
@@ -157,7 +163,9 @@ def warp_to_working_frame(
     covered = cv2.warpPerspective(inside, copy_to_working, size, flags=cv2.INTER_NEAREST, borderValue=0) == 255
     # Interpolated edge pixels mix in the border: keep a margin out of the comparison.
     covered = cv2.erode(covered.astype(np.uint8), _square(T.CHANGE_EDGE_MARGIN)).astype(bool)
-    return WorkingFrame(original=base, copy=warped, covered=covered, scale=size[0] / width, fill=warped_fill)
+    density = 1.0 / shrink if shrink < _ALIASING_SHRINK else 1.0
+    return WorkingFrame(original=base, copy=warped, covered=covered, scale=size[0] / width, fill=warped_fill,
+                        copy_density=float(density))
 
 
 def _rotation_fill(copy: np.ndarray, matrix: np.ndarray, box: tuple[int, int, int, int]) -> np.ndarray | None:
@@ -761,6 +769,29 @@ def _colour_activity(rgb: np.ndarray) -> np.ndarray:
     return cv2.GaussianBlur(steepest, (0, 0), T.CHANGE_COLOUR_SIGMA)
 
 
+def _jpeg_noise(frame: WorkingFrame, table: np.ndarray) -> np.ndarray:
+    """What the copy's own JPEG encoding does to the colours the global mapping predicts: the
+    original mapped through ``table`` (at full sharpness, as the copy was before its encoding),
+    encoded with the copy's tables at the copy's own pixel density, decoded, less the same
+    unencoded (both smoothed as the compared pictures are), float32 RGB in the working frame."""
+    sharp = np.clip(np.rint(_apply_table(frame.original, table)), 0, 255).astype(np.uint8)
+    height, width = sharp.shape[:2]
+    density = max(1.0, frame.copy_density)
+    size = (max(8, round(width * density)), max(8, round(height * density)))
+    dense = sharp if size == (width, height) else cv2.resize(sharp, size, interpolation=cv2.INTER_LINEAR)
+    tables, subsampling = frame.copy_jpeg
+    buffer = io.BytesIO()
+    Image.fromarray(dense).save(buffer, "JPEG", qtables=[list(t) for t in tables],
+                                subsampling=subsampling if subsampling is not None else 2)
+    encoded = np.asarray(Image.open(io.BytesIO(buffer.getvalue())).convert("RGB"))
+    if size != (width, height):
+        encoded = cv2.resize(encoded, (width, height), interpolation=cv2.INTER_AREA)
+        dense = cv2.resize(dense, (width, height), interpolation=cv2.INTER_AREA)
+    encoded_f = cv2.GaussianBlur(encoded, (0, 0), T.CHANGE_PREFILTER_SIGMA).astype(np.float32)
+    plain_f = cv2.GaussianBlur(dense, (0, 0), T.CHANGE_PREFILTER_SIGMA).astype(np.float32)
+    return encoded_f - plain_f
+
+
 def _difference_maps(frame: WorkingFrame) -> _DifferenceMaps:
     """Structure and colour differences of the copy from the original's global colour mapping."""
     covered = frame.covered
@@ -781,6 +812,15 @@ def _difference_maps(frame: WorkingFrame) -> _DifferenceMaps:
         # follows small colourful details less well.
         coarse_unexplained = np.zeros(coarse_covered.shape, bool)
         copy_grey_and_chroma, coarse_activity = _grey_and_chroma(coarse_copy), activity[::2, ::2]
+        # A JPEG copy's own encoding error, as large as a weak edit's on strongly graded, saturated
+        # colours, is no sign of an edit: it is predicted by encoding the original, mapped as the
+        # copy is, with the copy's own tables (_jpeg_noise), and a pixel is unexplained only where
+        # its residual exceeds that too. Left out of the final fit, such colours would lose the
+        # pixels that show how the grade maps them.
+        noise = None
+        if frame.copy_jpeg is not None:
+            table = _fit_table(original_f, copy_f, covered, T.COLOUR_TABLE_NODES)
+            noise = None if table is None else _jpeg_noise(frame, table)[::2, ::2]
         for nodes in (T.COLOUR_TABLE_NODES, T.ROUGH_TABLE_NODES):
             coarse = _trimmed_prediction(coarse_original, coarse_copy, coarse_covered, nodes)
             # Weighed as the colour map is, so a dark garment's recolour is left out of the final fit.
@@ -789,7 +829,12 @@ def _difference_maps(frame: WorkingFrame) -> _DifferenceMaps:
             level = _robust_threshold(residual[coarse_covered], T.MIN_COLOUR_CHANGE)
             # Only where the copy is: its uncovered surround, flagged too, would enclose a copy lying
             # inside the frame, and the hole filling below would then leave the whole of it out.
-            flagged = (residual > T.CHANGE_UNEXPLAINED_FRACTION * level) & coarse_covered
+            allowed = T.CHANGE_UNEXPLAINED_FRACTION * level
+            if noise is not None:
+                # The level already holds the pair's usual noise: only its local excess raises the bar.
+                local = cv2.GaussianBlur(_weighted_distance(noise, coarse_gain), (0, 0), T.CHANGE_PIXEL_SIGMA)
+                allowed = allowed + np.maximum(local - float(np.median(local[coarse_covered])), 0.0)
+            flagged = (residual > allowed) & coarse_covered
             if nodes == T.ROUGH_TABLE_NODES:
                 flagged = _fill_holes_and_filter(
                     flagged, max(T.MIN_CHANGE_PIXELS, int(T.MIN_CHANGE_AREA * coarse_covered.sum())))

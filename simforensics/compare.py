@@ -268,6 +268,11 @@ def compare_prepared(
     if alignment.aligned:
         frame = warp_to_working_frame(original, copy, alignment.matrix, alignment.scale, alignment.copy_content_box,
                                       previews=previews)
+        copy_facts = second.facts
+        # The copy's JPEG tables predict its own encoding error (changes._jpeg_noise): only for the
+        # file's own pixels (not a negative turned back, nor a reduced decode).
+        if copy_facts is not None and copy_facts.is_jpeg and copy_facts.full_size and not alignment.inverted:
+            frame = dataclasses.replace(frame, copy_jpeg=(copy_facts.quantization, copy_facts.subsampling))
         changes, palette = _localised(original, copy, alignment, frame)
         if report_measures:
             overlap_hashes = tuple(compute_hashes(crop) for crop in _overlap_crops(frame))
