@@ -302,6 +302,7 @@ def compare_prepared(
         pdq_informative=min(whole[0].pdq_quality, whole[1].pdq_quality) >= T.PDQ_MIN_QUALITY,
         resemblance=profile, colour_shift=shift, greyscale_copy=greyscale_copy,
         palette_colours=None if palette is None else len(palette),
+        copy_transparent=_transparent(second) and not _transparent(first),
     )
     derivation = None
     if with_derivation:
@@ -321,6 +322,10 @@ def compare_prepared(
 
 def _now() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+
+
+def _transparent(picture: PreparedPicture) -> bool:
+    return picture.facts is not None and picture.facts.transparent
 
 
 def compare_files(options: CompareOptions) -> Comparison:

@@ -168,3 +168,24 @@ def test_the_summary_says_what_became_of_the_marked_regions(astronaut: np.ndarra
     cropped = astronaut[: height - 48]
     summary = compare_images(astronaut, cropped, regions=(signature, face)).verdict.summary
     assert "Marked regions: signature not in the copy; face same." in summary, summary
+
+
+def test_the_summary_says_when_the_copy_has_transparent_pixels(tmp_path) -> None:
+    # A PNG copy with a transparent hole: compared as shown on white, the hole is a changed area,
+    # and the summary says the copy has transparent pixels (the original has none).
+    from PIL import Image
+
+    from simforensics.compare import compare_files
+    from simforensics.options import CompareOptions
+
+    cat = fx.source_image("chelsea", 320)
+    Image.fromarray(cat).save(tmp_path / "original.png")
+    rgba = np.dstack([cat, np.full(cat.shape[:2], 255, np.uint8)])
+    rgba[40:90, 60:140, 3] = 0
+    Image.fromarray(rgba, "RGBA").save(tmp_path / "holed.png")
+    Image.fromarray(np.dstack([cat, np.full(cat.shape[:2], 255, np.uint8)]), "RGBA").save(tmp_path / "opaque.png")
+    holed = compare_files(CompareOptions(original=str(tmp_path / "original.png"), copy=str(tmp_path / "holed.png")))
+    assert holed.verdict.label == Label.LOCALLY_EDITED
+    assert "It has transparent pixels, compared as shown on white" in holed.verdict.summary
+    opaque = compare_files(CompareOptions(original=str(tmp_path / "original.png"), copy=str(tmp_path / "opaque.png")))
+    assert "transparent" not in opaque.verdict.summary

@@ -81,6 +81,7 @@ class FileFacts:
     subsampling: int | None = None  # JPEG chroma subsampling, Pillow's code (0 4:4:4, 1 4:2:2, 2 4:2:0)
     provenance: Provenance | None = None
     full_size: bool = True
+    transparent: bool = False  # some pixels are (partly) transparent: decoded as composited on white
 
     @property
     def is_jpeg(self) -> bool:
@@ -94,7 +95,8 @@ class FileFacts:
 def facts_of(evidence: Evidence, *, full_size: bool = True) -> FileFacts:
     """The facts of a file read as evidence."""
     return FileFacts(format=evidence.format, quantization=evidence.jpeg_quantization,
-                     subsampling=evidence.jpeg_subsampling, provenance=evidence.provenance, full_size=full_size)
+                     subsampling=evidence.jpeg_subsampling, provenance=evidence.provenance, full_size=full_size,
+                     transparent=evidence.uses_transparency)
 
 
 def facts_from_bytes(data: bytes) -> FileFacts:
