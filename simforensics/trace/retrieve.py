@@ -176,17 +176,19 @@ def _agreeing(source: np.ndarray, target: np.ndarray) -> int:
     explains TRACE_AFFINE_GAIN times as many, as ``fit.py`` chooses between them."""
     if len(source) < 3:
         return 0
-    counts = []
-    for estimate in (cv2.estimateAffinePartial2D, cv2.estimateAffine2D):
-        _, mask = estimate(source.reshape(-1, 1, 2), target.reshape(-1, 1, 2), method=cv2.RANSAC,
-                           ransacReprojThreshold=T.SCAN_LOCAL_RANSAC_PX, maxIters=500, confidence=0.99, refineIters=0)
-        if mask is None:
-            counts.append(0)
-            continue
-        inliers = mask.ravel().astype(bool)
-        cells = np.floor(target[inliers] / T.SCAN_LOCAL_RANSAC_PX).astype(np.int64)
-        counts.append(len(np.unique(cells[:, 0] * 100_003 + cells[:, 1])))
-    similarity, stretched = counts
+    similarity = _places(cv2.estimateAffinePartial2D, source, target)
+    stretched = _places(cv2.estimateAffine2D, source, target)
     if stretched >= max(T.TRACE_STRETCH_MIN_AGREEING, T.TRACE_AFFINE_GAIN * similarity):
         return stretched
     return similarity
+
+
+def _places(estimate, source: np.ndarray, target: np.ndarray) -> int:
+    """Distinct places the transform ``estimate`` fits by RANSAC explains."""
+    _, mask = estimate(source.reshape(-1, 1, 2), target.reshape(-1, 1, 2), method=cv2.RANSAC,
+                       ransacReprojThreshold=T.SCAN_LOCAL_RANSAC_PX, maxIters=500, confidence=0.99, refineIters=0)
+    if mask is None:
+        return 0
+    inliers = mask.ravel().astype(bool)
+    cells = np.floor(target[inliers] / T.SCAN_LOCAL_RANSAC_PX).astype(np.int64)
+    return len(np.unique(cells[:, 0] * 100_003 + cells[:, 1]))
