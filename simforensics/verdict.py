@@ -102,13 +102,13 @@ def relatedness(distances: dict[str, int]) -> float:
 
 
 def transform_words(alignment: Alignment) -> list[str]:
-    """What the geometry did to the copy, in words ("resized to 80 % of the original's size", ...)."""
+    """What the geometry did to the copy, in words ("resized to 80% of the original's size", ...)."""
     words = []
     across, down = alignment.axis_scales
     if abs(across / down - 1) > T.SUMMARY_MIN_STRETCH:
-        words.append(f"stretched to {100 / across:.0f} % of the original's width and {100 / down:.0f} % of its height")
+        words.append(f"stretched to {100 / across:.0f}% of the original's width and {100 / down:.0f}% of its height")
     elif abs(alignment.scale - 1) > T.SUMMARY_MIN_SCALE_CHANGE:
-        words.append(f"resized to {100 / alignment.scale:.0f} % of the original's size")
+        words.append(f"resized to {100 / alignment.scale:.0f}% of the original's size")
     if abs(alignment.rotation_degrees) > T.SUMMARY_MIN_ROTATION:
         words.append(f"rotated by {alignment.rotation_degrees:+.1f} degrees")
     if alignment.mirrored:

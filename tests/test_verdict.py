@@ -130,10 +130,10 @@ def test_the_summary_names_a_change_of_proportions(astronaut: np.ndarray) -> Non
     comparison = compare_images(astronaut, squeezed, with_people=False)
     across, down = comparison.alignment.axis_scales
     assert across == pytest.approx(1.0, abs=0.01) and down == pytest.approx(4 / 3, abs=0.02)
-    assert "stretched to 100 % of the original's width and 75 % of its height" in comparison.verdict.summary
+    assert "stretched to 100% of the original's width and 75% of its height" in comparison.verdict.summary
     halved = compare_images(astronaut, cv2.resize(astronaut, (width // 2, height // 2), interpolation=cv2.INTER_AREA),
                             with_people=False)
-    assert "resized to 50 % of the original's size" in halved.verdict.summary and "stretched" not in halved.verdict.summary
+    assert "resized to 50% of the original's size" in halved.verdict.summary and "stretched" not in halved.verdict.summary
 
 
 def test_the_summary_names_a_global_colour_edit(astronaut: np.ndarray) -> None:
