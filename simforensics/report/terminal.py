@@ -17,6 +17,7 @@ from ..fingerprints import HASHES, hash_kind
 from ..region_findings import Finding
 from ..resemblance.model import Likeness, ResemblanceProfile
 from ..verdict import Label
+from .words import counted
 
 if TYPE_CHECKING:
     from ..compare import Comparison
@@ -228,9 +229,10 @@ def print_scan(console: Console, result: ScanResult, *, limit: int = 50) -> None
     s = result.stats
     matched = [p for p in result.pairs if p.match]
     console.print(
-        f"{result.images} images ({s.decoded} read, {s.from_cache} from the cache), {s.candidates} candidate pairs "
-        f"({s.verified} verified, {s.verdicts_from_cache} verdicts from the cache): "
-        f"[bold]{len(matched)} matches[/] in {len(result.groups)} groups; {len(result.errors)} files skipped"
+        f"{counted(result.images, 'image')} ({s.decoded} read, {s.from_cache} from the cache), "
+        f"{counted(s.candidates, 'candidate pair')} ({s.verified} verified, "
+        f"{counted(s.verdicts_from_cache, 'verdict')} from the cache): [bold]{counted(len(matched), 'match', 'matches')}[/] "
+        f"in {counted(len(result.groups), 'group')}; {counted(len(result.errors), 'file')} skipped"
     )
     if result.pairs:
         table = Table(title=f"Pairs, most similar first (match: a copy, similarity >= {T.SCAN_MATCH_SIMILARITY:.2f})", title_justify="left")
