@@ -22,6 +22,7 @@ from .region_findings import (
     describe_regions,
     describe_user_regions,
 )
+from .report.words import counted
 from .resemblance.model import Likeness, ResemblanceProfile
 from .resemblance.profile import describe_resemblance
 
@@ -285,7 +286,7 @@ def _judge_pixels(
             more = f" and {len(changes.areas) - 5} more" if len(changes.areas) > 5 else ""
             return Verdict(
                 Label.LOCALLY_EDITED, Label.LOCALLY_EDITED.score(0.5 * kept + 0.5 * quality),
-                f"The copy is the same picture ({geometry}) with {len(changes.areas)} area(s) changed, "
+                f"The copy is the same picture ({geometry}) with {counted(len(changes.areas), 'area')} changed, "
                 f"{changes.changed_fraction:.1%} of the compared area: {'; '.join(parts)}{more}.{field}",
                 (aligned_reason, f"changed share {changes.changed_fraction:.3f} (local <= {T.MAX_LOCAL_EDIT_AREA})"),
             )

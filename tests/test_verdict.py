@@ -187,5 +187,7 @@ def test_the_summary_says_when_the_copy_has_transparent_pixels(tmp_path) -> None
     holed = compare_files(CompareOptions(original=str(tmp_path / "original.png"), copy=str(tmp_path / "holed.png")))
     assert holed.verdict.label == Label.LOCALLY_EDITED
     assert "It has transparent pixels, compared as shown on white" in holed.verdict.summary
+    # One hole, one area, counted in the singular (was "1 area(s) changed").
+    assert len(holed.measurement.changes.areas) == 1 and "with 1 area changed" in holed.verdict.summary
     opaque = compare_files(CompareOptions(original=str(tmp_path / "original.png"), copy=str(tmp_path / "opaque.png")))
     assert "transparent" not in opaque.verdict.summary
