@@ -39,6 +39,7 @@ def print_trace(console: Console, trace: Trace) -> None:
         f"{escape(trace.folder)} ({counted(trace.candidates_checked, 'candidate')} checked): "
         f"[bold]{counted(len(trace.sources), 'source')}[/], "
         f"{1 - trace.unexplained_fraction:.0%} of the picture explained"
+        + (f", {trace.plain_fraction:.0%} plain (no texture to trace)" if trace.plain_fraction >= T.TRACE_MIN_PIECE_AREA else "")
     )
     if trace.sources:
         table = Table(title="Sources, largest share first (map value = #)", title_justify="left")
