@@ -448,6 +448,11 @@ PDQ_RELATED = 90
 # unreliable (flat pictures). Such hashes are not counted as evidence of a relation.
 HASH_MIN_SIDE = 32
 PDQ_MIN_QUALITY = 50
+# Nor for a blank picture: one whose grey levels on pHash's 32 x 32 grid vary by under 2 levels
+# (sd), the rounding and noise of a flat fill. Its hash bits are set by that noise (or are all
+# equal), so two blank pictures matched bit for bit whatever their colours: a black and a white
+# square were "related". A soft gradient varies by ten levels or more and keeps its hashes.
+HASH_MIN_SPREAD = 2.0
 
 # The pHash of the outline map (fingerprints.edge_map) of unrelated pictures is not at the
 # binomial chance level: outlines of natural pictures share structure. On the benchmark's

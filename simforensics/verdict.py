@@ -247,7 +247,8 @@ def _relating_distances(whole_distances: dict[str, int], pdq_dihedral: int, hash
     )
     if not hashes_informative:
         distances.update(phash=hash_kind("phash").chance, edge_phash=hash_kind("edge_phash").chance)
-        reason += f"; not counted: a picture is under {T.HASH_MIN_SIDE} pixels across at the hashes' size"
+        reason += (f"; not counted: a picture is under {T.HASH_MIN_SIDE} pixels across at the hashes' size, or blank "
+                   f"there (its grey levels vary by under {T.HASH_MIN_SPREAD:g} sd)")
     if not (hashes_informative and pdq_informative):
         if hashes_informative:
             reason += f"; PDQ not counted: its quality is under {T.PDQ_MIN_QUALITY} (a flat picture)"

@@ -85,6 +85,14 @@ def test_uninformative_hashes_count_as_chance() -> None:
     assert any(f"under {T.HASH_MIN_SIDE} pixels across" in reason for reason in verdict.reasons)
 
 
+def test_blank_pictures_are_not_related_by_their_hashes() -> None:
+    # A black and a white square: every hash bit of a blank picture is set alike, so their hashes
+    # matched bit for bit and the pair was "related: the overall composition or outlines match".
+    black, white = np.zeros((96, 96, 3), np.uint8), np.full((96, 96, 3), 255, np.uint8)
+    verdict = compare_images(black, white, with_people=False).verdict
+    assert verdict.label is Label.UNRELATED and any("or blank there" in reason for reason in verdict.reasons)
+
+
 def test_a_similar_pair_ranks_by_how_rare_its_distinctive_likenesses_are() -> None:
     info = ReferenceInfo(name="test", pictures=10, pairs=1000, kind="numbers", warning=None)
     unrelated = Verdict(Label.UNRELATED, 0.1, "unrelated", ())
