@@ -17,7 +17,7 @@ from ..fingerprints import HASHES, hash_kind
 from ..region_findings import Finding
 from ..resemblance.model import Likeness, ResemblanceProfile
 from ..verdict import Label
-from .words import counted
+from .words import counted, percentile_words
 
 if TYPE_CHECKING:
     from ..compare import Comparison
@@ -203,7 +203,7 @@ def print_resemblance(console: Console, profile: ResemblanceProfile) -> None:
         table.add_column(column)
     for d in profile.dimensions:
         table.add_row(d.name, "-" if d.score is None else f"{d.score:.2f}",
-                      "-" if d.percentile is None else f"{d.percentile:.2f}",
+                      "-" if d.percentile is None else percentile_words(d.percentile, 3),
                       _styled(d.finding, _LIKENESS_STYLE[d.finding]), escape(d.why))
     console.print(table)
     if r.warning:
