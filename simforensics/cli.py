@@ -95,15 +95,21 @@ def _check_outputs(pairs: list[tuple[str, str | None]], inputs: list[str]) -> No
         _fail(ExitCode.USAGE, str(exc))
 
 
-def _refuse_writes_into(folders: list[str], outputs: list[tuple[str, str | None]]) -> None:
-    """A portfolio is evidence: no output or cache may be written inside it."""
+def _refuse_writes_into(folders: list[str], outputs: list[tuple[str, str | None]], what: str = "portfolio") -> None:
+    """A portfolio, or a scanned folder, is evidence: no output or cache may be written inside it
+    (nor over a picture given as a file)."""
     for folder in folders:
-        if not os.path.isdir(folder):
-            continue
-        inside = os.path.realpath(folder) + os.sep
+        inside = os.path.realpath(folder) + (os.sep if os.path.isdir(folder) else "")
         for option, path in outputs:
-            if path and path != STDOUT and os.path.realpath(path).startswith(inside):
-                _fail(ExitCode.USAGE, f"{option} {path}: inside the portfolio folder {folder}, which is evidence and never written to")
+            if not path or path == STDOUT:
+                continue
+            written = os.path.realpath(path)
+            if written == inside:
+                _fail(ExitCode.USAGE, f"{option} {path}: refusing to overwrite the input {folder}")
+            if inside.endswith(os.sep) and written.startswith(inside):
+                where = "would replace a file" if os.path.lexists(path) else "would be written"
+                _fail(ExitCode.USAGE, f"{option} {path}: {where} inside the {what} folder {folder}, which is evidence "
+                                      "and never written to")
 
 
 def _cache_path(cache: str | None, no_cache: bool) -> str | None:
@@ -282,6 +288,7 @@ def scan(
     from .report.progress import scan_progress
     from .scan import ClusterError, scan_folders
     from .scan.cache import CacheError
+    from .scan.related import related_csv_path
     from .scan.request import scan_request
 
     try:
@@ -290,6 +297,16 @@ def scan(
                                cache=cache, no_cache=no_cache, max_pixels=max_pixels, related=related)
     except (OptionError, OutputError) as exc:
         _fail(ExitCode.USAGE, str(exc))
+    # The scanned folders are evidence: a JSON or CSV file may be added to one (a harness writes
+    # its results beside the pictures), never over a file in it (--json over a scanned picture
+    # replaced it); the HTML index, whose folder of reports holds pictures that a later scan would
+    # read, is not written inside one at all.
+    related_csv = related_csv_path(csv_path) if related and csv_path and csv_path != STDOUT else None
+    scanned = folders + (against or [])
+    _refuse_writes_into(scanned, [(option, path) for option, path in (("--json", json_path), ("--csv", csv_path),
+                                                                       ("--csv (related works)", related_csv))
+                                  if path and path != STDOUT and os.path.lexists(path)], what="scanned")
+    _refuse_writes_into(scanned, [("--html", html_path)], what="scanned")
     for warning in request.warnings:
         stderr.print(f"simforensics: warning: {warning}", markup=False)
     options = request.scan

@@ -140,6 +140,26 @@ def test_refuses_to_write_over_evidence_or_into_a_missing_folder(pair: tuple[Pat
     assert snapshot([original, copy]) == before
 
 
+def test_a_scan_never_writes_over_a_picture_it_scans_nor_its_index_into_a_scanned_folder(tmp_path: Path) -> None:
+    # `scan FOLDER --json FOLDER/picture.png` replaced a scanned picture with the JSON report.
+    folder = tmp_path / "gallery"
+    folder.mkdir()
+    pictures = [folder / "cat.png", folder / "cat-copy.jpg"]
+    Image.fromarray(fx.source_image("chelsea", 200)).save(pictures[0])
+    Image.fromarray(fx.source_image("chelsea", 160)).save(pictures[1], quality=85)
+    before = snapshot(pictures)
+    for option, path in (("--json", pictures[0]), ("--csv", pictures[1]), ("--html", folder / "index.html")):
+        result = run("scan", str(folder), "--no-cache", option, str(path), "-q")
+        assert result.returncode == 2 and "never written to" in result.stderr, (option, result.stderr)
+        assert len(result.stderr.strip().splitlines()) == 1
+    result = run("scan", str(pictures[0]), str(pictures[1]), "--no-cache", "--json", str(pictures[1]), "-q")
+    assert result.returncode == 2 and "refusing to overwrite the input" in result.stderr
+    assert snapshot(pictures) == before
+    # A new JSON file beside the pictures is a report, not a change to them: written.
+    result = run("scan", str(folder), "--no-cache", "--json", str(folder / "matches.json"), "-q")
+    assert result.returncode == 0 and json.loads((folder / "matches.json").read_text())["schema"] == "simforensics.scan/1"
+
+
 @pytest.mark.skipif(os.geteuid() == 0, reason="root can write into read-only folders")
 def test_read_only_output_folder(pair: tuple[Path, Path], tmp_path: Path) -> None:
     locked = tmp_path / "locked"
