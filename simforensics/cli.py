@@ -306,7 +306,7 @@ def scan(
     _refuse_writes_into(scanned, [(option, path) for option, path in (("--json", json_path), ("--csv", csv_path),
                                                                        ("--csv (related works)", related_csv))
                                   if path and path != STDOUT and os.path.lexists(path)], what="scanned")
-    _refuse_writes_into(scanned, [("--html", html_path)], what="scanned")
+    _refuse_writes_into(scanned, [("--html", html_path), ("--cache", cache)], what="scanned")
     for warning in request.warnings:
         stderr.print(f"simforensics: warning: {warning}", markup=False)
     options = request.scan
@@ -376,6 +376,7 @@ def video(
             _fail(ExitCode.USAGE, f"--against {folder}: no such file or folder")
     cache_path = _cache_path(cache, no_cache)
     _refuse_writes_into(against, outputs + [("--cache", cache_path)])
+    _refuse_writes_into([video_path], outputs + [("--cache", cache_path)], what="video")
     options = VideoOptions(video=video_path, against=tuple(against), workers=workers or os.cpu_count() or 1,
                            cache_path=cache_path, max_pixels=max_pixels, regions=not no_regions,
                            command_line=tuple(sys.argv))
@@ -429,7 +430,7 @@ def trace(
     if not os.path.isdir(against):
         _fail(ExitCode.USAGE, f"--against {against}: not a folder")
     cache_path = _cache_path(cache, no_cache)
-    _refuse_writes_into([against], outputs + [("--cache", cache_path)])
+    _refuse_writes_into([against, picture], outputs + [("--cache", cache_path)])
     options = TraceOptions(picture=picture, folder=against, workers=workers or os.cpu_count() or 1,
                            cache_path=cache_path, max_pixels=max_pixels)
     try:

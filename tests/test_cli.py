@@ -154,7 +154,16 @@ def test_a_scan_never_writes_over_a_picture_it_scans_nor_its_index_into_a_scanne
         assert len(result.stderr.strip().splitlines()) == 1
     result = run("scan", str(pictures[0]), str(pictures[1]), "--no-cache", "--json", str(pictures[1]), "-q")
     assert result.returncode == 2 and "refusing to overwrite the input" in result.stderr
-    assert snapshot(pictures) == before
+    # A picture named as the cache (inside or outside the scanned folder) was moved aside as a
+    # "corrupt cache" and replaced by a database; trace's cache was written over its picture.
+    outside = tmp_path / "elsewhere.png"
+    Image.fromarray(fx.source_image("coffee", 120)).save(outside)
+    before.update(snapshot([outside]))
+    for arguments in (["scan", str(folder), "--cache", str(pictures[0])], ["scan", str(folder), "--cache", str(outside)],
+                      ["trace", str(outside), "--against", str(folder), "--cache", str(outside)]):
+        result = run(*arguments, "-q")
+        assert result.returncode == 2 and len(result.stderr.strip().splitlines()) == 1, (arguments, result.stderr)
+    assert snapshot([*pictures, outside]) == before and sorted(p.name for p in folder.iterdir()) == ["cat-copy.jpg", "cat.png"]
     # A new JSON file beside the pictures is a report, not a change to them: written.
     result = run("scan", str(folder), "--no-cache", "--json", str(folder / "matches.json"), "-q")
     assert result.returncode == 0 and json.loads((folder / "matches.json").read_text())["schema"] == "simforensics.scan/1"
