@@ -64,8 +64,8 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
-stdout = Console(highlight=False)
-stderr = Console(stderr=True, highlight=False, soft_wrap=True)
+stdout = Console(highlight=False, emoji=False)  # a file named a:smile:.png is printed as named
+stderr = Console(stderr=True, highlight=False, soft_wrap=True, emoji=False)
 
 
 def _fail(code: ExitCode, message: str) -> NoReturn:
