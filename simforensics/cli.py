@@ -76,10 +76,10 @@ def _fail(code: ExitCode, message: str) -> NoReturn:
 def _started() -> None:
     """The command's modules are loaded: collect garbage again, leaving out what start-up built.
 
-    ``main`` holds the cyclic collector off while the modules load (they make hundreds of
-    thousands of objects that live to the end, and the collector walked them 170 times, 50 ms of a
-    thumbnail comparison's 0.8 s); those objects are then set aside (``gc.freeze``) and the
-    collector runs as usual on what the command makes.
+    ``main`` holds the cyclic collector off while the modules load: they make hundreds of
+    thousands of objects that live to the end, which it walked in 171 collections (holding it off
+    saved 0.13 s of a thumbnail comparison's 0.82 s of processor time). Those objects are then set
+    aside (``gc.freeze``) and the collector runs as usual on what the command makes.
     """
     gc.freeze()
     gc.enable()
