@@ -17,7 +17,7 @@ from simforensics.resemblance import pose
 from simforensics.resemblance.model import Likeness, PictureView
 from simforensics.resemblance.reference import builtin_reference
 
-from .conftest import assert_runs_in_a_fresh_process, read_json, run_cli
+from .conftest import read_json, run_cli
 
 DIMENSIONS = ["composition", "palette", "style", "subject", "pose"]
 
@@ -154,43 +154,3 @@ def test_a_posture_shared_in_head_and_shoulders_only_does_not_make_two_portraits
     mirrored = compare_images(astronaut, astronaut[:, ::-1].copy())
     assert mirrored.pose is not None and mirrored.pose.limb_distance is not None
     assert mirrored.pose.limb_distance <= T.POSE_SAME
-
-
-@pytest.mark.parametrize("picture", ["astronaut", "chelsea", "few colours"])
-def test_the_colour_clusters_are_scipys_to_the_bit(picture: str, astronaut: np.ndarray, chelsea: np.ndarray) -> None:
-    # resemblance.kmeans stands in for scipy.cluster.vq.kmeans2 (whose import loads scipy.spatial):
-    # the same centres and labels, both ways the dimensions call it, on photographs and on a
-    # posterised picture (13 colours: many pixels alike).
-    import warnings
-
-    from scipy.cluster.vq import kmeans2
-
-    from simforensics.resemblance.colour import lab_of
-    from simforensics.resemblance.kmeans import kmeans, kmeans_plus_plus
-
-    rgb = {"astronaut": astronaut, "chelsea": chelsea, "few colours": fx.source_image("coffee") // 100 * 100}[picture]
-    lab = lab_of(rgb[::4, ::4].reshape(-1, 3))
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", UserWarning)  # scipy's word on an empty cluster, were one left
-        theirs = kmeans2(lab, 8, iter=20, minit="++", seed=np.random.default_rng(7))
-    ours = kmeans_plus_plus(lab, 8, 20, np.random.default_rng(7))
-    assert ours[0].dtype == theirs[0].dtype and ours[1].dtype == theirs[1].dtype
-    assert np.array_equal(ours[0], theirs[0]) and np.array_equal(ours[1], theirs[1])
-    pixels = lab.astype(np.float64)
-    bright = pixels[:, 0] > np.median(pixels[:, 0])
-    seeds = np.stack([pixels[bright].mean(axis=0), pixels[~bright].mean(axis=0)])
-    theirs = kmeans2(pixels, seeds, iter=10, minit="matrix")
-    ours = kmeans(pixels, seeds, 10)
-    assert np.array_equal(ours[0], theirs[0]) and np.array_equal(ours[1], theirs[1])
-    assert len(np.unique(ours[1])) == 2
-
-
-def test_a_comparison_does_not_load_scipys_clustering() -> None:
-    assert_runs_in_a_fresh_process(
-        "import sys\n"
-        "from fixtures import make_fixtures as F\n"
-        "from simforensics.compare import compare_images\n"
-        "picture = F.source_image('astronaut')\n"
-        "assert compare_images(picture, picture[:, ::-1].copy()).resemblance is not None\n"
-        "assert 'scipy.cluster' not in sys.modules and 'scipy.spatial' not in sys.modules\n"
-    )

@@ -23,10 +23,10 @@ from dataclasses import dataclass
 
 import cv2
 import numpy as np
+from scipy.cluster.vq import kmeans2
 
 from .. import thresholds as T
 from .colour import lab_of
-from .kmeans import kmeans
 from .model import DimensionScore, PictureView
 
 __all__ = [
@@ -110,7 +110,7 @@ def _salient_region(lab: np.ndarray) -> np.ndarray:
     out; they miss the parts of a figure that run into the edges: a bust fills the bottom and
     both sides, whose colours are then its own, and only its head stood out (portraits' figures
     were found in pieces or not at all). So they also seed a split of the picture's colours in two
-    (k-means, as scipy's: around their mean colour and the rest's), and the cluster that does not
+    (k-means, scipy's: around their mean colour and the rest's), and the cluster that does not
     hold most of the edges joins them: every pixel of the figure's colours. The pixels standing
     out are kept whatever the split (a many-coloured figure, a colour wheel, is not one cluster);
     two clusters closer than FIGURE_MIN_CONTRAST add nothing.
@@ -126,8 +126,8 @@ def _salient_region(lab: np.ndarray) -> np.ndarray:
     pixels = np.ascontiguousarray(lab.reshape(-1, 3), np.float64)
     with warnings.catch_warnings():  # a cluster left empty: one colour throughout, checked below
         warnings.simplefilter("ignore")
-        centres, labels = kmeans(pixels, np.stack([pixels[seed].mean(axis=0), pixels[~seed].mean(axis=0)]),
-                                 T.FIGURE_SPLIT_ITERATIONS)
+        centres, labels = kmeans2(pixels, np.stack([pixels[seed].mean(axis=0), pixels[~seed].mean(axis=0)]),
+                                  iter=T.FIGURE_SPLIT_ITERATIONS, minit="matrix")
     if float(np.linalg.norm(centres[0] - centres[1])) < T.FIGURE_MIN_CONTRAST:
         return standing_out.astype(np.float32)
     cluster = (labels == 0).reshape(height, width)

@@ -11,15 +11,16 @@ which colours the pictures share, which is what the report names.
 from __future__ import annotations
 
 import hashlib
+import warnings
 from collections.abc import Collection
 from dataclasses import dataclass, replace
 
 import cv2
 import numpy as np
+from scipy.cluster.vq import kmeans2
 
 from .. import thresholds as T
 from .colour import lab_of, srgb_of
-from .kmeans import kmeans_plus_plus
 from .model import DimensionScore, PictureView
 
 __all__ = ["COLOUR_NAMES", "NAME", "PaletteDescriptor", "cohort_row", "colour_name", "compare", "describe", "is_grey",
@@ -129,9 +130,11 @@ def describe(view: PictureView) -> PaletteDescriptor:
 def _clustered(pixels_lab: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """k-means in CIELAB, seeded by k-means++ from a fixed generator (the same picture always
     gives the same palette): the clusters' centres and the share of the pixels in each."""
-    # An empty cluster keeps its seed and is dropped below.
-    centres, labels = kmeans_plus_plus(pixels_lab, T.RESEMBLANCE_PALETTE_COLOURS, T.RESEMBLANCE_PALETTE_ITERATIONS,
-                                       np.random.default_rng(T.RESEMBLANCE_PALETTE_SEED))
+    with warnings.catch_warnings():
+        # An empty cluster keeps its seed and is dropped below; scipy warns about it.
+        warnings.simplefilter("ignore", UserWarning)
+        centres, labels = kmeans2(pixels_lab, T.RESEMBLANCE_PALETTE_COLOURS, iter=T.RESEMBLANCE_PALETTE_ITERATIONS,
+                                  minit="++", seed=np.random.default_rng(T.RESEMBLANCE_PALETTE_SEED))
     counts = np.bincount(labels, minlength=len(centres))
     kept = counts > 0
     return centres[kept].astype(np.float64), counts[kept] / counts.sum()
