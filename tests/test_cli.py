@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import os
@@ -75,6 +76,29 @@ def test_json_to_stdout_is_only_json(pair: tuple[Path, Path]) -> None:
     result = run("compare", str(pair[0]), str(pair[1]), "--json", "-")
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["schema"] == "simforensics.compare/1"
+
+
+def test_a_command_computes_with_the_garbage_collector_on(pair: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    # main holds the cyclic collector off while the command's modules load, and no longer.
+    from simforensics import cli
+    from simforensics import compare as compare_module
+    from simforensics.errors import EvidenceError
+
+    seen = []
+
+    def stopped_here(options: object) -> None:
+        seen.append(gc.isenabled())
+        raise EvidenceError(str(pair[0]), "stopped here")
+
+    monkeypatch.setattr(compare_module, "compare_files", stopped_here)
+    monkeypatch.setattr(sys, "argv", ["simforensics", "compare", str(pair[0]), str(pair[1]), "-q"])
+    try:
+        with pytest.raises(SystemExit) as exited:
+            cli.main()
+    finally:
+        gc.unfreeze()
+        gc.enable()
+    assert exited.value.code == 3 and seen == [True]
 
 
 @pytest.mark.parametrize(
