@@ -318,8 +318,8 @@ def scan(
         _fail(ExitCode.USAGE, str(exc))
     # The scanned folders are evidence: a JSON or CSV file may be added to one (a harness writes
     # its results beside the pictures), never over a file in it (--json over a scanned picture
-    # replaced it); the HTML index, whose folder of reports holds pictures that a later scan would
-    # read, is not written inside one at all.
+    # replaced it); the HTML index, which writes a folder of reports beside itself (a report per
+    # pair shown, each holding both pictures), is not written inside one at all.
     related_csv = related_csv_path(csv_path) if related and csv_path and csv_path != STDOUT else None
     scanned = folders + (against or [])
     _refuse_writes_into(scanned, [(option, path) for option, path in (("--json", json_path), ("--csv", csv_path),
