@@ -178,6 +178,13 @@ def read_file(path: str | os.PathLike[str]) -> tuple[bytes, os.stat_result]:
     return data, st
 
 
+def _pixels_words(count: int) -> str:
+    """262,144 as "262,144 pixels", 250,000,000 as "250 megapixels" (rounded only where it cannot
+    hide the comparison: "0 megapixels exceeds the limit of 0 megapixels" read a 512-px picture
+    against --max-pixels 100)."""
+    return f"{count / 1e6:,.0f} megapixels" if count >= 10_000_000 else f"{count:,} pixels"
+
+
 def load_evidence(
     path: str | os.PathLike[str], *, max_pixels: int = DEFAULT_MAX_PIXELS, with_provenance: bool = False
 ) -> Evidence:
@@ -359,8 +366,8 @@ def open_checked(name: str, data: bytes, max_pixels: int) -> tuple[Image.Image, 
     if width * height > max_pixels:
         raise ImageTooLargeError(
             name,
-            f"{width} x {height} = {width * height / 1e6:.0f} megapixels exceeds the limit of "
-            f"{max_pixels / 1e6:.0f} megapixels (raise it with --max-pixels); not decoded",
+            f"{width} x {height} = {_pixels_words(width * height)} exceeds the limit of "
+            f"{_pixels_words(max_pixels)} (raise it with --max-pixels); not decoded",
         )
     return image, notes
 

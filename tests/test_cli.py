@@ -106,7 +106,7 @@ def test_a_command_computes_with_the_garbage_collector_on(pair: tuple[Path, Path
     [
         (lambda p: p.write_bytes(b""), "empty file (0 bytes)"),
         (lambda p: p.write_text("hello"), "not a recognised image"),
-        (lambda p: p.write_bytes(fx.png_bomb_header()), "exceeds the limit"),
+        (lambda p: p.write_bytes(fx.png_bomb_header()), "= 3,600 megapixels exceeds the limit of 250 megapixels"),
         (lambda p: fx.write_truncated(p, fx.jpeg_bytes(fx.source_image("coffee"), 90), 0.4), "truncated"),
         (lambda p: None, "no such file"),
     ],
@@ -121,6 +121,15 @@ def test_unreadable_input_exits_3_with_one_line(pair: tuple[Path, Path], tmp_pat
         lines = result.stderr.strip().splitlines()
         assert len(lines) == 1 and str(bad) in lines[0] and expected in lines[0]
         assert "Traceback" not in result.stderr
+
+
+def test_a_small_pixel_limit_is_said_in_pixels(pair: tuple[Path, Path]) -> None:
+    # Rounded to megapixels it read "= 0 megapixels exceeds the limit of 0 megapixels".
+    with Image.open(pair[0]) as picture:
+        width, height = picture.size
+    result = run("compare", str(pair[0]), str(pair[1]), "--max-pixels", "100")
+    assert result.returncode == 3
+    assert f"{width} x {height} = {width * height:,} pixels exceeds the limit of 100 pixels" in result.stderr
 
 
 @pytest.mark.parametrize(
