@@ -86,3 +86,22 @@ def test_a_stretched_copy_shows_its_scale_along_each_axis(tmp_path: Path) -> Non
     row = next(line for line in console.export_text().splitlines() if "scale across / down" in line)
     across, down = (float(v) for v in row.split("│")[2].split("/"))
     assert across == pytest.approx(1.0, abs=0.01) and down == pytest.approx(4 / 3, abs=0.02)
+
+
+def test_a_file_name_cannot_break_a_line_or_reverse_the_text_in_a_report(tmp_path: Path) -> None:
+    # A newline split a name over two table lines, and a right-to-left override (U+202E) reversed
+    # what followed it, in the terminal and in the HTML report: both are shown as escapes.
+    from simforensics.report.html import compare_html
+
+    cat = fx.source_image("chelsea", 240)
+    original, copy = tmp_path / "cat\nline.png", tmp_path / "copy \u202egnp.jpg"
+    Image.fromarray(cat).save(original)
+    Image.fromarray(cat).save(copy, format="JPEG", quality=90)
+    comparison = compare_files(CompareOptions(original=str(original), copy=str(copy)))
+    console = Console(record=True, width=200, color_system=None)
+    terminal.print_comparison(console, comparison)
+    text = console.export_text()
+    page = compare_html(comparison)
+    for shown in (text, page):
+        assert "\u202e" not in shown and "cat\nline" not in shown
+        assert "copy \\u202egnp.jpg" in shown and "cat\\nline.png" in shown

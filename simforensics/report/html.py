@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import os
 import shlex
 from dataclasses import dataclass
 from importlib import resources
@@ -65,7 +64,7 @@ def _environment() -> jinja2.Environment:
                                percentile=words.percentile_words,
                                box=words.box_words, whereabouts=words.whereabouts, plain=words.plain_number,
                                when=words.time_words, band=words.band_words,
-                               basename=os.path.basename)
+                               basename=words.shown_basename, name=words.shown_name)
     return environment
 
 

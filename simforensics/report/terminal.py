@@ -18,7 +18,7 @@ from ..fingerprints import HASHES, hash_kind
 from ..region_findings import Finding
 from ..resemblance.model import Likeness, ResemblanceProfile
 from ..verdict import Label
-from .words import counted, percentile_words
+from .words import counted, percentile_words, shown_name
 
 if TYPE_CHECKING:
     from ..compare import Comparison
@@ -51,7 +51,7 @@ def evidence_table(items: list[Evidence], title: str = "Evidence", labels: list[
     for index in range(len(items)):
         table.add_column(labels[index] if labels else f"#{index + 1}", overflow="fold")
     rows: list[tuple[str, list[str]]] = [
-        ("file", [e.path for e in items]),
+        ("file", [shown_name(e.path) for e in items]),
         ("SHA-256", [e.sha256 for e in items]),
         ("size", [_size(e.file_size) for e in items]),
         ("format / mode", [f"{e.format} / {e.mode}" for e in items]),
@@ -75,7 +75,7 @@ def print_provenance(console: Console, items: list[Evidence]) -> None:
 
     for index, item in enumerate(items, start=1):
         if item.provenance is not None:
-            console.print(provenance_table(item.provenance, title=f"Metadata #{index}: {escape(item.path)}"))
+            console.print(provenance_table(item.provenance, title=f"Metadata #{index}: {escape(shown_name(item.path))}"))
 
 
 _LIKENESS_STYLE = {Likeness.DISTINCTIVE: "bold magenta", Likeness.COMMON: "cyan", Likeness.DIFFERENT: "",
@@ -245,7 +245,7 @@ def print_scan(console: Console, result: ScanResult, *, limit: int = 50) -> None
             table.add_column(column, no_wrap=True)
         for p in result.pairs[:limit]:
             side = f"a ({p.derivation_confidence:.2f})" if p.original_side == "a" else "could not\ntell"
-            table.add_row(escape(p.a), escape(p.b), side,
+            table.add_row(escape(shown_name(p.a)), escape(shown_name(p.b)), side,
                           f"{_styled(p.label, _LABEL_STYLE[p.label])}\nsimilarity {p.similarity:.3f}",
                           "yes" if p.match else "no")
         console.print(table)
@@ -258,11 +258,11 @@ def print_scan(console: Console, result: ScanResult, *, limit: int = 50) -> None
             table.add_column(column, overflow="fold")
         for related in result.related[:limit]:
             for rank, found in enumerate(related.resembling):
-                table.add_row(escape(related.picture) if rank == 0 else "", escape(found.reference),
+                table.add_row(escape(shown_name(related.picture)) if rank == 0 else "", escape(shown_name(found.reference)),
                               ", ".join(found.distinctive) or "-")
         console.print(table)
     for path, reason in result.errors[:20]:
-        console.print(f"skipped {escape(path)}: {escape(reason)}")
+        console.print(f"skipped {escape(shown_name(path))}: {escape(reason)}")
     if len(result.errors) > 20:
         console.print(f"... and {len(result.errors) - 20} more skipped files")
 
@@ -276,5 +276,5 @@ def print_integrity(console: Console, checks: tuple) -> None:
         return
     for c in checks:
         if not c.unchanged:
-            console.print(f"[bold red]Integrity: {escape(c.path)}: {escape(c.problem or 'changed')}[/] "
+            console.print(f"[bold red]Integrity: {escape(shown_name(c.path))}: {escape(c.problem or 'changed')}[/] "
                           f"(SHA-256 at start {c.sha256}, at end {c.sha256_at_end or '-'})")

@@ -8,7 +8,7 @@ from rich.table import Table
 
 from .. import thresholds as T
 from ..trace import Piece, Trace
-from .words import box_words, counted
+from .words import box_words, counted, shown_name
 
 __all__ = ["piece_words", "print_trace"]
 
@@ -35,8 +35,8 @@ def piece_words(piece: Piece) -> str:
 def print_trace(console: Console, trace: Trace) -> None:
     p = trace.picture
     console.print(
-        f"{escape(p.path)} ({p.width} x {p.height}) against {counted(trace.portfolio_size, 'picture')} under "
-        f"{escape(trace.folder)} ({counted(trace.candidates_checked, 'candidate')} checked): "
+        f"{escape(shown_name(p.path))} ({p.width} x {p.height}) against {counted(trace.portfolio_size, 'picture')} under "
+        f"{escape(shown_name(trace.folder))} ({counted(trace.candidates_checked, 'candidate')} checked): "
         f"[bold]{counted(len(trace.sources), 'source')}[/], "
         f"{1 - trace.unexplained_fraction:.0%} of the picture explained"
         + (f", {trace.plain_fraction:.0%} plain (no texture to trace)" if trace.plain_fraction >= T.TRACE_MIN_PIECE_AREA else "")
@@ -47,9 +47,9 @@ def print_trace(console: Console, trace: Trace) -> None:
             table.add_column(column, overflow="fold")
         for number, s in enumerate(trace.sources, start=1):
             pieces = "\n".join(f"{box_words(x.box)} ({x.area_fraction:.1%}): {piece_words(x)}" for x in s.pieces)
-            table.add_row(str(number), escape(s.path), f"{s.share:.1%}", escape(pieces))
+            table.add_row(str(number), escape(shown_name(s.path)), f"{s.share:.1%}", escape(pieces))
         console.print(table)
     for path, reason in trace.errors[:20]:
-        console.print(f"skipped {escape(path)}: {escape(reason)}")
+        console.print(f"skipped {escape(shown_name(path))}: {escape(reason)}")
     if len(trace.errors) > 20:
         console.print(f"... and {len(trace.errors) - 20} more skipped files")

@@ -10,7 +10,6 @@ script. Nothing is measured here; coordinates are only scaled for drawing.
 
 from __future__ import annotations
 
-import os
 import shlex
 from dataclasses import dataclass
 from importlib import resources
@@ -54,7 +53,7 @@ def _environment() -> jinja2.Environment:
         undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
     )
     environment.filters.update(number=words.number_words, percent=words.percent_words, size=words.size_words,
-                               when=words.time_words, basename=os.path.basename)
+                               when=words.time_words, basename=words.shown_basename, name=words.shown_name)
     return environment
 
 

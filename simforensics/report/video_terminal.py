@@ -7,7 +7,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from ..video import VideoMatch, VideoRun
-from .words import counted
+from .words import counted, shown_name
 
 __all__ = ["print_video_run"]
 
@@ -20,7 +20,7 @@ def _clock(seconds: float) -> str:
 def _video(console: Console, v: VideoMatch, pictures: int) -> None:
     i = v.info
     console.print(
-        f"[bold]{escape(i.path)}[/]: {i.width} x {i.height}, {i.duration_s:.3f} s at {i.fps:g} fps, {counted(i.frames, 'frame')} "
+        f"[bold]{escape(shown_name(i.path))}[/]: {i.width} x {i.height}, {i.duration_s:.3f} s at {i.fps:g} fps, {counted(i.frames, 'frame')} "
         f"({i.codec}, {counted(i.keyframes, 'keyframe')}), {counted(v.samples, 'frame')} matched "
         f"({v.sample_fps:g} per second and every keyframe), {counted(len(v.cuts), 'cut')}; "
         f"SHA-256 {i.sha256}"
@@ -39,7 +39,7 @@ def _video(console: Console, v: VideoMatch, pictures: int) -> None:
     for m in v.matches:
         for n, s in enumerate(m.spans):
             summaries.append(s.summary)
-            table.add_row(str(len(summaries)), escape(m.picture) if n == 0 else "",
+            table.add_row(str(len(summaries)), escape(shown_name(m.picture)) if n == 0 else "",
                           f"{_clock(s.start_s)}-{_clock(s.end_s)}\nframes {s.start_frame}-{s.end_frame}",
                           f"{_clock(s.best_s)}\nframe {s.best_frame}", f"{s.label.value}\nsimilarity {s.similarity:.3f}",
                           s.motion + ("\nmirrored" if s.mirrored else ""))
@@ -54,6 +54,6 @@ def print_video_run(console: Console, run: VideoRun) -> None:
     for v in run.videos:
         _video(console, v, run.pictures)
     for path, reason in run.errors[:20]:
-        console.print(f"skipped {escape(path)}: {escape(reason)}")
+        console.print(f"skipped {escape(shown_name(path))}: {escape(reason)}")
     if len(run.errors) > 20:
         console.print(f"... and {len(run.errors) - 20} more skipped files")

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import os
+import unicodedata
 
-__all__ = ["band_words", "box_words", "counted", "duration_words", "number_words", "percent_words", "percentile_words", "plain_number", "size_words", "time_words", "whereabouts"]
+__all__ = ["band_words", "box_words", "counted", "duration_words", "number_words", "percent_words", "percentile_words", "plain_number", "shown_name", "size_words", "time_words", "whereabouts"]
 
 
 def band_words(band: tuple[float, float]) -> str:
@@ -23,6 +25,18 @@ def band_words(band: tuple[float, float]) -> str:
 def counted(n: int, noun: str, plural: str | None = None) -> str:
     """3 as "3 matches", 1 as "1 match": a count with its noun in the right number."""
     return f"{n:,} {noun if n == 1 else plural or noun + 's'}"
+
+
+def shown_name(path: str) -> str:
+    """A file name as a report shows it: control and format characters (a newline, a tab, a
+    right-to-left override) written as escapes ("\\n", "\\u202e"), so that a name cannot break a
+    line, or reverse the text after it, in a terminal or a browser."""
+    return "".join(c.encode("unicode_escape").decode("ascii") if unicodedata.category(c)[0] in "CZ" and c != " " else c
+                   for c in path)
+
+
+def shown_basename(path: str) -> str:
+    return shown_name(os.path.basename(path))
 
 
 def size_words(n: int) -> str:
