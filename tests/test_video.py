@@ -204,6 +204,28 @@ def test_bad_cache_and_output_options_are_refused_before_any_work(
     assert sorted(p.name for p in evidence["portfolio"].iterdir()) == before  # nothing written into the evidence
 
 
+def test_a_clip_that_animates_the_picture_says_so_and_a_plain_zoom_does_not(evidence: dict[str, Path],
+                                                                            tmp_path: Path) -> None:
+    # A still camera on a picture whose middle moves (an image-to-video clip animating a figure)
+    # read "still", its best frame (the first) a near-duplicate: nothing said the frames stop
+    # being copies of the picture.
+    astronaut = fx.source_image("astronaut", 320)
+    clip = tmp_path / "animated.mp4"
+    write_clip(clip, [Shot(astronaut, "astronaut", 3.0, still=0.5, animate=0.04)], size=(320, 320))
+    result = run("video", str(clip), "--against", str(evidence["portfolio"]), "--no-cache", "--workers", "1",
+                 "--no-regions", "--json", "-")
+    assert result.returncode == 0, result.stderr
+    (span,) = [s for m in json.loads(result.stdout)["matches"] for s in m["spans"]]
+    furthest = span["furthest_frame"]
+    assert span["motion"] == "still" and furthest["departs"] and furthest["label"] in ("locally-edited", "similar")
+    assert furthest["changed_fraction"] > 0.03 and furthest["frame"] > 24  # after the still half second
+    # The zooming clip of the suite keeps the picture as it is: its furthest frame is still a copy.
+    document = json.loads(run("video", str(evidence["i2v"]), "--against", str(evidence["portfolio"]), "--no-cache",
+                              "--workers", "1", "--no-regions", "--json", "-").stdout)
+    zoomed = [s for m in document["matches"] for s in m["spans"] if s["motion"] == "zoom"]
+    assert zoomed and all(not s["furthest_frame"]["departs"] for s in zoomed if s["furthest_frame"])
+
+
 def test_a_folder_of_videos_is_evidence_too(evidence: dict[str, Path]) -> None:
     # `video FOLDER --json FOLDER/clip.mp4` replaced the clip with the JSON report.
     clip = evidence["i2v"]

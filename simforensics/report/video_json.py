@@ -27,6 +27,13 @@ def _span(s: Span) -> dict[str, Any]:
         "inliers": s.inliers, "mirrored": s.mirrored,
         "matrix": [[round(float(v), 6) for v in row] for row in s.matrix.tolist()],
         "summary": s.summary,
+        # The span's sampled frame furthest from the picture, compared as the best frame is: a
+        # clip that animates the picture has a still camera but frames that are no longer copies.
+        "furthest_frame": None if s.furthest is None else {
+            "frame": s.furthest.frame, "time_s": s.furthest.time_s, "label": s.furthest.label.value,
+            "similarity": s.furthest.similarity, "changed_fraction": s.furthest.changed_fraction,
+            "departs": s.furthest.departs, "summary": s.furthest.summary,
+        },
         "compare": {
             "label": m.verdict.label.value, "similarity": round(float(m.verdict.similarity), 4),
             "aligned": m.alignment.aligned, "overlap_fraction": round(float(m.alignment.overlap_fraction), 4),

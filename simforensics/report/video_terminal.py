@@ -6,7 +6,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from ..video import VideoMatch, VideoRun
+from ..video import Span, VideoMatch, VideoRun
 from .words import counted, shown_name
 
 __all__ = ["print_video_run"]
@@ -38,14 +38,24 @@ def _video(console: Console, v: VideoMatch, pictures: int) -> None:
     summaries = []
     for m in v.matches:
         for n, s in enumerate(m.spans):
-            summaries.append(s.summary)
+            summaries.append(s.summary + _departure(s))
             table.add_row(str(len(summaries)), escape(shown_name(m.picture)) if n == 0 else "",
                           f"{_clock(s.start_s)}-{_clock(s.end_s)}\nframes {s.start_frame}-{s.end_frame}",
                           f"{_clock(s.best_s)}\nframe {s.best_frame}", f"{s.label.value}\nsimilarity {s.similarity:.3f}",
-                          s.motion + ("\nmirrored" if s.mirrored else ""))
+                          s.motion + ("\nmirrored" if s.mirrored else "")
+                          + ("\nchanges" if s.furthest is not None and s.furthest.departs else ""))
     console.print(table)
     for number, summary in enumerate(summaries, start=1):
         console.print(f"  {number}. best frame: {escape(summary)}")
+
+
+def _departure(span: Span) -> str:
+    """The furthest frame's finding, when the clip does not keep the picture as it is."""
+    f = span.furthest
+    if f is None or not f.departs:
+        return ""
+    return (f" The picture itself changes in the span: its furthest frame, {_clock(f.time_s)} (frame {f.frame}), is "
+            f"{f.label.value} against it ({f.changed_fraction:.0%} of the compared area changed).")
 
 
 def print_video_run(console: Console, run: VideoRun) -> None:

@@ -8,9 +8,17 @@ result every report renders).
 
 from .decode import VideoError, VideoInfo
 from .engine import VideoOptions, run_videos
-from .model import CurvePoint, PictureMatch, Span, TimelineFrame, VideoMatch, VideoRun
+from .model import (
+    CurvePoint,
+    FurthestFrame,
+    PictureMatch,
+    Span,
+    TimelineFrame,
+    VideoMatch,
+    VideoRun,
+)
 
 __all__ = [
-    "CurvePoint", "PictureMatch", "Span", "TimelineFrame", "VideoError", "VideoInfo", "VideoMatch", "VideoOptions",
+    "CurvePoint", "FurthestFrame", "PictureMatch", "Span", "TimelineFrame", "VideoError", "VideoInfo", "VideoMatch", "VideoOptions",
     "VideoRun", "run_videos",
 ]

@@ -30,7 +30,14 @@ from .geometry import (
     frame_keypoints,
     picture_keypoints,
 )
-from .model import CurvePoint, PictureMatch, Span, TimelineFrame, VideoMatch
+from .model import (
+    CurvePoint,
+    FurthestFrame,
+    PictureMatch,
+    Span,
+    TimelineFrame,
+    VideoMatch,
+)
 from .portfolio import PortfolioPicture
 from .spans import cut_frames, describe_motion, hysteresis_runs, shot_of
 
@@ -157,11 +164,9 @@ def _span(path: str, decoded: DecodedVideo, entry: PortfolioPicture, picture: _P
     start = _refine(path, decoded, picture.keypoints, before, samples[i].index - 1, -1, mirrored)
     end = _refine(path, decoded, picture.keypoints, samples[j].index + 1, after, +1, mirrored)
     best_frame = samples[best].index
-    full = next((rgb for _, rgb in frames_at(path, int(decoded.pts[best_frame]), int(decoded.pts[best_frame]),
-                                             colour=True)), None)
-    if full is None:
+    frame_view = _frame_view(path, decoded, best_frame)
+    if frame_view is None:
         return None
-    frame_view = np.ascontiguousarray(shrink_to_side(full, T.SCAN_VERIFY_SIDE))
     # Which side is the original is not asked of a frame: the picture came first.
     measurement = compare_images(picture.rgb, frame_view, with_people=regions, with_derivation=False)
     label = measurement.verdict.label
@@ -178,6 +183,7 @@ def _span(path: str, decoded: DecodedVideo, entry: PortfolioPicture, picture: _P
         return (round(x * to_full), round(y * to_full), round(w * to_full), round(h * to_full))
 
     changes = measurement.changes.areas if measurement.changes is not None else ()
+    furthest = _furthest(path, decoded, picture, fits, (i, j), best)
     return Span(
         start_s=round(float(decoded.times[start]), 6), end_s=round(end_s, 6), start_frame=start, end_frame=end,
         best_s=round(float(decoded.times[best_frame]), 6), best_frame=best_frame,
@@ -186,8 +192,35 @@ def _span(path: str, decoded: DecodedVideo, entry: PortfolioPicture, picture: _P
         matrix=fit.matrix if fit.matrix is not None else np.eye(3), summary=measurement.verdict.summary,
         changes=tuple((full_box(c.box), round(float(c.area_fraction), 5), c.kind) for c in changes),
         regions=tuple((r.name, r.verdict, full_box(r.box)) for r in measurement.regions),
-        measurement=measurement, picture_view=picture.rgb, frame_view=frame_view,
+        measurement=measurement, picture_view=picture.rgb, frame_view=frame_view, furthest=furthest,
     )
+
+
+def _frame_view(path: str, decoded: DecodedVideo, frame: int) -> np.ndarray | None:
+    """Frame ``frame`` in colour, reduced as scan's verification reduces a picture; None when it
+    cannot be decoded again."""
+    full = next((rgb for _, rgb in frames_at(path, int(decoded.pts[frame]), int(decoded.pts[frame]), colour=True)), None)
+    return None if full is None else np.ascontiguousarray(shrink_to_side(full, T.SCAN_VERIFY_SIDE))
+
+
+def _furthest(path: str, decoded: DecodedVideo, picture: _Picture, fits: list[FrameFit], run: tuple[int, int],
+              best: int) -> FurthestFrame | None:
+    """The span's sampled frame with the fewest agreeing features, compared with the picture:
+    whether the clip keeps the picture as it is throughout, or animates it (the camera can stay
+    still while a figure moves)."""
+    i, j = run
+    furthest = min(range(i, j + 1), key=lambda k: (fits[k].inliers, k))
+    if furthest == best:
+        return None
+    frame = decoded.samples[furthest].index
+    view = _frame_view(path, decoded, frame)
+    if view is None:
+        return None
+    verdict = compare_images(picture.rgb, view, with_people=False, with_derivation=False, report_measures=False)
+    changed = verdict.changes.changed_fraction if verdict.changes is not None else 0.0
+    return FurthestFrame(frame=frame, time_s=round(float(decoded.times[frame]), 6), label=verdict.verdict.label,
+                         similarity=round(float(verdict.verdict.similarity), 4), changed_fraction=round(float(changed), 4),
+                         summary=verdict.verdict.summary)
 
 
 # --------------------------------------------------------------------------- one video

@@ -10,7 +10,7 @@ from ..compare import Measurement
 from ..verdict import Label
 from .decode import VideoInfo
 
-__all__ = ["CurvePoint", "PictureMatch", "Span", "TimelineFrame", "VideoMatch", "VideoRun"]
+__all__ = ["CurvePoint", "FurthestFrame", "PictureMatch", "Span", "TimelineFrame", "VideoMatch", "VideoRun"]
 
 
 @dataclass(frozen=True)
@@ -20,6 +20,25 @@ class CurvePoint:
     time_s: float
     inliers: int  # of one similarity transform; 0 when not checked or no fit
     strength: float  # inliers / DECISIVE_INLIERS, at most 1: the curve the report draws
+
+
+@dataclass(frozen=True)
+class FurthestFrame:
+    """The span's sampled frame that departs most from the picture (fewest agreeing features),
+    compared with it as the best frame is: a clip that animates the picture (a figure that moves,
+    a face that turns) keeps a still camera while its frames stop being copies of the picture."""
+
+    frame: int
+    time_s: float
+    label: Label  # the compare engine's, this frame against the picture
+    similarity: float
+    changed_fraction: float  # of the compared area, 0 when not aligned
+    summary: str
+
+    @property
+    def departs(self) -> bool:
+        """The frame is no longer a copy of the picture as it is: edited in places, or re-rendered."""
+        return self.label not in (Label.IDENTICAL, Label.NEAR_DUPLICATE)
 
 
 @dataclass(frozen=True)
@@ -45,6 +64,7 @@ class Span:
     measurement: Measurement = field(repr=False, compare=False)  # best frame (copy) vs picture (original)
     picture_view: np.ndarray = field(repr=False, compare=False)  # the RGB pictures compared
     frame_view: np.ndarray = field(repr=False, compare=False)
+    furthest: FurthestFrame | None = None  # None when the best frame is the span's only sampled frame
 
 
 @dataclass(frozen=True)
