@@ -269,3 +269,28 @@ def test_pieces_stretched_to_fit_their_slots_are_found_whole_and_called_stretche
         assert largest.axis_scales == pytest.approx(factors, rel=0.03)
         rank = trace.sources.index(source) + 1
         assert (trace.source_map[:, left:left + 200] == rank).mean() >= 0.9
+
+
+def test_a_piece_made_grey_or_turned_upside_down_is_called_so(tmp_path: Path) -> None:
+    # A grey piece read "colours changed (mean 75 RGB levels ...)", and a piece turned half round
+    # "turned 180.0 degrees clockwise".
+    portfolio = tmp_path / "portfolio"
+    portfolio.mkdir()
+    coffee, astronaut = _work("coffee"), _work("astronaut")
+    Image.fromarray(coffee).save(portfolio / "coffee.png")
+    Image.fromarray(astronaut).save(portfolio / "astronaut.png")
+    canvas = np.full((300, 420, 3), 235, np.uint8)
+    grey = cv2.cvtColor(cv2.cvtColor(coffee[20:190, 40:230], cv2.COLOR_RGB2GRAY), cv2.COLOR_GRAY2RGB)
+    _paste(canvas, grey, (10, 20, 190, 170))
+    _paste(canvas, np.ascontiguousarray(astronaut[20:200, 90:250][::-1, ::-1]), (220, 60, 160, 180))
+    picture = tmp_path / "collage.png"
+    Image.fromarray(canvas).save(picture)
+    result = run("trace", str(picture), "--against", str(portfolio), "--no-cache", "--workers", "1", "--json", "-")
+    assert result.returncode == 0, result.stderr
+    document = json.loads(result.stdout)
+    (grey_piece,) = _source(document, "coffee.png")["regions"]
+    (turned,) = _source(document, "astronaut.png")["regions"]
+    assert grey_piece["made_grey"] is True and turned["made_grey"] is False
+    assert abs(abs(turned["rotation_degrees"]) - 180) < 1.0
+    words = run("trace", str(picture), "--against", str(portfolio), "--no-cache", "--workers", "1").stdout
+    assert "made grey" in words and "upside down" in " ".join(words.split())

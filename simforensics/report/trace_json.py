@@ -36,7 +36,7 @@ def trace_document(trace: Trace) -> dict[str, Any]:
                   "scale": _r(r.scale), "axis_scales": [_r(v) for v in r.axis_scales],
                   "rotation_degrees": _r(r.rotation_degrees, 2),
                   "colour_shift": _r(r.colour_shift, 2), "residual": _r(r.residual, 2),
-                  "source_box": list(r.source_box)}
+                  "source_box": list(r.source_box), "made_grey": r.made_grey}
                  for r in s.pieces]}
             for s in trace.sources
         ],

@@ -21,13 +21,17 @@ def piece_words(piece: Piece) -> str:
         parts.append(f"stretched x{across:.2f} across and x{down:.2f} down")
     elif abs(piece.scale - 1) >= 0.02:
         parts.append(f"{'enlarged' if piece.scale > 1 else 'reduced'} x{piece.scale:.2f}")
-    if abs(piece.rotation_degrees) >= 0.5:
+    if abs(abs(piece.rotation_degrees) - 180) < 0.5:
+        parts.append("turned upside down (180 degrees)")
+    elif abs(piece.rotation_degrees) >= 0.5:
         side = "counter-clockwise" if piece.rotation_degrees > 0 else "clockwise"
         parts.append(f"turned {abs(piece.rotation_degrees):.1f} degrees {side}")
     if piece.mirrored:
         parts.append("mirrored")
     # MIN_COLOUR_CHANGE's half: under it the colours match as they are, without the mapping.
-    if piece.colour_shift - piece.residual >= 12:
+    if piece.made_grey:
+        parts.append("made grey")
+    elif piece.colour_shift - piece.residual >= 12:
         parts.append(f"colours changed (mean {piece.colour_shift:.0f} RGB levels, {piece.residual:.0f} after the fitted mapping)")
     return ", ".join(parts) or "copied as it is"
 

@@ -16,6 +16,7 @@ import numpy as np
 from scipy import ndimage
 
 from .. import thresholds as T
+from ..changes import is_grey
 from ..errors import EvidenceError
 from ..evidence import Evidence, load_evidence
 from ..scan.decode import read_reduced
@@ -79,7 +80,9 @@ def trace_picture(options: TraceOptions, advance: Callable[[], None] | None = No
             found.extend(_pieces_of(frame, keypoints, source.pixels, (source.height, source.width),
                                     candidate.picture, retrieval_pass))
     labels = attribute([f.explanation for f in found], frame)
-    return _result(picture, options.folder, portfolio, found, labels, _plain_areas(frame, labels), errors,
+    greyed = {k for k, item in enumerate(found, start=1)
+              if (labels == k).any() and is_grey(frame.rgb, labels == k) and not is_grey(item.explanation.warped, labels == k)}
+    return _result(picture, options.folder, portfolio, found, labels, _plain_areas(frame, labels), greyed, errors,
                    len(checked), time.perf_counter() - started, options.max_pixels)
 
 
@@ -142,7 +145,8 @@ def _source_box(box: tuple[int, int, int, int], matrix: np.ndarray, shape: tuple
 
 
 def _result(picture: Evidence, folder: str, portfolio: Portfolio, found: list[_Found], labels: np.ndarray,
-            plain: np.ndarray, errors: list[tuple[str, str]], checked: int, seconds: float, max_pixels: int) -> Trace:
+            plain: np.ndarray, greyed: set[int], errors: list[tuple[str, str]], checked: int, seconds: float,
+            max_pixels: int) -> Trace:
     height, width = picture.height, picture.width
     full = cv2.resize(labels.astype(np.uint16), (width, height), interpolation=cv2.INTER_NEAREST)
     plain = cv2.resize(plain.astype(np.uint8), (width, height), interpolation=cv2.INTER_NEAREST).astype(bool)
@@ -164,7 +168,7 @@ def _result(picture: Evidence, folder: str, portfolio: Portfolio, found: list[_F
             pieces.setdefault(item.picture, []).append(Piece(
                 box=box, area_fraction=area, matrix=e.model.matrix, mirrored=e.model.mirrored, inliers=e.model.inliers,
                 scale=scale, axis_scales=axis_scales, rotation_degrees=turn, colour_shift=e.colour_shift, residual=e.residual,
-                source_box=_source_box(box, e.model.matrix, item.source_shape)))
+                source_box=_source_box(box, e.model.matrix, item.source_shape), made_grey=k in greyed))
             passes[item.picture] = min(passes.get(item.picture, 2), item.retrieval_pass)
     order = sorted(pieces, key=lambda p: (-sum(x.area_fraction for x in pieces[p]), portfolio.pictures[p].path))
     source_map = np.zeros((height, width), np.uint8)

@@ -38,6 +38,7 @@ class Piece:
     colour_shift: float  # mean RGB distance between the source's pixels and the picture's, before the colour mapping
     residual: float  # mean RGB distance left after the colour mapping
     source_box: tuple[int, int, int, int]  # where the piece lies in the source, [x, y, w, h]
+    made_grey: bool = False  # the source is coloured there, the picture grey (changes.is_grey)
 
 
 @dataclass(frozen=True)
