@@ -205,12 +205,18 @@ def _frame_view(path: str, decoded: DecodedVideo, frame: int) -> np.ndarray | No
 
 def _furthest(path: str, decoded: DecodedVideo, picture: _Picture, fits: list[FrameFit], run: tuple[int, int],
               best: int) -> FurthestFrame | None:
-    """The span's sampled frame with the fewest agreeing features, compared with the picture:
-    whether the clip keeps the picture as it is throughout, or animates it (the camera can stay
-    still while a figure moves)."""
+    """The span's sampled frame whose features agree least with the picture (the lowest share of
+    inliers among its matches), compared with the picture when that share has fallen well below
+    the best frame's (VIDEO_FURTHEST_SHARE): whether the clip keeps the picture as it is
+    throughout, or animates it (the camera can stay still while a figure moves). None: every
+    sampled frame agrees about as well as the best one."""
     i, j = run
-    furthest = min(range(i, j + 1), key=lambda k: (fits[k].inliers, k))
-    if furthest == best:
+
+    def share(k: int) -> float:
+        return fits[k].inliers / max(1, fits[k].matches)
+
+    furthest = min(range(i, j + 1), key=lambda k: (share(k), k))
+    if furthest == best or share(furthest) >= T.VIDEO_FURTHEST_SHARE * share(best):
         return None
     frame = decoded.samples[furthest].index
     view = _frame_view(path, decoded, frame)

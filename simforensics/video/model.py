@@ -24,8 +24,8 @@ class CurvePoint:
 
 @dataclass(frozen=True)
 class FurthestFrame:
-    """The span's sampled frame that departs most from the picture (fewest agreeing features),
-    compared with it as the best frame is: a clip that animates the picture (a figure that moves,
+    """The span's sampled frame that departs most from the picture (the lowest share of agreeing
+    features), compared with it as the best frame is: a clip that animates the picture (a figure that moves,
     a face that turns) keeps a still camera while its frames stop being copies of the picture."""
 
     frame: int
@@ -64,7 +64,7 @@ class Span:
     measurement: Measurement = field(repr=False, compare=False)  # best frame (copy) vs picture (original)
     picture_view: np.ndarray = field(repr=False, compare=False)  # the RGB pictures compared
     frame_view: np.ndarray = field(repr=False, compare=False)
-    furthest: FurthestFrame | None = None  # None when the best frame is the span's only sampled frame
+    furthest: FurthestFrame | None = None  # None: every sampled frame agrees about as well as the best (analyse._furthest)
 
 
 @dataclass(frozen=True)
