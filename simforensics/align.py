@@ -4,17 +4,18 @@ The result maps a COPY pixel ``(x, y, 1)`` to its position in ORIGINAL (contract
 (scale, rotation, translation, optionally mirrored) is fitted first; a homography replaces it only
 when it explains clearly more matches. Failure is a value (``aligned=False`` with a reason).
 
-A low-contrast picture keeps its low contrast through the equaliser (EQUALISE_CLIP_LIMIT), and a copy
-that lost more (a tint, a fade) can lose its weak detail under SIFT's threshold: when the normal
-path fails and either picture is low in contrast, SIFT runs once more on both pictures' grey
-levels stretched to the full scale, so a linear loss of contrast no longer counts.
-
 Flat, low-texture pictures (wallpapers, gradients) give SIFT too few keypoints. Only when the normal
 path fails on such a pair are fallbacks tried, in order: SIFT with a lower contrast threshold,
 AKAZE, and dense registration (template search over scale and mirror, refined by ECC). Every
 fallback result passes the same checks as the normal path (inliers, scale, overlap) and, for the
-dense one, agreement of the pictures' detail where they overlap. ``Alignment.method`` says which
-aligned.
+dense one, agreement of the pictures' detail where they overlap.
+
+A low-contrast picture keeps its low contrast through the equaliser (EQUALISE_CLIP_LIMIT), and a
+copy that lost more (a tint, a fade) can lose its weak detail under SIFT's threshold while the
+original keeps its keypoints (too many for the flat fallbacks). When nothing above aligned the pair
+and either picture is low in contrast, SIFT runs once more on both pictures' grey levels stretched
+to the full scale (a linear loss of contrast then no longer counts), judged like the fallbacks.
+``Alignment.method`` says which aligned.
 """
 
 from __future__ import annotations
@@ -447,20 +448,33 @@ def align(
     result = _from_candidates(original, copy, _candidates(features, copy.shape, original.shape, "sift"), "sift")
     if result.aligned:
         return result
-    # A low-contrast or flat picture: the fallbacks, cheapest first, each judged by the same checks
-    # and then by the agreement of the pictures' detail under the transform found.
     grey = features[0].grey, features[1].grey
     tried = []
+    if _fallbacks_apply(features):
+        tried.append("the fallbacks for flat pictures (lower thresholds, AKAZE, dense registration)")
+        fallback = _flat_fallbacks(original, copy, features)
+        if fallback is not None:
+            return fallback
     if any(f.low_contrast for f in features):
-        # Not the flat fallbacks: a copy whose contrast was cut may have lost its keypoints to
-        # SIFT's threshold though the other picture kept its own (that is no sign of a restyle).
-        tried.append("grey levels stretched")
+        # Not only when both pictures are flat: a copy whose contrast was cut can lose its
+        # keypoints to SIFT's threshold while the original keeps its own, and that is no sign of
+        # a restyle (a restyle keeps its contrast, and stretching changes nothing on it). Run
+        # after the flat fallbacks, so what they align is aligned as it was.
+        tried.append("SIFT on grey levels stretched")
         fallback = _from_candidates(original, copy, _candidates(features, copy.shape, original.shape, "sift-stretched"),
                                     "sift-stretched")
         if fallback.aligned and detail_agreement(*grey, original.shape, copy.shape, fallback.matrix) >= T.DENSE_MIN_CORRELATION:
             return fallback
-    if not _fallbacks_apply(features):
-        return result if not tried else replace(result, reason=f"{result.reason}; nor with {tried[0]}")
+    if not tried:
+        return result
+    return replace(result, reason=f"{result.reason}; nor did {' or '.join(tried)} align them")
+
+
+def _flat_fallbacks(original: np.ndarray, copy: np.ndarray,
+                    features: tuple[PictureFeatures, PictureFeatures]) -> Alignment | None:
+    """The fallbacks for a flat pair, cheapest first, each judged by the same checks and then by
+    the agreement of the pictures' detail under the transform found; None when none aligns."""
+    grey = features[0].grey, features[1].grey
     for method in ("sift-low-threshold", "akaze"):
         fallback = _from_candidates(original, copy, _candidates(features, copy.shape, original.shape, method), method)
         if fallback.aligned and detail_agreement(*grey, original.shape, copy.shape, fallback.matrix) >= T.DENSE_MIN_CORRELATION:
@@ -473,8 +487,7 @@ def align(
         accepted = _accepted(original, copy, fit, "dense-ecc", reason)
         if accepted.aligned:
             return accepted
-    tried.append("the fallbacks for flat pictures (lower thresholds, AKAZE, dense registration)")
-    return replace(result, reason=f"{result.reason}; nor did {' or '.join(tried)} align them")
+    return None
 
 
 def _fallbacks_apply(features: tuple[PictureFeatures, PictureFeatures]) -> bool:
