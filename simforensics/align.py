@@ -258,7 +258,7 @@ def _fit(source: np.ndarray, target: np.ndarray, pixel_scale: float, allow_homog
     if homography is not None and hmask is not None:
         inliers = hmask.ravel().astype(bool)
         count = int(inliers.sum())
-        if best is None or count >= T.HOMOGRAPHY_GAIN * best.inliers:
+        if best is None or (count >= T.HOMOGRAPHY_GAIN * best.inliers and count - best.inliers >= T.HOMOGRAPHY_MIN_EXTRA):
             best = _Fit(AlignModel.HOMOGRAPHY, homography / homography[2, 2], len(source), count,
                         float(np.median(_residuals(homography, source[inliers], target[inliers]))))
     return best

@@ -11,6 +11,7 @@ import datetime as dt
 import functools
 from dataclasses import dataclass
 
+import cv2
 import numpy as np
 from threadpoolctl import threadpool_limits
 
@@ -298,7 +299,8 @@ def compare_prepared(
     verdict = judge(
         identical=identical, alignment=alignment, changes=changes,
         whole_distances=hash_distances(*whole), pdq_dihedral=pdq_dihedral, pose=pose, regions=findings,
-        hashes_informative=min(*small_original.shape[:2], *small_copy.shape[:2]) >= T.HASH_MIN_SIDE,
+        hashes_informative=(min(*small_original.shape[:2], *small_copy.shape[:2]) >= T.HASH_MIN_SIDE
+                            and min(_hash_spread(small_original), _hash_spread(small_copy)) >= T.HASH_MIN_SPREAD),
         pdq_informative=min(whole[0].pdq_quality, whole[1].pdq_quality) >= T.PDQ_MIN_QUALITY,
         resemblance=profile, colour_shift=shift, greyscale_copy=greyscale_copy,
         palette_colours=None if palette is None else len(palette),
@@ -322,6 +324,12 @@ def compare_prepared(
 
 def _now() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+
+
+def _hash_spread(picture: np.ndarray) -> float:
+    """The grey levels' standard deviation on pHash's 32 x 32 grid: how much a hash has to read."""
+    grey = cv2.cvtColor(picture, cv2.COLOR_RGB2GRAY) if picture.ndim == 3 else picture
+    return float(cv2.resize(grey, (32, 32), interpolation=cv2.INTER_AREA).std())
 
 
 def _transparent(picture: PreparedPicture) -> bool:

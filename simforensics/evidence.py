@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import numpy as np
-from PIL import Image, ImageCms, ImageOps
+from PIL import Image, ImageOps
 
 from .errors import (
     DecodeError,
@@ -395,6 +395,8 @@ def _bits_per_channel(image: Image.Image, data: bytes) -> int | None:
 
 
 def _icc_description(icc: bytes) -> str:
+    from PIL import ImageCms  # only for a picture with a profile (10 ms of loading)
+
     try:
         profile = ImageCms.ImageCmsProfile(io.BytesIO(icc))
         return ImageCms.getProfileDescription(profile).strip() or "embedded ICC profile"
@@ -431,6 +433,8 @@ def to_rgb8(image: Image.Image, icc: bytes | None, notes: list[str]) -> tuple[np
         return np.repeat(grey[:, :, None], 3, axis=2), False
     if mode == "CMYK":
         if icc:
+            from PIL import ImageCms
+
             try:
                 source = ImageCms.ImageCmsProfile(io.BytesIO(icc))
                 srgb = ImageCms.createProfile("sRGB")

@@ -22,6 +22,7 @@ from .region_findings import (
     describe_regions,
     describe_user_regions,
 )
+from .report.words import counted
 from .resemblance.model import Likeness, ResemblanceProfile
 from .resemblance.profile import describe_resemblance
 
@@ -102,13 +103,13 @@ def relatedness(distances: dict[str, int]) -> float:
 
 
 def transform_words(alignment: Alignment) -> list[str]:
-    """What the geometry did to the copy, in words ("resized to 80 % of the original's size", ...)."""
+    """What the geometry did to the copy, in words ("resized to 80% of the original's size", ...)."""
     words = []
     across, down = alignment.axis_scales
     if abs(across / down - 1) > T.SUMMARY_MIN_STRETCH:
-        words.append(f"stretched to {100 / across:.0f} % of the original's width and {100 / down:.0f} % of its height")
+        words.append(f"stretched to {100 / across:.0f}% of the original's width and {100 / down:.0f}% of its height")
     elif abs(alignment.scale - 1) > T.SUMMARY_MIN_SCALE_CHANGE:
-        words.append(f"resized to {100 / alignment.scale:.0f} % of the original's size")
+        words.append(f"resized to {100 / alignment.scale:.0f}% of the original's size")
     if abs(alignment.rotation_degrees) > T.SUMMARY_MIN_ROTATION:
         words.append(f"rotated by {alignment.rotation_degrees:+.1f} degrees")
     if alignment.mirrored:
@@ -246,7 +247,8 @@ def _relating_distances(whole_distances: dict[str, int], pdq_dihedral: int, hash
     )
     if not hashes_informative:
         distances.update(phash=hash_kind("phash").chance, edge_phash=hash_kind("edge_phash").chance)
-        reason += f"; not counted: a picture is under {T.HASH_MIN_SIDE} pixels across at the hashes' size"
+        reason += (f"; not counted: a picture is under {T.HASH_MIN_SIDE} pixels across at the hashes' size, or blank "
+                   f"there (its grey levels vary by under {T.HASH_MIN_SPREAD:g} sd)")
     if not (hashes_informative and pdq_informative):
         if hashes_informative:
             reason += f"; PDQ not counted: its quality is under {T.PDQ_MIN_QUALITY} (a flat picture)"
@@ -285,7 +287,7 @@ def _judge_pixels(
             more = f" and {len(changes.areas) - 5} more" if len(changes.areas) > 5 else ""
             return Verdict(
                 Label.LOCALLY_EDITED, Label.LOCALLY_EDITED.score(0.5 * kept + 0.5 * quality),
-                f"The copy is the same picture ({geometry}) with {len(changes.areas)} area(s) changed, "
+                f"The copy is the same picture ({geometry}) with {counted(len(changes.areas), 'area')} changed, "
                 f"{changes.changed_fraction:.1%} of the compared area: {'; '.join(parts)}{more}.{field}",
                 (aligned_reason, f"changed share {changes.changed_fraction:.3f} (local <= {T.MAX_LOCAL_EDIT_AREA})"),
             )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import os
@@ -77,6 +78,29 @@ def test_json_to_stdout_is_only_json(pair: tuple[Path, Path]) -> None:
     assert json.loads(result.stdout)["schema"] == "simforensics.compare/1"
 
 
+def test_a_command_computes_with_the_garbage_collector_on(pair: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    # main holds the cyclic collector off while the command's modules load, and no longer.
+    from simforensics import cli
+    from simforensics import compare as compare_module
+    from simforensics.errors import EvidenceError
+
+    seen = []
+
+    def stopped_here(options: object) -> None:
+        seen.append(gc.isenabled())
+        raise EvidenceError(str(pair[0]), "stopped here")
+
+    monkeypatch.setattr(compare_module, "compare_files", stopped_here)
+    monkeypatch.setattr(sys, "argv", ["simforensics", "compare", str(pair[0]), str(pair[1]), "-q"])
+    try:
+        with pytest.raises(SystemExit) as exited:
+            cli.main()
+    finally:
+        gc.unfreeze()
+        gc.enable()
+    assert exited.value.code == 3 and seen == [True]
+
+
 @pytest.mark.parametrize(
     ("make", "expected"),
     [
@@ -138,6 +162,35 @@ def test_refuses_to_write_over_evidence_or_into_a_missing_folder(pair: tuple[Pat
     result = run("compare", str(original), str(copy), "--json", str(tmp_path / "nowhere" / "r.json"))
     assert result.returncode == 2 and "does not exist" in result.stderr
     assert snapshot([original, copy]) == before
+
+
+def test_a_scan_never_writes_over_a_picture_it_scans_nor_its_index_into_a_scanned_folder(tmp_path: Path) -> None:
+    # `scan FOLDER --json FOLDER/picture.png` replaced a scanned picture with the JSON report.
+    folder = tmp_path / "gallery"
+    folder.mkdir()
+    pictures = [folder / "cat.png", folder / "cat-copy.jpg"]
+    Image.fromarray(fx.source_image("chelsea", 200)).save(pictures[0])
+    Image.fromarray(fx.source_image("chelsea", 160)).save(pictures[1], quality=85)
+    before = snapshot(pictures)
+    for option, path in (("--json", pictures[0]), ("--csv", pictures[1]), ("--html", folder / "index.html")):
+        result = run("scan", str(folder), "--no-cache", option, str(path), "-q")
+        assert result.returncode == 2 and "never written to" in result.stderr, (option, result.stderr)
+        assert len(result.stderr.strip().splitlines()) == 1
+    result = run("scan", str(pictures[0]), str(pictures[1]), "--no-cache", "--json", str(pictures[1]), "-q")
+    assert result.returncode == 2 and "refusing to overwrite the input" in result.stderr
+    # A picture named as the cache (inside or outside the scanned folder) was moved aside as a
+    # "corrupt cache" and replaced by a database; trace's cache was written over its picture.
+    outside = tmp_path / "elsewhere.png"
+    Image.fromarray(fx.source_image("coffee", 120)).save(outside)
+    before.update(snapshot([outside]))
+    for arguments in (["scan", str(folder), "--cache", str(pictures[0])], ["scan", str(folder), "--cache", str(outside)],
+                      ["trace", str(outside), "--against", str(folder), "--cache", str(outside)]):
+        result = run(*arguments, "-q")
+        assert result.returncode == 2 and len(result.stderr.strip().splitlines()) == 1, (arguments, result.stderr)
+    assert snapshot([*pictures, outside]) == before and sorted(p.name for p in folder.iterdir()) == ["cat-copy.jpg", "cat.png"]
+    # A new JSON file beside the pictures is a report, not a change to them: written.
+    result = run("scan", str(folder), "--no-cache", "--json", str(folder / "matches.json"), "-q")
+    assert result.returncode == 0 and json.loads((folder / "matches.json").read_text())["schema"] == "simforensics.scan/1"
 
 
 @pytest.mark.skipif(os.geteuid() == 0, reason="root can write into read-only folders")

@@ -1,10 +1,15 @@
-"""The engine fingerprint: which code gave a result, down to one changed line in any module."""
+"""The software a report names: the engine fingerprint (which code gave a result, down to one
+changed line in any module) and the libraries' versions."""
 
 from __future__ import annotations
 
 import re
+from importlib import metadata
 from pathlib import Path
 
+import pytest
+
+from simforensics import environment
 from simforensics.environment import engine_fingerprint
 
 from .conftest import copy_of_the_package
@@ -36,3 +41,17 @@ def test_compiled_and_other_files_leave_the_fingerprint_as_it_is(tmp_path: Path)
     (copy / "scan" / "__pycache__" / "verify.cpython-312.pyc").write_bytes(b"compiled")
     (copy / "report" / "templates" / "extra.css").write_text("p { }")
     assert engine_fingerprint(copy) == engine_fingerprint()
+
+
+def test_each_library_is_named_with_its_installed_version(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Read from the metadata's headers alone; the answer is what importlib.metadata says.
+    monkeypatch.setattr(environment, "LIBRARIES", (*environment.LIBRARIES, "surely-no-such-distribution"))
+    versions = dict(environment.software_versions())
+    assert versions["surely-no-such-distribution"] == "not installed"
+    for name in ("simforensics", *environment.LIBRARIES[:-1]):
+        try:
+            expected = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            expected = "not installed"
+        assert versions[name] == expected, name
+    assert versions["numpy"] != "not installed"

@@ -116,7 +116,7 @@ def test_compare_report_renders_the_result_model(demo_reports: dict) -> None:
         assert f"[{', '.join(map(str, area['copy_box']))}]" in html
     for region in document["regions"]:
         assert f"<th>{region['name']}<div" in html
-    assert "resized to 80 % of the original" in html.lower()
+    assert "resized to 80% of the original" in html.lower()
     assert "simforensics compare" in html  # the command line, for reproducibility
     assert document["integrity"]["unchanged"] and "both files were read again: their SHA-256 is unchanged" in html
     for name in ("numpy", "opencv-contrib-python", "mediapipe", "weasyprint"):

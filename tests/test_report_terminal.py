@@ -68,6 +68,10 @@ def test_scan_pairs_read_whole_on_an_80_column_terminal(tmp_path: Path) -> None:
     cells = [cell.strip() for line in lines for cell in line.split("│")]
     assert "near-duplicate" in cells and any(cell.startswith("similarity 0.") for cell in cells)
     assert "yes" in cells
+    # One pair, one match: counted in the singular ("1 matches in 1 groups" before).
+    header = " ".join(lines[:2])
+    assert "2 images" in header and "1 candidate pair " in header and "1 match in 1 group;" in header
+    assert "0 files skipped" in header
 
 
 def test_a_stretched_copy_shows_its_scale_along_each_axis(tmp_path: Path) -> None:

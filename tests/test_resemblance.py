@@ -112,8 +112,12 @@ def test_a_folder_reference_is_made_once_and_named(tmp_path: Path) -> None:
     assert "1 unreadable" in reference["kind"]
     made = list((cache / "simforensics").glob("reference-*.json"))
     assert len(made) == 1
+    # 24 pairs cannot give a percentile: the report says so once, not only dimension by dimension.
+    assert "too small to place any likeness" in reference["warning"] and "24 pairs" in reference["warning"]
     done = subprocess.run(command, capture_output=True, text=True, env=environment, timeout=300, check=False)
     assert done.returncode == 0 and list((cache / "simforensics").glob("reference-*.json")) == made
+    again = json.loads((tmp_path / "r.json").read_text())["resemblance"]["reference"]
+    assert again["warning"] == reference["warning"]  # from the cache too
     bad = run_cli("compare", str(a), str(b), "--reference", str(tmp_path / "absent"))
     assert bad.returncode == 2 and "not a folder" in bad.stderr
 

@@ -6,7 +6,13 @@ import numpy as np
 import pytest
 
 from simforensics import thresholds as T
-from simforensics.resemblance.model import DimensionScore, Likeness, ReferenceInfo
+from simforensics.resemblance.model import (
+    Dimension,
+    DimensionScore,
+    Likeness,
+    ReferenceInfo,
+    ResemblanceProfile,
+)
 from simforensics.resemblance.reference import Reference, place
 
 
@@ -147,3 +153,23 @@ def test_a_reference_keeps_its_pictures_numbers_for_the_dimensions_that_place_a_
     document = reference.to_document()
     del document["cohorts"]
     assert Reference.from_document(document).cohorts == {}
+
+
+def test_a_percentile_just_below_the_distinctive_level_is_never_shown_at_it() -> None:
+    # 0.9896 is "common"; rounded it read "0.990" (HTML) and "0.99" (terminal) beside that finding.
+    from rich.console import Console
+
+    from simforensics.report import terminal
+    from simforensics.report.json_report import resemblance_document
+    from simforensics.report.words import percentile_words
+
+    below = T.RESEMBLANCE_DISTINCTIVE - 0.00004
+    assert percentile_words(below, 3) == "0.989" and percentile_words(below, 2) == "0.98"
+    assert percentile_words(T.RESEMBLANCE_DISTINCTIVE, 3) == "0.990"
+    info = ReferenceInfo(name="test", pictures=10, pairs=1000, kind="numbers", warning=None)
+    profile = ResemblanceProfile(info, (Dimension("composition", 0.35, below, Likeness.COMMON, "why"),))
+    assert resemblance_document(profile)["dimensions"][0]["percentile"] < T.RESEMBLANCE_DISTINCTIVE
+    console = Console(record=True, width=120, color_system=None)
+    terminal.print_resemblance(console, profile)
+    text = console.export_text()
+    assert "0.989" in text and "0.99 " not in text and "0.990" not in text

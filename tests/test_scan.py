@@ -294,7 +294,8 @@ def test_a_system_error_in_a_scan_is_not_blamed_on_the_cache(tmp_path: Path, mon
         raise BlockingIOError(errno.EAGAIN, "Resource temporarily unavailable")
 
     monkeypatch.setattr(simforensics.scan, "scan_folders", out_of_processes)
-    result = CliRunner().invoke(app, ["scan", str(tmp_path), "--cache", str(tmp_path / "scan.sqlite")])
+    (tmp_path / "pictures").mkdir()
+    result = CliRunner().invoke(app, ["scan", str(tmp_path / "pictures"), "--cache", str(tmp_path / "scan.sqlite")])
     assert result.exit_code == 1
     message = result.output.strip()
     assert message == "simforensics: scan stopped by a system error: Resource temporarily unavailable", message

@@ -128,6 +128,9 @@ def test_the_map_names_each_pixel_by_its_source(case: dict) -> None:
     assert np.mean(source_map[y + 10 : y + h - 10, x + 10 : x + w - 10] == names.index("coffee <cup>.jpg") + 1) > 0.95
     assert np.mean(source_map[260:, :] == 0) > 0.95  # the grey background came from nowhere
     assert case["document"]["unexplained_fraction"] == pytest.approx(float(np.mean(source_map == 0)), abs=1e-3)
+    # The flat grey ground is told apart as plain: unexplained, with no texture to trace.
+    ground = 1 - (120 * 140 + 144 * 120) / (400 * 300)
+    assert ground - 0.08 <= case["document"]["plain_fraction"] <= min(ground, case["document"]["unexplained_fraction"])
 
 
 def test_json_follows_the_contract(case: dict) -> None:
@@ -157,6 +160,7 @@ def test_an_unreadable_portfolio_file_is_listed_and_the_folder_untouched(case: d
 def test_terminal_table_names_sources_and_pieces(case: dict) -> None:
     text = case["result"].stdout
     assert "astronaut.png" in text and "mirrored" in text and "2 sources" in text
+    assert f"{case['document']['plain_fraction']:.0%} plain (no texture to trace)" in text
 
 
 def test_html_renders_the_exhibit(case: dict) -> None:
@@ -164,6 +168,7 @@ def test_html_renders_the_exhibit(case: dict) -> None:
     assert "Content-Security-Policy" in page and "default-src" in page and "<script" not in page
     assert "coffee &lt;cup&gt;.jpg" in page and "coffee <cup>" not in page  # file names are escaped
     assert page.count('alt="the source, aligned"') == 2
+    assert "plain (no texture to trace)" in page
     assert "mirrored" in page and "http://" not in page.replace("http://www.w3.org", "")
 
 
@@ -173,6 +178,10 @@ def test_a_picture_from_outside_the_portfolio_has_no_sources(case: dict) -> None
     assert result.returncode == 0, result.stderr
     document = json.loads(result.stdout)
     assert document["sources"] == [] and document["unexplained_fraction"] == 1.0
+    # Unexplained, but not all alike: the flat grey ground is plain, the two unknown pictures are
+    # not (the flat insides of a textured picture are not taken for a blank ground).
+    ground = 1 - (160 * 150 + 150 * 150) / (400 * 300)
+    assert ground - 0.08 <= document["plain_fraction"] <= ground
     # The portfolio was read by the first trace: this one took all five files from the cache.
     assert document["run"]["from_cache"] == 5 and document["portfolio"]["pictures"] == 4
 

@@ -85,6 +85,14 @@ def test_uninformative_hashes_count_as_chance() -> None:
     assert any(f"under {T.HASH_MIN_SIDE} pixels across" in reason for reason in verdict.reasons)
 
 
+def test_blank_pictures_are_not_related_by_their_hashes() -> None:
+    # A black and a white square: every hash bit of a blank picture is set alike, so their hashes
+    # matched bit for bit and the pair was "related: the overall composition or outlines match".
+    black, white = np.zeros((96, 96, 3), np.uint8), np.full((96, 96, 3), 255, np.uint8)
+    verdict = compare_images(black, white, with_people=False).verdict
+    assert verdict.label is Label.UNRELATED and any("or blank there" in reason for reason in verdict.reasons)
+
+
 def test_a_similar_pair_ranks_by_how_rare_its_distinctive_likenesses_are() -> None:
     info = ReferenceInfo(name="test", pictures=10, pairs=1000, kind="numbers", warning=None)
     unrelated = Verdict(Label.UNRELATED, 0.1, "unrelated", ())
@@ -130,10 +138,10 @@ def test_the_summary_names_a_change_of_proportions(astronaut: np.ndarray) -> Non
     comparison = compare_images(astronaut, squeezed, with_people=False)
     across, down = comparison.alignment.axis_scales
     assert across == pytest.approx(1.0, abs=0.01) and down == pytest.approx(4 / 3, abs=0.02)
-    assert "stretched to 100 % of the original's width and 75 % of its height" in comparison.verdict.summary
+    assert "stretched to 100% of the original's width and 75% of its height" in comparison.verdict.summary
     halved = compare_images(astronaut, cv2.resize(astronaut, (width // 2, height // 2), interpolation=cv2.INTER_AREA),
                             with_people=False)
-    assert "resized to 50 % of the original's size" in halved.verdict.summary and "stretched" not in halved.verdict.summary
+    assert "resized to 50% of the original's size" in halved.verdict.summary and "stretched" not in halved.verdict.summary
 
 
 def test_the_summary_names_a_global_colour_edit(astronaut: np.ndarray) -> None:
@@ -187,5 +195,7 @@ def test_the_summary_says_when_the_copy_has_transparent_pixels(tmp_path) -> None
     holed = compare_files(CompareOptions(original=str(tmp_path / "original.png"), copy=str(tmp_path / "holed.png")))
     assert holed.verdict.label == Label.LOCALLY_EDITED
     assert "It has transparent pixels, compared as shown on white" in holed.verdict.summary
+    # One hole, one area, counted in the singular (was "1 area(s) changed").
+    assert len(holed.measurement.changes.areas) == 1 and "with 1 area changed" in holed.verdict.summary
     opaque = compare_files(CompareOptions(original=str(tmp_path / "original.png"), copy=str(tmp_path / "opaque.png")))
     assert "transparent" not in opaque.verdict.summary

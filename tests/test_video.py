@@ -204,6 +204,17 @@ def test_bad_cache_and_output_options_are_refused_before_any_work(
     assert sorted(p.name for p in evidence["portfolio"].iterdir()) == before  # nothing written into the evidence
 
 
+def test_a_folder_of_videos_is_evidence_too(evidence: dict[str, Path]) -> None:
+    # `video FOLDER --json FOLDER/clip.mp4` replaced the clip with the JSON report.
+    clip = evidence["i2v"]
+    before = clip.read_bytes()
+    for option, path in (("--json", clip), ("--cache", clip), ("--cache", clip.with_name("features.sqlite"))):
+        result = run("video", str(evidence["videos"]), "--against", str(evidence["portfolio"]), option, str(path))
+        assert result.returncode == 2 and len(result.stderr.strip().splitlines()) == 1, (option, result.stderr)
+        assert "never written to" in result.stderr or "not a scan cache" in result.stderr
+    assert clip.read_bytes() == before
+
+
 def test_the_html_exhibit_renders_timeline_curves_and_spans(evidence: dict[str, Path], tmp_path: Path) -> None:
     html = tmp_path / "exhibit.html"
     result = run("video", str(evidence["i2v"]), "--against", str(evidence["portfolio"]), "--no-cache",

@@ -21,7 +21,7 @@ import io
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from PIL import Image, ImageCms
+from PIL import Image
 
 from .a1111 import looks_like_a1111, parse_a1111
 from .comfyui import parse_comfyui
@@ -96,6 +96,8 @@ def _icc_copyright(image: Image.Image) -> str | None:
     icc = image.info.get("icc_profile")
     if not icc:
         return None
+    from PIL import ImageCms  # only for a picture with a profile (10 ms of loading)
+
     try:
         profile = ImageCms.ImageCmsProfile(io.BytesIO(icc))
         return ImageCms.getProfileCopyright(profile).strip() or None

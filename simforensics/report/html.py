@@ -62,6 +62,7 @@ def _environment() -> jinja2.Environment:
         lstrip_blocks=True,
     )
     environment.filters.update(size=words.size_words, number=words.number_words, percent=words.percent_words,
+                               percentile=words.percentile_words,
                                box=words.box_words, whereabouts=words.whereabouts, plain=words.plain_number,
                                when=words.time_words, band=words.band_words,
                                basename=os.path.basename)

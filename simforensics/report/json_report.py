@@ -36,6 +36,11 @@ def dumps(document: dict[str, Any]) -> str:
     return json.dumps(document, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
 
 
+def _floored(value: float | None, digits: int = 4) -> float | None:
+    """A percentile cut to ``digits``, never rounded up onto the distinctive level it is below."""
+    return None if value is None else math.floor(float(value) * 10**digits) / 10**digits
+
+
 def _r(value: float | None, digits: int = 4) -> float | None:
     """Round for stable, readable JSON; NaN (no value) becomes null."""
     if value is None or math.isnan(value):
@@ -88,7 +93,7 @@ def resemblance_document(profile: ResemblanceProfile) -> dict[str, Any]:
     return {
         "reference": {"name": r.name, "pairs": r.pairs, "pictures": r.pictures, "kind": r.kind, "warning": r.warning},
         "dimensions": [
-            {"name": d.name, "score": _r(d.score), "percentile": _r(d.percentile), "finding": d.finding, "why": d.why}
+            {"name": d.name, "score": _r(d.score), "percentile": _floored(d.percentile), "finding": d.finding, "why": d.why}
             for d in profile.dimensions
         ],
     }

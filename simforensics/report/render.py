@@ -12,6 +12,7 @@ from rich.console import Console
 
 from ..outputs import STDOUT, OutputError, write_atomically
 from . import terminal
+from .words import percentile_words
 
 # What only some outputs need is imported when asked for: a comparison with the default outputs
 # writes no JSON, HTML or mask and shows no progress bar, and need not load the scan engine,
@@ -122,7 +123,7 @@ def _related_csv(result: ScanResult) -> str:
             cells = []
             for d in found.profile.dimensions:
                 cells += ["" if d.score is None else f"{d.score:.4f}",
-                          "" if d.percentile is None else f"{d.percentile:.4f}", d.finding]
+                          "" if d.percentile is None else percentile_words(d.percentile, 4), d.finding]
             writer.writerow([related.picture, rank, found.reference, " ".join(found.distinctive), *cells])
     return buffer.getvalue()
 

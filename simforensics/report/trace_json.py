@@ -41,6 +41,8 @@ def trace_document(trace: Trace) -> dict[str, Any]:
             for s in trace.sources
         ],
         "unexplained_fraction": _r(trace.unexplained_fraction),
+        # Of the picture: unexplained and without texture to trace (a blank ground, a border).
+        "plain_fraction": _r(trace.plain_fraction),
         "errors": [{"path": path, "error": reason} for path, reason in trace.errors],
         "portfolio": {"pictures": trace.portfolio_size, "candidates_checked": trace.candidates_checked},
         "thresholds": {

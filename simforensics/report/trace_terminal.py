@@ -8,7 +8,7 @@ from rich.table import Table
 
 from .. import thresholds as T
 from ..trace import Piece, Trace
-from .words import box_words
+from .words import box_words, counted
 
 __all__ = ["piece_words", "print_trace"]
 
@@ -35,10 +35,11 @@ def piece_words(piece: Piece) -> str:
 def print_trace(console: Console, trace: Trace) -> None:
     p = trace.picture
     console.print(
-        f"{escape(p.path)} ({p.width} x {p.height}) against {trace.portfolio_size} pictures under "
-        f"{escape(trace.folder)} ({trace.candidates_checked} candidates checked): "
-        f"[bold]{len(trace.sources)} source{'s' if len(trace.sources) != 1 else ''}[/], "
+        f"{escape(p.path)} ({p.width} x {p.height}) against {counted(trace.portfolio_size, 'picture')} under "
+        f"{escape(trace.folder)} ({counted(trace.candidates_checked, 'candidate')} checked): "
+        f"[bold]{counted(len(trace.sources), 'source')}[/], "
         f"{1 - trace.unexplained_fraction:.0%} of the picture explained"
+        + (f", {trace.plain_fraction:.0%} plain (no texture to trace)" if trace.plain_fraction >= T.TRACE_MIN_PIECE_AREA else "")
     )
     if trace.sources:
         table = Table(title="Sources, largest share first (map value = #)", title_justify="left")

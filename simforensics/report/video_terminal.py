@@ -7,6 +7,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from ..video import VideoMatch, VideoRun
+from .words import counted
 
 __all__ = ["print_video_run"]
 
@@ -19,13 +20,13 @@ def _clock(seconds: float) -> str:
 def _video(console: Console, v: VideoMatch, pictures: int) -> None:
     i = v.info
     console.print(
-        f"[bold]{escape(i.path)}[/]: {i.width} x {i.height}, {i.duration_s:.3f} s at {i.fps:g} fps, {i.frames} frames "
-        f"({i.codec}, {i.keyframes} keyframes), {v.samples} frames matched "
-        f"({v.sample_fps:g} per second and every keyframe), {len(v.cuts)} cut{'s' if len(v.cuts) != 1 else ''}; "
+        f"[bold]{escape(i.path)}[/]: {i.width} x {i.height}, {i.duration_s:.3f} s at {i.fps:g} fps, {counted(i.frames, 'frame')} "
+        f"({i.codec}, {counted(i.keyframes, 'keyframe')}), {counted(v.samples, 'frame')} matched "
+        f"({v.sample_fps:g} per second and every keyframe), {counted(len(v.cuts), 'cut')}; "
         f"SHA-256 {i.sha256}"
     )
     if not v.matches:
-        console.print(f"  no span of this video derives from any of the {pictures} pictures of the portfolio")
+        console.print(f"  no span of this video derives from any of the {counted(pictures, 'picture')} of the portfolio")
         return
     # Each cell's parts on lines of their own, so that an 80-column terminal folds only the
     # picture's path (seven single-line columns were cut mid-word: "near-duplic / ate").
@@ -48,7 +49,7 @@ def _video(console: Console, v: VideoMatch, pictures: int) -> None:
 
 
 def print_video_run(console: Console, run: VideoRun) -> None:
-    console.print(f"Portfolio: {run.pictures} pictures ({run.from_cache} from the cache) under "
+    console.print(f"Portfolio: {counted(run.pictures, 'picture')} ({run.from_cache} from the cache) under "
                   f"{escape(', '.join(run.portfolio))}")
     for v in run.videos:
         _video(console, v, run.pictures)

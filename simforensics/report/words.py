@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 
-__all__ = ["band_words", "box_words", "duration_words", "number_words", "percent_words", "plain_number", "size_words", "time_words", "whereabouts"]
+__all__ = ["band_words", "box_words", "counted", "duration_words", "number_words", "percent_words", "percentile_words", "plain_number", "size_words", "time_words", "whereabouts"]
 
 
 def band_words(band: tuple[float, float]) -> str:
@@ -18,6 +18,11 @@ def band_words(band: tuple[float, float]) -> str:
     if low == high:
         return f"exactly {edge(low)}"
     return f"below {edge(high)}" if low == 0 else f"from {edge(low)} to {edge(high)}"
+
+
+def counted(n: int, noun: str, plural: str | None = None) -> str:
+    """3 as "3 matches", 1 as "1 match": a count with its noun in the right number."""
+    return f"{n:,} {noun if n == 1 else plural or noun + 's'}"
 
 
 def size_words(n: int) -> str:
@@ -40,6 +45,14 @@ def percent_words(value: float | None, digits: int = 0) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "–"
     return f"{value * 100:.{digits}f} %"
+
+
+def percentile_words(value: float | None, digits: int = 3) -> str:
+    """A percentile cut, not rounded, to ``digits``: shown as 0.990 it is at least 0.99, the
+    distinctive level (0.9896, rounded, read "0.990" beside the finding "common")."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    return f"{math.floor(value * 10**digits) / 10**digits:.{digits}f}"
 
 
 def plain_number(value: float) -> str:

@@ -31,7 +31,7 @@ from .model import DimensionScore, PictureView
 
 __all__ = [
     "NAME", "CompositionDescriptor", "Figure", "compare", "describe", "figure_of", "figure_words", "place_words",
-    "silhouette_likeness", "silhouette_overlap",
+    "silhouette_likeness", "silhouette_overlap", "stratum",
 ]
 
 NAME = "composition"
@@ -309,6 +309,15 @@ def _agreement(a: CompositionDescriptor, b: CompositionDescriptor, mirrored: boo
         silhouette=silhouette_overlap(a.silhouette, flip(b.silhouette)),
         mirrored=mirrored,
     )
+
+
+def stratum(a: CompositionDescriptor, b: CompositionDescriptor) -> str | None:
+    """Which unrelated pairs a composition likeness is placed among: two pictures of people share
+    a person's silhouette and a portrait's placing as a person and a cup cannot, so two portraits
+    are placed among pairs of people (placed among all pairs, two unrelated head-and-shoulders
+    portraits were distinctive in composition: the lawyer's "very common" pose, measured as rare);
+    None: among all pairs."""
+    return "pictures of people" if a.figure_source == b.figure_source == "person" else None
 
 
 def compare(a: CompositionDescriptor, b: CompositionDescriptor) -> DimensionScore:

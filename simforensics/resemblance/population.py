@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 import json
+import math
 import os
 from collections import Counter
 from collections.abc import Iterable
@@ -88,7 +89,7 @@ def reference_from_pictures(pictures: Iterable[DescribedPicture], *, name: str, 
                 among = kinds[dimension]
                 for each in () if among is None else ((among,) if isinstance(among, str) else among):
                     scores.setdefault(table_name(dimension, each), []).append((measured.score, works))
-    info = ReferenceInfo(name=name, pictures=len(pictures), pairs=pairs, kind=kind, warning=None)
+    info = ReferenceInfo(name=name, pictures=len(pictures), pairs=pairs, kind=kind, warning=_too_small(len(pictures), pairs))
     tables, units = {}, {}
     for table, measured in scores.items():
         measured.sort(key=lambda pair: pair[0])
@@ -96,6 +97,16 @@ def reference_from_pictures(pictures: Iterable[DescribedPicture], *, name: str, 
         tables[table] = np.asarray([score for score, _ in measured])
         units[table] = np.asarray([per_works[works] for _, works in measured], np.float64)
     return Reference(info, tables, units, cohorts)
+
+
+def _too_small(pictures: int, pairs: int) -> str | None:
+    """The report's warning when no likeness can be placed in a reference this small."""
+    if pairs >= T.RESEMBLANCE_MIN_PAIRS:
+        return None
+    needed = math.ceil((1 + math.sqrt(1 + 8 * T.RESEMBLANCE_MIN_PAIRS)) / 2)  # n (n - 1) / 2 pairs
+    return (f"this reference is too small to place any likeness: its {pictures} pictures make {pairs} pairs of "
+            f"unrelated works, and a percentile needs at least {T.RESEMBLANCE_MIN_PAIRS} ({needed} pictures of "
+            "different works or more)")
 
 
 def _cache_file(folder: str, files: list[str]) -> Path:
@@ -119,7 +130,8 @@ def reference_from_folder(folder: str, *, max_pixels: int) -> Reference:
     cache = _cache_file(folder, files)
     if cache.is_file():
         try:
-            return Reference.from_document(json.loads(cache.read_text(encoding="utf-8")))
+            document = json.loads(cache.read_text(encoding="utf-8"))
+            return Reference.from_document(document, _too_small(int(document["pictures"]), int(document["pairs"])))
         except (ValueError, KeyError, TypeError):
             pass  # a damaged cache entry is made again
     described, unreadable_files = [], 0

@@ -68,7 +68,26 @@ def cache_path_given(cache: str | None, no_cache: bool) -> str | None:
     cache_path = None if no_cache else (cache or default_cache_path())
     if cache_path is not None and os.path.isdir(cache_path):
         raise OptionError(f"--cache {cache_path}: is a folder; give a file name")
+    if cache_path is not None and not _may_be_a_cache(cache_path):
+        # A damaged cache is moved aside and rebuilt; any other file (a picture named by mistake)
+        # is not the cache's to move.
+        raise OptionError(f"--cache {cache_path}: is not a scan cache (not an SQLite database); give another file name")
     return cache_path
+
+
+def _may_be_a_cache(path: str) -> bool:
+    """No file yet, an empty one, or one that begins as an SQLite database does."""
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(len(_SQLITE_HEADER))
+    except FileNotFoundError:
+        return True
+    except OSError:
+        return True  # unreadable: opening it says why, in one line
+    return head in (b"", _SQLITE_HEADER)
+
+
+_SQLITE_HEADER = b"SQLite format 3\x00"
 
 
 Entry = TypeVar("Entry")

@@ -79,8 +79,24 @@ def trace_picture(options: TraceOptions, advance: Callable[[], None] | None = No
             found.extend(_pieces_of(frame, keypoints, source.pixels, (source.height, source.width),
                                     candidate.picture, retrieval_pass))
     labels = attribute([f.explanation for f in found], frame)
-    return _result(picture, options.folder, portfolio, found, labels, errors, len(checked),
-                   time.perf_counter() - started, options.max_pixels)
+    return _result(picture, options.folder, portfolio, found, labels, _plain_areas(frame, labels), errors,
+                   len(checked), time.perf_counter() - started, options.max_pixels)
+
+
+def _plain_areas(frame: PictureFrame, labels: np.ndarray) -> np.ndarray:
+    """bool, working frame: the unexplained areas without texture to trace (a flat or smoothly
+    graded canvas, a border), so that a collage on a blank ground is not called half unexplained.
+    Texture as the hull test counts it (TRACE_MIN_TEXTURE); opened at the attribution's smoothing
+    scale, so the flat insides of unexplained drawings stay unexplained, not plain; areas under
+    TRACE_MIN_PIECE_AREA dropped, as pieces are."""
+    radius = max(1, round(2 * T.TRACE_SMOOTH_SIGMA))
+    disk = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * radius + 1, 2 * radius + 1))
+    plain = cv2.morphologyEx(((labels == 0) & ~frame.textured).astype(np.uint8), cv2.MORPH_OPEN, disk)
+    parts, count = ndimage.label(plain)
+    if count == 0:
+        return plain.astype(bool)
+    sizes = ndimage.sum(plain, parts, index=np.arange(1, count + 1))
+    return np.isin(parts, 1 + np.flatnonzero(sizes >= T.TRACE_MIN_PIECE_AREA * plain.size))
 
 
 def _pieces_of(frame: PictureFrame, keypoints: Keypoints, source: np.ndarray, source_shape: tuple[int, int], number: int,
@@ -126,9 +142,10 @@ def _source_box(box: tuple[int, int, int, int], matrix: np.ndarray, shape: tuple
 
 
 def _result(picture: Evidence, folder: str, portfolio: Portfolio, found: list[_Found], labels: np.ndarray,
-            errors: list[tuple[str, str]], checked: int, seconds: float, max_pixels: int) -> Trace:
+            plain: np.ndarray, errors: list[tuple[str, str]], checked: int, seconds: float, max_pixels: int) -> Trace:
     height, width = picture.height, picture.width
     full = cv2.resize(labels.astype(np.uint16), (width, height), interpolation=cv2.INTER_NEAREST)
+    plain = cv2.resize(plain.astype(np.uint8), (width, height), interpolation=cv2.INTER_NEAREST).astype(bool)
     total = float(height * width)
     pieces: dict[int, list[Piece]] = {}
     passes: dict[int, int] = {}
@@ -166,6 +183,7 @@ def _result(picture: Evidence, folder: str, portfolio: Portfolio, found: list[_F
         sources.append(TracedSource(entry.path, entry.sha256, entry.width, entry.height,
                                     float((source_map == rank).sum()) / total, own, passes[number], evidence))
     return Trace(picture=picture, folder=folder, sources=tuple(sources), source_map=source_map,
-                 unexplained_fraction=float((source_map == 0).mean()), errors=tuple(sorted(set(errors))),
+                 unexplained_fraction=float((source_map == 0).mean()),
+                 plain_fraction=float(((source_map == 0) & plain).mean()), errors=tuple(sorted(set(errors))),
                  portfolio_size=len(portfolio.pictures), from_cache=portfolio.from_cache, candidates_checked=checked,
                  seconds=seconds)

@@ -59,6 +59,7 @@ class Trace:
     sources: tuple[TracedSource, ...]  # largest share first
     source_map: np.ndarray = field(repr=False)  # uint8, the picture's size: 0 unexplained, k = sources[k-1]
     unexplained_fraction: float
+    plain_fraction: float  # of the picture: unexplained and without texture to trace (engine._plain_areas)
     errors: tuple[tuple[str, str], ...]  # (path, reason) of portfolio files that could not be read
     portfolio_size: int  # readable pictures under the folder
     from_cache: int  # of which features came from the cache
