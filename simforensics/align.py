@@ -8,8 +8,14 @@ Flat, low-texture pictures (wallpapers, gradients) give SIFT too few keypoints. 
 path fails on such a pair are fallbacks tried, in order: SIFT with a lower contrast threshold,
 AKAZE, and dense registration (template search over scale and mirror, refined by ECC). Every
 fallback result passes the same checks as the normal path (inliers, scale, overlap) and, for the
-dense one, agreement of the pictures' detail where they overlap. ``Alignment.method`` says which
-aligned.
+dense one, agreement of the pictures' detail where they overlap.
+
+A low-contrast picture keeps its low contrast through the equaliser (EQUALISE_CLIP_LIMIT), and a
+copy that lost more (a tint, a fade) can lose its weak detail under SIFT's threshold while the
+original keeps its keypoints (too many for the flat fallbacks). When nothing above aligned the pair
+and either picture is low in contrast, SIFT runs once more on both pictures' grey levels stretched
+to the full scale (a linear loss of contrast then no longer counts), judged like the fallbacks.
+``Alignment.method`` says which aligned.
 """
 
 from __future__ import annotations
@@ -54,8 +60,8 @@ class Alignment:
     # The part of COPY that is picture, [x, y, w, h] in COPY: uniform padding added around a crop
     # is not part of the original and is left out of every comparison.
     copy_content_box: tuple[int, int, int, int] = (0, 0, 0, 0)
-    # What found the transform: "pixels" (identical), "sift", "sift-low-threshold", "akaze",
-    # "dense-ecc"; "none" when not aligned.
+    # What found the transform: "pixels" (identical), "sift", "sift-stretched" (grey levels
+    # stretched), "sift-low-threshold", "akaze", "dense-ecc"; "none" when not aligned.
     method: str = "sift"
     # Share of COPY's frame that shows the original's picture: below 1 when the copy set it into a
     # larger picture (a caption bar, borders, a collage).
@@ -98,7 +104,28 @@ def _grey(rgb: np.ndarray) -> np.ndarray:
 def equalised(grey: np.ndarray) -> np.ndarray:
     """Contrast-limited equalisation before SIFT: gamma, contrast and greyscale changes then look
     alike to it (align, trace and video all find their features this way)."""
-    return cv2.createCLAHE(clipLimit=2.0, tileGridSize=(8, 8)).apply(grey)
+    return cv2.createCLAHE(clipLimit=T.EQUALISE_CLIP_LIMIT, tileGridSize=(8, 8)).apply(grey)
+
+
+def grey_range(grey: np.ndarray) -> tuple[float, float]:
+    """The darkest and lightest grey levels, a few stray pixels left out (GREY_RANGE_PERCENTILES)."""
+    low, high = np.percentile(grey, T.GREY_RANGE_PERCENTILES)
+    return float(low), float(high)
+
+
+def low_contrast(grey: np.ndarray) -> bool:
+    """True when the grey levels span less of the scale than the equaliser can stretch to all of it
+    (1 / EQUALISE_CLIP_LIMIT): such a picture stays low in contrast after ``equalised``."""
+    low, high = grey_range(grey)
+    return high - low < 255 / T.EQUALISE_CLIP_LIMIT
+
+
+def stretched(grey: np.ndarray) -> np.ndarray:
+    """Grey levels stretched linearly so that ``grey_range`` spans the whole scale: a tint or a
+    fade (a linear loss of contrast) then no longer lowers the detail SIFT sees."""
+    low, high = grey_range(grey)
+    gain = 255.0 / max(high - low, 1.0)
+    return cv2.convertScaleAbs(grey, alpha=gain, beta=-low * gain)
 
 
 def root_sift(descriptors: np.ndarray) -> np.ndarray:
@@ -108,7 +135,7 @@ def root_sift(descriptors: np.ndarray) -> np.ndarray:
 
 
 def _detector(method: str) -> cv2.Feature2D:
-    if method == "sift":
+    if method in ("sift", "sift-stretched"):
         return cv2.SIFT_create(nfeatures=T.FEATURE_COUNT)
     if method == "sift-low-threshold":
         return cv2.SIFT_create(nfeatures=T.FEATURE_COUNT, contrastThreshold=T.FLAT_SIFT_CONTRAST)
@@ -119,10 +146,13 @@ def _features(grey: np.ndarray, full_shape: tuple[int, ...] | None = None, metho
     """Features on a copy no larger than FEATURE_SIDE, keypoints returned in full-size pixels.
 
     ``full_shape``: the full picture's shape when ``grey`` is already a reduced copy of it;
-    ``method``: "sift", "sift-low-threshold" (RootSIFT descriptors) or "akaze" (binary ones).
+    ``method``: "sift", "sift-stretched" (grey levels stretched first), "sift-low-threshold"
+    (RootSIFT descriptors) or "akaze" (binary ones).
     """
     h, w = (full_shape or grey.shape)[:2]
     small = shrink_to_side(grey, T.FEATURE_SIDE)
+    if method == "sift-stretched":
+        small = stretched(small)
     small = equalised(small)
     keypoints, descriptors = _detector(method).detectAndCompute(small, None)
     if not keypoints:
@@ -146,11 +176,19 @@ class PictureFeatures:
         self._grey = _grey(preview)
         self._full_shape = full_shape
         self._found: dict[tuple[bool, str], _Features] = {}
+        self._low_contrast: bool | None = None
 
     @property
     def grey(self) -> np.ndarray:
         """The preview in grey (dense registration works on it)."""
         return self._grey
+
+    @property
+    def low_contrast(self) -> bool:
+        """``low_contrast`` of the preview, found on first need and kept."""
+        if self._low_contrast is None:
+            self._low_contrast = low_contrast(self._grey)
+        return self._low_contrast
 
     def get(self, *, mirrored: bool, method: str = "sift") -> _Features:
         if (mirrored, method) not in self._found:
@@ -408,10 +446,34 @@ def align(
         source_original, source_copy = previews or (original, copy)
         features = PictureFeatures(source_original, original.shape), PictureFeatures(source_copy, copy.shape)
     result = _from_candidates(original, copy, _candidates(features, copy.shape, original.shape, "sift"), "sift")
-    if result.aligned or not _fallbacks_apply(features):
+    if result.aligned:
         return result
-    # A flat picture: the fallbacks, cheapest first, each judged by the same checks and then by
-    # the agreement of the pictures' detail under the transform found.
+    grey = features[0].grey, features[1].grey
+    tried = []
+    if _fallbacks_apply(features):
+        tried.append("the fallbacks for flat pictures (lower thresholds, AKAZE, dense registration)")
+        fallback = _flat_fallbacks(original, copy, features)
+        if fallback is not None:
+            return fallback
+    if any(f.low_contrast for f in features):
+        # Not only when both pictures are flat: a copy whose contrast was cut can lose its
+        # keypoints to SIFT's threshold while the original keeps its own, and that is no sign of
+        # a restyle (a restyle keeps its contrast, and stretching changes nothing on it). Run
+        # after the flat fallbacks, so what they align is aligned as it was.
+        tried.append("SIFT on grey levels stretched")
+        fallback = _from_candidates(original, copy, _candidates(features, copy.shape, original.shape, "sift-stretched"),
+                                    "sift-stretched")
+        if fallback.aligned and detail_agreement(*grey, original.shape, copy.shape, fallback.matrix) >= T.DENSE_MIN_CORRELATION:
+            return fallback
+    if not tried:
+        return result
+    return replace(result, reason=f"{result.reason}; nor did {' or '.join(tried)} align them")
+
+
+def _flat_fallbacks(original: np.ndarray, copy: np.ndarray,
+                    features: tuple[PictureFeatures, PictureFeatures]) -> Alignment | None:
+    """The fallbacks for a flat pair, cheapest first, each judged by the same checks and then by
+    the agreement of the pictures' detail under the transform found; None when none aligns."""
     grey = features[0].grey, features[1].grey
     for method in ("sift-low-threshold", "akaze"):
         fallback = _from_candidates(original, copy, _candidates(features, copy.shape, original.shape, method), method)
@@ -425,8 +487,7 @@ def align(
         accepted = _accepted(original, copy, fit, "dense-ecc", reason)
         if accepted.aligned:
             return accepted
-    return replace(result, reason=f"{result.reason}; nor did the fallbacks for flat pictures align them "
-                                  "(lower thresholds, AKAZE, dense registration)")
+    return None
 
 
 def _fallbacks_apply(features: tuple[PictureFeatures, PictureFeatures]) -> bool:
@@ -478,7 +539,8 @@ def _from_candidates(original: np.ndarray, copy: np.ndarray, candidates: list[Ca
     if fit.inliers < T.MIN_INLIER_RATIO * fit.matches:
         return _failed(original, copy, f"only {fit.inliers} of {fit.matches} matches agree on one transform", fit)
     fit = _polish(fit, source, target)
-    detector = {"sift": "", "sift-low-threshold": " (SIFT, lower contrast threshold)", "akaze": " (AKAZE)"}[method]
+    detector = {"sift": "", "sift-stretched": " (SIFT, grey levels stretched)",
+                "sift-low-threshold": " (SIFT, lower contrast threshold)", "akaze": " (AKAZE)"}[method]
     reason = f"{fit.inliers} of {fit.matches} feature matches{detector} agree on a {fit.model.value}"
     return _accepted(original, copy, fit, method, reason)
 

@@ -75,6 +75,16 @@ PADDING_MAX_SHARE = 0.45
 # nearest-pixel warp of the border's edge).
 PADDING_IN_ORIGINAL_SHARE = 0.9
 
+# The equaliser before SIFT (align.equalised): CLAHE lets a grey level's bin hold at most this many
+# times its even share, so it raises a tile's contrast at most about this many times. A picture
+# whose grey levels span less than 1/EQUALISE_CLIP_LIMIT of the scale therefore stays low in
+# contrast after it, and a further loss of contrast in a copy (a tint, a fade) is not undone: a
+# soft fabric's weak detail then drops under SIFT's contrast threshold in the copy only (the flat
+# benchmark's tinted fabric thirds: 0-18 keypoints against 500-900 on the original).
+EQUALISE_CLIP_LIMIT = 2.0
+# A picture's grey range: between these percentiles (a few stray pixels do not widen it).
+GREY_RANGE_PERCENTILES = (0.5, 99.5)
+
 # Flat pictures (wallpapers, gradients, soft fabric). The fallbacks below run only when the normal
 # path fails and both pictures have fewer SIFT keypoints than this at FEATURE_SIDE: photographs
 # give 1000-2000 there (the corpus's originals: 457-2000, median about 1500), flat pictures 0-400
