@@ -305,6 +305,7 @@ def compare_prepared(
         resemblance=profile, colour_shift=shift, greyscale_copy=greyscale_copy,
         palette_colours=None if palette is None else len(palette),
         copy_transparent=_transparent(second) and not _transparent(first),
+        original_transparent=_transparent(first) and not _transparent(second),
     )
     derivation = None
     if with_derivation:

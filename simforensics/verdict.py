@@ -170,6 +170,7 @@ def judge(
     greyscale_copy: bool = False,
     palette_colours: int | None = None,
     copy_transparent: bool = False,
+    original_transparent: bool = False,
 ) -> Verdict:
     """``hashes_informative``: both pictures are large enough for the alignment-free hashes;
     ``pdq_informative``: both PDQ hashes are of quality (thresholds.HASH_MIN_SIDE, PDQ_MIN_QUALITY).
@@ -178,13 +179,18 @@ def judge(
     (measures.colour_shift) and ``greyscale_copy`` (a grey copy of a colour original): a global
     colour edit a copy's summary names; ``palette_colours``: the copy's, when reduced to a palette;
     ``copy_transparent``: the copy has transparent pixels where the original has none (both are
-    compared as shown on white, so a changed area may be transparency: the summary says so)."""
+    compared as shown on white, so a changed area may be transparency: the summary says so);
+    ``original_transparent``: the other way round (a cut-out flattened on another colour reads as
+    changed where it was transparent: the summary says so)."""
     verdict = _judge_pixels(identical, alignment, changes, whole_distances, pdq_dihedral,
                             hashes_informative, pdq_informative)
     if verdict.label in (Label.NEAR_DUPLICATE, Label.LOCALLY_EDITED):
         colours = _colour_words(colour_shift, greyscale_copy, palette_colours)
         if copy_transparent:
             colours += " It has transparent pixels, compared as shown on white (the original has none)."
+        if original_transparent:
+            colours += (" The original has transparent pixels, compared as shown on white (the copy has none): "
+                        "where the copy shows them in another colour, they read as changed.")
         verdict = Verdict(verdict.label, verdict.similarity, verdict.summary + colours, verdict.reasons)
     if resemblance is not None and verdict.label == Label.UNRELATED:
         verdict = _judge_resemblance(verdict, resemblance)

@@ -199,3 +199,14 @@ def test_the_summary_says_when_the_copy_has_transparent_pixels(tmp_path) -> None
     assert len(holed.measurement.changes.areas) == 1 and "with 1 area changed" in holed.verdict.summary
     opaque = compare_files(CompareOptions(original=str(tmp_path / "original.png"), copy=str(tmp_path / "opaque.png")))
     assert "transparent" not in opaque.verdict.summary
+    # The other way round: a cut-out original flattened on black by whoever reposted it. Its
+    # transparent corners, shown on white, read as changed areas; the summary says why.
+    cutout = np.dstack([cat, np.full(cat.shape[:2], 255, np.uint8)])
+    cutout[:60, :60, 3] = 0
+    Image.fromarray(cutout, "RGBA").save(tmp_path / "cutout.png")
+    on_black = cat.copy()
+    on_black[:60, :60] = 0
+    Image.fromarray(on_black).save(tmp_path / "on-black.png")
+    flattened = compare_files(CompareOptions(original=str(tmp_path / "cutout.png"), copy=str(tmp_path / "on-black.png")))
+    assert flattened.verdict.label == Label.LOCALLY_EDITED
+    assert "The original has transparent pixels, compared as shown on white (the copy has none)" in flattened.verdict.summary
