@@ -306,6 +306,7 @@ def compare_prepared(
         palette_colours=None if palette is None else len(palette),
         copy_transparent=_transparent(second) and not _transparent(first),
         original_transparent=_transparent(first) and not _transparent(second),
+        original_matte=first.facts.matte if first.facts is not None else None,
     )
     derivation = None
     if with_derivation:
@@ -333,6 +334,34 @@ def _hash_spread(picture: np.ndarray) -> float:
     return float(cv2.resize(grey, (32, 32), interpolation=cv2.INTER_AREA).std())
 
 
+def _matte(original: Evidence, copy: np.ndarray, alignment: Alignment) -> tuple[np.ndarray, tuple[int, int, int]] | None:
+    """The original shown on the colour the copy fills its transparent pixels with, and that
+    colour: None when the original has none, the pair is not aligned, or the copy shows there
+    anything but one flat colour near white's opposite or another (a cut-out reposted as a JPEG
+    is flattened on white, or black, or a brand colour: shown on white, its corners read as
+    changed areas and the copy's fill as a border cut away). Transparency has no colour of its
+    own: what matters is whether the copy keeps the picture."""
+    if original.alpha is None or not alignment.aligned:
+        return None
+    height, width = original.alpha.shape
+    clear = original.alpha == 0
+    warped = cv2.warpPerspective(copy, alignment.matrix, (width, height), flags=cv2.INTER_NEAREST, borderValue=(0, 0, 0))
+    covered = cv2.warpPerspective(np.full(copy.shape[:2], 255, np.uint8), alignment.matrix, (width, height),
+                                  flags=cv2.INTER_NEAREST) > 0
+    behind = warped[clear & covered]
+    if len(behind) < T.MATTE_MIN_SHARE * clear.size:
+        return None
+    colour = np.median(behind, axis=0)
+    spread = np.median(np.abs(behind - colour), axis=0)
+    if spread.max() > T.MATTE_MAX_SPREAD or np.abs(colour - 255).max() <= T.MATTE_MAX_SPREAD:
+        return None  # not one flat fill, or white already
+    matte = tuple(round(float(v)) for v in colour)
+    # white-composited = a fg + (1 - a) 255, so on the matte: that + (1 - a) (matte - 255)
+    clearness = 1.0 - original.alpha.astype(np.float32)[:, :, None] / 255.0
+    shown = original.rgb.astype(np.float32) + clearness * (np.asarray(matte, np.float32) - 255.0)
+    return np.clip(np.rint(shown), 0, 255).astype(np.uint8), matte
+
+
 def _transparent(picture: PreparedPicture) -> bool:
     return picture.facts is not None and picture.facts.transparent
 
@@ -356,8 +385,13 @@ def _compare_files(options: CompareOptions) -> Comparison:
         from .resemblance.population import reference_from_folder
 
         reference = reference_from_folder(options.reference, max_pixels=options.max_pixels)
-    measurement = compare_images(original.rgb, copy.rgb, regions=options.regions, reference=reference,
-                                 facts=(facts_of(original), facts_of(copy)))
+    facts = (facts_of(original), facts_of(copy))
+    measurement = compare_images(original.rgb, copy.rgb, regions=options.regions, reference=reference, facts=facts)
+    shown = _matte(original, copy.rgb, measurement.alignment) if not copy.uses_transparency else None
+    if shown is not None:  # compared again, the original's transparent pixels on the copy's fill
+        rgb, colour = shown
+        measurement = compare_images(rgb, copy.rgb, regions=options.regions, reference=reference,
+                                     facts=(dataclasses.replace(facts[0], matte=colour), facts[1]))
     metadata = diff_metadata(original.provenance, copy.provenance) if original.provenance is not None and copy.provenance is not None else None
     return Comparison(original=original, copy=copy, options=options, measurement=measurement,
                       started_at=started, finished_at=_now(), metadata_diff=metadata,

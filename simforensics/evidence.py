@@ -112,6 +112,9 @@ class Evidence:
     # (its 8 x 8 grid is then not the displayed pixels' grid).
     jpeg_quantization: tuple[tuple[int, ...], ...] | None = field(default=None, repr=False, compare=False)
     jpeg_subsampling: int | None = field(default=None, repr=False, compare=False)
+    # The alpha channel (uint8, as displayed) of a picture with transparent pixels; None otherwise.
+    # ``rgb`` is composited on white; the comparison may show those pixels on another colour.
+    alpha: np.ndarray | None = field(default=None, repr=False, compare=False)
 
     @property
     def pixels(self) -> int:
@@ -279,6 +282,7 @@ def _decode(file: _Identified, with_provenance: bool) -> Evidence:
         image.mode in ("P", "L", "RGB", "1") and "transparency" in image.info
     )
     rgb, uses_transparency = to_rgb8(image, file.icc_bytes, notes)
+    alpha = np.asarray(image.convert("RGBA").getchannel("A")) if uses_transparency else None
     if has_alpha:
         notes.append(
             "alpha channel composited on white"
@@ -307,6 +311,7 @@ def _decode(file: _Identified, with_provenance: bool) -> Evidence:
         provenance=provenance,
         jpeg_quantization=quantization,
         jpeg_subsampling=subsampling,
+        alpha=alpha,
     )
 
 

@@ -387,6 +387,15 @@ GREY_ORIGINAL_COLOUR_LEVEL = 8
 # merges, a coherent area gains a rim.
 GREY_ORIGINAL_COLOUR_REACH = 0.03
 
+# A transparent original against an opaque copy (compare._matte): the copy's pixels behind the
+# original's fully transparent ones (at least 1 % of the picture, the smallest area the change
+# detector reports as an edit) are one flat fill when their median absolute deviation is within
+# 8 levels per channel (a JPEG at quality 50 keeps a flat fill within 2-3; an edge's blend or a
+# picture behind spreads tens of levels); the original is then shown on that fill, unless it is
+# white within the same 8 levels (the decoder's own background).
+MATTE_MIN_SHARE = 0.01
+MATTE_MAX_SPREAD = 8.0
+
 # ---------------------------------------------------------------- verdict (verdict.py)
 
 # The similarity score is banded so that it agrees with the label and ranks pairs across

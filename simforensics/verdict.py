@@ -171,6 +171,7 @@ def judge(
     palette_colours: int | None = None,
     copy_transparent: bool = False,
     original_transparent: bool = False,
+    original_matte: tuple[int, int, int] | None = None,
 ) -> Verdict:
     """``hashes_informative``: both pictures are large enough for the alignment-free hashes;
     ``pdq_informative``: both PDQ hashes are of quality (thresholds.HASH_MIN_SIDE, PDQ_MIN_QUALITY).
@@ -181,16 +182,21 @@ def judge(
     ``copy_transparent``: the copy has transparent pixels where the original has none (both are
     compared as shown on white, so a changed area may be transparency: the summary says so);
     ``original_transparent``: the other way round (a cut-out flattened on another colour reads as
-    changed where it was transparent: the summary says so)."""
+    changed where it was transparent: the summary says so), unless ``original_matte``: the colour
+    the copy fills them with, on which the original was shown instead."""
     verdict = _judge_pixels(identical, alignment, changes, whole_distances, pdq_dihedral,
                             hashes_informative, pdq_informative)
     if verdict.label in (Label.NEAR_DUPLICATE, Label.LOCALLY_EDITED):
         colours = _colour_words(colour_shift, greyscale_copy, palette_colours)
         if copy_transparent:
             colours += " It has transparent pixels, compared as shown on white (the original has none)."
-        if original_transparent:
-            colours += (" The original has transparent pixels, compared as shown on white (the copy has none): "
-                        "where the copy shows them in another colour, they read as changed.")
+        if original_transparent and original_matte is not None:
+            colours += (" The original has transparent pixels (the copy has none), compared as shown on the colour "
+                        f"the copy fills them with, RGB {', '.join(str(v) for v in original_matte)}.")
+        elif original_transparent:
+            colours += " The original has transparent pixels, compared as shown on white (the copy has none)" + (
+                ": where the copy shows them in another colour, they read as changed."
+                if verdict.label == Label.LOCALLY_EDITED else ".")
         verdict = Verdict(verdict.label, verdict.similarity, verdict.summary + colours, verdict.reasons)
     if resemblance is not None and verdict.label == Label.UNRELATED:
         verdict = _judge_resemblance(verdict, resemblance)

@@ -199,14 +199,24 @@ def test_the_summary_says_when_the_copy_has_transparent_pixels(tmp_path) -> None
     assert len(holed.measurement.changes.areas) == 1 and "with 1 area changed" in holed.verdict.summary
     opaque = compare_files(CompareOptions(original=str(tmp_path / "original.png"), copy=str(tmp_path / "opaque.png")))
     assert "transparent" not in opaque.verdict.summary
-    # The other way round: a cut-out original flattened on black by whoever reposted it. Its
-    # transparent corners, shown on white, read as changed areas; the summary says why.
+    # The other way round: a cut-out original flattened on black by whoever reposted it. Shown on
+    # white, its transparent corners read as changed areas (and the black fill as a border cut
+    # away): it is shown on the copy's fill instead, and the summary says so.
     cutout = np.dstack([cat, np.full(cat.shape[:2], 255, np.uint8)])
     cutout[:60, :60, 3] = 0
+    cutout[-50:, -70:, 3] = 0
     Image.fromarray(cutout, "RGBA").save(tmp_path / "cutout.png")
     on_black = cat.copy()
-    on_black[:60, :60] = 0
-    Image.fromarray(on_black).save(tmp_path / "on-black.png")
-    flattened = compare_files(CompareOptions(original=str(tmp_path / "cutout.png"), copy=str(tmp_path / "on-black.png")))
-    assert flattened.verdict.label == Label.LOCALLY_EDITED
-    assert "The original has transparent pixels, compared as shown on white (the copy has none)" in flattened.verdict.summary
+    on_black[cutout[:, :, 3] == 0] = 0
+    Image.fromarray(on_black).save(tmp_path / "on-black.jpg", quality=85)
+    flattened = compare_files(CompareOptions(original=str(tmp_path / "cutout.png"), copy=str(tmp_path / "on-black.jpg")))
+    assert flattened.verdict.label == Label.NEAR_DUPLICATE, flattened.verdict.summary
+    assert "compared as shown on the colour the copy fills them with, RGB 0, 0, 0" in flattened.verdict.summary
+    assert flattened.measurement.alignment.overlap_fraction > 0.99  # no border taken for a crop
+    # Flattened on white, as the decoder shows it: compared as it is.
+    on_white = cat.copy()
+    on_white[cutout[:, :, 3] == 0] = 255
+    Image.fromarray(on_white).save(tmp_path / "on-white.jpg", quality=85)
+    plain = compare_files(CompareOptions(original=str(tmp_path / "cutout.png"), copy=str(tmp_path / "on-white.jpg")))
+    assert plain.verdict.label == Label.NEAR_DUPLICATE
+    assert "The original has transparent pixels, compared as shown on white (the copy has none)." in plain.verdict.summary

@@ -82,6 +82,8 @@ class FileFacts:
     provenance: Provenance | None = None
     full_size: bool = True
     transparent: bool = False  # some pixels are (partly) transparent: decoded as composited on white
+    # ... or shown on this colour (RGB) instead: the one the other picture shows there (compare.matte)
+    matte: tuple[int, int, int] | None = None
 
     @property
     def is_jpeg(self) -> bool:
