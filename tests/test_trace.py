@@ -294,3 +294,17 @@ def test_a_piece_made_grey_or_turned_upside_down_is_called_so(tmp_path: Path) ->
     assert abs(abs(turned["rotation_degrees"]) - 180) < 1.0
     words = run("trace", str(picture), "--against", str(portfolio), "--no-cache", "--workers", "1").stdout
     assert "made grey" in words and "upside down" in " ".join(words.split())
+
+
+def test_a_picture_under_the_portfolio_folder_is_left_out_and_said_so(case: dict) -> None:
+    # Tracing a portfolio's own picture found nothing, and nothing said the picture had been left
+    # out of the portfolio it was traced against.
+    picture = case["portfolio"] / "astronaut.png"
+    result = run("trace", str(picture), "--against", str(case["portfolio"]), "--cache", str(case["cache"]),
+                 "--workers", "1", "--json", "-")
+    assert result.returncode == 0, result.stderr
+    document = json.loads(result.stdout)
+    assert document["portfolio"]["picture_left_out"] is True and document["portfolio"]["pictures"] == 3
+    assert case["document"]["portfolio"]["picture_left_out"] is False
+    words = run("trace", str(picture), "--against", str(case["portfolio"]), "--cache", str(case["cache"]), "--workers", "1")
+    assert "the picture itself, under the folder, left out" in " ".join(words.stdout.split())

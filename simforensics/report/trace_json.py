@@ -44,7 +44,8 @@ def trace_document(trace: Trace) -> dict[str, Any]:
         # Of the picture: unexplained and without texture to trace (a blank ground, a border).
         "plain_fraction": _r(trace.plain_fraction),
         "errors": [{"path": path, "error": reason} for path, reason in trace.errors],
-        "portfolio": {"pictures": trace.portfolio_size, "candidates_checked": trace.candidates_checked},
+        "portfolio": {"pictures": trace.portfolio_size, "candidates_checked": trace.candidates_checked,
+                      "picture_left_out": trace.picture_in_portfolio},
         "thresholds": {
             "min_inliers": T.TRACE_MIN_INLIERS, "min_structure_change": T.MIN_STRUCTURE_CHANGE,
             "min_colour_change": T.MIN_COLOUR_CHANGE, "min_hull_explained": T.TRACE_MIN_HULL_EXPLAINED,

@@ -40,7 +40,8 @@ def print_trace(console: Console, trace: Trace) -> None:
     p = trace.picture
     console.print(
         f"{escape(shown_name(p.path))} ({p.width} x {p.height}) against {counted(trace.portfolio_size, 'picture')} under "
-        f"{escape(shown_name(trace.folder))} ({counted(trace.candidates_checked, 'candidate')} checked): "
+        f"{escape(shown_name(trace.folder))} ({counted(trace.candidates_checked, 'candidate')} checked"
+        f"{'; the picture itself, under the folder, left out' if trace.picture_in_portfolio else ''}): "
         f"[bold]{counted(len(trace.sources), 'source')}[/], "
         f"{1 - trace.unexplained_fraction:.0%} of the picture explained"
         + (f", {trace.plain_fraction:.0%} plain (no texture to trace)" if trace.plain_fraction >= T.TRACE_MIN_PIECE_AREA else "")

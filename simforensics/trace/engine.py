@@ -7,6 +7,7 @@ unexplained, so a small piece beside large ones is not drowned out.
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -190,4 +191,5 @@ def _result(picture: Evidence, folder: str, portfolio: Portfolio, found: list[_F
                  unexplained_fraction=float((source_map == 0).mean()),
                  plain_fraction=float(((source_map == 0) & plain).mean()), errors=tuple(sorted(set(errors))),
                  portfolio_size=len(portfolio.pictures), from_cache=portfolio.from_cache, candidates_checked=checked,
+                 picture_in_portfolio=os.path.realpath(picture.path).startswith(os.path.realpath(folder) + os.sep),
                  seconds=seconds)

@@ -62,7 +62,8 @@ class Trace:
     unexplained_fraction: float
     plain_fraction: float  # of the picture: unexplained and without texture to trace (engine._plain_areas)
     errors: tuple[tuple[str, str], ...]  # (path, reason) of portfolio files that could not be read
-    portfolio_size: int  # readable pictures under the folder
+    portfolio_size: int  # readable pictures under the folder (PICTURE itself left out when it is one of them)
     from_cache: int  # of which features came from the cache
     candidates_checked: int
     seconds: float
+    picture_in_portfolio: bool = False  # PICTURE lies under the folder: left out of the portfolio
