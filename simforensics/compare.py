@@ -337,10 +337,10 @@ def _hash_spread(picture: np.ndarray) -> float:
 def _matte(original: Evidence, copy: np.ndarray, alignment: Alignment) -> tuple[np.ndarray, tuple[int, int, int]] | None:
     """The original shown on the colour the copy fills its transparent pixels with, and that
     colour: None when the original has none, the pair is not aligned, or the copy shows there
-    anything but one flat colour near white's opposite or another (a cut-out reposted as a JPEG
-    is flattened on white, or black, or a brand colour: shown on white, its corners read as
-    changed areas and the copy's fill as a border cut away). Transparency has no colour of its
-    own: what matters is whether the copy keeps the picture."""
+    anything but one flat colour other than white (MATTE_MAX_SPREAD). A cut-out reposted as a
+    JPEG is flattened on white, black or a brand colour; shown on white, a black fill made its
+    corners changed areas and the fill a border cut away. Transparency has no colour of its own:
+    what matters is whether the copy keeps the picture."""
     if original.alpha is None or not alignment.aligned:
         return None
     height, width = original.alpha.shape

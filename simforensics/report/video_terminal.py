@@ -60,7 +60,7 @@ def _departure(span: Span) -> str:
 
 def print_video_run(console: Console, run: VideoRun) -> None:
     console.print(f"Portfolio: {counted(run.pictures, 'picture')} ({run.from_cache} from the cache) under "
-                  f"{escape(', '.join(run.portfolio))}")
+                  f"{escape(', '.join(shown_name(folder) for folder in run.portfolio))}")
     for v in run.videos:
         _video(console, v, run.pictures)
     for path, reason in run.errors[:20]:

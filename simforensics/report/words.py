@@ -28,9 +28,10 @@ def counted(n: int, noun: str, plural: str | None = None) -> str:
 
 
 def shown_name(path: str) -> str:
-    """A file name as a report shows it: control and format characters (a newline, a tab, a
-    right-to-left override) written as escapes ("\\n", "\\u202e"), so that a name cannot break a
-    line, or reverse the text after it, in a terminal or a browser."""
+    """A file name as a report shows it: control, format and separator characters other than the
+    space (a newline, a tab, a right-to-left override, a no-break space) written as escapes ("\\n",
+    "\\u202e"), so that a name cannot break a line, reverse the text after it or pass for another
+    name, in a terminal or a browser."""
     return "".join(c.encode("unicode_escape").decode("ascii") if unicodedata.category(c)[0] in "CZ" and c != " " else c
                    for c in path)
 
