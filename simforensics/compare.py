@@ -274,6 +274,8 @@ def compare_prepared(
         # file's own pixels (not a negative turned back, nor a reduced decode).
         if copy_facts is not None and copy_facts.is_jpeg and copy_facts.full_size and not alignment.inverted:
             frame = dataclasses.replace(frame, copy_jpeg=(copy_facts.quantization, copy_facts.subsampling))
+        if first.facts is not None and first.facts.clear is not None:
+            frame = _without(frame, first.facts.clear)
         changes, palette = _localised(original, copy, alignment, frame)
         if report_measures:
             overlap_hashes = tuple(compute_hashes(crop) for crop in _overlap_crops(frame))
@@ -326,6 +328,23 @@ def compare_prepared(
 
 def _now() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+
+
+def _clear(alpha: np.ndarray) -> np.ndarray:
+    """The fully transparent pixels and those within 7 pixels of them: a cut-out's smoothed
+    outline takes its colour from what it is shown on, and a JPEG copy mixes its fill into every
+    8 x 8 block the outline crosses (a cut-out laid on a photograph kept a 7 x 37 px "redrawn
+    area" along its edge). A picture made half transparent all over is compared as shown."""
+    transparent = (alpha == 0).view(np.uint8)
+    return cv2.dilate(transparent, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (15, 15))).astype(bool)
+
+
+def _without(frame: WorkingFrame, clear: np.ndarray) -> WorkingFrame:
+    """``frame`` with the original's ``clear`` pixels (bool, its full size) left out, as a rotated
+    copy's canvas fill is: not compared, not covered in the change mask."""
+    height, width = frame.covered.shape
+    small = cv2.resize(clear.view(np.uint8), (width, height), interpolation=cv2.INTER_NEAREST).astype(bool)
+    return dataclasses.replace(frame, covered=frame.covered & ~small, fill=small if frame.fill is None else frame.fill | small)
 
 
 def _hash_spread(picture: np.ndarray) -> float:
@@ -386,6 +405,8 @@ def _compare_files(options: CompareOptions) -> Comparison:
 
         reference = reference_from_folder(options.reference, max_pixels=options.max_pixels)
     facts = (facts_of(original), facts_of(copy))
+    if original.alpha is not None and not copy.uses_transparency:
+        facts = (dataclasses.replace(facts[0], clear=_clear(original.alpha)), facts[1])
     measurement = compare_images(original.rgb, copy.rgb, regions=options.regions, reference=reference, facts=facts)
     shown = _matte(original, copy.rgb, measurement.alignment) if not copy.uses_transparency else None
     if shown is not None:  # compared again, the original's transparent pixels on the copy's fill

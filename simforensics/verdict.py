@@ -182,8 +182,9 @@ def judge(
     ``copy_transparent``: the copy has transparent pixels where the original has none (both are
     compared as shown on white, so a changed area may be transparency: the summary says so);
     ``original_transparent``: the other way round (a cut-out flattened on another colour reads as
-    changed where it was transparent: the summary says so), unless ``original_matte``: the colour
-    the copy fills them with, on which the original was shown instead."""
+    changed where it was transparent: they are left out of the comparison, and the summary says
+    so), or ``original_matte``: the flat colour the copy fills them with, on which the original was
+    shown instead."""
     verdict = _judge_pixels(identical, alignment, changes, whole_distances, pdq_dihedral,
                             hashes_informative, pdq_informative)
     if verdict.label in (Label.NEAR_DUPLICATE, Label.LOCALLY_EDITED):
@@ -194,9 +195,8 @@ def judge(
             colours += (" The original has transparent pixels (the copy has none), compared as shown on the colour "
                         f"the copy fills them with, RGB {', '.join(str(v) for v in original_matte)}.")
         elif original_transparent:
-            colours += " The original has transparent pixels, compared as shown on white (the copy has none)" + (
-                ": where the copy shows them in another colour, they read as changed."
-                if verdict.label == Label.LOCALLY_EDITED else ".")
+            colours += (" The original has transparent pixels (the copy has none): left out of the comparison, "
+                        "whatever the copy shows there.")
         verdict = Verdict(verdict.label, verdict.similarity, verdict.summary + colours, verdict.reasons)
     if resemblance is not None and verdict.label == Label.UNRELATED:
         verdict = _judge_resemblance(verdict, resemblance)

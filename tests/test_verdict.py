@@ -213,10 +213,13 @@ def test_the_summary_says_when_the_copy_has_transparent_pixels(tmp_path) -> None
     assert flattened.verdict.label == Label.NEAR_DUPLICATE, flattened.verdict.summary
     assert "compared as shown on the colour the copy fills them with, RGB 0, 0, 0" in flattened.verdict.summary
     assert flattened.measurement.alignment.overlap_fraction > 0.99  # no border taken for a crop
-    # Flattened on white, as the decoder shows it: compared as it is.
-    on_white = cat.copy()
-    on_white[cutout[:, :, 3] == 0] = 255
-    Image.fromarray(on_white).save(tmp_path / "on-white.jpg", quality=85)
-    plain = compare_files(CompareOptions(original=str(tmp_path / "cutout.png"), copy=str(tmp_path / "on-white.jpg")))
-    assert plain.verdict.label == Label.NEAR_DUPLICATE
-    assert "The original has transparent pixels, compared as shown on white (the copy has none)." in plain.verdict.summary
+    # Laid on another picture (no flat fill): the transparent pixels, which have no colour of their
+    # own, are left out of the comparison (they read as re-rendered, 'similar', before).
+    behind = fx.source_image("coffee", 320)[: cat.shape[0], : cat.shape[1]]
+    on_photo = cat.copy()
+    on_photo[cutout[:, :, 3] == 0] = behind[cutout[:, :, 3] == 0]
+    Image.fromarray(on_photo).save(tmp_path / "on-photo.jpg", quality=85)
+    laid = compare_files(CompareOptions(original=str(tmp_path / "cutout.png"), copy=str(tmp_path / "on-photo.jpg")))
+    assert laid.verdict.label == Label.NEAR_DUPLICATE, laid.verdict.summary
+    assert "The original has transparent pixels (the copy has none): left out of the comparison" in laid.verdict.summary
+    assert (laid.measurement.change_mask[:40, :40] == 128).all()  # not compared

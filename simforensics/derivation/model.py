@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
@@ -84,6 +84,9 @@ class FileFacts:
     transparent: bool = False  # some pixels are (partly) transparent: decoded as composited on white
     # ... or shown on this colour (RGB) instead: the one the other picture shows there (compare.matte)
     matte: tuple[int, int, int] | None = None
+    # bool, the picture's size: its fully transparent pixels, left out of a comparison with an
+    # opaque copy (they have no colour of their own to compare); None when it has none
+    clear: np.ndarray | None = field(default=None, repr=False, compare=False)
 
     @property
     def is_jpeg(self) -> bool:
