@@ -181,10 +181,9 @@ def judge(
     colour edit a copy's summary names; ``palette_colours``: the copy's, when reduced to a palette;
     ``copy_transparent``: the copy has transparent pixels where the original has none (both are
     compared as shown on white, so a changed area may be transparency: the summary says so);
-    ``original_transparent``: the other way round (a cut-out flattened on another colour reads as
-    changed where it was transparent: they are left out of the comparison, and the summary says
-    so), or ``original_matte``: the flat colour the copy fills them with, on which the original was
-    shown instead."""
+    ``original_transparent``: the original has transparent pixels where the copy has none (they
+    are left out of the comparison: the summary says so); ``original_matte``: the flat colour the
+    copy fills them with, on which the original was shown instead."""
     verdict = _judge_pixels(identical, alignment, changes, whole_distances, pdq_dihedral,
                             hashes_informative, pdq_informative)
     if verdict.label in (Label.NEAR_DUPLICATE, Label.LOCALLY_EDITED):
