@@ -197,6 +197,12 @@ def judge(
             colours += (" The original has transparent pixels (the copy has none): left out of the comparison, "
                         "whatever the copy shows there.")
         verdict = Verdict(verdict.label, verdict.similarity, verdict.summary + colours, verdict.reasons)
+    elif verdict.label == Label.IDENTICAL and (copy_transparent or original_transparent):
+        # Equal as shown on white, not as stored: what lies under the transparent pixels is not shown.
+        which = "the original" if original_transparent else "the copy"
+        verdict = Verdict(verdict.label, verdict.similarity,
+                          f"{verdict.summary[:-1]} as shown on white; only {which} has transparent pixels.",
+                          verdict.reasons)
     if resemblance is not None and verdict.label == Label.UNRELATED:
         verdict = _judge_resemblance(verdict, resemblance)
     if (verdict.label == Label.UNRELATED and pose is not None and pose.verdict == Finding.SAME

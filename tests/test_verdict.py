@@ -223,3 +223,12 @@ def test_the_summary_says_when_the_copy_has_transparent_pixels(tmp_path) -> None
     assert laid.verdict.label == Label.NEAR_DUPLICATE, laid.verdict.summary
     assert "The original has transparent pixels (the copy has none): left out of the comparison" in laid.verdict.summary
     assert (laid.measurement.change_mask[:40, :40] == 128).all()  # not compared
+    # Equal pixels as shown on white are said to be so: a fully transparent picture (whatever its
+    # colour channels hold) against a white one was "decode to exactly the same pixels".
+    hidden = np.dstack([cat, np.zeros(cat.shape[:2], np.uint8)])
+    Image.fromarray(hidden, "RGBA").save(tmp_path / "hidden.png")
+    Image.fromarray(np.full_like(cat, 255)).save(tmp_path / "white.png")
+    blank = compare_files(CompareOptions(original=str(tmp_path / "hidden.png"), copy=str(tmp_path / "white.png")))
+    assert blank.verdict.label == Label.IDENTICAL
+    assert blank.verdict.summary == ("The two files decode to exactly the same pixels as shown on white; "
+                                     "only the original has transparent pixels.")
