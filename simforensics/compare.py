@@ -302,7 +302,7 @@ def compare_prepared(
         identical=identical, alignment=alignment, changes=changes,
         whole_distances=hash_distances(*whole), pdq_dihedral=pdq_dihedral, pose=pose, regions=findings,
         hashes_informative=(min(*small_original.shape[:2], *small_copy.shape[:2]) >= T.HASH_MIN_SIDE
-                            and min(_hash_spread(small_original), _hash_spread(small_copy)) >= T.HASH_MIN_SPREAD),
+                            and min(whole[0].grey_spread, whole[1].grey_spread) >= T.HASH_MIN_SPREAD),
         pdq_informative=min(whole[0].pdq_quality, whole[1].pdq_quality) >= T.PDQ_MIN_QUALITY,
         resemblance=profile, colour_shift=shift, greyscale_copy=greyscale_copy,
         palette_colours=None if palette is None else len(palette),
@@ -345,12 +345,6 @@ def _without(frame: WorkingFrame, clear: np.ndarray) -> WorkingFrame:
     height, width = frame.covered.shape
     small = cv2.resize(clear.view(np.uint8), (width, height), interpolation=cv2.INTER_NEAREST).astype(bool)
     return dataclasses.replace(frame, covered=frame.covered & ~small, fill=small if frame.fill is None else frame.fill | small)
-
-
-def _hash_spread(picture: np.ndarray) -> float:
-    """The grey levels' standard deviation on pHash's 32 x 32 grid: how much a hash has to read."""
-    grey = cv2.cvtColor(picture, cv2.COLOR_RGB2GRAY) if picture.ndim == 3 else picture
-    return float(cv2.resize(grey, (32, 32), interpolation=cv2.INTER_AREA).std())
 
 
 def _matte(original: Evidence, copy: np.ndarray, alignment: Alignment) -> tuple[np.ndarray, tuple[int, int, int]] | None:

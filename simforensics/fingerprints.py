@@ -80,6 +80,7 @@ def hash_kind(name: str) -> HashKind:
 class HashSet:
     bits: dict[str, np.ndarray]  # name -> flat bool array
     pdq_quality: int  # PDQ's own confidence, 0-100; below 50 the hash is unreliable (flat picture)
+    grey_spread: float  # sd of the grey levels on pHash's 32 x 32 grid: a blank picture gives its hashes nothing to read
 
     def hex(self) -> dict[str, str]:
         return {name: _hex(bits) for name, bits in self.bits.items()}
@@ -122,7 +123,9 @@ def compute_hashes(rgb: np.ndarray) -> HashSet:
     bits["edge_phash"] = imagehash.phash(Image.fromarray(edge_map(rgb))).hash.ravel()
     pdq_bits, quality = pdqhash.compute(np.ascontiguousarray(rgb))
     bits["pdq"] = np.asarray(pdq_bits).astype(bool).ravel()
-    return HashSet(bits={k: np.asarray(v, bool) for k, v in bits.items()}, pdq_quality=int(quality))
+    grey = cv2.resize(cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY), (32, 32), interpolation=cv2.INTER_AREA)
+    return HashSet(bits={k: np.asarray(v, bool) for k, v in bits.items()}, pdq_quality=int(quality),
+                   grey_spread=float(grey.std()))
 
 
 def hash_distances(a: HashSet, b: HashSet) -> dict[str, int]:
