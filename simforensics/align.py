@@ -27,7 +27,7 @@ import cv2
 import numpy as np
 
 from . import thresholds as T
-from .align_dense import detail_agreement, register_densely
+from .align_dense import detail_agreement, register_densely, whole_picture_agreement
 from .resample import scale_matrix, shrink_to_side
 
 __all__ = [
@@ -61,7 +61,7 @@ class Alignment:
     # is not part of the original and is left out of every comparison.
     copy_content_box: tuple[int, int, int, int] = (0, 0, 0, 0)
     # What found the transform: "pixels" (identical), "sift", "sift-stretched" (grey levels
-    # stretched), "sift-low-threshold", "akaze", "dense-ecc"; "none" when not aligned.
+    # stretched), "sift-low-threshold", "akaze", "dense-ecc", "whole-picture"; "none" when not aligned.
     method: str = "sift"
     # Share of COPY's frame that shows the original's picture: below 1 when the copy set it into a
     # larger picture (a caption bar, borders, a collage).
@@ -75,6 +75,16 @@ class Alignment:
     axis_scales: tuple[float, float] = (1.0, 1.0)
     # The copy is a photographic negative of the original (aligned, and compared, turned back).
     inverted: bool = False
+    # Share of ORIGINAL's width and height that one pixel of the smaller picture spans. A resize
+    # rounds the smaller picture's width and height to whole pixels, and a similarity (one scale)
+    # then leaves up to that much of the frame uncovered, which is no crop: 2 % of a 48 x 31
+    # thumbnail's area, under 0.5 % of a 500-px picture's (alignment's own error is larger there).
+    rounding: tuple[float, float] = (0.0, 0.0)
+
+    @property
+    def rounding_share(self) -> float:
+        """Share of ORIGINAL's area that the rounding of the smaller picture's size can leave out."""
+        return self.rounding[0] + self.rounding[1]
 
 
 @dataclass(frozen=True)
@@ -289,14 +299,24 @@ def _mirror_x(width: int) -> np.ndarray:
     return np.array([[-1.0, 0, width - 1], [0, 1, 0], [0, 0, 1]])
 
 
-def overlap_mask(matrix: np.ndarray, copy_box: tuple[int, int, int, int], original_shape: tuple[int, ...]) -> np.ndarray:
+def overlap_mask(matrix: np.ndarray, copy_box: tuple[int, int, int, int], original_shape: tuple[int, ...],
+                 *, edges: bool = False) -> np.ndarray:
     """Boolean mask of ORIGINAL pixels covered by ``copy_box`` ([x, y, w, h] of COPY) under ``matrix``.
 
     The polygon joins the centres of the box's corner pixels: filling it marks exactly the
-    original pixels that lie within it (fillConvexPoly includes the boundary).
+    original pixels that lie within it (fillConvexPoly includes the boundary). ``edges``: reach
+    out to what the copy's pixels show, which is half a pixel beyond their centres. A reduced
+    copy's pixel spans many of the original's, and between its outermost centres and the
+    original's edge lie 7 px of a 451-px picture shown 32 px wide: not cut away. The box grows by
+    half a copy pixel less the half original pixel the filling's boundary already takes in, so
+    at one scale or larger (an enlarged copy) the mask is the centres' one.
     """
     x, y, w, h = copy_box
     corners = np.array([[x, y], [x + w - 1, y], [x + w - 1, y + h - 1], [x, y + h - 1]], np.float64)
+    if edges:
+        scale = float(np.sqrt(abs(np.linalg.det(matrix[:2, :2]))))  # original pixels per copy pixel
+        reach = max(0.0, 0.5 - 0.5 / scale) if scale > 0 else 0.0
+        corners += reach * np.array([[-1.0, -1.0], [1.0, -1.0], [1.0, 1.0], [-1.0, 1.0]])
     projected = cv2.perspectiveTransform(corners.reshape(-1, 1, 2), matrix).reshape(-1, 2)
     mask = np.zeros(original_shape[:2], np.uint8)
     cv2.fillConvexPoly(mask, np.round(projected * 16).astype(np.int32), 1, lineType=cv2.LINE_8, shift=4)
@@ -450,6 +470,11 @@ def align(
         return result
     grey = features[0].grey, features[1].grey
     tried = []
+    if _is_thumbnail_pair(original.shape, copy.shape):
+        tried.append("the whole picture resized (a thumbnail too small for local features)")
+        fallback = _whole_picture(original, copy, features)
+        if fallback is not None:
+            return fallback
     if _fallbacks_apply(features):
         tried.append("the fallbacks for flat pictures (lower thresholds, AKAZE, dense registration)")
         fallback = _flat_fallbacks(original, copy, features)
@@ -488,6 +513,35 @@ def _flat_fallbacks(original: np.ndarray, copy: np.ndarray,
         if accepted.aligned:
             return accepted
     return None
+
+
+def _is_thumbnail_pair(original_shape: tuple[int, ...], copy_shape: tuple[int, ...]) -> bool:
+    """True when the smaller picture is a thumbnail (longest side THUMBNAIL_MAX_SIDE px at most,
+    shortest THUMBNAIL_MIN_SIDE at least) and the two have one aspect ratio, within the rounding
+    of the thumbnail's width and height to whole pixels."""
+    small, large = sorted((original_shape[:2], copy_shape[:2]), key=lambda shape: shape[0] * shape[1])
+    if max(small) > T.THUMBNAIL_MAX_SIDE or min(small) < T.THUMBNAIL_MIN_SIDE:
+        return False
+    return abs(small[1] * large[0] / large[1] - small[0]) <= T.THUMBNAIL_ASPECT_PX
+
+
+def _whole_picture(original: np.ndarray, copy: np.ndarray,
+                   features: tuple[PictureFeatures, PictureFeatures]) -> Alignment | None:
+    """The copy as the whole original resized (mirrored or not), when their detail agrees at the
+    smaller picture's size; None otherwise. Local features cannot place a thumbnail (too few
+    keypoints), but a thumbnail is nearly always of the whole picture."""
+    grey = features[0].grey, features[1].grey
+    agreement, mirrored = max((whole_picture_agreement(*grey, mirrored), mirrored) for mirrored in (False, True))
+    if agreement < T.DENSE_MIN_CORRELATION:
+        return None
+    matrix = stretch_matrix(original.shape, copy.shape)
+    if mirrored:
+        matrix = matrix @ np.array([[-1.0, 0, copy.shape[1] - 1], [0, 1, 0], [0, 0, 1]])
+    small = min((original.shape, copy.shape), key=lambda shape: shape[0] * shape[1])
+    reason = (f"the whole picture resized{', mirrored' if mirrored else ''}: at {small[1]} x {small[0]} px, too "
+              f"small for local features, the detail agrees with the other picture's reduced to that size "
+              f"(correlation {agreement:.2f})")
+    return _accepted(original, copy, _Fit(AlignModel.SIMILARITY, matrix, 0, 0, float("nan")), "whole-picture", reason)
 
 
 def _fallbacks_apply(features: tuple[PictureFeatures, PictureFeatures]) -> bool:
@@ -555,7 +609,7 @@ def _accepted(original: np.ndarray, copy: np.ndarray, fit: _Fit, method: str, re
     box = content_box(copy)
     if box != (0, 0, copy.shape[1], copy.shape[0]) and _padding_is_content(original, copy, fit.matrix, box):
         box = (0, 0, copy.shape[1], copy.shape[0])
-    covered = overlap_mask(fit.matrix, box, original.shape)
+    covered = overlap_mask(fit.matrix, box, original.shape, edges=True)
     fraction = float(covered.mean())
     if fraction <= 0.0:
         return _failed(original, copy, "the copy does not overlap the original", fit)
@@ -567,7 +621,14 @@ def _accepted(original: np.ndarray, copy: np.ndarray, fit: _Fit, method: str, re
         copy_fill_fraction=_copy_fill_fraction(fit.matrix, original.shape, copy.shape),
         cut_margins=_margins(_box(covered), original.shape),
         axis_scales=(float(axis_scales[0]), float(axis_scales[1])),
+        rounding=_rounding(original.shape, copy.shape),
     )
+
+
+def _rounding(original_shape: tuple[int, ...], copy_shape: tuple[int, ...]) -> tuple[float, float]:
+    """Alignment.rounding: one pixel of the smaller picture, as a share of its width and height."""
+    height, width = min(original_shape[:2], copy_shape[:2], key=lambda shape: shape[0] * shape[1])
+    return 1.0 / width, 1.0 / height
 
 
 def _margins(box: tuple[int, int, int, int], shape: tuple[int, ...]) -> tuple[tuple[str, int], ...]:
@@ -578,11 +639,12 @@ def _margins(box: tuple[int, int, int, int], shape: tuple[int, ...]) -> tuple[tu
 
 def _copy_fill_fraction(matrix: np.ndarray, original_shape: tuple[int, ...], copy_shape: tuple[int, ...]) -> float:
     """Share of COPY's frame onto which ORIGINAL's frame maps (``matrix``: COPY -> ORIGINAL)."""
+    # Frames by their pixels' outer edges, half a pixel beyond the centres the matrix maps.
     height, width = original_shape[:2]
-    corners = np.array([[0, 0], [width, 0], [width, height], [0, height]], np.float64).reshape(-1, 1, 2)
+    corners = np.array([[0, 0], [width, 0], [width, height], [0, height]], np.float64).reshape(-1, 1, 2) - 0.5
     mapped = cv2.perspectiveTransform(corners, np.linalg.inv(matrix)).reshape(-1, 2).astype(np.float32)
     copy_height, copy_width = copy_shape[:2]
-    frame = np.array([[0, 0], [copy_width, 0], [copy_width, copy_height], [0, copy_height]], np.float32)
+    frame = np.array([[0, 0], [copy_width, 0], [copy_width, copy_height], [0, copy_height]], np.float32) - 0.5
     if cv2.contourArea(mapped, oriented=True) < 0:  # a mirror turns the polygon round
         mapped = mapped[::-1].copy()
     area, _ = cv2.intersectConvexConvex(mapped, frame)

@@ -216,3 +216,27 @@ def register_densely(original_grey: np.ndarray, copy_grey: np.ndarray, original_
             full = _to(original, original_shape) @ matrix @ np.linalg.inv(_to(copy, copy_shape))
             best = DenseFit(full, correlation, overlap)
     return best
+
+
+def whole_picture_agreement(original_grey: np.ndarray, copy_grey: np.ndarray, mirrored: bool) -> float:
+    """Correlation of the pictures' detail when COPY is the whole of ORIGINAL resized (and mirrored
+    when ``mirrored``), compared at the smaller picture's size: a thumbnail too small for local
+    features is judged as a whole. ``*_grey``: grey previews (uint8) of the whole pictures.
+
+    Detail from DENSE_DETAIL_FINE px to THUMBNAIL_DETAIL_COARSE of the side: at a thumbnail's size
+    the dense search's DENSE_DETAIL_COARSE (1/24 of the side) is under two pixels, too narrow a band.
+    """
+    copy = copy_grey[:, ::-1] if mirrored else copy_grey
+    small, large = (copy, original_grey) if copy.size <= original_grey.size else (original_grey, copy)
+    height, width = small.shape[:2]
+    reduced = cv2.resize(large, (width, height), interpolation=cv2.INTER_AREA).astype(np.float32)
+    coarse = max(height, width) * T.THUMBNAIL_DETAIL_COARSE
+
+    def detail(grey: np.ndarray) -> np.ndarray:
+        grey = grey.astype(np.float32)
+        return cv2.GaussianBlur(grey, (0, 0), T.DENSE_DETAIL_FINE) - cv2.GaussianBlur(grey, (0, 0), coarse)
+
+    a, b = detail(reduced).ravel(), detail(small).ravel()
+    a, b = a - a.mean(), b - b.mean()
+    spread = np.sqrt((a * a).sum() * (b * b).sum())
+    return float((a * b).sum() / spread) if spread > 0 else 0.0

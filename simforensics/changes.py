@@ -1059,7 +1059,7 @@ def _project(changed: np.ndarray, frame: WorkingFrame, alignment: Alignment, sha
     """The change mask in ORIGINAL's frame (``shape``): changed, same, or not covered by the copy."""
     height, width = shape[:2]
     full_changed = cv2.resize(changed.astype(np.uint8), (width, height), interpolation=cv2.INTER_NEAREST).astype(bool)
-    full_covered = overlap_mask(alignment.matrix, alignment.copy_content_box, shape)
+    full_covered = overlap_mask(alignment.matrix, alignment.copy_content_box, shape, edges=True)
     if frame.fill is not None:
         full_covered &= ~cv2.resize(frame.fill.view(np.uint8), (width, height), interpolation=cv2.INTER_NEAREST).astype(bool)
     mask = np.full((height, width), MASK_NOT_COVERED, np.uint8)

@@ -116,9 +116,9 @@ def transform_words(alignment: Alignment) -> list[str]:
         words.append("mirrored")
     if alignment.inverted:
         words.append("in negative, its colours inverted")
-    if alignment.overlap_fraction < T.SUMMARY_MIN_UNCROPPED:
+    if alignment.overlap_fraction < min(T.SUMMARY_MIN_UNCROPPED, 1 - alignment.rounding_share):
         words.append(f"cropped to {alignment.overlap_fraction:.0%} of the original's area{_cut_sides(alignment)}")
-    if alignment.copy_fill_fraction < T.SUMMARY_MIN_UNCROPPED:
+    if alignment.copy_fill_fraction < min(T.SUMMARY_MIN_UNCROPPED, 1 - alignment.rounding_share):
         words.append(f"filling {alignment.copy_fill_fraction:.0%} of the copy's frame")
     return words
 
@@ -133,8 +133,10 @@ def _cut_sides(alignment: Alignment) -> str:
     width, height = x + w + margins["right"], y + h + margins["bottom"]
     if abs(w * h / (width * height) - alignment.overlap_fraction) > T.SUMMARY_MIN_CUT:
         return ""
+    across, down = alignment.rounding
     cut = [f"the {side} {px} px" for side, px in alignment.cut_margins
-           if px > T.SUMMARY_MIN_CUT * (height if side in ("top", "bottom") else width)]
+           if px > (max(T.SUMMARY_MIN_CUT, down) * height if side in ("top", "bottom")
+                    else max(T.SUMMARY_MIN_CUT, across) * width)]
     if not cut:
         return ""
     listed = cut[0] if len(cut) == 1 else f"{', '.join(cut[:-1])} and {cut[-1]}"
@@ -253,6 +255,17 @@ def _judge_resemblance(verdict: Verdict, profile: ResemblanceProfile) -> Verdict
     return Verdict(Label.UNRELATED, Label.UNRELATED.score(placement), verdict.summary, (*verdict.reasons, reason))
 
 
+def _thumbnail_words(alignment: Alignment) -> str:
+    """What a pair matched as a whole thumbnail cannot show, or nothing for other alignments."""
+    if alignment.method != "whole-picture":
+        return ""
+    across, down = alignment.rounding
+    pixel = max(alignment.scale, 1 / alignment.scale)
+    return (f" The smaller picture is a thumbnail of {round(1 / across)} x {round(1 / down)} px, matched as a whole: "
+            f"one of its pixels spans about {pixel:.0f} px of the larger, so an edit smaller than that, or a "
+            "repainting that keeps the shapes, would not show.")
+
+
 def _relating_distances(whole_distances: dict[str, int], pdq_dihedral: int, hashes_informative: bool,
                         pdq_informative: bool) -> tuple[dict[str, int], str]:
     """The distances that relate unaligned pictures, and how they read; a hash that carries no
@@ -291,7 +304,7 @@ def _judge_pixels(
         # A vignette or graduated filter is a global edit: named, and taken out before comparing.
         field = (f" Its brightness varies smoothly over the picture by up to {changes.brightness_field:.0%} "
                  "(a vignette or graduated filter, a global edit), taken out before comparing."
-                 if changes.brightness_field > 0 else "")
+                 if changes.brightness_field > 0 else "") + _thumbnail_words(alignment)
         if copy_like and not changes.areas:
             return Verdict(
                 Label.NEAR_DUPLICATE, Label.NEAR_DUPLICATE.score(quality),

@@ -8,6 +8,7 @@ import pytest
 
 from fixtures import make_fixtures as fx
 from simforensics.align import AlignModel, align, low_contrast, stretched
+from simforensics.verdict import transform_words
 
 
 def corner_error(predicted: np.ndarray, truth: np.ndarray, copy_shape: tuple[int, ...]) -> float:
@@ -244,3 +245,48 @@ def test_a_restyled_copy_is_not_tilted_by_a_homography_fitted_to_few_matches() -
     moved = cv2.perspectiveTransform(corners, np.asarray(alignment.matrix)) - corners
     assert np.abs(moved).max() < 5.0, np.asarray(alignment.matrix)
     assert abs(alignment.rotation_degrees) < 0.3
+
+
+def _thumbnail(rgb: np.ndarray, longest: int, quality: int | None = None, mirrored: bool = False) -> np.ndarray:
+    """``rgb`` reduced (Lanczos) so its longest side is ``longest``, each side rounded to a whole pixel."""
+    import io
+
+    from PIL import Image
+
+    h, w = rgb.shape[:2]
+    size = (round(w * longest / max(h, w)), round(h * longest / max(h, w)))
+    small = Image.fromarray(rgb).resize(size, Image.LANCZOS)
+    if mirrored:
+        small = small.transpose(Image.FLIP_LEFT_RIGHT)
+    if quality is not None:
+        encoded = io.BytesIO()
+        small.save(encoded, "JPEG", quality=quality)
+        small = Image.open(encoded).convert("RGB")
+    return np.asarray(small)
+
+
+@pytest.mark.parametrize(("longest", "quality", "mirrored"), [(32, None, False), (48, 70, True), (96, None, False)])
+def test_a_thumbnail_too_small_for_features_is_aligned_as_the_whole_picture(
+        chelsea: np.ndarray, longest: int, quality: int | None, mirrored: bool) -> None:
+    thumbnail = _thumbnail(chelsea, longest, quality, mirrored)
+    alignment = align(chelsea, thumbnail)
+    assert alignment.aligned and alignment.mirrored == mirrored, alignment.reason
+    if longest < 64:  # SIFT has too few keypoints there: the whole-picture test found it
+        assert alignment.method == "whole-picture" and "too small for local features" in alignment.reason
+        # The whole of it, to the original's edges: half a thumbnail pixel beyond its outermost
+        # centres is 5-7 px of the original, no crop.
+        assert alignment.overlap_fraction == 1.0 and set(dict(alignment.cut_margins).values()) == {0}
+    # Whatever found it, what the rounding of the thumbnail's size leaves uncovered is no crop.
+    assert alignment.overlap_fraction >= 1 - alignment.rounding_share
+    assert not [words for words in transform_words(alignment) if "cropped" in words or "filling" in words]
+    # The other way round (the thumbnail as the original) too.
+    assert align(thumbnail, chelsea).aligned
+
+
+def test_an_unrelated_thumbnail_is_not_taken_for_the_whole_picture(chelsea: np.ndarray) -> None:
+    other = fx.source_image("coffee", 480)
+    other = cv2.resize(other, (chelsea.shape[1], chelsea.shape[0]), interpolation=cv2.INTER_AREA)  # same aspect
+    for longest in (24, 32, 48):
+        for mirrored in (False, True):
+            alignment = align(chelsea, _thumbnail(other, longest, mirrored=mirrored))
+            assert not alignment.aligned and "whole picture resized" in alignment.reason, alignment.reason

@@ -431,3 +431,20 @@ def test_colour_mapping_does_not_vote_between_a_grey_picture_and_colour_laid_on_
         derivation = _derive(_encode(first, "PNG"), _encode(second, "PNG"))
         assert _cue(derivation, "colour mapping").points_to is Direction.UNDETERMINED
         assert derivation.likely_original is not wrong
+
+
+def test_a_thumbnail_is_no_crop_and_its_parent_no_enlargement() -> None:
+    """A 48-px thumbnail of the whole picture: the half thumbnail pixel beyond its outermost pixel
+    centres, and the rounding of its size, are no crop; and the full-size picture is too small to
+    measure its detail four octaves above the thumbnail's resolution, which is no sign of an
+    enlargement either (that octave's band came out empty for want of pixels: 'strong')."""
+    parent = np.asarray(Image.fromarray(data.chelsea()))  # 451 x 300
+    child = np.asarray(Image.fromarray(parent).resize((48, 31), Image.LANCZOS))  # 31.9 rows rounded down
+    forward = _derive(_encode(parent, "PNG"), _encode(child, "PNG"))
+    backward = _derive(_encode(child, "PNG"), _encode(parent, "PNG"))
+    for derivation in (forward, backward):
+        assert _cue(derivation, "containment").points_to is Direction.UNDETERMINED, _cue(derivation, "containment").detail
+        resampling = _cue(derivation, "resampling traces")
+        assert resampling.points_to is Direction.UNDETERMINED and "too small to measure" in resampling.detail, resampling.detail
+    # Never the thumbnail as the parent (both cues named it so before).
+    assert forward.likely_original is not Direction.COPY and backward.likely_original is not Direction.ORIGINAL

@@ -18,12 +18,14 @@ __all__ = ["containment"]
 
 
 def _inside_share(matrix: np.ndarray, box: tuple[int, int, int, int], frame_shape: tuple[int, ...]) -> float:
-    """Share of ``box`` of one picture that ``matrix`` lands inside the other picture's frame."""
+    """Share of ``box`` of one picture that ``matrix`` lands inside the other picture's frame.
+    Both by their pixels' outer edges (the matrix maps pixel centres; a pixel reaches half a pixel
+    beyond its centre), so a thumbnail of the whole picture lies wholly inside it."""
     x, y, w, h = box
-    corners = np.array([[x, y], [x + w, y], [x + w, y + h], [x, y + h]], np.float32).reshape(-1, 1, 2)
-    mapped = cv2.perspectiveTransform(corners.astype(np.float64), matrix).reshape(-1, 2).astype(np.float32)
+    corners = np.array([[x, y], [x + w, y], [x + w, y + h], [x, y + h]], np.float64).reshape(-1, 1, 2) - 0.5
+    mapped = cv2.perspectiveTransform(corners, matrix).reshape(-1, 2).astype(np.float32)
     height, width = frame_shape[:2]
-    frame = np.array([[0, 0], [width, 0], [width, height], [0, height]], np.float32)
+    frame = np.array([[0, 0], [width, 0], [width, height], [0, height]], np.float32) - 0.5
     area = abs(cv2.contourArea(mapped))
     if area <= 0:
         return 0.0
@@ -175,6 +177,9 @@ def containment(alignment: Alignment, original: np.ndarray, copy: np.ndarray,
     picture, and the picture without it is the earlier one. ``previews``: both pictures as
     ``resample.shrink_to_side`` reduced them (the comparison's), reused for their surrounds."""
     name = "containment"
+    # Less than this share missing is no crop: the alignment's error, or the rounding of the
+    # smaller picture's width and height to whole pixels (a thumbnail's pixel is a wide strip).
+    crop_min = max(T.DERIVATION_CROP_MIN, alignment.rounding_share)
     # Each picture's flat border, if any (the alignment keeps a border that lies outside the
     # original as picture: it has nothing there to compare it with).
     original_padding = _padding_share(original, content_box(original))
@@ -184,7 +189,7 @@ def containment(alignment: Alignment, original: np.ndarray, copy: np.ndarray,
     # padding: the other picture's edges have its colour, or the bordered picture lies within the
     # other's frame, fill and all (the other has the fill too, recoloured perhaps).
     frame_of = lambda picture: (0, 0, picture.shape[1], picture.shape[0])
-    within = 1 - T.DERIVATION_CROP_MIN
+    within = 1 - crop_min
     if copy_padding and (_edges_share_fill(original, copy)
                          or _inside_share(alignment.matrix, frame_of(copy), original.shape) >= within):
         copy_padding = 0.0
@@ -193,17 +198,17 @@ def containment(alignment: Alignment, original: np.ndarray, copy: np.ndarray,
         original_padding = 0.0
     if copy_padding == 0.0:
         copy_box = (0, 0, copy.shape[1], copy.shape[0])
-    covered = float(overlap_mask(alignment.matrix, copy_box, original.shape).mean())  # share of ORIGINAL covered
+    covered = float(overlap_mask(alignment.matrix, copy_box, original.shape, edges=True).mean())  # share of ORIGINAL covered
     inside = _inside_share(alignment.matrix, copy_box, original.shape)  # share of the copy's picture inside ORIGINAL
-    if original_padding >= T.DERIVATION_BORDER_MIN and inside >= 1 - T.DERIVATION_CROP_MIN:
+    if original_padding >= T.DERIVATION_BORDER_MIN and inside >= 1 - crop_min:
         # The second picture covers exactly the first one's content: no less (a crop into it) and no more.
-        content_only = abs(covered - (1 - original_padding)) <= T.DERIVATION_CROP_MIN
+        content_only = abs(covered - (1 - original_padding)) <= crop_min
         if content_only and copy_padding < T.DERIVATION_BORDER_MIN and not _edges_share_fill(copy, original):
             return Cue(name, Direction.COPY, Strength.MODERATE,
                        f"the first picture is the second with a uniform border added ({original_padding:.0%} of its area)")
     # The second picture's content is exactly the first picture: covers all of it, and no more.
-    if (copy_padding >= T.DERIVATION_BORDER_MIN and covered >= 1 - T.DERIVATION_CROP_MIN
-            and inside >= 1 - T.DERIVATION_CROP_MIN and original_padding < T.DERIVATION_BORDER_MIN
+    if (copy_padding >= T.DERIVATION_BORDER_MIN and covered >= 1 - crop_min
+            and inside >= 1 - crop_min and original_padding < T.DERIVATION_BORDER_MIN
             and not _edges_share_fill(original, copy)):
         return Cue(name, Direction.ORIGINAL, Strength.MODERATE,
                    f"the second picture is the first with a uniform border added ({copy_padding:.0%} of its area)")
@@ -218,34 +223,34 @@ def containment(alignment: Alignment, original: np.ndarray, copy: np.ndarray,
     surround_of_original = functools.cache(lambda: _surround(original, alignment.matrix, copy_box, made[0]))
     surround_of_copy = functools.cache(lambda: _surround(copy, np.linalg.inv(alignment.matrix), original_box, made[1]))
     fill = T.DERIVATION_BORDER_FLAT_SHARE
-    # A share below DERIVATION_CROP_MIN counts as nothing missing whatever the fill test says
+    # A share below crop_min counts as nothing missing whatever the fill test says
     # (every test below reads it against that bound), so the test runs only above it.
     missing_in_copy = 1.0 - covered
-    if (missing_in_copy >= T.DERIVATION_CROP_MIN
+    if (missing_in_copy >= crop_min
             and _fill_share_outside(surround_of_original(), original.shape, original_box) >= fill):
         missing_in_copy = 0.0
     missing_in_original = 1.0 - inside
-    if (missing_in_original >= T.DERIVATION_CROP_MIN
+    if (missing_in_original >= crop_min
             and _fill_share_outside(surround_of_copy(), copy.shape, copy_box) >= fill):
         missing_in_original = 0.0
     canvas = ("it lies on a canvas in the {} picture (flat fill just beyond its edges, with a caption or marks "
               "or not): a canvas added around it, or a margin cut away, and nothing here tells which")
-    if missing_in_copy >= T.DERIVATION_CROP_MIN and _on_a_canvas(surround_of_original()):
+    if missing_in_copy >= crop_min and _on_a_canvas(surround_of_original()):
         return _no_vote(name, "the second picture shows less than the first, but " + canvas.format("first"))
-    if missing_in_original >= T.DERIVATION_CROP_MIN and _on_a_canvas(surround_of_copy()):
+    if missing_in_original >= crop_min and _on_a_canvas(surround_of_copy()):
         return _no_vote(name, "the first picture shows less than the second, but " + canvas.format("second"))
-    if missing_in_copy >= T.DERIVATION_CROP_MIN and missing_in_original < T.DERIVATION_CROP_MIN:
+    if missing_in_copy >= crop_min and missing_in_original < crop_min:
         strength = Strength.STRONG if missing_in_copy >= T.DERIVATION_CROP_STRONG else Strength.MODERATE
         return Cue(name, Direction.ORIGINAL, strength,
                    f"the second picture shows {covered:.0%} of the first picture's area and nothing outside it (a crop)")
-    if missing_in_original >= T.DERIVATION_CROP_MIN and missing_in_copy < T.DERIVATION_CROP_MIN:
+    if missing_in_original >= crop_min and missing_in_copy < crop_min:
         strength = Strength.STRONG if missing_in_original >= T.DERIVATION_CROP_STRONG else Strength.MODERATE
         return Cue(name, Direction.COPY, strength,
                    f"the first picture shows {inside:.0%} of the second picture's area and nothing outside it (a crop)")
-    if missing_in_copy >= T.DERIVATION_CROP_MIN:
+    if missing_in_copy >= crop_min:
         return _no_vote(name, f"each picture shows parts the other lacks ({covered:.0%} and {inside:.0%} shared): "
                               "both may be crops of a larger picture")
-    if max(1.0 - covered, 1.0 - inside) >= T.DERIVATION_CROP_MIN:
+    if max(1.0 - covered, 1.0 - inside) >= crop_min:
         return _no_vote(name, "both pictures show the same scene: what one shows outside the other is flat fill "
                               "(a turned picture's canvas, a border), not more of the scene")
     return _no_vote(name, "both pictures show the same area")

@@ -81,11 +81,13 @@ def information_loss(grid: _CommonGrid | None) -> Cue:
 def _band_drop(grey: np.ndarray, scale: float) -> float:
     """Detail between the coarser grid's resolution and this grid's, against what the picture's
     own spectral slope one and two octaves lower predicts for it (1 = the slope continues, as in
-    a picture at its native resolution; near 0 = the band is empty, as in an enlargement)."""
+    a picture at its native resolution; near 0 = the band is empty, as in an enlargement). NaN when
+    the picture is too small for the octave four times coarser (under 8 px), whose band would be
+    empty for want of pixels, not of detail (a 451-px picture against a 48-px thumbnail)."""
     h, w = grey.shape
-    levels = [grey]
-    for factor in (1, 2, 4):
-        levels.append(_reduced_and_back(grey, scale * factor) if min(h, w) / (scale * factor) >= 8 else levels[-1])
+    if min(h, w) / (scale * 4) < 8:
+        return float("nan")
+    levels = [grey] + [_reduced_and_back(grey, scale * factor) for factor in (1, 2, 4)]
     m = 8
     energy = [float(np.mean((levels[i] - levels[i + 1])[m:-m, m:-m] ** 2)) + 1e-6 for i in range(3)]
     return (energy[0] / energy[1]) / (energy[1] / energy[2])
@@ -133,9 +135,10 @@ def resampling(grid: _CommonGrid | None, rotation_degrees: float = 0.0) -> Cue:
     grey = _grey(np.clip(grid.finer, 0, 255).astype(np.uint8))
     period = _interpolation_period(grey, grid.scale) if abs(rotation_degrees) <= T.SUMMARY_MIN_ROTATION else 0.0
     drop = _band_drop(grey, grid.scale)
+    band = (f"it has {drop:.2f} of the detail its spectral slope predicts above {_side_words(finer.other)}'s resolution"
+            if not math.isnan(drop) else "it is too small to measure its detail above the other's resolution")
     words = (f"{_side_words(finer)}'s pixels are predictable from their neighbours with a period of {grid.scale:.2f} px "
-             f"at {period:.1f} x the background, and it has {drop:.2f} of the detail its spectral slope predicts above "
-             f"{_side_words(finer.other)}'s resolution")
+             f"at {period:.1f} x the background, and {band}")
     if period >= T.DERIVATION_PERIOD_STRONG or drop <= T.DERIVATION_ENLARGED_DROP_STRONG:
         strength = Strength.STRONG
     elif period >= T.DERIVATION_PERIOD or drop <= T.DERIVATION_ENLARGED_DROP:

@@ -106,7 +106,7 @@ def print_comparison(console: Console, comparison: Comparison, *, brief: bool = 
     error = a.reprojection_error
     rows = [("aligned", "yes" if a.aligned else "no"), ("inliers / matches", f"{a.inliers}/{a.matches}")]
     if a.aligned:  # unaligned, the best rejected fit's scale and turn mean nothing
-        rows[1:1] = [("model", a.model.value), ("scale", f"{a.scale:.3f}"), ("rotation", f"{a.rotation_degrees:+.2f} deg"),
+        rows[1:1] = [("model", f"{a.model.value}, found by {a.method}"), ("scale", f"{a.scale:.3f}"), ("rotation", f"{a.rotation_degrees:+.2f} deg"),
                      ("mirrored", "yes" if a.mirrored else "no")]
         across, down = a.axis_scales
         if abs(across - down) > T.SUMMARY_MIN_STRETCH * max(across, down):  # stretched: the scale is their mean
