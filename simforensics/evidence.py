@@ -16,6 +16,7 @@ import stat
 import struct
 import threading
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -38,8 +39,8 @@ from .thresholds import (
 if TYPE_CHECKING:
     from .provenance import Provenance
 
-__all__ = ["DEFAULT_MAX_PIXELS", "SUPPORTED_FORMATS", "Evidence", "exif_orientation", "jpeg_tables", "load_evidence",
-           "open_checked", "to_rgb8"]
+__all__ = ["DEFAULT_MAX_PIXELS", "SUPPORTED_FORMATS", "Evidence", "displayed", "exif_orientation", "jpeg_tables",
+           "load_evidence", "open_checked", "stored", "to_rgb8"]
 
 
 # Only raster formats with decoders inside Pillow or pillow-heif (JPEG covers multi-picture MPO).
@@ -271,7 +272,8 @@ def _decode(file: _Identified, with_provenance: bool) -> Evidence:
 
         provenance = read_provenance(file.data, image, icc_description=file.icc_name)
 
-    quantization, subsampling = jpeg_tables(image) if fmt == "JPEG" and file.orientation in (None, 1) else (None, None)
+    # A turned JPEG's tables are its own too; its blocks lie on the stored grid (evidence.stored).
+    quantization, subsampling = jpeg_tables(image) if fmt == "JPEG" else (None, None)
     if file.orientation and file.orientation != 1:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # corrupt EXIF chatter: provenance notes it
@@ -375,6 +377,32 @@ def open_checked(name: str, data: bytes, max_pixels: int) -> tuple[Image.Image, 
             f"{_pixels_words(max_pixels)} (raise it with --max-pixels); not decoded",
         )
     return image, notes
+
+
+# EXIF orientation -> the array operation of the Pillow transpose ImageOps.exif_transpose applies
+# (stored pixels -> displayed), and its inverse (displayed -> stored: a JPEG's 8 x 8 blocks lie on
+# the stored grid).
+_TO_DISPLAYED: dict[int, Callable[[np.ndarray], np.ndarray]] = {
+    2: lambda a: a[:, ::-1],  # FLIP_LEFT_RIGHT
+    3: lambda a: a[::-1, ::-1],  # ROTATE_180
+    4: lambda a: a[::-1],  # FLIP_TOP_BOTTOM
+    5: lambda a: a.swapaxes(0, 1),  # TRANSPOSE
+    6: lambda a: np.rot90(a, -1),  # ROTATE_270 (Pillow turns counter-clockwise)
+    7: lambda a: a[::-1, ::-1].swapaxes(0, 1),  # TRANSVERSE
+    8: lambda a: np.rot90(a, 1),  # ROTATE_90
+}
+# Each is its own inverse but the quarter turns, which turn back the other way.
+_TO_STORED = {**_TO_DISPLAYED, 6: _TO_DISPLAYED[8], 8: _TO_DISPLAYED[6]}
+
+
+def displayed(pixels: np.ndarray, orientation: int | None) -> np.ndarray:
+    """A file's stored pixels as displayed under its EXIF ``orientation`` (as is for none or 1)."""
+    return np.ascontiguousarray(_TO_DISPLAYED[orientation](pixels)) if orientation in _TO_DISPLAYED else pixels
+
+
+def stored(pixels: np.ndarray, orientation: int | None) -> np.ndarray:
+    """Displayed pixels back on the file's stored grid under its EXIF ``orientation``."""
+    return np.ascontiguousarray(_TO_STORED[orientation](pixels)) if orientation in _TO_STORED else pixels
 
 
 def exif_orientation(image: Image.Image) -> int | None:

@@ -14,7 +14,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 import pytest
-from PIL import Image
+from PIL import Image, ImageOps
 from skimage import data
 
 from benchmarks.compare import sources
@@ -45,7 +45,8 @@ def _encode(rgb: np.ndarray, fmt: str, quality: int = 90) -> bytes:
 
 
 def _decoded(data: bytes) -> np.ndarray:
-    return np.asarray(Image.open(io.BytesIO(data)).convert("RGB"))
+    """The file's pixels as displayed (EXIF orientation applied), as evidence reads them."""
+    return np.asarray(ImageOps.exif_transpose(Image.open(io.BytesIO(data))).convert("RGB"))
 
 
 def _derive(first: bytes, second: bytes) -> Derivation:
@@ -448,3 +449,19 @@ def test_a_thumbnail_is_no_crop_and_its_parent_no_enlargement() -> None:
         assert resampling.points_to is Direction.UNDETERMINED and "too small to measure" in resampling.detail, resampling.detail
     # Never the thumbnail as the parent (both cues named it so before).
     assert forward.likely_original is not Direction.COPY and backward.likely_original is not Direction.ORIGINAL
+
+
+@pytest.mark.parametrize("orientation", [3, 6, 8])
+def test_reencoding_reads_a_turned_jpeg_on_its_stored_grid(chelsea: np.ndarray, orientation: int) -> None:
+    """A JPEG whose EXIF orientation turns it for display has its 8 x 8 blocks on the stored grid:
+    the other picture is encoded there, with its tables, to reproduce it (before, a turned JPEG's
+    tables were not read, and no cue told the order)."""
+    shown_as_is = {3: Image.ROTATE_180, 6: Image.ROTATE_90, 8: Image.ROTATE_270}[orientation]  # stored = turned back
+    exif = Image.Exif()
+    exif[0x0112] = orientation
+    buffer = io.BytesIO()
+    Image.fromarray(chelsea).transpose(shown_as_is).save(buffer, "JPEG", quality=90, exif=exif)
+    turned = buffer.getvalue()
+    assert np.abs(_decoded(turned).astype(int) - chelsea).mean() < 3  # displayed as the original
+    forward, backward = _both_orders(_encode(chelsea, "PNG"), turned, "re-encoding")
+    assert forward.likely_original is Direction.ORIGINAL and backward.likely_original is Direction.COPY

@@ -12,6 +12,7 @@ from PIL import Image
 
 from .. import thresholds as T
 from ..changes import global_colour_prediction
+from ..evidence import displayed, stored
 from .grid import _CommonGrid, _whole_pixel_shift
 from .model import Cue, Direction, FileFacts, Strength, _grey, _no_vote, _side_words
 from .resizes import (
@@ -25,12 +26,13 @@ __all__ = ["block_grid", "reencoding"]
 
 
 def _jpeg_roundtrip(rgb: np.ndarray, facts: FileFacts) -> np.ndarray:
-    """``rgb`` encoded with ``facts``' JPEG tables and chroma subsampling, and decoded."""
+    """``rgb`` (as displayed) encoded with ``facts``' JPEG tables and chroma subsampling on the
+    file's stored grid (turned back by its EXIF orientation), decoded and turned for display."""
     buffer = io.BytesIO()
     tables = [list(t) for t in facts.quantization or ()]
-    Image.fromarray(np.ascontiguousarray(rgb)).save(buffer, "JPEG", qtables=tables,
-                                                    subsampling=facts.subsampling if facts.subsampling is not None else 2)
-    return np.asarray(Image.open(io.BytesIO(buffer.getvalue())).convert("RGB"))
+    Image.fromarray(stored(rgb, facts.orientation)).save(
+        buffer, "JPEG", qtables=tables, subsampling=facts.subsampling if facts.subsampling is not None else 2)
+    return displayed(np.asarray(Image.open(io.BytesIO(buffer.getvalue())).convert("RGB")), facts.orientation)
 
 
 def _reencoded_share(source: np.ndarray, target: np.ndarray, target_facts: FileFacts, source_to_target: np.ndarray,
@@ -222,12 +224,14 @@ def block_grid(original: np.ndarray, copy: np.ndarray, facts: tuple[FileFacts, F
     for side, picture in pictures.items():
         other = side.other
         if sides[side].is_jpeg:
-            ghost, strength = _ghost_grid(_grey(_central_blocks(picture)))
+            ghost, strength = _ghost_grid(_grey(_central_blocks(stored(picture, sides[side].orientation))))
             if ghost is not None:
                 found.append(f"{_side_words(side)} (a JPEG) shows a second block grid at phase {ghost} "
                              f"({strength:.0%} stronger steps): it was cropped after an earlier compression")
                 votes.append(other)
-        elif sides[side].is_lossless and sides[other].is_jpeg and grid is not None and grid.exact:
+        elif (sides[side].is_lossless and sides[other].is_jpeg and sides[other].orientation in (None, 1)
+              and grid is not None and grid.exact):
+            # (A turned JPEG's blocks are not on the displayed grid where this one would carry them.)
             # Where the JPEG's block boundaries (after its pixel 7 of each 8) fall in this picture.
             shift = grid.coarser_to_finer[:2, 2] * (1 if side is grid.finer_side else -1)
             expected = (int(np.rint(7 + shift[0])) % 8, int(np.rint(7 + shift[1])) % 8)

@@ -79,6 +79,9 @@ class FileFacts:
     format: str | None = None
     quantization: tuple[tuple[int, ...], ...] | None = None  # JPEG tables, as Pillow reads them
     subsampling: int | None = None  # JPEG chroma subsampling, Pillow's code (0 4:4:4, 1 4:2:2, 2 4:2:0)
+    # EXIF orientation: the pixels are the stored ones turned for display, and a JPEG's 8 x 8
+    # blocks lie on the stored grid (evidence.stored turns them back).
+    orientation: int | None = None
     provenance: Provenance | None = None
     full_size: bool = True
     transparent: bool = False  # some pixels are (partly) transparent: decoded as composited on white
@@ -100,17 +103,23 @@ class FileFacts:
 def facts_of(evidence: Evidence, *, full_size: bool = True) -> FileFacts:
     """The facts of a file read as evidence."""
     return FileFacts(format=evidence.format, quantization=evidence.jpeg_quantization,
-                     subsampling=evidence.jpeg_subsampling, provenance=evidence.provenance, full_size=full_size,
-                     transparent=evidence.uses_transparency)
+                     subsampling=evidence.jpeg_subsampling, orientation=evidence.exif_orientation,
+                     provenance=evidence.provenance, full_size=full_size, transparent=evidence.uses_transparency)
 
 
 def facts_from_bytes(data: bytes) -> FileFacts:
     """The facts of an encoded file in memory (benchmarks and tests), read as evidence is."""
-    from ..evidence import DEFAULT_MAX_PIXELS, jpeg_tables, open_checked
+    from ..evidence import (
+        DEFAULT_MAX_PIXELS,
+        exif_orientation,
+        jpeg_tables,
+        open_checked,
+    )
 
     image, _ = open_checked("<memory>", data, DEFAULT_MAX_PIXELS)
     quantization, subsampling = jpeg_tables(image) if image.format == "JPEG" else (None, None)
-    return FileFacts(format=image.format, quantization=quantization, subsampling=subsampling)
+    return FileFacts(format=image.format, quantization=quantization, subsampling=subsampling,
+                     orientation=exif_orientation(image))
 
 
 def _grey(rgb: np.ndarray) -> np.ndarray:

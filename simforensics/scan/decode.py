@@ -13,7 +13,6 @@ import contextlib
 import hashlib
 import os
 import warnings
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import cv2
@@ -24,6 +23,7 @@ from PIL import Image, ImageOps
 from ..errors import DecodeError, TruncatedImageError
 from ..evidence import (
     DEFAULT_MAX_PIXELS,
+    displayed,
     exif_orientation,
     jpeg_tables,
     open_checked,
@@ -93,18 +93,6 @@ def read_reduced(
                           jpeg_quantization=tables, jpeg_subsampling=sampling)
 
 
-# EXIF orientation -> the array operation of the Pillow transpose ImageOps.exif_transpose applies.
-_ORIENT: dict[int, Callable[[np.ndarray], np.ndarray]] = {
-    2: lambda a: a[:, ::-1],  # FLIP_LEFT_RIGHT
-    3: lambda a: a[::-1, ::-1],  # ROTATE_180
-    4: lambda a: a[::-1],  # FLIP_TOP_BOTTOM
-    5: lambda a: a.swapaxes(0, 1),  # TRANSPOSE
-    6: lambda a: np.rot90(a, -1),  # ROTATE_270 (Pillow turns counter-clockwise)
-    7: lambda a: a[::-1, ::-1].swapaxes(0, 1),  # TRANSVERSE
-    8: lambda a: np.rot90(a, 1),  # ROTATE_90
-}
-
-
 def _decode_jpeg(
     data: bytes, size: tuple[int, int], scale: int, orientation: int | None, grey: bool,
 ) -> np.ndarray | None:
@@ -122,7 +110,7 @@ def _decode_jpeg(
         pixels = pixels.reshape(pixels.shape[:2])
     if pixels.shape[:2] != (size[1], size[0]):
         return None  # another scale than Pillow's draft chose: let Pillow do it
-    return np.ascontiguousarray(_ORIENT[orientation](pixels)) if orientation in _ORIENT else pixels
+    return displayed(pixels, orientation)
 
 
 def _decode_with_pillow(name: str, image: Image.Image, fmt: str, orientation: int | None, size: int) -> np.ndarray:
