@@ -123,20 +123,28 @@ def transform_words(alignment: Alignment) -> list[str]:
     return words
 
 
-def _cut_sides(alignment: Alignment) -> str:
-    """ ": the bottom 45 px cut away" for an upright crop: which sides of the original it cut away.
-    Only when the copy's footprint fills its bounding box (within SUMMARY_MIN_CUT of the picture):
-    a turned or perspective copy's footprint is no rectangle, and its box's margins would not say
-    what was cut."""
+def cut_away(alignment: Alignment) -> list[tuple[str, int, tuple[int, int, int, int]]]:
+    """Each side of the original an upright crop cut away: (side, pixels, its box [x, y, w, h] in
+    the original). Only when the copy's footprint fills its bounding box (within SUMMARY_MIN_CUT of
+    the picture): a turned or perspective copy's footprint is no rectangle, and its box's margins
+    would not say what was cut. A side counts when more than SUMMARY_MIN_CUT of the picture's height
+    (width), and more than one pixel of the smaller picture (its size's rounding), is missing."""
     x, y, w, h = alignment.overlap_box
     margins = dict(alignment.cut_margins)
     width, height = x + w + margins["right"], y + h + margins["bottom"]
-    if abs(w * h / (width * height) - alignment.overlap_fraction) > T.SUMMARY_MIN_CUT:
-        return ""
+    if not alignment.aligned or abs(w * h / (width * height) - alignment.overlap_fraction) > T.SUMMARY_MIN_CUT:
+        return []
     across, down = alignment.rounding
-    cut = [f"the {side} {px} px" for side, px in alignment.cut_margins
-           if px > (max(T.SUMMARY_MIN_CUT, down) * height if side in ("top", "bottom")
-                    else max(T.SUMMARY_MIN_CUT, across) * width)]
+    boxes = {"top": (0, 0, width, margins["top"]), "bottom": (0, height - margins["bottom"], width, margins["bottom"]),
+             "left": (0, 0, margins["left"], height), "right": (width - margins["right"], 0, margins["right"], height)}
+    return [(side, px, boxes[side]) for side, px in alignment.cut_margins
+            if px > (max(T.SUMMARY_MIN_CUT, down) * height if side in ("top", "bottom")
+                     else max(T.SUMMARY_MIN_CUT, across) * width)]
+
+
+def _cut_sides(alignment: Alignment) -> str:
+    """ ": the bottom 45 px cut away" for an upright crop: which sides of the original it cut away."""
+    cut = [f"the {side} {px} px" for side, px, _ in cut_away(alignment)]
     if not cut:
         return ""
     listed = cut[0] if len(cut) == 1 else f"{', '.join(cut[:-1])} and {cut[-1]}"

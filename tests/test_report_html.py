@@ -184,6 +184,29 @@ def test_unaligned_pair_says_why_there_is_no_overlay(tmp_path: Path, astronaut: 
     assert "could not be aligned" in html and 'id="overlay"' not in html
 
 
+def test_what_a_crop_cut_away_is_shown(tmp_path: Path, astronaut: np.ndarray) -> None:
+    """A repost with the bottom band (where the signature was) cut off: the report shows that band
+    of the original, the pixels themselves, as Figure 3; a copy of the whole picture has none."""
+    original, cropped, whole = tmp_path / "a.png", tmp_path / "b.jpg", tmp_path / "c.jpg"
+    signed = astronaut.copy()
+    signed[-30:-12, -110:-20] = 255  # a light label in the bottom-right corner
+    Image.fromarray(signed).save(original)
+    kept = Image.fromarray(signed[:-48])
+    kept.resize((kept.width * 4 // 5, kept.height * 4 // 5)).save(cropped, quality=90)
+    Image.fromarray(signed).save(whole, quality=90)
+    html = compare_html(compare_files(CompareOptions(original=str(original), copy=str(cropped))))
+    _check_locked_down(html)
+    assert "Figure 3. What the crop cut away" in html and "bottom 48 px" in html, html[:200]
+    figure = html.split("Figure 3. What the crop cut away", 1)[1].split("</div>", 1)[0]
+    shown = re.search(r'src="data:image/(?:png|jpeg);base64,([^"]+)"', figure)
+    assert shown is not None
+    from io import BytesIO
+    band = np.asarray(Image.open(BytesIO(base64.b64decode(shown.group(1)))).convert("RGB")).astype(int)
+    assert band.shape[:2] == (48, signed.shape[1]) and np.abs(band - signed[-48:]).mean() < 4  # the original's band
+    html = compare_html(compare_files(CompareOptions(original=str(original), copy=str(whole))))
+    assert "What the crop cut away" not in html
+
+
 def test_aligned_copy_view_is_the_copy_drawn_by_the_alignment(demo_comparison: Comparison) -> None:
     comparison = demo_comparison
     original = comparison.original.rgb

@@ -24,7 +24,7 @@ from .. import thresholds as T
 from ..compare import Comparison
 from ..fingerprints import HASHES
 from ..scan import ScanPair, ScanResult
-from ..verdict import Label, transform_words
+from ..verdict import Label, cut_away, transform_words
 from . import images, words
 from .evidence_rows import evidence_rows
 from .metadata_terminal import provenance_rows
@@ -95,6 +95,8 @@ class _Figures:
     heat: str | None  # heat layer over the original; None without a change map
     crops: tuple[tuple[str | None, str | None], ...]  # (original, copy) per region finding
     layouts: tuple[str, str] | None = None  # each picture's composition map (light and dark, figure tinted)
+    # What an upright crop cut away from the original, side by side: (side, pixels, box, picture)
+    cut_away: tuple[tuple[str, int, tuple[int, int, int, int], str], ...] = ()
 
 
 def _figures(comparison: Comparison) -> _Figures:
@@ -117,8 +119,11 @@ def _figures(comparison: Comparison) -> _Figures:
         maps = [d["composition"] for d in m.descriptions]
         layouts = tuple(images.data_uri(images.layout_map(c.lightness, c.inside, figure=c.figure), lossless=True)
                         for c in maps)
+    # Where a signature or a watermark often sat: what the crop took away is shown, not only named.
+    cut = tuple((side, px, box, images.data_uri(pixels)) for side, px, box in cut_away(m.alignment)
+                if (pixels := images.crop_view(original, box, images.VIEW_SIDE)) is not None)
     return _Figures(images.data_uri(original_view), images.data_uri(images.view_of(copy)), aligned, heat, crops,
-                    layouts)
+                    layouts, cut)
 
 
 def _viewer_data(comparison: Comparison) -> dict[str, Any]:
