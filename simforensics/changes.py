@@ -769,26 +769,40 @@ def _colour_activity(rgb: np.ndarray) -> np.ndarray:
     return cv2.GaussianBlur(steepest, (0, 0), T.CHANGE_COLOUR_SIGMA)
 
 
+def as_the_copy_encodes(frame: WorkingFrame, rgb: np.ndarray) -> np.ndarray:
+    """``rgb`` (a part of the working frame, uint8) as the copy's own JPEG encoding shows it: at
+    the copy's pixel density, encoded with its tables and chroma subsampling, decoded and brought
+    back to the working frame's size. ``frame.copy_jpeg`` must be set."""
+    return _encoded_at_copy_density(frame, rgb)[0]
+
+
+def _encoded_at_copy_density(frame: WorkingFrame, rgb: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(encoded, plain): ``rgb`` at the copy's pixel density encoded with its JPEG tables and
+    decoded, and the same not encoded, both brought back to ``rgb``'s size."""
+    height, width = rgb.shape[:2]
+    density = max(1.0, frame.copy_density)
+    size = (max(8, round(width * density)), max(8, round(height * density)))
+    dense = rgb if size == (width, height) else cv2.resize(rgb, size, interpolation=cv2.INTER_LINEAR)
+    tables, subsampling = frame.copy_jpeg
+    buffer = io.BytesIO()
+    Image.fromarray(np.ascontiguousarray(dense)).save(buffer, "JPEG", qtables=[list(t) for t in tables],
+                                                      subsampling=subsampling if subsampling is not None else 2)
+    encoded = np.asarray(Image.open(io.BytesIO(buffer.getvalue())).convert("RGB"))
+    if size != (width, height):
+        encoded = cv2.resize(encoded, (width, height), interpolation=cv2.INTER_AREA)
+        dense = cv2.resize(dense, (width, height), interpolation=cv2.INTER_AREA)
+    return encoded, dense
+
+
 def _jpeg_noise(frame: WorkingFrame, table: np.ndarray) -> np.ndarray:
     """What the copy's own JPEG encoding does to the colours the global mapping predicts: the
     original mapped through ``table`` (at full sharpness, as the copy was before its encoding),
     encoded with the copy's tables at the copy's own pixel density, decoded, less the same
     unencoded (both smoothed as the compared pictures are), float32 RGB in the working frame."""
     sharp = np.clip(np.rint(_apply_table(frame.original, table)), 0, 255).astype(np.uint8)
-    height, width = sharp.shape[:2]
-    density = max(1.0, frame.copy_density)
-    size = (max(8, round(width * density)), max(8, round(height * density)))
-    dense = sharp if size == (width, height) else cv2.resize(sharp, size, interpolation=cv2.INTER_LINEAR)
-    tables, subsampling = frame.copy_jpeg
-    buffer = io.BytesIO()
-    Image.fromarray(dense).save(buffer, "JPEG", qtables=[list(t) for t in tables],
-                                subsampling=subsampling if subsampling is not None else 2)
-    encoded = np.asarray(Image.open(io.BytesIO(buffer.getvalue())).convert("RGB"))
-    if size != (width, height):
-        encoded = cv2.resize(encoded, (width, height), interpolation=cv2.INTER_AREA)
-        dense = cv2.resize(dense, (width, height), interpolation=cv2.INTER_AREA)
+    encoded, plain = _encoded_at_copy_density(frame, sharp)
     encoded_f = cv2.GaussianBlur(encoded, (0, 0), T.CHANGE_PREFILTER_SIGMA).astype(np.float32)
-    plain_f = cv2.GaussianBlur(dense, (0, 0), T.CHANGE_PREFILTER_SIGMA).astype(np.float32)
+    plain_f = cv2.GaussianBlur(plain, (0, 0), T.CHANGE_PREFILTER_SIGMA).astype(np.float32)
     return encoded_f - plain_f
 
 

@@ -29,7 +29,7 @@ from skimage.metrics import structural_similarity
 
 from . import thresholds as T
 from .align import box_in_copy
-from .changes import MASK_CHANGED, MASK_NOT_COVERED, WorkingFrame
+from .changes import MASK_CHANGED, MASK_NOT_COVERED, WorkingFrame, as_the_copy_encodes
 from .portrait import Portrait
 from .regions import PORTRAIT_REGION_NAMES, Region
 
@@ -231,6 +231,11 @@ def findings_aligned(
         a, b = frame.original[rows, cols], frame.copy[rows, cols]
         ssim = float(ssim_map[rows, cols][use].mean()) if use.any() else None
         palette = _palette_distance(a, b, use)
+        if palette is not None and palette > T.PALETTE_SAME and frame.copy_jpeg is not None:
+            # A JPEG copy differs from the original by its own encoding too: a coarse one (quality
+            # 10) shifts a dark, saturated part's colours past the threshold. Judged against the
+            # original as the copy's encoding shows it, the region differs only by what it does not explain.
+            palette = min(palette, _palette_distance(as_the_copy_encodes(frame, a), b, use))
         texture = _texture_difference(a, b, use)
         hash_distance = _hash_distance(a, b) if use.mean() > T.REGION_HASH_MIN_COVERED else None
         verdict, reason = _content_finding(covered_share, changed_share)

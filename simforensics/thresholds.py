@@ -1360,6 +1360,12 @@ DERIVATION_NOT_REPRODUCED = 0.5
 # A block grid: steps between neighbouring columns (and rows) at one phase of 8 at least this
 # much larger than the median phase's, in both directions. SET FROM MEASUREMENT BELOW.
 DERIVATION_BLOCKING = 0.15
+# A lossless picture carries a JPEG's grid in place as its decoded pixels only when its grid is at
+# least this share of the JPEG's own strength: decoded pixels are the JPEG's very pixels (a colour
+# change scales steps and their median alike). A weaker grid there was left by another, gentler
+# JPEG on the same grid (a common ancestor: a PNG made from a camera JPEG, then saved at quality
+# 10, showed 0.16 against the copy's 0.97).
+DERIVATION_GRID_KEPT = 0.5
 # Histogram traces (tonal history) are compared only between pictures of one resolution, within
 # 10 %: resampling by more smooths histograms.
 DERIVATION_BLOCK_SCALE = 1.1

@@ -465,3 +465,16 @@ def test_reencoding_reads_a_turned_jpeg_on_its_stored_grid(chelsea: np.ndarray, 
     assert np.abs(_decoded(turned).astype(int) - chelsea).mean() < 3  # displayed as the original
     forward, backward = _both_orders(_encode(chelsea, "PNG"), turned, "re-encoding")
     assert forward.likely_original is Direction.ORIGINAL and backward.likely_original is Direction.COPY
+
+
+def test_a_grid_left_by_an_earlier_gentler_jpeg_is_not_the_copys(astronaut: np.ndarray) -> None:
+    """A PNG made from a camera JPEG (quality 50) carries that JPEG's grid; saved again at quality
+    10, the copy's own grid falls in the same place. The PNG's grid, far weaker than the copy's, was
+    not decoded from it (before: 'its pixels were decoded from it', a moderate vote against the
+    strong re-encoding cue, and no side named)."""
+    png = _encode(_decoded(_encode(astronaut, "JPEG", 50)), "PNG")
+    coarse = _encode(_decoded(png), "JPEG", 10)
+    forward, backward = _both_orders(png, coarse, "re-encoding")
+    assert _cue(forward, "block grid").points_to is Direction.ORIGINAL, _cue(forward, "block grid").detail
+    assert "gentler JPEG" in _cue(forward, "block grid").detail
+    assert forward.likely_original is Direction.ORIGINAL and backward.likely_original is Direction.COPY

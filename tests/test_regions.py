@@ -298,3 +298,39 @@ def test_parts_found_in_one_picture_only_are_named_so() -> None:
     summary = compare_images(portrait, nobody).verdict.summary
     assert "Regions: ." not in summary
     assert "found in one picture only" in summary, summary
+
+
+def _file(rgb: np.ndarray, fmt: str, quality: int = 90) -> tuple[np.ndarray, object]:
+    """``rgb`` saved as ``fmt`` in memory: its decoded pixels and the file's facts."""
+    import io
+
+    from PIL import Image
+
+    from simforensics.derivation import facts_from_bytes
+
+    buffer = io.BytesIO()
+    Image.fromarray(rgb).save(buffer, fmt, **({"quality": quality} if fmt == "JPEG" else {}))
+    data = buffer.getvalue()
+    return np.asarray(Image.open(io.BytesIO(data)).convert("RGB")), facts_from_bytes(data)
+
+
+def test_a_coarse_jpegs_own_colour_noise_recolours_no_part() -> None:
+    """Quality 10 moves the palette of chelsea's fur and background parts past PALETTE_SAME (three
+    grid parts read 'recoloured' before): judged against the original as the copy's encoding shows
+    it, none is. A part really recoloured, then saved at quality 10, still is."""
+    from skimage import data
+
+    chelsea = data.chelsea()
+    original, original_facts = _file(chelsea, "PNG")
+    coarse, coarse_facts = _file(chelsea, "JPEG", 10)
+    findings = compare_images(original, coarse, facts=(original_facts, coarse_facts)).regions
+    assert len(findings) == 9  # the grid: no person in it
+    assert not [f.name for f in findings if f.verdict.value == "different" or f.palette is not None and f.palette.value == "different"]
+    recoloured = chelsea.copy()
+    hsv = cv2.cvtColor(recoloured[:100, 301:], cv2.COLOR_RGB2HSV)
+    hsv[..., 0] = (hsv[..., 0].astype(int) + 60) % 180
+    hsv[..., 1] = 200
+    recoloured[:100, 301:] = cv2.cvtColor(hsv, cv2.COLOR_HSV2RGB)
+    edited, edited_facts = _file(recoloured, "JPEG", 10)
+    findings = compare_images(original, edited, facts=(original_facts, edited_facts)).regions
+    assert [f.name for f in findings if f.verdict.value == "different"] == ["top-right"], [(f.name, f.verdict, f.reason) for f in findings]

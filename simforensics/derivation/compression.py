@@ -236,8 +236,13 @@ def block_grid(original: np.ndarray, copy: np.ndarray, facts: tuple[FileFacts, F
             shift = grid.coarser_to_finer[:2, 2] * (1 if side is grid.finer_side else -1)
             expected = (int(np.rint(7 + shift[0])) % 8, int(np.rint(7 + shift[1])) % 8)
             own, strength = _grid_of(_grey(_central_blocks(picture)))
-            theirs, _ = _grid_of(_grey(_central_blocks(pictures[other])))
-            if own == expected:
+            theirs, their_strength = _grid_of(_grey(_central_blocks(pictures[other])))
+            if own == expected and strength < T.DERIVATION_GRID_KEPT * their_strength:
+                found.append(f"{_side_words(side)} ({sides[side].format}) shows a block grid where {_side_words(other)} "
+                             f"(a JPEG) has its own, but far weaker ({strength:.0%} against {their_strength:.0%} "
+                             "stronger steps): left by an earlier, gentler JPEG on the same grid, not decoded from it")
+                votes.append(side)
+            elif own == expected:
                 found.append(f"{_side_words(side)} ({sides[side].format}) carries {_side_words(other)}'s JPEG block "
                              f"grid in place ({strength:.0%} stronger steps): its pixels were decoded from it")
                 votes.append(other)
