@@ -737,7 +737,8 @@ def _copy_softness(original: np.ndarray, copy: np.ndarray, covered: np.ndarray) 
     original's fine detail down to the copy's, over the whole picture; 0 when the copy is as
     sharp as the original. Detail is compared as the median of local ratios over the original's
     detailed pixels (a local edit does not count), relative to the same ratio of a coarser band
-    (CHANGE_COARSE_SIGMA), which a blur hardly touches and a contrast change scales alike."""
+    (CHANGE_COARSE_SIGMA), which a blur hardly touches and a contrast change scales alike; from
+    the least blur that matches, a stronger one is taken while the pattern agrees better with it."""
     grey_original = cv2.cvtColor(original, cv2.COLOR_RGB2GRAY).astype(np.float32)
     grey_copy = cv2.cvtColor(copy, cv2.COLOR_RGB2GRAY).astype(np.float32)
     energy, copy_energy = _detail_energy(grey_original), _detail_energy(grey_copy)
@@ -757,6 +758,21 @@ def _copy_softness(original: np.ndarray, copy: np.ndarray, covered: np.ndarray) 
             break
         chosen = sigma
         energy = _detail_energy(cv2.GaussianBlur(grey_original, (0, 0), sigma))
+    if chosen == 0.0:
+        return chosen
+
+    def disagreement(sigma: float) -> float:
+        """Mean structure change over the detailed pixels, its top COPY_BLUR_TRIM left out."""
+        change = np.sort(_structure_change(cv2.GaussianBlur(grey_original, (0, 0), sigma), grey_copy)[detailed])
+        return float(change[: max(1, int(len(change) * (1 - T.COPY_BLUR_TRIM)))].mean())
+
+    # The least blur that matches the detail, then more while the pattern agrees better.
+    best = disagreement(chosen)
+    for sigma in (s for s in T.COPY_BLUR_STEPS if s > chosen):
+        value = disagreement(sigma)
+        if value >= best:
+            break
+        chosen, best = sigma, value
     return chosen
 
 
