@@ -259,6 +259,13 @@ def _detail_energy(grey: np.ndarray) -> np.ndarray:
     return cv2.GaussianBlur(fine * fine, (0, 0), T.CHANGE_STRUCTURE_SIGMA)
 
 
+def _coarse_energy(grey: np.ndarray) -> np.ndarray:
+    """Local energy of the band from CHANGE_DETAIL_SIGMA to CHANGE_COARSE_SIGMA, which a blur
+    hardly touches and a contrast change scales as it scales the finest detail."""
+    band = cv2.GaussianBlur(grey, (0, 0), T.CHANGE_DETAIL_SIGMA) - cv2.GaussianBlur(grey, (0, 0), T.CHANGE_COARSE_SIGMA)
+    return cv2.GaussianBlur(band * band, (0, 0), T.CHANGE_COARSE_SIGMA)
+
+
 def _detail_loss(grey_original: np.ndarray, grey_copy: np.ndarray, covered: np.ndarray) -> np.ndarray:
     """Per pixel, the share of the original's fine detail missing from the copy (0-1): what
     painting out leaves (a smooth patch in its surroundings' colours), which neither colour nor
@@ -746,11 +753,7 @@ def _copy_softness(original: np.ndarray, copy: np.ndarray, covered: np.ndarray) 
     if detailed.sum() < T.CHANGE_MIN_SAMPLE:
         return 0.0
 
-    def coarse(grey: np.ndarray) -> np.ndarray:
-        band = cv2.GaussianBlur(grey, (0, 0), T.CHANGE_DETAIL_SIGMA) - cv2.GaussianBlur(grey, (0, 0), T.CHANGE_COARSE_SIGMA)
-        return cv2.GaussianBlur(band * band, (0, 0), T.CHANGE_COARSE_SIGMA)
-
-    coarse_original, coarse_copy = coarse(grey_original), coarse(grey_copy)
+    coarse_original, coarse_copy = _coarse_energy(grey_original), _coarse_energy(grey_copy)
     contrast = float(np.median(coarse_copy[detailed] / np.maximum(coarse_original[detailed], 1e-3)))
     chosen = 0.0
     for sigma in T.COPY_BLUR_STEPS:
@@ -762,9 +765,7 @@ def _copy_softness(original: np.ndarray, copy: np.ndarray, covered: np.ndarray) 
         return chosen
 
     def disagreement(sigma: float) -> float:
-        """Mean structure change over the detailed pixels, its top COPY_BLUR_TRIM left out."""
-        change = np.sort(_structure_change(cv2.GaussianBlur(grey_original, (0, 0), sigma), grey_copy)[detailed])
-        return float(change[: max(1, int(len(change) * (1 - T.COPY_BLUR_TRIM)))].mean())
+        return _trimmed_disagreement(cv2.GaussianBlur(grey_original, (0, 0), sigma), grey_copy, detailed)
 
     # The least blur that matches the detail, then more while the pattern agrees better.
     best = disagreement(chosen)
@@ -774,6 +775,36 @@ def _copy_softness(original: np.ndarray, copy: np.ndarray, covered: np.ndarray) 
             break
         chosen, best = sigma, value
     return chosen
+
+
+def _trimmed_disagreement(grey_a: np.ndarray, grey_b: np.ndarray, where: np.ndarray) -> float:
+    """Mean structure change of two grey pictures over ``where``, its top COPY_BLUR_TRIM left out
+    (a local edit's own, which no blur explains)."""
+    change = np.sort(_structure_change(grey_a, grey_b)[where])
+    return float(change[: max(1, int(len(change) * (1 - T.COPY_BLUR_TRIM)))].mean()) if len(change) else 0.0
+
+
+def _copy_noise(original: np.ndarray, copy: np.ndarray, covered: np.ndarray) -> float:
+    """The blur (Gaussian sigma, working-frame pixels, among COPY_NOISE_STEPS) of both pictures at
+    which a copy with more fine detail than its original throughout (noise or grain added, strong
+    sharpening) agrees with it in pattern as a copy does; 0 when it has no such excess, or when no
+    step brings it there (a restyle's strokes and lines differ at every scale)."""
+    if covered.sum() < T.CHANGE_MIN_SAMPLE:
+        return 0.0
+    grey_original = cv2.cvtColor(original, cv2.COLOR_RGB2GRAY).astype(np.float32)
+    grey_copy = cv2.cvtColor(copy, cv2.COLOR_RGB2GRAY).astype(np.float32)
+
+    def ratio(energy: Callable[[np.ndarray], np.ndarray]) -> float:
+        return float(energy(grey_copy)[covered].sum() / max(float(energy(grey_original)[covered].sum()), 1e-6))
+
+    # Fine detail gained, relative to the coarser band's (a contrast change scales both alike).
+    if ratio(_detail_energy) < T.COPY_NOISE_EXCESS * ratio(_coarse_energy):
+        return 0.0
+    for sigma in T.COPY_NOISE_STEPS:
+        blurred = [cv2.GaussianBlur(grey, (0, 0), sigma) for grey in (grey_original, grey_copy)]
+        if _trimmed_disagreement(*blurred, covered) <= T.COPY_NOISE_AGREEMENT:
+            return sigma
+    return 0.0
 
 
 def _colour_activity(rgb: np.ndarray) -> np.ndarray:
@@ -830,6 +861,9 @@ def _difference_maps(frame: WorkingFrame) -> _DifferenceMaps:
     softer = _copy_softness(original_f, copy_f, covered)
     if softer > 0:  # compare at the copy's sharpness: a blurred copy's colours at detail are mixed
         original_f = cv2.GaussianBlur(original_f, (0, 0), softer)
+    elif noisier := _copy_noise(original_f, copy_f, covered):  # both, above a noisy copy's grain
+        original_f = cv2.GaussianBlur(original_f, (0, 0), noisier)
+        copy_f = cv2.GaussianBlur(copy_f, (0, 0), noisier)
     activity = _colour_activity(original_f)
     # The first fit only has to find roughly what it cannot explain: every other pixel will do.
     coarse_covered = covered[::2, ::2]

@@ -253,6 +253,20 @@ COPY_BLUR_MATCH = 0.8
 # photographs enlarged from a sixth and an eighth, or blurred by 3 and 5 px, it fell to 0.002-0.013
 # at the right blur, from 0.03-0.08 at the first; restyles (oil, stylisation) stayed at 0.18-0.34.
 COPY_BLUR_TRIM = 0.1
+# A copy with more fine detail than its original throughout (grain or noise added to launder it,
+# or strong sharpening: at least COPY_NOISE_EXCESS x the original's detail energy over the covered
+# pixels, relative to the same ratio of the coarser band, which a contrast change scales alike;
+# white noise of sd 25 saved at JPEG 90 gives 1.18-1.36 on shipped photographs, a contrast
+# change 0.94, JPEG copies 0.9-1.0) is
+# compared with both pictures blurred by the least of COPY_NOISE_STEPS at which their pattern
+# agrees as a copy's does: the mean structure change, its top COPY_BLUR_TRIM left out, at most
+# COPY_NOISE_AGREEMENT (softened copies at their blur: 0.002-0.013). On four shipped photographs
+# with noise of sd 25 it fell from 0.47-0.55 to 0.012-0.017 at 2 px; restyles (oil, stylisation,
+# pencil, cartoon) stayed at 0.056-0.38 at 2 px, so they remain re-rendered. Stronger noise (sd 40:
+# 0.03-0.04 at 2 px) is not taken for a copy's.
+COPY_NOISE_EXCESS = 1.15
+COPY_NOISE_STEPS = (1.0, 1.5, 2.0)
+COPY_NOISE_AGREEMENT = 0.02
 CHANGE_COARSE_SIGMA = 4.0
 MIN_DETAIL_LOSS = 0.5
 DETAIL_MIN_KEPT = 0.2
