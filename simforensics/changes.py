@@ -767,11 +767,11 @@ def _copy_softness(original: np.ndarray, copy: np.ndarray, covered: np.ndarray) 
     def disagreement(sigma: float) -> float:
         return _trimmed_disagreement(cv2.GaussianBlur(grey_original, (0, 0), sigma), grey_copy, detailed)
 
-    # The least blur that matches the detail, then more while the pattern agrees better.
+    # The least blur that matches the detail, then more while the pattern agrees clearly better.
     best = disagreement(chosen)
     for sigma in (s for s in T.COPY_BLUR_STEPS if s > chosen):
         value = disagreement(sigma)
-        if value >= best:
+        if value > T.COPY_BLUR_GAIN * best:
             break
         chosen, best = sigma, value
     return chosen

@@ -252,7 +252,12 @@ COPY_BLUR_MATCH = 0.8
 # pixels, less its top COPY_BLUR_TRIM (a local edit's own, which no blur explains). On four shipped
 # photographs enlarged from a sixth and an eighth, or blurred by 3 and 5 px, it fell to 0.002-0.013
 # at the right blur, from 0.03-0.08 at the first; restyles (oil, stylisation) stayed at 0.18-0.34.
+# Each stronger step must cut it to COPY_BLUR_GAIN of the last or less: there, each step cut it to
+# 0.43-0.72. A slighter gain comes from blurring away some of a turned copy's uneven interpolation
+# softness, not its own, and the sharper spots left then stand out (a copy turned by 40 degrees
+# went 0.038 -> 0.032 at 0.75 px, and an unchanged spot of it became a "redrawn" area).
 COPY_BLUR_TRIM = 0.1
+COPY_BLUR_GAIN = 0.75
 # A copy with more fine detail than its original throughout (grain or noise added to launder it,
 # or strong sharpening: at least COPY_NOISE_EXCESS x the original's detail energy over the covered
 # pixels, relative to the same ratio of the coarser band, which a contrast change scales alike;
