@@ -536,7 +536,7 @@ def _whole_picture(original: np.ndarray, copy: np.ndarray,
         return None
     matrix = stretch_matrix(original.shape, copy.shape)
     if mirrored:
-        matrix = matrix @ np.array([[-1.0, 0, copy.shape[1] - 1], [0, 1, 0], [0, 0, 1]])
+        matrix = matrix @ _mirror_x(copy.shape[1])
     small = min((original.shape, copy.shape), key=lambda shape: shape[0] * shape[1])
     reason = (f"the whole picture resized{', mirrored' if mirrored else ''}: at {small[1]} x {small[0]} px, too "
               f"small for local features, the detail agrees with the other picture's reduced to that size "
