@@ -95,7 +95,7 @@ class _Figures:
     heat: str | None  # heat layer over the original; None without a change map
     crops: tuple[tuple[str | None, str | None], ...]  # (original, copy) per region finding
     layouts: tuple[str, str] | None = None  # each picture's composition map (light and dark, figure tinted)
-    # What an upright crop cut away from the original, side by side: (side, pixels, box, picture)
+    # What an upright crop cut away from the original: (side, pixels, its box, the original there)
     cut_away: tuple[tuple[str, int, tuple[int, int, int, int], str], ...] = ()
 
 
