@@ -476,6 +476,12 @@ SUMMARY_MIN_CUT = 0.01
 # perspective's homography, read at the centre, differs by up to about 2 % between the axes for a
 # screen photographed 5 degrees off; an aspect change from 4:3 to 16:9 is 33 %).
 SUMMARY_MIN_STRETCH = 0.03
+# ... and calls a copy seen in perspective (photographed at an angle, keystoned) when its
+# homography's depth term changes by more than this share across the copy (|h20| w + |h21| h:
+# the far side shown that much smaller than the near side). A screen photographed 5 degrees off
+# gives about 0.02 (its axes then differ by up to 2 %, under SUMMARY_MIN_STRETCH); a plain stretch
+# fitted by a homography stays under 0.001; a print photographed at an angle: 0.28-0.31.
+SUMMARY_MIN_PERSPECTIVE = 0.02
 # The colour shift (measures.colour_shift) compares the pictures area-averaged to this longest
 # side: 16 px keeps a grade's or tint's colours (a grade moves every colour alike, so its shift is
 # the same at 64, 32 and 16 px: within 0.5 on seven shipped pictures) and averages noise, JPEG and

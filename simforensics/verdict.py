@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from . import thresholds as T
-from .align import Alignment
+from .align import Alignment, AlignModel
 from .changes import ChangeMap
 from .fingerprints import hash_kind
 from .region_findings import (
@@ -106,7 +106,15 @@ def transform_words(alignment: Alignment) -> list[str]:
     """What the geometry did to the copy, in words ("resized to 80% of the original's size", ...)."""
     words = []
     across, down = alignment.axis_scales
-    if abs(across / down - 1) > T.SUMMARY_MIN_STRETCH:
+    _, _, width, height = alignment.copy_content_box
+    depth = abs(alignment.matrix[2, 0]) * width + abs(alignment.matrix[2, 1]) * height
+    in_perspective = alignment.model == AlignModel.HOMOGRAPHY and depth > T.SUMMARY_MIN_PERSPECTIVE
+    if in_perspective:
+        # Its axes' scales at the centre are the perspective's, not a stretch: the size is said.
+        words.append("in perspective, as when photographed at an angle")
+        if abs(alignment.scale - 1) > T.SUMMARY_MIN_SCALE_CHANGE:
+            words.append(f"resized to about {100 / alignment.scale:.0f}% of the original's size")
+    elif abs(across / down - 1) > T.SUMMARY_MIN_STRETCH:
         words.append(f"stretched to {100 / across:.0f}% of the original's width and {100 / down:.0f}% of its height")
     elif abs(alignment.scale - 1) > T.SUMMARY_MIN_SCALE_CHANGE:
         words.append(f"resized to {100 / alignment.scale:.0f}% of the original's size")

@@ -103,6 +103,11 @@ def test_a_perspective_copy_reports_its_scale_and_turn_at_its_centre(coffee: np.
     jacobian = (truth[:2, :2] - np.outer(mapped[:2] / mapped[2], truth[2, :2])) / mapped[2]
     assert result.scale == pytest.approx(np.sqrt(np.linalg.det(jacobian)), rel=0.01)
     assert result.rotation_degrees == pytest.approx(np.degrees(np.arctan2(jacobian[1, 0], jacobian[0, 0])), abs=0.3)
+    # Said as a perspective, not as the stretch its axes show at the centre; a plain stretch,
+    # which a homography fits too, is still a stretch.
+    assert "in perspective" in transform_words(result)[0] and not any("stretched" in w for w in transform_words(result))
+    stretched = align(coffee, cv2.resize(coffee, (w * 5 // 4, h * 15 // 16), interpolation=cv2.INTER_AREA))
+    assert [w for w in transform_words(stretched) if "stretched" in w] and not [w for w in transform_words(stretched) if "perspective" in w]
 
 
 def test_a_gallery_thumbnail_of_a_large_picture_aligns() -> None:
