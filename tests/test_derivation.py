@@ -420,6 +420,23 @@ def test_scan_puts_the_likely_original_first(tmp_path: Path, astronaut: np.ndarr
     assert Path(pair["a"]).name == "small-original.png" and pair["original_side"] == "a"
 
 
+def test_scan_reads_a_turned_jpeg_on_its_stored_grid_as_compare_does(tmp_path: Path, chelsea: np.ndarray) -> None:
+    """A scan's pair of a PNG and its JPEG saved turned (EXIF orientation 6) names the PNG the
+    original, as compare does (the scan's decode dropped a turned JPEG's tables)."""
+    folder = tmp_path / "pictures"
+    folder.mkdir()
+    Image.fromarray(chelsea).save(folder / "b-original.png")
+    exif = Image.Exif()
+    exif[0x0112] = 6
+    Image.fromarray(chelsea).transpose(Image.ROTATE_90).save(folder / "a-turned.jpg", quality=90, exif=exif)
+    out = tmp_path / "scan.json"
+    done = run_cli("scan", str(folder), "--json", str(out), "--no-cache", "--workers", "1")
+    assert done.returncode == 0, done.stderr
+    (pair,) = json.loads(out.read_text())["pairs"]
+    original = pair["a"] if pair["original_side"] == "a" else pair["b"] if pair["original_side"] == "b" else None
+    assert original is not None and Path(original).name == "b-original.png", pair
+
+
 def test_colour_mapping_does_not_vote_between_a_grey_picture_and_colour_laid_on_it() -> None:
     # A warm tint that keeps the grey levels, over the grey cameraman's coat: the change map misses
     # its darkest part, where the grey picture's levels split into two colours, so the tinted

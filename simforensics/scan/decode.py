@@ -46,11 +46,12 @@ class ReducedPicture:
     height: int
     # H x W x 3 RGB uint8, or H x W grey levels when asked for; longest side <= side
     pixels: np.ndarray = field(repr=False, compare=False)
-    # What the derivation reads from the file: its format, and a JPEG's tables and subsampling
-    # (None when turned by its EXIF orientation: the blocks are not the displayed grid).
+    # What the derivation reads from the file: its format, a JPEG's tables and subsampling, and
+    # its EXIF orientation (a turned JPEG's blocks lie on the stored grid, not the displayed one).
     format: str | None = None
     jpeg_quantization: tuple[tuple[int, ...], ...] | None = field(default=None, repr=False, compare=False)
     jpeg_subsampling: int | None = None
+    orientation: int | None = None
 
     @property
     def full_size(self) -> bool:
@@ -72,7 +73,7 @@ def read_reduced(
     fmt = image.format or "unknown"
     stored_w, stored_h = image.size
     orientation = exif_orientation(image)
-    tables, sampling = jpeg_tables(image) if fmt == "JPEG" and orientation in (None, 1) else (None, None)
+    tables, sampling = jpeg_tables(image) if fmt == "JPEG" else (None, None)
     pixels = None
     if fmt == "JPEG":
         scale: float | None = 1
@@ -90,7 +91,7 @@ def read_reduced(
     pixels = np.ascontiguousarray(shrink_to_side(pixels, side))
     width, height = (stored_h, stored_w) if orientation in (5, 6, 7, 8) else (stored_w, stored_h)
     return ReducedPicture(sha256=sha256, file_size=len(data), width=width, height=height, pixels=pixels, format=fmt,
-                          jpeg_quantization=tables, jpeg_subsampling=sampling)
+                          jpeg_quantization=tables, jpeg_subsampling=sampling, orientation=orientation)
 
 
 def _decode_jpeg(
