@@ -16,7 +16,7 @@ import numpy as np
 from threadpoolctl import threadpool_limits
 
 from . import thresholds as T
-from .align import Alignment, PictureFeatures, align
+from .align import Alignment, PictureFeatures, align, overlap_mask
 from .changes import (
     MASK_NOT_COVERED,
     ChangeMap,
@@ -359,8 +359,7 @@ def _matte(original: Evidence, copy: np.ndarray, alignment: Alignment) -> tuple[
     height, width = original.alpha.shape
     clear = original.alpha == 0
     warped = cv2.warpPerspective(copy, alignment.matrix, (width, height), flags=cv2.INTER_NEAREST, borderValue=(0, 0, 0))
-    covered = cv2.warpPerspective(np.full(copy.shape[:2], 255, np.uint8), alignment.matrix, (width, height),
-                                  flags=cv2.INTER_NEAREST) > 0
+    covered = overlap_mask(alignment.matrix, (0, 0, copy.shape[1], copy.shape[0]), (height, width))
     behind = warped[clear & covered]
     if len(behind) < T.MATTE_MIN_SHARE * clear.size:
         return None
