@@ -81,8 +81,11 @@ def trace_picture(options: TraceOptions, advance: Callable[[], None] | None = No
             found.extend(_pieces_of(frame, keypoints, source.pixels, (source.height, source.width),
                                     candidate.picture, retrieval_pass))
     labels = attribute([f.explanation for f in found], frame)
-    greyed = {k for k, item in enumerate(found, start=1)
-              if (labels == k).any() and is_grey(frame.rgb, labels == k) and not is_grey(item.explanation.warped, labels == k)}
+    greyed = set()  # pieces grey in the picture where their source is coloured
+    for k, item in enumerate(found, start=1):
+        region = labels == k
+        if region.any() and is_grey(frame.rgb, region) and not is_grey(item.explanation.warped, region):
+            greyed.add(k)
     return _result(picture, options.folder, portfolio, found, labels, _plain_areas(frame, labels), greyed, errors,
                    len(checked), time.perf_counter() - started, options.max_pixels)
 
