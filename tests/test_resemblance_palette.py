@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import pickle
 
+import cv2
 import numpy as np
 import pytest
 from skimage.color import deltaE_cie76, rgb2lab
@@ -158,6 +159,9 @@ def test_colour_conversion_is_cielab_both_ways(originals: dict[str, np.ndarray])
     for rgb in originals.values():
         assert np.abs(lab_of(rgb) - rgb2lab(rgb)).max() < 0.01
         assert np.array_equal(srgb_of(lab_of(rgb)), rgb)
+        # Averaged pixels (compare's colour shift reads area-reduced pictures as float in [0, 1]).
+        averaged = cv2.resize(rgb.astype(np.float32) / 255, (16, 16), interpolation=cv2.INTER_AREA)
+        assert np.abs(lab_of(averaged) - rgb2lab(averaged)).max() < 0.01
     # Beyond the gamut (a* = 120 is redder than sRGB's red), clipped channel by channel.
     red, green, _ = srgb_of(np.array([54.0, 120.0, 70.0]))
     assert (red, green) == (255, 0)

@@ -1,5 +1,5 @@
 """sRGB <-> CIELAB (D65) for the resemblance dimensions, which work on pictures of at most
-RESEMBLANCE_SIDE px.
+RESEMBLANCE_SIDE px, and for compare's colour shift (measures.py), on pictures of 16 px.
 
 Written here rather than taken from OpenCV because OpenCV builds its CIELAB tables on the first
 conversion in each process, 70 ms in either direction: a tenth of a thumbnail comparison's whole
@@ -29,8 +29,14 @@ _LINEAR = np.where(_LEVELS <= 0.04045, _LEVELS / 12.92, ((_LEVELS + 0.055) / 1.0
 
 
 def lab_of(rgb: np.ndarray) -> np.ndarray:
-    """CIELAB (L* 0-100, a*, b*; float32, same shape) of RGB uint8 pixels (..., 3)."""
-    xyz = (_LINEAR[rgb] @ _RGB_TO_XYZ.T) / _WHITE
+    """CIELAB (L* 0-100, a*, b*; float32, same shape) of RGB pixels (..., 3): uint8, or float in
+    [0, 1] (an average of pixels, as an area-averaged reduction gives)."""
+    if rgb.dtype == np.uint8:
+        linear = _LINEAR[rgb]
+    else:
+        values = np.clip(np.asarray(rgb, np.float32), 0, 1)
+        linear = np.where(values <= 0.04045, values / 12.92, ((values + 0.055) / 1.055) ** 2.4)
+    xyz = (linear @ _RGB_TO_XYZ.T) / _WHITE
     f = np.where(xyz > _EPSILON, np.cbrt(xyz), _SLOPE * xyz + np.float32(16 / 116))
     return np.stack([116 * f[..., 1] - 16, 500 * (f[..., 0] - f[..., 1]), 200 * (f[..., 1] - f[..., 2])],
                     axis=-1).astype(np.float32)
