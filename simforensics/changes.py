@@ -1116,7 +1116,60 @@ def _detect(frame: WorkingFrame, maps: _DifferenceMaps) -> _Detection:
                 (own_structure > T.OUTLINE_FRACTION * structure_threshold) | (own_loss > T.OUTLINE_FRACTION * loss_threshold))
 
     changed = _pixel_outline(changed, maps.pixel_difference, covered, min_pixels, pattern, unexplained)
+    changed = _without_texture_lost_throughout(changed, maps, covered, structure_threshold, colour_smooth, colour_threshold)
     return _Detection(changed, structure_fine, colour_fine, structure_threshold, colour_threshold)
+
+
+def _without_texture_lost_throughout(changed: np.ndarray, maps: _DifferenceMaps, covered: np.ndarray,
+                                     structure_threshold: float, colour_smooth: np.ndarray,
+                                     colour_threshold: float) -> np.ndarray:
+    """``changed`` less its areas that are only fine texture the copy lacks throughout: what a
+    denoiser, a beauty or "enhance" filter, or an edge-preserving smoothing does to a whole copy
+    (they flatten low-contrast texture, skin or wood grain, and keep edges), and which shows as
+    "redrawn" where the texture was richest.
+
+    An area is such texture when the copy kept under TEXTURE_FLAT_KEPT of the original's fine
+    detail there, when it flattened so at least TEXTURE_FLAT_ELSEWHERE of the original's detail of
+    a like level (within a factor of 2) away from every area (the filter's work throughout: a copy
+    edited in places, not filtered, flattens none elsewhere), and when, with both pictures blurred
+    by one of COPY_NOISE_STEPS, nothing in it differs beyond the pair's structure and colour
+    levels (painting out an object removes its outline and shading too, which stay at any blur).
+    An area near one that stays is kept with it (``TEXTURE_AWAY``)."""
+    count, labels = cv2.connectedComponents(changed.view(np.uint8))
+    if count <= 1:
+        return changed
+    original, copy = maps.grey_predicted.astype(np.float32), maps.grey_copy.astype(np.float32)
+    energy = _detail_energy(original)
+    kept = _detail_energy(copy) / np.maximum(energy, 1e-3)
+    level = np.sqrt(energy)
+    away = covered & ~cv2.dilate(changed.view(np.uint8), _square(T.TEXTURE_AWAY)).astype(bool)
+    coarser: dict[float, np.ndarray] = {}
+
+    def coarse_change(sigma: float) -> np.ndarray:
+        if sigma not in coarser:
+            change = _structure_change(cv2.GaussianBlur(original, (0, 0), sigma), cv2.GaussianBlur(copy, (0, 0), sigma))
+            coarser[sigma] = cv2.GaussianBlur(change, (0, 0), T.CHANGE_DETECT_SIGMA)
+        return coarser[sigma]
+
+    def texture(area: np.ndarray) -> bool:
+        if float(np.median(kept[area])) >= T.TEXTURE_FLAT_KEPT or float(colour_smooth[area].max()) > colour_threshold:
+            return False
+        typical = float(np.median(level[area]))
+        alike = away & (level >= typical / 2) & (level <= typical * 2)
+        if alike.sum() < T.CHANGE_MIN_SAMPLE or float(np.mean(kept[alike] < T.TEXTURE_FLAT_KEPT)) < T.TEXTURE_FLAT_ELSEWHERE:
+            return False
+        return any(float(coarse_change(sigma)[area].max()) <= structure_threshold for sigma in T.COPY_NOISE_STEPS)
+
+    lost = {index for index in range(1, count) if texture(labels == index)}
+    # An area within TEXTURE_AWAY px of one that stays is part of the same edit (the fainter
+    # letters of a watermark painted out, beside its stronger ones), and stays too.
+    while lost:
+        staying = changed & ~np.isin(labels, list(lost))
+        near = np.unique(labels[cv2.dilate(staying.view(np.uint8), _square(T.TEXTURE_AWAY)).astype(bool)])
+        if not lost.intersection(near.tolist()):
+            break
+        lost -= set(near.tolist())
+    return changed & ~np.isin(labels, list(lost)) if lost else changed
 
 
 def _project(changed: np.ndarray, frame: WorkingFrame, alignment: Alignment, shape: tuple[int, ...]) -> np.ndarray:
