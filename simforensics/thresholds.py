@@ -1297,6 +1297,18 @@ DERIVATION_EXTENDED_DETAIL = 10.0
 # and resampling move a flat colour by less). Half: a picture's edge can share the fill's colour
 # in places (a dark corner on black), not all along, unless the fill is the scene's own.
 DERIVATION_CANVAS_EDGE_SHARE = 0.5
+# A picture set on an enlarged, blurred copy of itself (the fill a story, a reel or an
+# image-to-video clip puts around a picture of another shape) was made from it. Read at
+# DERIVATION_SELF_FILL_SIDE px (the fill is smooth), the surround's grey levels against the inner
+# picture enlarged to cover the frame, centred, and blurred by each of DERIVATION_SELF_FILL_BLURS
+# px: Pearson's r at least DERIVATION_SELF_FILL_R (r^2 0.64: most of its variation explained). On
+# four shipped photographs made into 9:16 stories r was 0.96-0.99; the scene a crop cut away around
+# its centre gave 0.07-0.35. A surround with under DERIVATION_SELF_FILL_SPREAD levels of spread is
+# flat fill, which the canvas tests read.
+DERIVATION_SELF_FILL_SIDE = 128
+DERIVATION_SELF_FILL_BLURS = (0.0, 1.0, 2.0, 4.0, 8.0)
+DERIVATION_SELF_FILL_R = 0.8
+DERIVATION_SELF_FILL_SPREAD = 2.0
 # Content laid over an area (an overlay, a caption, a logo) that the change map left in, found on
 # the derivation's common grid (derivation/added.py): the luma of the residual of the global
 # colour mapping (the change detector's lookup table), both ways, low-passed by a Gaussian of

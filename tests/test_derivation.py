@@ -151,6 +151,30 @@ def test_a_flat_border_on_a_dark_surround_is_not_more_of_the_scene(chelsea: np.n
         assert cue.points_to is not wrong, cue.detail
 
 
+@pytest.mark.parametrize("name", ["astronaut", "coffee"])
+def test_a_story_made_from_a_picture_points_to_the_picture(name: str) -> None:
+    # A 9:16 story: the picture across its width, on itself enlarged to cover the frame and
+    # blurred. Its blurred fill is no flat canvas and no scene cut away by a crop: "no cue tells
+    # the order" before. The scene a crop cut away around the picture's centre is not such a fill.
+    from skimage import data
+
+    picture = getattr(data, name)()
+    h, w = picture.shape[:2]
+    width, height = 360, 640
+    cover = height / h
+    background = cv2.resize(picture, (round(w * cover), height), interpolation=cv2.INTER_AREA)
+    left = (background.shape[1] - width) // 2
+    story = cv2.GaussianBlur(np.ascontiguousarray(background[:, left : left + width]), (0, 0), 15)
+    inner = cv2.resize(picture, (width, round(h * width / w)), interpolation=cv2.INTER_AREA)
+    top = (height - inner.shape[0]) // 2
+    story[top : top + inner.shape[0]] = inner
+    forward, backward = _both_orders(_encode(picture, "PNG"), _encode(story, "JPEG", 85), "containment")
+    assert "blurred copy of itself" in _cue(forward, "containment").detail
+    assert forward.likely_original is Direction.ORIGINAL and backward.likely_original is Direction.COPY
+    crop = _derive(_encode(picture, "PNG"), _encode(picture[h // 4 : 3 * h // 4, w // 4 : 3 * w // 4], "PNG"))
+    assert "blurred copy" not in _cue(crop, "containment").detail and crop.likely_original is Direction.ORIGINAL
+
+
 @pytest.mark.parametrize("paper", [255, 0])
 def test_a_picture_on_a_captioned_canvas_is_not_a_crop_of_it(chelsea: np.ndarray, paper: int) -> None:
     # Framed on a canvas with a caption under it (a repost, a meme): what the canvas shows beyond

@@ -171,6 +171,36 @@ def _on_a_canvas(seen: _Surround) -> bool:
     return bool(unlike_fill.mean() >= T.DERIVATION_CANVAS_EDGE_SHARE)
 
 
+def _made_from_inside(seen: _Surround) -> bool:
+    """Whether what lies around the other picture's footprint in this picture (``seen``: its
+    surround) is that footprint's content enlarged to cover the frame and blurred: the fill a
+    story, a reel or an image-to-video clip puts around a picture of another shape, made from the
+    picture itself. A scene a crop cut away goes on beyond the crop, not back over it."""
+    height, width = seen.small.shape[:2]
+    factor = min(1.0, T.DERIVATION_SELF_FILL_SIDE / max(height, width))
+    size = (max(8, round(width * factor)), max(8, round(height * factor)))
+    grey = cv2.cvtColor(cv2.resize(seen.small, size, interpolation=cv2.INTER_AREA), cv2.COLOR_RGB2GRAY).astype(np.float32)
+    covered = cv2.resize(seen.covered.view(np.uint8), size, interpolation=cv2.INTER_NEAREST).astype(bool)
+    outside = ~_grown(covered, 2)  # the footprint's edge mixes both
+    if not covered.any() or outside.sum() < T.CHANGE_MIN_SAMPLE:
+        return False
+    surround = grey[outside]
+    if float(surround.std()) < T.DERIVATION_SELF_FILL_SPREAD:
+        return False
+    rows, columns = np.nonzero(covered)
+    inside = grey[rows.min() : rows.max() + 1, columns.min() : columns.max() + 1]
+    scale = max(size[0] / inside.shape[1], size[1] / inside.shape[0])
+    enlarged = cv2.resize(inside, (max(size[0], round(inside.shape[1] * scale)), max(size[1], round(inside.shape[0] * scale))),
+                          interpolation=cv2.INTER_LINEAR)
+    top, left = (enlarged.shape[0] - size[1]) // 2, (enlarged.shape[1] - size[0]) // 2
+    enlarged = enlarged[top : top + size[1], left : left + size[0]]
+    for sigma in T.DERIVATION_SELF_FILL_BLURS:
+        fill = (cv2.GaussianBlur(enlarged, (0, 0), sigma) if sigma else enlarged)[outside]
+        if float(fill.std()) >= T.DERIVATION_SELF_FILL_SPREAD and float(np.corrcoef(fill, surround)[0, 1]) >= T.DERIVATION_SELF_FILL_R:
+            return True
+    return False
+
+
 def containment(alignment: Alignment, original: np.ndarray, copy: np.ndarray,
                 previews: tuple[np.ndarray, np.ndarray] | None = None) -> Cue:
     """A crop lies inside its source, which shows more around it; a uniform border is added to a
@@ -222,6 +252,11 @@ def containment(alignment: Alignment, original: np.ndarray, copy: np.ndarray,
     # Each picture's surround, made once: the fill and canvas tests both read it.
     surround_of_original = functools.cache(lambda: _surround(original, alignment.matrix, copy_box, made[0]))
     surround_of_copy = functools.cache(lambda: _surround(copy, np.linalg.inv(alignment.matrix), original_box, made[1]))
+    self_fill = "the {} picture is the {} set on an enlarged, blurred copy of itself (a story or reel's fill)"
+    if 1.0 - inside >= crop_min and _made_from_inside(surround_of_copy()):
+        return Cue(name, Direction.ORIGINAL, Strength.MODERATE, self_fill.format("second", "first"))
+    if 1.0 - covered >= crop_min and _made_from_inside(surround_of_original()):
+        return Cue(name, Direction.COPY, Strength.MODERATE, self_fill.format("first", "second"))
     fill = T.DERIVATION_BORDER_FLAT_SHARE
     # A share below crop_min counts as nothing missing whatever the fill test says
     # (every test below reads it against that bound), so the test runs only above it.
