@@ -1304,7 +1304,10 @@ DERIVATION_CANVAS_EDGE_SHARE = 0.5
 # px: Pearson's r at least DERIVATION_SELF_FILL_R (r^2 0.64: most of its variation explained). On
 # four shipped photographs made into 9:16 stories r was 0.96-0.99; the scene a crop cut away around
 # its centre gave 0.07-0.35. A surround with under DERIVATION_SELF_FILL_SPREAD levels of spread is
-# flat fill, which the canvas tests read.
+# flat fill, which the canvas tests read. The fill is an enlargement, by DERIVATION_SELF_FILL_MIN_SCALE
+# or more (a 4:5 portrait in a 9:16 story: 1.42; a 4:3 picture: 2.37): a corner filled by
+# repeating the picture's edge (scale about 1) is read by the fill tests.
+DERIVATION_SELF_FILL_MIN_SCALE = 1.25
 DERIVATION_SELF_FILL_SIDE = 128
 DERIVATION_SELF_FILL_BLURS = (0.0, 1.0, 2.0, 4.0, 8.0)
 DERIVATION_SELF_FILL_R = 0.8

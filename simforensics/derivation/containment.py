@@ -190,6 +190,8 @@ def _made_from_inside(seen: _Surround) -> bool:
     rows, columns = np.nonzero(covered)
     inside = grey[rows.min() : rows.max() + 1, columns.min() : columns.max() + 1]
     scale = max(size[0] / inside.shape[1], size[1] / inside.shape[0])
+    if scale < T.DERIVATION_SELF_FILL_MIN_SCALE:  # the picture's own edge carried on (``extended``)
+        return False
     enlarged = cv2.resize(inside, (max(size[0], round(inside.shape[1] * scale)), max(size[1], round(inside.shape[0] * scale))),
                           interpolation=cv2.INTER_LINEAR)
     top, left = (enlarged.shape[0] - size[1]) // 2, (enlarged.shape[1] - size[0]) // 2
