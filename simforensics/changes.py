@@ -1123,25 +1123,26 @@ def _detect(frame: WorkingFrame, maps: _DifferenceMaps) -> _Detection:
 def _without_texture_lost_throughout(changed: np.ndarray, maps: _DifferenceMaps, covered: np.ndarray,
                                      structure_threshold: float, colour_smooth: np.ndarray,
                                      colour_threshold: float) -> np.ndarray:
-    """``changed`` less its areas that are only fine texture the copy lacks throughout: what a
-    denoiser, a beauty or "enhance" filter, or an edge-preserving smoothing does to a whole copy
+    """``changed`` less its areas that are only fine texture one picture lacks throughout: what a
+    denoiser, a beauty or "enhance" filter, or an edge-preserving smoothing does to a whole picture
     (they flatten low-contrast texture, skin or wood grain, and keep edges), and which shows as
-    "redrawn" where the texture was richest.
+    "redrawn" where the texture was richest. Either picture may be the filtered one (a scan
+    compares the pair in its own order).
 
-    An area is such texture when the copy kept under TEXTURE_FLAT_KEPT of the original's fine
-    detail there, when it flattened so at least TEXTURE_FLAT_ELSEWHERE of the original's detail of
-    a like level (within a factor of 2) away from every area (the filter's work throughout: a copy
-    edited in places, not filtered, flattens none elsewhere), and when, with both pictures blurred
-    by one of COPY_NOISE_STEPS, nothing in it differs beyond the pair's structure and colour
-    levels (painting out an object removes its outline and shading too, which stay at any blur).
-    An area near one that stays is kept with it (``TEXTURE_AWAY``)."""
+    An area is such texture when the filtered picture kept under TEXTURE_FLAT_KEPT of the other's
+    fine detail there, when it flattened so at least TEXTURE_FLAT_ELSEWHERE of the other's detail
+    of a like level (within a factor of 2) away from every area (the filter's work throughout: a
+    picture edited in places, not filtered, flattens none elsewhere), and when, with both pictures
+    blurred by one of COPY_NOISE_STEPS, nothing in it differs beyond the pair's structure and
+    colour levels (painting out an object removes its outline and shading too, which stay at any
+    blur). An area near one that stays is kept with it (``TEXTURE_AWAY``)."""
     count, labels = cv2.connectedComponents(changed.view(np.uint8))
     if count <= 1:
         return changed
     original, copy = maps.grey_predicted.astype(np.float32), maps.grey_copy.astype(np.float32)
-    energy = _detail_energy(original)
-    kept = _detail_energy(copy) / np.maximum(energy, 1e-3)
-    level = np.sqrt(energy)
+    energies = _detail_energy(original), _detail_energy(copy)
+    # (the sharper picture's detail level, the share of it the other kept), each way round
+    ways = [(np.sqrt(sharp), flat / np.maximum(sharp, 1e-3)) for sharp, flat in (energies, energies[::-1])]
     away = covered & ~cv2.dilate(changed.view(np.uint8), _square(T.TEXTURE_AWAY)).astype(bool)
     coarser: dict[float, np.ndarray] = {}
 
@@ -1151,12 +1152,17 @@ def _without_texture_lost_throughout(changed: np.ndarray, maps: _DifferenceMaps,
             coarser[sigma] = cv2.GaussianBlur(change, (0, 0), T.CHANGE_DETECT_SIGMA)
         return coarser[sigma]
 
-    def texture(area: np.ndarray) -> bool:
-        if float(np.median(kept[area])) >= T.TEXTURE_FLAT_KEPT or float(colour_smooth[area].max()) > colour_threshold:
+    def flattened_throughout(area: np.ndarray, level: np.ndarray, kept: np.ndarray) -> bool:
+        if float(np.median(kept[area])) >= T.TEXTURE_FLAT_KEPT:
             return False
         typical = float(np.median(level[area]))
         alike = away & (level >= typical / 2) & (level <= typical * 2)
-        if alike.sum() < T.CHANGE_MIN_SAMPLE or float(np.mean(kept[alike] < T.TEXTURE_FLAT_KEPT)) < T.TEXTURE_FLAT_ELSEWHERE:
+        return alike.sum() >= T.CHANGE_MIN_SAMPLE and float(np.mean(kept[alike] < T.TEXTURE_FLAT_KEPT)) >= T.TEXTURE_FLAT_ELSEWHERE
+
+    def texture(area: np.ndarray) -> bool:
+        if float(colour_smooth[area].max()) > colour_threshold:
+            return False
+        if not any(flattened_throughout(area, level, kept) for level, kept in ways):
             return False
         return any(float(coarse_change(sigma)[area].max()) <= structure_threshold for sigma in T.COPY_NOISE_STEPS)
 
