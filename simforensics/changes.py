@@ -1136,14 +1136,24 @@ def _without_texture_lost_throughout(changed: np.ndarray, maps: _DifferenceMaps,
     blurred by one of COPY_NOISE_STEPS, nothing in it differs beyond the pair's structure and
     colour levels (painting out an object removes its outline and shading too, which stay at any
     blur). An area near one that stays is kept with it (``TEXTURE_AWAY``)."""
-    count, labels = cv2.connectedComponents(changed.view(np.uint8))
+    count, labels, boxes, _ = cv2.connectedComponentsWithStats(changed.view(np.uint8))
     if count <= 1:
         return changed
     original, copy = maps.grey_predicted.astype(np.float32), maps.grey_copy.astype(np.float32)
     energies = _detail_energy(original), _detail_energy(copy)
-    # (the sharper picture's detail level, the share of it the other kept), each way round
-    ways = [(np.sqrt(sharp), flat / np.maximum(sharp, 1e-3)) for sharp, flat in (energies, energies[::-1])]
     away = covered & ~cv2.dilate(changed.view(np.uint8), _square(T.TEXTURE_AWAY)).astype(bool)
+    # Each way round: the sharper picture's detail level and the share of it the other kept, and
+    # over the pixels away from every area, how many of each level there are and how many of them
+    # the other flattened, counted in eighths of an octave (a like level, within a factor of 2 of
+    # an area's, is then a sum of 16 bins, whatever the number of areas).
+    bins = np.arange(-4.0, 10.0 + 1e-9, 1 / 8)
+    ways = []
+    for sharp, other in (energies, energies[::-1]):
+        level, kept = np.sqrt(sharp), other / np.maximum(sharp, 1e-3)
+        octaves = np.log2(np.maximum(level[away], 2.0**bins[0]))
+        all_counts = np.concatenate([[0], np.cumsum(np.histogram(octaves, bins)[0])])
+        flat_counts = np.concatenate([[0], np.cumsum(np.histogram(octaves[kept[away] < T.TEXTURE_FLAT_KEPT], bins)[0])])
+        ways.append((level, kept, all_counts, flat_counts))
     coarser: dict[float, np.ndarray] = {}
 
     def coarse_change(sigma: float) -> np.ndarray:
@@ -1152,21 +1162,26 @@ def _without_texture_lost_throughout(changed: np.ndarray, maps: _DifferenceMaps,
             coarser[sigma] = cv2.GaussianBlur(change, (0, 0), T.CHANGE_DETECT_SIGMA)
         return coarser[sigma]
 
-    def flattened_throughout(area: np.ndarray, level: np.ndarray, kept: np.ndarray) -> bool:
-        if float(np.median(kept[area])) >= T.TEXTURE_FLAT_KEPT:
+    def flattened_throughout(window: tuple[slice, slice], area: np.ndarray, level: np.ndarray, kept: np.ndarray,
+                             all_counts: np.ndarray, flat_counts: np.ndarray) -> bool:
+        if float(np.median(kept[window][area])) >= T.TEXTURE_FLAT_KEPT:
             return False
-        typical = float(np.median(level[area]))
-        alike = away & (level >= typical / 2) & (level <= typical * 2)
-        return alike.sum() >= T.CHANGE_MIN_SAMPLE and float(np.mean(kept[alike] < T.TEXTURE_FLAT_KEPT)) >= T.TEXTURE_FLAT_ELSEWHERE
+        octave = np.log2(max(float(np.median(level[window][area])), 2.0**bins[0]))
+        low, high = np.searchsorted(bins, [octave - 1, octave + 1])
+        alike = all_counts[high] - all_counts[low]
+        return alike >= T.CHANGE_MIN_SAMPLE and (flat_counts[high] - flat_counts[low]) >= T.TEXTURE_FLAT_ELSEWHERE * alike
 
-    def texture(area: np.ndarray) -> bool:
-        if float(colour_smooth[area].max()) > colour_threshold:
+    def texture(index: int) -> bool:
+        x, y, width, height = boxes[index, :4]
+        window = (slice(y, y + height), slice(x, x + width))
+        area = labels[window] == index
+        if float(colour_smooth[window][area].max()) > colour_threshold:
             return False
-        if not any(flattened_throughout(area, level, kept) for level, kept in ways):
+        if not any(flattened_throughout(window, area, *way) for way in ways):
             return False
-        return any(float(coarse_change(sigma)[area].max()) <= structure_threshold for sigma in T.COPY_NOISE_STEPS)
+        return any(float(coarse_change(sigma)[window][area].max()) <= structure_threshold for sigma in T.COPY_NOISE_STEPS)
 
-    lost = {index for index in range(1, count) if texture(labels == index)}
+    lost = {index for index in range(1, count) if texture(index)}
     # An area within TEXTURE_AWAY px of one that stays is part of the same edit (the fainter
     # letters of a watermark painted out, beside its stronger ones), and stays too.
     while lost:
