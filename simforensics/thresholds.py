@@ -689,6 +689,12 @@ COMPOSITION_FLAT = 2.3
 FIGURE_MIN_CONTRAST = 10.0
 # A figure smaller than one frame cell is below the maps' resolution: no figure.
 FIGURE_MIN_SHARE = 1 / COMPOSITION_FRAME**2
+# The figure finder's neighbourhood (composition._figure_features), as a Gaussian's sigma in
+# COMPOSITION_SIDE pixels: its colours are smoothed by one pixel, the least that keeps a texture's
+# single pixels from matching the ground's colours while a frame cell (2 px) keeps its own; the
+# detail that smoothing takes away is kept as its energy (the local L* spread), read over the
+# same neighbourhood, so colour and texture describe the same place at the same resolution.
+FIGURE_SMOOTHING = 1.0
 # Lloyd iterations of the figure/ground split (composition._salient_region: the picture's colours
 # in two clusters, k-means, seeded by the colours standing out from the edges): two clusters of a
 # 64-px picture's colours settle within a few; ten is scipy's kmeans2 default.
