@@ -177,6 +177,31 @@ def _salient_region(features: np.ndarray) -> np.ndarray:
     return (cluster | standing_out).astype(np.float32)
 
 
+def _scatter(features: np.ndarray, region: np.ndarray) -> float:
+    """How loosely a figure/ground split groups the picture's pixels: the features' sum of squared
+    distances to the mean of their own side (k-means' own criterion); infinite when one side is
+    empty (no split)."""
+    inside = region > 0.5
+    if inside.all() or not inside.any():
+        return float("inf")
+    return sum(float(((features[side] - features[side].mean(axis=0)) ** 2).sum()) for side in (inside, ~inside))
+
+
+def _figure_region(features: np.ndarray) -> np.ndarray:
+    """The figure found from colour and texture together or from colour alone, whichever splits the
+    picture's pixels more tightly into figure and ground in colour and texture (``_scatter``).
+
+    Texture reveals figures that colour misses, but it also stands out where colour had already
+    found the figure (a page's block of text within its margins, the thin legs of a flat
+    silhouette), and there it can seed a looser split than colour's own. Both are k-means splits
+    from different seeds: keeping the tighter one is k-means' own rule for choosing among its
+    restarts, and keeps a figure that colour alone found well as it was (ties go to colour).
+    """
+    colour = _salient_region(features[:, :, :3])
+    both = _salient_region(features)
+    return both if _scatter(features, both) < _scatter(features, colour) else colour
+
+
 def _shrink(image: np.ndarray, side: int) -> np.ndarray:
     """Area-averaged copy with longest side ``side`` (enlarged when smaller, so every picture is
     read at the same resolution)."""
@@ -228,7 +253,7 @@ def _find_figure(view: PictureView, lab: np.ndarray | None) -> Figure:
     else:
         source = "salient region"
         lab = lab_of(_shrink(view.rgb, T.COMPOSITION_SIDE)) if lab is None else lab
-        mask = _salient_region(_figure_features(view.rgb, lab))
+        mask = _figure_region(_figure_features(view.rgb, lab))
     height, width = mask.shape
     total = float(mask.sum())
     if total < T.FIGURE_MIN_SHARE * mask.size:  # nothing stands out (a flat picture, a texture)
