@@ -114,10 +114,11 @@ def _texture_energy(rgb: np.ndarray, size: tuple[int, int]) -> np.ndarray:
     COMPOSITION_SIDE pixels either side): a median keeps a step between two flat regions
     (Gallagher & Wise 1981), so the edge of a figure found by its colour is not read as texture
     around it, and removes what is finer than its window (grain, pebbles, mortar lines, strokes).
-    Its RMS over the colours' own neighbourhood is 0 on a smooth region and the L* spread of a
-    textured one: with the neighbourhood's mean L* (the colours), the two moments of its
-    lightness, whose difference between two regions (Euclidean) is the earth mover's distance
-    between two normal distributions of L* (W2), in the colours' units.
+    Its RMS over the colours' own neighbourhood is 0 on a smooth region and close to the L*
+    standard deviation of a textured one. With the neighbourhood's mean L* (the colours) it makes
+    nearly the two moments of the neighbourhood's lightness, and the Euclidean distance between
+    two such pairs is the earth mover's distance (W2) between normal distributions of L* with
+    those moments: texture is counted in the colours' units, one to one.
     """
     scale = max(rgb.shape[:2]) / T.COMPOSITION_SIDE  # view pixels per COMPOSITION_SIDE pixel
     radius = round(T.FIGURE_SMOOTHING * scale)
