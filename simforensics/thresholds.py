@@ -698,13 +698,21 @@ COMPOSITION_FLAT = 2.3
 # nearest colour of each edge, for the pixels that seed the figure; between the figure's and the
 # ground's mean colours, for the split): about four times the just-noticeable difference (2.3,
 # Sharma 2003), so a colour seen at a glance rather than found on a careful look. A textured
-# picture without a figure stays below it.
+# picture without a figure stays below it. Texture counts in the same units (its local L* spread,
+# composition._texture_energy): a smooth region and one whose L* spreads by 10 differ as much as
+# two colours 10 apart.
 FIGURE_MIN_CONTRAST = 10.0
 # A figure smaller than one frame cell is below the maps' resolution: no figure.
 FIGURE_MIN_SHARE = 1 / COMPOSITION_FRAME**2
+# The figure finder's neighbourhood (composition._figure_features), as a Gaussian's sigma in
+# COMPOSITION_SIDE pixels: its colours are smoothed by one pixel, the least that keeps a texture's
+# single pixels from matching the ground's colours while a frame cell (2 px) keeps its own; the
+# detail that smoothing takes away is kept as its energy (the local L* spread), read over the
+# same neighbourhood, so colour and texture describe the same place at the same resolution.
+FIGURE_SMOOTHING = 1.0
 # Lloyd iterations of the figure/ground split (composition._salient_region: the picture's colours
-# in two clusters, k-means, seeded by the colours standing out from the edges): two clusters of a
-# 64-px picture's colours settle within a few; ten is scipy's kmeans2 default.
+# and texture in two clusters, k-means, seeded by the pixels standing out from the edges): two
+# clusters of a 64-px picture's pixels settle within a few; ten is scipy's kmeans2 default.
 FIGURE_SPLIT_ITERATIONS = 10
 # The silhouette canvas: the figure centred on its centroid, scaled so its RMS radius is a sixth
 # of the canvas; three RMS radii (half the canvas) hold the whole of any compact figure (a disc's

@@ -161,6 +161,26 @@ def test_a_bust_running_into_the_edges_is_found_whole():
     assert max(score(bust, unrelated) for bust in busts) <= result.score - 0.2
 
 
+@pytest.mark.parametrize("texture", ["gravel", "grass"])
+def test_a_figure_that_differs_from_its_ground_only_in_texture_is_found(texture):
+    # The horse filled with a grey texture on a flat ground of the texture's own mean grey: the
+    # same colour on both sides, told apart by texture alone. Colours alone found nothing there
+    # (under 1 % of the frame); the texture's energy finds the horse, shaped as the same
+    # silhouette drawn flat (found by its colour) is.
+    fill = cv2.resize(getattr(data, texture)(), (256, 256), interpolation=cv2.INTER_AREA)
+    grey = round(float(fill.mean()))
+    rgb = F.textured_figure(fill, (grey, grey, grey), 28, 46, 200, lit=False)
+    outline = F.textured_figure(np.zeros((256, 256), np.uint8), (255, 255, 255), 28, 46, 200, lit=False)
+    found, drawn = composition.figure_of(view(rgb)), composition.figure_of(view(outline))
+    assert found.source == drawn.source == "salient region"
+    truth = cv2.resize((outline[:, :, 0] < 128).astype(np.float32), found.mask.shape[::-1],
+                       interpolation=cv2.INTER_AREA) > 0.5
+    mask = found.mask > 0.5
+    assert (mask & truth).sum() / (mask | truth).sum() >= 0.7
+    assert composition.silhouette_overlap(found.silhouette, drawn.silhouette) >= 0.8
+    assert found.centroid == pytest.approx(drawn.centroid, abs=0.03)
+
+
 def test_a_figure_the_portrait_models_confirmed_is_the_figure_without_a_face():
     # Grace Hopper's outline filled with the colour wheel, on immunohistochemistry: the figure
     # differs from its ground in texture and in many colours, so colours alone find it in pieces;

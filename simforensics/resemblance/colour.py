@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["lab_of", "srgb_of"]
+__all__ = ["lab_of", "lightness_of", "srgb_of"]
 
 # sRGB (D65) primaries to CIE XYZ, and the D65 white, as OpenCV's colour conversions use them.
 _RGB_TO_XYZ = np.array([[0.412453, 0.357580, 0.180423],
@@ -40,6 +40,14 @@ def lab_of(rgb: np.ndarray) -> np.ndarray:
     f = np.where(xyz > _EPSILON, np.cbrt(xyz), _SLOPE * xyz + np.float32(16 / 116))
     return np.stack([116 * f[..., 1] - 16, 500 * (f[..., 0] - f[..., 1]), 200 * (f[..., 1] - f[..., 2])],
                     axis=-1).astype(np.float32)
+
+
+def lightness_of(rgb: np.ndarray) -> np.ndarray:
+    """CIELAB L* (0-100, float32) of RGB uint8 pixels (..., 3): ``lab_of``'s first channel, at a
+    quarter of its time (L* needs only the luminance Y)."""
+    luminance = _LINEAR[rgb] @ _RGB_TO_XYZ[1]  # the white's Y is 1
+    f = np.where(luminance > _EPSILON, np.cbrt(luminance), _SLOPE * luminance + np.float32(16 / 116))
+    return (116 * f - 16).astype(np.float32)
 
 
 def srgb_of(lab: np.ndarray) -> np.ndarray:

@@ -7,7 +7,7 @@ COMPOSITION_FRAME cells (centred, the rest left empty), and three maps are read 
 - ``saliency``: where the eye is drawn, by the spectral residual (Hou & Zhang 2007, OpenCV);
 - ``figure``: the main figure: the person mask when the portrait models found a person, else
   their main figure when a face detector confirmed one on it, else the region standing out in
-  colour from the picture's edges (``_salient_region``).
+  colour or texture from the picture's edges (``_salient_region``).
 
 Two pictures compare by the correlation of each map and by how well the figures' silhouettes
 match once each is centred and scaled to one size (shape apart from place and size), all of it
@@ -26,7 +26,7 @@ import numpy as np
 from scipy.cluster.vq import kmeans2
 
 from .. import thresholds as T
-from .colour import lab_of
+from .colour import lab_of, lightness_of
 from .model import DimensionScore, PictureView
 
 __all__ = [
@@ -88,42 +88,83 @@ def _in_frame(image: np.ndarray, box: tuple[int, int, int, int], cells: int) -> 
     return framed
 
 
-def _edge_contrast(lab: np.ndarray) -> np.ndarray:
-    """Each pixel's CIELAB distance to the nearest colour along each side of the picture, the
-    median over the four sides (a figure may touch one side, a bust the bottom, and still stand
-    out)."""
-    height, width = lab.shape[:2]
-    pixels = np.ascontiguousarray(lab.reshape(-1, 3), np.float32)
+def _edge_contrast(features: np.ndarray) -> np.ndarray:
+    """Each pixel's distance to the nearest pixel along each side of the picture, in the features'
+    own units (``_figure_features``: CIELAB and local L* spread), the median over the four sides (a
+    figure may touch one side, a bust the bottom, and still stand out)."""
+    height, width, channels = features.shape
+    pixels = np.ascontiguousarray(features.reshape(-1, channels), np.float32)
     # OpenCV's nearest-neighbour distance (K=1): a tenth of numpy's pairwise differences' time.
     to_side = [cv2.batchDistance(pixels, np.ascontiguousarray(side, np.float32), cv2.CV_32F,
                                  normType=cv2.NORM_L2, K=1)[0][:, 0]
-               for side in (lab[0], lab[-1], lab[:, 0], lab[:, -1])]
+               for side in (features[0], features[-1], features[:, 0], features[:, -1])]
     return np.median(np.stack(to_side, axis=1), axis=1).reshape(height, width).astype(np.float32)
 
 
-def _salient_region(lab: np.ndarray) -> np.ndarray:
-    """The region standing out from the picture's edges, float32 0/1.
+def _texture_energy(rgb: np.ndarray, size: tuple[int, int]) -> np.ndarray:
+    """The local spread of lightness too fine for the figure finder's colours, in L* units, at
+    ``size`` (width, height; COMPOSITION_SIDE): the RMS, over the colours' neighbourhood, of the
+    L* detail that their smoothing takes away.
+
+    A figure can differ from its ground in texture more than in colour: a silhouette filled with a
+    smooth surface on gravel, both grey and of one mean lightness, was found by its colours only
+    in pieces. Texture energy (Laws 1980: the local energy of the detail a smoothing removes)
+    keeps what the colours lose. The detail is read at the view's own resolution, where it
+    survives, as each pixel's difference from the median of its neighbourhood (FIGURE_SMOOTHING
+    COMPOSITION_SIDE pixels either side): a median keeps a step between two flat regions
+    (Gallagher & Wise 1981), so the edge of a figure found by its colour is not read as texture
+    around it, and removes what is finer than its window (grain, pebbles, mortar lines, strokes).
+    Its RMS over the colours' own neighbourhood is 0 on a smooth region and close to the L*
+    standard deviation of a textured one. With the neighbourhood's mean L* (the colours) it makes
+    nearly the two moments of the neighbourhood's lightness, and the Euclidean distance between
+    two such pairs is the earth mover's distance (W2) between normal distributions of L* with
+    those moments: texture is counted in the colours' units, one to one.
+    """
+    scale = max(rgb.shape[:2]) / T.COMPOSITION_SIDE  # view pixels per COMPOSITION_SIDE pixel
+    radius = round(T.FIGURE_SMOOTHING * scale)
+    if radius < 1:  # a picture no larger than COMPOSITION_SIDE: nothing finer than its pixels
+        return np.zeros(size[::-1], np.float32)
+    # OpenCV's median takes windows over 5 px in 8 bits only: L* in steps of 0.4, a sixth of the
+    # just-noticeable difference.
+    levels = np.round(lightness_of(rgb) * 2.55).astype(np.uint8)
+    detail = (levels.astype(np.float32) - cv2.medianBlur(levels, 2 * radius + 1)) / np.float32(2.55)
+    power = cv2.resize(detail * detail, size, interpolation=cv2.INTER_AREA)
+    return np.sqrt(np.maximum(cv2.GaussianBlur(power, (0, 0), T.FIGURE_SMOOTHING), 0))
+
+
+def _figure_features(rgb: np.ndarray, lab: np.ndarray) -> np.ndarray:
+    """What tells a figure from its ground, per pixel at COMPOSITION_SIDE: its colour (CIELAB,
+    ``lab``, smoothed by FIGURE_SMOOTHING pixels so a texture's single pixels do not match the
+    ground's colours) and its texture (``_texture_energy`` of the view ``rgb``), all in CIELAB
+    units, so a difference of texture counts as a difference of colour of the same L* size."""
+    colour = cv2.GaussianBlur(lab, (0, 0), T.FIGURE_SMOOTHING)
+    return np.dstack([colour, _texture_energy(rgb, lab.shape[1::-1])])
+
+
+def _salient_region(features: np.ndarray) -> np.ndarray:
+    """The region standing out from the picture's edges, float32 0/1 (``features``: per pixel,
+    ``_figure_features``' colour and texture).
 
     The boundary prior of salient-object detection (Wei et al. 2012, Yang et al. 2013): the
-    edges of a picture are mostly ground. The pixels whose colour is far from every edge's
-    colours (``_edge_contrast`` beyond Otsu's threshold, and beyond FIGURE_MIN_CONTRAST) stand
+    edges of a picture are mostly ground. The pixels whose colour and texture are far from every
+    edge's (``_edge_contrast`` beyond Otsu's threshold, and beyond FIGURE_MIN_CONTRAST) stand
     out; they miss the parts of a figure that run into the edges: a bust fills the bottom and
     both sides, whose colours are then its own, and only its head stood out (portraits' figures
-    were found in pieces or not at all). So they also seed a split of the picture's colours in two
-    (k-means, scipy's: around their mean colour and the rest's), and the cluster that does not
-    hold most of the edges joins them: every pixel of the figure's colours. The pixels standing
-    out are kept whatever the split (a many-coloured figure, a colour wheel, is not one cluster);
-    two clusters closer than FIGURE_MIN_CONTRAST add nothing.
+    were found in pieces or not at all). So they also seed a split of the picture's pixels in two
+    (k-means, scipy's: around their mean features and the rest's), and the cluster that does not
+    hold most of the edges joins them: every pixel of the figure's colours and texture. The pixels
+    standing out are kept whatever the split (a many-coloured figure, a colour wheel, is not one
+    cluster); two clusters closer than FIGURE_MIN_CONTRAST add nothing.
     """
-    height, width = lab.shape[:2]
-    contrast = _edge_contrast(lab)
+    height, width, channels = features.shape
+    contrast = _edge_contrast(features)
     if float(contrast.max()) < T.FIGURE_MIN_CONTRAST:
         return np.zeros((height, width), np.float32)
     levels = np.round(np.clip(contrast / contrast.max(), 0, 1) * 255).astype(np.uint8)
     otsu, _ = cv2.threshold(levels, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
     standing_out = contrast > max(otsu / 255 * float(contrast.max()), T.FIGURE_MIN_CONTRAST)
     seed = standing_out.ravel()
-    pixels = np.ascontiguousarray(lab.reshape(-1, 3), np.float64)
+    pixels = np.ascontiguousarray(features.reshape(-1, channels), np.float64)
     with warnings.catch_warnings():  # a cluster left empty: one colour throughout, checked below
         warnings.simplefilter("ignore")
         centres, labels = kmeans2(pixels, np.stack([pixels[seed].mean(axis=0), pixels[~seed].mean(axis=0)]),
@@ -135,6 +176,31 @@ def _salient_region(lab: np.ndarray) -> np.ndarray:
     if on_edges.mean() > 0.5:  # the seed's cluster holds most of the edges: the other one is the figure's
         cluster = ~cluster
     return (cluster | standing_out).astype(np.float32)
+
+
+def _scatter(features: np.ndarray, region: np.ndarray) -> float:
+    """How loosely a figure/ground split groups the picture's pixels: the features' sum of squared
+    distances to the mean of their own side (k-means' own criterion); infinite when one side is
+    empty (no split)."""
+    inside = region > 0.5
+    if inside.all() or not inside.any():
+        return float("inf")
+    return sum(float(((features[side] - features[side].mean(axis=0)) ** 2).sum()) for side in (inside, ~inside))
+
+
+def _figure_region(features: np.ndarray) -> np.ndarray:
+    """The figure found from colour and texture together or from colour alone, whichever splits the
+    picture's pixels more tightly into figure and ground in colour and texture (``_scatter``).
+
+    Texture reveals figures that colour misses, but it also stands out where colour had already
+    found the figure (a page's block of text within its margins, the thin legs of a flat
+    silhouette), and there it can seed a looser split than colour's own. Both are k-means splits
+    from different seeds: keeping the tighter one is k-means' own rule for choosing among its
+    restarts, and keeps a figure that colour alone found well as it was (ties go to colour).
+    """
+    colour = _salient_region(features[:, :, :3])
+    both = _salient_region(features)
+    return both if _scatter(features, both) < _scatter(features, colour) else colour
 
 
 def _shrink(image: np.ndarray, side: int) -> np.ndarray:
@@ -188,8 +254,7 @@ def _find_figure(view: PictureView, lab: np.ndarray | None) -> Figure:
     else:
         source = "salient region"
         lab = lab_of(_shrink(view.rgb, T.COMPOSITION_SIDE)) if lab is None else lab
-        # Smoothed by one pixel so a texture's single pixels do not match the ground's colours.
-        mask = _salient_region(cv2.GaussianBlur(lab, (0, 0), 1.0))
+        mask = _figure_region(_figure_features(view.rgb, lab))
     height, width = mask.shape
     total = float(mask.sum())
     if total < T.FIGURE_MIN_SHARE * mask.size:  # nothing stands out (a flat picture, a texture)
