@@ -175,6 +175,22 @@ def test_a_story_made_from_a_picture_points_to_the_picture(name: str) -> None:
     assert "blurred copy" not in _cue(crop, "containment").detail and crop.likely_original is Direction.ORIGINAL
 
 
+def test_a_panel_of_a_collage_is_not_taken_for_a_crop_of_it(astronaut: np.ndarray) -> None:
+    # A 2 x 2 grid of four pictures, reduced to one picture's size: the picture shows a quarter of
+    # the grid "and nothing outside it", as a crop would, and the grid was named the original
+    # (containment, strong). A panel meets its neighbours at a seam; a crop's edge cuts a scene
+    # that goes on across it (the crop test above still names the picture it was cut from).
+    from skimage import data
+
+    size = astronaut.shape[:2][::-1]
+    panels = [cv2.resize(picture, size, interpolation=cv2.INTER_AREA)
+              for picture in (data.rocket(), astronaut, data.chelsea(), data.coffee())]
+    grid = cv2.resize(np.vstack([np.hstack(panels[:2]), np.hstack(panels[2:])]), size, interpolation=cv2.INTER_AREA)
+    for first, second in ((astronaut, grid), (grid, astronaut)):
+        cue = _cue(_derive(_encode(first, "PNG"), _encode(second, "JPEG", 85)), "containment")
+        assert cue.points_to is Direction.UNDETERMINED and "seam" in cue.detail, cue.detail
+
+
 @pytest.mark.parametrize("paper", [255, 0])
 def test_a_picture_on_a_captioned_canvas_is_not_a_crop_of_it(chelsea: np.ndarray, paper: int) -> None:
     # Framed on a canvas with a caption under it (a repost, a meme): what the canvas shows beyond

@@ -171,6 +171,35 @@ def _on_a_canvas(seen: _Surround) -> bool:
     return bool(unlike_fill.mean() >= T.DERIVATION_CANVAS_EDGE_SHARE)
 
 
+def _at_a_seam(seen: _Surround) -> bool:
+    """Whether the other picture meets the rest of this one (``seen``: its surround) at a seam: a
+    panel of a collage or a diptych, whose neighbours are other pictures. A crop's edge cuts a scene
+    that goes on across it, so the grey levels a few pixels apart across the footprint's edge differ
+    as much as those as far apart just within it; at a seam they differ DERIVATION_SEAM_RATIO times
+    as much or more (medians along the edge). Each pixel just beyond the edge's mixing margin is
+    paired with the pixel as deep inside (mirrored across its nearest footprint pixel), and that one
+    with the pixel deeper again by the same step."""
+    covered, margin = seen.covered, seen.margin
+    height, width = covered.shape
+    # scipy's exact Euclidean distance transform gives each pixel's nearest footprint pixel.
+    distance, (near_rows, near_columns) = ndimage.distance_transform_edt(~covered, return_indices=True)
+    rows, columns = np.nonzero((distance >= margin + 1) & (distance < margin + 2))
+    step_rows, step_columns = near_rows[rows, columns] - rows, near_columns[rows, columns] - columns
+    in_rows, in_columns = near_rows[rows, columns] + step_rows, near_columns[rows, columns] + step_columns
+    deep_rows, deep_columns = in_rows + 2 * step_rows, in_columns + 2 * step_columns
+    inside = ((deep_rows >= 0) & (deep_rows < height) & (deep_columns >= 0) & (deep_columns < width)
+              & (in_rows >= 0) & (in_rows < height) & (in_columns >= 0) & (in_columns < width))
+    rows, columns, in_rows, in_columns, deep_rows, deep_columns = (
+        v[inside] for v in (rows, columns, in_rows, in_columns, deep_rows, deep_columns))
+    inside = covered[in_rows, in_columns] & covered[deep_rows, deep_columns]
+    if inside.sum() < np.sqrt(T.DERIVATION_MIN_PIXELS):  # an edge shorter than a small picture's side
+        return False
+    grey = cv2.cvtColor(seen.small, cv2.COLOR_RGB2GRAY).astype(np.float32)
+    across = np.abs(grey[rows, columns] - grey[in_rows, in_columns])[inside]
+    within = np.abs(grey[in_rows, in_columns] - grey[deep_rows, deep_columns])[inside]
+    return bool(np.median(across) >= T.DERIVATION_SEAM_RATIO * max(float(np.median(within)), 1.0))
+
+
 def _made_from_inside(seen: _Surround) -> bool:
     """Whether what lies around the other picture's footprint in this picture (``seen``: its
     surround) is that footprint's content enlarged to cover the frame and blurred: the fill a
@@ -276,6 +305,12 @@ def containment(alignment: Alignment, original: np.ndarray, copy: np.ndarray,
         return _no_vote(name, "the second picture shows less than the first, but " + canvas.format("first"))
     if missing_in_original >= crop_min and _on_a_canvas(surround_of_copy()):
         return _no_vote(name, "the first picture shows less than the second, but " + canvas.format("second"))
+    seam = ("it meets the rest of the {} picture at a seam (a panel of a collage or a diptych): pasted into it, "
+            "or cut out of it, and nothing here tells which")
+    if missing_in_copy >= crop_min and missing_in_original < crop_min and _at_a_seam(surround_of_original()):
+        return _no_vote(name, "the second picture shows less than the first, but " + seam.format("first"))
+    if missing_in_original >= crop_min and missing_in_copy < crop_min and _at_a_seam(surround_of_copy()):
+        return _no_vote(name, "the first picture shows less than the second, but " + seam.format("second"))
     if missing_in_copy >= crop_min and missing_in_original < crop_min:
         strength = Strength.STRONG if missing_in_copy >= T.DERIVATION_CROP_STRONG else Strength.MODERATE
         return Cue(name, Direction.ORIGINAL, strength,
