@@ -1317,6 +1317,12 @@ DERIVATION_CANVAS_EDGE_SHARE = 0.5
 # or more (a 4:5 portrait in a 9:16 story: 1.42; a 4:3 picture: 2.37): a corner filled by
 # repeating the picture's edge (scale about 1) is read by the fill tests.
 DERIVATION_SELF_FILL_MIN_SCALE = 1.25
+# And the fill is blurred: its finest detail (grey levels less their 1-px blur, at
+# DERIVATION_SELF_FILL_SIDE) at most DERIVATION_SELF_FILL_DETAIL of the picture's own. Stories of
+# four shipped photographs: 0.06-0.08; the scene around crops of them, which an enlarged, blurred
+# crop can correlate with where it is smooth (the cameraman's sky and grass cut to 78 %: r >= 0.8),
+# 0.56-0.72.
+DERIVATION_SELF_FILL_DETAIL = 0.25
 # A picture meets the rest of a bigger one at a seam (a collage's panel, a diptych's half) when the
 # grey levels across its footprint's edge differ at least DERIVATION_SEAM_RATIO times as much as
 # at the same separation just within it (medians along the edge). The crop test would call the

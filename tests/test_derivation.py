@@ -175,6 +175,19 @@ def test_a_story_made_from_a_picture_points_to_the_picture(name: str) -> None:
     assert "blurred copy" not in _cue(crop, "containment").detail and crop.likely_original is Direction.ORIGINAL
 
 
+def test_a_crop_of_a_smooth_scene_is_no_story() -> None:
+    # The cameraman cut to 78 % across: his sky and grass, smooth at a large scale, correlate with
+    # the crop enlarged and blurred (r >= 0.8), but they carry detail like the crop's own; a
+    # story's fill is blurred (the derivation benchmark's pair: "a story's fill", wrong way round).
+    from skimage import data
+
+    camera = np.ascontiguousarray(np.stack([data.camera()] * 3, axis=-1))
+    crop = np.ascontiguousarray(camera[40:440, 60:460])
+    for first, second, parent in ((camera, crop, Direction.ORIGINAL), (crop, camera, Direction.COPY)):
+        cue = _cue(_derive(_encode(first, "PNG"), _encode(second, "PNG")), "containment")
+        assert cue.points_to is parent and "crop" in cue.detail, cue.detail
+
+
 def test_a_panel_of_a_collage_is_not_taken_for_a_crop_of_it(astronaut: np.ndarray) -> None:
     # A 2 x 2 grid of four pictures, reduced to one picture's size: the picture shows a quarter of
     # the grid "and nothing outside it", as a crop would, and the grid was named the original

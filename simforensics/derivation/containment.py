@@ -216,6 +216,11 @@ def _made_from_inside(seen: _Surround) -> bool:
     surround = grey[outside]
     if float(surround.std()) < T.DERIVATION_SELF_FILL_SPREAD:
         return False
+    # The fill is blurred: a scene around a crop has detail like the picture's own.
+    fine = np.abs(grey - cv2.GaussianBlur(grey, (0, 0), 1.0))
+    within = ~_grown(~covered, 2)
+    if not within.any() or float(fine[outside].mean()) > T.DERIVATION_SELF_FILL_DETAIL * float(fine[within].mean()):
+        return False
     rows, columns = np.nonzero(covered)
     inside = grey[rows.min() : rows.max() + 1, columns.min() : columns.max() + 1]
     scale = max(size[0] / inside.shape[1], size[1] / inside.shape[0])
