@@ -97,7 +97,7 @@ def derive(original: np.ndarray, copy: np.ndarray, *, alignment: Alignment, chan
     grid = _common_grid(original, copy, alignment, changed)
     cues = (
         containment(alignment, original, copy, previews),
-        information_loss(grid),
+        information_loss(grid, (original, copy)),
         resampling(grid, alignment.rotation_degrees),
         tonal_history(facts, grid),
         colour_mapping(facts, grid),
