@@ -23,9 +23,20 @@ _RGB_TO_XYZ = np.array([[0.412453, 0.357580, 0.180423],
 _WHITE = np.array([0.950456, 1.0, 1.088754], np.float32)
 _EPSILON = 0.008856  # (6/29)^3: below it CIELAB's cube root turns linear
 _SLOPE = 7.787  # the linear part's slope, (29/6)^2 / 3
-# Linear light of each 8-bit sRGB level (IEC 61966-2-1 companding).
-_LEVELS = np.arange(256, dtype=np.float64) / 255
-_LINEAR = np.where(_LEVELS <= 0.04045, _LEVELS / 12.92, ((_LEVELS + 0.055) / 1.055) ** 2.4).astype(np.float32)
+
+
+def _linear(values: np.ndarray) -> np.ndarray:
+    """Linear light of sRGB values in [0, 1] (IEC 61966-2-1 companding)."""
+    return np.where(values <= 0.04045, values / 12.92, ((values + 0.055) / 1.055) ** 2.4)
+
+
+def _cube_root(ratio: np.ndarray) -> np.ndarray:
+    """CIELAB's f(t) of a ratio to the white: the cube root, linear below _EPSILON."""
+    return np.where(ratio > _EPSILON, np.cbrt(ratio), _SLOPE * ratio + np.float32(16 / 116))
+
+
+# Linear light of each 8-bit sRGB level.
+_LINEAR = _linear(np.arange(256, dtype=np.float64) / 255).astype(np.float32)
 
 
 def lab_of(rgb: np.ndarray) -> np.ndarray:
@@ -34,10 +45,8 @@ def lab_of(rgb: np.ndarray) -> np.ndarray:
     if rgb.dtype == np.uint8:
         linear = _LINEAR[rgb]
     else:
-        values = np.clip(np.asarray(rgb, np.float32), 0, 1)
-        linear = np.where(values <= 0.04045, values / 12.92, ((values + 0.055) / 1.055) ** 2.4)
-    xyz = (linear @ _RGB_TO_XYZ.T) / _WHITE
-    f = np.where(xyz > _EPSILON, np.cbrt(xyz), _SLOPE * xyz + np.float32(16 / 116))
+        linear = _linear(np.clip(np.asarray(rgb, np.float32), 0, 1))
+    f = _cube_root((linear @ _RGB_TO_XYZ.T) / _WHITE)
     return np.stack([116 * f[..., 1] - 16, 500 * (f[..., 0] - f[..., 1]), 200 * (f[..., 1] - f[..., 2])],
                     axis=-1).astype(np.float32)
 
@@ -45,9 +54,7 @@ def lab_of(rgb: np.ndarray) -> np.ndarray:
 def lightness_of(rgb: np.ndarray) -> np.ndarray:
     """CIELAB L* (0-100, float32) of RGB uint8 pixels (..., 3): ``lab_of``'s first channel, at a
     quarter of its time (L* needs only the luminance Y)."""
-    luminance = _LINEAR[rgb] @ _RGB_TO_XYZ[1]  # the white's Y is 1
-    f = np.where(luminance > _EPSILON, np.cbrt(luminance), _SLOPE * luminance + np.float32(16 / 116))
-    return (116 * f - 16).astype(np.float32)
+    return (116 * _cube_root(_LINEAR[rgb] @ _RGB_TO_XYZ[1]) - 16).astype(np.float32)  # the white's Y is 1
 
 
 def srgb_of(lab: np.ndarray) -> np.ndarray:
