@@ -78,6 +78,14 @@ class _Surround:
         return np.sqrt(np.maximum(np.maximum(variance[..., 0], variance[..., 1]), variance[..., 2]))
 
     @functools.cached_property
+    def nearest(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(distance, rows, columns): each pixel's distance to the footprint and its nearest
+        footprint pixel (scipy's exact Euclidean distance transform gives the pixel, OpenCV's
+        labelled one only a label); made once for the fill and seam tests."""
+        distance, (rows, columns) = ndimage.distance_transform_edt(~self.covered, return_indices=True)
+        return distance, rows, columns
+
+    @functools.cached_property
     def flat(self) -> np.ndarray:
         """Bool: no texture around the pixel (local spread <= DERIVATION_FILL_SPREAD)."""
         return self.spread <= T.DERIVATION_FILL_SPREAD
@@ -91,9 +99,7 @@ class _Surround:
         fill repeats a pixel a little along the edge from the nearest one when the turn or
         perspective slants the streaks). Only the pixels asked about are compared (a few of a
         megapixel's, usually)."""
-        # scipy's exact Euclidean distance transform returns each pixel's nearest footprint pixel,
-        # which OpenCV's labelled transform gives only as labels.
-        rows, cols = ndimage.distance_transform_edt(~self.covered, return_distances=False, return_indices=True)
+        _, rows, cols = self.nearest
         window = np.ones((5, 5), np.uint8)
         low = cv2.erode(self.small, window).astype(np.int16) - T.DERIVATION_EXTENDED_LEVELS
         high = cv2.dilate(self.small, window).astype(np.int16) + T.DERIVATION_EXTENDED_LEVELS
@@ -181,8 +187,7 @@ def _at_a_seam(seen: _Surround) -> bool:
     with the pixel deeper again by the same step."""
     covered, margin = seen.covered, seen.margin
     height, width = covered.shape
-    # scipy's exact Euclidean distance transform gives each pixel's nearest footprint pixel.
-    distance, (near_rows, near_columns) = ndimage.distance_transform_edt(~covered, return_indices=True)
+    distance, near_rows, near_columns = seen.nearest
     rows, columns = np.nonzero((distance >= margin + 1) & (distance < margin + 2))
     step_rows, step_columns = near_rows[rows, columns] - rows, near_columns[rows, columns] - columns
     in_rows, in_columns = near_rows[rows, columns] + step_rows, near_columns[rows, columns] + step_columns
