@@ -1323,6 +1323,10 @@ DERIVATION_SELF_FILL_MIN_SCALE = 1.25
 # crop can correlate with where it is smooth (the cameraman's sky and grass cut to 78 %: r >= 0.8),
 # 0.56-0.72.
 DERIVATION_SELF_FILL_DETAIL = 0.25
+DERIVATION_SELF_FILL_SIDE = 128
+DERIVATION_SELF_FILL_BLURS = (0.0, 1.0, 2.0, 4.0, 8.0)
+DERIVATION_SELF_FILL_R = 0.8
+DERIVATION_SELF_FILL_SPREAD = 2.0
 # A picture meets the rest of a bigger one at a seam (a collage's panel, a diptych's half) when the
 # grey levels across its footprint's edge differ at least DERIVATION_SEAM_RATIO times as much as
 # at the same separation just within it (medians along the edge). The crop test would call the
@@ -1330,10 +1334,6 @@ DERIVATION_SELF_FILL_DETAIL = 0.25
 # shipped photographs: 0.6-1.1 (the scene goes on across them); panels of 2 x 2 grids and a
 # diptych of shipped photographs: 3.1-17. Twice: well above the first, well below the second.
 DERIVATION_SEAM_RATIO = 2.0
-DERIVATION_SELF_FILL_SIDE = 128
-DERIVATION_SELF_FILL_BLURS = (0.0, 1.0, 2.0, 4.0, 8.0)
-DERIVATION_SELF_FILL_R = 0.8
-DERIVATION_SELF_FILL_SPREAD = 2.0
 # Content laid over an area (an overlay, a caption, a logo) that the change map left in, found on
 # the derivation's common grid (derivation/added.py): the luma of the residual of the global
 # colour mapping (the change detector's lookup table), both ways, low-passed by a Gaussian of
