@@ -26,6 +26,7 @@ from dataclasses import dataclass, replace
 import cv2
 import numpy as np
 
+from . import lens
 from . import thresholds as T
 from .align_dense import detail_agreement, register_densely, whole_picture_agreement
 from .resample import scale_matrix, shrink_to_side
@@ -80,6 +81,10 @@ class Alignment:
     # then leaves up to that much of the frame uncovered, which is no crop: 2 % of a 48 x 31
     # thumbnail's area, under 0.5 % of a 500-px picture's (alignment's own error is larger there).
     rounding: tuple[float, float] = (0.0, 0.0)
+    # The copy's bend by a camera lens that the matrix cannot follow (``lens.bend``: COPY pixels at
+    # its corners, positive barrel, negative pincushion); 0.0: none found. Compare straightens
+    # such a copy and aligns it again; the matrix then maps the straightened copy.
+    lens_bend: float = 0.0
 
     @property
     def rounding_share(self) -> float:
@@ -566,6 +571,11 @@ def _fallbacks_apply(features: tuple[PictureFeatures, PictureFeatures]) -> bool:
     return max(len(f.get(mirrored=False).keypoints) for f in features) < T.FLAT_KEYPOINTS
 
 
+def _pixel_scale(original_shape: tuple[int, ...]) -> float:
+    """Inlier distances are set in FEATURE_SIDE pixels: ORIGINAL pixels per such pixel."""
+    return max(1.0, max(original_shape[:2]) / T.FEATURE_SIDE)
+
+
 Candidate = tuple[_Fit, bool, np.ndarray, np.ndarray]  # fit, mirrored, matched copy and original points
 
 
@@ -574,8 +584,7 @@ def _candidates(features: tuple[PictureFeatures, PictureFeatures], copy_shape: t
     """The fitted transform of each orientation of the copy (the mirrored one only when needed)."""
     match = _hamming_ratio_matches if method == "akaze" else _ratio_matches
     original_features = features[0].get(mirrored=False, method=method)
-    # Inlier distances are set in FEATURE_SIDE pixels; convert to ORIGINAL pixels.
-    pixel_scale = max(1.0, max(original_shape[:2]) / T.FEATURE_SIDE)
+    pixel_scale = _pixel_scale(original_shape)
     width = copy_shape[1]
     candidates: list[Candidate] = []
     for mirrored in (False, True):
@@ -603,13 +612,17 @@ def _from_candidates(original: np.ndarray, copy: np.ndarray, candidates: list[Ca
     if fit.inliers < T.MIN_INLIER_RATIO * fit.matches:
         return _failed(original, copy, f"only {fit.inliers} of {fit.matches} matches agree on one transform", fit)
     fit = _polish(fit, source, target)
+    centre = ((copy.shape[1] - 1) / 2, (copy.shape[0] - 1) / 2)
+    bend = lens.bend(fit.matrix, source, target, copy.shape, _describe(fit.matrix, at=centre)[0],
+                     T.RANSAC_THRESHOLD_PX * _pixel_scale(original.shape))
     detector = {"sift": "", "sift-stretched": " (SIFT, grey levels stretched)",
                 "sift-low-threshold": " (SIFT, lower contrast threshold)", "akaze": " (AKAZE)"}[method]
     reason = f"{fit.inliers} of {fit.matches} feature matches{detector} agree on a {fit.model.value}"
-    return _accepted(original, copy, fit, method, reason)
+    return _accepted(original, copy, fit, method, reason, lens_bend=bend)
 
 
-def _accepted(original: np.ndarray, copy: np.ndarray, fit: _Fit, method: str, reason: str) -> Alignment:
+def _accepted(original: np.ndarray, copy: np.ndarray, fit: _Fit, method: str, reason: str,
+              lens_bend: float = 0.0) -> Alignment:
     """The alignment of ``fit`` when its scale is plausible and the copy overlaps the original."""
     centre = ((copy.shape[1] - 1) / 2, (copy.shape[0] - 1) / 2)
     scale, rotation, mirrored = _describe(fit.matrix, at=centre)
@@ -631,7 +644,7 @@ def _accepted(original: np.ndarray, copy: np.ndarray, fit: _Fit, method: str, re
         copy_fill_fraction=_copy_fill_fraction(fit.matrix, original.shape, copy.shape),
         cut_margins=_margins(_box(covered), original.shape),
         axis_scales=(float(axis_scales[0]), float(axis_scales[1])),
-        rounding=_rounding(original.shape, copy.shape),
+        rounding=_rounding(original.shape, copy.shape), lens_bend=lens_bend,
     )
 
 

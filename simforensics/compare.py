@@ -15,6 +15,7 @@ import cv2
 import numpy as np
 from threadpoolctl import threadpool_limits
 
+from . import lens
 from . import thresholds as T
 from .align import Alignment, PictureFeatures, align, overlap_mask
 from .changes import (
@@ -173,6 +174,22 @@ def _aligned_as_negative(first: PreparedPicture, copy: np.ndarray) -> tuple[Alig
     return (dataclasses.replace(alignment, inverted=True), negative) if alignment.aligned else None
 
 
+def _aligned_straightened(first: PreparedPicture, copy: np.ndarray,
+                          alignment: Alignment) -> tuple[Alignment, PreparedPicture] | None:
+    """A copy bent by a camera lens (``Alignment.lens_bend``) aligned once straightened, with the
+    straightened copy the rest of the comparison reads (the evidence is never changed); None when
+    it does not align so."""
+    straight = PreparedPicture(lens.straightened(copy, alignment.lens_bend))
+    again = align(first.rgb, straight.rgb, previews=(first.preview, straight.preview),
+                  features=(first.features, straight.features))
+    if not again.aligned:
+        return None
+    kind = "barrel" if alignment.lens_bend > 0 else "pincushion"
+    reason = (f"{again.reason}, once the copy's {kind} distortion ({abs(alignment.lens_bend):.1f} px at its corners, "
+              f"as a camera lens bends a photograph of a print or screen) was taken out")
+    return dataclasses.replace(again, lens_bend=alignment.lens_bend, reason=reason), straight
+
+
 def _localised(original: np.ndarray, copy: np.ndarray, alignment: Alignment,
                frame: WorkingFrame) -> tuple[ChangeMap, np.ndarray | None]:
     """The changes, and the copy's palette when it is reduced to one. Such a copy is also compared
@@ -261,6 +278,9 @@ def compare_prepared(
     if not alignment.aligned and _a_negative(whole) and (negative := _aligned_as_negative(first, copy)):
         alignment, turned_back = negative
         copy, previews = turned_back.rgb, (first.preview, turned_back.preview)
+    if alignment.lens_bend and (straight := _aligned_straightened(first, copy, alignment)):
+        alignment, straightened = straight
+        copy, previews = straightened.rgb, (first.preview, straightened.preview)
     pdq_dihedral = pdq_dihedral_distance(first.hashes, second.pdq_variants)
     changes: ChangeMap | None = None
     overlap_hashes = None
@@ -271,8 +291,9 @@ def compare_prepared(
                                       previews=previews)
         copy_facts = second.facts
         # The copy's JPEG tables predict its own encoding error (changes._jpeg_noise): only for the
-        # file's own pixels (not a negative turned back, nor a reduced decode).
-        if copy_facts is not None and copy_facts.is_jpeg and copy_facts.full_size and not alignment.inverted:
+        # file's own pixels (not a negative turned back, nor a straightened copy, nor a reduced decode).
+        if (copy_facts is not None and copy_facts.is_jpeg and copy_facts.full_size and not alignment.inverted
+                and not alignment.lens_bend):
             frame = dataclasses.replace(frame, copy_jpeg=(copy_facts.quantization, copy_facts.subsampling))
         if first.facts is not None and first.facts.clear is not None:
             frame = _without(frame, first.facts.clear)
@@ -312,8 +333,10 @@ def compare_prepared(
     )
     derivation = None
     if with_derivation:
-        # A negative's file does not hold the pixels compared: its compression cues would mislead.
-        known = first.facts is not None and second.facts is not None and not alignment.inverted
+        # A negative's or a straightened copy's file does not hold the pixels compared: its
+        # compression cues would mislead.
+        known = (first.facts is not None and second.facts is not None and not alignment.inverted
+                 and not alignment.lens_bend)
         facts = (first.facts, second.facts) if known else None
         derivation = derive(original, copy, alignment=alignment, changes=changes, identical=identical, facts=facts,
                             previews=previews)

@@ -226,6 +226,7 @@ def compare_document(comparison: Comparison) -> dict[str, Any]:
             "matrix": [[_r(v, 6) for v in row] for row in a.matrix.tolist()],
             "mirrored": a.mirrored,
             "inverted": a.inverted,
+            "lens_bend_px": _r(a.lens_bend),
             "scale": _r(a.scale),
             "rotation_degrees": _r(a.rotation_degrees, 3),
             "matches": a.matches,

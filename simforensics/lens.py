@@ -1,0 +1,113 @@
+"""A camera lens's bending of a copy: found from the alignment's matches, and taken out.
+
+A photograph of a print or a screen adds the camera lens's radial distortion to the copy: straight
+lines bow outwards or inwards, more the further they lie from the centre. No homography can follow
+it, so after the best one the copy's corners still lie a few pixels off, and the change detector
+reads them as redrawn (a copy bent by 2-4 px at its corners: 1-6 false areas on four shipped
+photographs). The one-parameter radial model of Brown (1966) and OpenCV's ``undistort``, about the
+copy's centre, explains it:
+
+    u = c + (p - c) (1 + k r^2),   r = |p - c| / R,
+
+where p is a pixel of the copy, u where it lies once straightened, c the centre and R the
+half-diagonal, so that ``k R`` is the bend at the corners in copy pixels (positive: barrel, the
+copy's corners drawn in; negative: pincushion). One parameter for the whole picture cannot follow
+a local warp (a face slimmed, an object moved), so an edit is never explained away as a lens.
+
+``bend`` is fitted by a one-dimensional search with the homography refitted by least squares at
+each step, on the matches that agree loosely with the alignment, and kept only when it explains
+them clearly better (LENS_*). Written here: OpenCV calibrates a lens from a chessboard, not from
+matches between two pictures.
+"""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+from . import thresholds as T
+
+__all__ = ["bend", "straightened"]
+
+
+def _geometry(shape: tuple[int, ...]) -> tuple[np.ndarray, float]:
+    """The picture's centre (pixel centres) and half-diagonal."""
+    height, width = shape[:2]
+    return np.array([(width - 1) / 2, (height - 1) / 2]), float(np.hypot(width, height) / 2)
+
+
+def _straighten_points(points: np.ndarray, k: float, centre: np.ndarray, radius: float) -> np.ndarray:
+    offsets = points - centre
+    r2 = np.sum((offsets / radius) ** 2, axis=1, keepdims=True)
+    return centre + offsets * (1 + k * r2)
+
+
+def _residual(points: np.ndarray, target: np.ndarray) -> float:
+    """Median distance of ``target`` from ``points`` mapped by their least-squares homography."""
+    homography, _ = cv2.findHomography(points, target, 0)
+    if homography is None:
+        return np.inf
+    mapped = cv2.perspectiveTransform(points.reshape(-1, 1, 2), homography).reshape(-1, 2)
+    return float(np.median(np.linalg.norm(mapped - target, axis=1)))
+
+
+def bend(matrix: np.ndarray, source: np.ndarray, target: np.ndarray, copy_shape: tuple[int, ...],
+         scale: float, threshold: float) -> float:
+    """The copy's bend at its corners (copy pixels, ``k R``; positive: barrel), or 0.0 when there is
+    none worth taking out. ``source``, ``target``: matched copy and original points; ``matrix``: the
+    alignment's fit (COPY -> ORIGINAL), ``scale`` its ORIGINAL pixels per COPY pixel and
+    ``threshold`` its RANSAC distance (ORIGINAL pixels)."""
+    if len(source) < T.LENS_MIN_POINTS:
+        return 0.0
+    mapped = cv2.perspectiveTransform(source.reshape(-1, 1, 2), matrix).reshape(-1, 2)
+    # A bend of a few pixels pushes the corners' matches past RANSAC's distance: take them in.
+    agree = np.linalg.norm(mapped - target, axis=1) < T.LENS_LOOSE_THRESHOLD * threshold
+    source, target = source[agree], target[agree]
+    centre, radius = _geometry(copy_shape)
+    far = np.linalg.norm(source - centre, axis=1) >= T.LENS_FAR * radius
+    if len(source) < T.LENS_MIN_POINTS or far.sum() < T.LENS_MIN_FAR_POINTS:
+        return 0.0
+    if len(source) > T.LENS_MAX_POINTS:  # a fixed sample: the search's cost, not its answer, grows with more
+        keep = np.random.default_rng(0).choice(len(source), T.LENS_MAX_POINTS, replace=False)
+        source, target = source[keep], target[keep]
+    straight = _residual(source, target)
+    if not np.isfinite(straight):
+        return 0.0
+    # The bend is one number in a narrow range: a grid and a parabola through its best three steps.
+    limit = T.LENS_MAX_BEND / radius
+    ks = np.linspace(-limit, limit, T.LENS_SEARCH_STEPS)
+    costs = np.array([_residual(_straighten_points(source, k, centre, radius), target) for k in ks])
+    best = int(np.argmin(costs))
+    k = float(ks[best])
+    if 0 < best < len(ks) - 1:
+        left, middle, right = costs[best - 1 : best + 2]
+        curvature = left - 2 * middle + right
+        if curvature > 0:
+            k += 0.5 * (left - right) / curvature * (ks[1] - ks[0])
+    fitted = _residual(_straighten_points(source, k, centre, radius), target)
+    corners_px = abs(k) * radius * scale  # in ORIGINAL pixels, where the change detector looks
+    if corners_px < T.LENS_MIN_BEND_PX or fitted > (1 - T.LENS_MIN_GAIN) * straight:
+        return 0.0
+    return k * radius
+
+
+def straightened(rgb: np.ndarray, bend_px: float) -> np.ndarray:
+    """The copy with its bend taken out, on a frame of its size: a barrel's straightened corners
+    reach past the frame and are left out; a pincushion's picture is reduced about the centre
+    until its corners fill the frame, so no pixel of the result lies outside the copy."""
+    centre, radius = _geometry(rgb.shape)
+    k = bend_px / radius
+    height, width = rgb.shape[:2]
+    x, y = np.meshgrid(np.arange(width, dtype=np.float64), np.arange(height, dtype=np.float64))
+    wanted = np.stack([x.ravel(), y.ravel()], axis=1)
+    if k < 0:  # a corner straightened lands at (1 + k) of its distance: enlarge the frame's reach
+        wanted = centre + (wanted - centre) * (1 + k)
+    # Where each straightened pixel comes from: u = c + (p - c)(1 + k r_p^2) solved for p by
+    # fixed-point steps (|k| is a few hundredths, so each step gains two decimals).
+    found = wanted.copy()
+    for _ in range(T.LENS_INVERSE_STEPS):
+        r2 = np.sum(((found - centre) / radius) ** 2, axis=1, keepdims=True)
+        found = centre + (wanted - centre) / (1 + k * r2)
+    map_x = found[:, 0].reshape(height, width).astype(np.float32)
+    map_y = found[:, 1].reshape(height, width).astype(np.float32)
+    return cv2.remap(rgb, map_x, map_y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)

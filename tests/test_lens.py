@@ -1,0 +1,78 @@
+"""A copy bent by a camera lens (a photograph of a print or a screen) is the same picture: the bend
+is found from the alignment's matches and taken out, and only the bend."""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+import pytest
+
+from fixtures import make_fixtures as fx
+from simforensics import lens
+from simforensics.compare import compare_images
+from simforensics.verdict import Label
+
+
+def bent(rgb: np.ndarray, k1: float) -> np.ndarray:
+    """``rgb`` as a lens with OpenCV's radial coefficient ``k1`` (focal length the longest side)
+    shows it: positive, barrel (the corners drawn in); negative, pincushion."""
+    height, width = rgb.shape[:2]
+    focal = max(height, width)
+    camera = np.array([[focal, 0, width / 2], [0, focal, height / 2], [0, 0, 1]], np.float64)
+    return cv2.undistort(rgb, camera, np.array([k1, 0, 0, 0], np.float64))
+
+
+@pytest.mark.parametrize(("name", "k1"), [("astronaut", 0.03), ("coffee", 0.03), ("rocket", -0.03)])
+def test_a_copy_bent_by_a_lens_is_a_near_duplicate(name: str, k1: float) -> None:
+    original = fx.source_image(name, 512)
+    measurement = compare_images(original, bent(original, k1), with_people=False)
+    bend = measurement.alignment.lens_bend
+    # OpenCV's k1 = 0.03 moves a 512-px picture's corners by 2.5-5.5 px from the best homography.
+    assert 2.0 < abs(bend) < 8.0 and np.sign(bend) == np.sign(k1), bend
+    assert measurement.verdict.label is Label.NEAR_DUPLICATE, measurement.verdict.summary
+    kind = "barrel" if k1 > 0 else "pincushion"
+    assert f"bent as by a camera lens's {kind} distortion" in measurement.verdict.summary
+
+
+def test_an_edit_in_a_bent_copy_is_still_found_where_it_is() -> None:
+    original = fx.source_image("coffee", 512)
+    edited = original.copy()
+    edited[150:210, 60:150] = original[260:320, 330:420]
+    measurement = compare_images(original, bent(edited, 0.03), with_people=False)
+    assert measurement.alignment.lens_bend > 2.0
+    assert measurement.verdict.label is Label.LOCALLY_EDITED, measurement.verdict.summary
+    assert len(measurement.changes.areas) == 1, measurement.verdict.summary
+    x, y, w, h = measurement.changes.areas[0].box
+    assert x < 150 and x + w > 60 and y < 210 and y + h > 150
+
+
+@pytest.mark.parametrize("copy", ["turned", "cropped", "locally warped"])
+def test_copies_no_lens_bent_are_not_straightened(copy: str) -> None:
+    original = fx.source_image("astronaut", 512)
+    if copy == "turned":
+        made = np.ascontiguousarray(np.rot90(original))
+    elif copy == "cropped":
+        made = original[40:460, 60:480]
+    else:  # the face pinched about its own centre: a local warp, which no lens makes
+        height, width = original.shape[:2]
+        y, x = np.mgrid[0:height, 0:width].astype(np.float32)
+        distance = np.hypot(x - 220, y - 110) / 60
+        factor = np.where(distance < 1, 0.8 + 0.2 * distance, 1.0).astype(np.float32)
+        made = cv2.remap(original, 220 + (x - 220) * factor, 110 + (y - 110) * factor, cv2.INTER_LINEAR)
+    measurement = compare_images(original, made, with_people=False)
+    assert measurement.alignment.aligned and measurement.alignment.lens_bend == 0.0
+    expected = Label.LOCALLY_EDITED if copy == "locally warped" else Label.NEAR_DUPLICATE
+    assert measurement.verdict.label is expected, measurement.verdict.summary
+
+
+def test_straightening_keeps_the_frame_filled_by_the_copy() -> None:
+    """Neither a barrel's nor a pincushion's straightened frame reaches outside the copy: a grey
+    copy straightened stays that grey to its corners."""
+    grey = np.full((200, 300, 3), 90, np.uint8)
+    grey[0, :] = grey[-1, :] = grey[:, 0] = grey[:, -1] = 250  # the copy's own edge, sampled at the corners
+    for bend in (6.0, -6.0):
+        straight = lens.straightened(grey, bend)
+        assert straight.shape == grey.shape
+        assert straight[100, 150].tolist() == [90, 90, 90]
+        if bend < 0:  # reduced until the corners meet the frame's: the copy's edge reaches the corners
+            assert straight[0, 0].min() > 90
