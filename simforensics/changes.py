@@ -41,6 +41,7 @@ import numpy as np
 from PIL import Image
 from scipy import ndimage
 
+from . import blur
 from . import thresholds as T
 from .align import Alignment, box_in_copy, overlap_mask
 from .resample import scale_matrix
@@ -777,52 +778,28 @@ def _copy_softness(original: np.ndarray, copy: np.ndarray, covered: np.ndarray) 
     return chosen
 
 
-def _blur_filter(grey_original: np.ndarray, grey_copy: np.ndarray, covered: np.ndarray) -> np.ndarray:
-    """The linear filter, COPY_FILTER_RADIUS wide and summing to 1, that best takes the original
-    to the copy over the whole frame: the two pictures' cross-spectrum over the original's power
-    spectrum (a Wiener estimate, regularised by COPY_FILTER_REGULARISATION of its mean), each
-    picture less its mean where covered and tapered to its edges, cut to the radius. OpenCV and
-    scikit-image deconvolve with a known filter; none estimates one from a pair."""
-    def tapered(grey: np.ndarray) -> np.ndarray:
-        centred = np.where(covered, grey - float(grey[covered].mean()), 0.0)
-        return centred * np.outer(np.hanning(grey.shape[0]), np.hanning(grey.shape[1]))
-
-    spectrum_original, spectrum_copy = np.fft.rfft2(tapered(grey_original)), np.fft.rfft2(tapered(grey_copy))
-    power = np.abs(spectrum_original) ** 2
-    response = spectrum_copy * np.conj(spectrum_original) / (power + T.COPY_FILTER_REGULARISATION * power.mean())
-    impulse = np.fft.fftshift(np.fft.irfft2(response, s=grey_original.shape))
-    radius = T.COPY_FILTER_RADIUS
-    cy, cx = grey_original.shape[0] // 2, grey_original.shape[1] // 2
-    kernel = impulse[cy - radius : cy + radius + 1, cx - radius : cx + radius + 1]
-    total = kernel.sum()
-    return (kernel / total if abs(total) > 1e-6 else kernel).astype(np.float32)
-
-
 def _blurred_as_the_copy(original: np.ndarray, copy: np.ndarray, covered: np.ndarray, sigma: float) -> np.ndarray:
     """The original blurred as the copy is: by the Gaussian of ``sigma`` (``_copy_softness``), or
-    by the filter fitted to the pair (``_blur_filter``) when that explains the copy's pattern
-    clearly better (COPY_FILTER_GAIN): a motion blur's streaks, a defocused lens's disc, which no
-    Gaussian follows (a copy blurred along 9 px kept 3-6 "redrawn" areas at its best Gaussian)."""
+    by the averaging filter fitted to the pair (``blur.averaging_filter``) when that explains the
+    copy's pattern clearly better (COPY_FILTER_GAIN): a motion blur's streaks, a defocused lens's
+    disc, which no Gaussian follows (a copy blurred along 9 px kept 3-6 "redrawn" areas at its
+    best Gaussian)."""
     gaussian = cv2.GaussianBlur(original, (0, 0), sigma)
-    side = 2 * T.COPY_FILTER_RADIUS + 1
-    if min(covered.shape) < 4 * side or covered.sum() < T.CHANGE_MIN_SAMPLE:
-        return gaussian
     grey_original = cv2.cvtColor(original, cv2.COLOR_RGB2GRAY).astype(np.float32)
     grey_copy = cv2.cvtColor(copy, cv2.COLOR_RGB2GRAY).astype(np.float32)
-    kernel = _blur_filter(grey_original, grey_copy, covered)
+    kernel = blur.averaging_filter(grey_original, grey_copy, covered)
     # The pattern is compared inside the covered pixels away from the frame's edge, which the
     # filter reads beyond.
+    side = 2 * T.BLUR_FILTER_RADIUS + 1
     inner = covered.copy()
     inner[:side], inner[-side:], inner[:, :side], inner[:, -side:] = False, False, False, False
-    if inner.sum() < T.CHANGE_MIN_SAMPLE:
+    if kernel is None or inner.sum() < T.CHANGE_MIN_SAMPLE:
         return gaussian
-    by_filter = cv2.filter2D(grey_original, -1, kernel, borderType=cv2.BORDER_REFLECT)
     by_gaussian = cv2.cvtColor(gaussian, cv2.COLOR_RGB2GRAY).astype(np.float32)
-    if (_trimmed_disagreement(by_filter, grey_copy, inner)
+    if (_trimmed_disagreement(blur.filtered(grey_original, kernel), grey_copy, inner)
             > T.COPY_FILTER_GAIN * _trimmed_disagreement(by_gaussian, grey_copy, inner)):
         return gaussian
-    filtered = cv2.filter2D(original.astype(np.float32), -1, kernel, borderType=cv2.BORDER_REFLECT)
-    return np.clip(filtered + 0.5, 0, 255).astype(original.dtype) if original.dtype == np.uint8 else filtered
+    return np.clip(blur.filtered(original, kernel) + 0.5, 0, 255).astype(original.dtype)
 
 
 def _trimmed_disagreement(grey_a: np.ndarray, grey_b: np.ndarray, where: np.ndarray) -> float:

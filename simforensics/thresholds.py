@@ -288,17 +288,18 @@ COPY_BLUR_MATCH = 0.8
 # went 0.038 -> 0.032 at 0.75 px, and an unchanged spot of it became a "redrawn" area).
 COPY_BLUR_TRIM = 0.1
 COPY_BLUR_GAIN = 0.75
-# A blur no Gaussian follows (a motion blur's streaks, a defocused lens's disc) is fitted as a
-# linear filter of the pair (changes._blur_filter), used instead of the Gaussian when its trimmed
-# disagreement is at most COPY_FILTER_GAIN of the Gaussian's: copies of three shipped photographs
-# blurred along 9 px fell from 0.024-0.038 at their best Gaussian to 0.002-0.003 with the filter;
-# where a Gaussian is right, or the copy is not blurred, the fitted filter's own noise leaves it no
-# better (0.9-8 x the Gaussian's), so the Gaussian stays. The radius spans the Gaussian steps'
-# largest (3 sigma of 4 px); the regularisation keeps the estimate's noise out of frequencies the
-# original hardly holds (a hundredth of its mean power).
-COPY_FILTER_RADIUS = 12
-COPY_FILTER_REGULARISATION = 0.01
+# A blur no Gaussian follows (a motion blur's streaks, a defocused lens's disc) is fitted as an
+# averaging filter of the pair (blur.py), used instead of the Gaussian when its trimmed
+# disagreement is at most COPY_FILTER_GAIN of the Gaussian's: copies of shipped photographs
+# blurred along 9 or 13 px fell from 0.016-0.052 at their best Gaussian to 0.002-0.007 with the
+# filter (0.09-0.24 of it; a defocus disc 0.43); where a Gaussian is right (copies blurred by
+# 2 px), the fitted filter's own noise leaves it no better (1.3-1.4 x), so the Gaussian stays.
 COPY_FILTER_GAIN = 0.5
+# A blur fitted as a filter (blur.py): its reach spans the Gaussian steps' largest (3 sigma of 4
+# working pixels) and a 25-px streak; the regularisation keeps the estimate's noise out of
+# frequencies the source hardly holds (a hundredth of its mean power).
+BLUR_FILTER_RADIUS = 12
+BLUR_FILTER_REGULARISATION = 0.01
 # A copy with more fine detail than its original throughout (grain or noise added to launder it,
 # or strong sharpening: at least COPY_NOISE_EXCESS x the original's detail energy over the covered
 # pixels, relative to the same ratio of the coarser band, which a contrast change scales alike;

@@ -8,6 +8,7 @@ import math
 import cv2
 import numpy as np
 
+from .. import blur
 from .. import thresholds as T
 from .grid import _CommonGrid
 from .model import Cue, Direction, Strength, _grey, _no_vote, _side_words
@@ -27,9 +28,11 @@ def _tone_fit_residual(source: np.ndarray, target_grey: np.ndarray, sample: np.n
     return float(np.sqrt(np.mean((design @ coefficients - target) ** 2)) * 255.0)
 
 
-def _best_explanation(source: np.ndarray, target: np.ndarray, valid: np.ndarray) -> tuple[float, float]:
-    """(residual, sigma): the blur (thresholds.DERIVATION_BLUR_SIGMAS) and tone mapping of
-    ``source`` that best explain ``target``."""
+def _best_explanation(source: np.ndarray, target: np.ndarray, valid: np.ndarray) -> float:
+    """The residual of the blur (thresholds.DERIVATION_BLUR_SIGMAS) and tone mapping of ``source``
+    that best explain ``target``; when a blur helps, also of the averaging filter fitted to the
+    pair (``blur.averaging_filter``: a motion blur's streaks, which no Gaussian follows). That
+    filter cannot sharpen, so a blurred picture gains nothing from it towards a sharp one."""
     target_grey = _grey(np.clip(target, 0, 255).astype(np.uint8))
     # Every pixel of a regular sub-grid: the residual of a global fit is a mean over tens of
     # thousands of pixels, which a sample of them gives to a fraction of a per cent.
@@ -39,7 +42,16 @@ def _best_explanation(source: np.ndarray, target: np.ndarray, valid: np.ndarray)
     for sigma in T.DERIVATION_BLUR_SIGMAS:
         blurred = source if sigma == 0 else cv2.GaussianBlur(source, (0, 0), sigma)
         best = min(best, (_tone_fit_residual(blurred[::step, ::step], target_grey[::step, ::step], sample), sigma))
-    return best
+    residual, sigma = best
+    if sigma > 0:
+        source_grey = _grey(np.clip(source, 0, 255).astype(np.uint8))
+        # Fitted over the whole grid (the overlap's box), not only the valid pixels: those leave
+        # out what differs locally, most edges of a streaked copy, where its filter shows.
+        kernel = blur.averaging_filter(source_grey, target_grey, np.ones_like(valid))
+        if kernel is not None:
+            averaged = blur.filtered(source, kernel)
+            residual = min(residual, _tone_fit_residual(averaged[::step, ::step], target_grey[::step, ::step], sample))
+    return residual
 
 
 def _reduced_and_back(picture: np.ndarray, scale: float) -> np.ndarray:
@@ -74,9 +86,9 @@ def information_loss(grid: _CommonGrid | None, pictures: tuple[np.ndarray, np.nd
     if grid is None:
         return _no_vote(name, "too little overlap to compare")
     # The finer picture, put through the coarser one's resampling, explaining the coarser one ...
-    from_finer, _ = _best_explanation(grid.finer_down_up, grid.coarser_up, grid.valid)
+    from_finer = _best_explanation(grid.finer_down_up, grid.coarser_up, grid.valid)
     # ... and the coarser one explaining the finer one (it cannot add what it never had).
-    from_coarser, _ = _best_explanation(grid.coarser_up, grid.finer, grid.valid)
+    from_coarser = _best_explanation(grid.coarser_up, grid.finer, grid.valid)
     floor = T.DERIVATION_RESIDUAL_FLOOR
     asymmetry = math.log((from_coarser + floor) / (from_finer + floor))
     finer, coarser = grid.finer_side, grid.finer_side.other
