@@ -788,11 +788,7 @@ def _blurred_as_the_copy(original: np.ndarray, copy: np.ndarray, covered: np.nda
     grey_original = cv2.cvtColor(original, cv2.COLOR_RGB2GRAY).astype(np.float32)
     grey_copy = cv2.cvtColor(copy, cv2.COLOR_RGB2GRAY).astype(np.float32)
     kernel = blur.averaging_filter(grey_original, grey_copy, covered)
-    # The pattern is compared inside the covered pixels away from the frame's edge, which the
-    # filter reads beyond.
-    side = 2 * T.BLUR_FILTER_RADIUS + 1
-    inner = covered.copy()
-    inner[:side], inner[-side:], inner[:, :side], inner[:, -side:] = False, False, False, False
+    inner = _inside(covered, 2 * T.BLUR_FILTER_RADIUS + 1)
     if kernel is None or inner.sum() < T.CHANGE_MIN_SAMPLE:
         return gaussian
     by_gaussian = cv2.cvtColor(gaussian, cv2.COLOR_RGB2GRAY).astype(np.float32)
@@ -809,27 +805,52 @@ def _trimmed_disagreement(grey_a: np.ndarray, grey_b: np.ndarray, where: np.ndar
     return float(change[: max(1, int(len(change) * (1 - T.COPY_BLUR_TRIM)))].mean()) if len(change) else 0.0
 
 
-def _copy_noise(original: np.ndarray, copy: np.ndarray, covered: np.ndarray) -> float:
-    """The blur (Gaussian sigma, working-frame pixels, among COPY_NOISE_STEPS) of both pictures at
-    which a copy with more fine detail than its original throughout (noise or grain added, strong
-    sharpening) agrees with it in pattern as a copy does; 0 when it has no such excess, or when no
-    step brings it there (a restyle's strokes and lines differ at every scale)."""
-    if covered.sum() < T.CHANGE_MIN_SAMPLE:
-        return 0.0
-    grey_original = cv2.cvtColor(original, cv2.COLOR_RGB2GRAY).astype(np.float32)
-    grey_copy = cv2.cvtColor(copy, cv2.COLOR_RGB2GRAY).astype(np.float32)
-
+def _more_detail_throughout(grey_original: np.ndarray, grey_copy: np.ndarray, covered: np.ndarray) -> bool:
+    """Whether the copy has more fine detail than its original over the covered pixels, relative to
+    the coarser band's (a contrast change scales both alike): COPY_NOISE_EXCESS or more."""
     def ratio(energy: Callable[[np.ndarray], np.ndarray]) -> float:
         return float(energy(grey_copy)[covered].sum() / max(float(energy(grey_original)[covered].sum()), 1e-6))
 
-    # Fine detail gained, relative to the coarser band's (a contrast change scales both alike).
-    if ratio(_detail_energy) < T.COPY_NOISE_EXCESS * ratio(_coarse_energy):
-        return 0.0
+    return ratio(_detail_energy) >= T.COPY_NOISE_EXCESS * ratio(_coarse_energy)
+
+
+def _above_the_copys_excess(original: np.ndarray, copy: np.ndarray,
+                            covered: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The pair compared above a copy's excess of fine detail throughout (noise or grain added,
+    strong sharpening, or the original is the blurred one): both pictures blurred by the least of
+    COPY_NOISE_STEPS at which their pattern agrees as a copy's does (COPY_NOISE_AGREEMENT), or the
+    copy through the averaging filter fitted from it to the original (a motion-blurred original,
+    which no Gaussian follows), when that agrees and does clearly better (COPY_FILTER_GAIN). As
+    they were when the copy has no such excess, or when neither brings it there (a restyle's
+    strokes and lines differ at every scale, and are no blur of the photograph)."""
+    if covered.sum() < T.CHANGE_MIN_SAMPLE:
+        return original, copy
+    grey_original = cv2.cvtColor(original, cv2.COLOR_RGB2GRAY).astype(np.float32)
+    grey_copy = cv2.cvtColor(copy, cv2.COLOR_RGB2GRAY).astype(np.float32)
+    if not _more_detail_throughout(grey_original, grey_copy, covered):
+        return original, copy
+    gaussian, by_gaussian = 0.0, np.inf
     for sigma in T.COPY_NOISE_STEPS:
         blurred = [cv2.GaussianBlur(grey, (0, 0), sigma) for grey in (grey_original, grey_copy)]
-        if _trimmed_disagreement(*blurred, covered) <= T.COPY_NOISE_AGREEMENT:
-            return sigma
-    return 0.0
+        if (disagreement := _trimmed_disagreement(*blurred, covered)) <= T.COPY_NOISE_AGREEMENT:
+            gaussian, by_gaussian = sigma, disagreement
+            break
+    kernel = blur.averaging_filter(grey_copy, grey_original, covered)
+    inner = _inside(covered, 2 * T.BLUR_FILTER_RADIUS + 1)
+    if kernel is not None and inner.sum() >= T.CHANGE_MIN_SAMPLE:
+        by_filter = _trimmed_disagreement(grey_original, blur.filtered(grey_copy, kernel), inner)
+        if by_filter <= T.COPY_NOISE_AGREEMENT and by_filter <= T.COPY_FILTER_GAIN * by_gaussian:
+            return original, np.clip(blur.filtered(copy, kernel) + 0.5, 0, 255).astype(copy.dtype)
+    if gaussian:
+        return cv2.GaussianBlur(original, (0, 0), gaussian), cv2.GaussianBlur(copy, (0, 0), gaussian)
+    return original, copy
+
+
+def _inside(covered: np.ndarray, margin: int) -> np.ndarray:
+    """The covered pixels at least ``margin`` from the frame's edge (a filter reads beyond it)."""
+    inner = covered.copy()
+    inner[:margin], inner[-margin:], inner[:, :margin], inner[:, -margin:] = False, False, False, False
+    return inner
 
 
 def _colour_activity(rgb: np.ndarray) -> np.ndarray:
@@ -886,9 +907,8 @@ def _difference_maps(frame: WorkingFrame) -> _DifferenceMaps:
     softer = _copy_softness(original_f, copy_f, covered)
     if softer > 0:  # compare at the copy's sharpness: a blurred copy's colours at detail are mixed
         original_f = _blurred_as_the_copy(original_f, copy_f, covered, softer)
-    elif noisier := _copy_noise(original_f, copy_f, covered):  # both, above a noisy copy's grain
-        original_f = cv2.GaussianBlur(original_f, (0, 0), noisier)
-        copy_f = cv2.GaussianBlur(copy_f, (0, 0), noisier)
+    else:  # above a noisy copy's grain, or at a blurred original's softness
+        original_f, copy_f = _above_the_copys_excess(original_f, copy_f, covered)
     activity = _colour_activity(original_f)
     # The first fit only has to find roughly what it cannot explain: every other pixel will do.
     coarse_covered = covered[::2, ::2]
