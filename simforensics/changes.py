@@ -785,15 +785,17 @@ def _blurred_as_the_copy(original: np.ndarray, copy: np.ndarray, covered: np.nda
     disc, which no Gaussian follows (a copy blurred along 9 px kept 3-6 "redrawn" areas at its
     best Gaussian)."""
     gaussian = cv2.GaussianBlur(original, (0, 0), sigma)
-    grey_original = cv2.cvtColor(original, cv2.COLOR_RGB2GRAY).astype(np.float32)
-    grey_copy = cv2.cvtColor(copy, cv2.COLOR_RGB2GRAY).astype(np.float32)
-    kernel = blur.averaging_filter(grey_original, grey_copy, covered)
     inner = _inside(covered, 2 * T.BLUR_FILTER_RADIUS + 1)
-    if kernel is None or inner.sum() < T.CHANGE_MIN_SAMPLE:
+    if inner.sum() < T.CHANGE_MIN_SAMPLE:
         return gaussian
-    by_gaussian = cv2.cvtColor(gaussian, cv2.COLOR_RGB2GRAY).astype(np.float32)
-    if (_trimmed_disagreement(blur.filtered(grey_original, kernel), grey_copy, inner)
-            > T.COPY_FILTER_GAIN * _trimmed_disagreement(by_gaussian, grey_copy, inner)):
+    grey_copy = cv2.cvtColor(copy, cv2.COLOR_RGB2GRAY).astype(np.float32)
+    by_gaussian = _trimmed_disagreement(cv2.cvtColor(gaussian, cv2.COLOR_RGB2GRAY), grey_copy, inner)
+    if by_gaussian <= T.COPY_FILTER_TRY:
+        return gaussian
+    grey_original = cv2.cvtColor(original, cv2.COLOR_RGB2GRAY).astype(np.float32)
+    kernel = blur.averaging_filter(grey_original, grey_copy, covered)
+    if kernel is None or (_trimmed_disagreement(blur.filtered(grey_original, kernel), grey_copy, inner)
+                          > T.COPY_FILTER_GAIN * by_gaussian):
         return gaussian
     return np.clip(blur.filtered(original, kernel) + 0.5, 0, 255).astype(original.dtype)
 
@@ -835,9 +837,10 @@ def _above_the_copys_excess(original: np.ndarray, copy: np.ndarray,
         if (disagreement := _trimmed_disagreement(*blurred, covered)) <= T.COPY_NOISE_AGREEMENT:
             gaussian, by_gaussian = sigma, disagreement
             break
-    kernel = blur.averaging_filter(grey_copy, grey_original, covered)
     inner = _inside(covered, 2 * T.BLUR_FILTER_RADIUS + 1)
-    if kernel is not None and inner.sum() >= T.CHANGE_MIN_SAMPLE:
+    kernel = (blur.averaging_filter(grey_copy, grey_original, covered)
+              if by_gaussian > T.COPY_FILTER_TRY and inner.sum() >= T.CHANGE_MIN_SAMPLE else None)
+    if kernel is not None:
         by_filter = _trimmed_disagreement(grey_original, blur.filtered(grey_copy, kernel), inner)
         if by_filter <= T.COPY_NOISE_AGREEMENT and by_filter <= T.COPY_FILTER_GAIN * by_gaussian:
             return original, np.clip(blur.filtered(copy, kernel) + 0.5, 0, 255).astype(copy.dtype)

@@ -295,6 +295,10 @@ COPY_BLUR_GAIN = 0.75
 # filter (0.09-0.24 of it; a defocus disc 0.43); where a Gaussian is right (copies blurred by
 # 2 px), the fitted filter's own noise leaves it no better (1.3-1.4 x), so the Gaussian stays.
 COPY_FILTER_GAIN = 0.5
+# The filter is fitted only when the Gaussian leaves more than this (its fit and test cost 20-40 ms
+# of a 1-MP comparison): copies a Gaussian explains to this had no false area (Gaussian-blurred
+# copies 0.0008-0.0012, a defocus disc's 0.0047), motion blurs left 0.016-0.052.
+COPY_FILTER_TRY = 0.005
 # A blur fitted as a filter (blur.py): its reach spans the Gaussian steps' largest (3 sigma of 4
 # working pixels) and a 25-px streak; the regularisation keeps the estimate's noise out of
 # frequencies the source hardly holds (a hundredth of its mean power).
