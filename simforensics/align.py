@@ -262,8 +262,8 @@ def _residuals(matrix: np.ndarray, source: np.ndarray, target: np.ndarray) -> np
 
 
 def _fit(source: np.ndarray, target: np.ndarray, pixel_scale: float, allow_homography: bool = True) -> _Fit | None:
-    """Similarity first; a homography only when it explains clearly more matches (and
-    ``allow_homography``)."""
+    """Similarity first; a homography only when it explains clearly more matches, or as many
+    clearly more precisely (and ``allow_homography``)."""
     if len(source) < 4:
         return None
     threshold = T.RANSAC_THRESHOLD_PX * pixel_scale
@@ -283,9 +283,15 @@ def _fit(source: np.ndarray, target: np.ndarray, pixel_scale: float, allow_homog
     if homography is not None and hmask is not None:
         inliers = hmask.ravel().astype(bool)
         count = int(inliers.sum())
-        if best is None or (count >= T.HOMOGRAPHY_GAIN * best.inliers and count - best.inliers >= T.HOMOGRAPHY_MIN_EXTRA):
-            best = _Fit(AlignModel.HOMOGRAPHY, homography / homography[2, 2], len(source), count,
-                        float(np.median(_residuals(homography, source[inliers], target[inliers]))))
+        residual = float(np.median(_residuals(homography, source[inliers], target[inliers]))) if count else np.inf
+        more = best is None or (count >= T.HOMOGRAPHY_GAIN * best.inliers and count - best.inliers >= T.HOMOGRAPHY_MIN_EXTRA)
+        # ... or as many, many, and clearly more precisely: a photograph at a slight angle whose
+        # every match lies within RANSAC's distance of a similarity, but a pixel or more off it.
+        precise = (best is not None and count >= max(best.inliers, T.HOMOGRAPHY_PRECISE_INLIERS)
+                   and best.residual >= T.HOMOGRAPHY_PRECISE_FROM * pixel_scale
+                   and residual <= T.HOMOGRAPHY_PRECISE_RATIO * best.residual)
+        if more or precise:
+            best = _Fit(AlignModel.HOMOGRAPHY, homography / homography[2, 2], len(source), count, residual)
     return best
 
 

@@ -16,7 +16,7 @@ a local warp (a face slimmed, an object moved), so an edit is never explained aw
 
 ``bend`` is fitted by a one-dimensional search with the homography refitted by least squares at
 each step, on the matches that agree loosely with the alignment, and kept only when it explains
-them clearly better (LENS_*). Written here: OpenCV calibrates a lens from a chessboard, not from
+those far from the centre clearly better (LENS_*). Written here: OpenCV calibrates a lens from a chessboard, not from
 matches between two pictures.
 """
 
@@ -42,13 +42,15 @@ def _straighten_points(points: np.ndarray, k: float, centre: np.ndarray, radius:
     return centre + offsets * (1 + k * r2)
 
 
-def _residual(points: np.ndarray, target: np.ndarray) -> float:
-    """Median distance of ``target`` from ``points`` mapped by their least-squares homography."""
+def _residual(points: np.ndarray, target: np.ndarray, far: np.ndarray) -> float:
+    """Median distance of the ``far`` points of ``target`` from ``points`` mapped by the
+    least-squares homography of them all: a bend shows far from the centre, while SIFT's noise
+    (up to a pixel on a blurred, noisy photograph of a screen) is everywhere."""
     homography, _ = cv2.findHomography(points, target, 0)
     if homography is None:
         return np.inf
-    mapped = cv2.perspectiveTransform(points.reshape(-1, 1, 2), homography).reshape(-1, 2)
-    return float(np.median(np.linalg.norm(mapped - target, axis=1)))
+    mapped = cv2.perspectiveTransform(points[far].reshape(-1, 1, 2), homography).reshape(-1, 2)
+    return float(np.median(np.linalg.norm(mapped - target[far], axis=1)))
 
 
 def bend(matrix: np.ndarray, source: np.ndarray, target: np.ndarray, copy_shape: tuple[int, ...],
@@ -69,14 +71,14 @@ def bend(matrix: np.ndarray, source: np.ndarray, target: np.ndarray, copy_shape:
         return 0.0
     if len(source) > T.LENS_MAX_POINTS:  # a fixed sample: the search's cost, not its answer, grows with more
         keep = np.random.default_rng(0).choice(len(source), T.LENS_MAX_POINTS, replace=False)
-        source, target = source[keep], target[keep]
-    straight = _residual(source, target)
+        source, target, far = source[keep], target[keep], far[keep]
+    straight = _residual(source, target, far)
     if not np.isfinite(straight):
         return 0.0
     # The bend is one number in a narrow range: a grid and a parabola through its best three steps.
     limit = T.LENS_MAX_BEND / radius
     ks = np.linspace(-limit, limit, T.LENS_SEARCH_STEPS)
-    costs = np.array([_residual(_straighten_points(source, k, centre, radius), target) for k in ks])
+    costs = np.array([_residual(_straighten_points(source, k, centre, radius), target, far) for k in ks])
     best = int(np.argmin(costs))
     k = float(ks[best])
     if 0 < best < len(ks) - 1:
@@ -84,7 +86,7 @@ def bend(matrix: np.ndarray, source: np.ndarray, target: np.ndarray, copy_shape:
         curvature = left - 2 * middle + right
         if curvature > 0:
             k += 0.5 * (left - right) / curvature * (ks[1] - ks[0])
-    fitted = _residual(_straighten_points(source, k, centre, radius), target)
+    fitted = _residual(_straighten_points(source, k, centre, radius), target, far)
     corners_px = abs(k) * radius * scale  # in ORIGINAL pixels, where the change detector looks
     if corners_px < T.LENS_MIN_BEND_PX or fitted > (1 - T.LENS_MIN_GAIN) * straight:
         return 0.0

@@ -51,6 +51,18 @@ HOMOGRAPHY_GAIN = 1.25
 # 19, a quarter more by chance, and tilted the copy's corners by several pixels ("rotated by -0.6
 # degrees" for a copy that was not turned at all).
 HOMOGRAPHY_MIN_EXTRA = 8
+# A homography also replaces the similarity when it holds at least as many inliers, at least
+# HOMOGRAPHY_PRECISE_INLIERS, and its median residual is at most HOMOGRAPHY_PRECISE_RATIO of the
+# similarity's, that being at least HOMOGRAPHY_PRECISE_FROM px (at FEATURE_SIDE). A slight angle
+# keeps every match within RANSAC's 3 px of a similarity, a pixel or more off it: blurred, noisy
+# photographs of a screen, 1.4-1.7 px against the homography's 0.6-0.8 (0.35-0.53 of it), and
+# the change detector found 14 false areas in one. On 46 copies of shipped photographs that are
+# similarities (crops, turns, resizes, sepia, frames, moire, grids) the homography's residual was
+# 0.9-1.24 of the similarity's, which was 0.07-0.45 px; and 60 inliers keep a restyle's few dozen
+# noisy matches out (HOMOGRAPHY_MIN_EXTRA's reason).
+HOMOGRAPHY_PRECISE_INLIERS = 60
+HOMOGRAPHY_PRECISE_FROM = 0.5
+HOMOGRAPHY_PRECISE_RATIO = 0.6
 
 # Accept transforms that scale between 1/16 and 16: a gallery thumbnail of 250 px of a 4000-px
 # photograph is 16x (the task asks for 0.25-4x). The comparison runs at the smaller picture's
@@ -60,8 +72,9 @@ MAX_SCALE_RATIO = 16.0
 
 # A camera lens's bend of a copy (lens.py), found from the alignment's matches:
 # - at least this many matches, and this many far from the centre (beyond LENS_FAR of the
-#   half-diagonal), where a bend shows: a radial parameter fitted to a few central points fits noise;
-LENS_MIN_POINTS = 100
+#   half-diagonal), where a bend shows and where it is judged: a radial parameter fitted to a few
+#   central points fits noise (a blurred, noisy photograph of a screen gave 76-340 matches);
+LENS_MIN_POINTS = 60
 LENS_MIN_FAR_POINTS = 30
 LENS_FAR = 0.6
 # - and at most this many of them, a fixed random sample: each step of the search refits a
@@ -80,11 +93,13 @@ LENS_SEARCH_STEPS = 25
 #   absorbs up to about a pixel of misregistration (copies bent 1.3 px at the corners had no false
 #   area; 2.6 px gave 2), and below it a bend is not worth resampling the copy for;
 LENS_MIN_BEND_PX = 1.5
-# - and only when it explains the matches clearly better: the median residual at least this
-#   share lower than the straight fit's. SIFT's own noise (0.1-0.4 px) is the rest: on 27 unbent
-#   copies of shipped photographs (crops, turns, sepia, frames, moire, 2 x 2 grids, photographs
-#   at an angle, local edits) a bend gained -0.15 to +0.07 of it, on 20 bent ones 0.32-0.91;
-LENS_MIN_GAIN = 0.25
+# - and only when it explains the far matches clearly better: their median residual at least this
+#   share lower than the straight fit's. SIFT's own noise is the rest (0.1-0.4 px; up to 1.1 px on
+#   a blurred, noisy photograph of a screen): on 28 unbent copies of shipped photographs (crops,
+#   turns, sepia, frames, moire, 2 x 2 grids, photographs at an angle, local edits) the bend found
+#   gained at most 0.18 of it (0.09 where it reached LENS_MIN_BEND_PX), on 24 bent ones 0.27-0.88
+#   (three blurred, noisy photographs of a bent screen 0.32-0.33);
+LENS_MIN_GAIN = 0.2
 # - fixed-point steps inverting the radial model (each gains about two decimals at |k| <= 0.07).
 LENS_INVERSE_STEPS = 5
 

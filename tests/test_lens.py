@@ -11,6 +11,7 @@ from fixtures import make_fixtures as fx
 from simforensics import lens
 from simforensics.compare import compare_images
 from simforensics.verdict import Label
+from tests.test_changes import jpeg
 
 
 def bent(rgb: np.ndarray, k1: float) -> np.ndarray:
@@ -32,6 +33,38 @@ def test_a_copy_bent_by_a_lens_is_a_near_duplicate(name: str, k1: float) -> None
     assert measurement.verdict.label is Label.NEAR_DUPLICATE, measurement.verdict.summary
     kind = "barrel" if k1 > 0 else "pincushion"
     assert f"bent as by a camera lens's {kind} distortion" in measurement.verdict.summary
+
+
+def photographed(rgb: np.ndarray, seed: int) -> np.ndarray:
+    """``rgb`` as a phone photographs a screen showing it: at a slight angle (corners 5-25 px in),
+    through a barrel lens (k1 0.05), moved along 7 px, brighter, with sensor noise, saved at JPEG 80."""
+    rng = np.random.default_rng(seed)
+    height, width = rgb.shape[:2]
+    frame = np.float32([[0, 0], [width, 0], [width, height], [0, height]])
+    inward = np.float32([[1, 1], [-1, 1], [-1, -1], [1, -1]]) * rng.uniform(5, 25, (4, 2)).astype(np.float32)
+    tilted = cv2.warpPerspective(rgb, cv2.getPerspectiveTransform(frame, frame + inward), (width, height),
+                                 borderMode=cv2.BORDER_REFLECT)
+    focal = max(height, width)
+    camera = np.array([[focal, 0, width / 2], [0, focal, height / 2], [0, 0, 1]], np.float64)
+    map_x, map_y = cv2.initUndistortRectifyMap(camera, np.array([0.05, 0, 0, 0]), None, camera, (width, height),
+                                               cv2.CV_32FC1)
+    bent_tilted = cv2.remap(tilted, map_x, map_y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REFLECT)
+    streak = np.zeros((7, 7), np.float32)
+    streak[3, :] = 1 / 7
+    moved = cv2.filter2D(bent_tilted, -1, streak).astype(np.float32) * 1.05 + rng.normal(0, 3, rgb.shape)
+    return jpeg(np.clip(moved, 0, 255).astype(np.uint8), 80)
+
+
+@pytest.mark.parametrize("name", ["chelsea", "coffee"])
+def test_a_phone_photograph_of_a_screen_is_a_near_duplicate(name: str) -> None:
+    """Angle, lens, motion and noise together. Chelsea's matches all lie within RANSAC's 3 px of a
+    similarity but over a pixel off it: the homography is now taken for its precision (before: 3
+    false areas). Under this noise the bend itself is found on some such photographs only (its
+    gain on the far matches 0.18-0.37 against LENS_MIN_GAIN's 0.2)."""
+    original = fx.source_image(name, 512)
+    measurement = compare_images(original, photographed(original, 2), with_people=False)
+    assert measurement.verdict.label is Label.NEAR_DUPLICATE, measurement.verdict.summary
+    assert "in perspective" in measurement.verdict.summary
 
 
 def test_an_edit_in_a_bent_copy_is_still_found_where_it_is() -> None:
