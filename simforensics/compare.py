@@ -187,7 +187,7 @@ def _aligned_straightened(first: PreparedPicture, copy: np.ndarray,
     kind = "barrel" if alignment.lens_bend > 0 else "pincushion"
     reason = (f"{again.reason}, once the copy's {kind} distortion ({abs(alignment.lens_bend):.1f} px at its corners, "
               f"as a camera lens bends a photograph of a print or screen) was taken out")
-    return dataclasses.replace(again, lens_bend=alignment.lens_bend, reason=reason), straight
+    return dataclasses.replace(again, lens_bend=alignment.lens_bend, inverted=alignment.inverted, reason=reason), straight
 
 
 def _localised(original: np.ndarray, copy: np.ndarray, alignment: Alignment,

@@ -67,6 +67,14 @@ def test_a_phone_photograph_of_a_screen_is_a_near_duplicate(name: str) -> None:
     assert "in perspective" in measurement.verdict.summary
 
 
+def test_a_bent_negative_stays_a_negative() -> None:
+    original = fx.source_image("coffee", 512)
+    measurement = compare_images(original, 255 - bent(original, 0.03), with_people=False)
+    assert measurement.alignment.inverted and measurement.alignment.lens_bend > 2.0, measurement.alignment.reason
+    assert measurement.verdict.label is Label.NEAR_DUPLICATE, measurement.verdict.summary
+    assert "in negative" in measurement.verdict.summary
+
+
 def test_an_edit_in_a_bent_copy_is_still_found_where_it_is() -> None:
     original = fx.source_image("coffee", 512)
     edited = original.copy()
