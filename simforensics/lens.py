@@ -70,7 +70,8 @@ def bend(matrix: np.ndarray, source: np.ndarray, target: np.ndarray, copy_shape:
     if len(source) < T.LENS_MIN_POINTS or far.sum() < T.LENS_MIN_FAR_POINTS:
         return 0.0
     if len(source) > T.LENS_MAX_POINTS:  # a fixed sample: the search's cost, not its answer, grows with more
-        keep = np.random.default_rng(0).choice(len(source), T.LENS_MAX_POINTS, replace=False)
+        shuffled = np.random.default_rng(0).permutation(len(source))
+        keep = shuffled[np.argsort(~far[shuffled], kind="stable")][: T.LENS_MAX_POINTS]  # the far ones first
         source, target, far = source[keep], target[keep], far[keep]
     straight = _residual(source, target, far)
     if not np.isfinite(straight):

@@ -97,8 +97,8 @@ LENS_MIN_BEND_PX = 1.5
 #   share lower than the straight fit's. SIFT's own noise is the rest (0.1-0.4 px; up to 1.1 px on
 #   a blurred, noisy photograph of a screen): on 28 unbent copies of shipped photographs (crops,
 #   turns, sepia, frames, moire, 2 x 2 grids, photographs at an angle, local edits) the bend found
-#   gained at most 0.18 of it (0.09 where it reached LENS_MIN_BEND_PX), on 24 bent ones 0.27-0.88
-#   (three blurred, noisy photographs of a bent screen 0.32-0.33);
+#   gained at most 0.18 of it (0.06 where it reached LENS_MIN_BEND_PX), on 24 bent ones 0.25-0.88
+#   (three blurred, noisy photographs of a bent screen 0.28-0.33);
 LENS_MIN_GAIN = 0.2
 # - fixed-point steps inverting the radial model (each gains about two decimals at |k| <= 0.07).
 LENS_INVERSE_STEPS = 5
