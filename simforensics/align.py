@@ -85,6 +85,9 @@ class Alignment:
     # its corners, positive barrel, negative pincushion); 0.0: none found. Compare straightens
     # such a copy and aligns it again; the matrix then maps the straightened copy.
     lens_bend: float = 0.0
+    # The block side (px) of a pixelated copy compared through its smoothed blocks (compare's
+    # ``_compared_smoothed``); 0.0: compared as it is.
+    pixelated: float = 0.0
 
     @property
     def rounding_share(self) -> float:

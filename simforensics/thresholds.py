@@ -70,6 +70,21 @@ HOMOGRAPHY_PRECISE_RATIO = 0.6
 # 120-px thumbnail gives (46 of 55 for a 1800-px original) and one of 48 px no longer does.
 MAX_SCALE_RATIO = 16.0
 
+# A pixelated picture (pixelation.py): adjacent lines whose mean difference is at most
+# PIXELATED_SAME of the 90th percentile's are the same. A nearest-neighbour enlargement's lines
+# within a block are exactly equal (0), and a JPEG of one at quality 60-80 keeps blocks of 8 px
+# at 0-0.03 of it; a photograph's, a page's and a logo's adjacent lines were all above it but
+# blank margins. It is pixelated when along both axes at least PIXELATED_MIN_SAME of the pairs
+# are the same, in at least PIXELATED_MIN_BLOCKS blocks whose median side is PIXELATED_MIN_BLOCK
+# px or more, PIXELATED_REGULAR of them within a pixel of it: a mosaic's blocks are even, a
+# page's blank runs are not (shipped pictures, JPEGs of them: median run 1). Blocks of 2 px are
+# left alone: an old picture enlarged twice (scikit-image's moon is one) is no effect.
+PIXELATED_SAME = 0.1
+PIXELATED_MIN_SAME = 0.5
+PIXELATED_MIN_BLOCKS = 8
+PIXELATED_MIN_BLOCK = 3
+PIXELATED_REGULAR = 0.9
+
 # A camera lens's bend of a copy (lens.py), found from the alignment's matches:
 # - at least this many matches, and this many far from the centre (beyond LENS_FAR of the
 #   half-diagonal), where a bend shows and where it is judged: a radial parameter fitted to a few

@@ -124,6 +124,8 @@ def transform_words(alignment: Alignment) -> list[str]:
         words.append("mirrored")
     if alignment.inverted:
         words.append("in negative, its colours inverted")
+    if alignment.pixelated:
+        words.append(f"pixelated in blocks of {alignment.pixelated:.0f} px, compared smoothed")
     if alignment.lens_bend:
         kind = "barrel" if alignment.lens_bend > 0 else "pincushion"
         words.append(f"bent as by a camera lens's {kind} distortion ({abs(alignment.lens_bend):.1f} px at its corners), "

@@ -227,6 +227,7 @@ def compare_document(comparison: Comparison) -> dict[str, Any]:
             "mirrored": a.mirrored,
             "inverted": a.inverted,
             "lens_bend_px": _r(a.lens_bend),
+            "pixelated_block_px": _r(a.pixelated),
             "scale": _r(a.scale),
             "rotation_degrees": _r(a.rotation_degrees, 3),
             "matches": a.matches,
