@@ -26,7 +26,7 @@ from dataclasses import dataclass, replace
 import cv2
 import numpy as np
 
-from . import lens
+from . import lens as lens_model
 from . import thresholds as T
 from .align_dense import detail_agreement, register_densely, whole_picture_agreement
 from .resample import scale_matrix, shrink_to_side
@@ -81,13 +81,18 @@ class Alignment:
     # then leaves up to that much of the frame uncovered, which is no crop: 2 % of a 48 x 31
     # thumbnail's area, under 0.5 % of a 500-px picture's (alignment's own error is larger there).
     rounding: tuple[float, float] = (0.0, 0.0)
-    # The copy's bend by a camera lens that the matrix cannot follow (``lens.bend``: COPY pixels at
-    # its corners, positive barrel, negative pincushion); 0.0: none found. Compare straightens
-    # such a copy and aligns it again; the matrix then maps the straightened copy.
-    lens_bend: float = 0.0
+    # The copy's bend by a camera lens that the matrix cannot follow (``lens.bend``); None: none
+    # found. Compare straightens such a copy and aligns it again; the matrix then maps the
+    # straightened copy.
+    lens: lens_model.Bend | None = None
     # The block side (px) of a pixelated copy compared through its smoothed blocks (compare's
     # ``_compared_smoothed``); 0.0: compared as it is.
     pixelated: float = 0.0
+
+    @property
+    def lens_bend(self) -> float:
+        """The lens's bend at its radius (COPY pixels; positive barrel, negative pincushion), 0.0 none."""
+        return 0.0 if self.lens is None else self.lens.pixels
 
     @property
     def rounding_share(self) -> float:
@@ -622,16 +627,16 @@ def _from_candidates(original: np.ndarray, copy: np.ndarray, candidates: list[Ca
         return _failed(original, copy, f"only {fit.inliers} of {fit.matches} matches agree on one transform", fit)
     fit = _polish(fit, source, target)
     centre = ((copy.shape[1] - 1) / 2, (copy.shape[0] - 1) / 2)
-    bend = lens.bend(fit.matrix, source, target, copy.shape, _describe(fit.matrix, at=centre)[0],
-                     T.RANSAC_THRESHOLD_PX * _pixel_scale(original.shape))
+    bend = lens_model.bend(fit.matrix, source, target, copy.shape, original.shape, _describe(fit.matrix, at=centre)[0],
+                           T.RANSAC_THRESHOLD_PX * _pixel_scale(original.shape))
     detector = {"sift": "", "sift-stretched": " (SIFT, grey levels stretched)",
                 "sift-low-threshold": " (SIFT, lower contrast threshold)", "akaze": " (AKAZE)"}[method]
     reason = f"{fit.inliers} of {fit.matches} feature matches{detector} agree on a {fit.model.value}"
-    return _accepted(original, copy, fit, method, reason, lens_bend=bend)
+    return _accepted(original, copy, fit, method, reason, lens=bend)
 
 
 def _accepted(original: np.ndarray, copy: np.ndarray, fit: _Fit, method: str, reason: str,
-              lens_bend: float = 0.0) -> Alignment:
+              lens: lens_model.Bend | None = None) -> Alignment:
     """The alignment of ``fit`` when its scale is plausible and the copy overlaps the original."""
     centre = ((copy.shape[1] - 1) / 2, (copy.shape[0] - 1) / 2)
     scale, rotation, mirrored = _describe(fit.matrix, at=centre)
@@ -653,7 +658,7 @@ def _accepted(original: np.ndarray, copy: np.ndarray, fit: _Fit, method: str, re
         copy_fill_fraction=_copy_fill_fraction(fit.matrix, original.shape, copy.shape),
         cut_margins=_margins(_box(covered), original.shape),
         axis_scales=(float(axis_scales[0]), float(axis_scales[1])),
-        rounding=_rounding(original.shape, copy.shape), lens_bend=lens_bend,
+        rounding=_rounding(original.shape, copy.shape), lens=lens,
     )
 
 

@@ -190,15 +190,15 @@ def _aligned_straightened(first: PreparedPicture, copy: np.ndarray,
     """A copy bent by a camera lens (``Alignment.lens_bend``) aligned once straightened, with the
     straightened copy the rest of the comparison reads (the evidence is never changed); None when
     it does not align so."""
-    straight = PreparedPicture(lens.straightened(copy, alignment.lens_bend))
+    straight = PreparedPicture(lens.straightened(copy, alignment.lens))
     again = align(first.rgb, straight.rgb, previews=(first.preview, straight.preview),
                   features=(first.features, straight.features))
     if not again.aligned:
         return None
     kind = "barrel" if alignment.lens_bend > 0 else "pincushion"
-    reason = (f"{again.reason}, once the copy's {kind} distortion ({abs(alignment.lens_bend):.1f} px at its corners, "
+    reason = (f"{again.reason}, once the copy's {kind} distortion ({abs(alignment.lens_bend):.1f} px at the corners, "
               f"as a camera lens bends a photograph of a print or screen) was taken out")
-    return dataclasses.replace(again, lens_bend=alignment.lens_bend, inverted=alignment.inverted, reason=reason), straight
+    return dataclasses.replace(again, lens=alignment.lens, inverted=alignment.inverted, reason=reason), straight
 
 
 def _compared_smoothed(first: PreparedPicture, second: PreparedPicture, alignment: Alignment,

@@ -128,7 +128,7 @@ def transform_words(alignment: Alignment) -> list[str]:
         words.append(f"pixelated in blocks of {alignment.pixelated:.0f} px, compared smoothed")
     if alignment.lens_bend:
         kind = "barrel" if alignment.lens_bend > 0 else "pincushion"
-        words.append(f"bent as by a camera lens's {kind} distortion ({abs(alignment.lens_bend):.1f} px at its corners), "
+        words.append(f"bent as by a camera lens's {kind} distortion ({abs(alignment.lens_bend):.1f} px at the corners), "
                      f"straightened before comparing")
     if alignment.overlap_fraction < min(T.SUMMARY_MIN_UNCROPPED, 1 - alignment.rounding_share):
         words.append(f"cropped to {alignment.overlap_fraction:.0%} of the original's area{_cut_sides(alignment)}")

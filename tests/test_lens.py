@@ -33,6 +33,9 @@ def test_a_copy_bent_by_a_lens_is_a_near_duplicate(name: str, k1: float) -> None
     assert measurement.verdict.label is Label.NEAR_DUPLICATE, measurement.verdict.summary
     kind = "barrel" if k1 > 0 else "pincushion"
     assert f"bent as by a camera lens's {kind} distortion" in measurement.verdict.summary
+    # Given the other way round, the straight picture is bent as the photograph is, about its centre.
+    reverse = compare_images(bent(original, k1), original, with_people=False)
+    assert reverse.verdict.label is Label.NEAR_DUPLICATE, reverse.verdict.summary
 
 
 def photographed(rgb: np.ndarray, seed: int) -> np.ndarray:
@@ -112,7 +115,7 @@ def test_straightening_keeps_the_frame_filled_by_the_copy() -> None:
     grey = np.full((200, 300, 3), 90, np.uint8)
     grey[0, :] = grey[-1, :] = grey[:, 0] = grey[:, -1] = 250  # the copy's own edge, sampled at the corners
     for bend in (6.0, -6.0):
-        straight = lens.straightened(grey, bend)
+        straight = lens.straightened(grey, lens.Bend(bend, (149.5, 99.5), float(np.hypot(300, 200) / 2)))
         assert straight.shape == grey.shape
         assert straight[100, 150].tolist() == [90, 90, 90]
         if bend < 0:  # reduced until the corners meet the frame's: the copy's edge reaches the corners
