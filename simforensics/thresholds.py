@@ -859,6 +859,12 @@ RESEMBLANCE_STYLE_STRONG_DETAIL = 2.0
 # strongest (Canny, thresholds 50/150, marks 2-37 % of the shipped photographs' pixels at 256 px,
 # a median of 14 %).
 RESEMBLANCE_STYLE_OUTLINE_SHARE = 0.1
+# The picture's smooth half, for smooth_grain: the half of its pixels where the second band is
+# weakest. A share of the picture, not a level of detail, so that every picture, a busy texture or a
+# logo on white, shows how it renders its smoothest parts (a photograph's noise is there, whatever
+# the scene); half is the median split, as far from the outlines (the tenth above) as can be
+# while counting as many pixels as the statistic's other half.
+RESEMBLANCE_STYLE_SMOOTH_SHARE = 0.5
 # Median and spread (sample standard deviation) of each statistic among 16 unrelated photographs
 # shipped with scikit-image and matplotlib (astronaut, chelsea, coffee, rocket, grace_hopper,
 # motorcycle_left, immunohistochemistry, retina, hubble_deep_field, camera, coins, moon, brick,
@@ -869,10 +875,11 @@ RESEMBLANCE_STYLE_PHOTOGRAPHS = {
     "fine_detail": (0.157, 0.352),
     "mid_detail": (-0.378, 0.455),
     "grain": (0.134, 0.0331),
-    "flat": (0.149, 0.0794),
+    "smooth_grain": (0.138, 0.0437),
     "edge_texture": (0.512, 0.0889),
     "dark_lines": (0.0552, 0.384),
     "edge_hardness": (-0.117, 0.347),
+    "patchy_outlines": (0.0827, 0.132),
 }
 # Score = exp(-d^2 / 2 / this^2), d the RMS of the standardised differences: a Gaussian kernel one
 # spread wide. Two unrelated pictures, independent draws, are sqrt(2) apart on average and score
