@@ -100,11 +100,11 @@ def test_symmetric_and_in_range(photographs, paintings):
 
 def test_why_names_the_shared_traits(paintings, photographs):
     why = style.compare(paintings[("astronaut", "oil")], paintings[("coffee", "oil")]).why
-    assert why.startswith("both: ") and "flat patches of colour" in why, why
+    assert why.startswith("both: ") and "outlines of flat colour patches" in why, why
     assert why.endswith("spreads apart")
-    # The oil painting's flat paint is what sets it apart from its photograph.
+    # The oil painting's patches of flat paint up to its outlines are what set it apart from its photograph.
     why = style.compare(photographs["astronaut"], paintings[("astronaut", "oil")]).why
-    assert "apart most in flat (" in why, why
+    assert "apart most in patchy outlines (" in why, why
 
 
 def _departing(**spreads: float) -> style.StyleDescriptor:
@@ -116,17 +116,18 @@ def _departing(**spreads: float) -> style.StyleDescriptor:
 
 def test_known_answer_the_combination_rule():
     """The RMS of the differences in spreads, through a Gaussian kernel one spread wide."""
-    grainy, flat = _departing(grain=2.0), _departing(flat=2.0)
+    grainy, flat = _departing(grain=2.0), _departing(patchy_outlines=2.0)
     expected_distance = np.sqrt((2.0**2 + 2.0**2) / len(style.STATISTICS))
     assert score(grainy, flat) == pytest.approx(np.exp(-0.5 * expected_distance**2))
-    assert score(_departing(dark_lines=-1.5), _departing(dark_lines=1.5)) == pytest.approx(np.exp(-0.5 * 9 / 7))
+    assert score(_departing(dark_lines=-1.5), _departing(dark_lines=1.5)) == pytest.approx(np.exp(-0.5 * 9 / len(style.STATISTICS)))
 
 
 def test_why_in_each_case():
-    both = style.compare(_departing(flat=3.0, grain=-2.0), _departing(flat=1.5, grain=-1.2, dark_lines=2.0)).why
-    assert both == ("both: no photographic grain, flat patches of colour; apart most in dark lines "
-                    "(+0.0 and +2.0 spreads from a typical photograph's); texture statistics 1.0 spreads apart")
-    neither = style.compare(_departing(grain=2.0), _departing(flat=2.0)).why
+    both = style.compare(_departing(patchy_outlines=3.0, grain=-2.0),
+                         _departing(patchy_outlines=1.5, grain=-1.2, dark_lines=2.0)).why
+    assert both == ("both: no photographic grain, outlines of flat colour patches; apart most in dark lines "
+                    "(+0.0 and +2.0 spreads from a typical photograph's); texture statistics 0.9 spreads apart")
+    neither = style.compare(_departing(grain=2.0), _departing(patchy_outlines=1.5)).why
     assert neither.startswith("no texture trait in common; apart most in grain (+2.0 and +0.0 spreads")
     typical = style.compare(_departing(edge_hardness=0.5), _departing()).why
     assert typical == "both textured like a typical photograph; texture statistics 0.2 spreads apart"
@@ -175,14 +176,14 @@ def test_the_typical_photograph_is_measured_from_the_shipped_photographs():
 
 def test_a_neighbourhood_is_the_distance_to_the_second_nearest_work():
     here = _departing()
-    # Work 0 in two views (1 and 3 spreads of grain away), work 1 two spreads of flat away, work 2
+    # Work 0 in two views (1 and 3 spreads of grain away), work 1 two spreads of patchy outlines away, work 2
     # seven of grain: each work as near as its nearest view.
     cohort = style.standardised(np.array([_departing(grain=1.0).statistics, _departing(grain=3.0).statistics,
-                                          _departing(flat=2.0).statistics, _departing(grain=7.0).statistics]))
+                                          _departing(patchy_outlines=2.0).statistics, _departing(grain=7.0).statistics]))
     works = np.array([0, 0, 1, 2])
-    assert style.situate(here, cohort, works).neighbourhood == pytest.approx(np.sqrt(4 / 7))
+    assert style.situate(here, cohort, works).neighbourhood == pytest.approx(np.sqrt(4 / len(style.STATISTICS)))
     # A pair of the reference's own is placed among the other works.
-    assert style.situate(here, cohort, works, leave_out=(0,)).neighbourhood == pytest.approx(np.sqrt(49 / 7))
+    assert style.situate(here, cohort, works, leave_out=(0,)).neighbourhood == pytest.approx(np.sqrt(49 / len(style.STATISTICS)))
     assert style.situate(here, cohort, works, leave_out=(0, 2)).neighbourhood is None  # one work left
     # Never narrower than the floor; unchanged among fewer works than the neighbour's rank.
     crowded = style.standardised(np.array([here.statistics, here.statistics]))
@@ -192,7 +193,7 @@ def test_a_neighbourhood_is_the_distance_to_the_second_nearest_work():
 
 def test_known_answer_the_kernel_widens_with_the_neighbourhoods():
     """exp(-d^2 / (2 s_a s_b)): the self-tuning affinity."""
-    grainy, flat = _departing(grain=2.0), _departing(flat=2.0)
+    grainy, flat = _departing(grain=2.0), _departing(patchy_outlines=2.0)
     distance_squared = (2.0**2 + 2.0**2) / len(style.STATISTICS)
     wide = [StyleDescriptor(d.statistics, None, s) for d, s in ((grainy, 0.5), (flat, 2.0))]
     assert score(*wide) == pytest.approx(np.exp(-0.5 * distance_squared / 1.0))
