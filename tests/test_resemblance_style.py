@@ -54,14 +54,25 @@ def test_the_same_picture_scores_one(photographs, paintings):
 
 def test_a_mirror_and_a_hue_rotation_hardly_move_the_style(originals, photographs):
     # Half a spread (d = 0.5, score exp(-1/8)): a third of the way between two typical photographs.
-    half_a_spread = np.exp(-0.125)
+    half_a_spread = 0.5
+    # The statistics of grain: the rotation below adds some (its 8-bit round trip requantises every
+    # pixel), and seeing grain where a picture is smooth is their purpose.
+    not_grain = [i for i, name in enumerate(style.STATISTICS) if name not in ("grain", "smooth_grain")]
     for name, rgb in originals.items():
         assert score(photographs[name], style.describe(view(rgb[:, ::-1]))) > 0.99, name
         nearest_other = max(score(photographs[name], photographs[other]) for other in SHIPPED if other != name)
+        original = style.standardised(photographs[name].statistics)
         for degrees in (60, 120, 180):
-            # The HSV rotation changes L* too (yellow and blue of one value differ in lightness).
-            rotated = score(photographs[name], style.describe(view(make_fixtures.hue_shifted(rgb, degrees).rgb)))
-            assert rotated > max(half_a_spread, nearest_other), (name, degrees, rotated)
+            # The HSV rotation changes L* too (yellow and blue of one value differ in lightness), and
+            # its 8-bit round trip requantises every pixel, grain in the smooth areas: coffee turned
+            # 180 degrees gains 0.65 and 0.76 spreads of grain over the picture and in its smooth
+            # half, and its eight statistics move 0.51 spreads in all. The rotated picture stays
+            # nearer its original than any other photograph, and the statistics of its texture other
+            # than grain move less than half a spread.
+            rotated = style.describe(view(make_fixtures.hue_shifted(rgb, degrees).rgb))
+            assert score(photographs[name], rotated) > nearest_other, (name, degrees)
+            moved = np.sqrt(np.mean((style.standardised(rotated.statistics) - original)[not_grain] ** 2))
+            assert moved < half_a_spread, (name, degrees, moved)
 
 
 @pytest.mark.parametrize("how", STYLES)
@@ -100,11 +111,11 @@ def test_symmetric_and_in_range(photographs, paintings):
 
 def test_why_names_the_shared_traits(paintings, photographs):
     why = style.compare(paintings[("astronaut", "oil")], paintings[("coffee", "oil")]).why
-    assert why.startswith("both: ") and "flat patches of colour" in why, why
+    assert why.startswith("both: ") and "outlines of flat colour patches" in why, why
     assert why.endswith("spreads apart")
-    # The oil painting's flat paint is what sets it apart from its photograph.
+    # The oil painting's patches of flat paint up to its outlines are what set it apart from its photograph.
     why = style.compare(photographs["astronaut"], paintings[("astronaut", "oil")]).why
-    assert "apart most in flat (" in why, why
+    assert "apart most in patchy outlines (" in why, why
 
 
 def _departing(**spreads: float) -> style.StyleDescriptor:
@@ -116,17 +127,18 @@ def _departing(**spreads: float) -> style.StyleDescriptor:
 
 def test_known_answer_the_combination_rule():
     """The RMS of the differences in spreads, through a Gaussian kernel one spread wide."""
-    grainy, flat = _departing(grain=2.0), _departing(flat=2.0)
+    grainy, flat = _departing(grain=2.0), _departing(patchy_outlines=2.0)
     expected_distance = np.sqrt((2.0**2 + 2.0**2) / len(style.STATISTICS))
     assert score(grainy, flat) == pytest.approx(np.exp(-0.5 * expected_distance**2))
-    assert score(_departing(dark_lines=-1.5), _departing(dark_lines=1.5)) == pytest.approx(np.exp(-0.5 * 9 / 7))
+    assert score(_departing(dark_lines=-1.5), _departing(dark_lines=1.5)) == pytest.approx(np.exp(-0.5 * 9 / len(style.STATISTICS)))
 
 
 def test_why_in_each_case():
-    both = style.compare(_departing(flat=3.0, grain=-2.0), _departing(flat=1.5, grain=-1.2, dark_lines=2.0)).why
-    assert both == ("both: no photographic grain, flat patches of colour; apart most in dark lines "
-                    "(+0.0 and +2.0 spreads from a typical photograph's); texture statistics 1.0 spreads apart")
-    neither = style.compare(_departing(grain=2.0), _departing(flat=2.0)).why
+    both = style.compare(_departing(patchy_outlines=3.0, grain=-2.0),
+                         _departing(patchy_outlines=1.5, grain=-1.2, dark_lines=2.0)).why
+    assert both == ("both: no photographic grain, outlines of flat colour patches; apart most in dark lines "
+                    "(+0.0 and +2.0 spreads from a typical photograph's); texture statistics 0.9 spreads apart")
+    neither = style.compare(_departing(grain=2.0), _departing(patchy_outlines=1.5)).why
     assert neither.startswith("no texture trait in common; apart most in grain (+2.0 and +0.0 spreads")
     typical = style.compare(_departing(edge_hardness=0.5), _departing()).why
     assert typical == "both textured like a typical photograph; texture statistics 0.2 spreads apart"
@@ -175,14 +187,14 @@ def test_the_typical_photograph_is_measured_from_the_shipped_photographs():
 
 def test_a_neighbourhood_is_the_distance_to_the_second_nearest_work():
     here = _departing()
-    # Work 0 in two views (1 and 3 spreads of grain away), work 1 two spreads of flat away, work 2
+    # Work 0 in two views (1 and 3 spreads of grain away), work 1 two spreads of patchy outlines away, work 2
     # seven of grain: each work as near as its nearest view.
     cohort = style.standardised(np.array([_departing(grain=1.0).statistics, _departing(grain=3.0).statistics,
-                                          _departing(flat=2.0).statistics, _departing(grain=7.0).statistics]))
+                                          _departing(patchy_outlines=2.0).statistics, _departing(grain=7.0).statistics]))
     works = np.array([0, 0, 1, 2])
-    assert style.situate(here, cohort, works).neighbourhood == pytest.approx(np.sqrt(4 / 7))
+    assert style.situate(here, cohort, works).neighbourhood == pytest.approx(np.sqrt(4 / len(style.STATISTICS)))
     # A pair of the reference's own is placed among the other works.
-    assert style.situate(here, cohort, works, leave_out=(0,)).neighbourhood == pytest.approx(np.sqrt(49 / 7))
+    assert style.situate(here, cohort, works, leave_out=(0,)).neighbourhood == pytest.approx(np.sqrt(49 / len(style.STATISTICS)))
     assert style.situate(here, cohort, works, leave_out=(0, 2)).neighbourhood is None  # one work left
     # Never narrower than the floor; unchanged among fewer works than the neighbour's rank.
     crowded = style.standardised(np.array([here.statistics, here.statistics]))
@@ -192,7 +204,7 @@ def test_a_neighbourhood_is_the_distance_to_the_second_nearest_work():
 
 def test_known_answer_the_kernel_widens_with_the_neighbourhoods():
     """exp(-d^2 / (2 s_a s_b)): the self-tuning affinity."""
-    grainy, flat = _departing(grain=2.0), _departing(flat=2.0)
+    grainy, flat = _departing(grain=2.0), _departing(patchy_outlines=2.0)
     distance_squared = (2.0**2 + 2.0**2) / len(style.STATISTICS)
     wide = [StyleDescriptor(d.statistics, None, s) for d, s in ((grainy, 0.5), (flat, 2.0))]
     assert score(*wide) == pytest.approx(np.exp(-0.5 * distance_squared / 1.0))
@@ -219,6 +231,43 @@ def test_pictures_painted_alike_are_distinctive_in_the_builtin_reference_photogr
     two_photographs = [finding(photographs[a], photographs[b]) for a, b in itertools.combinations(SHIPPED, 2)]
     photograph_and_painting = [finding(photographs[name], paintings[(name, how)]) for name in SHIPPED for how in STYLES]
     assert "distinctive" not in two_photographs + photograph_and_painting, (two_photographs, photograph_and_painting)
+
+
+def _present() -> np.ndarray:
+    """matplotlib's photograph of a wrapped present (128 px), in no reference and no benchmark pair."""
+    from pathlib import Path
+
+    import matplotlib
+
+    with Image.open(Path(matplotlib.get_data_path()) / "sample_data" / "Minduka_Present_Blue_Pack.png") as image:
+        return np.asarray(image.convert("RGB")).copy()
+
+
+def test_pictures_from_outside_the_reference_painted_alike_with_the_shipped_ones_rank_high(originals, paintings):
+    """Two pictures the builtin reference does not hold (scikit-image's motorcycle, matplotlib's
+    present), each painted in each style against the four shipped photographs painted alike:
+    the shared rendering places most pairs beyond the 95th percentile of unrelated works and some
+    beyond the distinctive level, where the same pictures unpainted are not distinctive. With the
+    share of flat patterns in place of the outlines' patches and the smooth half's grain, none of
+    the 24 was distinctive and 2 reached the 95th percentile (the motorcycle painted in oil sat at
+    the 38th-72nd, near the photographs' own crowd)."""
+    from simforensics.resemblance.reference import builtin_reference, place
+
+    reference = builtin_reference()
+    rows, works = reference.cohorts[style.NAME]
+
+    def placed(a: style.StyleDescriptor, b: style.StyleDescriptor):
+        return place(style.NAME, style.compare(style.situate(a, rows, works), style.situate(b, rows, works)), reference)
+
+    outsiders = {"motorcycle": data.stereo_motorcycle()[0], "present": _present()}
+    painted_alike = [placed(style.describe(view(make_fixtures.painted(rgb, how))), paintings[(name, how)])
+                     for rgb in outsiders.values() for how in STYLES for name in SHIPPED]
+    percentiles = np.array([p.percentile for p in painted_alike])
+    assert np.mean(percentiles >= 0.95) >= 1 / 3, percentiles
+    assert sum(str(p.finding) == "distinctive" for p in painted_alike) >= len(painted_alike) / 6, percentiles
+    unpainted = [placed(style.describe(view(rgb)), style.describe(view(originals[name])))
+                 for rgb in outsiders.values() for name in SHIPPED]
+    assert not any(str(p.finding) == "distinctive" for p in unpainted), [p.percentile for p in unpainted]
 
 
 def test_a_picture_against_itself_is_at_the_top_and_two_renderings_are_rarely_distinctive(photographs, paintings):
