@@ -5,6 +5,7 @@ global. Pictures are scikit-image's, edited by the compare benchmark's own gener
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 
 import cv2
 import numpy as np
@@ -326,11 +327,7 @@ def test_a_copy_softened_throughout_is_a_near_duplicate_and_its_edits_still_show
     original = getattr(data, name)()
     measurement = compare_images(original, _softened(original, how), with_people=False)
     assert measurement.verdict.label.value == "near-duplicate" and not measurement.changes.areas, measurement.verdict.summary
-    edited = original.copy()
-    edited[40:130, 60:150] = data.rocket()[100:190, 200:290]
-    measurement = compare_images(original, _softened(edited, how), with_people=False)
-    assert measurement.verdict.label.value == "locally-edited", measurement.verdict.summary
-    assert len(measurement.changes.areas) == 1 and iou(measurement.change_mask == 255, _box_mask(original, (60, 40, 90, 90))) > 0.6
+    _assert_the_pasted_patch_is_the_one_area(original, lambda edited: _softened(edited, how))
 
 
 def _motion_blurred(rgb: np.ndarray, direction: str) -> np.ndarray:
@@ -356,16 +353,24 @@ def test_a_copy_blurred_by_motion_is_a_near_duplicate_and_its_edits_still_show(n
     for first, second in ((original, streaked), (streaked, original)):  # the blurred one either side
         measurement = compare_images(first, second, with_people=False)
         assert measurement.verdict.label.value == "near-duplicate" and not measurement.changes.areas, measurement.verdict.summary
-    edited = original.copy()
-    edited[40:130, 60:150] = data.rocket()[100:190, 200:290]
-    measurement = compare_images(original, _motion_blurred(edited, direction), with_people=False)
-    assert measurement.verdict.label.value == "locally-edited", measurement.verdict.summary
-    assert len(measurement.changes.areas) == 1 and iou(measurement.change_mask == 255, _box_mask(original, (60, 40, 90, 90))) > 0.6
+    _assert_the_pasted_patch_is_the_one_area(original, lambda edited: _motion_blurred(edited, direction))
     hidden = original.copy()
     hidden[100:200, 100:220] = cv2.GaussianBlur(original, (0, 0), 6)[100:200, 100:220]  # a face blurred out
     measurement = compare_images(original, hidden, with_people=False)
     assert measurement.verdict.label.value == "locally-edited", measurement.verdict.summary
     assert iou(measurement.change_mask == 255, _box_mask(original, (100, 100, 120, 100))) > 0.4
+
+
+def _assert_the_pasted_patch_is_the_one_area(original: np.ndarray, made: Callable[[np.ndarray], np.ndarray]) -> None:
+    """A patch of rocket pasted at [60, 40, 90, 90] before ``made`` (a global operation) is the
+    one area found."""
+    from skimage import data
+
+    edited = original.copy()
+    edited[40:130, 60:150] = data.rocket()[100:190, 200:290]
+    measurement = compare_images(original, made(edited), with_people=False)
+    assert measurement.verdict.label.value == "locally-edited", measurement.verdict.summary
+    assert len(measurement.changes.areas) == 1 and iou(measurement.change_mask == 255, _box_mask(original, (60, 40, 90, 90))) > 0.6
 
 
 def _box_mask(rgb: np.ndarray, box: tuple[int, int, int, int]) -> np.ndarray:
@@ -391,11 +396,7 @@ def test_a_copy_laundered_with_noise_is_a_near_duplicate_and_a_restyle_is_not(na
 
     measurement = compare_images(original, noisy(original), with_people=False)
     assert measurement.verdict.label.value == "near-duplicate" and not measurement.changes.areas, measurement.verdict.summary
-    edited = original.copy()
-    edited[40:130, 60:150] = data.rocket()[100:190, 200:290]
-    measurement = compare_images(original, noisy(edited), with_people=False)
-    assert measurement.verdict.label.value == "locally-edited" and len(measurement.changes.areas) == 1, measurement.verdict.summary
-    assert iou(measurement.change_mask == 255, _box_mask(original, (60, 40, 90, 90))) > 0.6
+    _assert_the_pasted_patch_is_the_one_area(original, noisy)
     restyled = cv2.stylization(np.ascontiguousarray(original[..., ::-1]))[..., ::-1]
     assert compare_images(original, np.ascontiguousarray(restyled), with_people=False).verdict.label.value == "similar"
 
