@@ -626,17 +626,18 @@ def _from_candidates(original: np.ndarray, copy: np.ndarray, candidates: list[Ca
     if fit.inliers < T.MIN_INLIER_RATIO * fit.matches:
         return _failed(original, copy, f"only {fit.inliers} of {fit.matches} matches agree on one transform", fit)
     fit = _polish(fit, source, target)
-    centre = ((copy.shape[1] - 1) / 2, (copy.shape[0] - 1) / 2)
-    bend = lens_model.bend(fit.matrix, source, target, copy.shape, original.shape, _describe(fit.matrix, at=centre)[0],
-                           T.RANSAC_THRESHOLD_PX * _pixel_scale(original.shape))
     detector = {"sift": "", "sift-stretched": " (SIFT, grey levels stretched)",
                 "sift-low-threshold": " (SIFT, lower contrast threshold)", "akaze": " (AKAZE)"}[method]
     reason = f"{fit.inliers} of {fit.matches} feature matches{detector} agree on a {fit.model.value}"
-    return _accepted(original, copy, fit, method, reason, lens=bend)
+    accepted = _accepted(original, copy, fit, method, reason)
+    if not accepted.aligned:
+        return accepted
+    bend = lens_model.bend(fit.matrix, source, target, copy.shape, original.shape, accepted.scale,
+                           T.RANSAC_THRESHOLD_PX * _pixel_scale(original.shape))
+    return accepted if bend is None else replace(accepted, lens=bend)
 
 
-def _accepted(original: np.ndarray, copy: np.ndarray, fit: _Fit, method: str, reason: str,
-              lens: lens_model.Bend | None = None) -> Alignment:
+def _accepted(original: np.ndarray, copy: np.ndarray, fit: _Fit, method: str, reason: str) -> Alignment:
     """The alignment of ``fit`` when its scale is plausible and the copy overlaps the original."""
     centre = ((copy.shape[1] - 1) / 2, (copy.shape[0] - 1) / 2)
     scale, rotation, mirrored = _describe(fit.matrix, at=centre)
@@ -658,7 +659,7 @@ def _accepted(original: np.ndarray, copy: np.ndarray, fit: _Fit, method: str, re
         copy_fill_fraction=_copy_fill_fraction(fit.matrix, original.shape, copy.shape),
         cut_margins=_margins(_box(covered), original.shape),
         axis_scales=(float(axis_scales[0]), float(axis_scales[1])),
-        rounding=_rounding(original.shape, copy.shape), lens=lens,
+        rounding=_rounding(original.shape, copy.shape),
     )
 
 

@@ -90,9 +90,10 @@ def bend(matrix: np.ndarray, source: np.ndarray, target: np.ndarray, copy_shape:
         return None
     centre, radius = _geometry(copy_shape)
     original_centre, original_radius = _geometry(original_shape)
-    seen = cv2.perspectiveTransform(original_centre.reshape(1, 1, 2), np.linalg.inv(matrix)).reshape(2)
-    found = [_search(source, target, centre, radius, scale),
-             _search(source, target, seen, original_radius / scale, scale)]
+    found = [_search(source, target, centre, radius, scale)]
+    if abs(np.linalg.det(matrix)) > 1e-12:  # an accepted fit is invertible; a degenerate one is not tried
+        seen = cv2.perspectiveTransform(original_centre.reshape(1, 1, 2), np.linalg.inv(matrix)).reshape(2)
+        found.append(_search(source, target, seen, original_radius / scale, scale))
     kept = [b for b in found if b is not None]
     return max(kept, key=lambda b: b[1])[0] if kept else None
 

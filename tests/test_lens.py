@@ -120,3 +120,14 @@ def test_straightening_keeps_the_frame_filled_by_the_copy() -> None:
         assert straight[100, 150].tolist() == [90, 90, 90]
         if bend < 0:  # reduced until the corners meet the frame's: the copy's edge reaches the corners
             assert straight[0, 0].min() > 90
+
+
+def test_a_degenerate_fit_is_not_inverted() -> None:
+    """The bend about the original's centre maps that centre into the copy through the fit's
+    inverse; a fallback's fit of an unrelated flat pair can be singular (it raised LinAlgError)."""
+    ys, xs = np.mgrid[0:400:20, 0:600:20]
+    source = np.stack([xs.ravel(), ys.ravel()], axis=1).astype(np.float64)
+    onto_a_line = np.array([[1.0, 0, 0], [0, 0, 200.0], [0, 0, 1]])  # every point to y = 200
+    target = np.stack([source[:, 0], np.full(len(source), 200.0)], axis=1)
+    assert lens.bend(onto_a_line, source, target, (400, 600, 3), (400, 600, 3), 1.0, 3.0) is None
+
