@@ -58,5 +58,7 @@ def averaging_filter(source: np.ndarray, target: np.ndarray, where: np.ndarray) 
 
 
 def filtered(picture: np.ndarray, kernel: np.ndarray) -> np.ndarray:
-    """``picture`` (grey or RGB) through ``kernel``, in float32 (edges mirrored)."""
-    return cv2.filter2D(picture.astype(np.float32), -1, kernel, borderType=cv2.BORDER_REFLECT)
+    """``picture`` (grey or RGB) through ``kernel`` (edges mirrored): 8-bit rounded to 8-bit,
+    anything else in float32."""
+    out = cv2.filter2D(picture.astype(np.float32), -1, kernel, borderType=cv2.BORDER_REFLECT)
+    return np.clip(out + 0.5, 0, 255).astype(np.uint8) if picture.dtype == np.uint8 else out

@@ -797,7 +797,7 @@ def _blurred_as_the_copy(original: np.ndarray, copy: np.ndarray, covered: np.nda
     if kernel is None or (_trimmed_disagreement(blur.filtered(grey_original, kernel), grey_copy, inner)
                           > T.COPY_FILTER_GAIN * by_gaussian):
         return gaussian
-    return np.clip(blur.filtered(original, kernel) + 0.5, 0, 255).astype(original.dtype)
+    return blur.filtered(original, kernel)
 
 
 def _trimmed_disagreement(grey_a: np.ndarray, grey_b: np.ndarray, where: np.ndarray) -> float:
@@ -843,7 +843,7 @@ def _above_the_copys_excess(original: np.ndarray, copy: np.ndarray,
     if kernel is not None:
         by_filter = _trimmed_disagreement(grey_original, blur.filtered(grey_copy, kernel), inner)
         if by_filter <= T.COPY_NOISE_AGREEMENT and by_filter <= T.COPY_FILTER_GAIN * by_gaussian:
-            return original, np.clip(blur.filtered(copy, kernel) + 0.5, 0, 255).astype(copy.dtype)
+            return original, blur.filtered(copy, kernel)
     if gaussian:
         return cv2.GaussianBlur(original, (0, 0), gaussian), cv2.GaussianBlur(copy, (0, 0), gaussian)
     return original, copy

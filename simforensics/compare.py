@@ -217,10 +217,7 @@ def _compared_smoothed(first: PreparedPicture, second: PreparedPicture, alignmen
     again = align(first.rgb, smoothed.rgb, previews=(first.preview, smoothed.preview),
                   features=(first.features, smoothed.features))
     alignment = dataclasses.replace(again if again.aligned else alignment, pixelated=second.blocks.size)
-    frame = warp_to_working_frame(first.rgb, smoothed.rgb, alignment.matrix, alignment.scale, alignment.copy_content_box,
-                                  previews=(first.preview, smoothed.preview))
-    if first.facts is not None and first.facts.clear is not None:
-        frame = _without(frame, first.facts.clear)
+    frame = _working_frame(first, smoothed.rgb, alignment, (first.preview, smoothed.preview))
     smoothed_changes, palette = _localised(first.rgb, smoothed.rgb, alignment, frame)
     if (smoothed_changes.changed_fraction, -smoothed_changes.unchanged_structure) >= (changes.changed_fraction,
                                                                                     -changes.unchanged_structure):
@@ -325,16 +322,13 @@ def compare_prepared(
     ssim = None
     ssim_map = None
     if alignment.aligned:
-        frame = warp_to_working_frame(original, copy, alignment.matrix, alignment.scale, alignment.copy_content_box,
-                                      previews=previews)
+        frame = _working_frame(first, copy, alignment, previews)
         copy_facts = second.facts
         # The copy's JPEG tables predict its own encoding error (changes._jpeg_noise): only for the
         # file's own pixels (not a negative turned back, nor a straightened copy, nor a reduced decode).
         if (copy_facts is not None and copy_facts.is_jpeg and copy_facts.full_size and not alignment.inverted
                 and not alignment.lens_bend):
             frame = dataclasses.replace(frame, copy_jpeg=(copy_facts.quantization, copy_facts.subsampling))
-        if first.facts is not None and first.facts.clear is not None:
-            frame = _without(frame, first.facts.clear)
         changes, palette = _localised(original, copy, alignment, frame)
         if (first.blocks is None and second.blocks is not None and copy is second.rgb
                 and (smoothed := _compared_smoothed(first, second, alignment, changes))):
@@ -402,6 +396,15 @@ def _clear(alpha: np.ndarray) -> np.ndarray:
     area" along its edge). A picture made half transparent all over is compared as shown."""
     transparent = (alpha == 0).view(np.uint8)
     return cv2.dilate(transparent, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (15, 15))).astype(bool)
+
+
+def _working_frame(first: PreparedPicture, copy: np.ndarray, alignment: Alignment,
+                   previews: tuple[np.ndarray, np.ndarray]) -> WorkingFrame:
+    """The copy warped into the original's working frame, the original's clear pixels (a rotated
+    copy's canvas fill, ``FileFacts.clear``) left out."""
+    frame = warp_to_working_frame(first.rgb, copy, alignment.matrix, alignment.scale, alignment.copy_content_box,
+                                  previews=previews)
+    return frame if first.facts is None or first.facts.clear is None else _without(frame, first.facts.clear)
 
 
 def _without(frame: WorkingFrame, clear: np.ndarray) -> WorkingFrame:
