@@ -995,11 +995,17 @@ def _difference_maps(frame: WorkingFrame) -> _DifferenceMaps:
 _LUMA = np.array([0.299, 0.587, 0.114], np.float32)
 
 
-def _quadratic_terms(ys: np.ndarray, xs: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
-    """x, y, x^2, xy, y^2 of pixel positions, each coordinate scaled to -1..1 over ``shape``."""
+def _field_terms(ys: np.ndarray, xs: np.ndarray, shape: tuple[int, ...], steep: bool = False) -> np.ndarray:
+    """x, y, x^2, xy, y^2 of pixel positions, each coordinate scaled to -1..1 over ``shape``; with
+    ``steep``, also BRIGHTNESS_FIELD_STEEP_POWERS of their distance r from the centre, for a strong
+    vignette's log gain, which falls faster than r^2 toward the corners."""
     u = xs * (2.0 / max(1, shape[1] - 1)) - 1.0
     v = ys * (2.0 / max(1, shape[0] - 1)) - 1.0
-    return np.stack([u, v, u * u, u * v, v * v], -1)
+    terms = [u, v, u * u, u * v, v * v]
+    if steep:
+        r = np.sqrt(u * u + v * v)
+        terms += [r**power for power in T.BRIGHTNESS_FIELD_STEEP_POWERS]
+    return np.stack(terms, -1)
 
 
 def _tone_terms(level: np.ndarray, nodes: int) -> np.ndarray:
@@ -1025,27 +1031,48 @@ def _brightness_field(frame: WorkingFrame) -> np.ndarray | None:
     the picture (a vignette, a graduated filter; BRIGHTNESS_FIELD_* explain the model): that gain
     per pixel of the working frame (median 1), or None when there is none to take out.
 
-    Fitted by hand with least squares: a tone curve and a polynomial surface fitted together are
-    one linear model, which no library fits robustly as such; trimmed as the colour fits are."""
+    A quadratic field decides whether there is one. Only then is a steeper one (BRIGHTNESS_FIELD_STEEP_POWERS)
+    fitted, and kept when it explains the pair better still."""
     step = max(1, round(np.sqrt(frame.covered.size / T.BRIGHTNESS_FIELD_SAMPLES)))
     use = frame.covered[::step, ::step]
+    original, copy = frame.original[::step, ::step], frame.copy[::step, ::step]
+    gain = _fitted_gain(original, copy, use, step, frame.covered.shape, steep=False)
+    if gain is None:
+        return None
+    without = _rough_residual(original, copy, use)
+    residual = _rough_residual(original, _without_gain(copy, gain), use)
+    if residual > T.BRIGHTNESS_FIELD_MIN_GAIN * without:
+        return None
+    steep = _fitted_gain(original, copy, use, step, frame.covered.shape, steep=True)
+    if steep is not None and _rough_residual(original, _without_gain(copy, steep), use) < residual:
+        gain = steep
+    return cv2.resize(gain, (frame.covered.shape[1], frame.covered.shape[0]), interpolation=cv2.INTER_LINEAR)
+
+
+def _fitted_gain(original: np.ndarray, copy: np.ndarray, use: np.ndarray, step: int,
+                 shape: tuple[int, ...], steep: bool) -> np.ndarray | None:
+    """The gain field (median 1) over the sample grid ``use`` of the working frame (``shape``, every
+    ``step``-th pixel), or None when the fit has too few samples or its gain varies too little.
+
+    Fitted by hand with least squares: a tone curve and a polynomial surface fitted together are
+    one linear model, which no library fits robustly as such; trimmed as the colour fits are."""
     ys, xs = np.nonzero(use)
     if len(ys) < T.CHANGE_MIN_SAMPLE:
         return None
-    grey_original = frame.original[::step, ::step][ys, xs].astype(np.float32) @ _LUMA
-    grey_copy = frame.copy[::step, ::step][ys, xs].astype(np.float32) @ _LUMA
+    grey_original = original[ys, xs].astype(np.float32) @ _LUMA
+    grey_copy = copy[ys, xs].astype(np.float32) @ _LUMA
     low, high = T.BRIGHTNESS_FIELD_LEVELS
     fit = (grey_original > low) & (grey_copy > low) & (grey_original < high) & (grey_copy < high)
     if fit.sum() < T.CHANGE_MIN_SAMPLE:
         return None
-    position = _quadratic_terms(ys * step, xs * step, frame.covered.shape)
+    position = _field_terms(ys * step, xs * step, shape, steep)
     # The tone curve over the log level (scaled to 0-255), where a gain is a shift.
     log_level = np.log(grey_original.clip(1)) * (255.0 / np.log(255.0))
     design = np.hstack([_tone_terms(log_level, T.BRIGHTNESS_FIELD_TONE_NODES), position])
     target = np.log(grey_copy.clip(1))
     kept = fit
     for _ in range(T.BRIGHTNESS_FIELD_ROUNDS):
-        # Through the normal equations (21 x 21), far cheaper than decomposing the samples;
+        # Through the normal equations (21-23 unknowns), far cheaper than decomposing the samples;
         # lstsq copes with tone nodes no sample reaches.
         chosen = design[kept]
         weights, *_ = np.linalg.lstsq(chosen.T @ chosen, chosen.T @ target[kept], rcond=None)
@@ -1054,17 +1081,14 @@ def _brightness_field(frame: WorkingFrame) -> np.ndarray | None:
         kept = fit & (np.abs(residual - median) <= T.BRIGHTNESS_FIELD_TRIM_SIGMAS * max(spread, 1e-3))
         if kept.sum() < T.CHANGE_MIN_SAMPLE:
             return None
-    log_gain = position @ weights[-5:]
+    surface = weights[-position.shape[1]:]
+    log_gain = position @ surface
     if np.exp(log_gain.max() - log_gain.min()) - 1 < T.BRIGHTNESS_FIELD_MIN_RANGE:
         return None
-    # Judged on the sample grid, enlarged only when kept: a quadratic is smooth.
+    # On the whole sample grid, enlarged only when kept: the surface is smooth.
     grid_y, grid_x = np.mgrid[0 : use.shape[0], 0 : use.shape[1]]
-    field = (_quadratic_terms(grid_y.ravel() * step, grid_x.ravel() * step, frame.covered.shape) @ weights[-5:]).reshape(use.shape)
-    gain = np.exp(field - np.median(log_gain)).astype(np.float32)
-    original, copy = frame.original[::step, ::step], frame.copy[::step, ::step]
-    if _rough_residual(original, _without_gain(copy, gain), use) > T.BRIGHTNESS_FIELD_MIN_GAIN * _rough_residual(original, copy, use):
-        return None
-    return cv2.resize(gain, (frame.covered.shape[1], frame.covered.shape[0]), interpolation=cv2.INTER_LINEAR)
+    field = (_field_terms(grid_y.ravel() * step, grid_x.ravel() * step, shape, steep) @ surface).reshape(use.shape)
+    return np.exp(field - np.median(log_gain)).astype(np.float32)
 
 
 def _without_gain(copy: np.ndarray, gain: np.ndarray) -> np.ndarray:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 
+import cv2
 import numpy as np
 import pytest
 from PIL import Image
@@ -73,3 +74,37 @@ def test_a_colour_grade_is_not_taken_for_a_brightness_field(name: str, grade) ->
     original = sources.load(name, 480)
     result = compare_images(original, jpeg(grade(original).rgb, 90))
     assert result.changes is not None and result.changes.brightness_field == 0.0
+
+
+def _radius(rgb: np.ndarray) -> np.ndarray:
+    """Each pixel's distance from the centre, 1 at the middle of each side."""
+    h, w = rgb.shape[:2]
+    ys, xs = np.mgrid[0:h, 0:w].astype(np.float32)
+    return np.hypot((xs - w / 2) / (w / 2), (ys - h / 2) / (h / 2))
+
+
+def _times(rgb: np.ndarray, gain: np.ndarray) -> np.ndarray:
+    return np.clip(rgb.astype(np.float32) * gain[..., None], 0, 255).astype(np.uint8)
+
+
+@pytest.mark.parametrize("name", ["coffee", "camera", "chelsea"])
+@pytest.mark.parametrize("falloff", ["steep", "cos4"])
+def test_a_strong_vignette_is_a_global_edit(name: str, falloff: str) -> None:
+    # Corners at 30 % (1 - 0.35 r^2) and at 19 % (a lens's cos^4 law) of the centre's brightness:
+    # the log gain falls faster than a quadratic toward the corners, which stayed "recoloured".
+    original = sources.load(name, 480)
+    r = _radius(original)
+    gain = 1 - 0.35 * r**2 if falloff == "steep" else np.cos(np.arctan(0.8 * r)) ** 4
+    result = compare_images(original, _times(original, gain), with_people=False, with_derivation=False)
+    assert result.verdict.label == "near-duplicate", result.verdict.summary
+    assert result.changes is not None and result.changes.brightness_field >= 1.0
+
+
+@pytest.mark.parametrize("name", ["coffee", "camera", "brick"])
+def test_a_disc_brightened_in_the_middle_is_no_vignette(name: str) -> None:
+    # A quarter of the picture's width across, 20 % brighter, its rim softened over a few pixels:
+    # a smooth surface steep enough for a strong vignette could take it in; it is a local edit.
+    original = sources.load(name, 480)
+    disc = cv2.GaussianBlur((_radius(original) < 0.5).astype(np.float32), (0, 0), 5)
+    result = compare_images(original, _times(original, 1 + 0.2 * disc), with_people=False, with_derivation=False)
+    assert result.verdict.label == "locally-edited", result.verdict.summary
