@@ -903,7 +903,7 @@ RESEMBLANCE_STYLE_PHOTOGRAPHS = {
     "edge_texture": (0.512, 0.0889),
     "dark_lines": (0.0552, 0.384),
     "edge_hardness": (-0.117, 0.347),
-    "patchy_outlines": (0.223, 0.148),
+    "patchy_outlines": (0.0827, 0.132),
 }
 # Score = exp(-d^2 / 2 / this^2), d the RMS of the standardised differences: a Gaussian kernel one
 # spread wide. Two unrelated pictures, independent draws, are sqrt(2) apart on average and score

@@ -1,7 +1,8 @@
 """Style as a dimension of resemblance: how a picture is rendered, as apart as can be from what it shows.
 
-A picture's style is a handful of texture and stroke statistics of its lightness (CIELAB L*), each
-chosen because a rendering moves it more than a change of subject does:
+A picture's style is a handful of texture and stroke statistics of its lightness (CIELAB L*) and
+one of its colours' equality, each chosen because a rendering moves it more than a change of
+subject does:
 
 - ``fine_detail``, ``mid_detail``: how the detail's energy falls from one scale to the next
   (log ratio of successive Laplacian-pyramid bands, Burt & Adelson 1983): brushwork and smoothing
@@ -16,17 +17,12 @@ chosen because a rendering moves it more than a change of subject does:
   or lighter (highlights);
 - ``edge_hardness``: at the picture's outlines, the finest scale's energy against the next
   coarser one's: hard edges of a painting or filter, soft ones of a lens;
-- ``patchy_outlines``: at the outlines, the share of pixels whose lightness (8-bit L*, steps of
-  0.4 units) exactly equals a 4-neighbour's: a painting or filter builds its outlines from patches
-  of one flat tone that run up to the edge (a brush's daub, a smoothing filter's plateau, a
-  poster's band), a lens and anti-aliasing grade every edge through intermediate tones. Exact
-  equality survives a change of tone (a curve maps equal to equal), not a lossy
-  compression (a JPEG's noise breaks most of it). Lightness, not the colour: three channels'
-  noise make two neighbours' colours equal far more rarely than their greys, so colour equality
-  moved a photograph turned grey 0.9-2.9 photographs' spreads toward "patchy" (the 8 colour
-  photographs of RESEMBLANCE_STYLE_PHOTOGRAPHS), which set grey pictures apart from coloured ones
-  in style; lightness equality moved them 0.2 at most, and oil paintings of those 16 still
-  depart from their photographs by 1.0-5.0 spreads (2.1-5.0 but for the retina's black field).
+- ``patchy_outlines``: at the outlines, the share of pixels whose colour (8-bit RGB) exactly equals
+  a 4-neighbour's: a painting or filter builds its outlines from patches of one flat colour that
+  run up to the edge (a brush's daub, a smoothing filter's plateau, a poster's band), a lens and
+  anti-aliasing grade every edge through intermediate colours. Exact equality survives any
+  per-pixel change of colour (a hue rotation, a tint, a curve: equal colours stay equal), not a
+  lossy compression (a JPEG's noise breaks most of it).
 
 The share of flat patterns over the whole picture (``flat``, which ``patchy_outlines`` replaced) is
 left out: it follows how much of the scene is smooth (a logo is mostly flat however it
@@ -49,7 +45,8 @@ reference, as the self-tuning affinity of Zelnik-Manor & Perona (2004) scales a 
 point's distance to its K-th neighbour: exp(-d^2 / (2 s_a s_b)). Without a reference's pictures,
 the width is one spread (RESEMBLANCE_STYLE_SCALE). The statistics ignore direction (a mirror
 moves them by pyramid sampling only) and are measured on lightness (a global hue change moves
-them only as far as it changes lightness).
+them only as far as it changes lightness), but for the outlines' patches, measured on the
+colours' equality (which no per-pixel change of colour breaks).
 """
 
 from __future__ import annotations
@@ -142,16 +139,16 @@ def statistics(rgb: np.ndarray) -> np.ndarray | str:
     edge_hardness = np.log((np.mean(finest[outline] ** 2) + floor) / (np.mean(next_band[outline] ** 2) + floor))
     smooth = next_band <= np.quantile(next_band, T.RESEMBLANCE_STYLE_SMOOTH_SHARE)
     smooth_grain = float(np.mean(patterns[smooth] == _LBP_NON_UNIFORM))
-    patchy_outlines = float(np.mean(_equal_to_a_neighbour(lightness_8bit)[outline]))
+    patchy_outlines = float(np.mean(_equal_to_a_neighbour(rgb)[outline]))
     return np.array([fine_detail, mid_detail, grain, smooth_grain, edge_texture, dark_lines,
                      edge_hardness, patchy_outlines], np.float64)
 
 
-def _equal_to_a_neighbour(values: np.ndarray) -> np.ndarray:
-    """Each pixel: whether its value equals exactly that of a pixel beside, above or below it."""
-    across = values[:, 1:] == values[:, :-1]
-    down = values[1:] == values[:-1]
-    equal = np.zeros(values.shape[:2], bool)
+def _equal_to_a_neighbour(rgb: np.ndarray) -> np.ndarray:
+    """Each pixel: whether its colour equals exactly that of a pixel beside, above or below it."""
+    across = np.all(rgb[:, 1:] == rgb[:, :-1], axis=2)
+    down = np.all(rgb[1:] == rgb[:-1], axis=2)
+    equal = np.zeros(rgb.shape[:2], bool)
     equal[:, 1:] |= across
     equal[:, :-1] |= across
     equal[1:] |= down
