@@ -1108,6 +1108,7 @@ def localise_changes(
         frame = replace(frame, copy=_without_gain(frame.copy, gain))
     maps = _difference_maps(frame)
     found = _detect(frame, maps)
+    maps, found = _large_edit(frame, maps, found) or (maps, found)
     covered, changed = frame.covered, found.changed
     unchanged = covered & ~changed
     strength = np.maximum(found.structure_fine / found.structure_threshold, found.colour_fine / found.colour_threshold)
@@ -1128,6 +1129,35 @@ def localise_changes(
     )
 
 
+def _unchanged_structure(structure: np.ndarray, covered: np.ndarray, changed: np.ndarray) -> float:
+    unchanged = covered & ~changed
+    return float(1.0 - structure[unchanged].mean()) if unchanged.any() else 0.0
+
+
+def _large_edit(frame: WorkingFrame, maps: _DifferenceMaps,
+                found: _Detection) -> tuple[_DifferenceMaps, _Detection] | None:
+    """The pair measured again from where it agrees, when the first measurement left the copy
+    re-rendered throughout: a quarter or more of it replaced (a new background, a half redrawn)
+    sways every estimate made over the whole picture (the copy's softness, its colour mapping,
+    the median and spread of its differences that set the change levels). Estimated first from
+    the cells that agree best (``_clean_part``), then from all that this leaves unchanged; kept
+    when what is left unchanged agrees as a faithful copy's does (LARGE_EDIT_UNCHANGED_STRUCTURE),
+    which a picture re-rendered throughout does nowhere."""
+    covered = frame.covered
+    if covered.sum() < T.CHANGE_MIN_SAMPLE or _unchanged_structure(maps.structure, covered, found.changed) >= T.MIN_COPY_STRUCTURE:
+        return None
+    clean = _clean_part(covered, cv2.GaussianBlur(maps.structure, (0, 0), T.CHANGE_DETECT_SIGMA))
+    for _ in range(2):
+        if clean is None or clean.sum() < T.CHANGE_MIN_SAMPLE:
+            return None
+        maps = _difference_maps(replace(frame, covered=clean))
+        found = _detect(frame, maps, clean)
+        clean = covered & ~cv2.dilate(found.changed.view(np.uint8), _square(T.CHANGE_UNEXPLAINED_GROW)).astype(bool)
+    if _unchanged_structure(maps.structure, covered, found.changed) < T.LARGE_EDIT_UNCHANGED_STRUCTURE:
+        return None
+    return maps, found
+
+
 @dataclass(frozen=True)
 class _Detection:
     changed: np.ndarray  # bool, working frame
@@ -1137,9 +1167,32 @@ class _Detection:
     colour_threshold: float
 
 
-def _detect(frame: WorkingFrame, maps: _DifferenceMaps) -> _Detection:
-    """The changed pixels of the working frame: outliers of this pair's own differences, as areas."""
+def _clean_part(covered: np.ndarray, structure_smooth: np.ndarray) -> np.ndarray | None:
+    """The covered pixels of the cells (LARGE_EDIT_CELLS across) that agree best, their median
+    structure change in the lowest LARGE_EDIT_CLEAN_SHARE of the cells': where the copy is still
+    its original when much of it was replaced. None when too few cells are covered."""
+    h, w = covered.shape
+    cells = T.LARGE_EDIT_CELLS
+    rows = np.minimum((np.arange(h) * cells) // h, cells - 1)
+    cols = np.minimum((np.arange(w) * cells) // w, cells - 1)
+    cell = rows[:, None] * cells + cols[None, :]
+    medians = np.full(cells * cells, np.inf)
+    for index in range(cells * cells):
+        inside = covered & (cell == index)
+        if inside.sum() >= 0.5 * covered.size / (cells * cells):
+            medians[index] = float(np.median(structure_smooth[inside]))
+    measured = np.isfinite(medians)
+    if measured.sum() < cells:
+        return None
+    best = medians <= np.quantile(medians[measured], T.LARGE_EDIT_CLEAN_SHARE)
+    return covered & best[cell]
+
+
+def _detect(frame: WorkingFrame, maps: _DifferenceMaps, clean: np.ndarray | None = None) -> _Detection:
+    """The changed pixels of the working frame: outliers of this pair's own differences, as areas.
+    ``clean``: the pixels whose differences set the levels (default: every covered pixel)."""
     covered = frame.covered
+    levels_from = covered if clean is None else clean
     structure, colour = maps.structure, maps.colour
     # Pixels near the edge of the frame or of the copy mix in fill, border or interpolation from
     # outside: they are compared for the mask but cannot start a detection.
@@ -1154,10 +1207,10 @@ def _detect(frame: WorkingFrame, maps: _DifferenceMaps) -> _Detection:
     if covered.sum() < T.CHANGE_MIN_SAMPLE:
         structure_threshold, colour_threshold = T.MIN_STRUCTURE_CHANGE, T.MIN_COLOUR_CHANGE
     else:
-        structure_threshold = _robust_threshold(structure_smooth[covered], T.MIN_STRUCTURE_CHANGE)
-        colour_threshold = _robust_threshold(colour_smooth[covered], T.MIN_COLOUR_CHANGE)
+        structure_threshold = _robust_threshold(structure_smooth[levels_from], T.MIN_STRUCTURE_CHANGE)
+        colour_threshold = _robust_threshold(colour_smooth[levels_from], T.MIN_COLOUR_CHANGE)
     loss_smooth = cv2.GaussianBlur(maps.detail_loss, (0, 0), T.CHANGE_DETECT_SIGMA)
-    loss_threshold = (_robust_threshold(loss_smooth[covered], T.MIN_DETAIL_LOSS) if covered.sum() >= T.CHANGE_MIN_SAMPLE
+    loss_threshold = (_robust_threshold(loss_smooth[levels_from], T.MIN_DETAIL_LOSS) if covered.sum() >= T.CHANGE_MIN_SAMPLE
                       else T.MIN_DETAIL_LOSS)
     strong = ((structure_smooth > structure_threshold) | (colour_smooth > colour_threshold)
               | (loss_smooth > loss_threshold)) & detectable

@@ -635,6 +635,18 @@ EDGE_HASH_RELATED = 18
 # Re-encoding to JPEG quality 40 and resampling keep it above 0.95 on our fixtures; a picture
 # re-rendered in another style keeps the outlines but not the texture and falls below.
 MIN_COPY_STRUCTURE = 0.85
+# A copy with a quarter or more of it replaced (a new background, half the picture redrawn) raises
+# the median and spread of its own differences, from which the change levels are set (OUTLIER_SIGMAS),
+# above the replaced part: with 40 % of a photograph replaced, 10 % of that part was found and the
+# copy read "re-rendered throughout". When a copy reads so, the levels are set again from the
+# pixels of the LARGE_EDIT_CELLS x LARGE_EDIT_CELLS cells that agree best (their median structure
+# change in the lowest LARGE_EDIT_CLEAN_SHARE of the cells'), and that detection is kept when what
+# it leaves unchanged agrees as a faithful copy's does: LARGE_EDIT_UNCHANGED_STRUCTURE, above
+# which JPEG 40 and resampling keep a copy (MIN_COPY_STRUCTURE's measurements) and which a picture
+# re-rendered throughout reaches nowhere but in flat paint.
+LARGE_EDIT_CELLS = 8
+LARGE_EDIT_CLEAN_SHARE = 0.25
+LARGE_EDIT_UNCHANGED_STRUCTURE = 0.95
 
 # ------------------------------------------------------------------------------ regions
 # A region (named part, grid cell or --region box) is "absent" when less than half of it lies in
