@@ -1141,8 +1141,8 @@ def _large_edit(frame: WorkingFrame, maps: _DifferenceMaps,
     sways every estimate made over the whole picture (the copy's softness, its colour mapping,
     the median and spread of its differences that set the change levels). Estimated first from
     the cells that agree best (``_clean_part``), then from all that this leaves unchanged; kept
-    when what is left unchanged agrees as a faithful copy's does (LARGE_EDIT_UNCHANGED_STRUCTURE),
-    which a picture re-rendered throughout does nowhere."""
+    when the detail it leaves unchanged agrees as a faithful copy's does
+    (LARGE_EDIT_UNCHANGED_STRUCTURE), which a picture re-rendered throughout does nowhere."""
     covered = frame.covered
     if covered.sum() < T.CHANGE_MIN_SAMPLE or _unchanged_structure(maps.structure, covered, found.changed) >= T.MIN_COPY_STRUCTURE:
         return None
@@ -1153,7 +1153,10 @@ def _large_edit(frame: WorkingFrame, maps: _DifferenceMaps,
         maps = _difference_maps(replace(frame, covered=clean))
         found = _detect(frame, maps, clean)
         clean = covered & ~cv2.dilate(found.changed.view(np.uint8), _square(T.CHANGE_UNEXPLAINED_GROW)).astype(bool)
-    if _unchanged_structure(maps.structure, covered, found.changed) < T.LARGE_EDIT_UNCHANGED_STRUCTURE:
+    # Judged where the original has detail (SSIM's constant _C2 or more): flat paint agrees with
+    # anything, so a restyle's skies and walls would pass where its textures do not.
+    detailed = covered & (_detail_energy(cv2.cvtColor(frame.original, cv2.COLOR_RGB2GRAY)) > _C2)
+    if _unchanged_structure(maps.structure, detailed, found.changed) < T.LARGE_EDIT_UNCHANGED_STRUCTURE:
         return None
     return maps, found
 
