@@ -1147,17 +1147,18 @@ def _large_edit(frame: WorkingFrame, maps: _DifferenceMaps,
     if covered.sum() < T.CHANGE_MIN_SAMPLE or _unchanged_structure(maps.structure, covered, found.changed) >= T.MIN_COPY_STRUCTURE:
         return None
     clean = _clean_part(covered, cv2.GaussianBlur(maps.structure, (0, 0), T.CHANGE_DETECT_SIGMA))
+    # Judged where the original has detail (SSIM's constant _C2 or more): flat paint agrees with
+    # anything, so a restyle's skies and walls would pass where its textures do not. Judged after
+    # each estimate, so that a restyle stops after the first.
+    detailed = covered & (_detail_energy(cv2.cvtColor(frame.original, cv2.COLOR_RGB2GRAY)) > _C2)
     for _ in range(2):
         if clean is None or clean.sum() < T.CHANGE_MIN_SAMPLE:
             return None
         maps = _difference_maps(replace(frame, covered=clean))
         found = _detect(frame, maps, clean)
+        if _unchanged_structure(maps.structure, detailed, found.changed) < T.LARGE_EDIT_UNCHANGED_STRUCTURE:
+            return None
         clean = covered & ~cv2.dilate(found.changed.view(np.uint8), _square(T.CHANGE_UNEXPLAINED_GROW)).astype(bool)
-    # Judged where the original has detail (SSIM's constant _C2 or more): flat paint agrees with
-    # anything, so a restyle's skies and walls would pass where its textures do not.
-    detailed = covered & (_detail_energy(cv2.cvtColor(frame.original, cv2.COLOR_RGB2GRAY)) > _C2)
-    if _unchanged_structure(maps.structure, detailed, found.changed) < T.LARGE_EDIT_UNCHANGED_STRUCTURE:
-        return None
     return maps, found
 
 
