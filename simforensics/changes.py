@@ -579,12 +579,14 @@ def _fill_changed_holes(mask: np.ndarray, unchanged: np.ndarray, min_pixels: int
     if candidate.any():
         # ... and only inside strokes: the mask around the hole is thin (the outside is within
         # STROKE_RING_WIDTH of it); a hole deep inside a solid area (a badge on a recoloured
-        # tank) is part of that area.
+        # tank) is part of that area. Unless the hole is larger than all the mask: then it is the
+        # untouched picture inside an edit all around it (a figure kept on a new background).
         outside = labels > 0
         outside[labels > 0] = ~candidate[labels[labels > 0]]
         distance = cv2.distanceTransform((~outside).view(np.uint8), cv2.DIST_L2, 3)
-        ring = ndimage.minimum(distance, labels, np.flatnonzero(candidate))
-        candidate[np.flatnonzero(candidate)] = np.asarray(ring) <= T.STROKE_RING_WIDTH
+        holes = np.flatnonzero(candidate)
+        ring = ndimage.minimum(distance, labels, holes)
+        candidate[holes] = (np.asarray(ring) <= T.STROKE_RING_WIDTH) | (size[holes] > int(mask.sum()))
     return ~(reaches_border | candidate)[labels]
 
 

@@ -105,6 +105,7 @@ def plan(quick: bool = False) -> list[Spec]:
         after = LOCAL_AFTER[(i // len(LOCAL_KINDS) + i) % len(LOCAL_AFTER)]
         specs.append(Spec("locally-edited", "+".join((LOCAL_KINDS[i % len(LOCAL_KINDS)], *after)), i))
     specs += _hard_specs(quick, counts["locally-edited"])
+    specs += _large_specs(quick, counts["locally-edited"] + HARD_COUNTS[quick])
     if quick:
         kinds = list(SIMILAR_KINDS)
     else:
@@ -129,6 +130,17 @@ def _hard_specs(quick: bool, start: int) -> list[Spec]:
     kinds = hard_edits.KINDS
     return [Spec("locally-edited", "+".join((kinds[i % len(kinds)], *HARD_AFTER[(i // len(kinds)) % len(HARD_AFTER)])),
                  start + i) for i in range(HARD_COUNTS[quick])]
+
+
+# ---- Large replaced shares (a new background, half a picture redrawn: 25-45 % of it), numbered
+# after the hard local edits so those keep their seeds and pictures.
+LARGE_COUNTS = {False: 8, True: 2}
+LARGE_AFTER: tuple[tuple[str, ...], ...] = ((), ("jpeg",), ("scale-mild", "jpeg"), ("mirror", "jpeg"))
+
+
+def _large_specs(quick: bool, start: int) -> list[Spec]:
+    return [Spec("locally-edited", "+".join((hard_edits.LARGE_KIND, *LARGE_AFTER[i % len(LARGE_AFTER)])), start + i)
+            for i in range(LARGE_COUNTS[quick])]
 # ---- end of the hard local edits
 
 
@@ -200,6 +212,8 @@ def _near_duplicate(spec: Spec, seed: int, rng: np.random.Generator) -> Pair:
 def _edit(kind: str, base: np.ndarray, name: str, rng: np.random.Generator) -> T.LocalEdit:
     if kind in hard_edits.KINDS:
         return hard_edits.make(kind, base, rng)
+    if kind == hard_edits.LARGE_KIND:
+        return hard_edits.large_replace(base, sources.load(_donor_for(name, rng), 640), rng)
     area = float(np.exp(rng.uniform(np.log(0.01), np.log(0.15))))
     donor = _donor_for(name, rng)
     if kind == "replace":

@@ -10,6 +10,9 @@ of dark, low-chroma garments. Same conventions as ``transforms``' local edits: e
 - ``dark-recolour``: a hue rotation (60-180 degrees) and/or chroma change of a dark,
   low-saturation region (3-15 % of the area): the dark pixels inside a blob placed where such
   pixels are densest, feathered by a pixel or two.
+- ``large-replace`` (``LARGE_KIND``, its own block of the corpus): a quarter to 45 % of the
+  picture replaced by another picture, a band along one side (half a picture redrawn) or all
+  around an ellipse kept in the middle (a figure put on a new background), the seam feathered.
 """
 
 from __future__ import annotations
@@ -33,8 +36,10 @@ GEM_COLOURS = ((212, 175, 55), (155, 17, 30), (40, 140, 80), (25, 60, 160), (225
 # (astronaut 1.3 %, immunohistochemistry 0.3 %, coffee and retina 0: left out).
 DARK_SOURCES = ("chelsea", "rocket", "motorcycle_left")
 
+LARGE_KIND = "large-replace"
+
 # Smallest true-mask share accepted (the corpus retries smaller edits): an ornament is small.
-MIN_SHARE = {"ornament": 0.002, "dark-recolour": 0.01}
+MIN_SHARE = {"ornament": 0.002, "dark-recolour": 0.01, LARGE_KIND: 0.2}
 
 
 def make(kind: str, base: np.ndarray, rng: np.random.Generator) -> T.LocalEdit:
@@ -128,3 +133,32 @@ def dark_recolour(base: np.ndarray, rng: np.random.Generator) -> T.LocalEdit:
     x, y, bw, bh = box
     return T.LocalEdit(base, T.blend(base, patch, alpha), alpha > 0.01,
                        f"dark-{change}{degrees:+d}x{factor:.1f}-{kind}-{x}-{y}-{bw}x{bh}")
+
+
+def large_replace(base: np.ndarray, donor: np.ndarray, rng: np.random.Generator) -> T.LocalEdit:
+    """25-45 % of ``base`` replaced by ``donor`` (resized to it): a band along one side, or all
+    around an ellipse kept in the middle; the seam feathered over 2-6 px."""
+    h, w = base.shape[:2]
+    share = rng.uniform(0.25, 0.45)
+    replaced = np.zeros((h, w), np.uint8)
+    if rng.random() < 0.5:
+        side = str(rng.choice(["left", "right", "top", "bottom"]))
+        if side in ("left", "right"):
+            cut = round(share * w)
+            replaced[:, :cut] = 1
+        else:
+            cut = round(share * h)
+            replaced[:cut] = 1
+        if side in ("right", "bottom"):
+            replaced = replaced[::-1, ::-1].copy()
+        name = f"large-replace-{side}-{share:.2f}"
+    else:
+        # An ellipse of axes in the picture's proportions keeping 1 - share of it: pi a b = (1 - share) w h.
+        scale = np.sqrt((1 - share) / np.pi)
+        replaced[:] = 1
+        cv2.ellipse(replaced, (w // 2, h // 2), (round(scale * w), round(scale * h)), 0, 0, 360, 0, -1)
+        name = f"large-replace-surround-{share:.2f}"
+    sigma = rng.uniform(2, 6)
+    alpha = cv2.GaussianBlur(replaced.astype(np.float32), (0, 0), sigma)
+    filler = cv2.resize(donor, (w, h), interpolation=cv2.INTER_AREA)
+    return T.LocalEdit(base, T.blend(base, filler, alpha), alpha > 0.01, f"{name}-f{sigma:.0f}")
