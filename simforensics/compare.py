@@ -19,6 +19,7 @@ from . import lens, pixelation
 from . import thresholds as T
 from .align import Alignment, PictureFeatures, align, overlap_mask
 from .changes import (
+    MASK_CHANGED,
     MASK_NOT_COVERED,
     ChangeMap,
     WorkingFrame,
@@ -339,7 +340,11 @@ def compare_prepared(
         if report_measures or with_people:  # the regions' findings read the SSIM map
             ssim, ssim_map = overlap_ssim(frame.original, frame.copy, frame.covered)
         mask = changes.mask
-        shift = colour_shift(frame.original, frame.copy, frame.covered)
+        # Over what is unchanged: a local edit moves few of the averaged cells, but a replaced
+        # background (half the picture) would move the median.
+        changed = cv2.resize((mask == MASK_CHANGED).view(np.uint8), (frame.covered.shape[1], frame.covered.shape[0]),
+                             interpolation=cv2.INTER_NEAREST).astype(bool)
+        shift = colour_shift(frame.original, frame.copy, frame.covered & ~changed)
         greyscale_copy = is_grey(frame.copy, frame.covered) and not is_grey(frame.original, frame.covered)
     else:
         frame, palette = None, None
