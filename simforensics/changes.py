@@ -1144,7 +1144,8 @@ def _large_edit(frame: WorkingFrame, maps: _DifferenceMaps,
     the median and spread of its differences that set the change levels). Estimated first from
     the cells that agree best (``_clean_part``), then from all that this leaves unchanged; kept
     when the detail it leaves unchanged agrees as a faithful copy's does
-    (LARGE_EDIT_UNCHANGED_STRUCTURE), which a picture re-rendered throughout does nowhere."""
+    (LARGE_EDIT_UNCHANGED_STRUCTURE), which a picture re-rendered throughout does nowhere, and when
+    the changed part is not the original's content displaced (``_displaced``)."""
     covered = frame.covered
     if covered.sum() < T.CHANGE_MIN_SAMPLE or _unchanged_structure(maps.structure, covered, found.changed) >= T.MIN_COPY_STRUCTURE:
         return None
@@ -1161,7 +1162,27 @@ def _large_edit(frame: WorkingFrame, maps: _DifferenceMaps,
         if _unchanged_structure(maps.structure, detailed, found.changed) < T.LARGE_EDIT_UNCHANGED_STRUCTURE:
             return None
         clean = covered & ~cv2.dilate(found.changed.view(np.uint8), _square(T.CHANGE_UNEXPLAINED_GROW)).astype(bool)
+    if _displaced(frame, found.changed & covered):
+        return None
     return maps, found
+
+
+def _displaced(frame: WorkingFrame, changed: np.ndarray) -> bool:
+    """Whether the changed part is the original's own content displaced, not replaced: another
+    photograph of the scene from beside the first (a stereo pair: the background shifted by
+    parallax where the foreground agrees) reads as a copy with its background replaced. Each
+    pixel moved back by the dense optical flow (Farnebäck 2003, OpenCV), the part's detail agrees
+    at LARGE_EDIT_DISPLACED_STRUCTURE or more."""
+    grey_original = cv2.cvtColor(frame.original, cv2.COLOR_RGB2GRAY)
+    detailed = changed & (_detail_energy(grey_original) > _C2)
+    if detailed.sum() < T.CHANGE_MIN_SAMPLE:
+        return False
+    grey_copy = cv2.cvtColor(frame.copy, cv2.COLOR_RGB2GRAY)
+    flow = cv2.calcOpticalFlowFarneback(grey_original, grey_copy, None, pyr_scale=0.5, levels=4, winsize=21,
+                                        iterations=3, poly_n=5, poly_sigma=1.1, flags=0)
+    xs, ys = np.meshgrid(np.arange(flow.shape[1], dtype=np.float32), np.arange(flow.shape[0], dtype=np.float32))
+    moved_back = cv2.remap(grey_copy, xs + flow[..., 0], ys + flow[..., 1], cv2.INTER_LINEAR)
+    return float(1.0 - _structure_change(grey_original, moved_back)[detailed].mean()) >= T.LARGE_EDIT_DISPLACED_STRUCTURE
 
 
 @dataclass(frozen=True)
