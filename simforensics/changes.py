@@ -1144,8 +1144,9 @@ def _large_edit(frame: WorkingFrame, maps: _DifferenceMaps,
     the median and spread of its differences that set the change levels). Estimated first from
     the cells that agree best (``_clean_part``), then from all that this leaves unchanged; kept
     when the detail it leaves unchanged agrees as a faithful copy's does
-    (LARGE_EDIT_UNCHANGED_STRUCTURE), which a picture re-rendered throughout does nowhere, and when
-    the changed part is not the original's content displaced (``_displaced``)."""
+    (LARGE_EDIT_UNCHANGED_STRUCTURE), which a picture re-rendered throughout does nowhere, when
+    what it finds changed is one part (LARGE_EDIT_ONE_PART), and when that part is not the
+    original's content displaced (``_displaced``)."""
     covered = frame.covered
     if covered.sum() < T.CHANGE_MIN_SAMPLE or _unchanged_structure(maps.structure, covered, found.changed) >= T.MIN_COPY_STRUCTURE:
         return None
@@ -1162,9 +1163,16 @@ def _large_edit(frame: WorkingFrame, maps: _DifferenceMaps,
         if _unchanged_structure(maps.structure, detailed, found.changed) < T.LARGE_EDIT_UNCHANGED_STRUCTURE:
             return None
         clean = covered & ~cv2.dilate(found.changed.view(np.uint8), _square(T.CHANGE_UNEXPLAINED_GROW)).astype(bool)
-    if _displaced(frame, found.changed & covered):
+    changed = found.changed & covered
+    if _largest_part_share(changed) < T.LARGE_EDIT_ONE_PART or _displaced(frame, changed):
         return None
     return maps, found
+
+
+def _largest_part_share(mask: np.ndarray) -> float:
+    """The share of ``mask``'s pixels in its largest 8-connected part (0 when empty)."""
+    count, _, stats, _ = cv2.connectedComponentsWithStats(mask.view(np.uint8), connectivity=8)
+    return float(stats[1:, cv2.CC_STAT_AREA].max() / mask.sum()) if count > 1 else 0.0
 
 
 def _displaced(frame: WorkingFrame, changed: np.ndarray) -> bool:
