@@ -17,6 +17,7 @@ from __future__ import annotations
 import struct
 import threading
 import zlib
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import cv2
@@ -29,13 +30,14 @@ from ..resample import shrink_to_side
 
 __all__ = [
     "FEATURE_VERSION", "ScanFeatures", "compute_features", "dihedral_variants", "local_descriptors", "orb_detector",
-    "pack_features", "pdq_dihedral", "unpack_features",
+    "pack_features", "pdq_dihedral", "spread_over", "unpack_features",
 ]
 
 # Bump when what compute_features returns changes: cached features of another version are
 # recomputed, never mixed.
 FEATURE_VERSION = (
-    f"scan-features/4; grey; side {T.SCAN_FEATURE_SIDE}; orb {T.SCAN_LOCAL_FEATURES}/{T.SCAN_ORB_PATCH}/"
+    f"scan-features/5; grey; side {T.SCAN_FEATURE_SIDE}; orb {T.SCAN_LOCAL_FEATURES} of {T.SCAN_LOCAL_CANDIDATES} "
+    f"over {T.SCAN_LOCAL_GRID}/{T.SCAN_ORB_PATCH}/"
     f"{T.SCAN_ORB_LEVELS}/{T.SCAN_ORB_SCALE}/{T.SCAN_ORB_FAST_THRESHOLD}/{T.SCAN_ORB_FAINT_FAST_THRESHOLD}"
 )
 
@@ -52,7 +54,7 @@ def orb_detector(fast_threshold: int) -> cv2.ORB:
     orb = detectors.get(fast_threshold)
     if orb is None:
         orb = detectors[fast_threshold] = cv2.ORB_create(
-            nfeatures=T.SCAN_LOCAL_FEATURES, scaleFactor=T.SCAN_ORB_SCALE, nlevels=T.SCAN_ORB_LEVELS,
+            nfeatures=T.SCAN_LOCAL_CANDIDATES, scaleFactor=T.SCAN_ORB_SCALE, nlevels=T.SCAN_ORB_LEVELS,
             edgeThreshold=T.SCAN_ORB_PATCH, patchSize=T.SCAN_ORB_PATCH, fastThreshold=fast_threshold,
         )
     return orb
@@ -71,6 +73,32 @@ class ScanFeatures:
 _NO_DESCRIPTORS = np.zeros((0, 32), np.uint8)
 
 
+def spread_over(keypoints: Sequence[cv2.KeyPoint], shape: tuple[int, ...]) -> list[cv2.KeyPoint]:
+    """SCAN_LOCAL_FEATURES of ``keypoints``, taken in turns from the cells of a SCAN_LOCAL_GRID x
+    SCAN_LOCAL_GRID grid (each cell's strongest first, then each one's second, ...), strongest
+    first. The strongest alone gather where the picture is busiest: a copy with a busy texture
+    laid over part of it (grass for a replaced background) had nearly all of them there, few left
+    in common with its original (grid buckets, as ORB-SLAM's, Mur-Artal et al. 2015, for the same
+    reason)."""
+    if len(keypoints) <= T.SCAN_LOCAL_FEATURES:
+        return list(keypoints)
+    grid = T.SCAN_LOCAL_GRID
+    height, width = shape[:2]
+    points = cv2.KeyPoint_convert(keypoints).reshape(-1, 2)
+    cells = (np.minimum(points[:, 1] * grid // height, grid - 1) * grid
+             + np.minimum(points[:, 0] * grid // width, grid - 1)).astype(np.intp)
+    response = np.array([k.response for k in keypoints])
+    strongest = np.argsort(-response, kind="stable")
+    # Each keypoint's rank among its cell's, by strength: the turn in which it is taken.
+    turn = np.zeros(len(keypoints), np.intp)
+    taken_in_cell = np.zeros(grid * grid, np.intp)
+    for i in strongest:
+        turn[i] = taken_in_cell[cells[i]]
+        taken_in_cell[cells[i]] += 1
+    chosen = np.lexsort((-response, turn))[: T.SCAN_LOCAL_FEATURES]
+    return [keypoints[i] for i in chosen[np.argsort(-response[chosen], kind="stable")]]
+
+
 def local_descriptors(grey: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """ORB descriptors of ``grey`` and of its mirror image, strongest keypoints first.
 
@@ -83,10 +111,11 @@ def local_descriptors(grey: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndar
         # keypoints (and its pyramid would shrink it to nothing: OpenCV refuses that).
         return _NO_DESCRIPTORS, _NO_DESCRIPTORS, np.zeros((0, 2), np.float32)
     orb = orb_detector(T.SCAN_ORB_FAST_THRESHOLD)
-    keypoints, descriptors = orb.detectAndCompute(grey, None)
+    keypoints = orb.detect(grey, None)
     if len(keypoints) < T.SCAN_LOCAL_FEATURES:  # a faint picture: look for weaker corners too
         orb = orb_detector(T.SCAN_ORB_FAINT_FAST_THRESHOLD)
-        keypoints, descriptors = orb.detectAndCompute(grey, None)
+        keypoints = orb.detect(grey, None)
+    keypoints, descriptors = orb.compute(grey, spread_over(keypoints, grey.shape))
     if descriptors is None or not keypoints:
         return _NO_DESCRIPTORS, _NO_DESCRIPTORS, np.zeros((0, 2), np.float32)
     order = np.argsort([-k.response for k in keypoints], kind="stable")
