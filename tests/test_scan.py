@@ -20,6 +20,7 @@ from PIL import Image
 from skimage import data
 
 from fixtures import make_fixtures as fx
+from simforensics.resample import shrink_to_side
 from simforensics.scan import ScanOptions, scan_folders
 from simforensics.scan.cache import ScanCache
 from simforensics.verdict import Label
@@ -209,6 +210,28 @@ def test_a_photographic_negative_is_found_and_called_a_copy(tmp_path: Path) -> N
     result = scan_folders(ScanOptions(folders=(str(tmp_path),), cache_path=None))
     matched = {frozenset(Path(p).name for p in (pair.a, pair.b)): pair.label for pair in result.pairs if pair.match}
     assert matched == {frozenset({"chelsea.png", "negative.jpg"}): Label.NEAR_DUPLICATE}
+
+
+def test_copies_with_two_fifths_replaced_are_found_and_called_locally_edited(tmp_path: Path) -> None:
+    # A busy texture over two fifths of a picture drew every strong corner there: these copies
+    # were never proposed. Verification then reads the replaced part as a large edit
+    # (changes.LARGE_EDIT_*). Each copy has its own texture, so the copies share nothing.
+    for name, texture in (("rocket", "grass"), ("moon", "gravel")):
+        picture = getattr(data, name)()
+        original = picture if picture.ndim == 3 else np.repeat(picture[:, :, None], 3, axis=2)
+        original = shrink_to_side(original, 640)
+        h, w = original.shape[:2]
+        filler = np.repeat(cv2.resize(getattr(data, texture)(), (w, h), interpolation=cv2.INTER_AREA)[:, :, None], 3, axis=2)
+        weight = np.zeros((h, w), np.float32)
+        weight[:, : int(0.4 * w)] = 1
+        weight = cv2.GaussianBlur(weight, (0, 0), 3)[:, :, None]
+        copy = (original * (1 - weight) + filler * weight + 0.5).astype(np.uint8)
+        Image.fromarray(original).save(tmp_path / f"{name}.png")
+        Image.fromarray(copy).save(tmp_path / f"{name}-{texture}.jpg", quality=88)
+    result = scan_folders(ScanOptions(folders=(str(tmp_path),), cache_path=None))
+    matched = {frozenset(Path(p).name for p in (pair.a, pair.b)): pair.label for pair in result.pairs if pair.match}
+    assert matched == {frozenset({"rocket.png", "rocket-grass.jpg"}): Label.LOCALLY_EDITED,
+                       frozenset({"moon.png", "moon-gravel.jpg"}): Label.LOCALLY_EDITED}
 
 
 def test_against_matches_only_across_the_two_sets(tmp_path: Path) -> None:
