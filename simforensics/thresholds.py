@@ -644,7 +644,7 @@ MIN_COPY_STRUCTURE = 0.85
 # three quarters leaves them clean), then from all that this leaves unchanged, and that detection
 # is kept when the detailed pixels it leaves unchanged keep LARGE_EDIT_UNCHANGED_STRUCTURE. On
 # five shipped photographs: two fifths replaced, or a background replaced, 0.92-1.0 (JPEG 50 and
-# 70 included); restyled in oil, stylised or cartoon, 0.52-0.88 (flat areas agree with anything,
+# 70 included); restyled in oil, stylised or cartoon, 0.52-0.89 (flat areas agree with anything,
 # hence the detailed pixels only: over all pixels a stylised astronaut reached 0.95).
 LARGE_EDIT_CELLS = 8
 LARGE_EDIT_CLEAN_SHARE = 0.25
