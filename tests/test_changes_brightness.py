@@ -102,7 +102,7 @@ def test_a_strong_vignette_is_a_global_edit(name: str, falloff: str) -> None:
 
 @pytest.mark.parametrize("name", ["coffee", "camera", "brick"])
 def test_a_disc_brightened_in_the_middle_is_no_vignette(name: str) -> None:
-    # A quarter of the picture's width across, 20 % brighter, its rim softened over a few pixels:
+    # Half the picture's width across, 20 % brighter, its rim softened over a few pixels:
     # a smooth surface steep enough for a strong vignette could take it in; it is a local edit.
     original = sources.load(name, 480)
     disc = cv2.GaussianBlur((_radius(original) < 0.5).astype(np.float32), (0, 0), 5)
