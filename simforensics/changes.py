@@ -1164,7 +1164,7 @@ def _large_edit(frame: WorkingFrame, maps: _DifferenceMaps,
             return None
         clean = covered & ~cv2.dilate(found.changed.view(np.uint8), _square(T.CHANGE_UNEXPLAINED_GROW)).astype(bool)
     changed = found.changed & covered
-    if _largest_part_share(changed) < T.LARGE_EDIT_ONE_PART or _displaced(frame, changed):
+    if _largest_part_share(changed) < T.LARGE_EDIT_ONE_PART or _displaced(frame, changed & detailed):
         return None
     return maps, found
 
@@ -1175,16 +1175,15 @@ def _largest_part_share(mask: np.ndarray) -> float:
     return float(stats[1:, cv2.CC_STAT_AREA].max() / mask.sum()) if count > 1 else 0.0
 
 
-def _displaced(frame: WorkingFrame, changed: np.ndarray) -> bool:
+def _displaced(frame: WorkingFrame, detailed: np.ndarray) -> bool:
     """Whether the changed part is the original's own content displaced, not replaced: another
     photograph of the scene from beside the first (a stereo pair: the background shifted by
     parallax where the foreground agrees) reads as a copy with its background replaced. Each
-    pixel moved back by the dense optical flow (Farnebäck 2003, OpenCV), the part's detail agrees
-    at LARGE_EDIT_DISPLACED_STRUCTURE or more."""
-    grey_original = cv2.cvtColor(frame.original, cv2.COLOR_RGB2GRAY)
-    detailed = changed & (_detail_energy(grey_original) > _C2)
+    pixel moved back by the dense optical flow (Farnebäck 2003, OpenCV), the part's ``detailed``
+    pixels (where the original has detail) agree at LARGE_EDIT_DISPLACED_STRUCTURE or more."""
     if detailed.sum() < T.CHANGE_MIN_SAMPLE:
         return False
+    grey_original = cv2.cvtColor(frame.original, cv2.COLOR_RGB2GRAY)
     grey_copy = cv2.cvtColor(frame.copy, cv2.COLOR_RGB2GRAY)
     flow = cv2.calcOpticalFlowFarneback(grey_original, grey_copy, None, pyr_scale=0.5, levels=4, winsize=21,
                                         iterations=3, poly_n=5, poly_sigma=1.1, flags=0)
@@ -1211,15 +1210,14 @@ def _clean_part(covered: np.ndarray, structure_smooth: np.ndarray) -> np.ndarray
     rows = np.minimum((np.arange(h) * cells) // h, cells - 1)
     cols = np.minimum((np.arange(w) * cells) // w, cells - 1)
     cell = rows[:, None] * cells + cols[None, :]
-    medians = np.full(cells * cells, np.inf)
-    for index in range(cells * cells):
-        inside = covered & (cell == index)
-        if inside.sum() >= 0.5 * covered.size / (cells * cells):
-            medians[index] = float(np.median(structure_smooth[inside]))
-    measured = np.isfinite(medians)
-    if measured.sum() < cells:
+    # A cell counts when half of it or more is covered.
+    labels = np.where(covered, cell + 1, 0)
+    counted = np.bincount(labels.ravel(), minlength=cells * cells + 1)[1:] >= 0.5 * covered.size / (cells * cells)
+    if counted.sum() < cells:
         return None
-    best = medians <= np.quantile(medians[measured], T.LARGE_EDIT_CLEAN_SHARE)
+    medians = np.full(cells * cells, np.inf)
+    medians[counted] = ndimage.median(structure_smooth, labels, np.flatnonzero(counted) + 1)
+    best = medians <= np.quantile(medians[counted], T.LARGE_EDIT_CLEAN_SHARE)
     return covered & best[cell]
 
 
@@ -1231,10 +1229,8 @@ def _detect(frame: WorkingFrame, maps: _DifferenceMaps, clean: np.ndarray | None
     structure, colour = maps.structure, maps.colour
     # Pixels near the edge of the frame or of the copy mix in fill, border or interpolation from
     # outside: they are compared for the mask but cannot start a detection.
-    edge = T.CHANGE_FRAME_MARGIN
-    inner = np.zeros_like(covered)
-    inner[edge:-edge, edge:-edge] = True
-    detectable = cv2.erode(covered.astype(np.uint8), _square(T.CHANGE_DETECT_MARGIN)).astype(bool) & inner
+    detectable = _inside(cv2.erode(covered.astype(np.uint8), _square(T.CHANGE_DETECT_MARGIN)).astype(bool),
+                         T.CHANGE_FRAME_MARGIN)
 
     # Detection on a smoothed map (a real edit is a coherent area, noise is not) ...
     structure_smooth = cv2.GaussianBlur(structure, (0, 0), T.CHANGE_DETECT_SIGMA)

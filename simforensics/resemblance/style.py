@@ -11,8 +11,8 @@ subject does:
   2002, rotation-invariant uniform patterns, scikit-image) that are non-uniform (photographic grain
   and noise) and edge-like (half the neighbours brighter: strokes and outlines);
 - ``smooth_grain``: the non-uniform patterns' share in the picture's smooth half (where the next
-  coarser band is weakest, RESEMBLANCE_STYLE_SMOOTH_SHARE): a photograph's sensor noise, film grain and compression show there
-  whatever the scene, and paint and filters leave it clean;
+  coarser band is weakest, RESEMBLANCE_STYLE_SMOOTH_SHARE): a photograph's sensor noise, film
+  grain and compression show there whatever the scene, and paint and filters leave it clean;
 - ``dark_lines``: whether the strongest fine detail is darker than its surroundings (ink lines)
   or lighter (highlights);
 - ``edge_hardness``: at the picture's outlines, the finest scale's energy against the next
