@@ -1145,8 +1145,8 @@ def _large_edit(frame: WorkingFrame, maps: _DifferenceMaps,
     the cells that agree best (``_clean_part``), then from all that this leaves unchanged; kept
     when the detail it leaves unchanged agrees as a faithful copy's does
     (LARGE_EDIT_UNCHANGED_STRUCTURE), which a picture re-rendered throughout does nowhere, when
-    what it finds changed is one part (LARGE_EDIT_ONE_PART), and when that part is not the
-    original's content displaced (``_displaced``)."""
+    what it finds changed is one part (LARGE_EDIT_ONE_PART) or new content in several
+    (``_edges_kept``), and when that part is not the original's content displaced (``_displaced``)."""
     covered = frame.covered
     if covered.sum() < T.CHANGE_MIN_SAMPLE or _unchanged_structure(maps.structure, covered, found.changed) >= T.MIN_COPY_STRUCTURE:
         return None
@@ -1164,7 +1164,9 @@ def _large_edit(frame: WorkingFrame, maps: _DifferenceMaps,
             return None
         clean = covered & ~cv2.dilate(found.changed.view(np.uint8), _square(T.CHANGE_UNEXPLAINED_GROW)).astype(bool)
     changed = found.changed & covered
-    if _largest_part_share(changed) < T.LARGE_EDIT_ONE_PART or _displaced(frame, changed & detailed):
+    if _largest_part_share(changed) < T.LARGE_EDIT_ONE_PART and _edges_kept(frame, changed & detailed):
+        return None
+    if _displaced(frame, changed & detailed):
         return None
     return maps, found
 
@@ -1173,6 +1175,20 @@ def _largest_part_share(mask: np.ndarray) -> float:
     """The share of ``mask``'s pixels in its largest 8-connected part (0 when empty)."""
     count, _, stats, _ = cv2.connectedComponentsWithStats(mask.view(np.uint8), connectivity=8)
     return float(stats[1:, cv2.CC_STAT_AREA].max() / mask.sum()) if count > 1 else 0.0
+
+
+def _edges_kept(frame: WorkingFrame, detailed: np.ndarray) -> bool:
+    """Whether the changed part keeps the original's edges where they were: its colour activity
+    (``_colour_activity``) on the ``detailed`` pixels correlates with the original's at
+    LARGE_EDIT_EDGES_KEPT or more. A picture recoloured throughout (a false-colour rendering) keeps
+    them, in scattered parts a colour table cannot follow; content laid in several places (a new
+    background and a new face) brings edges of its own. Kept when too few pixels tell."""
+    if detailed.sum() < T.CHANGE_MIN_SAMPLE:
+        return True
+    original, copy = _colour_activity(frame.original)[detailed], _colour_activity(frame.copy)[detailed]
+    if original.std() == 0 or copy.std() == 0:
+        return True
+    return float(np.corrcoef(original, copy)[0, 1]) >= T.LARGE_EDIT_EDGES_KEPT
 
 
 def _displaced(frame: WorkingFrame, detailed: np.ndarray) -> bool:

@@ -654,6 +654,12 @@ LARGE_EDIT_UNCHANGED_STRUCTURE = 0.90
 # A picture recoloured or re-rendered throughout leaves its differences scattered: a page in JET
 # false colour, 14 areas, the largest 0.87 of them, read "locally-edited, 33 %".
 LARGE_EDIT_ONE_PART = 0.95
+# ... or, in several parts, new content: where the changed part keeps the original's edges (the
+# colour activities correlate at this or more), it is the original recoloured in scattered places,
+# not replaced. That JET page: 0.99; a new background and a new face on two portraits: 0.21-0.64; a
+# background alone: 0.33. Between, nearer the recolouring: the correlation of two unrelated
+# pictures' edges is far below either.
+LARGE_EDIT_EDGES_KEPT = 0.8
 # ... unless the changed part is the original's content displaced: another photograph of the scene
 # from beside the first (the benchmark's stereo pair, its background shifted by parallax) agrees
 # where its foreground does and reads as a background replaced. Moved back by the dense optical

@@ -522,10 +522,25 @@ def test_a_thick_ring_painted_over_the_picture_leaves_its_inside_unchanged(name:
     assert iou(result.change_mask == 255, truth) >= 0.8
 
 
+@pytest.mark.parametrize("name, left, right", [("chelsea", "brick", "grass"), ("camera", "gravel", "coffee")])
+def test_a_copy_with_both_sides_replaced_is_locally_edited_there(name: str, left: str, right: str) -> None:
+    # Two separate parts replaced (a fifth of the picture on each side): a large edit in two parts
+    # was taken for a recolouring in scattered places and the copy read "re-rendered throughout".
+    original = sources.load(name, 480)
+    h, w = original.shape[:2]
+    truth_left, truth_right = np.zeros((h, w), bool), np.zeros((h, w), bool)
+    truth_left[:, : int(0.22 * w)] = True
+    truth_right[:, int(0.78 * w) :] = True
+    copy = _replaced(_replaced(original, sources.load(left, 480), truth_left), sources.load(right, 480), truth_right)
+    result = compare_images(original, jpeg(copy, 90), with_people=False, with_derivation=False)
+    assert result.verdict.label == "locally-edited", result.verdict.summary
+    assert iou(result.change_mask == 255, truth_left | truth_right) >= 0.85
+
+
 def test_a_page_in_false_colour_is_not_read_as_a_large_edit() -> None:
     # JET false colour maps grey levels to hues non-monotonically: measured again from its flat
     # paper, the page's strokes differed in 14 scattered areas and it read "locally-edited, 33 %".
-    # A large edit leaves one changed part.
+    # A large edit leaves one changed part, or several that bring edges of their own.
     from skimage import data
 
     page = np.repeat(data.page()[:, :, None], 3, axis=2)
