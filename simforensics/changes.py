@@ -91,6 +91,9 @@ class ChangeMap:
     colour_threshold: float
     colour_compared: bool  # False when either picture is greyscale: only structure can be compared
     unchanged_structure: float  # mean contrast-structure similarity outside changed areas
+    # Median colour distance from the global colour mapping's prediction outside changed areas (the
+    # colour map's units; 0 when colour is not compared): a copy's colours follow one mapping.
+    unchanged_colour: float
     structure_map: np.ndarray  # float32, working frame, 1 - contrast-structure similarity
     colour_map: np.ndarray  # float32, working frame
     # float32, working frame: how strongly each pixel differs, as a multiple of this pair's own
@@ -1124,6 +1127,7 @@ def localise_changes(
         colour_threshold=found.colour_threshold,
         colour_compared=maps.colour_compared,
         unchanged_structure=float(1.0 - maps.structure[unchanged].mean()) if unchanged.any() else 0.0,
+        unchanged_colour=float(np.median(maps.colour[unchanged])) if maps.colour_compared and unchanged.any() else 0.0,
         structure_map=maps.structure,
         colour_map=maps.colour,
         strength_map=strength.astype(np.float32),

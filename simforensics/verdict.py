@@ -82,10 +82,13 @@ def _clip(value: float) -> float:
 
 
 def is_copy_like(identical: bool, changes: ChangeMap | None) -> bool:
-    """The same picture outside its changed areas: its local pattern is kept (MIN_COPY_STRUCTURE).
+    """The same picture outside its changed areas: its local pattern is kept (MIN_COPY_STRUCTURE)
+    and its colours follow one global mapping of the original's (MAX_COPY_COLOUR).
 
-    A re-rendered picture (a restyle) keeps the outlines, not the pattern."""
-    return identical or (changes is not None and changes.unchanged_structure >= T.MIN_COPY_STRUCTURE)
+    A re-rendered picture (a restyle) keeps the outlines, not the pattern; another picture aligned
+    by a banner both carry keeps neither, though its flat areas agree in pattern with anything."""
+    return identical or (changes is not None and changes.unchanged_structure >= T.MIN_COPY_STRUCTURE
+                         and changes.unchanged_colour <= T.MAX_COPY_COLOUR)
 
 
 # The alignment-free hashes whose distance below chance makes unaligned pictures related.
@@ -321,7 +324,8 @@ def _judge_pixels(
         structure = changes.unchanged_structure
         quality = _clip((structure - T.MIN_COPY_STRUCTURE) / (1 - T.MIN_COPY_STRUCTURE))
         geometry = ", ".join(transform_words(alignment)) or "same size and position"
-        aligned_reason = f"aligned: {alignment.reason}; unchanged structure {structure:.3f} (copy >= {T.MIN_COPY_STRUCTURE})"
+        aligned_reason = (f"aligned: {alignment.reason}; unchanged structure {structure:.3f} (copy >= {T.MIN_COPY_STRUCTURE}), "
+                          f"unchanged colour {changes.unchanged_colour:.1f} (copy <= {T.MAX_COPY_COLOUR:g})")
         copy_like = is_copy_like(False, changes)
         # A vignette or graduated filter is a global edit: named, and taken out before comparing.
         field = (f" Its brightness varies smoothly over the picture by up to {changes.brightness_field:.0%} "
@@ -344,9 +348,12 @@ def _judge_pixels(
                 (aligned_reason, f"changed share {changes.changed_fraction:.3f} (local <= {T.MAX_LOCAL_EDIT_AREA})"),
             )
         related = max(related, 1 - changes.changed_fraction)
-        if not copy_like:
+        if not copy_like and structure < T.MIN_COPY_STRUCTURE:
             why = (f"the copy is re-rendered throughout (unchanged structure {structure:.2f}, "
                    f"a copy keeps >= {T.MIN_COPY_STRUCTURE})")
+        elif not copy_like:
+            why = (f"its colours follow no global mapping of the original's (median colour difference "
+                   f"{changes.unchanged_colour:.0f} outside the changed areas, a copy's <= {T.MAX_COPY_COLOUR:g})")
         else:
             why = f"most of the content differs: {changes.changed_fraction:.0%} of the compared area changed"
         return Verdict(

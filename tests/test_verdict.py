@@ -232,3 +232,35 @@ def test_the_summary_says_when_the_copy_has_transparent_pixels(tmp_path) -> None
     assert blank.verdict.label == Label.IDENTICAL
     assert blank.verdict.summary == ("The two files decode to exactly the same pixels as shown on white; "
                                      "only the original has transparent pixels.")
+
+
+def _with_banner(rgb: np.ndarray) -> np.ndarray:
+    """A magenta banner with white lettering laid across the lower left, placed and sized by the
+    picture's width (as a site or meme maker lays one on every picture it publishes)."""
+    import cv2
+
+    h, w = rgb.shape[:2]
+    out = np.ascontiguousarray(rgb.copy())
+    cv2.rectangle(out, (int(w * 0.05), int(h * 0.7)), (int(w * 0.6), int(h * 0.85)), (255, 0, 255), -1)
+    cv2.putText(out, "COPY", (int(w * 0.08), int(h * 0.82)), cv2.FONT_HERSHEY_SIMPLEX, max(0.5, w / 400), (255, 255, 255), 2)
+    return out
+
+
+def test_two_flat_pictures_carrying_the_same_banner_are_not_copies() -> None:
+    # A blurred clock and a flag aligned by the banner both carry: their flat areas agree in
+    # pattern with anything, and a colour table fitted to the pair left "8.6 % changed", so the
+    # pair read "locally-edited". Its colours outside the changes follow no global mapping.
+    import cv2
+    from skimage import data
+
+    clock = np.repeat(data.clock()[:, :, None], 3, axis=2)
+    flag = np.zeros((300, 500, 3), np.uint8)
+    flag[:100], flag[100:200], flag[200:] = (0, 85, 164), (255, 255, 255), (239, 65, 53)
+    cv2.circle(flag, (120, 150), 60, (255, 215, 0), -1)
+    result = compare_images(_with_banner(clock), _with_banner(flag), with_people=False, with_derivation=False)
+    assert not result.verdict.label.is_copy, result.verdict.summary
+    # The banner alone on a picture is still a local edit of it.
+    coffee = data.coffee()
+    edited = compare_images(coffee, _with_banner(coffee), with_people=False, with_derivation=False)
+    assert edited.verdict.label == Label.LOCALLY_EDITED, edited.verdict.summary
+    assert edited.changes.unchanged_colour <= T.MAX_COPY_COLOUR / 4

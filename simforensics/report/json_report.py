@@ -295,6 +295,7 @@ def compare_document(comparison: Comparison) -> dict[str, Any]:
             "colour_threshold": _r(changes.colour_threshold, 2),
             "colour_compared": changes.colour_compared,
             "unchanged_structure": _r(changes.unchanged_structure),
+            "unchanged_colour": _r(changes.unchanged_colour, 2),
             "brightness_field": _r(changes.brightness_field),
         },
         "verdict": {
