@@ -143,34 +143,58 @@ def _refined_similarity(view: np.ndarray, original: np.ndarray, hypothesis: _Hyp
     return None if refined is None else _similarity(refined, view.shape)
 
 
-def _isotropy(detail: np.ndarray, valid: np.ndarray) -> float:
-    """Smaller over larger eigenvalue of the detail's structure tensor summed over ``valid``:
-    0 when all its edges run one way (a linear ramp's banding), up to 1 when they run every way."""
+def _weakest_direction(detail: np.ndarray, valid: np.ndarray) -> tuple[float, np.ndarray]:
+    """The detail's structure tensor summed over ``valid``: its smaller over larger eigenvalue (0 when
+    all its edges run one way, a linear ramp's banding; up to 1 when they run every way) and the
+    unit vector (x, y) along which it varies least."""
     gx, gy = cv2.Sobel(detail, cv2.CV_32F, 1, 0)[valid], cv2.Sobel(detail, cv2.CV_32F, 0, 1)[valid]
     tensor = np.array([[(gx * gx).sum(), (gx * gy).sum()], [(gx * gy).sum(), (gy * gy).sum()]], np.float64)
-    low, high = np.linalg.eigvalsh(tensor)
-    return float(low / high) if high > 0 else 0.0
+    (low, high), vectors = np.linalg.eigh(tensor)
+    return (float(low / high) if high > 0 else 0.0), vectors[:, 0]
 
 
-def _agreement(original: np.ndarray, copy: np.ndarray, matrix: np.ndarray) -> tuple[float, float]:
-    """Correlation of the detail of ORIGINAL and of COPY mapped onto it by ``matrix`` (working
-    pixels) where they overlap, and the share of the copy that overlaps."""
+def _overlap(original: np.ndarray, copy: np.ndarray, matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray, float]:
+    """COPY warped onto ORIGINAL by ``matrix`` (working pixels), where it lands (float 0/1), and the
+    share of the copy that overlaps ORIGINAL."""
     h, w = original.shape[:2]
     warped = cv2.warpPerspective(copy, matrix, (w, h), flags=cv2.INTER_LINEAR)
     inside = cv2.warpPerspective(np.ones(copy.shape[:2], np.float32), matrix, (w, h), flags=cv2.INTER_NEAREST)
     copy_area = abs(np.linalg.det(matrix[:2, :2])) * copy.shape[0] * copy.shape[1]
-    overlap = float(inside.sum() / max(copy_area, 1.0))
+    return warped, inside, float(inside.sum() / max(copy_area, 1.0))
+
+
+def _correlation(original: np.ndarray, warped: np.ndarray, inside: np.ndarray, valid: np.ndarray,
+                 coarse: float) -> float:
+    a, b = _detail(original, coarse, inside)[valid], _detail(warped, coarse, inside)[valid]
+    a, b = a - a.mean(), b - b.mean()
+    return float((a * b).sum() / (np.sqrt((a * a).sum() * (b * b).sum()) + 1e-9))
+
+
+def _agreement(original: np.ndarray, copy: np.ndarray, matrix: np.ndarray) -> tuple[float, float]:
+    """Correlation of the detail of ORIGINAL and of COPY mapped onto it by ``matrix`` (working
+    pixels) where they overlap, and the share of the copy that overlaps. 0 when the detail does not
+    fix the position: it runs one way only (DENSE_MIN_ISOTROPY) and moving the copy along it by the
+    band's coarse scale costs under DENSE_MIN_SHIFT_LOSS of the correlation (a linear ramp's
+    banding agrees anywhere along it; a flag's stripes are fixed along them by its emblem)."""
+    h, w = original.shape[:2]
+    warped, inside, overlap = _overlap(original, copy, matrix)
     # Interpolated edge pixels left out.
     valid = cv2.erode(inside, np.ones((5, 5), np.uint8), borderValue=0).astype(bool)
     if valid.sum() < T.DENSE_MIN_PIXELS:
         return 0.0, overlap
     coarse = max(h, w) * T.DENSE_DETAIL_COARSE
-    detail = _detail(original, coarse, inside)
-    if _isotropy(detail, valid) < T.DENSE_MIN_ISOTROPY:
-        return 0.0, overlap  # detail running one way only: the other direction is not determined
-    a, b = detail[valid], _detail(warped, coarse, inside)[valid]
-    a, b = a - a.mean(), b - b.mean()
-    correlation = float((a * b).sum() / (np.sqrt((a * a).sum() * (b * b).sum()) + 1e-9))
+    correlation = _correlation(original, warped, inside, valid, coarse)
+    isotropy, weakest = _weakest_direction(_detail(original, coarse, inside), valid)
+    if isotropy < T.DENSE_MIN_ISOTROPY:
+        moved = []
+        for step in (-coarse, coarse):
+            shift = np.array([[1.0, 0, step * weakest[0]], [0, 1, step * weakest[1]], [0, 0, 1]])
+            warped_there, inside_there, _ = _overlap(original, copy, shift @ matrix)
+            there = cv2.erode(inside_there, np.ones((5, 5), np.uint8), borderValue=0).astype(bool)
+            moved.append(_correlation(original, warped_there, inside_there, there, coarse)
+                         if there.sum() >= T.DENSE_MIN_PIXELS else correlation)
+        if correlation - max(moved) < T.DENSE_MIN_SHIFT_LOSS:
+            return 0.0, overlap
     return correlation, overlap
 
 

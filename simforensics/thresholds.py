@@ -216,6 +216,11 @@ THUMBNAIL_DETAIL_COARSE = 1 / 8
 # eigenvalue of its structure tensor): a linear ramp's banding runs one way and fixes no position
 # along it (0.0); wallpapers' detail curves and crosses (0.14-0.51 on the benchmark's).
 DENSE_MIN_ISOTROPY = 0.05
+# ... unless moving the copy by the band's coarse scale (DENSE_DETAIL_COARSE) along the direction
+# the detail varies least costs this much of the correlation or more: something fixes the position
+# along it. A flag's stripes with its round emblem (isotropy 0.03): 0.055-0.061 for its JPEG,
+# crop, grey and mirrored copies; a linear ramp's banding, cropped: 0.0 or less.
+DENSE_MIN_SHIFT_LOSS = 0.02
 # Agreement needed: correlation of the two pictures' detail where they overlap, after the search
 # and ECC have made the most of it. Measured (seeded wallpapers, benchmarks/compare/flat.py): true
 # copies (crop to a third, mirror, tint, rescale, JPEG) 0.84-1.00, the faintest a faded soft-focus

@@ -319,3 +319,32 @@ def test_an_exact_quarter_turn_is_found_to_a_twentieth_of_a_pixel(coffee: np.nda
     assert np.abs(mapped - expected).max() < 0.05, (mapped, expected)
     measurement = compare_images(coffee, turned, with_people=False)
     assert measurement.verdict.label.value == "near-duplicate" and not measurement.changes.areas, measurement.verdict.summary
+
+
+def _flag() -> np.ndarray:
+    """Three horizontal stripes and a round emblem: flat, its detail nearly all one way."""
+    flag = np.zeros((300, 500, 3), np.uint8)
+    flag[:100], flag[100:200], flag[200:] = (0, 85, 164), (255, 255, 255), (239, 65, 53)
+    cv2.circle(flag, (120, 150), 60, (255, 215, 0), -1)
+    return flag
+
+
+@pytest.mark.parametrize("make", [lambda o: fx.scaled(o, 0.6), lambda o: fx.cropped(o, (60, 30, 375, 225))],
+                         ids=["scale-0.6", "crop-55pc"])
+def test_a_flag_whose_emblem_fixes_it_along_its_stripes_aligns(make) -> None:
+    # The stripes' detail runs one way (isotropy 0.03, under DENSE_MIN_ISOTROPY), which alone fixes
+    # no position along them; the emblem does: moved by the band's scale along the stripes, the
+    # detail's correlation falls by 0.06. Its reduced and cropped copies were "not aligned".
+    original = _flag()
+    derived = make(original)
+    result = align(original, derived.rgb)
+    assert result.aligned, result.reason
+    assert corner_error(result.matrix, derived.matrix, derived.rgb.shape) <= 2.0
+
+
+def test_a_crop_of_a_linear_ramp_is_not_placed() -> None:
+    # A ramp's banding agrees with the crop anywhere along it: no position is fixed.
+    ramp = np.repeat((np.round(np.tile(np.linspace(0, 255, 600), (400, 1)) / 8) * 8).clip(0, 255).astype(np.uint8)[:, :, None],
+                     3, axis=2)
+    result = align(ramp, np.ascontiguousarray(ramp[50:350, 100:500]))
+    assert not result.aligned, result.reason
