@@ -466,32 +466,18 @@ def content_box(rgb: np.ndarray) -> tuple[int, int, int, int]:
 
 def _padding_is_content(original: np.ndarray, copy: np.ndarray, matrix: np.ndarray, box: tuple[int, int, int, int]) -> bool:
     """True when the copy's uniform border also appears in the original there (the original's own
-    frame), or when the original is uniform there too, side by side: a grey or recoloured copy of
-    a flag keeps its top and bottom stripes, uniform in other colours than the original's."""
+    frame), in colour or in grey level: a grey copy of a flag keeps its top and bottom stripes, in
+    the grey levels of the original's blue and red."""
     full = (0, 0, copy.shape[1], copy.shape[0])
-    content = overlap_mask(matrix, box, original.shape)
-    strip = overlap_mask(matrix, full, original.shape) & ~content
+    strip = overlap_mask(matrix, full, original.shape) & ~overlap_mask(matrix, box, original.shape)
     if strip.sum() < 16:
         return True  # the border lies outside the original: nothing to compare either way
     warped = cv2.warpPerspective(copy, matrix, (original.shape[1], original.shape[0]), flags=cv2.INTER_NEAREST)
     difference = np.abs(original.astype(np.int16) - warped).max(axis=2)[strip]
-    if (difference <= 3 * T.PADDING_TOLERANCE).mean() >= T.PADDING_IN_ORIGINAL_SHARE:
-        return True
-    x, y, w, h = box
-    width, height = copy.shape[1], copy.shape[0]
-    sides = [side for side in ((0, 0, width, y), (0, y + h, width, height - y - h), (0, 0, x, height),
-                               (x + w, 0, width - x - w, height)) if side[2] > 0 and side[3] > 0]
-    return all(_uniform_in(original, overlap_mask(matrix, side, original.shape) & ~content) for side in sides)
-
-
-def _uniform_in(picture: np.ndarray, region: np.ndarray) -> bool:
-    """Whether ``picture`` is one colour over ``region`` (PADDING_IN_ORIGINAL_SHARE of its pixels
-    within PADDING_TOLERANCE of their median, every channel); True when it holds too few pixels."""
-    if region.sum() < 16:
-        return True
-    pixels = picture[region].astype(np.int16)
-    near = (np.abs(pixels - np.median(pixels, axis=0)) <= T.PADDING_TOLERANCE).all(axis=1)
-    return bool(near.mean() >= T.PADDING_IN_ORIGINAL_SHARE)
+    grey_difference = np.abs(cv2.cvtColor(original, cv2.COLOR_RGB2GRAY).astype(np.int16)
+                             - cv2.cvtColor(warped, cv2.COLOR_RGB2GRAY))[strip]
+    return any(bool((d <= 3 * T.PADDING_TOLERANCE).mean() >= T.PADDING_IN_ORIGINAL_SHARE)
+               for d in (difference, grey_difference))
 
 
 def align(
