@@ -351,9 +351,9 @@ def test_a_crop_of_a_linear_ramp_is_not_placed() -> None:
 
 
 def test_a_grey_copy_of_a_flag_keeps_its_uniform_stripes_as_picture() -> None:
-    # The grey copy's top and bottom stripes are uniform borders in other grey levels than the
-    # original's blue and red there: they were trimmed as padding, and the summary said "cropped
-    # to 40 %: the top 91 px and the bottom 90 px cut away". The original is uniform there too.
+    # The grey copy's top and bottom stripes are uniform borders, grey where the original's are
+    # blue and red: they were trimmed as padding, and the summary said "cropped to 40 %: the top
+    # 91 px and the bottom 90 px cut away". The original shows them there in grey level.
     original = _flag()
     grey = np.repeat(cv2.cvtColor(original, cv2.COLOR_RGB2GRAY)[:, :, None], 3, axis=2)
     result = align(original, grey)
