@@ -132,7 +132,7 @@ PADDING_LINE_SHARE = 0.98
 PADDING_MAX_SHARE = 0.45
 # A copy's uniform border is the original's own frame, and compared as picture, when this share
 # of it matches the original there within 3 x PADDING_TOLERANCE (JPEG on both sides, and the
-# nearest-pixel warp of the border's edge).
+# nearest-pixel warp of the border's edge), in colour or in grey level (a grey copy of a flag).
 PADDING_IN_ORIGINAL_SHARE = 0.9
 
 # The equaliser before SIFT (align.equalised): CLAHE lets a grey level's bin hold at most this many
