@@ -163,11 +163,18 @@ def _overlap(original: np.ndarray, copy: np.ndarray, matrix: np.ndarray) -> tupl
     return warped, inside, float(inside.sum() / max(copy_area, 1.0))
 
 
-def _correlation(original: np.ndarray, warped: np.ndarray, inside: np.ndarray, valid: np.ndarray,
+def _correlation(original_detail: np.ndarray, warped: np.ndarray, inside: np.ndarray, valid: np.ndarray,
                  coarse: float) -> float:
-    a, b = _detail(original, coarse, inside)[valid], _detail(warped, coarse, inside)[valid]
+    """Correlation over ``valid`` of the original's detail (made over ``inside``) and the warped
+    copy's, made the same way."""
+    a, b = original_detail[valid], _detail(warped, coarse, inside)[valid]
     a, b = a - a.mean(), b - b.mean()
     return float((a * b).sum() / (np.sqrt((a * a).sum() * (b * b).sum()) + 1e-9))
+
+
+def _trusted(inside: np.ndarray) -> np.ndarray:
+    """Where the warped copy lands, its interpolated edge pixels left out."""
+    return cv2.erode(inside, np.ones((5, 5), np.uint8), borderValue=0).astype(bool)
 
 
 def _agreement(original: np.ndarray, copy: np.ndarray, matrix: np.ndarray) -> tuple[float, float]:
@@ -178,20 +185,20 @@ def _agreement(original: np.ndarray, copy: np.ndarray, matrix: np.ndarray) -> tu
     banding agrees anywhere along it; a flag's stripes are fixed along them by its emblem)."""
     h, w = original.shape[:2]
     warped, inside, overlap = _overlap(original, copy, matrix)
-    # Interpolated edge pixels left out.
-    valid = cv2.erode(inside, np.ones((5, 5), np.uint8), borderValue=0).astype(bool)
+    valid = _trusted(inside)
     if valid.sum() < T.DENSE_MIN_PIXELS:
         return 0.0, overlap
     coarse = max(h, w) * T.DENSE_DETAIL_COARSE
-    correlation = _correlation(original, warped, inside, valid, coarse)
-    isotropy, weakest = _weakest_direction(_detail(original, coarse, inside), valid)
+    original_detail = _detail(original, coarse, inside)
+    correlation = _correlation(original_detail, warped, inside, valid, coarse)
+    isotropy, weakest = _weakest_direction(original_detail, valid)
     if isotropy < T.DENSE_MIN_ISOTROPY:
         moved = []
         for step in (-coarse, coarse):
             shift = np.array([[1.0, 0, step * weakest[0]], [0, 1, step * weakest[1]], [0, 0, 1]])
             warped_there, inside_there, _ = _overlap(original, copy, shift @ matrix)
-            there = cv2.erode(inside_there, np.ones((5, 5), np.uint8), borderValue=0).astype(bool)
-            moved.append(_correlation(original, warped_there, inside_there, there, coarse)
+            there = _trusted(inside_there)
+            moved.append(_correlation(_detail(original, coarse, inside_there), warped_there, inside_there, there, coarse)
                          if there.sum() >= T.DENSE_MIN_PIXELS else correlation)
         if correlation - max(moved) < T.DENSE_MIN_SHIFT_LOSS:
             return 0.0, overlap
