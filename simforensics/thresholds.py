@@ -1410,6 +1410,10 @@ DERIVATION_MIN_PIXELS = 4096
 # sub-pixel start; a correction of more than 3 px is not a refinement and is not taken.
 DERIVATION_REFINE_ITERATIONS = 30
 DERIVATION_REFINE_MAX_PX = 3.0
+# A reduction is also modelled by Pillow's filters (derivation/grid.py) when the refined mapping is
+# a scale and a shift within a quarter pixel at the grid's corners (as the same-grid test allows):
+# the refinement's affine fit adds a shear of a few ten-thousandths that no resize has.
+DERIVATION_AXIS_ALIGNED_PX = 0.25
 
 # Containment: a crop shows less than the whole. The alignment places corners within 0.6 px
 # (95th percentile, compare benchmark), so 2 % of the area (5 px of a 500-px side) missing is

@@ -11,21 +11,17 @@ import numpy as np
 from .. import blur
 from .. import thresholds as T
 from .grid import _CommonGrid
-from .model import Cue, Direction, Strength, _grey, _no_vote, _side_words
+from .model import (
+    Cue,
+    Direction,
+    Strength,
+    _grey,
+    _no_vote,
+    _side_words,
+    _tone_fit_residual,
+)
 
 __all__ = ["information_loss", "resampling"]
-
-
-def _tone_fit_residual(source: np.ndarray, target_grey: np.ndarray, sample: np.ndarray) -> float:
-    """RMS of what a global tone-and-colour mapping of ``source`` (grey from quadratic RGB terms)
-    leaves unexplained of ``target_grey``, over the ``sample`` pixels (bool)."""
-    pixels = source[sample].reshape(-1, 3).astype(np.float64) / 255.0
-    target = target_grey[sample].astype(np.float64) / 255.0
-    design = np.hstack([np.ones((len(pixels), 1)), pixels, pixels**2])
-    # Least squares by the normal equations (7 unknowns), with a whisker of ridge for flat pictures.
-    gram = design.T @ design + 1e-9 * len(design) * np.eye(design.shape[1])
-    coefficients = np.linalg.solve(gram, design.T @ target)
-    return float(np.sqrt(np.mean((design @ coefficients - target) ** 2)) * 255.0)
 
 
 def _best_explanation(source: np.ndarray, target: np.ndarray, valid: np.ndarray) -> float:

@@ -126,6 +126,18 @@ def _grey(rgb: np.ndarray) -> np.ndarray:
     return cv2.cvtColor(np.ascontiguousarray(rgb), cv2.COLOR_RGB2GRAY).astype(np.float32)
 
 
+def _tone_fit_residual(source: np.ndarray, target_grey: np.ndarray, sample: np.ndarray) -> float:
+    """RMS of what a global tone-and-colour mapping of ``source`` (grey from quadratic RGB terms)
+    leaves unexplained of ``target_grey``, over the ``sample`` pixels (bool)."""
+    pixels = source[sample].reshape(-1, 3).astype(np.float64) / 255.0
+    target = target_grey[sample].astype(np.float64) / 255.0
+    design = np.hstack([np.ones((len(pixels), 1)), pixels, pixels**2])
+    # Least squares by the normal equations (7 unknowns), with a whisker of ridge for flat pictures.
+    gram = design.T @ design + 1e-9 * len(design) * np.eye(design.shape[1])
+    coefficients = np.linalg.solve(gram, design.T @ target)
+    return float(np.sqrt(np.mean((design @ coefficients - target) ** 2)) * 255.0)
+
+
 def _no_vote(name: str, detail: str) -> Cue:
     return Cue(name, Direction.UNDETERMINED, Strength.NONE, detail)
 
