@@ -31,7 +31,7 @@ from simforensics.derivation import (
     facts_from_bytes,
     metadata,
 )
-from simforensics.derivation.resizes import _resampled_into, pillow_bicubic_part
+from simforensics.derivation.resizes import _resampled_into, pillow_part
 from simforensics.provenance.model import Exif, Provenance
 from simforensics.resample import scale_matrix
 
@@ -360,11 +360,12 @@ def test_exact_reproduction_of_a_lossless_resize(chelsea: np.ndarray, factor: fl
     ((512, 400), (512, 300), (100, 200)),  # one axis not resized
     ((511, 509), (600, 777), (50, 60)),  # no whole-pixel part short of the whole: all of it
 ])
-def test_a_part_of_pillows_bicubic_resize_is_the_whole_resize_there(
-        crop: tuple[int, int], size: tuple[int, int], part: tuple[int, int]) -> None:
+@pytest.mark.parametrize("method", [Image.Resampling.BICUBIC, Image.Resampling.LANCZOS])
+def test_a_part_of_a_pillow_resize_is_the_whole_resize_there(
+        crop: tuple[int, int], size: tuple[int, int], part: tuple[int, int], method: Image.Resampling) -> None:
     picture = np.ascontiguousarray(sources.load("astronaut")[: crop[1], : crop[0]])
-    whole = np.asarray(Image.fromarray(picture).resize(size, Image.Resampling.BICUBIC))
-    made = pillow_bicubic_part(picture, size, *part)
+    whole = np.asarray(Image.fromarray(picture).resize(size, method))
+    made = pillow_part(picture, size, *part, method)
     assert made.shape[1] >= part[0] and made.shape[0] >= part[1]
     assert np.array_equal(made, whole[: made.shape[0], : made.shape[1]])
     if crop == (512, 512) and size == (400, 400):

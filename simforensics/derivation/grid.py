@@ -157,9 +157,10 @@ def _refine(finer: np.ndarray, coarser_up: np.ndarray, valid: np.ndarray) -> np.
 
 def _to_coarser_grid(finer: np.ndarray, to_finer: np.ndarray, coarser_shape: tuple[int, ...]) -> list[np.ndarray]:
     """The finer picture resampled onto the coarser one's grid, as the usual tools would reduce it:
-    area-averaged first when it is shrunk (as any reduction worth the name is), then warped; and,
-    when the grids are only scaled and shifted, as Pillow's box, bilinear, bicubic and Lanczos
-    filters reduce it, sampled at the coarser grid's own positions.
+    area-averaged first when it is shrunk (as any reduction worth the name is), then warped; when
+    it is shrunk, also sampled without averaging (OpenCV's default resize) and, when the grids are
+    only scaled and shifted, as Pillow's box, bilinear, bicubic and Lanczos filters reduce it,
+    sampled at the coarser grid's own positions.
 
     A reduction made with another filter than the one modelled leaves its difference as
     unexplained detail: Pillow's Lanczos reduction to 70 % of the motorcycle, as OpenCV's area
@@ -168,17 +169,19 @@ def _to_coarser_grid(finer: np.ndarray, to_finer: np.ndarray, coarser_shape: tup
     average also interpolates between its pixels, a blur no copy made in one step has."""
     to_coarser = np.linalg.inv(to_finer)
     shrink = math.sqrt(abs(np.linalg.det(to_coarser[:2, :2])))
-    source = finer
-    if shrink < 0.95:
-        h, w = finer.shape[:2]
-        size = (max(2, round(w * shrink)), max(2, round(h * shrink)))
-        source = cv2.resize(finer, size, interpolation=cv2.INTER_AREA)
-        to_coarser = to_coarser @ np.linalg.inv(scale_matrix(size[0] / w, size[1] / h))
-    warped = cv2.warpPerspective(np.ascontiguousarray(source), to_coarser, (coarser_shape[1], coarser_shape[0]),
-                                 flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+
+    def warped(source: np.ndarray, matrix: np.ndarray) -> np.ndarray:
+        return cv2.warpPerspective(np.ascontiguousarray(source), matrix, (coarser_shape[1], coarser_shape[0]),
+                                   flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+
     if shrink >= 0.95:
-        return [warped]
-    return [warped, *_pillow_reductions(finer, to_finer, coarser_shape)]
+        return [warped(finer, to_coarser)]
+    h, w = finer.shape[:2]
+    size = (max(2, round(w * shrink)), max(2, round(h * shrink)))
+    averaged = warped(cv2.resize(finer, size, interpolation=cv2.INTER_AREA),
+                      to_coarser @ np.linalg.inv(scale_matrix(size[0] / w, size[1] / h)))
+    sampled = warped(finer, to_coarser)  # without averaging first, as ``cv2.resize`` does by default
+    return [averaged, sampled, *_pillow_reductions(finer, to_finer, coarser_shape)]
 
 
 _PILLOW_REDUCTIONS = (Image.Resampling.BOX, Image.Resampling.BILINEAR, Image.Resampling.BICUBIC, Image.Resampling.LANCZOS)

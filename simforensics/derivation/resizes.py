@@ -15,7 +15,7 @@ from ..resample import scale_matrix
 from .grid import _CommonGrid, _mapped_bounds, _translation, _whole_pixel_shift
 from .model import Cue, Direction, FileFacts, Strength, _no_vote, _side_words
 
-__all__ = ["pillow_bicubic_part", "reproduction"]
+__all__ = ["pillow_part", "reproduction"]
 
 
 def _resampled_into(source: np.ndarray, source_to_target: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
@@ -81,18 +81,29 @@ Resized = Callable[[int, int], np.ndarray]
 
 
 def _usual_resizes(picture: np.ndarray, size: tuple[int, int]) -> list[Resized]:
-    """``picture`` resized to ``size`` (width, height) as the usual tools do it: OpenCV's area
-    average (reductions) or bicubic (enlargements), and Pillow's bicubic."""
+    """``picture`` resized to ``size`` (width, height) as the usual tools do it, the commonest
+    first: OpenCV's area average (reductions) or bicubic (enlargements), Pillow's bicubic (its
+    default), OpenCV's bilinear (``cv2.resize``'s default, which samples a reduction without
+    averaging), and Pillow's Lanczos (what most image editors and ``thumbnail`` callers pick),
+    bilinear and, for reductions, box filters."""
     picture = np.ascontiguousarray(picture)
-    opencv = cv2.INTER_AREA if size[0] < picture.shape[1] else cv2.INTER_CUBIC
-    return [lambda columns, rows: cv2.resize(picture, size, interpolation=opencv),
-            lambda columns, rows: pillow_bicubic_part(picture, size, columns, rows)]
+    reducing = size[0] < picture.shape[1]
+    opencv = cv2.INTER_AREA if reducing else cv2.INTER_CUBIC
+    pillow = [Image.Resampling.BICUBIC, Image.Resampling.LANCZOS, Image.Resampling.BILINEAR]
+    if reducing:
+        pillow.append(Image.Resampling.BOX)
+    made = [lambda columns, rows: cv2.resize(picture, size, interpolation=opencv),
+            lambda columns, rows: pillow_part(picture, size, columns, rows, Image.Resampling.BICUBIC),
+            lambda columns, rows: cv2.resize(picture, size, interpolation=cv2.INTER_LINEAR)]
+    return made + [lambda columns, rows, method=method: pillow_part(picture, size, columns, rows, method)
+                   for method in pillow[1:]]
 
 
-def pillow_bicubic_part(picture: np.ndarray, size: tuple[int, int], columns: int, rows: int) -> np.ndarray:
-    """The top-left part, at least ``columns`` x ``rows``, of Pillow's bicubic resize of ``picture``
-    to ``size``, pixel for pixel: the cues read a window of a resize, and the whole of a 12-MP one
-    costs 0.3 s.
+def pillow_part(picture: np.ndarray, size: tuple[int, int], columns: int, rows: int,
+                method: Image.Resampling = Image.Resampling.BICUBIC) -> np.ndarray:
+    """The top-left part, at least ``columns`` x ``rows``, of Pillow's resize of ``picture`` to
+    ``size`` by ``method``, pixel for pixel: the cues read a window of a resize, and the whole of a
+    12-MP one costs 0.3 s.
 
     Pillow resizes the source box (0, 0, bx, by) to (cx, cy) with the scale bx / cx and samples at
     (x + 0.5) * scale: when bx is a whole number of pixels and bx / cx = width / size[0] exactly,
@@ -101,7 +112,7 @@ def pillow_bicubic_part(picture: np.ndarray, size: tuple[int, int], columns: int
     height, width = picture.shape[:2]
     extent = (_exact_extent(width, size[0], columns), _exact_extent(height, size[1], rows))
     box = (0, 0, extent[0] * width // size[0], extent[1] * height // size[1])
-    return np.asarray(Image.fromarray(picture).resize(extent, Image.Resampling.BICUBIC, box=box))
+    return np.asarray(Image.fromarray(picture).resize(extent, method, box=box))
 
 
 def _exact_extent(source: int, target: int, needed: int) -> int:
