@@ -75,7 +75,7 @@ def _common_grid(original: np.ndarray, copy: np.ndarray, alignment: Alignment,
         inside = np.zeros(covered.shape, bool)
         inside[max(0, content[1] - y0) : content[1] + content[3] - y0, max(0, content[0] - x0) : content[0] + content[2] - x0] = True
         covered &= inside
-    covered = cv2.erode(covered.astype(np.uint8), np.ones((9, 9), np.uint8)).astype(bool)
+    covered = cv2.erode(covered.astype(np.uint8), np.ones((9, 9), np.uint8), borderType=cv2.BORDER_CONSTANT, borderValue=0).astype(bool)
     if covered.sum() < T.DERIVATION_MIN_PIXELS:
         return None
 
@@ -208,14 +208,15 @@ def _pillow_reductions(finer: np.ndarray, to_finer: np.ndarray, coarser_shape: t
     bx, by = centre[0] - sx * (w - 1) / 2, centre[1] - sy * (h - 1) / 2
     if np.abs(np.array([[sx], [sy]]) * corners[:2] + np.array([[bx], [by]]) - mapped).max() > T.DERIVATION_AXIS_ALIGNED_PX:
         return []
-    # Pillow reads its filter's support (3 output pixels for Lanczos) around the box: the edge
-    # is repeated for it, as the warp's border is.
-    pad = math.ceil(3 * max(sx, sy)) + 2
-    source = Image.fromarray(cv2.copyMakeBorder(np.ascontiguousarray(finer), pad, pad, pad, pad, cv2.BORDER_REPLICATE))
-    x0, y0 = bx + 0.5 - 0.5 * sx + pad, by + 0.5 - 0.5 * sy + pad
+    x0, y0 = bx + 0.5 - 0.5 * sx, by + 0.5 - 0.5 * sy
     box = (x0, y0, x0 + sx * w, y0 + sy * h)
-    if box[0] < 0 or box[1] < 0 or box[2] > source.width or box[3] > source.height:
-        return []
+    # Where the box reaches beyond the picture (the coarser grid's margin, a canvas around it),
+    # and for the filter's support around it (3 output pixels for Lanczos), the edge is repeated,
+    # as the warp's border is.
+    beyond = max(0.0, -box[0], -box[1], box[2] - finer.shape[1], box[3] - finer.shape[0])
+    pad = math.ceil(beyond + 3 * max(sx, sy)) + 2
+    source = Image.fromarray(cv2.copyMakeBorder(np.ascontiguousarray(finer), pad, pad, pad, pad, cv2.BORDER_REPLICATE))
+    box = (box[0] + pad, box[1] + pad, box[2] + pad, box[3] + pad)
     return [np.asarray(source.resize((w, h), method, box=box)) for method in _PILLOW_REDUCTIONS]
 
 
