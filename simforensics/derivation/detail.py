@@ -88,7 +88,8 @@ def information_loss(grid: _CommonGrid | None, pictures: tuple[np.ndarray, np.nd
     floor = T.DERIVATION_RESIDUAL_FLOOR
     asymmetry = math.log((from_coarser + floor) / (from_finer + floor))
     finer, coarser = grid.finer_side, grid.finer_side.other
-    words = (f"{_side_words(finer).capitalize()}, resampled, blurred and tone-mapped, leaves {from_finer:.1f} grey levels "
+    resampled = f"reduced (likeliest by {grid.reduced_by})" if grid.reduced_by else "resampled"
+    words = (f"{_side_words(finer).capitalize()}, {resampled}, blurred and tone-mapped, leaves {from_finer:.1f} grey levels "
              f"(RMS) of {_side_words(coarser)} unexplained; {_side_words(coarser)} leaves {from_coarser:.1f} of "
              f"{_side_words(finer)}")
     magnitude = abs(asymmetry)

@@ -24,12 +24,13 @@ class _CommonGrid:
 
     finer: np.ndarray
     coarser_up: np.ndarray  # the coarser picture warped onto the finer grid (bicubic)
-    finer_down_up: np.ndarray  # the finer picture taken to the coarser grid (area) and back, the same way
+    finer_down_up: np.ndarray  # the finer picture taken to the coarser grid (as ``reduced_by``) and back, the same way
     valid: np.ndarray  # bool: covered by both and unchanged
     scale: float  # finer pixels per coarser pixel (>= 1)
     finer_side: Direction
     coarser_to_finer: np.ndarray  # 3x3, full frames, refined on the pixels
     exact: bool  # the same pixel grid shifted by whole pixels: coarser_up holds the coarser picture's own values
+    reduced_by: str = ""  # the reduction that best reproduced the coarser picture, in words ("": not reduced)
 
 
 def _translation(x: float, y: float) -> np.ndarray:
@@ -113,13 +114,14 @@ def _common_grid(original: np.ndarray, copy: np.ndarray, alignment: Alignment,
     reductions = _to_coarser_grid(finer[fy0:fy1, fx0:fx1], _translation(-fx0, -fy0) @ to_finer @ _translation(cx0, cy0),
                                   (cy1 - cy0, cx1 - cx0))
     warped = warped.astype(np.float32)
-    finer_down_up = _likeliest([up(down, (cx0, cy0)).astype(np.float32) for down in reductions], warped, valid)
+    reduced_by, finer_down_up = _likeliest({how: up(down, (cx0, cy0)).astype(np.float32) for how, down in reductions.items()},
+                                           warped, valid)
     # Content one picture laid over an area that the change map missed is not compared either.
     valid = valid & ~locally_changed(finer_down_up, warped, valid)
     if valid.sum() < T.DERIVATION_MIN_PIXELS:
         return None
     return _CommonGrid(finer[y0:y1, x0:x1].astype(np.float32), warped, finer_down_up, valid,
-                       scale, side, to_finer, whole is not None)
+                       scale, side, to_finer, whole is not None, reduced_by)
 
 
 def _whole_pixel_shift(matrix: np.ndarray) -> np.ndarray | None:
@@ -155,7 +157,7 @@ def _refine(finer: np.ndarray, coarser_up: np.ndarray, valid: np.ndarray) -> np.
     return np.linalg.inv(template_to_moving)
 
 
-def _to_coarser_grid(finer: np.ndarray, to_finer: np.ndarray, coarser_shape: tuple[int, ...]) -> list[np.ndarray]:
+def _to_coarser_grid(finer: np.ndarray, to_finer: np.ndarray, coarser_shape: tuple[int, ...]) -> dict[str, np.ndarray]:
     """The finer picture resampled onto the coarser one's grid, as the usual tools would reduce it:
     area-averaged first when it is shrunk (as any reduction worth the name is), then warped; when
     it is shrunk, also sampled without averaging (OpenCV's default resize) and, when the grids are
@@ -175,39 +177,41 @@ def _to_coarser_grid(finer: np.ndarray, to_finer: np.ndarray, coarser_shape: tup
                                    flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
 
     if shrink >= 0.95:
-        return [warped(finer, to_coarser)]
+        return {"": warped(finer, to_coarser)}
     h, w = finer.shape[:2]
     size = (max(2, round(w * shrink)), max(2, round(h * shrink)))
     averaged = warped(cv2.resize(finer, size, interpolation=cv2.INTER_AREA),
                       to_coarser @ np.linalg.inv(scale_matrix(size[0] / w, size[1] / h)))
     sampled = warped(finer, to_coarser)  # without averaging first, as ``cv2.resize`` does by default
-    return [averaged, sampled, *_pillow_reductions(finer, to_finer, coarser_shape)]
+    return {"an area average": averaged, "sampling without averaging (OpenCV's default)": sampled,
+            **_pillow_reductions(finer, to_finer, coarser_shape)}
 
 
-_PILLOW_REDUCTIONS = (Image.Resampling.BOX, Image.Resampling.BILINEAR, Image.Resampling.BICUBIC, Image.Resampling.LANCZOS)
+_PILLOW_REDUCTIONS = {"Pillow's box filter": Image.Resampling.BOX, "Pillow's bilinear filter": Image.Resampling.BILINEAR,
+                      "Pillow's bicubic filter": Image.Resampling.BICUBIC, "Pillow's Lanczos filter": Image.Resampling.LANCZOS}
 
 
-def _pillow_reductions(finer: np.ndarray, to_finer: np.ndarray, coarser_shape: tuple[int, ...]) -> list[np.ndarray]:
+def _pillow_reductions(finer: np.ndarray, to_finer: np.ndarray, coarser_shape: tuple[int, ...]) -> dict[str, np.ndarray]:
     """``finer`` reduced onto the coarser grid by each of Pillow's usual filters, when
     ``to_finer`` (coarser pixel -> finer pixel) is a scale and a shift within
     DERIVATION_AXIS_ALIGNED_PX at the grid's corners; else none. Pillow samples output pixel x at
     box_x0 + (x + 0.5) * scale in pixel edges, which places it exactly where the fit puts it."""
     if finer.dtype != np.uint8:
-        return []
+        return {}
     h, w = coarser_shape[:2]
     corners = np.array([[0, w - 1, 0, w - 1], [0, 0, h - 1, h - 1], [1, 1, 1, 1]], np.float64)
     mapped = to_finer @ corners
     if mapped[2].min() <= 1e-9:
-        return []
+        return {}
     mapped = mapped[:2] / mapped[2]
     sx, sy = to_finer[0, 0] / to_finer[2, 2], to_finer[1, 1] / to_finer[2, 2]
     if min(sx, sy) <= 1.0:
-        return []
+        return {}
     # The scale and shift that agree with the fit at the grid's centre.
     centre = mapped.mean(axis=1)
     bx, by = centre[0] - sx * (w - 1) / 2, centre[1] - sy * (h - 1) / 2
     if np.abs(np.array([[sx], [sy]]) * corners[:2] + np.array([[bx], [by]]) - mapped).max() > T.DERIVATION_AXIS_ALIGNED_PX:
-        return []
+        return {}
     x0, y0 = bx + 0.5 - 0.5 * sx, by + 0.5 - 0.5 * sy
     box = (x0, y0, x0 + sx * w, y0 + sy * h)
     # Where the box reaches beyond the picture (the coarser grid's margin, a canvas around it),
@@ -217,16 +221,16 @@ def _pillow_reductions(finer: np.ndarray, to_finer: np.ndarray, coarser_shape: t
     pad = math.ceil(beyond + 3 * max(sx, sy)) + 2
     source = Image.fromarray(cv2.copyMakeBorder(np.ascontiguousarray(finer), pad, pad, pad, pad, cv2.BORDER_REPLICATE))
     box = (box[0] + pad, box[1] + pad, box[2] + pad, box[3] + pad)
-    return [np.asarray(source.resize((w, h), method, box=box)) for method in _PILLOW_REDUCTIONS]
+    return {how: np.asarray(source.resize((w, h), method, box=box)) for how, method in _PILLOW_REDUCTIONS.items()}
 
 
-def _likeliest(reductions: list[np.ndarray], coarser: np.ndarray, valid: np.ndarray) -> np.ndarray:
+def _likeliest(reductions: dict[str, np.ndarray], coarser: np.ndarray, valid: np.ndarray) -> tuple[str, np.ndarray]:
     """The reduction (each taken back to the finer grid) that a global tone mapping best fits to
     ``coarser`` over ``valid``: the filter the coarser picture was likeliest made with. Choosing
     the best of several only ever helps the finer side explain the coarser one, as the parent
     can; the coarser side, explaining the finer one, still cannot add the detail it lacks."""
     if len(reductions) == 1:
-        return reductions[0]
+        return next(iter(reductions.items()))
     step = T.DERIVATION_FIT_STEP
     sample, target = valid[::step, ::step], _grey(np.clip(coarser, 0, 255).astype(np.uint8))[::step, ::step]
-    return min(reductions, key=lambda reduction: _tone_fit_residual(reduction[::step, ::step], target, sample))
+    return min(reductions.items(), key=lambda item: _tone_fit_residual(item[1][::step, ::step], target, sample))
