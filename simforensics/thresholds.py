@@ -1621,6 +1621,9 @@ DERIVATION_CLIP_FLAT = 0.5
 DERIVATION_CLIP_DETAIL = 2.0
 DERIVATION_CLIP_MIN = 0.005
 DERIVATION_CLIP_RATIO = 4.0
+# Against a lossy picture, clipping is read only where the flat side is flat in every channel
+# within 15 px (a JPEG's 16 x 16 macroblock, its chroma halved, reaches that far around a pixel).
+DERIVATION_CLIP_LOSSY_REACH = 15
 
 # Colour mapping: a pixel-by-pixel colour change makes one picture's colours a function of the
 # other's. "Exactly" allows 0.1 % of the compared pixels to stray (a pixel at the rim of a changed

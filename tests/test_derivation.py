@@ -35,6 +35,7 @@ from simforensics.derivation import (
 from simforensics.derivation.resizes import _resampled_into, pillow_part
 from simforensics.provenance.model import Exif, Provenance
 from simforensics.resample import scale_matrix
+from simforensics.resemblance.builtin import load_source
 
 from .conftest import read_json, run_cli
 
@@ -445,6 +446,27 @@ def test_exact_reproduction_needs_the_very_pixels(chelsea: np.ndarray) -> None:
     noisy = tx.noise(_resize(chelsea, 0.6), 2.0, np.random.default_rng(0)).rgb
     cue = _cue(_derive(_encode(chelsea, "PNG"), _encode(noisy, "PNG")), "exact reproduction")
     assert cue.points_to is Direction.UNDETERMINED, cue.detail
+
+
+@pytest.mark.parametrize("name", ["colorwheel", "motorcycle"])
+def test_a_png_clipped_in_places_is_not_taken_for_its_jpeg_s_child(name: str) -> None:
+    # The colour wheel is clipped in one channel at a time over most hues, the motorcycle in a few
+    # highlights: their JPEGs at quality 90 vary there (chroma coding, ringing), which read as
+    # detail the PNG had lost (tonal history, moderate, against the exact re-encoding).
+    picture = np.ascontiguousarray(load_source("skimage:colorwheel") if name == "colorwheel"
+                                   else data.stereo_motorcycle()[0][:480, :480])
+    derivation = _derive(_encode(picture, "PNG"), _encode(picture, "JPEG", 90))
+    assert _cue(derivation, "tonal history").points_to is not Direction.COPY, _cue(derivation, "tonal history").detail
+    assert derivation.likely_original is Direction.ORIGINAL, derivation.summary
+
+
+def test_a_png_carrying_an_earlier_jpeg_s_grid_is_not_decoded_from_its_own_jpeg() -> None:
+    # matplotlib ships Grace Hopper as a JPEG: her PNG carries its block grid, in place with a
+    # JPEG made from the PNG, whose encoding of the PNG's pixels is exact.
+    picture = load_source("matplotlib:grace_hopper.jpg")
+    derivation = _derive(_encode(picture, "PNG"), _encode(picture, "JPEG", 90))
+    assert _cue(derivation, "block grid").points_to is not Direction.COPY, _cue(derivation, "block grid").detail
+    assert derivation.likely_original is Direction.ORIGINAL, derivation.summary
 
 
 def test_block_grid_of_a_jpeg_carried_into_a_lossless_crop(astronaut: np.ndarray) -> None:

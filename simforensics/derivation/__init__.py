@@ -95,15 +95,16 @@ def derive(original: np.ndarray, copy: np.ndarray, *, alignment: Alignment, chan
                           "(no geometric correspondence), so no derivation is read from their pixels.")
     changed = changes.mask == 255 if changes is not None else None
     grid = _common_grid(original, copy, alignment, changed)
+    encoded = reencoding(original, copy, facts, grid, changed)
     cues = (
         containment(alignment, original, copy, previews),
         information_loss(grid, (original, copy)),
         resampling(grid, alignment.rotation_degrees),
         tonal_history(facts, grid),
         colour_mapping(facts, grid),
-        reencoding(original, copy, facts, grid, changed),
+        encoded,
         reproduction(original, copy, facts, grid, changed),
-        block_grid(original, copy, facts, grid),
+        block_grid(original, copy, facts, grid, encoded),
         local_edits(original, copy, alignment, changes, previews),
         metadata(facts),
     )
