@@ -76,7 +76,11 @@ def _common_grid(original: np.ndarray, copy: np.ndarray, alignment: Alignment,
         inside = np.zeros(covered.shape, bool)
         inside[max(0, content[1] - y0) : content[1] + content[3] - y0, max(0, content[0] - x0) : content[0] + content[2] - x0] = True
         covered &= inside
-    covered = cv2.erode(covered.astype(np.uint8), np.ones((9, 9), np.uint8), borderType=cv2.BORDER_CONSTANT, borderValue=0).astype(bool)
+    # Eroded from the frame's edges too: where the crop meets a picture's own edge, the copy shows
+    # that edge against its canvas or border, resampled into both (coffee reduced by Lanczos into
+    # a screenshot: its top and bottom rows left Lanczos's fit at 2.7 grey levels, 0.4 without).
+    covered = cv2.erode(covered.astype(np.uint8), np.ones((9, 9), np.uint8), borderType=cv2.BORDER_CONSTANT,
+                        borderValue=0).astype(bool)
     if covered.sum() < T.DERIVATION_MIN_PIXELS:
         return None
 
