@@ -1585,9 +1585,10 @@ DERIVATION_REENCODE_FLOOR = 0.01
 # Exact reproduction: a resize reproduces a lossless file when it differs from it by at most 0.05
 # level on average (one value in twenty off by one level: the same tool, another build's
 # rounding); the reverse is ruled out when it differs by five times that, a quarter level or more
-# (a flat picture resizes exactly both ways and is not read). Of the seven usual resizes tried
-# (resizes.py), the best reduction of chelsea enlarged 1.7 x by OpenCV's bicubic came within
-# 0.47 level of it: an enlargement smooths, and a good reduction of it comes near, never exact.
+# (a flat picture resizes exactly both ways and is not read). Of the usual resizes tried
+# (resizes.py: six for a reduction), the best reduction of chelsea (320 px) enlarged 1.7 x by
+# OpenCV's bicubic came within 0.47 level of it: an enlargement smooths, and a good reduction of
+# it comes near its source, never exactly.
 DERIVATION_REPRODUCED = 0.05
 DERIVATION_NOT_REPRODUCED = 0.25
 # A block grid: steps between neighbouring columns (and rows) at one phase of 8 at least this

@@ -228,7 +228,7 @@ def block_grid(original: np.ndarray, copy: np.ndarray, facts: tuple[FileFacts, F
     encoding of the lossless picture's pixels (strong), a grid that picture carries is an earlier
     JPEG's: decoded from this JPEG, its pixels would be this JPEG's own, not ones that encode to
     them (a PNG of Grace Hopper, made from the JPEG that matplotlib ships, against its JPEG at
-    quality 90: 2.1 levels apart, 0.00 once encoded)."""
+    quality 90: 0.54 levels apart, 0.00 once encoded)."""
     name = "block grid"
     if not (facts[0].full_size and facts[1].full_size):
         return _no_vote(name, "not read on reduced pictures")

@@ -81,22 +81,18 @@ Resized = Callable[[int, int], np.ndarray]
 
 
 def _usual_resizes(picture: np.ndarray, size: tuple[int, int]) -> list[Resized]:
-    """``picture`` resized to ``size`` (width, height) as the usual tools do it, the commonest
-    first: OpenCV's area average (reductions) or bicubic (enlargements), Pillow's bicubic (its
-    default), OpenCV's bilinear (``cv2.resize``'s default, which samples a reduction without
-    averaging), and Pillow's Lanczos (what most image editors and ``thumbnail`` callers pick),
-    bilinear and, for reductions, box filters."""
+    """``picture`` resized to ``size`` (width, height) as the usual tools do it: OpenCV's area
+    average (reductions) or bicubic (enlargements), Pillow's bicubic (its default), OpenCV's
+    bilinear (``cv2.resize``'s default, which samples a reduction without averaging), and Pillow's
+    Lanczos, bilinear and, for reductions, box filters."""
     picture = np.ascontiguousarray(picture)
     reducing = size[0] < picture.shape[1]
     opencv = cv2.INTER_AREA if reducing else cv2.INTER_CUBIC
-    pillow = [Image.Resampling.BICUBIC, Image.Resampling.LANCZOS, Image.Resampling.BILINEAR]
-    if reducing:
-        pillow.append(Image.Resampling.BOX)
-    made = [lambda columns, rows: cv2.resize(picture, size, interpolation=opencv),
+    more = [Image.Resampling.LANCZOS, Image.Resampling.BILINEAR] + ([Image.Resampling.BOX] if reducing else [])
+    return [lambda columns, rows: cv2.resize(picture, size, interpolation=opencv),
             lambda columns, rows: pillow_part(picture, size, columns, rows, Image.Resampling.BICUBIC),
-            lambda columns, rows: cv2.resize(picture, size, interpolation=cv2.INTER_LINEAR)]
-    return made + [lambda columns, rows, method=method: pillow_part(picture, size, columns, rows, method)
-                   for method in pillow[1:]]
+            lambda columns, rows: cv2.resize(picture, size, interpolation=cv2.INTER_LINEAR),
+            *(lambda columns, rows, method=method: pillow_part(picture, size, columns, rows, method) for method in more)]
 
 
 def pillow_part(picture: np.ndarray, size: tuple[int, int], columns: int, rows: int,
