@@ -118,8 +118,13 @@ def _common_grid(original: np.ndarray, copy: np.ndarray, alignment: Alignment,
     reductions = _to_coarser_grid(finer[fy0:fy1, fx0:fx1], _translation(-fx0, -fy0) @ to_finer @ _translation(cx0, cy0),
                                   (cy1 - cy0, cx1 - cx0))
     warped = warped.astype(np.float32)
-    reduced_by, finer_down_up = _likeliest({how: up(down, (cx0, cy0)).astype(np.float32) for how, down in reductions.items()},
-                                           warped, valid)
+    # Where the finer crop is valid, on the coarser grid's window: the reductions are told apart
+    # there, against the coarser picture's own pixels, and only the likeliest is taken back up.
+    window = (cx1 - cx0, cy1 - cy0)
+    valid_there = cv2.warpPerspective(valid.view(np.uint8), shift @ to_finer @ _translation(cx0, cy0), window,
+                                      flags=cv2.INTER_NEAREST | cv2.WARP_INVERSE_MAP).astype(bool)
+    reduced_by, down = _likeliest(reductions, coarser[cy0:cy1, cx0:cx1], valid_there)
+    finer_down_up = up(down, (cx0, cy0)).astype(np.float32)
     # Content one picture laid over an area that the change map missed is not compared either.
     valid = valid & ~locally_changed(finer_down_up, warped, valid)
     if valid.sum() < T.DERIVATION_MIN_PIXELS:
@@ -229,12 +234,13 @@ def _pillow_reductions(finer: np.ndarray, to_finer: np.ndarray, coarser_shape: t
 
 
 def _likeliest(reductions: dict[str, np.ndarray], coarser: np.ndarray, valid: np.ndarray) -> tuple[str, np.ndarray]:
-    """The reduction (each taken back to the finer grid) that a global tone mapping best fits to
-    ``coarser`` over ``valid``: the filter the coarser picture was likeliest made with. Choosing
-    the best of several only ever helps the finer side explain the coarser one, as the parent
-    can; the coarser side, explaining the finer one, still cannot add the detail it lacks."""
-    if len(reductions) == 1:
+    """The reduction (on the coarser grid) that a global tone mapping best fits to ``coarser``
+    (that grid's own pixels) over ``valid``: the filter the coarser picture was likeliest made
+    with. Choosing the best of several only ever helps the finer side explain the coarser one, as
+    the parent can; the coarser side, explaining the finer one, still cannot add the detail it
+    lacks. Every other pixel of every other row is read: the coarser grid holds a quarter of the
+    finer's pixels or fewer, and a global fit needs thousands."""
+    if len(reductions) == 1 or valid[::2, ::2].sum() < 8:
         return next(iter(reductions.items()))
-    step = T.DERIVATION_FIT_STEP
-    sample, target = valid[::step, ::step], _grey(np.clip(coarser, 0, 255).astype(np.uint8))[::step, ::step]
-    return min(reductions.items(), key=lambda item: _tone_fit_residual(item[1][::step, ::step], target, sample))
+    sample, target = valid[::2, ::2], _grey(np.ascontiguousarray(coarser))[::2, ::2]
+    return min(reductions.items(), key=lambda item: _tone_fit_residual(item[1][::2, ::2], target, sample))
