@@ -298,6 +298,20 @@ def test_information_loss_sees_a_reduction_by_any_usual_filter(chelsea: np.ndarr
         assert float(re.search(r"([0-9.]+) x better", detail).group(1)) >= 3.0, detail
 
 
+def test_information_loss_keeps_off_a_screenshots_picture_edge() -> None:
+    # Reduced by Lanczos into an app's screen: where the compared area met the picture's own top
+    # and bottom rows, the screenshot shows them against its canvas, resampled into both fits.
+    coffee = np.ascontiguousarray(data.coffee())
+    reduced = _resized_by(coffee, 0.7, "lanczos")
+    screen = np.full((round(coffee.shape[0] * 1.3), round(coffee.shape[1] * 0.8), 3), 245, np.uint8)
+    screen[: round(coffee.shape[0] * 0.08)] = 30  # the status bar
+    top, left = round(coffee.shape[0] * 0.2), round(coffee.shape[1] * 0.05)
+    screen[top : top + reduced.shape[0], left : left + reduced.shape[1]] = reduced
+    for derivation in _both_orders(_encode(coffee, "PNG"), _encode(screen, "PNG"), "information loss"):
+        detail = _cue(derivation, "information loss").detail
+        assert float(re.search(r"([0-9.]+) x better", detail).group(1)) >= 3.0, detail
+
+
 def test_information_loss_sees_a_motion_blur_a_gaussian_does_not_follow(astronaut: np.ndarray) -> None:
     # Blurred along 9 px: at its best Gaussian the original explained the copy only 1.6 x better
     # than the copy the original (weak); the averaging filter fitted to the pair follows the streak.
