@@ -1568,6 +1568,11 @@ DERIVATION_RESIZE_SNAP_PX = 0.5
 # above 25 million pixels (a 24-MP camera's frame) on either side it is not tried: its copies
 # would outgrow the memory a comparison of huge pictures is allowed (1.5 GB on a 108-MP JPEG).
 DERIVATION_RESIZE_MAX_PIXELS = 25_000_000
+# Pillow's Lanczos, bilinear and box resizes are tried only up to a 4-megapixel result: Pillow
+# makes them at 0.17-0.27 s each for a 12-MP one on one core (the benchmark's 12-MP pair went from
+# 3.0 to 3.5 s with them), and a large original's reduced copies are still read by information
+# loss, which reduces its 512-px window by every filter.
+DERIVATION_RESIZE_MORE_MAX_PIXELS = 4_000_000
 # A picture brought onto the other's grid that still differs from it by more than 3 levels on
 # average (JPEG 60 leaves 2-4), or whose encoding does not reproduce the other, may have had its
 # colours changed too: the usual colour changes (a curve per channel, a colour matrix, the change

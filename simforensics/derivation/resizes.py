@@ -84,11 +84,14 @@ def _usual_resizes(picture: np.ndarray, size: tuple[int, int]) -> list[Resized]:
     """``picture`` resized to ``size`` (width, height) as the usual tools do it: OpenCV's area
     average (reductions) or bicubic (enlargements), Pillow's bicubic (its default), OpenCV's
     bilinear (``cv2.resize``'s default, which samples a reduction without averaging), and Pillow's
-    Lanczos, bilinear and, for reductions, box filters."""
+    Lanczos, bilinear and, for reductions, box filters, these three up to a resize to
+    DERIVATION_RESIZE_MORE_MAX_PIXELS."""
     picture = np.ascontiguousarray(picture)
     reducing = size[0] < picture.shape[1]
     opencv = cv2.INTER_AREA if reducing else cv2.INTER_CUBIC
     more = [Image.Resampling.LANCZOS, Image.Resampling.BILINEAR] + ([Image.Resampling.BOX] if reducing else [])
+    if size[0] * size[1] > T.DERIVATION_RESIZE_MORE_MAX_PIXELS:
+        more = []
     return [lambda columns, rows: cv2.resize(picture, size, interpolation=opencv),
             lambda columns, rows: pillow_part(picture, size, columns, rows, Image.Resampling.BICUBIC),
             lambda columns, rows: cv2.resize(picture, size, interpolation=cv2.INTER_LINEAR),
