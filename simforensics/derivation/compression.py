@@ -79,16 +79,19 @@ def _reencoded_share(source: np.ndarray, target: np.ndarray, target_facts: FileF
         # fitted: before it, the colour change's difference swamps theirs (astronaut reduced by
         # Pillow's bicubic, brightened by a tenth: 18.14 levels from Lanczos, 18.16 from bicubic),
         # and so does JPEG's noise before the encoding (2.92-3.75 levels, bicubic's 2.98).
-        if len(tried) > 1:
-            predicted = min(tried, key=lambda candidate: reencoded(
-                np.clip(np.rint(_channel_curves(candidate, target, valid)), 0, 255).astype(np.uint8)))
+        def fitted(fit: np.ndarray) -> np.ndarray:
+            return np.clip(np.rint(fit), 0, 255).astype(np.uint8)
+
+        curves = [fitted(_channel_curves(candidate, target, valid)) for candidate in tried]
+        curve_scores = [reencoded(curve) for curve in curves]
+        chosen = min(range(len(tried)), key=curve_scores.__getitem__)
+        predicted = tried[chosen]
         # The usual colour changes, fitted on these pixels: a curve per channel (gamma, levels,
-        # brightness and contrast), a colour matrix (saturation, channel mixing), and the change
-        # detector's global colour mapping (a colour grade).
-        fits = [np.clip(np.rint(fit), 0, 255).astype(np.uint8)
-                for fit in (_channel_curves(predicted, target, valid), _colour_matrix(predicted, target, valid),
-                            global_colour_prediction(predicted, target, valid))]
-        scored = [(reencoded(fit), fit) for fit in fits]
+        # brightness and contrast; scored above), a colour matrix (saturation, channel mixing),
+        # and the change detector's global colour mapping (a colour grade).
+        scored = [(curve_scores[chosen], curves[chosen])] + [
+            (reencoded(fit), fit) for fit in (fitted(_colour_matrix(predicted, target, valid)),
+                                              fitted(global_colour_prediction(predicted, target, valid)))]
         encoded, recoloured = min(scored, key=lambda item: item[0])
         best = min(best, encoded)
         # A change fitted to the decoded file carries JPEG's own smoothing in it: what the encoding

@@ -181,17 +181,17 @@ def _to_coarser_grid(finer: np.ndarray, to_finer: np.ndarray, coarser_shape: tup
     to_coarser = np.linalg.inv(to_finer)
     shrink = math.sqrt(abs(np.linalg.det(to_coarser[:2, :2])))
 
-    def warped(source: np.ndarray, matrix: np.ndarray) -> np.ndarray:
+    def onto_coarser(source: np.ndarray, matrix: np.ndarray) -> np.ndarray:
         return cv2.warpPerspective(np.ascontiguousarray(source), matrix, (coarser_shape[1], coarser_shape[0]),
                                    flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
 
     if shrink >= 0.95:
-        return {"": warped(finer, to_coarser)}
+        return {"": onto_coarser(finer, to_coarser)}
     h, w = finer.shape[:2]
     size = (max(2, round(w * shrink)), max(2, round(h * shrink)))
-    averaged = warped(cv2.resize(finer, size, interpolation=cv2.INTER_AREA),
-                      to_coarser @ np.linalg.inv(scale_matrix(size[0] / w, size[1] / h)))
-    sampled = warped(finer, to_coarser)  # without averaging first, as ``cv2.resize`` does by default
+    averaged = onto_coarser(cv2.resize(finer, size, interpolation=cv2.INTER_AREA),
+                            to_coarser @ np.linalg.inv(scale_matrix(size[0] / w, size[1] / h)))
+    sampled = onto_coarser(finer, to_coarser)  # without averaging first, as ``cv2.resize`` does by default
     return {"an area average": averaged, "sampling without averaging (OpenCV's default)": sampled,
             **_pillow_reductions(finer, to_finer, coarser_shape)}
 
