@@ -857,6 +857,19 @@ SILHOUETTE_CHANCE = 0.39
 # a Munsell value step or more (about 10 L* units): a difference a painter would name.
 FIGURE_TONE_STEP = 10.0
 
+# ---------------------------------------------------------------- drawn in flat colours (resemblance/colour.py)
+
+# A picture is "drawn in a few flat colours" (a chart, logo, flag, clip art), and its style and
+# palette compared only with such pictures', when its 8 commonest exact colours cover at least
+# three quarters of it at RESEMBLANCE_SIDE: a white ground and a handful of fills. Measured there:
+# the 21 shipped pictures painted in oil, stylised or cartoon 0.01-0.35, but for the grey ones on
+# a black ground (moon, microaneurysms, brick: 0.55-0.91); charts, flags, clip art and logos drawn
+# with matplotlib and OpenCV, and the graphics networkx and distributed ship, 0.86-1.0; a contour
+# plot of 12 levels 0.65, a shaded cartoon 0.57, the Python logo's gradients 0.48 (these stay
+# with the photographs). Eight: the palette's own count of dominant colours (below).
+RESEMBLANCE_FLAT_COLOURS = 8
+RESEMBLANCE_FLAT_DRAWING = 0.75
+
 # ---------------------------------------------------------------- palette (resemblance/palette.py)
 
 # Dominant colours kept per picture (k-means clusters in CIELAB): the 5 to 8 swatches palette

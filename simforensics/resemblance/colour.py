@@ -12,9 +12,18 @@ difference).
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
-__all__ = ["lab_of", "lightness_of", "srgb_of"]
+from .. import thresholds as T
+
+if TYPE_CHECKING:
+    from .model import PictureView
+
+__all__ = ["drawn_in_flat_colours", "lab_of", "lightness_of", "srgb_of"]
+
+FLAT_COLOURS = "pictures drawn in flat colours"  # the kind of pair, in a reference's tables and words
 
 # sRGB (D65) primaries to CIE XYZ, and the D65 white, as OpenCV's colour conversions use them.
 _RGB_TO_XYZ = np.array([[0.412453, 0.357580, 0.180423],
@@ -67,3 +76,15 @@ def srgb_of(lab: np.ndarray) -> np.ndarray:
     linear = np.clip(xyz @ np.linalg.inv(_RGB_TO_XYZ.astype(np.float64)).T, 0, 1)
     srgb = np.where(linear <= 0.0031308, 12.92 * linear, 1.055 * linear ** (1 / 2.4) - 0.055)
     return np.clip(np.round(srgb * 255), 0, 255).astype(np.uint8)
+
+
+def drawn_in_flat_colours(view: PictureView) -> bool:
+    """Whether the picture is drawn in a few flat colours, as charts, logos, flags and clip art are:
+    its RESEMBLANCE_FLAT_COLOURS commonest exact colours cover RESEMBLANCE_FLAT_DRAWING of it or
+    more. Found once per picture (style and palette both ask)."""
+    if FLAT_COLOURS not in view.found:
+        rgb = view.rgb
+        codes = (rgb[..., 0].astype(np.int32) << 16) | (rgb[..., 1].astype(np.int32) << 8) | rgb[..., 2]
+        counts = np.sort(np.unique(codes, return_counts=True)[1])
+        view.found[FLAT_COLOURS] = bool(counts[-T.RESEMBLANCE_FLAT_COLOURS:].sum() >= T.RESEMBLANCE_FLAT_DRAWING * codes.size)
+    return view.found[FLAT_COLOURS]

@@ -20,7 +20,7 @@ import numpy as np
 from scipy.cluster.vq import kmeans2
 
 from .. import thresholds as T
-from .colour import lab_of, srgb_of
+from .colour import FLAT_COLOURS, drawn_in_flat_colours, lab_of, srgb_of
 from .model import DimensionScore, PictureView
 
 __all__ = ["COLOUR_NAMES", "NAME", "PaletteDescriptor", "cohort_row", "colour_name", "compare", "describe", "is_grey",
@@ -39,6 +39,7 @@ class PaletteDescriptor:
     pixels: int  # pixels the palette was taken from
     # The picture's neighbourhood in a reference (CIE76 units; ``situate``); None: not placed in one.
     neighbourhood: float | None = None
+    drawn_flat: bool = False  # drawn in a few flat colours (colour.drawn_in_flat_colours; ``stratum``)
 
 
 # Names for the report's words, not for the score: sRGB values of common colour names (most from
@@ -124,7 +125,8 @@ def describe(view: PictureView) -> PaletteDescriptor:
         colours_lab, shares = _clustered(lab_of(pixels_rgb[None])[0])
     order = np.argsort(-shares, kind="stable")
     colours_lab, shares = colours_lab[order], shares[order]
-    return PaletteDescriptor(colours_lab, srgb_of(colours_lab), shares / shares.sum(), len(pixels_rgb))
+    return PaletteDescriptor(colours_lab, srgb_of(colours_lab), shares / shares.sum(), len(pixels_rgb),
+                             drawn_flat=drawn_in_flat_colours(view))
 
 
 def _clustered(pixels_lab: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -149,10 +151,14 @@ def is_grey(palette: PaletteDescriptor) -> bool:
 
 
 def stratum(a: PaletteDescriptor, b: PaletteDescriptor) -> str | tuple[str, str]:
-    """Which unrelated pairs a palette likeness is placed among: two grey pictures, a grey and a
+    """Which unrelated pairs a palette likeness is placed among: two pictures drawn in a few flat
+    colours (a white ground and a handful of pure colours, as charts and logos are: common among
+    graphics, rare among photographs) among such pairs; else two grey pictures, a grey and a
     coloured one (they can share only greys), or two coloured ones; the last two, when the
     reference holds too few of their own kind, among the pairs with colour in them (the two kinds
     together: two grey pictures, far more alike, are left out)."""
+    if a.drawn_flat and b.drawn_flat:
+        return FLAT_COLOURS
     greys = is_grey(a) + is_grey(b)
     return (("coloured pictures", "pictures with colour"), ("a grey and a coloured picture", "pictures with colour"),
             "grey pictures")[greys]

@@ -52,7 +52,7 @@ colours' equality (which no per-pixel change of colour breaks).
 from __future__ import annotations
 
 from collections.abc import Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import pairwise
 
 import cv2
@@ -60,10 +60,11 @@ import numpy as np
 from skimage.feature import local_binary_pattern
 
 from .. import thresholds as T
-from .colour import lab_of
+from .colour import FLAT_COLOURS, drawn_in_flat_colours, lab_of
 from .model import DimensionScore, PictureView
 
-__all__ = ["NAME", "STATISTICS", "StyleDescriptor", "cohort_row", "compare", "describe", "situate", "standardised", "statistics"]
+__all__ = ["NAME", "STATISTICS", "StyleDescriptor", "cohort_row", "compare", "describe", "situate", "standardised", "statistics",
+           "stratum"]
 
 NAME = "style"
 
@@ -99,6 +100,7 @@ class StyleDescriptor:
     reason: str | None = None
     # The picture's neighbourhood in a reference (spreads; ``situate``); None: not placed in one.
     neighbourhood: float | None = None
+    drawn_flat: bool = False  # drawn in a few flat colours (colour.drawn_in_flat_colours; ``stratum``)
 
 
 def statistics(rgb: np.ndarray) -> np.ndarray | str:
@@ -160,7 +162,16 @@ def describe(view: PictureView) -> StyleDescriptor:
     measured = statistics(view.rgb)
     if isinstance(measured, str):
         return StyleDescriptor(None, measured)
-    return StyleDescriptor(measured)
+    return StyleDescriptor(measured, drawn_flat=drawn_in_flat_colours(view))
+
+
+def stratum(a: StyleDescriptor, b: StyleDescriptor) -> str | None:
+    """Which unrelated pairs a style likeness is placed among: two pictures drawn in a few flat
+    colours (charts, logos, flags, clip art) share a rendering that few photographs or paintings
+    have and most graphics do, so they are placed among the reference's pairs of such pictures
+    (the builtin reference, of photographs mostly, holds too few: then not measured, rather than
+    "distinctive" for what every two graphics share); None: among all pairs."""
+    return FLAT_COLOURS if a.drawn_flat and b.drawn_flat else None
 
 
 _MEDIAN = np.array([T.RESEMBLANCE_STYLE_PHOTOGRAPHS[name][0] for name in STATISTICS])
@@ -199,8 +210,7 @@ def situate(descriptor: StyleDescriptor, cohort: np.ndarray, works: np.ndarray,
     nearest = np.full(len(labels), np.inf)
     np.minimum.at(nearest, index, distances[others])
     neighbourhood = float(np.partition(nearest, T.RESEMBLANCE_STYLE_NEIGHBOUR - 1)[T.RESEMBLANCE_STYLE_NEIGHBOUR - 1])
-    return StyleDescriptor(descriptor.statistics, descriptor.reason,
-                           max(neighbourhood, T.RESEMBLANCE_STYLE_NEIGHBOURHOOD_FLOOR))
+    return replace(descriptor, neighbourhood=max(neighbourhood, T.RESEMBLANCE_STYLE_NEIGHBOURHOOD_FLOOR))
 
 
 def compare(a: StyleDescriptor, b: StyleDescriptor) -> DimensionScore:
