@@ -158,3 +158,64 @@ def test_a_posture_shared_in_head_and_shoulders_only_does_not_make_two_portraits
     mirrored = compare_images(astronaut, astronaut[:, ::-1].copy())
     assert mirrored.pose is not None and mirrored.pose.limb_distance is not None
     assert mirrored.pose.limb_distance <= T.POSE_SAME
+
+
+def _shipped_graphic(package: str, relative: str) -> np.ndarray:
+    """A graphic an installed package ships (a logo), read as compare reads a file."""
+    from importlib import resources
+
+    from simforensics.evidence import load_evidence
+
+    return load_evidence(str(resources.files(package).joinpath(relative)), max_pixels=50_000_000).rgb
+
+
+def _drawn_graphic(seed: int) -> np.ndarray:
+    """Clip art: a few shapes in pure colours on a white ground, each seed its own."""
+    import cv2
+
+    rng = np.random.default_rng(seed)
+    picture = np.full((300, 400, 3), 255, np.uint8)
+    for _ in range(4):
+        colour = tuple(int(c) for c in rng.choice([0, 60, 200, 255], 3))
+        x, y, r = (int(v) for v in rng.integers([40, 40, 20], [360, 260, 90]))
+        if rng.random() < 0.5:
+            cv2.circle(picture, (x, y), r, colour, -1, cv2.LINE_AA)
+        else:
+            cv2.rectangle(picture, (x - r, y - r // 2), (x + r, y + r // 2), colour, -1)
+    return picture
+
+
+def test_two_unrelated_graphics_are_not_alike_as_photographs_never_are(astronaut: np.ndarray) -> None:
+    # Two logos on white, drawn in a few flat colours, share a rendering and a palette that hardly
+    # any photograph of the builtin reference has: placed among its photographs, both were
+    # "distinctive" (style at the 100th percentile, palette at the 99.4th) and the pair "similar".
+    from simforensics.resemblance.builtin import views
+    from simforensics.resemblance.population import (
+        describe_rgb,
+        reference_from_pictures,
+    )
+    from simforensics.resemblance.profile import view_of
+
+    numpy_logo = _shipped_graphic("distributed", "http/static/images/numpy.png")
+    pandas_logo = _shipped_graphic("distributed", "http/static/images/pandas.png")
+    python_logo = _shipped_graphic("matplotlib", "mpl-data/sample_data/logo2.png")
+    for a, b in ((numpy_logo, pandas_logo), (pandas_logo, python_logo)):
+        pair = compare_images(a, b)
+        assert str(pair.verdict.label) == "unrelated", pair.verdict.summary
+        for name in ("style", "palette"):
+            found = pair.resemblance.dimension(name)
+            assert found.finding is Likeness.NOT_MEASURED and found.score is not None
+            assert "pictures drawn in flat colours" in found.why
+    # A painted photograph is not drawn so: its flat patches are many colours.
+    from simforensics.resemblance.colour import drawn_in_flat_colours
+
+    assert drawn_in_flat_colours(view_of(numpy_logo, None))
+    assert not drawn_in_flat_colours(view_of(fx.painted(astronaut, "cartoon"), None))
+    # Against a reference of graphics, two graphics' style and palette are placed among them.
+    graphics = [(f"clip art {seed}", *describe_rgb(np.ascontiguousarray(view)))
+                for seed in range(6) for _, view in views(_drawn_graphic(seed))]
+    reference = reference_from_pictures(graphics, name="clip art", kind="drawn graphics")
+    pair = compare_images(numpy_logo, pandas_logo, reference=reference)
+    for name in ("style", "palette"):
+        found = pair.resemblance.dimension(name)
+        assert found.percentile is not None and "among the reference's pairs of pictures drawn in flat colours" in found.why
