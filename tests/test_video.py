@@ -346,3 +346,29 @@ def test_the_terminal_table_reads_whole_at_80_columns(evidence: dict[str, Path])
     assert "pan" in cells and any(cell.startswith("frames 0-") for cell in cells)
     assert any(cell.startswith("similarity 0.") for cell in cells)
     assert any(cell in ("near-duplicate", "identical", "locally-edited", "similar") for cell in cells)
+
+
+def test_a_soft_picture_is_found_in_a_studio_range_clip(tmp_path: Path) -> None:
+    # H.264 keeps luma in 16-235 (studio range). Matched as it is, a soft micrograph zoomed into
+    # lost the weak corners SIFT's contrast threshold keeps in the full range: 12 inliers, under
+    # the 15 that align, and no span at all.
+    from skimage import data
+
+    cell = np.ascontiguousarray(np.repeat(data.cell()[:, :, None], 3, axis=2))
+    portfolio = tmp_path / "portfolio"
+    portfolio.mkdir()
+    Image.fromarray(cell).save(portfolio / "cell.png")
+    clip = tmp_path / "cell.mp4"
+    write_clip(clip, [Shot(cell, "cell", 2.0, zoom=(1.2, 1.2), mirror=True)], size=(640, 360), fps=FPS)
+    with av.open(str(clip)) as container:
+        frame = next(container.decode(video=0))
+        assert frame.format.name == "yuv420p" and frame.color_range != 2  # not flagged full range
+        assert np.asarray(frame.planes[0]).max() <= 235
+    out = tmp_path / "cell.json"
+    result = run("video", str(clip), "--against", str(portfolio), "--no-cache", "--workers", "1", "--no-regions",
+                 "--json", str(out), "-q")
+    assert result.returncode == 0, result.stderr
+    matches = json.loads(out.read_text())["matches"]
+    assert [Path(m["picture"]).name for m in matches] == ["cell.png"]
+    (span,) = matches[0]["spans"]
+    assert span["mirrored"] and span["start_s"] < 0.3 and span["end_s"] > 1.7
