@@ -895,22 +895,67 @@ def _encoded_at_copy_density(frame: WorkingFrame, rgb: np.ndarray) -> tuple[np.n
     return encoded, dense
 
 
-def _jpeg_noise(frame: WorkingFrame, table: np.ndarray) -> np.ndarray:
+def _jpeg_noise(frame: WorkingFrame, original: np.ndarray, table: np.ndarray) -> np.ndarray:
     """What the copy's own JPEG encoding does to the colours the global mapping predicts: the
-    original mapped through ``table`` (at full sharpness, as the copy was before its encoding),
-    encoded with the copy's tables at the copy's own pixel density, decoded, less the same
-    unencoded (both smoothed as the compared pictures are), float32 RGB in the working frame."""
-    sharp = np.clip(np.rint(_apply_table(frame.original, table)), 0, 255).astype(np.uint8)
+    original (``original``: the frame's, through its tone curves) mapped through ``table`` (at
+    full sharpness, as the copy was before its encoding), encoded with the copy's tables at the
+    copy's own pixel density, decoded, less the same unencoded (both smoothed as the compared
+    pictures are), float32 RGB in the working frame."""
+    sharp = np.clip(np.rint(_apply_table(original, table)), 0, 255).astype(np.uint8)
     encoded, plain = _encoded_at_copy_density(frame, sharp)
     encoded_f = cv2.GaussianBlur(encoded, (0, 0), T.CHANGE_PREFILTER_SIGMA).astype(np.float32)
     plain_f = cv2.GaussianBlur(plain, (0, 0), T.CHANGE_PREFILTER_SIGMA).astype(np.float32)
     return encoded_f - plain_f
 
 
+def _tone_curves(original: np.ndarray, copy: np.ndarray, use: np.ndarray) -> np.ndarray:
+    """Per channel, the copy's level for each of the original's 256 levels (3 x 256, uint8): the
+    median over the pixels of ``use`` at that level; a level with fewer than CHANGE_CURVE_PIXELS
+    pixels takes the line between the nearest levels that have them (the colours of one small
+    object do not make their own curve)."""
+    curves = np.empty((3, 256), np.uint8)
+    levels = np.arange(256)
+    for k in range(3):
+        pairs = original[..., k][use].astype(np.int64) * 256 + copy[..., k][use]
+        counts = np.bincount(pairs, minlength=256 * 256).reshape(256, 256)
+        at_level = counts.sum(axis=1)
+        median = np.argmax(np.cumsum(counts, axis=1) >= (at_level[:, None] + 1) // 2, axis=1)
+        known = at_level >= T.CHANGE_CURVE_PIXELS
+        curves[k] = (levels if not known.any() else
+                     np.rint(np.interp(levels, levels[known], median[known]))).astype(np.uint8)
+    return curves
+
+
+def _tone_curved(frame: WorkingFrame) -> np.ndarray:
+    """The original through the copy's tone curve in each channel (``_tone_curves``), for the
+    colour table to map further, when the two explain the copy clearly better than the table
+    alone (the mean residual CHANGE_CURVE_GAIN or less of it, its CHANGE_CURVE_TAIL-th percentile
+    no higher); else the original. A 3-D table's nodes lie 7-16 levels apart
+    in the mid-tones and highlights: a sharp curve bends between them (highlights clipped by a
+    brightening, a solarisation's fold, a posterisation's steps, the equalisation of a
+    low-contrast picture), and its colours there read as local recolours; a curve per channel
+    follows it level by level, as the usual tools apply it."""
+    covered = frame.covered
+    if covered.sum() < T.CHANGE_MIN_SAMPLE:
+        return frame.original
+    curves = _tone_curves(frame.original, frame.copy, covered)
+    curved = np.stack([curves[k][frame.original[..., k]] for k in range(3)], axis=-1)
+    original, copy, use = frame.original[::2, ::2], frame.copy[::2, ::2], covered[::2, ::2]
+
+    def residual(source: np.ndarray) -> tuple[float, float]:
+        left = _channel_norm(copy - _predict_colours(source, copy, use))[use]
+        return float(left.mean()), float(np.percentile(left, T.CHANGE_CURVE_TAIL))
+
+    (mean_curved, tail_curved), (mean_plain, tail_plain) = residual(curved[::2, ::2]), residual(original)
+    better = mean_curved <= T.CHANGE_CURVE_GAIN * mean_plain and tail_curved <= tail_plain
+    return curved if better else frame.original
+
+
 def _difference_maps(frame: WorkingFrame) -> _DifferenceMaps:
     """Structure and colour differences of the copy from the original's global colour mapping."""
     covered = frame.covered
-    original_f = cv2.GaussianBlur(frame.original, (0, 0), T.CHANGE_PREFILTER_SIGMA)
+    toned = _tone_curved(frame)
+    original_f = cv2.GaussianBlur(toned, (0, 0), T.CHANGE_PREFILTER_SIGMA)
     copy_f = cv2.GaussianBlur(frame.copy, (0, 0), T.CHANGE_PREFILTER_SIGMA)
     softer = _copy_softness(original_f, copy_f, covered)
     if softer > 0:  # compare at the copy's sharpness: a blurred copy's colours at detail are mixed
@@ -937,7 +982,7 @@ def _difference_maps(frame: WorkingFrame) -> _DifferenceMaps:
         noise = None
         if frame.copy_jpeg is not None:
             table = _fit_table(original_f, copy_f, covered, T.COLOUR_TABLE_NODES)
-            noise = None if table is None else _jpeg_noise(frame, table)[::2, ::2]
+            noise = None if table is None else _jpeg_noise(frame, toned, table)[::2, ::2]
         for nodes in (T.COLOUR_TABLE_NODES, T.ROUGH_TABLE_NODES):
             coarse = _trimmed_prediction(coarse_original, coarse_copy, coarse_covered, nodes)
             # Weighed as the colour map is, so a dark garment's recolour is left out of the final fit.

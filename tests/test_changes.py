@@ -547,3 +547,44 @@ def test_a_page_in_false_colour_is_not_read_as_a_large_edit() -> None:
     false_colour = cv2.cvtColor(cv2.applyColorMap(data.page(), cv2.COLORMAP_JET), cv2.COLOR_BGR2RGB)
     result = compare_images(page, false_colour, with_people=False, with_derivation=False)
     assert result.verdict.label != "locally-edited", result.verdict.summary
+
+
+def _pillow_edit(rgb: np.ndarray, edit: str) -> np.ndarray:
+    """A whole-picture edit as Pillow's ImageOps and ImageEnhance make it (and torchvision's
+    augmentations after them): per-channel tone curves with sharp knees, folds or steps."""
+    from PIL import ImageEnhance, ImageOps
+
+    picture = Image.fromarray(rgb)
+    edited = {
+        "brightness 1.6": lambda: ImageEnhance.Brightness(picture).enhance(1.6),  # highlights clipped
+        "contrast 2": lambda: ImageEnhance.Contrast(picture).enhance(2.0),
+        "solarise 192": lambda: ImageOps.solarize(picture, 192),  # levels above 192 inverted
+        "posterise 2": lambda: ImageOps.posterize(picture, 2),  # four levels per channel
+        "equalise": lambda: ImageOps.equalize(picture),
+    }[edit]()
+    return np.asarray(edited.convert("RGB"))
+
+
+@pytest.mark.parametrize("name, edit", [("rocket", "brightness 1.6"), ("chelsea", "contrast 2"), ("coffee", "solarise 192"),
+                                        ("astronaut", "posterise 2"), ("chelsea", "equalise")])
+def test_a_sharp_tone_curve_over_the_whole_picture_changes_no_area(name: str, edit: str) -> None:
+    # The colour table's nodes lie 7-16 levels apart in the mid-tones and highlights: these curves
+    # bend between them, and their colours there read as 1-17 recoloured or redrawn areas.
+    original = sources.load(name, 480)
+    result = compare_images(original, _pillow_edit(original, edit))
+    assert result.verdict.label == "near-duplicate", result.verdict.summary
+    assert not (result.change_mask == 255).any()
+
+
+def test_a_recolour_under_a_sharp_tone_curve_is_still_found() -> None:
+    # The curves are the copy's median level per level of the original, over the whole picture:
+    # a recoloured object is a small share of every level it holds, and stays unexplained.
+    original = sources.load("coffee", 480)
+    box = (300, 100, 90, 80)
+    edited = fx.recoloured(original, box, hue_degrees=120)
+    result = compare_images(original, _pillow_edit(edited.rgb, "solarise 192"))
+    assert result.verdict.label == "locally-edited", result.verdict.summary
+    truth = np.zeros(original.shape[:2], bool)
+    x, y, w, h = box
+    truth[y : y + h, x : x + w] = True
+    assert iou(result.change_mask == 255, truth) > 0.5
