@@ -157,6 +157,7 @@ def _rgb(frame: av.VideoFrame) -> np.ndarray:
 
 # Studio-range luma (16-235) to the full range (0-255), level by level.
 _FULL_RANGE = np.clip(np.round((np.arange(256) - 16) * 255 / 219), 0, 255).astype(np.uint8)
+_FULL_RANGE_FLAG = 2  # FFmpeg's AVCOL_RANGE_JPEG: a frame flagged full range
 
 
 def _in_studio_range(frame: av.VideoFrame) -> bool:
@@ -164,9 +165,6 @@ def _in_studio_range(frame: av.VideoFrame) -> bool:
     and FFmpeg's reading of a stream that says nothing; the yuvj formats are full range)."""
     name = frame.format.name
     return name.startswith(("yuv", "nv12")) and not name.startswith("yuvj") and frame.color_range != _FULL_RANGE_FLAG
-
-
-_FULL_RANGE_FLAG = 2  # AVCOL_RANGE_JPEG
 
 
 def _grey_for_matching(frame: av.VideoFrame, luma: np.ndarray) -> np.ndarray:
