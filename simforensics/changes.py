@@ -930,11 +930,11 @@ def _tone_curved(frame: WorkingFrame) -> np.ndarray:
     """The original through the copy's tone curve in each channel (``_tone_curves``), for the
     colour table to map further, when the two explain the copy clearly better than the table
     alone (the mean residual CHANGE_CURVE_GAIN or less of it, its CHANGE_CURVE_TAIL-th percentile
-    no higher); else the original. A 3-D table's nodes lie 7-16 levels apart
-    in the mid-tones and highlights: a sharp curve bends between them (highlights clipped by a
-    brightening, a solarisation's fold, a posterisation's steps, the equalisation of a
-    low-contrast picture), and its colours there read as local recolours; a curve per channel
-    follows it level by level, as the usual tools apply it."""
+    no higher); else the original. A 3-D table's nodes lie 7-16 levels apart in the mid-tones and
+    highlights: a sharp curve bends between them (highlights clipped by a brightening, a
+    solarisation's fold, a posterisation's steps, the equalisation of a low-contrast picture),
+    and its colours there read as local recolours; a curve per channel follows it level by level,
+    as the usual tools apply it."""
     covered = frame.covered
     if covered.sum() < T.CHANGE_MIN_SAMPLE:
         return frame.original

@@ -461,7 +461,7 @@ COLOUR_TABLE_NODES = 33
 # they explain the copy clearly better: Pillow's brightness 1.6 (clipped highlights), contrast 2,
 # solarisation, posterisation and equalisation of 7 photographs left 27 of 70 copies
 # "locally-edited" with the table alone, 3 with the curves. A level held by fewer than 20 pixels
-# (a hundredth of a per cent of a 640-px working frame) takes the line between its neighbours:
+# (under a hundredth of a per cent of a 640-px working frame) takes the line between its neighbours:
 # a handful of one object's pixels does not make its own curve.
 CHANGE_CURVE_PIXELS = 20
 # Kept when, with the table after them, they leave at most 0.8 of the table's mean residual (a
@@ -879,10 +879,11 @@ FIGURE_TONE_STEP = 10.0
 # palette compared only with such pictures', when its 8 commonest exact colours cover at least
 # three quarters of it at RESEMBLANCE_SIDE: a white ground and a handful of fills. Measured there:
 # the 21 shipped pictures painted in oil, stylised or cartoon 0.01-0.35, but for the grey ones on
-# a black ground (moon, microaneurysms, brick: 0.55-0.91); charts, flags, clip art and logos drawn
-# with matplotlib and OpenCV, and the graphics networkx and distributed ship, 0.86-1.0; a contour
-# plot of 12 levels 0.65, a shaded cartoon 0.57, the Python logo's gradients 0.48 (these stay
-# with the photographs). Eight: the palette's own count of dominant colours (below).
+# a black ground (moon, microaneurysms, brick: 0.55-0.87; the last two in oil count as drawn so);
+# charts, flags, clip art and logos drawn with matplotlib and OpenCV, and networkx's drawings and
+# distributed's numpy and pandas logos, 0.86-1.0; a contour plot of 12 levels 0.65, a shaded
+# cartoon 0.57, distributed's Python logo with its gradients 0.48 (these stay with the
+# photographs). Eight: the palette's own count of dominant colours (below).
 RESEMBLANCE_FLAT_COLOURS = 8
 RESEMBLANCE_FLAT_DRAWING = 0.75
 
