@@ -912,7 +912,9 @@ def _tone_curves(original: np.ndarray, copy: np.ndarray, use: np.ndarray) -> np.
     """Per channel, the copy's level for each of the original's 256 levels (3 x 256, uint8): the
     median over the pixels of ``use`` at that level; a level with fewer than CHANGE_CURVE_PIXELS
     pixels takes the line between the nearest levels that have them (the colours of one small
-    object do not make their own curve)."""
+    object do not make their own curve). The median, where the derivation's curves
+    (``derivation.compression._channel_curves``) take the mean of a pair already known to be one
+    picture: here a local edit shares the levels, and must not pull them."""
     curves = np.empty((3, 256), np.uint8)
     levels = np.arange(256)
     for k in range(3):
@@ -939,16 +941,21 @@ def _tone_curved(frame: WorkingFrame) -> np.ndarray:
     if covered.sum() < T.CHANGE_MIN_SAMPLE:
         return frame.original
     curves = _tone_curves(frame.original, frame.copy, covered)
-    curved = np.stack([curves[k][frame.original[..., k]] for k in range(3)], axis=-1)
+
+    def curved(picture: np.ndarray) -> np.ndarray:
+        return np.stack([curves[k][picture[..., k]] for k in range(3)], axis=-1)
+
+    # Judged on every other pixel of every other row, as the rough fits are; the whole frame is
+    # mapped only when the curves are kept.
     original, copy, use = frame.original[::2, ::2], frame.copy[::2, ::2], covered[::2, ::2]
 
     def residual(source: np.ndarray) -> tuple[float, float]:
         left = _channel_norm(copy - _predict_colours(source, copy, use))[use]
         return float(left.mean()), float(np.percentile(left, T.CHANGE_CURVE_TAIL))
 
-    (mean_curved, tail_curved), (mean_plain, tail_plain) = residual(curved[::2, ::2]), residual(original)
+    (mean_curved, tail_curved), (mean_plain, tail_plain) = residual(curved(original)), residual(original)
     better = mean_curved <= T.CHANGE_CURVE_GAIN * mean_plain and tail_curved <= tail_plain
-    return curved if better else frame.original
+    return curved(frame.original) if better else frame.original
 
 
 def _difference_maps(frame: WorkingFrame) -> _DifferenceMaps:
