@@ -43,7 +43,7 @@ from .integrity import Reverification, reverify
 from .measures import colour_distance, colour_shift, overlap_ssim
 from .metadata_diff import MetadataDiff, diff_metadata
 from .options import CompareOptions, UserRegion, check_regions_inside
-from .palette_reduction import in_palette, reduced_palette
+from .palette_reduction import fills_the_palette, in_palette, reduced_palette
 from .portrait import Portrait, find_people
 from .region_findings import (
     PoseComparison,
@@ -231,14 +231,24 @@ def _localised(original: np.ndarray, copy: np.ndarray, alignment: Alignment,
     """The changes, and the copy's palette when it is reduced to one. Such a copy is also compared
     with the original rendered in its palette (what an undithered quantiser makes of it), and the
     comparison that explains more is kept (a dithered copy's scattered colours follow the plain
-    original better)."""
+    original better). An original reduced to a palette (a GIF posted first; in a scan, either of
+    two siblings) is compared likewise with the copy rendered in its palette: its flat bands
+    cannot predict the gradients the copy kept, but the copy's colours tell the band each falls in."""
     changes = localise_changes(original, copy, alignment, frame)
     palette = reduced_palette(original, copy)
-    if palette is not None and changes.changed_fraction > 0:
+    if changes.changed_fraction > 0 and palette is not None:
         rendered = dataclasses.replace(frame, original=in_palette(frame.original, palette))
         in_its_palette = localise_changes(original, copy, alignment, rendered)
         if in_its_palette.changed_fraction < changes.changed_fraction:
             changes = in_its_palette
+    elif changes.changed_fraction > 0 and (originals := reduced_palette(copy, original)) is not None:
+        rendered_copy = in_palette(frame.copy, originals)
+        if fills_the_palette(frame.copy, rendered_copy, frame.covered):
+            # The copy's own JPEG noise is quantised away with its colours.
+            rendered = dataclasses.replace(frame, copy=rendered_copy, copy_jpeg=None)
+            in_originals = localise_changes(original, copy, alignment, rendered)
+            if in_originals.changed_fraction < changes.changed_fraction:
+                changes = in_originals
     return changes, palette
 
 
