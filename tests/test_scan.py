@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import pickle
+import re
 import signal
 import sqlite3
 import subprocess
@@ -199,6 +200,19 @@ def test_colour_laid_on_a_grey_picture_is_a_local_edit_whatever_the_file_names(t
         assert pair.original_side == "undetermined" or Path(pair.a).name == second  # the grey one came first
         labels[first] = pair.label
     assert labels == {"a-tinted.png": Label.LOCALLY_EDITED, "b-tinted.png": Label.LOCALLY_EDITED}
+
+
+def test_an_enlarged_copy_is_described_as_enlarged_from_the_original_listed_first(tmp_path: Path) -> None:
+    # Verified larger picture first, the summary read "resized to 70 % of the original's size"
+    # under the smaller picture listed as the original; and the sizes are of reduced pictures.
+    chelsea = Image.fromarray(data.chelsea())  # 451 x 300
+    chelsea.save(tmp_path / "chelsea.png")
+    chelsea.resize((902, 600), Image.Resampling.BICUBIC).save(tmp_path / "enlarged.jpg", quality=90)
+    (pair,) = scan_folders(ScanOptions(folders=(str(tmp_path),), cache_path=None)).pairs
+    assert (Path(pair.a).name, pair.original_side, pair.label) == ("chelsea.png", "a", Label.NEAR_DUPLICATE)
+    resized = re.search(r"resized to (\d+)% of the original's size", pair.summary)
+    assert resized and int(resized.group(1)) > 100, pair.summary
+    assert "(in full: 451 x 300 and 902 x 600 px)" in pair.summary
 
 
 def test_a_photographic_negative_is_found_and_called_a_copy(tmp_path: Path) -> None:

@@ -8,7 +8,8 @@ Each pair gets only what its answer needs (``settled_by`` names the step that an
    and verdict on both pictures at no more than ``SCAN_VERIFY_SIDE`` pixels, so a scan pair gets
    the label and similarity that ``simforensics compare`` gives the same pair. Which picture came
    first (the derivation, about half of a copy's cost) is asked only of copies: for pictures that
-   are not copies of each other the answer means nothing. "identical" is only kept when the
+   are not copies of each other the answer means nothing. When it names the second picture, the
+   pair is compared again that way round, so that the verdict describes the copy as the scan lists it. "identical" is only kept when the
    full-size decoded pixels are equal (reduced pictures can agree where full ones differ).
 
 The engine at a smaller side cannot settle a pair instead: measured on the scan benchmark's
@@ -108,6 +109,12 @@ def verify_pair(original: str, copy: str, *, max_pixels: int = DEFAULT_MAX_PIXEL
                             facts=(first_prepared.facts, second_prepared.facts),
                             previews=(first_prepared.preview, second_prepared.preview))
         direction, confidence = str(derivation.likely_original), round(float(derivation.confidence), 4)
+        if direction == "copy":
+            # The scan lists the second first, as the original: the verdict is to describe the first
+            # as derived from it ("resized to 200 %", not "to 50 %"), so the pair is compared that way.
+            turned = compare_prepared(second_prepared, first_prepared, with_people=False, report_measures=False,
+                                      with_derivation=False).verdict
+            verdict = turned if turned.label.is_copy else verdict
     if verdict.label == Label.IDENTICAL:
         full_a = load_evidence(original, max_pixels=max_pixels).rgb
         full_b = load_evidence(copy, max_pixels=max_pixels).rgb
@@ -116,4 +123,14 @@ def verify_pair(original: str, copy: str, *, max_pixels: int = DEFAULT_MAX_PIXEL
             return PairVerdict(round(Label.NEAR_DUPLICATE.score(1.0), 4), Label.NEAR_DUPLICATE,
                                "The pictures are the same at reduced size; their full-size pixels differ slightly.",
                                direction, confidence)
-    return PairVerdict(round(float(verdict.similarity), 4), verdict.label, verdict.summary, direction, confidence)
+    summary = verdict.summary + _reduced_words(*((second, first) if direction == "copy" else (first, second)))
+    return PairVerdict(round(float(verdict.similarity), 4), verdict.label, summary, direction, confidence)
+
+
+def _reduced_words(original: ReducedPicture, copy: ReducedPicture) -> str:
+    """The sentence that says a summary's sizes and positions are of reduced pictures, or nothing:
+    a copy enlarged twice, both reduced to the verification's side, reads "resized to 142 %"."""
+    if all(picture.pixels.shape[1] == picture.width for picture in (original, copy)):
+        return ""
+    return (f" Sizes and positions are of both pictures reduced to at most {T.SCAN_VERIFY_SIDE} px a side "
+            f"(in full: {original.width} x {original.height} and {copy.width} x {copy.height} px).")
