@@ -372,3 +372,49 @@ def test_a_soft_picture_is_found_in_a_studio_range_clip(tmp_path: Path) -> None:
     assert [Path(m["picture"]).name for m in matches] == ["cell.png"]
     (span,) = matches[0]["spans"]
     assert span["mirrored"] and span["start_s"] < 0.3 and span["end_s"] > 1.7
+
+
+def test_a_picture_after_a_cut_that_ends_fast_motion_is_found_among_versions_of_the_first(tmp_path: Path) -> None:
+    # The first picture turns 4 degrees a frame (a thumbnail change of about 22 each frame), so
+    # the cut to the second (49) is no spike and the clip is one shot. Its candidates were the 8
+    # pictures most proposed over the shot: the first's 9 versions in the portfolio crowded out
+    # the second, proposed for its own few frames only, and it had no span.
+    import cv2
+
+    astronaut, chelsea = fx.source_image("astronaut"), fx.source_image("chelsea")
+    portfolio = tmp_path / "portfolio"
+    portfolio.mkdir()
+    Image.fromarray(astronaut).save(portfolio / "astronaut.png")
+    Image.fromarray(chelsea).save(portfolio / "chelsea.png")
+    height, width = astronaut.shape[:2]
+    for quality in (95, 85, 75, 65, 55):
+        Image.fromarray(astronaut).save(portfolio / f"astronaut-q{quality}.jpg", quality=quality)
+    for share in (0.9, 0.8, 0.7):
+        Image.fromarray(astronaut[: int(height * share), : int(width * share)]).save(portfolio / f"astronaut-{share}.png")
+    size = SIZE
+
+    def cover(rgb: np.ndarray) -> np.ndarray:
+        scale = max(size[0] / rgb.shape[1], size[1] / rgb.shape[0])
+        fitted = cv2.resize(rgb, (round(rgb.shape[1] * scale), round(rgb.shape[0] * scale)), interpolation=cv2.INTER_AREA)
+        top, left = (fitted.shape[0] - size[1]) // 2, (fitted.shape[1] - size[0]) // 2
+        return np.ascontiguousarray(fitted[top : top + size[1], left : left + size[0]])
+
+    centre = (size[0] / 2, size[1] / 2)
+    frames = [cv2.warpAffine(cover(astronaut), cv2.getRotationMatrix2D(centre, 4.0 * i, 1.4), size,
+                             borderMode=cv2.BORDER_REFLECT) for i in range(36)]
+    frames += [cover(chelsea)] * 12
+    clip = tmp_path / "turn-then-cut.mp4"
+    with av.open(str(clip), "w") as container:
+        stream = container.add_stream("libx264", rate=FPS)
+        stream.width, stream.height, stream.pix_fmt = size[0], size[1], "yuv420p"
+        for picture in frames:
+            container.mux(stream.encode(av.VideoFrame.from_ndarray(picture, format="rgb24")))
+        container.mux(stream.encode())
+    out = tmp_path / "turn.json"
+    result = run("video", str(clip), "--against", str(portfolio), "--no-cache", "--workers", "1", "--no-regions",
+                 "--json", str(out), "-q")
+    assert result.returncode == 0, result.stderr
+    spans = {Path(m["picture"]).name: m["spans"] for m in json.loads(out.read_text())["matches"]}
+    assert "astronaut.png" in spans
+    (span,) = spans["chelsea.png"]
+    assert abs(span["start_s"] - 36 * FRAME) < 2 * FRAME and span["end_s"] > 47 * FRAME

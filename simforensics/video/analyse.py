@@ -240,16 +240,22 @@ def analyse_video(path: str, portfolio: Sequence[PortfolioPicture], *, max_pixel
     samples = decoded.samples
     cuts = cut_frames(decoded.cut_scores)
     shots = [shot_of(s.index, cuts) for s in samples]
-    by_shot = _shot_candidates(_candidates(decoded, portfolio), shots)
+    proposed = _candidates(decoded, portfolio)
+    by_shot = _shot_candidates(proposed, shots)
     if len(portfolio) <= T.VIDEO_EXHAUSTIVE_PICTURES:
         _first_frames_against_all(decoded, portfolio, shots, by_shot, max_pixels)
     fits: dict[int, list[FrameFit]] = {}
     orientation: dict[tuple[int, int], bool] = {}  # (shot, picture) -> mirrored, once a frame aligned
     for k, (sample, shot) in enumerate(zip(samples, shots, strict=True)):
-        if not by_shot.get(shot):
+        # The shot's candidates, then those the index proposed for this frame alone: a cut after
+        # fast motion is no spike, and the shot it leaves whole may end on another picture, proposed
+        # by too few of its frames to be among the shot's (or crowded out by versions of the first).
+        shot_candidates = by_shot.get(shot, [])
+        checked = shot_candidates + sorted(proposed[k].difference(shot_candidates))
+        if not checked:
             continue
         keypoints = frame_keypoints(sample.grey, info.width, info.height)  # not kept: 300 KB a frame
-        for p in by_shot[shot]:
+        for p in checked:
             picture = _picture(portfolio[p], max_pixels)
             fit = fit_frame(keypoints, picture.keypoints, mirrored_first=orientation.get((shot, p)))
             if fit.aligned:
