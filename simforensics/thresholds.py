@@ -1411,6 +1411,11 @@ TRACE_MIN_TEXTURE = 4.0
 # picture), a third of the smallest piece the issue asks to find (3 %), far above the specks
 # that flat patches of unrelated pictures leave.
 TRACE_MIN_PIECE_AREA = 0.01
+# A piece is the same as a larger piece of another portfolio picture (a version of one work) when
+# this share of its explained pixels lies inside the larger one's: pieces of different works
+# overlap only along a feathered seam (a few per cent of the smaller), and a version explains
+# the same pixels but for its own crop, its watermark or a JPEG's worst blocks.
+TRACE_SAME_PIECE = 0.5
 # The attribution is smoothed by a majority vote in a Gaussian window of this sigma (working-frame
 # pixels): twice the change detector's detection sigma, so a piece's outline is smooth while a
 # piece of 3 % (about 110 px across at CHANGE_SIDE) keeps its shape.

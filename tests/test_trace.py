@@ -308,3 +308,39 @@ def test_a_picture_under_the_portfolio_folder_is_left_out_and_said_so(case: dict
     assert case["document"]["portfolio"]["picture_left_out"] is False
     words = run("trace", str(picture), "--against", str(case["portfolio"]), "--cache", str(case["cache"]), "--workers", "1")
     assert "the picture itself, under the folder, left out" in " ".join(words.stdout.split())
+
+
+def test_versions_of_one_work_make_one_source_that_names_the_others(tmp_path: Path) -> None:
+    """A portfolio holding a work three times (the original, a watermarked JPEG, a crop): each
+    explains the piece taken from it, and one source per pixel shared the piece out among them
+    (the crop took a patch of its middle as a source of its own). The largest explanation takes
+    the piece whole and names the others as versions."""
+    from simforensics.trace import TraceOptions, trace_picture
+
+    portfolio = tmp_path / "portfolio"
+    portfolio.mkdir()
+    chelsea, coffee = _work("chelsea"), _work("coffee")
+    Image.fromarray(chelsea).save(portfolio / "chelsea.png")
+    marked = chelsea.copy()
+    cv2.putText(marked, "(c) studio", (170, 190), cv2.FONT_HERSHEY_SIMPLEX, 0.6, (255, 255, 255), 1, cv2.LINE_AA)
+    Image.fromarray(marked).save(portfolio / "chelsea-marked.jpg", quality=80)
+    Image.fromarray(chelsea[:170, :260]).save(portfolio / "chelsea-crop.jpg", quality=90)
+    Image.fromarray(coffee).save(portfolio / "coffee.png")
+    Image.fromarray(_work("astronaut")).save(portfolio / "astronaut.png")
+    canvas = np.ascontiguousarray(cv2.resize(_work("grass"), (400, 300)))
+    box = (30, 40, 180, 150)
+    _paste(canvas, chelsea[30:180, 60:240], box)
+    _paste(canvas, coffee[40:190, 60:240], (230, 120, 144, 120))
+    Image.fromarray(canvas).save(tmp_path / "collage.jpg", quality=90)
+
+    trace = trace_picture(TraceOptions(picture=str(tmp_path / "collage.jpg"), folder=str(portfolio)))
+
+    ranks = {Path(s.path).name: rank for rank, s in enumerate(trace.sources, start=1)}
+    (name,) = [n for n in ranks if n.startswith("chelsea")]
+    source = trace.sources[ranks[name] - 1]
+    versions = {"chelsea.png", "chelsea-marked.jpg", "chelsea-crop.jpg"} - {name}
+    assert {Path(v).name for v in source.versions} == versions
+    attributed = trace.source_map == ranks[name]
+    truth = np.zeros(attributed.shape, bool)
+    truth[box[1] : box[1] + box[3], box[0] : box[0] + box[2]] = True
+    assert (attributed & truth).sum() / (attributed | truth).sum() >= 0.9

@@ -25,6 +25,8 @@ def trace_document(trace: Trace) -> dict[str, Any]:
         "sources": [
             {"path": s.path, "sha256": s.sha256, "width": s.width, "height": s.height, "share": _r(s.share),
              "retrieval_pass": s.retrieval_pass,
+             # Other pictures under the folder that show the same pieces (versions of one work).
+             "versions": list(s.versions),
              "regions": [
                  {"box": list(r.box), "area_fraction": _r(r.area_fraction),
                   "matrix": [[round(float(v), 8) for v in row] for row in r.matrix],

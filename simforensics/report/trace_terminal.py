@@ -52,7 +52,8 @@ def print_trace(console: Console, trace: Trace) -> None:
             table.add_column(column, overflow="fold")
         for number, s in enumerate(trace.sources, start=1):
             pieces = "\n".join(f"{box_words(x.box)} ({x.area_fraction:.1%}): {piece_words(x)}" for x in s.pieces)
-            table.add_row(str(number), escape(shown_name(s.path)), f"{s.share:.1%}", escape(pieces))
+            versions = "".join(f"\nalso in {shown_name(v)}" for v in s.versions)
+            table.add_row(str(number), escape(shown_name(s.path) + versions), f"{s.share:.1%}", escape(pieces))
         console.print(table)
     for path, reason in trace.errors[:20]:
         console.print(f"skipped {escape(shown_name(path))}: {escape(reason)}")

@@ -63,7 +63,7 @@ def trace_picture(options: TraceOptions, advance: Callable[[], None] | None = No
     for retrieval_pass in (1, 2):
         use = None
         if retrieval_pass == 2:
-            labels = attribute([f.explanation for f in found], frame)
+            labels = attribute([f.explanation for f in _without_versions(found)[0]], frame)
             if (labels == 0).mean() < T.TRACE_SECOND_PASS_UNEXPLAINED:
                 break
             at = np.round(query.points * frame.scale).astype(int)
@@ -80,14 +80,45 @@ def trace_picture(options: TraceOptions, advance: Callable[[], None] | None = No
                 continue
             found.extend(_pieces_of(frame, keypoints, source.pixels, (source.height, source.width),
                                     candidate.picture, retrieval_pass))
+    found, versions = _without_versions(found)
     labels = attribute([f.explanation for f in found], frame)
     greyed = set()  # pieces grey in the picture where their source is coloured
     for k, item in enumerate(found, start=1):
         region = labels == k
         if region.any() and is_grey(frame.rgb, region) and not is_grey(item.explanation.warped, region):
             greyed.add(k)
-    return _result(picture, options.folder, portfolio, found, labels, _plain_areas(frame, labels), greyed, errors,
-                   len(checked), time.perf_counter() - started, options.max_pixels)
+    return _result(picture, options.folder, portfolio, found, versions, labels, _plain_areas(frame, labels), greyed,
+                   errors, len(checked), time.perf_counter() - started, options.max_pixels)
+
+
+def _without_versions(found: list[_Found]) -> tuple[list[_Found], dict[int, set[int]]]:
+    """The pieces less those that another portfolio picture explains over the same pixels, and for
+    each picture kept, the others that show its pieces (as portfolio indices).
+
+    A portfolio often holds versions of one work (the original, a crop, a watermarked or
+    re-encoded copy). Each explains the piece taken from it, and, one source per pixel, they
+    shared it out pixel by pixel: a piece of 5.5 % of the picture came out as 2.2 % from one version
+    and 1.1 % from another, the rest of it in specks under the smallest piece. A piece whose
+    explained pixels lie, TRACE_SAME_PIECE of them, inside those of a larger piece of another
+    picture is the same piece: it is left to the larger (the lower mean cost breaks a tie), whose
+    source names it as a version."""
+    # Explained: under the floors (a piece's area also holds the holes it enclosed, at their cost).
+    explained = [f.explanation.cost < 1 for f in found]
+    sizes = [int(e.sum()) for e in explained]
+    mean_costs = [float(f.explanation.cost[e].mean()) if size else np.inf
+                  for f, e, size in zip(found, explained, sizes, strict=True)]
+    kept: list[int] = []
+    versions: dict[int, set[int]] = {}
+    for i in sorted(range(len(found)), key=lambda i: (-sizes[i], mean_costs[i], i)):
+        larger = next((j for j in kept if found[j].picture != found[i].picture
+                       and (explained[i] & explained[j]).sum() >= T.TRACE_SAME_PIECE * sizes[i]), None)
+        if larger is None:
+            kept.append(i)
+        else:
+            versions.setdefault(found[larger].picture, set()).add(found[i].picture)
+    kept.sort()
+    shown = {found[i].picture for i in kept}
+    return [found[i] for i in kept], {p: others - shown for p, others in versions.items() if others - shown}
 
 
 def _plain_areas(frame: PictureFrame, labels: np.ndarray) -> np.ndarray:
@@ -148,9 +179,9 @@ def _source_box(box: tuple[int, int, int, int], matrix: np.ndarray, shape: tuple
     return int(x0), int(y0), int(x1 - x0), int(y1 - y0)
 
 
-def _result(picture: Evidence, folder: str, portfolio: Portfolio, found: list[_Found], labels: np.ndarray,
-            plain: np.ndarray, greyed: set[int], errors: list[tuple[str, str]], checked: int, seconds: float,
-            max_pixels: int) -> Trace:
+def _result(picture: Evidence, folder: str, portfolio: Portfolio, found: list[_Found], versions: dict[int, set[int]],
+            labels: np.ndarray, plain: np.ndarray, greyed: set[int], errors: list[tuple[str, str]], checked: int,
+            seconds: float, max_pixels: int) -> Trace:
     height, width = picture.height, picture.width
     full = cv2.resize(labels.astype(np.uint16), (width, height), interpolation=cv2.INTER_NEAREST)
     plain = cv2.resize(plain.astype(np.uint8), (width, height), interpolation=cv2.INTER_NEAREST).astype(bool)
@@ -188,8 +219,9 @@ def _result(picture: Evidence, folder: str, portfolio: Portfolio, found: list[_F
         except EvidenceError as exc:
             errors.append((entry.path, exc.reason))
         own = tuple(sorted(pieces[number], key=lambda p: (-p.area_fraction, p.box)))
+        also = tuple(sorted(portfolio.pictures[other].path for other in versions.get(number, ())))
         sources.append(TracedSource(entry.path, entry.sha256, entry.width, entry.height,
-                                    float((source_map == rank).sum()) / total, own, passes[number], evidence))
+                                    float((source_map == rank).sum()) / total, own, passes[number], evidence, also))
     return Trace(picture=picture, folder=folder, sources=tuple(sources), source_map=source_map,
                  unexplained_fraction=float((source_map == 0).mean()),
                  plain_fraction=float(((source_map == 0) & plain).mean()), errors=tuple(sorted(set(errors))),

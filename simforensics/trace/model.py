@@ -51,6 +51,9 @@ class TracedSource:
     pieces: tuple[Piece, ...]
     retrieval_pass: int  # 1: found by the whole picture's features; 2: by the unexplained areas'
     evidence: Evidence | None = field(default=None, repr=False, compare=False)  # pixels and metadata, for the reports
+    # Other portfolio pictures that show the same pieces (versions of one work: a crop, a re-encode,
+    # a watermarked copy), as found under the folder; the pieces are given to this one.
+    versions: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
