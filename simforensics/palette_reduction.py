@@ -8,6 +8,11 @@ original rendered in the copy's palette is what the quantiser would have made of
 was changed besides differs. A dithering quantiser scatters other colours among the nearest
 ones, which the plain original explains better; ``compare`` keeps whichever comparison explains
 more.
+
+The other way round, an original reduced to a palette against a copy that kept the full colours
+(a GIF posted first; in a scan, either of two siblings), the copy rendered in the original's
+palette is compared, when its colours fill the palette's cells (``fills_the_palette``), not
+when they gather at its colours as a flat graphic's JPEG copy does.
 """
 
 from __future__ import annotations
@@ -65,13 +70,9 @@ def in_palette(rgb: np.ndarray, palette: np.ndarray) -> np.ndarray:
     if candidates.ndim == 2:
         tied = np.isclose(distances, distances[:, :1])
         candidates = np.where(tied, candidates, len(palette)).min(axis=1)
-    nearest = candidates
-    table = palette[nearest].reshape(64, 64, 64, 3)
+    table = palette[candidates].reshape(64, 64, 64, 3)
     index = rgb >> 2
     return table[index[..., 0], index[..., 1], index[..., 2]]
-
-
-
 
 
 def fills_the_palette(rgb: np.ndarray, rendered: np.ndarray, where: np.ndarray) -> bool:
