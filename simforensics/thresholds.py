@@ -1271,7 +1271,8 @@ VIDEO_TURN_MIN_DEGREES = 2.0
 # Candidate pictures checked per shot (the frames between two cuts): the ones the scan index
 # proposed for most of its sampled frames. A frame is checked against every candidate of its
 # shot, so a picture found in one frame is followed through the zoom or pan that hides it from
-# the index in the others.
+# the index in the others; and against those proposed for it alone (a cut after fast motion is
+# no spike, and the picture after it was crowded out by versions of the first).
 VIDEO_SHOT_CANDIDATES = 8
 # A portfolio this small is also checked whole on the first sampled frame of each shot (the
 # image-to-video first frame): 32 pictures in both orientations cost about 0.3 s per shot, while

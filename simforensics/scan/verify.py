@@ -9,8 +9,9 @@ Each pair gets only what its answer needs (``settled_by`` names the step that an
    the label and similarity that ``simforensics compare`` gives the same pair. Which picture came
    first (the derivation, about half of a copy's cost) is asked only of copies: for pictures that
    are not copies of each other the answer means nothing. When it names the second picture, the
-   pair is compared again that way round, so that the verdict describes the copy as the scan lists it. "identical" is only kept when the
-   full-size decoded pixels are equal (reduced pictures can agree where full ones differ).
+   pair is compared again that way round, so that the verdict describes the copy as the scan
+   lists it. "identical" is only kept when the full-size decoded pixels are equal (reduced
+   pictures can agree where full ones differ).
 
 The engine at a smaller side cannot settle a pair instead: measured on the scan benchmark's
 candidates, restyles of a picture (oil, stylisation) keep the pattern of a copy at 256 and even
