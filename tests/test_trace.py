@@ -344,3 +344,33 @@ def test_versions_of_one_work_make_one_source_that_names_the_others(tmp_path: Pa
     truth = np.zeros(attributed.shape, bool)
     truth[box[1] : box[1] + box[3], box[0] : box[0] + box[2]] = True
     assert (attributed & truth).sum() / (attributed | truth).sum() >= 0.9
+
+
+def test_pieces_pasted_on_a_work_with_many_versions_are_found(tmp_path: Path) -> None:
+    """A collage laid on a portfolio work (the grass) whose portfolio holds it 9 times over: the
+    first retrieval pass's 8 candidates were all versions of the grass, whose area, holes filled,
+    claimed the pasted pieces, so no second pass ran and neither piece was found."""
+    from simforensics.trace import TraceOptions, trace_picture
+
+    portfolio = tmp_path / "portfolio"
+    portfolio.mkdir()
+    grass = np.ascontiguousarray(cv2.resize(_work("grass", 400), (400, 300), interpolation=cv2.INTER_AREA))
+    Image.fromarray(grass).save(portfolio / "grass.png")
+    for quality in (95, 90, 85, 80, 75):
+        Image.fromarray(grass).save(portfolio / f"grass-q{quality}.jpg", quality=quality)
+    for name, box in (("top", (0, 0, 400, 240)), ("left", (0, 0, 320, 300)), ("middle", (40, 30, 360, 270))):
+        x, y, w, h = box
+        Image.fromarray(grass[y : y + h, x : x + w]).save(portfolio / f"grass-{name}.png")
+    chelsea, coffee = _work("chelsea"), _work("coffee")
+    Image.fromarray(chelsea).save(portfolio / "chelsea.png")
+    Image.fromarray(coffee).save(portfolio / "coffee.png")
+    canvas = grass.copy()
+    _paste(canvas, chelsea[30:180, 60:240], (20, 30, 150, 125))
+    _paste(canvas, coffee[40:190, 60:240], (230, 150, 144, 120))
+    Image.fromarray(canvas).save(tmp_path / "collage.png")
+
+    trace = trace_picture(TraceOptions(picture=str(tmp_path / "collage.png"), folder=str(portfolio)))
+
+    names = {Path(s.path).name for s in trace.sources}
+    assert {"chelsea.png", "coffee.png"} <= names, names
+    assert sum(name.startswith("grass") for name in names) == 1
