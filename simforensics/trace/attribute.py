@@ -26,7 +26,13 @@ def attribute(explanations: list[Explanation], frame: PictureFrame) -> np.ndarra
         return np.zeros(shape, np.int32)
     costs = np.stack([e.cost for e in explanations])
     best = costs.argmin(axis=0)
-    labels = np.where(np.isfinite(costs.min(axis=0)), best + 1, 0)
+    lowest = costs.min(axis=0)
+    labels = np.where(np.isfinite(lowest), best + 1, 0)
+    # A piece's area holds the holes it enclosed (a small edit inside a piece is still the piece's),
+    # but a hole no source explains that is as large as a piece is none of theirs: a work used as
+    # the background enclosed the pictures pasted on it, and claimed them when they came from
+    # outside the portfolio.
+    labels[_large(lowest >= 1, labels.size)] = 0
     present = np.unique(labels)
     votes = np.stack([cv2.GaussianBlur((labels == k).astype(np.float32), (0, 0), T.TRACE_SMOOTH_SIGMA) for k in present])
     labels = present[votes.argmax(axis=0)]
@@ -44,6 +50,21 @@ def attribute(explanations: list[Explanation], frame: PictureFrame) -> np.ndarra
         small[0] = False
         labels[small[parts]] = 0
     return labels.astype(np.int32)
+
+
+def _large(mask: np.ndarray, size: int) -> np.ndarray:
+    """``mask`` opened at the attribution's smoothing scale (a band along an outline is not an
+    area), less its parts under TRACE_MIN_PIECE_AREA of ``size`` pixels."""
+    radius = max(1, round(2 * T.TRACE_SMOOTH_SIGMA))
+    disk = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * radius + 1, 2 * radius + 1))
+    opened = cv2.morphologyEx(mask.astype(np.uint8), cv2.MORPH_OPEN, disk)
+    parts, count = ndimage.label(opened)
+    if count == 0:
+        return opened.astype(bool)
+    sizes = np.bincount(parts.ravel(), minlength=count + 1)
+    large = sizes >= T.TRACE_MIN_PIECE_AREA * size
+    large[0] = False
+    return large[parts]
 
 
 def _snap_outlines(labels: np.ndarray, explanations: list[Explanation], frame: PictureFrame) -> np.ndarray:
