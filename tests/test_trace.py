@@ -374,3 +374,32 @@ def test_pieces_pasted_on_a_work_with_many_versions_are_found(tmp_path: Path) ->
     names = {Path(s.path).name for s in trace.sources}
     assert {"chelsea.png", "coffee.png"} <= names, names
     assert sum(name.startswith("grass") for name in names) == 1
+
+
+def test_a_picture_from_outside_pasted_on_a_portfolio_work_is_not_given_to_that_work(tmp_path: Path) -> None:
+    """The grass, a portfolio work, is the collage's ground; the cat comes from the portfolio, the
+    cup from outside it. The grass's area, holes filled as a piece's area is, enclosed the cup,
+    and with no other source there the cup was attributed to the grass."""
+    from simforensics.trace import TraceOptions, trace_picture
+
+    portfolio = tmp_path / "portfolio"
+    portfolio.mkdir()
+    grass = np.ascontiguousarray(cv2.resize(_work("grass", 400), (400, 300), interpolation=cv2.INTER_AREA))
+    chelsea = _work("chelsea")
+    Image.fromarray(grass).save(portfolio / "grass.png")
+    Image.fromarray(chelsea).save(portfolio / "chelsea.png")
+    Image.fromarray(_work("astronaut")).save(portfolio / "astronaut.png")
+    canvas = grass.copy()
+    _paste(canvas, chelsea[30:180, 60:240], (20, 30, 150, 125))
+    cup = (230, 150, 144, 120)
+    _paste(canvas, _work("coffee")[40:190, 60:240], cup)
+    Image.fromarray(canvas).save(tmp_path / "collage.png")
+
+    trace = trace_picture(TraceOptions(picture=str(tmp_path / "collage.png"), folder=str(portfolio)))
+
+    assert sorted(Path(s.path).name for s in trace.sources) == ["chelsea.png", "grass.png"]
+    x, y, w, h = cup
+    inner = trace.source_map[y + 6 : y + h - 6, x + 6 : x + w - 6]
+    assert (inner == 0).mean() >= 0.9
+    grass_share = next(s.share for s in trace.sources if Path(s.path).name == "grass.png")
+    assert grass_share == pytest.approx(1 - (150 * 125 + 144 * 120) / (400 * 300), abs=0.03)
