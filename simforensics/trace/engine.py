@@ -63,13 +63,16 @@ def trace_picture(options: TraceOptions, advance: Callable[[], None] | None = No
     for retrieval_pass in (1, 2):
         use = None
         if retrieval_pass == 2:
-            unexplained = _unexplained(_without_versions(found)[0], frame)
-            if unexplained.mean() < T.TRACE_SECOND_PASS_UNEXPLAINED:
+            # What the first pass left unexplained, a large hole in a piece's area included
+            # (attribute): pictures pasted on a work used as the ground, whose versions took the
+            # first pass's candidates, are looked for there.
+            labels = attribute([f.explanation for f in _without_versions(found)[0]], frame)
+            if (labels == 0).mean() < T.TRACE_SECOND_PASS_UNEXPLAINED:
                 break
             at = np.round(query.points * frame.scale).astype(int)
             rows = np.clip(at[:, 1], 0, working_shape[0] - 1)
             cols = np.clip(at[:, 0], 0, working_shape[1] - 1)
-            use = unexplained[rows, cols]
+            use = labels[rows, cols] == 0
         for candidate in find_candidates(index, query, neighbours, use=use, exclude=frozenset(checked)):
             checked.add(candidate.picture)
             entry = portfolio.pictures[candidate.picture]
@@ -89,21 +92,6 @@ def trace_picture(options: TraceOptions, advance: Callable[[], None] | None = No
             greyed.add(k)
     return _result(picture, options.folder, portfolio, found, versions, labels, _plain_areas(frame, labels), greyed,
                    errors, len(checked), time.perf_counter() - started, options.max_pixels)
-
-
-def _unexplained(found: list[_Found], frame: PictureFrame) -> np.ndarray:
-    """bool, working frame: what the pieces found so far leave to a second retrieval pass: the
-    pixels no piece is given, and those inside a piece's area that its source does not explain
-    (the holes it enclosed: a background work claims the pictures pasted on it until they are
-    found, and with the first pass's candidates taken by versions of other works, they were
-    not), opened at the attribution's smoothing scale so that the band along an outline is not."""
-    labels = attribute([f.explanation for f in found], frame)
-    if not found:
-        return labels == 0
-    holes = (np.min([f.explanation.cost for f in found], axis=0) >= 1).astype(np.uint8)
-    radius = max(1, round(2 * T.TRACE_SMOOTH_SIGMA))
-    disk = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * radius + 1, 2 * radius + 1))
-    return (labels == 0) | cv2.morphologyEx(holes, cv2.MORPH_OPEN, disk).astype(bool)
 
 
 def _without_versions(found: list[_Found]) -> tuple[list[_Found], dict[int, set[int]]]:
