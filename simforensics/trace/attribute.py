@@ -11,7 +11,7 @@ from skimage.segmentation import watershed
 from .. import thresholds as T
 from .explain import Explanation, PictureFrame
 
-__all__ = ["attribute"]
+__all__ = ["attribute", "large_areas"]
 
 
 def attribute(explanations: list[Explanation], frame: PictureFrame) -> np.ndarray:
@@ -32,7 +32,7 @@ def attribute(explanations: list[Explanation], frame: PictureFrame) -> np.ndarra
     # but a hole no source explains that is as large as a piece is none of theirs: a work used as
     # the background enclosed the pictures pasted on it, and claimed them when they came from
     # outside the portfolio.
-    labels[_large(lowest >= 1, labels.size)] = 0
+    labels[large_areas(lowest >= 1)] = 0
     present = np.unique(labels)
     votes = np.stack([cv2.GaussianBlur((labels == k).astype(np.float32), (0, 0), T.TRACE_SMOOTH_SIGMA) for k in present])
     labels = present[votes.argmax(axis=0)]
@@ -52,9 +52,9 @@ def attribute(explanations: list[Explanation], frame: PictureFrame) -> np.ndarra
     return labels.astype(np.int32)
 
 
-def _large(mask: np.ndarray, size: int) -> np.ndarray:
-    """``mask`` opened at the attribution's smoothing scale (a band along an outline is not an
-    area), less its parts under TRACE_MIN_PIECE_AREA of ``size`` pixels."""
+def large_areas(mask: np.ndarray) -> np.ndarray:
+    """``mask`` opened at the attribution's smoothing scale (a band along an outline, a thin line,
+    is not an area), less its parts under TRACE_MIN_PIECE_AREA of the picture, as pieces are."""
     radius = max(1, round(2 * T.TRACE_SMOOTH_SIGMA))
     disk = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * radius + 1, 2 * radius + 1))
     opened = cv2.morphologyEx(mask.astype(np.uint8), cv2.MORPH_OPEN, disk)
@@ -62,7 +62,7 @@ def _large(mask: np.ndarray, size: int) -> np.ndarray:
     if count == 0:
         return opened.astype(bool)
     sizes = np.bincount(parts.ravel(), minlength=count + 1)
-    large = sizes >= T.TRACE_MIN_PIECE_AREA * size
+    large = sizes >= T.TRACE_MIN_PIECE_AREA * mask.size
     large[0] = False
     return large[parts]
 

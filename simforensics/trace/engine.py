@@ -21,7 +21,7 @@ from ..changes import is_grey
 from ..errors import EvidenceError
 from ..evidence import Evidence, load_evidence
 from ..scan.decode import read_reduced
-from .attribute import attribute
+from .attribute import attribute, large_areas
 from .explain import Explanation, PictureFrame, explain, picture_frame
 from .fit import Keypoints, fit_pieces, sift_keypoints
 from .model import Piece, Trace, TracedSource, TraceOptions
@@ -130,14 +130,7 @@ def _plain_areas(frame: PictureFrame, labels: np.ndarray) -> np.ndarray:
     Texture as the hull test counts it (TRACE_MIN_TEXTURE); opened at the attribution's smoothing
     scale, so the flat insides of unexplained drawings stay unexplained, not plain; areas under
     TRACE_MIN_PIECE_AREA dropped, as pieces are."""
-    radius = max(1, round(2 * T.TRACE_SMOOTH_SIGMA))
-    disk = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * radius + 1, 2 * radius + 1))
-    plain = cv2.morphologyEx(((labels == 0) & ~frame.textured).astype(np.uint8), cv2.MORPH_OPEN, disk)
-    parts, count = ndimage.label(plain)
-    if count == 0:
-        return plain.astype(bool)
-    sizes = ndimage.sum(plain, parts, index=np.arange(1, count + 1))
-    return np.isin(parts, 1 + np.flatnonzero(sizes >= T.TRACE_MIN_PIECE_AREA * plain.size))
+    return large_areas((labels == 0) & ~frame.textured)
 
 
 def _pieces_of(frame: PictureFrame, keypoints: Keypoints, source: np.ndarray, source_shape: tuple[int, int], number: int,
