@@ -236,19 +236,18 @@ def _localised(original: np.ndarray, copy: np.ndarray, alignment: Alignment,
     cannot predict the gradients the copy kept, but the copy's colours tell the band each falls in."""
     changes = localise_changes(original, copy, alignment, frame)
     palette = reduced_palette(original, copy)
+    rendered = None  # the frame with one picture rendered in the other's palette
     if changes.changed_fraction > 0 and palette is not None:
         rendered = dataclasses.replace(frame, original=in_palette(frame.original, palette))
-        in_its_palette = localise_changes(original, copy, alignment, rendered)
-        if in_its_palette.changed_fraction < changes.changed_fraction:
-            changes = in_its_palette
     elif changes.changed_fraction > 0 and (originals := reduced_palette(copy, original)) is not None:
         rendered_copy = in_palette(frame.copy, originals)
         if fills_the_palette(frame.copy, rendered_copy, frame.covered):
             # The copy's own JPEG noise is quantised away with its colours.
             rendered = dataclasses.replace(frame, copy=rendered_copy, copy_jpeg=None)
-            in_originals = localise_changes(original, copy, alignment, rendered)
-            if in_originals.changed_fraction < changes.changed_fraction:
-                changes = in_originals
+    if rendered is not None:
+        in_one_palette = localise_changes(original, copy, alignment, rendered)
+        if in_one_palette.changed_fraction < changes.changed_fraction:
+            changes = in_one_palette
     return changes, palette
 
 
