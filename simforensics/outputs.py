@@ -57,6 +57,14 @@ def check_output_paths(outputs: list[tuple[str, str | None]], inputs: list[str])
     stdout_users = [option for option, path in outputs if path == STDOUT]
     if len(stdout_users) > 1:
         raise OutputError(f"only one of {', '.join(stdout_users)} can write to stdout ('-')")
+    # One file named by two options would keep only the report written last.
+    options_by_file: dict[str, str] = {}
+    for option, path in outputs:
+        if path is None or path == STDOUT or _is_special(Path(path)):
+            continue
+        earlier = options_by_file.setdefault(os.path.realpath(path), option)
+        if earlier != option:
+            raise OutputError(f"{earlier} and {option} name the same file {path}; give each its own")
     for option, path in outputs:
         check_output_path(option, path, inputs)
 

@@ -7,7 +7,14 @@ import stat
 import threading
 from pathlib import Path
 
-from simforensics.outputs import check_output_path, write_atomically
+import pytest
+
+from simforensics.outputs import (
+    OutputError,
+    check_output_path,
+    check_output_paths,
+    write_atomically,
+)
 
 
 def test_a_pipe_is_written_into_not_replaced(tmp_path: Path) -> None:
@@ -42,3 +49,14 @@ def test_a_regular_file_is_replaced_whole(tmp_path: Path) -> None:
     write_atomically(str(target), b"new")
     assert target.read_bytes() == b"new" and stat.S_ISREG(os.stat(target).st_mode)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["report.json"]
+
+
+def test_two_options_naming_one_file_are_refused(tmp_path: Path) -> None:
+    # `--html r.html --json r.html` once kept only the JSON, written last, and said nothing.
+    (tmp_path / "reports").mkdir()
+    report = str(tmp_path / "reports" / "r.html")
+    same_by_another_name = str(tmp_path / "reports" / ".." / "reports" / "r.html")
+    with pytest.raises(OutputError, match="--html and --json name the same file"):
+        check_output_paths([("--html", report), ("--json", same_by_another_name)], inputs=[])
+    check_output_paths([("--html", report), ("--json", str(tmp_path / "r.json")), ("--pdf", None)], inputs=[])
+    check_output_paths([("--json", os.devnull), ("--csv", os.devnull)], inputs=[])  # a device takes both

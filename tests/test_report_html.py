@@ -254,7 +254,9 @@ def test_scan_index_reports_made_by_two_processes_are_the_same(scan_index: dict,
 
 def test_report_options_refuse_stdout_and_inputs(demo_reports: dict, tmp_path: Path) -> None:
     original, copy = str(demo_reports["original"]), str(demo_reports["copy"])
-    for args in (["--pdf", "-"], ["--html", "-"], ["--pdf", original], ["--html", copy]):
+    same = str(tmp_path / "same.html")
+    for args in (["--pdf", "-"], ["--html", "-"], ["--pdf", original], ["--html", copy],
+                 ["--html", same, "--json", same]):
         result = run_cli("compare", original, copy, *args)
         assert result.returncode == 2 and "Traceback" not in result.stderr, (args, result.stderr)
     assert snapshot([demo_reports["original"], demo_reports["copy"]]) == demo_reports["before"]
