@@ -104,14 +104,15 @@ def _too_small(pictures: int, pairs: int) -> str | None:
     if pairs >= T.RESEMBLANCE_MIN_PAIRS:
         return None
     needed = math.ceil((1 + math.sqrt(1 + 8 * T.RESEMBLANCE_MIN_PAIRS)) / 2)  # n (n - 1) / 2 pairs
-    return (f"this reference is too small to place any likeness: its {pictures} pictures make {pairs} pairs of "
-            f"unrelated works, and a percentile needs at least {T.RESEMBLANCE_MIN_PAIRS} ({needed} pictures of "
-            "different works or more)")
+    its = f"{pictures} {'picture makes' if pictures == 1 else 'pictures make'} {pairs} {'pair' if pairs == 1 else 'pairs'}"
+    return (f"this reference is too small to place any likeness: its {its} of unrelated works, and a percentile "
+            f"needs at least {T.RESEMBLANCE_MIN_PAIRS} ({needed} pictures of different works or more)")
 
 
-def _cache_file(folder: str, files: list[str]) -> Path:
-    """Where the reference of these files, made by this engine, is kept."""
-    digest = hashlib.sha256(engine_fingerprint().encode())
+def _cache_file(folder: str, files: list[str], max_pixels: int) -> Path:
+    """Where the reference of these files, made by this engine under this ``--max-pixels`` (which
+    pictures it leaves out), is kept."""
+    digest = hashlib.sha256(f"{engine_fingerprint()}\0{max_pixels}\0".encode())
     for path in files:
         status = os.stat(path)
         digest.update(f"{path}\0{status.st_size}\0{status.st_mtime_ns}\0".encode())
@@ -122,12 +123,12 @@ def _cache_file(folder: str, files: list[str]) -> Path:
 def reference_from_folder(folder: str, *, max_pixels: int) -> Reference:
     """The reference made from every picture under ``folder`` (each its own work; how many files
     could not be read is said in its ``kind``). Kept in the user's cache folder, keyed by the
-    files' paths, sizes and times and by the engine, so it is made once."""
+    files' paths, sizes and times, the engine and ``max_pixels``, so it is made once."""
     # The scan's walk: regular files, links followed without loops.
     from ..scan.walk import walk_folders
 
     files = [os.path.abspath(path) for path in walk_folders([folder]).files]
-    cache = _cache_file(folder, files)
+    cache = _cache_file(folder, files, max_pixels)
     if cache.is_file():
         try:
             document = json.loads(cache.read_text(encoding="utf-8"))
