@@ -43,7 +43,13 @@ class TruncatedImageError(EvidenceError):
 
 
 class ImageTooLargeError(EvidenceError):
-    """More pixels than the configured limit; refused before decoding."""
+    """More pixels than the configured limit; refused before decoding. The header's size is kept:
+    the refusal belongs to the limit, not to the file (a cache must not keep it for another limit)."""
+
+    def __init__(self, path: str, reason: str, width: int, height: int) -> None:
+        super().__init__(path, reason)
+        self.width = width
+        self.height = height
 
 
 class DecodeError(EvidenceError):

@@ -375,6 +375,7 @@ def open_checked(name: str, data: bytes, max_pixels: int) -> tuple[Image.Image, 
             name,
             f"{width} x {height} = {_pixels_words(width * height)} exceeds the limit of "
             f"{_pixels_words(max_pixels)} (raise it with --max-pixels); not decoded",
+            width, height,
         )
     return image, notes
 

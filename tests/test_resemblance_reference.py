@@ -173,3 +173,19 @@ def test_a_percentile_just_below_the_distinctive_level_is_never_shown_at_it() ->
     terminal.print_resemblance(console, profile)
     text = console.export_text()
     assert "0.989" in text and "0.99 " not in text and "0.990" not in text
+
+
+def test_a_folder_reference_is_made_again_for_another_max_pixels(tmp_path) -> None:
+    # Made under a low --max-pixels, it left the larger pictures out as unreadable, and the cache
+    # kept that reference for every later limit.
+    from PIL import Image
+
+    from fixtures import make_fixtures as fx
+    from simforensics.resemblance.population import reference_from_folder
+
+    for name, side in (("astronaut", 160), ("chelsea", 160), ("coffee", 80), ("rocket", 80)):
+        Image.fromarray(fx.source_image(name, side)).save(tmp_path / f"{name}.png")
+    low = reference_from_folder(str(tmp_path), max_pixels=100 * 100)
+    assert low.info.pictures == 2 and "2 unreadable files left out" in low.info.kind
+    full = reference_from_folder(str(tmp_path), max_pixels=250_000_000)
+    assert full.info.pictures == 4 and "unreadable" not in full.info.kind

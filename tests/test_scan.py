@@ -184,6 +184,33 @@ def test_each_verdict_names_the_step_that_settled_it(tmp_path: Path) -> None:
     assert {(p.a, p.b, p.settled_by) for p in again.pairs} == {(p.a, p.b, p.settled_by) for p in result.pairs}
 
 
+def test_a_cached_scan_follows_the_max_pixels_of_the_run(tmp_path: Path) -> None:
+    # The cache kept a refusal under a low --max-pixels, and the next scan at the default limit
+    # skipped both pictures, telling the user to raise a limit they had not set; the other way
+    # round, features cached earlier were used beyond a lower limit.
+    folder = tmp_path / "pictures"
+    folder.mkdir()
+    cat = fx.source_image("chelsea", 200)
+    Image.fromarray(cat).save(folder / "cat.png")
+    Image.fromarray(fx.scaled(cat, 0.8).rgb).save(folder / "cat-small.jpg", quality=90)
+    cache = str(tmp_path / "scan.sqlite")
+
+    def scanned(max_pixels: int) -> tuple[int, int, int, list[str]]:
+        result = scan_folders(ScanOptions(folders=(str(folder),), cache_path=cache, max_pixels=max_pixels))
+        return result.images, sum(p.match for p in result.pairs), result.stats.from_cache, \
+            [f"{Path(path).name}: {reason}" for path, reason in result.errors]
+
+    low = 100 * 100
+    pictures, matches, _, reasons = scanned(low)
+    assert (pictures, matches) == (0, 0) and len(reasons) == 2 and all("exceeds the limit" in r for r in reasons)
+    assert scanned(250_000_000)[:2] == (2, 1)
+    assert scanned(250_000_000) == (2, 1, 2, [])  # now from the cache
+    pictures, _, from_cache, reasons = scanned(low)
+    assert (pictures, from_cache, len(reasons)) == (0, 0, 2)
+    pictures, _, _, reasons = scanned(160 * 160)  # between the two sizes (200 x 133 and 160 x 106)
+    assert pictures == 1 and len(reasons) == 1 and reasons[0].startswith("cat.png: 200 x 133")
+
+
 def test_colour_laid_on_a_grey_picture_is_a_local_edit_whatever_the_file_names(tmp_path: Path) -> None:
     # A warm tint that keeps the grey levels, over the grey cameraman's coat. Equal sizes are
     # verified in path order; names that put the tinted copy first made its removal a global change.

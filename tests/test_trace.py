@@ -20,6 +20,8 @@ import pytest
 from PIL import Image
 from skimage import data
 
+from fixtures import make_fixtures as fx
+
 from .conftest import snapshot
 
 CLI = [sys.executable, "-m", "simforensics"]
@@ -403,3 +405,22 @@ def test_a_picture_from_outside_pasted_on_a_portfolio_work_is_not_given_to_that_
     assert (inner == 0).mean() >= 0.9
     grass_share = next(s.share for s in trace.sources if Path(s.path).name == "grass.png")
     assert grass_share == pytest.approx(1 - (150 * 125 + 144 * 120) / (400 * 300), abs=0.03)
+
+
+def test_a_cached_portfolio_follows_the_max_pixels_of_the_run(tmp_path: Path) -> None:
+    # A refusal kept in the cache under a low --max-pixels left the work out of every later trace.
+    from simforensics.trace.portfolio import read_portfolio
+
+    portfolio = tmp_path / "portfolio"
+    portfolio.mkdir()
+    Image.fromarray(fx.source_image("astronaut", 200)).save(portfolio / "astronaut.png")
+    Image.fromarray(fx.source_image("coffee", 100)).save(portfolio / "coffee.png")
+    cache = str(tmp_path / "cache.sqlite")
+
+    def read(max_pixels: int) -> tuple[list[str], list[str], int]:
+        read = read_portfolio(str(portfolio), cache_path=cache, workers=1, max_pixels=max_pixels)
+        return sorted(Path(p.path).name for p in read.pictures), [Path(p).name for p, _ in read.errors], read.from_cache
+
+    assert read(150 * 150) == (["coffee.png"], ["astronaut.png"], 0)
+    assert read(250_000_000) == (["astronaut.png", "coffee.png"], [], 1)
+    assert read(150 * 150) == (["coffee.png"], ["astronaut.png"], 1)  # coffee's features from the cache

@@ -17,7 +17,7 @@ import sqlite3
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Generic, TypeVar
+from typing import Generic, Protocol, TypeVar
 
 from .. import __version__
 from .. import thresholds as T
@@ -90,7 +90,20 @@ def _may_be_a_cache(path: str) -> bool:
 _SQLITE_HEADER = b"SQLite format 3\x00"
 
 
-Entry = TypeVar("Entry")
+class _SizedEntry(Protocol):
+    width: int  # the header's size when refused for --max-pixels; 0 when unreadable
+    height: int
+    features: bytes | None
+
+
+def _decided_alike(entry: _SizedEntry, max_pixels: int) -> bool:
+    """Whether a cached entry says what today's ``--max-pixels`` would: a picture read under a
+    higher limit, or refused under a lower one, is read again (its header then decides)."""
+    pixels = entry.width * entry.height
+    return pixels == 0 or (entry.features is not None) == (pixels <= max_pixels)
+
+
+Entry = TypeVar("Entry", bound=_SizedEntry)
 
 
 @dataclass
@@ -115,10 +128,11 @@ def features_intact(entry: CachedFile) -> bool:
 
 
 def look_up(paths: Iterable[str], known: dict[str, tuple[FileKey, Entry]], usable: Callable[[Entry], bool],
-            errors: list[tuple[str, str]]) -> CacheLookup[Entry]:
-    """Each path's cached entry while the file is unchanged (same identity) and the entry
-    ``usable``; the rest to be read. ``known``: real path -> (identity, entry), as the cache holds
-    them. A file that cannot be stat'ed goes to ``errors``. Scan, video and trace all ask this."""
+            errors: list[tuple[str, str]], max_pixels: int) -> CacheLookup[Entry]:
+    """Each path's cached entry while the file is unchanged (same identity), the entry ``usable``
+    and decided as ``max_pixels`` would decide; the rest to be read. ``known``: real path ->
+    (identity, entry), as the cache holds them. A file that cannot be stat'ed goes to ``errors``.
+    Scan, video and trace all ask this."""
     lookup: CacheLookup[Entry] = CacheLookup()
     for path in paths:
         try:
@@ -128,10 +142,11 @@ def look_up(paths: Iterable[str], known: dict[str, tuple[FileKey, Entry]], usabl
             continue
         lookup.keys[path] = key
         cached = known.get(key.path)
-        if cached is not None and cached[0] == key and usable(cached[1]):
+        holds = cached is not None and cached[0] == key and _decided_alike(cached[1], max_pixels)
+        if holds and usable(cached[1]):
             lookup.found[path] = cached[1]
         else:
-            lookup.damaged += cached is not None and cached[0] == key
+            lookup.damaged += holds
             lookup.to_read.append(path)
     return lookup
 

@@ -95,7 +95,7 @@ def _scan(options: ScanOptions, progress: Progress, runner: Runner, cache: ScanC
     paths = [p for p in scanned.files if p not in reference_files] + sorted(reference_files)
     paths = [p for p in paths if not _is_cache_file(p, options.cache_path)]
 
-    lookup = look_up(paths, cache.files(), features_intact, errors)
+    lookup = look_up(paths, cache.files(), features_intact, errors, options.max_pixels)
     pictures: dict[str, ScannedPicture] = {}
     for path, entry in lookup.found.items():
         _take(path, entry, path in reference_files, pictures, errors)

@@ -16,7 +16,7 @@ import cv2
 from threadpoolctl import threadpool_limits
 
 from .. import thresholds as T
-from ..errors import EvidenceError
+from ..errors import EvidenceError, ImageTooLargeError
 from ..evidence import load_evidence
 from .decode import read_reduced
 from .features import compute_features, pack_features
@@ -49,7 +49,7 @@ class ExtractedFile:
 
     path: str  # absolute, as the job gave it
     sha256: str | None
-    width: int  # 0 when unreadable
+    width: int  # 0 when unreadable; the header's when refused for --max-pixels
     height: int
     features: bytes | None  # packed ScanFeatures (``features.pack_features``)
     error: str | None  # the reason the file was refused
@@ -93,6 +93,8 @@ def extract(job: tuple[str, int]) -> ExtractedFile:
     path, max_pixels = job
     try:
         picture = read_reduced(path, side=T.SCAN_FEATURE_SIDE, max_pixels=max_pixels, grey=True)
+    except ImageTooLargeError as exc:
+        return ExtractedFile(path, None, exc.width, exc.height, None, exc.reason)
     except EvidenceError as exc:
         return ExtractedFile(path, None, 0, 0, None, exc.reason)
     features = pack_features(compute_features(picture.pixels))

@@ -17,7 +17,7 @@ import numpy as np
 
 from .. import thresholds as T
 from ..align import equalised, root_sift
-from ..errors import EvidenceError
+from ..errors import EvidenceError, ImageTooLargeError
 from ..scan.decode import read_reduced
 
 __all__ = ["FEATURE_VERSION", "ExtractedCorners", "TraceFeatures", "enlargement", "extract", "grid_keypoints", "pack",
@@ -37,7 +37,7 @@ class TraceFeatures:
 class ExtractedCorners:
     path: str  # absolute, as the job gave it
     sha256: str | None
-    width: int  # full size; 0 when unreadable
+    width: int  # full size; 0 when unreadable; the header's when refused for --max-pixels
     height: int
     features: bytes | None
     error: str | None
@@ -137,6 +137,8 @@ def extract(job: tuple[str, int]) -> ExtractedCorners:
     path, max_pixels = job
     try:
         picture = read_reduced(path, side=T.TRACE_INDEX_SIDE, max_pixels=max_pixels, grey=True)
+    except ImageTooLargeError as exc:
+        return ExtractedCorners(path, None, exc.width, exc.height, None, exc.reason)
     except EvidenceError as exc:
         return ExtractedCorners(path, None, 0, 0, None, exc.reason)
     grey = picture.pixels

@@ -89,7 +89,7 @@ def read_portfolio(folder: str, *, cache_path: str | None, workers: int, max_pix
     db = _open(cache_path)
     try:
         wanted = [path for path in walked.files if os.path.realpath(path) not in left_out]
-        lookup = look_up(wanted, _cached(db), _usable, errors)
+        lookup = look_up(wanted, _cached(db), _usable, errors, max_pixels)
         entries, keys, to_read = lookup.found, lookup.keys, lookup.to_read
         from_cache = len(entries)
         if to_read:

@@ -45,7 +45,7 @@ def index_portfolio(against: list[str], cache: ScanCache, runner: Runner, *, max
     ``skip``: files that are not part of the portfolio (the cache itself)."""
     walked = walk_folders(list(against))
     errors = list(walked.skipped)
-    lookup = look_up([p for p in walked.files if not skip(p)], cache.files(), features_intact, errors)
+    lookup = look_up([p for p in walked.files if not skip(p)], cache.files(), features_intact, errors, max_pixels)
     found, keys, to_read = lookup.found, lookup.keys, lookup.to_read
     from_cache = len(found)
     given = {os.path.abspath(p): p for p in to_read}
