@@ -22,7 +22,7 @@ from .options import (
     parse_region,
     read_regions_file,
 )
-from .outputs import STDOUT, OutputError, check_output_paths
+from .outputs import STDOUT, OutputError, check_output_paths, printable
 from .thresholds import DEFAULT_MAX_PIXELS
 
 __all__ = ["ExitCode", "app", "main"]
@@ -68,8 +68,13 @@ stdout = Console(highlight=False, emoji=False)  # a file named a:smile:.png is p
 stderr = Console(stderr=True, highlight=False, soft_wrap=True, emoji=False)
 
 
+def _say(line: str) -> None:
+    """One line on stderr; a file name's bytes that are not UTF-8 as "\\xff", as in the reports."""
+    stderr.print(printable(line), markup=False)
+
+
 def _fail(code: ExitCode, message: str) -> NoReturn:
-    stderr.print(f"simforensics: {message}", markup=False)
+    _say(f"simforensics: {message}")
     raise typer.Exit(int(code))
 
 
@@ -256,7 +261,7 @@ def inspect(
     if json_path != STDOUT:
         render.print_inspect(stdout, result)
     for path, reason in result.errors:
-        stderr.print(f"simforensics: {path}: {reason}", markup=False)
+        _say(f"simforensics: {path}: {reason}")
     if result.errors:
         raise typer.Exit(int(ExitCode.UNREADABLE_INPUT))
 
@@ -327,7 +332,7 @@ def scan(
                                   if path and path != STDOUT and os.path.lexists(path)], what="scanned")
     _refuse_writes_into(scanned, [("--html", html_path), ("--cache", cache)], what="scanned")
     for warning in request.warnings:
-        stderr.print(f"simforensics: warning: {warning}", markup=False)
+        _say(f"simforensics: warning: {warning}")
     options = request.scan
     show_progress = not quiet and stderr.is_terminal
     try:
@@ -341,7 +346,7 @@ def scan(
         where = f" ({exc.filename})" if exc.filename else ""
         _fail(ExitCode.INTERNAL_ERROR, f"scan stopped by a system error: {exc.strerror or exc}{where}")
     for warning in result.warnings:
-        stderr.print(f"simforensics: warning: {warning}", markup=False)
+        _say(f"simforensics: warning: {warning}")
     try:
         render.write_scan_outputs(result, request.json_path, request.csv_path)
         if request.html_path is not None:
@@ -409,7 +414,7 @@ def video(
     except (CacheError, sqlite3.Error) as exc:
         _fail(ExitCode.USAGE, f"--cache {cache_path}: cannot be used ({exc})")
     for warning in run.warnings:
-        stderr.print(f"simforensics: warning: {warning}", markup=False)
+        _say(f"simforensics: warning: {warning}")
     try:
         video_render.write_video_outputs(run, json_path, html_path)
     except OutputError as exc:

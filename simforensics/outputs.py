@@ -3,13 +3,42 @@
 from __future__ import annotations
 
 import os
+import re
 import stat
 import tempfile
 from pathlib import Path
+from typing import Any
 
-__all__ = ["STDOUT", "OutputError", "check_output_path", "check_output_paths", "write_atomically"]
+__all__ = ["STDOUT", "OutputError", "check_output_path", "check_output_paths", "printable", "printable_document",
+           "write_atomically"]
 
 STDOUT = "-"
+
+# Python keeps each byte of a file name that is not UTF-8 (an old archive's Latin-1 names) as a
+# lone surrogate, which no UTF-8 report can hold.
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def printable(text: str) -> str:
+    """``text`` as UTF-8 can hold it: each byte of a file name that was not UTF-8 written ``\\xNN``."""
+    if _SURROGATE.search(text) is None:
+        return text
+    try:
+        raw = text.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:  # a surrogate that stands for no byte
+        return text.encode("utf-8", "backslashreplace").decode("utf-8")
+    return raw.decode("utf-8", "backslashreplace")
+
+
+def printable_document(value: Any) -> Any:
+    """A JSON document with every string ``printable``."""
+    if isinstance(value, str):
+        return printable(value)
+    if isinstance(value, dict):
+        return {printable_document(key): printable_document(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [printable_document(item) for item in value]
+    return value
 
 
 class OutputError(Exception):

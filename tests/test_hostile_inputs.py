@@ -265,3 +265,33 @@ def test_dots_strips_and_banners_are_compared_in_one_piece(tmp_path: Path) -> No
                "--html", str(tmp_path / "r.html"), "--mask", str(tmp_path / "m.png"), "-q")
     assert done.returncode == 0 and done.stderr == "", done.stderr
     assert json.loads((tmp_path / "r.json").read_text())["verdict"]["label"] == "unrelated"
+
+
+def test_a_file_name_that_is_not_utf8_is_reported_with_its_bytes_escaped(tmp_path: Path) -> None:
+    # Names from an old archive, in Latin-1: every JSON, CSV and HTML report stopped with an internal
+    # error (no UTF-8 text can hold the bytes Python keeps for them).
+    folder = tmp_path / "archive"
+    folder.mkdir()
+    chelsea = fx.source_image("chelsea")
+    Image.fromarray(chelsea).save(folder / "chat.png")
+    latin1 = os.fsdecode(b"chat d\xe9coup\xe9.jpg")
+    Image.fromarray(fx.scaled(chelsea, 0.8).rgb).save(folder / latin1, quality=90)
+    shown = "chat d\\xe9coup\\xe9.jpg"
+    before = snapshot(sorted(folder.iterdir()))
+    reports = {name: tmp_path / name for name in ("scan.json", "scan.csv", "scan.html", "compare.json", "compare.html")}
+    done = run("scan", str(folder), "--json", str(reports["scan.json"]), "--csv", str(reports["scan.csv"]),
+               "--html", str(reports["scan.html"]))
+    assert done.returncode == 0, done.stderr
+    (pair,) = json.loads(reports["scan.json"].read_text(encoding="utf-8"))["pairs"]
+    assert pair["match"] and {Path(pair["a"]).name, Path(pair["b"]).name} == {"chat.png", shown}
+    assert shown in reports["scan.csv"].read_text(encoding="utf-8")
+    assert shown in reports["scan.html"].read_text(encoding="utf-8")
+    done = run("compare", str(folder / "chat.png"), str(folder / latin1), "--json", str(reports["compare.json"]),
+               "--html", str(reports["compare.html"]))
+    assert done.returncode == 0, done.stderr
+    document = json.loads(reports["compare.json"].read_text(encoding="utf-8"))
+    assert Path(document["copy"]["path"]).name == shown and document["verdict"]["label"] == "near-duplicate"
+    assert shown in reports["compare.html"].read_text(encoding="utf-8")
+    refused = run("video", str(folder / latin1), "--against", str(folder))
+    assert refused.returncode == 3 and refused.stderr == f"simforensics: {folder / shown}: a still picture, not a video\n"
+    assert snapshot(sorted(folder.iterdir())) == before

@@ -13,6 +13,8 @@ from simforensics.outputs import (
     OutputError,
     check_output_path,
     check_output_paths,
+    printable,
+    printable_document,
     write_atomically,
 )
 
@@ -60,3 +62,10 @@ def test_two_options_naming_one_file_are_refused(tmp_path: Path) -> None:
         check_output_paths([("--html", report), ("--json", same_by_another_name)], inputs=[])
     check_output_paths([("--html", report), ("--json", str(tmp_path / "r.json")), ("--pdf", None)], inputs=[])
     check_output_paths([("--json", os.devnull), ("--csv", os.devnull)], inputs=[])  # a device takes both
+
+
+def test_printable_writes_the_bytes_of_a_name_that_is_not_utf8() -> None:
+    assert printable(os.fsdecode(b"caf\xe9.jpg")) == "caf\\xe9.jpg"
+    assert printable("café 名前.png") == "café 名前.png"  # UTF-8 names as they are
+    assert printable("\ud800 alone") == "\\ud800 alone"  # a surrogate that stands for no byte
+    assert printable_document({os.fsdecode(b"k\xff"): [os.fsdecode(b"v\xfe"), 1, None]}) == {"k\\xff": ["v\\xfe", 1, None]}

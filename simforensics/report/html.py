@@ -23,6 +23,7 @@ from .. import __version__
 from .. import thresholds as T
 from ..compare import Comparison
 from ..fingerprints import HASHES
+from ..outputs import printable
 from ..scan import ScanPair, ScanResult
 from ..verdict import Label, cut_away, transform_words
 from . import images, words
@@ -74,9 +75,9 @@ _ENVIRONMENT = _environment()
 def _render(template: str, *, script_name: str | None, static: bool, **context: Any) -> str:
     style = _asset("report.css")
     script = None if static or script_name is None else _asset(script_name)
-    return _ENVIRONMENT.get_template(template).render(
+    return printable(_ENVIRONMENT.get_template(template).render(
         style=style, script=script, csp=content_security_policy(style, script), static=static, **context,
-    )
+    ))
 
 
 def render_page(template: str, **context: Any) -> str:

@@ -15,6 +15,7 @@ from ..fingerprints import HASHES, hash_kind
 from ..inspection import Inspection
 from ..integrity import Reverification
 from ..metadata_diff import MetadataDiff
+from ..outputs import printable_document
 from ..portrait import Portrait
 from ..provenance import TRUST_NOTE, Provenance, describe_source_type
 from ..resemblance.model import ResemblanceProfile
@@ -33,7 +34,7 @@ TOOL = {"name": "simforensics", "version": __version__}
 
 def dumps(document: dict[str, Any]) -> str:
     """Stable text: same document, same bytes."""
-    return json.dumps(document, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+    return json.dumps(printable_document(document), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
 
 
 def _floored(value: float | None, digits: int = 4) -> float | None:

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from PIL import Image
 from rich.console import Console
 
-from ..outputs import STDOUT, OutputError, write_atomically
+from ..outputs import STDOUT, OutputError, printable, write_atomically
 from . import terminal
 from .words import percentile_words
 
@@ -36,6 +36,7 @@ __all__ = [
 def _emit(path: str | None, text: str) -> None:
     if path is None:
         return
+    text = printable(text)
     if path == STDOUT:
         sys.stdout.write(text)
         sys.stdout.flush()

@@ -20,6 +20,7 @@ import numpy as np
 
 from .. import __version__
 from .. import thresholds as T
+from ..outputs import printable
 from ..video import PictureMatch, Span, VideoMatch, VideoRun
 from . import images, words
 from .html import content_security_policy
@@ -159,8 +160,8 @@ def video_html(run: VideoRun) -> str:
     videos: list[dict[str, Any]] = [{"v": v, "timeline": _timeline(v), "spans": _span_views(v)} for v in run.videos]
     command_line = shlex.join(["simforensics", *run.command_line[1:]]) if run.command_line else None
     spans = sum(len(m.spans) for v in run.videos for m in v.matches)
-    return _ENVIRONMENT.get_template("video.html.j2").render(
+    return printable(_ENVIRONMENT.get_template("video.html.j2").render(
         style=style, script=None, csp=content_security_policy(style, None), static=True,
         run=run, videos=videos, spans=spans, T=T, version=__version__, command_line=command_line,
         strip=_STRIP, row=_ROW, width=_WIDTH,
-    )
+    ))

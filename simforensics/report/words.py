@@ -7,6 +7,8 @@ import math
 import os
 import unicodedata
 
+from ..outputs import printable
+
 __all__ = ["band_words", "box_words", "counted", "duration_words", "number_words", "percent_words", "percentile_words", "plain_number", "shown_name", "size_words", "time_words", "whereabouts"]
 
 
@@ -31,9 +33,9 @@ def shown_name(path: str) -> str:
     """A file name as a report shows it: control, format and separator characters other than the
     space (a newline, a tab, a right-to-left override, a no-break space) written as escapes ("\\n",
     "\\u202e"), so that a name cannot break a line, reverse the text after it or pass for another
-    name, in a terminal or a browser."""
+    name, in a terminal or a browser. A byte that is not UTF-8 is written "\\xff", as every report does."""
     return "".join(c.encode("unicode_escape").decode("ascii") if unicodedata.category(c)[0] in "CZ" and c != " " else c
-                   for c in path)
+                   for c in printable(path))
 
 
 def shown_basename(path: str) -> str:

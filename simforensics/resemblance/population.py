@@ -115,7 +115,7 @@ def _cache_file(folder: str, files: list[str], max_pixels: int) -> Path:
     digest = hashlib.sha256(f"{engine_fingerprint()}\0{max_pixels}\0".encode())
     for path in files:
         status = os.stat(path)
-        digest.update(f"{path}\0{status.st_size}\0{status.st_mtime_ns}\0".encode())
+        digest.update(os.fsencode(path) + f"\0{status.st_size}\0{status.st_mtime_ns}\0".encode())
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
     return Path(base) / "simforensics" / f"reference-{digest.hexdigest()[:24]}.json"
 

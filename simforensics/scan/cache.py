@@ -23,6 +23,7 @@ from .. import __version__
 from .. import thresholds as T
 from ..environment import engine_fingerprint
 from ..options import OptionError
+from ..outputs import printable
 from ..verdict import Label
 from .features import FEATURE_VERSION, unpack_features
 from .result import SETTLING_STEPS
@@ -159,7 +160,7 @@ def default_cache_path() -> str:
 
 @dataclass(frozen=True)
 class FileKey:
-    path: str  # real path
+    path: str  # real path, ``printable`` (a key, never opened)
     size: int
     mtime_ns: int
     inode: int
@@ -168,7 +169,7 @@ class FileKey:
     @classmethod
     def of(cls, path: str) -> FileKey:
         st = os.stat(path)
-        return cls(os.path.realpath(path), st.st_size, st.st_mtime_ns, st.st_ino, st.st_dev)
+        return cls(printable(os.path.realpath(path)), st.st_size, st.st_mtime_ns, st.st_ino, st.st_dev)
 
 
 @dataclass(frozen=True)
