@@ -418,3 +418,35 @@ def test_a_picture_after_a_cut_that_ends_fast_motion_is_found_among_versions_of_
     assert "astronaut.png" in spans
     (span,) = spans["chelsea.png"]
     assert abs(span["start_s"] - 36 * FRAME) < 2 * FRAME and span["end_s"] > 47 * FRAME
+
+
+@pytest.mark.parametrize("suffix, options", [("webp", {"duration": 125, "loop": 0}), ("avif", {"duration": 125}),
+                                             ("gif", {})])  # no timing, no loop: Pillow writes GIF87a
+def test_an_animated_webp_avif_or_untimed_gif_is_a_clip(suffix: str, options: dict, evidence: dict[str, Path],
+                                                        tmp_path: Path) -> None:
+    # FFmpeg has no decoder for an animated WebP ("a still picture"), reads the first picture of
+    # an AVIF sequence only, and one frame of a GIF87a: the second picture had no span.
+    astronaut = Image.open(evidence["portfolio"] / "astronaut.png").convert("RGB")
+    chelsea = Image.open(evidence["portfolio"] / "chelsea.jpg").convert("RGB")
+    side = min(chelsea.size)
+    left = (chelsea.width - side) // 2
+    chelsea = chelsea.crop((left, 0, left + side, side)).resize(astronaut.size)  # a square from its middle
+    frames = [astronaut.rotate(angle) for angle in range(8)] + [chelsea.rotate(angle) for angle in range(8)]
+    clip = tmp_path / f"animation.{suffix}"
+    frames[0].save(clip, save_all=True, append_images=frames[1:], **options)
+    out = tmp_path / "animation.json"
+    result = run("video", str(clip), "--against", str(evidence["portfolio"]), "--no-cache", "--workers", "1",
+                 "--no-regions", "--json", str(out), "-q")
+    assert result.returncode == 0, result.stderr
+    document = json.loads(out.read_text())
+    frame_s = options.get("duration", 100) / 1000  # browsers show an untimed frame 0.1 s
+    assert document["video"]["frames"] == 16 and document["video"]["duration_s"] == pytest.approx(16 * frame_s)
+    spans = {Path(m["picture"]).name: [(s["start_s"], s["end_s"]) for s in m["spans"]] for m in document["matches"]}
+    assert spans == {"astronaut.png": [(0.0, pytest.approx(8 * frame_s))],
+                     "chelsea.jpg": [(pytest.approx(8 * frame_s), pytest.approx(16 * frame_s))]}
+    if suffix != "gif":  # cut short, it is refused in one line, not read as its first picture
+        data = clip.read_bytes()
+        cut = tmp_path / f"cut.{suffix}"
+        cut.write_bytes(data[: len(data) * 6 // 10])
+        refused = run("video", str(cut), "--against", str(evidence["portfolio"]), "--no-cache", "--workers", "1")
+        assert refused.returncode == 3 and refused.stderr.strip().endswith("truncated or damaged"), refused.stderr

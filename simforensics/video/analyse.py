@@ -22,7 +22,7 @@ from ..scan.decode import read_reduced
 from ..scan.features import compute_features, unpack_features
 from ..scan.index import LocalFeatures, find_candidates
 from ..verdict import Label
-from .decode import DecodedVideo, Sample, decode_video, decoder_name, frames_at
+from .decode import DecodedVideo, Sample, decode_video, frames_at
 from .geometry import (
     FrameFit,
     PictureKeypoints,
@@ -276,7 +276,7 @@ def analyse_video(path: str, portfolio: Sequence[PortfolioPicture], *, max_pixel
         matches.append(PictureMatch(entry.path, entry.sha256, entry.width, entry.height, tuple(spans), curve))
     matches.sort(key=lambda m: (m.spans[0].start_s, m.picture))
     return VideoMatch(
-        info=info, decoder=decoder_name(), sample_fps=sample_fps, samples=len(samples),
+        info=info, decoder=decoded.decoder, sample_fps=sample_fps, samples=len(samples),
         cuts=tuple(round(float(decoded.times[c]), 6) for c in cuts), matches=tuple(matches),
         timeline=_timeline(samples), seconds=round(time.perf_counter() - started, 3),
         cpu_seconds=round(time.process_time() - cpu_started, 3),

@@ -13,7 +13,7 @@ from ..scan.cache import ScanCache
 from ..scan.engine import Progress
 from ..scan.runners import open_runner
 from ..scan.walk import walk_folders
-from .decode import VideoError, open_video
+from .decode import VideoError, check_video
 from .jobs import analyse
 from .model import VideoMatch, VideoRun
 from .portfolio import index_portfolio
@@ -55,7 +55,7 @@ def run_videos(options: VideoOptions, progress: Progress | None = None) -> Video
     single = not os.path.isdir(options.video)
     errors: list[tuple[str, str]] = []
     if single:
-        open_video(options.video).close()  # refuse a file that is no video before indexing anything
+        check_video(options.video)  # refuse a file that is no video before indexing anything
         videos = [options.video]
     else:
         walked = walk_folders([options.video])
