@@ -60,7 +60,7 @@ from .resample import shrink_to_side
 from .resemblance.model import ResemblanceProfile
 from .resemblance.profile import Description, describe, resemblance_profile, view_of
 from .resemblance.reference import Reference, builtin_reference
-from .verdict import Verdict, is_copy_like, judge
+from .verdict import Label, Verdict, is_copy_like, judge
 
 __all__ = ["Comparison", "Measurement", "PreparedPicture", "RegionFinding", "compare_files", "compare_images",
            "compare_prepared"]
@@ -488,6 +488,11 @@ def _compare_files(options: CompareOptions) -> Comparison:
         rgb, colour = shown
         measurement = compare_images(rgb, copy.rgb, regions=options.regions, reference=reference,
                                      facts=(dataclasses.replace(facts[0], matte=colour), facts[1]))
+    if original.sha256 == copy.sha256 and measurement.verdict.label == Label.IDENTICAL:
+        # The stronger fact for counsel: one file's bytes, not only the same pixels.
+        same_file = dataclasses.replace(measurement.verdict, summary="The two files are byte-for-byte the same "
+                                        "(equal SHA-256), so they decode to exactly the same pixels.")
+        measurement = dataclasses.replace(measurement, verdict=same_file)
     metadata = diff_metadata(original.provenance, copy.provenance) if original.provenance is not None and copy.provenance is not None else None
     return Comparison(original=original, copy=copy, options=options, measurement=measurement,
                       started_at=started, finished_at=_now(), metadata_diff=metadata,

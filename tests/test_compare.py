@@ -17,7 +17,8 @@ from skimage import data
 from fixtures import make_fixtures as fx
 from simforensics.align import align
 from simforensics.changes import localise_changes
-from simforensics.compare import compare_images
+from simforensics.compare import CompareOptions, compare_files, compare_images
+from simforensics.verdict import Label
 
 
 def jpeg(rgb: np.ndarray, quality: int) -> np.ndarray:
@@ -271,3 +272,16 @@ def test_a_grey_original_against_its_colour_picture_is_a_near_duplicate_and_an_e
     result = compare_images(grey, edited.rgb)
     assert result.verdict.label == "locally-edited", result.verdict.summary
     assert iou(result.change_mask == 255, edited.edited_mask) >= 0.6
+
+
+def test_byte_identical_files_are_called_so_and_same_pixels_in_two_formats_are_not(tmp_path: Path) -> None:
+    chelsea = fx.source_image("chelsea")
+    Image.fromarray(chelsea).save(tmp_path / "cat.png")
+    (tmp_path / "cat-again.png").write_bytes((tmp_path / "cat.png").read_bytes())
+    Image.fromarray(chelsea).save(tmp_path / "cat.bmp")
+    same_bytes = compare_files(CompareOptions(original=str(tmp_path / "cat.png"), copy=str(tmp_path / "cat-again.png")))
+    assert same_bytes.verdict.label == Label.IDENTICAL
+    assert same_bytes.verdict.summary.startswith("The two files are byte-for-byte the same (equal SHA-256)")
+    same_pixels = compare_files(CompareOptions(original=str(tmp_path / "cat.png"), copy=str(tmp_path / "cat.bmp")))
+    assert same_pixels.verdict.label == Label.IDENTICAL
+    assert same_pixels.verdict.summary == "The two files decode to exactly the same pixels."
