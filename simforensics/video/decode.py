@@ -268,6 +268,11 @@ def open_video(path: str) -> av.container.InputContainer:
 
 def _luma(frame: av.VideoFrame) -> np.ndarray:
     """The frame's Y plane as a strided view (yuv formats), else a grey conversion."""
+    name = frame.format.name
+    if name.startswith(("yuv", "gray")) and frame.format.components[0].bits > 8:
+        # 10-bit HEVC (a phone's HDR clip), 12- or 16-bit: two bytes a sample, read as one they
+        # matched nothing. Reduced to 8 bits with the range kept (grey is full range already).
+        frame = frame.reformat(format="gray" if name.startswith("gray") else "yuv420p")
     if frame.format.name.startswith(("yuv", "yuvj", "nv12", "gray")) and frame.planes:
         plane = frame.planes[0]
         rows = np.frombuffer(plane, np.uint8).reshape(-1, plane.line_size)
