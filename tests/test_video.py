@@ -455,3 +455,30 @@ def test_an_animated_webp_avif_or_untimed_gif_is_a_clip(suffix: str, options: di
         cut.write_bytes(data[: len(data) * 6 // 10])
         refused = run("video", str(cut), "--against", str(evidence["portfolio"]), "--no-cache", "--workers", "1")
         assert refused.returncode == 3 and refused.stderr.strip().endswith("truncated or damaged"), refused.stderr
+
+
+@pytest.mark.parametrize("rotation", [-90, 90, 180])
+def test_a_clip_stored_on_its_side_with_a_display_rotation_is_read_as_shown(rotation: int, tmp_path: Path) -> None:
+    # A phone stores a portrait clip on its side and says how to turn it: read as stored, the
+    # picture was "rotated by +90 degrees" in a clip every player shows upright.
+    import cv2
+
+    astronaut = cv2.resize(fx.source_image("astronaut")[:, 32:-32], (144, 192), interpolation=cv2.INTER_AREA)
+    Image.fromarray(astronaut).save(tmp_path / "astronaut.png")
+    stored = np.ascontiguousarray(np.rot90(astronaut, -rotation // 90))  # shown turned by `rotation` back
+    clip = tmp_path / "phone.mp4"
+    with av.open(str(clip), "w") as container:
+        stream = container.add_stream("libx264", rate=FPS)
+        stream.width, stream.height, stream.pix_fmt = stored.shape[1], stored.shape[0], "yuv420p"
+        stream.set_display_rotation(rotation)
+        for _ in range(24):
+            container.mux(stream.encode(av.VideoFrame.from_ndarray(stored, format="rgb24")))
+        container.mux(stream.encode())
+    result = run("video", str(clip), "--against", str(tmp_path / "astronaut.png"), "--no-cache", "--workers", "1",
+                 "--no-regions", "--json", "-")
+    assert result.returncode == 0, result.stderr
+    document = json.loads(result.stdout)
+    assert (document["video"]["width"], document["video"]["height"]) == (144, 192)
+    (match,) = document["matches"]
+    (span,) = match["spans"]
+    assert span["summary"].startswith("The copy is the same picture (same size and position)"), span["summary"]

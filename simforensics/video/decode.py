@@ -266,18 +266,26 @@ def open_video(path: str) -> av.container.InputContainer:
     return container
 
 
+def _as_displayed(pixels: np.ndarray, frame: av.VideoFrame) -> np.ndarray:
+    """``pixels`` of ``frame`` turned as players show them: a phone stores a portrait clip on its
+    side with a display rotation, and read as stored it was "rotated by 90 degrees" from its picture."""
+    turns = round((frame.rotation or 0) / 90) % 4  # FFmpeg's angle is counter-clockwise, as np.rot90's
+    return pixels if turns == 0 else np.ascontiguousarray(np.rot90(pixels, turns))
+
+
 def _luma(frame: av.VideoFrame) -> np.ndarray:
-    """The frame's Y plane as a strided view (yuv formats), else a grey conversion."""
+    """The frame's Y plane as a strided view (yuv formats), else a grey conversion; as displayed."""
     name = frame.format.name
+    shown = frame
     if name.startswith(("yuv", "gray")) and frame.format.components[0].bits > 8:
         # 10-bit HEVC (a phone's HDR clip), 12- or 16-bit: two bytes a sample, read as one they
         # matched nothing. Reduced to 8 bits with the range kept (grey is full range already).
-        frame = frame.reformat(format="gray" if name.startswith("gray") else "yuv420p")
-    if frame.format.name.startswith(("yuv", "yuvj", "nv12", "gray")) and frame.planes:
-        plane = frame.planes[0]
+        shown = frame.reformat(format="gray" if name.startswith("gray") else "yuv420p")
+    if shown.format.name.startswith(("yuv", "yuvj", "nv12", "gray")) and shown.planes:
+        plane = shown.planes[0]
         rows = np.frombuffer(plane, np.uint8).reshape(-1, plane.line_size)
-        return rows[: frame.height, : frame.width]
-    return frame.to_ndarray(format="gray")
+        return _as_displayed(rows[: shown.height, : shown.width], frame)
+    return _as_displayed(shown.to_ndarray(format="gray"), frame)
 
 
 def _cut_thumbnail(luma: np.ndarray) -> np.ndarray:
@@ -286,7 +294,7 @@ def _cut_thumbnail(luma: np.ndarray) -> np.ndarray:
 
 
 def _rgb(frame: av.VideoFrame) -> np.ndarray:
-    return frame.to_ndarray(format="rgb24")
+    return _as_displayed(frame.to_ndarray(format="rgb24"), frame)
 
 
 # Studio-range luma (16-235) to the full range (0-255), level by level.
