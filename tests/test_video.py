@@ -482,3 +482,33 @@ def test_a_clip_stored_on_its_side_with_a_display_rotation_is_read_as_shown(rota
     (match,) = document["matches"]
     (span,) = match["spans"]
     assert span["summary"].startswith("The copy is the same picture (same size and position)"), span["summary"]
+
+
+def test_an_anamorphic_clip_is_read_with_square_pixels(tmp_path: Path) -> None:
+    # Stored 240 x 180 with pixels shown 4/3 as wide (as HDV stores 1920 x 1080 in 1440 x 1080):
+    # read as stored, the picture was squeezed to 3/4 of its width and matched nothing.
+    from fractions import Fraction
+
+    import cv2
+
+    astronaut = fx.source_image("astronaut")
+    Image.fromarray(astronaut).save(tmp_path / "astronaut.png")
+    shown = np.zeros((180, 320, 3), np.uint8)
+    shown[:, 70:250] = cv2.resize(astronaut, (180, 180), interpolation=cv2.INTER_AREA)
+    stored = cv2.resize(shown, (240, 180), interpolation=cv2.INTER_AREA)
+    clip = tmp_path / "anamorphic.mp4"
+    with av.open(str(clip), "w") as container:
+        stream = container.add_stream("libx264", rate=FPS)
+        stream.width, stream.height, stream.pix_fmt = 240, 180, "yuv420p"
+        stream.codec_context.sample_aspect_ratio = Fraction(4, 3)
+        for _ in range(24):
+            container.mux(stream.encode(av.VideoFrame.from_ndarray(stored, format="rgb24")))
+        container.mux(stream.encode())
+    result = run("video", str(clip), "--against", str(tmp_path / "astronaut.png"), "--no-cache", "--workers", "1",
+                 "--no-regions", "--json", "-")
+    assert result.returncode == 0, result.stderr
+    document = json.loads(result.stdout)
+    assert (document["video"]["width"], document["video"]["height"]) == (320, 180)
+    (match,) = document["matches"]
+    (span,) = match["spans"]
+    assert span["label"] == "near-duplicate" and span["start_s"] == 0.0, span

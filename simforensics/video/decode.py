@@ -18,7 +18,7 @@ from __future__ import annotations
 import hashlib
 import os
 import stat
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from fractions import Fraction
 
@@ -102,10 +102,7 @@ class _Frame:
     keyframe: bool
     luma: np.ndarray = field(repr=False)  # full size
     studio_range: bool  # luma in 16-235 (``_in_studio_range``)
-    source: av.VideoFrame | np.ndarray = field(repr=False)  # FFmpeg's frame, or Pillow's RGB
-
-    def rgb(self) -> np.ndarray:
-        return self.source if isinstance(self.source, np.ndarray) else _rgb(self.source)
+    rgb: Callable[[], np.ndarray] = field(repr=False)  # the frame in colour, as displayed
 
 
 @dataclass(frozen=True)
@@ -178,7 +175,7 @@ def _pillow_frames(image: Image.Image) -> Iterator[_Frame]:
         image.load()  # sets this frame's duration
         rgb = _on_white(image)
         duration = int(image.info.get("duration") or 0) or _UNTIMED_FRAME_MS
-        yield _Frame(start, duration, True, cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY), False, rgb)
+        yield _Frame(start, duration, True, cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY), False, lambda rgb=rgb: rgb)
         start += duration
 
 
@@ -189,9 +186,10 @@ def _pillow_stream(image: Image.Image) -> _Stream:
 
 
 def _ffmpeg_frames(container: av.container.InputContainer, stream: av.VideoStream) -> Iterator[_Frame]:
+    aspect = _pixel_aspect(stream)
     for frame in container.decode(stream):
-        yield _Frame(frame.pts, frame.duration or 0, bool(frame.key_frame), _luma(frame), _in_studio_range(frame),
-                     frame)
+        yield _Frame(frame.pts, frame.duration or 0, bool(frame.key_frame), _luma(frame, aspect),
+                     _in_studio_range(frame), lambda frame=frame: _rgb(frame, aspect))
 
 
 def _ffmpeg_stream(container: av.container.InputContainer) -> _Stream:
@@ -266,14 +264,26 @@ def open_video(path: str) -> av.container.InputContainer:
     return container
 
 
-def _as_displayed(pixels: np.ndarray, frame: av.VideoFrame) -> np.ndarray:
-    """``pixels`` of ``frame`` turned as players show them: a phone stores a portrait clip on its
-    side with a display rotation, and read as stored it was "rotated by 90 degrees" from its picture."""
+def _pixel_aspect(stream: av.VideoStream) -> float:
+    """How much wider than tall a stored pixel is shown: the stream's sample aspect ratio (1 for
+    square pixels; 4/3 for HDV's 1440 x 1080 shown 1920 x 1080, 32/27 for a wide DVD)."""
+    ratio = stream.sample_aspect_ratio or stream.codec_context.sample_aspect_ratio
+    return float(ratio) if ratio and ratio > 0 else 1.0
+
+
+def _as_displayed(pixels: np.ndarray, frame: av.VideoFrame, aspect: float) -> np.ndarray:
+    """``pixels`` of ``frame`` as players show them: stretched to square pixels (the picture of an
+    anamorphic clip, squeezed as stored, matched nothing), and turned by the display rotation (a
+    phone stores a portrait clip on its side: read as stored, it was "rotated by 90 degrees")."""
+    if abs(aspect - 1.0) > 1e-3:
+        height, width = pixels.shape[:2]
+        pixels = cv2.resize(pixels, (max(1, round(width * aspect)), height),
+                            interpolation=cv2.INTER_AREA if aspect < 1 else cv2.INTER_LINEAR)
     turns = round((frame.rotation or 0) / 90) % 4  # FFmpeg's angle is counter-clockwise, as np.rot90's
     return pixels if turns == 0 else np.ascontiguousarray(np.rot90(pixels, turns))
 
 
-def _luma(frame: av.VideoFrame) -> np.ndarray:
+def _luma(frame: av.VideoFrame, aspect: float) -> np.ndarray:
     """The frame's Y plane as a strided view (yuv formats), else a grey conversion; as displayed."""
     name = frame.format.name
     shown = frame
@@ -284,8 +294,8 @@ def _luma(frame: av.VideoFrame) -> np.ndarray:
     if shown.format.name.startswith(("yuv", "yuvj", "nv12", "gray")) and shown.planes:
         plane = shown.planes[0]
         rows = np.frombuffer(plane, np.uint8).reshape(-1, plane.line_size)
-        return _as_displayed(rows[: shown.height, : shown.width], frame)
-    return _as_displayed(shown.to_ndarray(format="gray"), frame)
+        return _as_displayed(rows[: shown.height, : shown.width], frame, aspect)
+    return _as_displayed(shown.to_ndarray(format="gray"), frame, aspect)
 
 
 def _cut_thumbnail(luma: np.ndarray) -> np.ndarray:
@@ -293,8 +303,8 @@ def _cut_thumbnail(luma: np.ndarray) -> np.ndarray:
     return luma[::step, ::step].astype(np.int16)
 
 
-def _rgb(frame: av.VideoFrame) -> np.ndarray:
-    return _as_displayed(frame.to_ndarray(format="rgb24"), frame)
+def _rgb(frame: av.VideoFrame, aspect: float) -> np.ndarray:
+    return _as_displayed(frame.to_ndarray(format="rgb24"), frame, aspect)
 
 
 # Studio-range luma (16-235) to the full range (0-255), level by level.
@@ -426,13 +436,15 @@ def frames_at(path: str, pts_from: int, pts_to: int, *, colour: bool = False) ->
     try:
         stream = container.streams.video[0]
         stream.thread_type = "AUTO"
+        aspect = _pixel_aspect(stream)
         container.seek(int(pts_from), stream=stream, backward=True, any_frame=False)
         for frame in container.decode(stream):
             if frame.pts is None or frame.pts < pts_from:
                 continue
             if frame.pts > pts_to:
                 break
-            yield int(frame.pts), (_rgb(frame) if colour else _grey_for_matching(_luma(frame), _in_studio_range(frame)))
+            yield int(frame.pts), (_rgb(frame, aspect) if colour else
+                                   _grey_for_matching(_luma(frame, aspect), _in_studio_range(frame)))
     except (av.FFmpegError, OSError, ValueError) as exc:
         raise VideoError(path, f"the video data cannot be decoded when seeking ({_ffmpeg_reason(exc)})") from None
     finally:
