@@ -78,7 +78,7 @@ def read_regions_file(path: str) -> list[UserRegion]:
     """Read ``[{"name": ..., "box": [x, y, w, h]}, ...]`` from a JSON file."""
     where = f"--regions {path}"
     try:
-        document = json.loads(Path(path).read_text(encoding="utf-8"))
+        document = json.loads(Path(path).read_text(encoding="utf-8-sig"))  # Windows editors write a BOM
     except OSError as exc:
         raise OptionError(f"{where}: cannot read ({exc.strerror or exc})") from None
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:

@@ -153,6 +153,11 @@ def test_regions_file_is_validated(pair: tuple[Path, Path], tmp_path: Path) -> N
     good = tmp_path / "regions.json"
     good.write_text(json.dumps([{"name": "signature", "box": [10, 260, 150, 40]}]))
     assert run("compare", str(pair[0]), str(pair[1]), "--regions", str(good), "-q").returncode == 0
+    from simforensics.options import read_regions_file
+
+    saved_by_notepad = tmp_path / "notepad.json"  # a UTF-8 byte order mark first: was "not valid JSON"
+    saved_by_notepad.write_bytes(b"\xef\xbb\xbf" + good.read_bytes())
+    assert [(r.name, r.box) for r in read_regions_file(str(saved_by_notepad))] == [("signature", (10, 260, 150, 40))]
     bad = tmp_path / "bad.json"
     bad.write_text('[{"name": "x", "box": [1, 2]}]')
     result = run("compare", str(pair[0]), str(pair[1]), "--regions", str(bad))
