@@ -189,3 +189,19 @@ def test_a_folder_reference_is_made_again_for_another_max_pixels(tmp_path) -> No
     assert low.info.pictures == 2 and "2 unreadable files left out" in low.info.kind
     full = reference_from_folder(str(tmp_path), max_pixels=250_000_000)
     assert full.info.pictures == 4 and "unreadable" not in full.info.kind
+
+
+def test_the_kth_nearest_work_with_works_left_out_is_read_from_one_sorted_list() -> None:
+    # A reference places each picture once per pair, its pair's two works left out: read from the
+    # works' distances found once, it must be what a search over the remaining pictures gives.
+    from simforensics.resemblance.cohort import kth_nearest_work, nearest_works
+
+    rng = np.random.default_rng(5)
+    distances = rng.random(60)
+    works = rng.integers(0, 25, 60)
+    near = nearest_works(distances, works)
+    for leave_out in [(), (int(works[0]),), (3, 7), tuple(int(w) for w in np.unique(works)[:-1])]:
+        remaining = [distances[works == w].min() for w in np.unique(works) if w not in leave_out]
+        for k in (1, 2, 3):
+            expected = float(np.sort(remaining)[k - 1]) if len(remaining) >= k else None
+            assert kth_nearest_work(near, k, leave_out) == expected, (leave_out, k)

@@ -20,6 +20,7 @@ import numpy as np
 from scipy.cluster.vq import kmeans2
 
 from .. import thresholds as T
+from .cohort import Neighbours, kth_nearest_work, nearest_works
 from .colour import FLAT_COLOURS, drawn_in_flat_colours, lab_of, srgb_of
 from .model import DimensionScore, PictureView
 
@@ -186,15 +187,21 @@ def situate(descriptor: PaletteDescriptor, cohort: np.ndarray, works: np.ndarray
     distance to the RESEMBLANCE_PALETTE_NEIGHBOUR-th nearest work (a work as near as its nearest
     picture), never under RESEMBLANCE_PALETTE_NEIGHBOURHOOD_FLOOR, as style.situate does for
     textures. ``leave_out``: works not counted (a pair of the reference's own)."""
+    return placed(descriptor, neighbours(descriptor, cohort, works), leave_out)
+
+
+def neighbours(descriptor: PaletteDescriptor, cohort: np.ndarray, works: np.ndarray) -> Neighbours | None:
+    """Each work's earth mover's distance to this palette (``situate``); None without pixels."""
     if descriptor.pixels == 0:
+        return None
+    return nearest_works(_distances_to(_signature(descriptor.colours_lab, descriptor.shares), cohort), works)
+
+
+def placed(descriptor: PaletteDescriptor, near: Neighbours | None, leave_out: Collection[int] = ()) -> PaletteDescriptor:
+    """``situate`` from the works' distances found once (``neighbours``)."""
+    neighbourhood = None if near is None else kth_nearest_work(near, T.RESEMBLANCE_PALETTE_NEIGHBOUR, leave_out)
+    if neighbourhood is None:
         return descriptor
-    keep = ~np.isin(works, list(leave_out))
-    if len(np.unique(works[keep])) < T.RESEMBLANCE_PALETTE_NEIGHBOUR:
-        return descriptor
-    mine = _signature(descriptor.colours_lab, descriptor.shares)
-    distances = _distances_to(mine, cohort)
-    nearest = [distances[keep & (works == work)].min() for work in np.unique(works[keep])]
-    neighbourhood = float(np.partition(nearest, T.RESEMBLANCE_PALETTE_NEIGHBOUR - 1)[T.RESEMBLANCE_PALETTE_NEIGHBOUR - 1])
     return replace(descriptor, neighbourhood=max(neighbourhood, T.RESEMBLANCE_PALETTE_NEIGHBOURHOOD_FLOOR))
 
 

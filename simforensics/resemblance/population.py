@@ -33,6 +33,7 @@ from .profile import (
     Description,
     cohorts_of,
     describe,
+    neighbours_of,
     score_pair,
     situated,
     strata,
@@ -71,9 +72,10 @@ def reference_from_pictures(pictures: Iterable[DescribedPicture], *, name: str, 
     numbers = {work: i for i, work in enumerate(dict.fromkeys(work for work, _, _ in pictures))}
     cohorts = cohorts_of([description for _, description, _ in pictures],
                          np.array([numbers[work] for work, _, _ in pictures], np.int64))
+    near = [neighbours_of(description, cohorts) for _, description, _ in pictures]
     scores: dict[str, list[tuple[float, tuple[str, str]]]] = {}
     pairs = 0
-    for (work_a, a, hash_a), (work_b, b, hash_b) in itertools.combinations(pictures, 2):
+    for (i, (work_a, a, hash_a)), (j, (work_b, b, hash_b)) in itertools.combinations(enumerate(pictures), 2):
         if work_a == work_b or _copies(hash_a, hash_b):
             continue
         pairs += 1
@@ -81,7 +83,7 @@ def reference_from_pictures(pictures: Iterable[DescribedPicture], *, name: str, 
         # Both pictures placed among the reference's other works, their own two left out, as a new
         # pair (in none of them) is placed among them all: the reference's pairs scored as a new pair is.
         leave_out = (numbers[work_a], numbers[work_b])
-        a, b = situated(a, cohorts, leave_out), situated(b, cohorts, leave_out)
+        a, b = situated(a, cohorts, leave_out, near[i]), situated(b, cohorts, leave_out, near[j])
         kinds = strata(a, b)
         for dimension, measured in score_pair(a, b).items():
             if measured.score is not None:

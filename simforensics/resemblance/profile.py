@@ -11,12 +11,13 @@ from ..portrait import Portrait
 from ..region_findings import joined_names
 from ..resample import shrink_to_side
 from . import composition, palette, pose, style, subject
+from .cohort import Neighbours
 from .model import DimensionScore, Likeness, PictureView, ResemblanceProfile
 from .reference import Reference, place
 
 __all__ = [
-    "DIMENSIONS", "Description", "cohorts_of", "describe", "describe_resemblance", "resemblance_profile", "score_pair", "situated",
-    "strata", "view_of",
+    "DIMENSIONS", "Description", "cohorts_of", "describe", "describe_resemblance", "neighbours_of", "resemblance_profile",
+    "score_pair", "situated", "strata", "view_of",
 ]
 
 # In the order a report lists them: the picture as a whole, then what is in it.
@@ -48,15 +49,23 @@ def cohorts_of(descriptions: list[Description], works: np.ndarray) -> dict[str, 
     return cohorts
 
 
+def neighbours_of(description: Description, cohorts: dict[str, tuple[np.ndarray, np.ndarray]]) -> dict[str, Neighbours | None]:
+    """Each work's distance to the picture, for each dimension that has a ``situate``: found once,
+    it places the picture with any works left out (``situated``)."""
+    return {module.NAME: module.neighbours(description[module.NAME], *cohorts[module.NAME])
+            for module in DIMENSIONS if hasattr(module, "situate") and module.NAME in cohorts}
+
+
 def situated(description: Description, cohorts: dict[str, tuple[np.ndarray, np.ndarray]],
-              leave_out: tuple[int, ...] = ()) -> Description:
+              leave_out: tuple[int, ...] = (), neighbours: dict[str, Neighbours | None] | None = None) -> Description:
     """The description with each dimension that has a ``situate`` placed among a reference's
-    pictures (the works ``leave_out`` left out: a pair of the reference's own among the others)."""
+    pictures (the works ``leave_out`` left out: a pair of the reference's own among the others).
+    ``neighbours``: the picture's ``neighbours_of`` the same cohorts, when already found."""
+    near = neighbours_of(description, cohorts) if neighbours is None else neighbours
     placed = dict(description)
     for module in DIMENSIONS:
-        if hasattr(module, "situate") and module.NAME in cohorts:
-            rows, works = cohorts[module.NAME]
-            placed[module.NAME] = module.situate(description[module.NAME], rows, works, leave_out)
+        if module.NAME in near:
+            placed[module.NAME] = module.placed(description[module.NAME], near[module.NAME], leave_out)
     return placed
 
 

@@ -60,6 +60,7 @@ import numpy as np
 from skimage.feature import local_binary_pattern
 
 from .. import thresholds as T
+from .cohort import Neighbours, kth_nearest_work, nearest_works
 from .colour import FLAT_COLOURS, drawn_in_flat_colours, lab_of
 from .model import DimensionScore, PictureView
 
@@ -200,16 +201,21 @@ def situate(descriptor: StyleDescriptor, cohort: np.ndarray, works: np.ndarray,
     reference's own is placed among its other works, as a new pair, in none of them, is placed
     among them all). ``cohort``: the reference's standardised statistics, one row per picture;
     ``works``: each row's work. Unchanged when the reference holds too few works."""
+    return placed(descriptor, neighbours(descriptor, cohort, works), leave_out)
+
+
+def neighbours(descriptor: StyleDescriptor, cohort: np.ndarray, works: np.ndarray) -> Neighbours | None:
+    """Each work's distance to this picture's statistics (``situate``); None without them."""
     if descriptor.statistics is None or not len(cohort):
+        return None
+    return nearest_works(np.sqrt(np.mean((cohort - standardised(descriptor.statistics)) ** 2, axis=1)), works)
+
+
+def placed(descriptor: StyleDescriptor, near: Neighbours | None, leave_out: Collection[int] = ()) -> StyleDescriptor:
+    """``situate`` from the works' distances found once (``neighbours``)."""
+    neighbourhood = None if near is None else kth_nearest_work(near, T.RESEMBLANCE_STYLE_NEIGHBOUR, leave_out)
+    if neighbourhood is None:
         return descriptor
-    distances = np.sqrt(np.mean((cohort - standardised(descriptor.statistics)) ** 2, axis=1))
-    others = ~np.isin(works, list(leave_out))
-    labels, index = np.unique(works[others], return_inverse=True)
-    if len(labels) < T.RESEMBLANCE_STYLE_NEIGHBOUR:
-        return descriptor
-    nearest = np.full(len(labels), np.inf)
-    np.minimum.at(nearest, index, distances[others])
-    neighbourhood = float(np.partition(nearest, T.RESEMBLANCE_STYLE_NEIGHBOUR - 1)[T.RESEMBLANCE_STYLE_NEIGHBOUR - 1])
     return replace(descriptor, neighbourhood=max(neighbourhood, T.RESEMBLANCE_STYLE_NEIGHBOURHOOD_FLOOR))
 
 
