@@ -958,10 +958,12 @@ def _tone_curved(frame: WorkingFrame) -> np.ndarray:
     return curved(frame.original) if better else frame.original
 
 
-def _difference_maps(frame: WorkingFrame) -> _DifferenceMaps:
-    """Structure and colour differences of the copy from the original's global colour mapping."""
+def _difference_maps(frame: WorkingFrame, toned: np.ndarray | None = None) -> _DifferenceMaps:
+    """Structure and colour differences of the copy from the original's global colour mapping.
+    ``toned``: the original, or the original through the copy's tone curves (default: whichever
+    ``_tone_curved`` chooses)."""
     covered = frame.covered
-    toned = _tone_curved(frame)
+    toned = _tone_curved(frame) if toned is None else toned
     original_f = cv2.GaussianBlur(toned, (0, 0), T.CHANGE_PREFILTER_SIGMA)
     copy_f = cv2.GaussianBlur(frame.copy, (0, 0), T.CHANGE_PREFILTER_SIGMA)
     softer = _copy_softness(original_f, copy_f, covered)
@@ -1163,8 +1165,18 @@ def localise_changes(
     gain = _brightness_field(frame)
     if gain is not None:
         frame = replace(frame, copy=_without_gain(frame.copy, gain))
-    maps = _difference_maps(frame)
+    toned = _tone_curved(frame)
+    maps = _difference_maps(frame, toned)
     found = _detect(frame, maps)
+    if toned is not frame.original:
+        # Tone curves are kept only if they leave less of the copy unexplained than the table
+        # alone: a local edit can make a level's curve (a white signature painted out was most of
+        # the picture's level 255, which the curve then took to near black, and every other white
+        # of the picture read as redrawn), which the table, fitted without what it cannot explain, does not.
+        plain_maps = _difference_maps(frame, frame.original)
+        plain = _detect(frame, plain_maps)
+        if _changed_share(plain, frame.covered) < _changed_share(found, frame.covered):
+            maps, found = plain_maps, plain
     maps, found = _large_edit(frame, maps, found) or (maps, found)
     covered, changed = frame.covered, found.changed
     unchanged = covered & ~changed
@@ -1185,6 +1197,10 @@ def localise_changes(
         strength_map=strength.astype(np.float32),
         brightness_field=0.0 if gain is None else round(float(gain[covered].max() / gain[covered].min()) - 1, 4),
     )
+
+
+def _changed_share(found: _Detection, covered: np.ndarray) -> float:
+    return float((found.changed & covered).sum() / max(1, int(covered.sum())))
 
 
 def _unchanged_structure(structure: np.ndarray, covered: np.ndarray, changed: np.ndarray) -> float:

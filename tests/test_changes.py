@@ -135,6 +135,23 @@ def test_a_bright_signature_on_a_dark_margin_is_found() -> None:
     assert iou(result.change_mask == 255, truth) >= 0.7  # the legs' outline alone made 0.53-0.57
 
 
+def test_a_white_signature_painted_out_moves_no_other_white_of_the_picture() -> None:
+    # Pure white signature strokes were most of the astronaut's level 255: the copy's tone curve
+    # took that level to near black, and the badge's and the helmet's whites read as redrawn.
+    original = sources.load("astronaut", 512).copy()
+    cv2.putText(original, "J. Doe 2025", (330, 495), cv2.FONT_HERSHEY_SCRIPT_COMPLEX, 1.0, (255, 255, 255), 2,
+                cv2.LINE_AA)
+    signature = np.zeros(original.shape[:2], np.uint8)
+    signature[470:505, 320:512] = 255
+    assert (original[signature == 0] == 255).all(axis=1).sum() > 100  # other pure whites
+    edited = original.copy()
+    edited[signature > 0] = cv2.inpaint(original, signature, 5, cv2.INPAINT_TELEA)[signature > 0]
+    result = compare_images(original, edited)
+    assert result.verdict.label == "locally-edited", result.verdict.summary
+    changed = result.change_mask == 255
+    assert changed[signature > 0].any() and not changed[:455].any(), [a.box for a in result.changes.areas]
+
+
 @pytest.mark.parametrize("grade", [lambda o: tx.gamma(o, 0.6), lambda o: tx.hue(o, 60)], ids=["gamma0.6", "hue60"])
 def test_a_colour_found_in_one_place_that_follows_a_global_grade_is_no_change(grade) -> None:
     # The same signed picture graded as a whole: its white strokes are still the only colours of
