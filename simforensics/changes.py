@@ -1165,18 +1165,7 @@ def localise_changes(
     gain = _brightness_field(frame)
     if gain is not None:
         frame = replace(frame, copy=_without_gain(frame.copy, gain))
-    toned = _tone_curved(frame)
-    maps = _difference_maps(frame, toned)
-    found = _detect(frame, maps)
-    if toned is not frame.original:
-        # Tone curves are kept only if they leave less of the copy unexplained than the table
-        # alone: a local edit can make a level's curve (a white signature painted out was most of
-        # the picture's level 255, which the curve then took to near black, and every other white
-        # of the picture read as redrawn), which the table, fitted without what it cannot explain, does not.
-        plain_maps = _difference_maps(frame, frame.original)
-        plain = _detect(frame, plain_maps)
-        if _changed_share(plain, frame.covered) < _changed_share(found, frame.covered):
-            maps, found = plain_maps, plain
+    maps, found = _measured(frame)
     maps, found = _large_edit(frame, maps, found) or (maps, found)
     covered, changed = frame.covered, found.changed
     unchanged = covered & ~changed
@@ -1197,6 +1186,24 @@ def localise_changes(
         strength_map=strength.astype(np.float32),
         brightness_field=0.0 if gain is None else round(float(gain[covered].max() / gain[covered].min()) - 1, 4),
     )
+
+
+def _measured(frame: WorkingFrame, clean: np.ndarray | None = None) -> tuple[_DifferenceMaps, _Detection]:
+    """The difference maps and what they find changed, estimated from ``clean`` (default: all
+    that is covered). Tone curves are kept only if they leave less of the copy unexplained than
+    the colour table alone: a local edit can make a level's curve (a white signature painted out
+    was most of the picture's level 255, which the curve took to near black, and every other white
+    of the picture read as redrawn), which the table, fitted without what it cannot explain, does not."""
+    fitted = frame if clean is None else replace(frame, covered=clean)
+    toned = _tone_curved(fitted)
+    maps = _difference_maps(fitted, toned)
+    found = _detect(frame, maps, clean)
+    if toned is not fitted.original:
+        plain_maps = _difference_maps(fitted, fitted.original)
+        plain = _detect(frame, plain_maps, clean)
+        if _changed_share(plain, frame.covered) < _changed_share(found, frame.covered):
+            return plain_maps, plain
+    return maps, found
 
 
 def _changed_share(found: _Detection, covered: np.ndarray) -> float:
@@ -1230,8 +1237,7 @@ def _large_edit(frame: WorkingFrame, maps: _DifferenceMaps,
     for _ in range(2):
         if clean is None or clean.sum() < T.CHANGE_MIN_SAMPLE:
             return None
-        maps = _difference_maps(replace(frame, covered=clean))
-        found = _detect(frame, maps, clean)
+        maps, found = _measured(frame, clean)
         if _unchanged_structure(maps.structure, detailed, found.changed) < T.LARGE_EDIT_UNCHANGED_STRUCTURE:
             return None
         clean = covered & ~cv2.dilate(found.changed.view(np.uint8), _square(T.CHANGE_UNEXPLAINED_GROW)).astype(bool)
