@@ -457,6 +457,28 @@ def test_an_animated_webp_avif_or_untimed_gif_is_a_clip(suffix: str, options: di
         assert refused.returncode == 3 and refused.stderr.strip().endswith("truncated or damaged"), refused.stderr
 
 
+def _still_clip(path: Path, stored: np.ndarray, set_up) -> None:
+    """One second of ``stored`` (RGB), H.264, with ``set_up(stream)`` saying how to show it."""
+    with av.open(str(path), "w") as container:
+        stream = container.add_stream("libx264", rate=FPS)
+        stream.width, stream.height, stream.pix_fmt = stored.shape[1], stored.shape[0], "yuv420p"
+        set_up(stream)
+        for _ in range(FPS):
+            container.mux(stream.encode(av.VideoFrame.from_ndarray(stored, format="rgb24")))
+        container.mux(stream.encode())
+
+
+def _only_span(clip: Path, picture: Path) -> tuple[dict, dict]:
+    """The JSON document of ``clip`` against ``picture`` alone, and its one span."""
+    result = run("video", str(clip), "--against", str(picture), "--no-cache", "--workers", "1", "--no-regions",
+                 "--json", "-")
+    assert result.returncode == 0, result.stderr
+    document = json.loads(result.stdout)
+    (match,) = document["matches"]
+    (span,) = match["spans"]
+    return document, span
+
+
 @pytest.mark.parametrize("rotation", [-90, 90, 180])
 def test_a_clip_stored_on_its_side_with_a_display_rotation_is_read_as_shown(rotation: int, tmp_path: Path) -> None:
     # A phone stores a portrait clip on its side and says how to turn it: read as stored, the
@@ -466,21 +488,9 @@ def test_a_clip_stored_on_its_side_with_a_display_rotation_is_read_as_shown(rota
     astronaut = cv2.resize(fx.source_image("astronaut")[:, 32:-32], (144, 192), interpolation=cv2.INTER_AREA)
     Image.fromarray(astronaut).save(tmp_path / "astronaut.png")
     stored = np.ascontiguousarray(np.rot90(astronaut, -rotation // 90))  # shown turned by `rotation` back
-    clip = tmp_path / "phone.mp4"
-    with av.open(str(clip), "w") as container:
-        stream = container.add_stream("libx264", rate=FPS)
-        stream.width, stream.height, stream.pix_fmt = stored.shape[1], stored.shape[0], "yuv420p"
-        stream.set_display_rotation(rotation)
-        for _ in range(24):
-            container.mux(stream.encode(av.VideoFrame.from_ndarray(stored, format="rgb24")))
-        container.mux(stream.encode())
-    result = run("video", str(clip), "--against", str(tmp_path / "astronaut.png"), "--no-cache", "--workers", "1",
-                 "--no-regions", "--json", "-")
-    assert result.returncode == 0, result.stderr
-    document = json.loads(result.stdout)
+    _still_clip(tmp_path / "phone.mp4", stored, lambda stream: stream.set_display_rotation(rotation))
+    document, span = _only_span(tmp_path / "phone.mp4", tmp_path / "astronaut.png")
     assert (document["video"]["width"], document["video"]["height"]) == (144, 192)
-    (match,) = document["matches"]
-    (span,) = match["spans"]
     assert span["summary"].startswith("The copy is the same picture (same size and position)"), span["summary"]
 
 
@@ -496,19 +506,11 @@ def test_an_anamorphic_clip_is_read_with_square_pixels(tmp_path: Path) -> None:
     shown = np.zeros((180, 320, 3), np.uint8)
     shown[:, 70:250] = cv2.resize(astronaut, (180, 180), interpolation=cv2.INTER_AREA)
     stored = cv2.resize(shown, (240, 180), interpolation=cv2.INTER_AREA)
-    clip = tmp_path / "anamorphic.mp4"
-    with av.open(str(clip), "w") as container:
-        stream = container.add_stream("libx264", rate=FPS)
-        stream.width, stream.height, stream.pix_fmt = 240, 180, "yuv420p"
+
+    def anamorphic(stream: av.VideoStream) -> None:
         stream.codec_context.sample_aspect_ratio = Fraction(4, 3)
-        for _ in range(24):
-            container.mux(stream.encode(av.VideoFrame.from_ndarray(stored, format="rgb24")))
-        container.mux(stream.encode())
-    result = run("video", str(clip), "--against", str(tmp_path / "astronaut.png"), "--no-cache", "--workers", "1",
-                 "--no-regions", "--json", "-")
-    assert result.returncode == 0, result.stderr
-    document = json.loads(result.stdout)
+
+    _still_clip(tmp_path / "anamorphic.mp4", stored, anamorphic)
+    document, span = _only_span(tmp_path / "anamorphic.mp4", tmp_path / "astronaut.png")
     assert (document["video"]["width"], document["video"]["height"]) == (320, 180)
-    (match,) = document["matches"]
-    (span,) = match["spans"]
     assert span["label"] == "near-duplicate" and span["start_s"] == 0.0, span
