@@ -588,6 +588,10 @@ def test_related_lists_the_resembling_non_copies_of_the_reference(tmp_path: Path
     assert len(rows) == 1 + 2 * 2
     index = (tmp_path / "out.html").read_text()
     assert 'id="related"' in index and "recomposed.png" in index and "horse.png" in index
+    # Shown as pictures: the scanned one, and each resembling work (a row of names said little).
+    section = index[index.index('id="related"'):]
+    section = section[: section.index("</section>")]
+    assert section.count('<img class="thumb" src="data:image/') == 2 + 2 * 2
     bad = run_cli("scan", str(gallery), "--related", "2", "--no-cache")
     assert bad.returncode == 2 and "--against" in bad.stderr
 

@@ -190,12 +190,14 @@ class IndexEntry:
 
 
 def scan_index_html(result: ScanResult, entries: list[IndexEntry], *, shown_limit: int, started_at: str,
-                    command_line: str | None, folders: tuple[str, ...], against: tuple[str, ...] | None) -> str:
-    """The index of a scan: the pairs shown, strongest first, each with its report link."""
+                    command_line: str | None, folders: tuple[str, ...], against: tuple[str, ...] | None,
+                    thumbnails: dict[str, str | None] | None = None) -> str:
+    """The index of a scan: the pairs shown, strongest first, each with its report link.
+    ``thumbnails``: path -> data URI of the pictures of the resembling works shown (--related)."""
     labels = [label for label in Label if any(e.pair.label == label for e in entries)]
     return _render(
         "scan_index.html.j2", script_name="index.js", static=False,
-        result=result, entries=entries, labels=labels, shown_limit=shown_limit, T=T,
+        result=result, entries=entries, labels=labels, shown_limit=shown_limit, T=T, thumbnails=thumbnails or {},
         related_reference=next((x.profile.reference for r in result.related for x in r.resembling), None),
         started_at=started_at, command_line=command_line, folders=folders, against=against, version=__version__,
         matched=sum(1 for p in result.pairs if p.match),

@@ -19,6 +19,7 @@ import numpy as np
 
 from ..compare import compare_files
 from ..errors import EvidenceError
+from ..evidence import load_evidence
 from ..options import DEFAULT_INDEX_PAIRS, CompareOptions
 from ..outputs import OutputError, check_output_path, write_atomically
 from ..scan import ScanResult
@@ -60,6 +61,15 @@ def _report(job: tuple[int, str, str, str, int, str]) -> tuple[int, str | None, 
             comparison.verdict.label, None)
 
 
+def _picture_thumbnail(job: tuple[str, int]) -> tuple[str, str | None]:
+    """(path, its thumbnail, None when it has become unreadable); runs in a worker process."""
+    path, max_pixels = job
+    try:
+        return path, _thumbnail(load_evidence(path, max_pixels=max_pixels).rgb)
+    except EvidenceError:
+        return path, None
+
+
 def write_scan_index(result: ScanResult, index_path: str, *, folders: tuple[str, ...], against: tuple[str, ...] | None,
                      limit: int = DEFAULT_INDEX_PAIRS, max_pixels: int, progress: Progress | None = None,
                      command_line: tuple[str, ...] = (), workers: int = 1) -> None:
@@ -79,12 +89,20 @@ def write_scan_index(result: ScanResult, index_path: str, *, folders: tuple[str,
         report = folder / f"{number:04d}.html"
         check_output_path("--html", str(report), [pair.a, pair.b])
         jobs.append((number, pair.a, pair.b, str(report), max_pixels, os.getcwd()))
-    progress.stage("comparison reports", len(shown))
+    # The resembling works are shown as pictures too, for the first ``limit`` scanned pictures
+    # (a row of names says little to an illustrator looking for her own work).
+    related = result.related[:limit]
+    pictured = list(dict.fromkeys(path for r in related for path in (r.picture, *(x.reference for x in r.resembling))))
+    progress.stage("comparison reports", len(shown) + len(pictured))
     done: dict[int, tuple[str | None, str | None, str | None, str | None]] = {}
-    runner = open_runner(min(workers, len(jobs)) if jobs else 1, None)
+    thumbnails: dict[str, str | None] = {}
+    runner = open_runner(max(1, min(workers, len(jobs) + len(pictured))), None)
     try:
         for number, thumbnail_a, thumbnail_b, label, problem in runner.map(_report, jobs, max_batch=1):
             done[number] = (thumbnail_a, thumbnail_b, label, problem)
+            progress.advance()
+        for path, thumbnail in runner.map(_picture_thumbnail, [(p, max_pixels) for p in pictured], max_batch=16):
+            thumbnails[path] = thumbnail
             progress.advance()
     finally:
         runner.close()
@@ -98,5 +116,5 @@ def write_scan_index(result: ScanResult, index_path: str, *, folders: tuple[str,
                                       quote(f"{folder.name}/{number:04d}.html"), label))
     command = shlex.join(["simforensics", *command_line[1:]]) if command_line else None
     document = scan_index_html(result, entries, shown_limit=limit, started_at=started, command_line=command,
-                               folders=folders, against=against)
+                               folders=folders, against=against, thumbnails=thumbnails)
     write_atomically(index_path, document.encode("utf-8"))
