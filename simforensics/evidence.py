@@ -59,6 +59,28 @@ _EXIF_ORIENTATION_TAG = 0x0112
 _WHITE = (255, 255, 255, 255)
 
 
+# The opening bytes of the usual video containers, to say what a file that is no picture is.
+_ISO_VIDEO_BRANDS = (b"isom", b"iso2", b"iso4", b"iso5", b"iso6", b"mp41", b"mp42", b"avc1", b"M4V ", b"qt  ",
+                     b"3gp4", b"3gp5", b"3gp6", b"3g2a", b"dash", b"MSNV", b"f4v ")
+
+
+def _video_container(data: bytes) -> str | None:
+    """The container of a video file, from its first bytes; None for anything else."""
+    if data[4:8] == b"ftyp" and data[8:12] in _ISO_VIDEO_BRANDS:
+        return "MP4" if data[8:12] != b"qt  " else "QuickTime"
+    if data[4:8] in (b"moov", b"mdat", b"wide", b"free"):
+        return "QuickTime"
+    if data[:4] == b"\x1a\x45\xdf\xa3":
+        return "WebM" if b"webm" in data[:64] else "Matroska"
+    if data[:4] == b"RIFF" and data[8:12] == b"AVI ":
+        return "AVI"
+    if data[:3] == b"FLV":
+        return "FLV"
+    if len(data) > 376 and data[0] == data[188] == data[376] == 0x47:
+        return "MPEG transport stream"
+    return None
+
+
 def _formats_for(data: bytes) -> tuple[str, ...]:
     """The formats to try on ``data``, in SUPPORTED_FORMATS' order, with Pillow ready to test them
     and loading no more than that needs (call with _PILLOW_LIMIT_LOCK held).
@@ -357,6 +379,11 @@ def open_checked(name: str, data: bytes, max_pixels: int) -> tuple[Image.Image, 
                 image = _quiet_open(stripped, formats)
                 notes.append(f"PNG text chunks refused by the decoder ({exc}); pixels decoded without them")
         except Image.UnidentifiedImageError:
+            if (container := _video_container(data)) is not None:
+                raise NotAnImageError(
+                    name, f"a video ({container}), not a still picture: `simforensics video` finds which of its "
+                    "spans derive from pictures"
+                ) from None
             raise NotAnImageError(
                 name, "not a recognised image (supported: " + ", ".join(SUPPORTED_FORMATS) + ")"
             ) from None

@@ -209,6 +209,23 @@ def test_text_named_png_is_not_an_image(tmp_path: Path) -> None:
         load_evidence(path)
 
 
+@pytest.mark.parametrize("codec, suffix, container", [("libx264", "mp4", "MP4"), ("libvpx-vp9", "webm", "WebM"),
+                                                      ("mpeg2video", "ts", "MPEG transport stream")])
+def test_a_video_given_as_a_picture_is_called_a_video(codec: str, suffix: str, container: str, tmp_path: Path) -> None:
+    # "not a recognised image (supported: JPEG, PNG, ...)" left the user to guess that `video` reads it.
+    import av
+
+    path = tmp_path / f"clip.{suffix}"
+    with av.open(str(path), "w") as output:
+        stream = output.add_stream(codec, rate=24)
+        stream.width, stream.height, stream.pix_fmt = 64, 48, "yuv420p"
+        for _ in range(6):
+            output.mux(stream.encode(av.VideoFrame.from_ndarray(fx.source_image("coffee", 64)[:48], format="rgb24")))
+        output.mux(stream.encode())
+    with pytest.raises(NotAnImageError, match=rf"a video \({container}\), not a still picture: `simforensics video`"):
+        load_evidence(path)
+
+
 def test_eps_is_refused_rather_than_handed_to_ghostscript(tmp_path: Path) -> None:
     path = tmp_path / "figure.eps"
     path.write_text("%!PS-Adobe-3.0 EPSF-3.0\n%%BoundingBox: 0 0 10 10\nshowpage\n")
