@@ -205,8 +205,8 @@ def placed(descriptor: PaletteDescriptor, near: Neighbours | None, leave_out: Co
     return replace(descriptor, neighbourhood=max(neighbourhood, T.RESEMBLANCE_PALETTE_NEIGHBOURHOOD_FLOOR))
 
 
-# Each cohort distance row kept, by the palette's colours and a digest of the cohort: a reference
-# is made by placing each of its pictures among the others once for every pair it is in. Keyed by
+# Each cohort distance row kept, by the palette's colours and a digest of the cohort: `scan
+# --related` places a picture among the builtin reference's once for every pair it is in. Keyed by
 # a digest, not the cohort itself, so that a large reference's rows are not held once per entry.
 _DISTANCES: dict[tuple[bytes, bytes], np.ndarray] = {}
 _DISTANCES_KEPT = 4096

@@ -84,7 +84,7 @@ class DecodedVideo:
     pts: np.ndarray = field(repr=False)  # int64 raw PTS of every frame (for seeking)
     cut_scores: np.ndarray = field(repr=False)  # float32, [i]: luma change from frame i-1 to i (0 for frame 0)
     samples: tuple[Sample, ...]
-    decoder: str = ""  # the software that decoded it (``decoder_name``), for the report
+    decoder: str  # the software that decoded it (``decoder_name``, or Pillow's), for the report
 
 
 def decoder_name() -> str:
