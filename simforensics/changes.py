@@ -1190,7 +1190,7 @@ def localise_changes(
 
 def _measured(frame: WorkingFrame, clean: np.ndarray | None = None) -> tuple[_DifferenceMaps, _Detection]:
     """The difference maps and what they find changed, estimated from ``clean`` (default: all
-    that is covered). Tone curves are kept only if they leave less of the copy unexplained than
+    that is covered). Tone curves are kept only if they leave no more of the copy unexplained than
     the colour table alone: a local edit can make a level's curve (a white signature painted out
     was most of the picture's level 255, which the curve took to near black, and every other white
     of the picture read as redrawn), which the table, fitted without what it cannot explain, does not."""
