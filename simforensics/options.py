@@ -16,7 +16,9 @@ __all__ = ["DEFAULT_INDEX_PAIRS", "CompareOptions", "OptionError", "UserRegion",
 # a large collection's index shows its strongest pairs; --json and --csv list every pair.
 DEFAULT_INDEX_PAIRS = 100
 
-_REGION_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 _.\-]{0,63}$")
+# Letters and digits of any script (a Chinese court's exhibit names its parts 面部, 头饰, 耳环), spaces,
+# '_', '-', '.': no control, format or bracket characters in a name every report prints.
+_REGION_NAME = re.compile(r"^[^\W_][\w .\-]{0,63}$")
 
 
 class OptionError(ValueError):

@@ -149,6 +149,17 @@ def test_usage_errors_exit_2(pair: tuple[Path, Path], args: list[str]) -> None:
     assert "Traceback" not in result.stderr
 
 
+def test_region_names_may_be_written_in_any_script() -> None:
+    from simforensics.options import OptionError, parse_region
+
+    # "must be letters, digits, ..." refused 头饰 and Unterschrift-ä, which are letters.
+    for name in ("头饰", "Unterschrift-ä", "signature 2", "耳环_left.1"):
+        assert parse_region(f"{name}=1,2,3,4").name == name
+    for name in ("a\u202eb", "(c)", "_hidden", "x" * 65, "tab\there"):
+        with pytest.raises(OptionError, match="must be 1-64 letters"):
+            parse_region(f"{name}=1,2,3,4")
+
+
 def test_regions_file_is_validated(pair: tuple[Path, Path], tmp_path: Path) -> None:
     good = tmp_path / "regions.json"
     good.write_text(json.dumps([{"name": "signature", "box": [10, 260, 150, 40]}]))
