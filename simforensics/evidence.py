@@ -254,7 +254,8 @@ def _identify(path: str | os.PathLike[str], max_pixels: int) -> _Identified:
         frame_count = 1
         notes.append(f"{fmt} frame count unreadable ({type(exc).__name__}); the first frame is used")
     if frame_count > 1:
-        notes.append(f"{fmt} holds {frame_count} frames; the first frame is used")
+        notes.append(f"{fmt} holds {frame_count} frames; the first frame is used (`simforensics video` compares "
+                     "every frame with pictures)")
     icc_bytes = image.info.get("icc_profile")
     bits = _bits_per_channel(image, data)
     if bits and bits > 8 and image.mode in ("RGB", "RGBA"):

@@ -161,7 +161,7 @@ def test_animated_gif_uses_the_first_frame_and_says_so(tmp_path: Path) -> None:
     evidence = load_evidence(path)
     assert evidence.frame_count == 3
     assert np.abs(evidence.rgb.astype(int) - 30).max() <= 2
-    assert any("first frame" in n for n in evidence.notes)
+    assert any("first frame is used (`simforensics video` compares every frame" in n for n in evidence.notes)
 
 
 def test_png_without_its_end_chunk_is_read_with_a_note(tmp_path: Path, chelsea: np.ndarray) -> None:
