@@ -184,6 +184,17 @@ def test_each_verdict_names_the_step_that_settled_it(tmp_path: Path) -> None:
     assert {(p.a, p.b, p.settled_by) for p in again.pairs} == {(p.a, p.b, p.settled_by) for p in result.pairs}
 
 
+def test_a_folder_scanned_against_itself_says_why_it_has_no_pairs(tmp_path: Path) -> None:
+    cat = fx.source_image("chelsea", 200)
+    Image.fromarray(cat).save(tmp_path / "cat.png")
+    Image.fromarray(fx.scaled(cat, 0.8).rgb).save(tmp_path / "cat-small.jpg", quality=90)
+    itself = scan_folders(ScanOptions(folders=(str(tmp_path),), against=(str(tmp_path),), cache_path=None))
+    assert itself.pairs == () and any("also under --against" in w for w in itself.warnings)
+    one = scan_folders(ScanOptions(folders=(str(tmp_path / "cat-small.jpg"),), against=(str(tmp_path / "cat.png"),),
+                                   cache_path=None))
+    assert [p.match for p in one.pairs] == [True] and one.warnings == ()
+
+
 def test_a_cached_scan_follows_the_max_pixels_of_the_run(tmp_path: Path) -> None:
     # The cache kept a refusal under a low --max-pixels, and the next scan at the default limit
     # skipped both pictures, telling the user to raise a limit they had not set; the other way

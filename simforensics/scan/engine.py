@@ -140,6 +140,10 @@ def _scan(options: ScanOptions, progress: Progress, runner: Runner, cache: ScanC
     warnings = (cache.warning,) if cache.warning else ()
     if damaged:
         warnings += (f"{damaged} damaged feature record(s) in the scan cache were computed again",)
+    if reference is not None and scanned.files and all(p in reference_files for p in scanned.files):
+        # `scan gallery --against gallery`: pairs are only between the two sides, and nothing is left on one.
+        message = "every file scanned is also under --against, so no pair can be made: scan the folder without "
+        warnings += (message + "--against to find copies within it",)
     return ScanResult(images=len(ordered), pairs=tuple(pairs), groups=groups, errors=tuple(errors), stats=stats,
                       warnings=warnings, related=related)
 
