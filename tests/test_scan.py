@@ -625,3 +625,18 @@ def test_verification_batches_keep_a_picture_and_its_copies_in_one_worker() -> N
     assert max(len(batch) for batch in cut) == 4
     assert [{job[1] for job in batch} for batch in cut] == [{"o"}, {"o", "p"}, {"p"}, {"p"}]
     assert batches_sharing_pictures([], slots=2) == []
+
+
+def test_a_hard_link_is_read_once_and_its_name_listed(tmp_path: Path) -> None:
+    # Read once, as before, but its second name was mentioned nowhere in the scan's outputs.
+    from simforensics.scan.walk import walk_folders
+
+    folder = tmp_path / "pictures"
+    (folder / "sub").mkdir(parents=True)
+    Image.fromarray(fx.source_image("chelsea", 64)).save(folder / "cat.png")
+    os.link(folder / "cat.png", folder / "sub" / "cat-again.png")
+    (folder / "sub" / "cat-link.png").symlink_to(folder / "cat.png")  # the same entry again: silent
+    walked = walk_folders([str(folder), str(folder / "sub")])  # an overlapping folder: silent too
+    assert walked.files == (str(folder / "cat.png"),)
+    assert walked.skipped == ((str(folder / "sub" / "cat-again.png"),
+                               f"the same file as {folder / 'cat.png'} (a hard link to it): read once, under that name"),)

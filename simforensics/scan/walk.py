@@ -20,12 +20,13 @@ def walk_folders(folders: list[str]) -> WalkResult:
 
     Paths are the folder as given joined with the path below it. Special files (FIFOs, sockets,
     devices) are listed as skipped without being opened; a directory reached twice (a symlink
-    loop, or two overlapping arguments) is walked once.
+    loop, or two overlapping arguments) is walked once. A file is read once: another name of it
+    (a hard link) is listed as skipped, with the name read, so that no name goes unmentioned.
     """
     files: list[str] = []
     skipped: list[tuple[str, str]] = []
     seen_dirs: set[tuple[int, int]] = set()
-    seen_files: set[tuple[int, int]] = set()
+    seen_files: dict[tuple[int, int], str] = {}  # (device, inode) -> the path read
 
     def visit_file(path: str) -> None:
         try:
@@ -38,8 +39,13 @@ def walk_folders(folders: list[str]) -> WalkResult:
             return
         key = (st.st_dev, st.st_ino)
         if key in seen_files:
-            return  # the same file reached through a symlink or an overlapping folder
-        seen_files.add(key)
+            # The same directory entry reached again (a symlink, an overlapping folder) says
+            # nothing new; another entry of the same file is another name for it.
+            first = seen_files[key]
+            if os.path.realpath(path) != os.path.realpath(first):
+                skipped.append((path, f"the same file as {first} (a hard link to it): read once, under that name"))
+            return
+        seen_files[key] = path
         files.append(path)
 
     def unreadable_folder(exc: OSError) -> None:
