@@ -209,6 +209,12 @@ def compare(
             _fail(ExitCode.USAGE, f"{option} writes a file; '-' (stdout) is for --json only")
     if reference is not None and not os.path.isdir(reference):
         _fail(ExitCode.USAGE, f"--reference {reference}: not a folder")
+    if reference is not None and not quiet:
+        from .resemblance.population import reference_is_kept
+
+        if not reference_is_kept(reference, max_pixels=max_pixels):  # a few minutes for a thousand pictures
+            _say(f"simforensics: making the reference from the pictures under {reference}, once: it is kept in "
+                 "the cache for the next comparison")
     options = CompareOptions(
         original=original,
         copy=copy,

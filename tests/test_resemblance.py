@@ -105,6 +105,7 @@ def test_a_folder_reference_is_made_once_and_named(tmp_path: Path) -> None:
                "--json", str(tmp_path / "r.json")]
     done = subprocess.run(command, capture_output=True, text=True, env=environment, timeout=300, check=False)
     assert done.returncode == 0, done.stderr
+    assert f"making the reference from the pictures under {folder}, once" in done.stderr  # it takes a while
     reference = json.loads((tmp_path / "r.json").read_text())["resemblance"]["reference"]
     assert reference["name"] == str(folder)
     # 8 pictures, mirrored twins of one another are copies: 28 pairs less the 4 twin pairs.
@@ -116,6 +117,7 @@ def test_a_folder_reference_is_made_once_and_named(tmp_path: Path) -> None:
     assert "too small to place any likeness" in reference["warning"] and "24 pairs" in reference["warning"]
     done = subprocess.run(command, capture_output=True, text=True, env=environment, timeout=300, check=False)
     assert done.returncode == 0 and list((cache / "simforensics").glob("reference-*.json")) == made
+    assert "making the reference" not in done.stderr
     again = json.loads((tmp_path / "r.json").read_text())["resemblance"]["reference"]
     assert again["warning"] == reference["warning"]  # from the cache too
     bad = run_cli("compare", str(a), str(b), "--reference", str(tmp_path / "absent"))

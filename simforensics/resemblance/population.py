@@ -41,7 +41,7 @@ from .profile import (
 )
 from .reference import Reference, table_name
 
-__all__ = ["DescribedPicture", "describe_rgb", "reference_from_folder", "reference_from_pictures"]
+__all__ = ["DescribedPicture", "describe_rgb", "reference_from_folder", "reference_from_pictures", "reference_is_kept"]
 
 # (the work it comes from, its description, the pHash bits of the picture and of its mirror image)
 DescribedPicture = tuple[str, Description, np.ndarray]
@@ -120,6 +120,15 @@ def _cache_file(folder: str, files: list[str], max_pixels: int) -> Path:
         digest.update(os.fsencode(path) + f"\0{status.st_size}\0{status.st_mtime_ns}\0".encode())
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
     return Path(base) / "simforensics" / f"reference-{digest.hexdigest()[:24]}.json"
+
+
+def reference_is_kept(folder: str, *, max_pixels: int) -> bool:
+    """Whether the reference of ``folder`` as it is now is in the cache (``reference_from_folder``
+    then reads it instead of making it)."""
+    from ..scan.walk import walk_folders
+
+    files = [os.path.abspath(path) for path in walk_folders([folder]).files]
+    return _cache_file(folder, files, max_pixels).is_file()
 
 
 def reference_from_folder(folder: str, *, max_pixels: int) -> Reference:
