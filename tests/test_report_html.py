@@ -131,15 +131,44 @@ def test_every_threshold_is_reported_with_its_reason() -> None:
     assert all(note.reason for note in notes), [n.name for n in notes if not n.reason]
 
 
-def _pdf_pages(pdf: bytes) -> int:
-    """Page objects, looked for in the file and inside its compressed object streams."""
+def _pdf_texts(pdf: bytes) -> list[bytes]:
+    """The file and its compressed object streams, inflated."""
     texts = [pdf]
     for stream in re.findall(rb"stream\r?\n(.*?)endstream", pdf, re.DOTALL):
         try:
             texts.append(zlib.decompress(stream))
         except zlib.error:
             continue
-    return sum(len(re.findall(rb"/Type\s*/Page(?![a-zA-Z])", text)) for text in texts)
+    return texts
+
+
+def _pdf_pages(pdf: bytes) -> int:
+    """Page objects, looked for in the file and inside its compressed object streams."""
+    return sum(len(re.findall(rb"/Type\s*/Page(?![a-zA-Z])", text)) for text in _pdf_texts(pdf))
+
+
+CJK_FONT = Path("/usr/share/fonts/truetype/wqy")  # Debian's fonts-wqy-microhei (README, Set-up)
+
+
+def test_chinese_names_are_written_in_a_font_that_has_them(tmp_path: Path) -> None:
+    # With no CJK font on the machine, WeasyPrint drew "原图.png" as empty boxes in the PDF for counsel.
+    import os
+
+    if not CJK_FONT.is_dir():
+        message = f"{CJK_FONT} is missing: PDFs need a CJK font (apt-get install -y fonts-wqy-microhei; .ci/run installs it)"
+        if os.environ.get("CI"):
+            pytest.fail(message, pytrace=False)
+        pytest.skip(message)
+    from simforensics.report.pdf import compare_pdf
+
+    picture = np.full((64, 64, 3), 90, np.uint8)
+    picture[16:48, 16:48] = (200, 120, 40)
+    Image.fromarray(picture).save(tmp_path / "原图.png")
+    Image.fromarray(picture).save(tmp_path / "副本.png")
+    comparison = compare_files(CompareOptions(original=str(tmp_path / "原图.png"), copy=str(tmp_path / "副本.png")))
+    fonts = {name for text in _pdf_texts(compare_pdf(comparison))
+             for name in re.findall(rb"/(?:BaseFont|FontName)\s*/[A-Z]{6}\+([A-Za-z0-9\-]+)", text)}
+    assert any(name.startswith(b"WenQuanYi") for name in fonts), fonts
 
 
 def test_pdf_is_paginated_and_inputs_are_untouched(demo_reports: dict) -> None:
