@@ -85,6 +85,21 @@ def test_little_endian_user_comment_is_decoded(tmp_path: Path, rgb: np.ndarray) 
     assert p.exif is not None and p.exif.user_comment == "written by a little-endian tool"
 
 
+def test_exif_text_written_in_utf8_is_read_as_written(tmp_path: Path, rgb: np.ndarray) -> None:
+    # EXIF calls these fields ASCII; most tools write UTF-8 there, and Pillow reads them byte by
+    # byte: the description read "å\x8f¤è£\x85...", the padding NULs as "\x00\x00".
+    import io
+
+    exif = Image.Exif()
+    exif[0x010E] = "古装女子肖像".encode()
+    exif[0x013B] = "Café".encode("latin-1") + b"\x00\x00"  # Latin-1 bytes, not UTF-8: kept as they read
+    buffer = io.BytesIO()
+    Image.fromarray(rgb).save(buffer, "JPEG", exif=exif.tobytes())
+    p = read(tmp_path, "portrait.jpg", buffer.getvalue())
+    assert p.exif is not None and (p.exif.description, p.exif.artist) == ("古装女子肖像", "Café")
+    assert dict(p.exif.tags)["IFD0:ImageDescription"] == "古装女子肖像"
+
+
 def test_comfyui_png_follows_sampler_inputs(tmp_path: Path, rgb: np.ndarray) -> None:
     prompt, workflow = mf.comfyui_graphs(seed=123456789012345, checkpoint="dreamshaper_8.safetensors")
     p = read(tmp_path, "comfy.png", mf.comfyui_png(rgb, prompt, workflow))

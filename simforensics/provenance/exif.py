@@ -63,6 +63,21 @@ def decode_user_comment(raw: Any, notes: list[str]) -> str | None:
     return text.strip("\x00 ") or None
 
 
+def _mended(value: Any) -> Any:
+    """A tag's text as it was written: Pillow reads EXIF's "ASCII" fields byte by byte (as
+    Latin-1), and most tools write UTF-8 there ("古装女子肖像" read "å\x8f¤è£..."), so text whose
+    bytes are valid UTF-8 is read as UTF-8; padding NULs at its end are dropped."""
+    if not isinstance(value, str):
+        return value
+    text = value.rstrip("\x00")
+    if text.isascii() or max(map(ord, text)) > 255:
+        return text
+    try:
+        return text.encode("latin-1").decode("utf-8")
+    except UnicodeDecodeError:  # Latin-1 indeed (or another code page, which the bytes do not name)
+        return text
+
+
 def _gps_degrees(ifd: dict[int, Any], value_tag: int, ref_tag: int, notes: list[str]) -> float | None:
     value, ref = ifd.get(value_tag), ifd.get(ref_tag)
     if value is None:
@@ -100,6 +115,7 @@ def read_exif(image: Image.Image, notes: list[str]) -> tuple[Exif | None, str | 
             return None, None
         sub = _ifd(exif, _EXIF_IFD, notes) if _EXIF_IFD in base else {}
         gps = _ifd(exif, _GPS_IFD, notes) if _GPS_IFD in base else {}
+    base, sub, gps = ({tag: _mended(value) for tag, value in ifd.items()} for ifd in (base, sub, gps))
     for warning in caught:
         notes.append(f"EXIF: {warning.message}")
 
