@@ -171,6 +171,22 @@ def test_chinese_names_are_written_in_a_font_that_has_them(tmp_path: Path) -> No
     assert any(name.startswith(b"WenQuanYi") for name in fonts), fonts
 
 
+def test_making_a_pdf_leaves_truncated_pictures_refused(tmp_path: Path) -> None:
+    # WeasyPrint's import turns on Pillow's LOAD_TRUNCATED_IMAGES for the whole process: after a
+    # PDF was made in-process, a truncated JPEG decoded grey-padded and a scan test failed.
+    from simforensics.errors import TruncatedImageError
+    from simforensics.evidence import load_evidence
+    from simforensics.report.pdf import compare_pdf
+
+    picture = np.full((64, 64, 3), 90, np.uint8)
+    Image.fromarray(picture).save(tmp_path / "a.png")
+    compare_pdf(compare_files(CompareOptions(original=str(tmp_path / "a.png"), copy=str(tmp_path / "a.png"))))
+    whole = (tmp_path / "a.png").read_bytes()
+    (tmp_path / "cut.png").write_bytes(whole[: len(whole) * 2 // 3])
+    with pytest.raises(TruncatedImageError):
+        load_evidence(tmp_path / "cut.png")
+
+
 def test_pdf_is_paginated_and_inputs_are_untouched(demo_reports: dict) -> None:
     pdf = demo_reports["pdf"].read_bytes()
     assert pdf.startswith(b"%PDF-")

@@ -7,6 +7,8 @@ every picture is already inside the document.
 
 from __future__ import annotations
 
+from PIL import ImageFile
+
 from ..compare import Comparison
 from .html import compare_html
 
@@ -15,9 +17,15 @@ __all__ = ["compare_pdf"]
 
 def compare_pdf(comparison: Comparison) -> bytes:
     """The report with every viewer as still frames, as PDF bytes."""
-    # Imported here: WeasyPrint loads Pango through cffi, which only --pdf needs.
-    from weasyprint import HTML
-    from weasyprint.urls import URLFetcher
+    # Imported here: WeasyPrint loads Pango through cffi, which only --pdf needs. Its import turns
+    # on Pillow's LOAD_TRUNCATED_IMAGES for the whole process, after which a truncated picture
+    # decodes grey-padded without a word: put back at once (the report's own pictures are whole).
+    accept_truncated = ImageFile.LOAD_TRUNCATED_IMAGES
+    try:
+        from weasyprint import HTML
+        from weasyprint.urls import URLFetcher
+    finally:
+        ImageFile.LOAD_TRUNCATED_IMAGES = accept_truncated
 
     document = compare_html(comparison, static=True)
     return HTML(string=document, url_fetcher=URLFetcher(allowed_protocols={"data"})).write_pdf()
