@@ -514,3 +514,27 @@ def test_an_anamorphic_clip_is_read_with_square_pixels(tmp_path: Path) -> None:
     document, span = _only_span(tmp_path / "anamorphic.mp4", tmp_path / "astronaut.png")
     assert (document["video"]["width"], document["video"]["height"]) == (320, 180)
     assert span["label"] == "near-duplicate" and span["start_s"] == 0.0, span
+
+
+def test_a_cover_picture_stored_before_the_clip_is_not_taken_for_the_video(tmp_path: Path) -> None:
+    # The first video stream was read as the video: a one-frame cover (a thumbnail a downloader
+    # stored first) stood for the whole file, and the clip itself was never looked at.
+    import cv2
+
+    astronaut = cv2.resize(fx.source_image("astronaut"), (192, 192), interpolation=cv2.INTER_AREA)
+    cover = cv2.resize(fx.source_image("coffee"), (192, 144), interpolation=cv2.INTER_AREA)
+    Image.fromarray(astronaut).save(tmp_path / "astronaut.png")
+    clip = tmp_path / "with-cover.mkv"
+    with av.open(str(clip), "w") as container:
+        thumbnail = container.add_stream("mjpeg", rate=1)
+        thumbnail.width, thumbnail.height, thumbnail.pix_fmt = 192, 144, "yuvj420p"
+        video = container.add_stream("libx264", rate=FPS)
+        video.width, video.height, video.pix_fmt = 192, 192, "yuv420p"
+        for packet in [*thumbnail.encode(av.VideoFrame.from_ndarray(cover, format="rgb24")), *thumbnail.encode()]:
+            container.mux(packet)
+        for _ in range(FPS):
+            container.mux(video.encode(av.VideoFrame.from_ndarray(astronaut, format="rgb24")))
+        container.mux(video.encode())
+    document, span = _only_span(clip, tmp_path / "astronaut.png")
+    assert (document["video"]["codec"], document["video"]["frames"]) == ("h264", FPS)
+    assert span["start_s"] == 0.0 and span["label"] == "near-duplicate", span

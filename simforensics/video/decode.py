@@ -193,7 +193,7 @@ def _ffmpeg_frames(container: av.container.InputContainer, stream: av.VideoStrea
 
 
 def _ffmpeg_stream(container: av.container.InputContainer) -> _Stream:
-    stream = container.streams.video[0]
+    stream = _video_stream(container)
     stream.thread_type = "AUTO"  # FFmpeg's frame threads: decoding is most of a video's cost
     time_base = stream.time_base or Fraction(1, 90000)
     # The length the file declares for the video: the stream's own, else (Matroska/WebM give
@@ -257,11 +257,18 @@ def open_video(path: str) -> av.container.InputContainer:
     if container.format.name == "image2" or container.format.name.endswith("_pipe"):
         container.close()
         raise VideoError(path, "a still picture, not a video")
-    stream = container.streams.video[0]
+    stream = _video_stream(container)
     if stream.codec_context is None or not stream.codec_context.name:
         container.close()
         raise VideoError(path, "the video stream's codec is unknown to FFmpeg")
     return container
+
+
+def _video_stream(container: av.container.InputContainer) -> av.VideoStream:
+    """The file's video, as FFmpeg chooses it (``av_find_best_stream``): not the first video stream
+    when that is a cover picture or a thumbnail (a 1-frame stream before the clip was read as the
+    whole video, and the clip itself never)."""
+    return container.streams.best("video") or container.streams.video[0]
 
 
 def _pixel_aspect(stream: av.VideoStream) -> float:
@@ -434,7 +441,7 @@ def frames_at(path: str, pts_from: int, pts_to: int, *, colour: bool = False) ->
         return
     container = open_video(path)
     try:
-        stream = container.streams.video[0]
+        stream = _video_stream(container)
         stream.thread_type = "AUTO"
         aspect = _pixel_aspect(stream)
         container.seek(int(pts_from), stream=stream, backward=True, any_frame=False)
