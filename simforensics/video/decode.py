@@ -30,6 +30,7 @@ from PIL import Image
 
 from .. import thresholds as T
 from ..errors import EvidenceError
+from ..evidence import to_rgb8
 from ..resample import shrink_to_side
 
 __all__ = [
@@ -159,21 +160,12 @@ def _pillow_animation(path: str) -> Image.Image | None:
     return None
 
 
-def _on_white(image: Image.Image) -> np.ndarray:
-    """A frame as RGB, a transparent one composited on white as still pictures are (evidence.py)."""
-    if image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info:
-        rgba = image.convert("RGBA")
-        white = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
-        return np.asarray(Image.alpha_composite(white, rgba).convert("RGB"))
-    return np.asarray(image.convert("RGB"))
-
-
 def _pillow_frames(image: Image.Image) -> Iterator[_Frame]:
     start = 0
     for index in range(image.n_frames):
         image.seek(index)
         image.load()  # sets this frame's duration
-        rgb = _on_white(image)
+        rgb = to_rgb8(image, None, [])[0]  # transparency on white, as still pictures are
         duration = int(image.info.get("duration") or 0) or _UNTIMED_FRAME_MS
         yield _Frame(start, duration, True, cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY), False, lambda rgb=rgb: rgb)
         start += duration
