@@ -1166,7 +1166,7 @@ def localise_changes(
     if gain is not None:
         frame = replace(frame, copy=_without_gain(frame.copy, gain))
     maps, found = _measured(frame)
-    maps, found = _large_edit(frame, maps, found) or (maps, found)
+    maps, found = _large_edit(frame, maps, found) or _kept_piece(frame, maps, found) or (maps, found)
     covered, changed = frame.covered, found.changed
     unchanged = covered & ~changed
     strength = np.maximum(found.structure_fine / found.structure_threshold, found.colour_fine / found.colour_threshold)
@@ -1241,12 +1241,75 @@ def _large_edit(frame: WorkingFrame, maps: _DifferenceMaps,
         if _unchanged_structure(maps.structure, detailed, found.changed) < T.LARGE_EDIT_UNCHANGED_STRUCTURE:
             return None
         clean = covered & ~cv2.dilate(found.changed.view(np.uint8), _square(T.CHANGE_UNEXPLAINED_GROW)).astype(bool)
-    changed = found.changed & covered
-    if _largest_part_share(changed) < T.LARGE_EDIT_ONE_PART and _edges_kept(frame, changed & detailed):
-        return None
-    if _displaced(frame, changed & detailed):
+    if not _replaced(frame, found.changed & covered, detailed):
         return None
     return maps, found
+
+
+def _kept_piece(frame: WorkingFrame, maps: _DifferenceMaps,
+                found: _Detection) -> tuple[_DifferenceMaps, _Detection] | None:
+    """The pair measured again from the one piece of the original the copy keeps, when it reads
+    re-rendered throughout and no clean quarter was found (``_large_edit``): a piece of the original
+    pasted into another picture (a face set on another photograph), or an inpainting that redrew
+    all but a part. Seeded by the cells (KEPT_PIECE_CELLS across) whose detailed pixels agree as a
+    faithful copy's do (median structure change at most 1 - LARGE_EDIT_UNCHANGED_STRUCTURE; flat
+    paint agrees with anything, so only detail counts) and measured from them. The piece is what
+    this leaves unchanged connected to the seed: a dark sky that happens to lie over a dark wall
+    elsewhere is no part of it. Everything else covered is changed. Kept on the large edit's terms:
+    the piece's detailed pixels agree as a faithful copy's do, and what is changed is new content,
+    not the original restyled or displaced."""
+    covered = frame.covered
+    if covered.sum() < T.CHANGE_MIN_SAMPLE or _unchanged_structure(maps.structure, covered, found.changed) >= T.MIN_COPY_STRUCTURE:
+        return None
+    grey_original = cv2.cvtColor(frame.original, cv2.COLOR_RGB2GRAY)
+    detailed = covered & (_detail_energy(grey_original) > _C2)
+    # The plain pixels, not the first measurement's maps: the softness and colours it fitted to a
+    # copy mostly replaced are the replacement's, and blur the piece that is not.
+    plain = _structure_change(grey_original, cv2.cvtColor(frame.copy, cv2.COLOR_RGB2GRAY))
+    seed = _agreeing_cells(detailed, cv2.GaussianBlur(plain, (0, 0), T.CHANGE_DETECT_SIGMA))
+    if seed.sum() < T.CHANGE_MIN_SAMPLE:
+        return None
+    piece = covered & seed
+    for _ in range(2):  # from the seed, then from the piece it finds, as ``_large_edit`` does
+        maps, found = _measured(frame, piece)
+        kept = cv2.morphologyEx((covered & ~found.changed).view(np.uint8), cv2.MORPH_OPEN, _square(T.CHANGE_OPEN_RADIUS))
+        labels, _ = ndimage.label(kept)
+        held = np.unique(labels[seed & (labels > 0)])
+        piece = np.isin(labels, held[held > 0])
+        if (piece & detailed).sum() < T.CHANGE_MIN_SAMPLE:
+            return None
+    changed = covered & ~piece
+    if _unchanged_structure(maps.structure, detailed, changed) < T.LARGE_EDIT_UNCHANGED_STRUCTURE:
+        return None
+    if not _replaced(frame, changed, detailed):
+        return None
+    return maps, replace(found, changed=changed)
+
+
+def _agreeing_cells(detailed: np.ndarray, structure_smooth: np.ndarray) -> np.ndarray:
+    """bool: the cells (KEPT_PIECE_CELLS across) at least half of whose pixels are ``detailed`` and
+    whose detailed pixels' median structure change is 1 - LARGE_EDIT_UNCHANGED_STRUCTURE or less."""
+    h, w = detailed.shape
+    cells = T.KEPT_PIECE_CELLS
+    rows = np.minimum((np.arange(h) * cells) // h, cells - 1)
+    cols = np.minimum((np.arange(w) * cells) // w, cells - 1)
+    cell = rows[:, None] * cells + cols[None, :]
+    labels = np.where(detailed, cell + 1, 0)
+    counted = np.bincount(labels.ravel(), minlength=cells * cells + 1)[1:] >= 0.5 * detailed.size / (cells * cells)
+    agreeing = np.zeros(cells * cells, bool)
+    if counted.any():
+        medians = ndimage.median(structure_smooth, labels, np.flatnonzero(counted) + 1)
+        agreeing[np.flatnonzero(counted)] = np.asarray(medians) <= 1 - T.LARGE_EDIT_UNCHANGED_STRUCTURE
+    return agreeing[cell]
+
+
+def _replaced(frame: WorkingFrame, changed: np.ndarray, detailed: np.ndarray) -> bool:
+    """Whether the ``changed`` part of a copy re-measured from where it agrees (``_large_edit``,
+    ``_kept_piece``) is new content: one part (LARGE_EDIT_ONE_PART) or new edges in several
+    (``_edges_kept``), and not the original's content displaced (``_displaced``)."""
+    if _largest_part_share(changed) < T.LARGE_EDIT_ONE_PART and _edges_kept(frame, changed & detailed):
+        return False
+    return not _displaced(frame, changed & detailed)
 
 
 def _largest_part_share(mask: np.ndarray) -> float:

@@ -696,6 +696,11 @@ LARGE_EDIT_ONE_PART = 0.95
 # background alone: 0.33. Between, nearer the recolouring: the correlation of two unrelated
 # pictures' edges is far below either.
 LARGE_EDIT_EDGES_KEPT = 0.8
+# When no clean quarter is found (three quarters or more replaced: a face pasted on another
+# photograph, an inpainting that redrew all but a part), the piece kept is sought in cells this many
+# across: a cell of a 1,024-px working frame is 64 px, so that a kept piece a fifth of the picture
+# across holds a whole cell whichever way it falls on the grid.
+KEPT_PIECE_CELLS = 16
 # ... unless the changed part is the original's content displaced: another photograph of the scene
 # from beside the first (the benchmark's stereo pair, its background shifted by parallax) agrees
 # where its foreground does and reads as a background replaced. Moved back by the dense optical

@@ -524,6 +524,29 @@ def test_a_figure_kept_on_a_new_background_is_found_as_the_background_changed(na
     assert iou(result.change_mask == 255, truth) >= 0.75
 
 
+@pytest.mark.parametrize("name, other, side", [("astronaut", "coffee", 0.3), ("astronaut", "coffee", 0.4), ("camera", "gravel", 0.3)])
+def test_a_piece_pasted_into_another_picture_is_kept_and_the_rest_changed(name: str, other: str, side: float) -> None:
+    # A square piece of the original (three or four tenths of its side) pasted elsewhere into
+    # another photograph: aligned on the piece, with four fifths or more of the compared area
+    # replaced, the copy read "re-rendered throughout" with 0.2-4 % changed.
+    original = sources.load(name, 480)
+    h, w = original.shape[:2]
+    size = int(side * min(h, w))
+    x, y = w // 3, h // 5  # the piece's place in the original ...
+    at = (w // 2 - size // 3, h // 2 - size // 3)  # ... and in the copy
+    copy = cv2.resize(sources.load(other, 480), (w, h), interpolation=cv2.INTER_AREA)
+    copy = copy if copy.ndim == 3 else np.repeat(copy[..., None], 3, axis=2)
+    copy[at[1] : at[1] + size, at[0] : at[0] + size] = original[y : y + size, x : x + size, None] if original.ndim == 2 else original[y : y + size, x : x + size]
+    result = compare_images(original, jpeg(copy, 90), with_people=False, with_derivation=False)
+    assert result.verdict.label == "similar" and "most of the content differs" in result.verdict.summary, result.verdict.summary
+    piece = np.zeros((h, w), bool)
+    piece[y : y + size, x : x + size] = True
+    left, top, width, height = result.alignment.overlap_box
+    compared = np.zeros((h, w), bool)
+    compared[top : top + height, left : left + width] = True
+    assert iou(compared & (result.change_mask == 0), piece) >= 0.8
+
+
 @pytest.mark.parametrize("name", ["coffee", "camera"])
 def test_a_thick_ring_painted_over_the_picture_leaves_its_inside_unchanged(name: str) -> None:
     # A hole inside a solid area is filled as part of it (a badge on a recoloured tank), but not
