@@ -42,7 +42,7 @@ from .fingerprints import (
 from .integrity import Reverification, reverify
 from .measures import colour_distance, colour_shift, overlap_ssim
 from .metadata_diff import MetadataDiff, diff_metadata
-from .options import CompareOptions, UserRegion, check_regions_inside
+from .options import CompareOptions, UserRegion, regions_inside
 from .palette_reduction import fills_the_palette, in_palette, reduced_palette
 from .portrait import Portrait, find_people
 from .region_findings import (
@@ -472,7 +472,7 @@ def compare_files(options: CompareOptions) -> Comparison:
 def _compare_files(options: CompareOptions) -> Comparison:
     started = _now()
     original = load_evidence(options.original, max_pixels=options.max_pixels, with_provenance=True)
-    check_regions_inside(options.regions, original.rgb.shape)
+    options = dataclasses.replace(options, regions=regions_inside(options.regions, original.rgb.shape))
     copy = load_evidence(options.copy, max_pixels=options.max_pixels, with_provenance=True)
     reference = None
     if options.reference is not None:

@@ -9,8 +9,8 @@ from pathlib import Path
 
 from .thresholds import DEFAULT_MAX_PIXELS
 
-__all__ = ["DEFAULT_INDEX_PAIRS", "CompareOptions", "OptionError", "UserRegion", "check_regions_inside", "parse_region",
-           "read_regions_file"]
+__all__ = ["DEFAULT_INDEX_PAIRS", "CompareOptions", "OptionError", "UserRegion", "parse_region", "read_regions_file",
+           "regions_inside"]
 
 # Pairs that `scan --html` lists, each compared in full for its own report (about 1-3 s a pair):
 # a large collection's index shows its strongest pairs; --json and --csv list every pair.
@@ -31,6 +31,8 @@ class UserRegion:
 
     name: str
     box: tuple[int, int, int, int]
+    # The box as typed, when it reached beyond the original and ``box`` is what lies inside it.
+    typed_box: tuple[int, int, int, int] | None = None
 
 
 @dataclass(frozen=True)
@@ -96,13 +98,18 @@ def read_regions_file(path: str) -> list[UserRegion]:
     return regions
 
 
-def check_regions_inside(regions: tuple[UserRegion, ...], shape: tuple[int, ...]) -> None:
-    """Raise an OptionError for a region that lies wholly outside ORIGINAL (``shape``): a box
-    typed for another picture, or with X and Y swapped, would otherwise be reported absent from
-    the copy, as if the copy had lost it."""
+def regions_inside(regions: tuple[UserRegion, ...], shape: tuple[int, ...]) -> tuple[UserRegion, ...]:
+    """The regions clipped to ORIGINAL (``shape``), each that reached beyond it keeping the box as
+    typed (``typed_box``); an OptionError for a region that lies wholly outside: a box typed for
+    another picture, or with X and Y swapped, would otherwise be reported absent from the copy, as
+    if the copy had lost it."""
     height, width = shape[:2]
+    inside = []
     for region in regions:
         x, y, w, h = region.box
         if x >= width or y >= height or x + w <= 0 or y + h <= 0:
             raise OptionError(f"region {region.name!r} {list(region.box)} lies outside the original "
                               f"({width} x {height} px)")
+        clipped = (x, y, min(w, width - x), min(h, height - y))
+        inside.append(region if clipped == region.box else UserRegion(region.name, clipped, typed_box=region.box))
+    return tuple(inside)

@@ -267,4 +267,6 @@ def grid_regions(width: int, height: int) -> list[Region]:
 
 
 def user_regions(regions: tuple[UserRegion, ...]) -> list[Region]:
-    return [Region(r.name, "user", r.box, basis="given by the user") for r in regions]
+    return [Region(r.name, "user", r.box, basis="given by the user" if r.typed_box is None else
+                   f"given by the user as {list(r.typed_box)}, which reaches beyond the original: the part inside it")
+            for r in regions]

@@ -177,6 +177,15 @@ def test_regions_file_is_validated(pair: tuple[Path, Path], tmp_path: Path) -> N
     outside = run("compare", str(pair[0]), str(pair[1]), "--region", "signature=5000,5000,100,40")
     assert outside.returncode == 2 and "lies outside the original" in outside.stderr
     assert len(outside.stderr.strip().splitlines()) == 1 and "Traceback" not in outside.stderr
+    # A box reaching beyond the original's edge (a corner signature typed too wide) is measured on
+    # the part inside it, and said so: it was reported with the typed box, 10,000 px across.
+    with Image.open(pair[0]) as picture:
+        width = picture.width
+    report = tmp_path / "beyond.json"
+    assert run("compare", str(pair[0]), str(pair[1]), "--region", f"corner={width - 40},0,10000,30", "--json", str(report),
+               "-q").returncode == 0
+    corner = next(r for r in json.loads(report.read_text())["regions"] if r["name"] == "corner")
+    assert corner["box"] == [width - 40, 0, 40, 30] and f"[{width - 40}, 0, 10000, 30]" in corner["basis"]
 
 
 def test_refuses_to_write_over_evidence_or_into_a_missing_folder(pair: tuple[Path, Path], tmp_path: Path) -> None:
