@@ -60,6 +60,7 @@ from .resample import shrink_to_side
 from .resemblance.model import ResemblanceProfile
 from .resemblance.profile import Description, describe, resemblance_profile, view_of
 from .resemblance.reference import Reference, builtin_reference
+from .thumbnail import checked
 from .verdict import Label, Verdict, is_copy_like, judge
 
 __all__ = ["Comparison", "Measurement", "PreparedPicture", "RegionFinding", "compare_files", "compare_images",
@@ -471,9 +472,9 @@ def compare_files(options: CompareOptions) -> Comparison:
 
 def _compare_files(options: CompareOptions) -> Comparison:
     started = _now()
-    original = load_evidence(options.original, max_pixels=options.max_pixels, with_provenance=True)
+    original = checked(load_evidence(options.original, max_pixels=options.max_pixels, with_provenance=True))
     options = dataclasses.replace(options, regions=regions_inside(options.regions, original.rgb.shape))
-    copy = load_evidence(options.copy, max_pixels=options.max_pixels, with_provenance=True)
+    copy = checked(load_evidence(options.copy, max_pixels=options.max_pixels, with_provenance=True))
     reference = None
     if options.reference is not None:
         from .resemblance.population import reference_from_folder

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from .errors import EvidenceError
 from .evidence import DEFAULT_MAX_PIXELS, Evidence, load_evidence
+from .thumbnail import checked
 
 __all__ = ["Inspection", "inspect_files"]
 
@@ -21,7 +22,7 @@ def inspect_files(paths: list[str], *, max_pixels: int = DEFAULT_MAX_PIXELS) -> 
     errors: list[tuple[str, str]] = []
     for path in paths:
         try:
-            images.append(load_evidence(path, max_pixels=max_pixels, with_provenance=True))
+            images.append(checked(load_evidence(path, max_pixels=max_pixels, with_provenance=True)))
         except EvidenceError as exc:
             errors.append((exc.path, exc.reason))
     return Inspection(images=tuple(images), errors=tuple(errors))

@@ -1705,3 +1705,9 @@ DERIVATION_EDIT_MIN_BLOCKS = 6
 # its own: a side smoother there in detail only is then not read as painted out (the rougher
 # content may have been laid over a plain part of the scene, a logo or a caption).
 DERIVATION_EDIT_NOISE_QUANTILE = 0.2
+
+# An EXIF preview (``thumbnail.py``) that the picture fills less of than this shows what a crop
+# cut away. Previews keep the picture's aspect ratio or pad it with a uniform band (left out as
+# padding before this share is measured); one 160-px preview pixel is 0.6 % of its side, so
+# rounding and the resize leave the share above 0.97 for a preview of the whole picture.
+THUMBNAIL_CROPPED_FILL = 0.95

@@ -8,14 +8,15 @@ from typing import Any
 
 from PIL import ExifTags, Image
 
-from .limits import TAGS_MAX_COUNT
+from .limits import TAGS_MAX_COUNT, THUMBNAIL_MAX_BYTES
 from .model import Exif
 from .text import as_text, clip, plain
 
-__all__ = ["decode_user_comment", "read_exif"]
+__all__ = ["decode_user_comment", "read_exif", "thumbnail_bytes"]
 
 _EXIF_IFD, _GPS_IFD, _INTEROP_IFD = 0x8769, 0x8825, 0xA005
 _USER_COMMENT = 0x9286
+_THUMBNAIL_OFFSET, _THUMBNAIL_LENGTH = 0x0201, 0x0202  # IFD1: JPEGInterchangeFormat(Length)
 
 # Tags that describe how the pixels are stored (TIFF layout, resolution), not where they came
 # from: left out so that a plain TIFF does not count as "carrying metadata".
@@ -102,6 +103,31 @@ def _ifd(exif: Image.Exif, tag: int, notes: list[str]) -> dict[int, Any]:
         return {}
 
 
+def thumbnail_bytes(image: Image.Image, notes: list[str]) -> bytes | None:
+    """The JPEG preview stored in the EXIF block's second directory (IFD1), as stored: cameras
+    write one, and many editors keep it when they change the picture. Pillow reads the directory
+    but not the bytes it points to (offsets from the block's TIFF header); they are cut from the
+    raw block here. None when there is none; a damaged or oversized one is a note."""
+    raw = image.info.get("exif")
+    if not isinstance(raw, bytes):
+        return None  # a TIFF's EXIF is its own directories, read by Pillow; no block to cut from
+    try:
+        ifd1 = dict(image.getexif().get_ifd(ExifTags.IFD.IFD1))
+    except Exception:  # noqa: BLE001 - read_exif notes a broken block
+        return None
+    offset, length = ifd1.get(_THUMBNAIL_OFFSET), ifd1.get(_THUMBNAIL_LENGTH)
+    if not isinstance(offset, int) or not isinstance(length, int) or length <= 0:
+        return None
+    tiff = raw[6:] if raw.startswith(b"Exif\x00\x00") else raw
+    if length > THUMBNAIL_MAX_BYTES:
+        notes.append(f"EXIF thumbnail of {length} bytes not read (over {THUMBNAIL_MAX_BYTES} bytes)")
+        return None
+    if offset < 8 or offset + length > len(tiff):
+        notes.append(f"EXIF thumbnail points outside the EXIF block ({length} bytes at {offset} of {len(tiff)})")
+        return None
+    return tiff[offset : offset + length]
+
+
 def read_exif(image: Image.Image, notes: list[str]) -> tuple[Exif | None, str | None]:
     """The EXIF block of any format Pillow reads it from (JPEG, PNG eXIf, WebP, TIFF, HEIF),
     and the full decoded UserComment (the model keeps it cut to TEXT_KEPT_CHARS)."""
@@ -149,5 +175,6 @@ def read_exif(image: Image.Image, notes: list[str]) -> tuple[Exif | None, str | 
         user_comment=clip(user_comment)[0] if user_comment else None,
         gps=(latitude, longitude) if latitude is not None and longitude is not None else None,
         tags=tuple(tags),
+        thumbnail=thumbnail_bytes(image, notes),
     )
     return exif_facts, user_comment

@@ -35,3 +35,9 @@ XMP_MAX_BYTES = 4 * 1024 * 1024
 # Values listed in the generic EXIF / XMP / IPTC tag lists: longer values are cut.
 TAG_VALUE_MAX_CHARS = 2048
 TAGS_MAX_COUNT = 2000
+
+# An EXIF thumbnail (IFD1's JPEG): EXIF keeps the whole block within one 64 KB JPEG segment, and
+# cameras write 160 x 120 previews of 5-20 KB; other containers (PNG eXIf, WebP, HEIF) have no such
+# bound, so a larger one is noted and left unread. Its pixels: 1,024 x 1,024 at most.
+THUMBNAIL_MAX_BYTES = 1024 * 1024
+THUMBNAIL_MAX_PIXELS = 1024 * 1024

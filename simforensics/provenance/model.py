@@ -6,7 +6,7 @@ can quote it. Whatever a reader could not use goes into ``Provenance.notes`` in 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 __all__ = [
     "AI_SOURCE_TYPES",
@@ -14,6 +14,7 @@ __all__ = [
     "C2paAction",
     "C2paIngredient",
     "ContentCredentials",
+    "EmbeddedThumbnail",
     "Exif",
     "GenerationRecord",
     "Lora",
@@ -47,6 +48,7 @@ class Exif:
     user_comment: str | None = None
     gps: tuple[float, float] | None = None  # (latitude, longitude), degrees; south/west negative
     tags: Pairs = ()  # ("Exif:ExposureTime", "1/125"), ... every tag, binary shown by size
+    thumbnail: bytes | None = field(default=None, repr=False)  # IFD1's JPEG preview, as stored
 
 
 @dataclass(frozen=True)
@@ -189,6 +191,25 @@ class ContentCredentials:
 
 
 @dataclass(frozen=True)
+class EmbeddedThumbnail:
+    """The EXIF preview (``Exif.thumbnail``) decoded and compared with the picture it sits in: a
+    preview that shows something else tells what the picture held when the preview was written
+    (an editor that keeps the camera's preview leaves the edit's "before" in the file)."""
+
+    width: int
+    height: int
+    byte_count: int
+    sha256: str
+    # The compare engine's verdict of the picture (original) against its preview (copy); None
+    # when the preview could not be decoded (``summary`` says why).
+    label: str | None
+    similarity: float | None
+    agrees: bool | None  # identical or near-duplicate: the preview shows the picture as it is
+    summary: str
+    areas: tuple[tuple[int, int, int, int], ...] = ()  # where they differ, [x, y, w, h] of the picture
+
+
+@dataclass(frozen=True)
 class Provenance:
     """Everything one file says about where it came from. Read only; nothing is ever written."""
 
@@ -203,6 +224,7 @@ class Provenance:
     generation: tuple[GenerationRecord, ...] = ()
     c2pa: ContentCredentials | None = None
     notes: tuple[str, ...] = ()
+    thumbnail: EmbeddedThumbnail | None = None  # filled by ``thumbnail.checked`` (it needs the pixels)
 
     @property
     def has_metadata(self) -> bool:

@@ -39,7 +39,8 @@ def _dates(p: Provenance | None) -> list[tuple[str, str | None]]:
 
 
 _HIGHLIGHTS = ("metadata present", "declared source type", "AI generation record", "AI prompt", "AI seed / model",
-               "C2PA content credentials", "camera", "software that wrote it", "author and rights")
+               "C2PA content credentials", "camera", "software that wrote it", "author and rights",
+               "EXIF preview (thumbnail)")
 
 
 def _highlights(p: Provenance | None) -> list[tuple[str, str | None]]:
@@ -69,6 +70,7 @@ def _highlights(p: Provenance | None) -> list[tuple[str, str | None]]:
         " ".join(v for v in ((e.make if e else None), (e.model if e else None)) if v) or None,
         "; ".join(f"{name} ({where})" for where, name in p.writing_software()) or None,
         _cut("; ".join(dict.fromkeys(rights))) or None,
+        p.thumbnail.summary if p.thumbnail else None,
     ]
     return list(zip(_HIGHLIGHTS, values, strict=True))
 

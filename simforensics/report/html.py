@@ -25,6 +25,7 @@ from ..compare import Comparison
 from ..fingerprints import HASHES
 from ..outputs import printable
 from ..scan import ScanPair, ScanResult
+from ..thumbnail import decoded_thumbnail
 from ..verdict import Label, cut_away, transform_words
 from . import images, words
 from .evidence_rows import evidence_rows
@@ -98,6 +99,9 @@ class _Figures:
     layouts: tuple[str, str] | None = None  # each picture's composition map (light and dark, figure tinted)
     # What an upright crop cut away from the original: (side, pixels, its box, the original there)
     cut_away: tuple[tuple[str, int, tuple[int, int, int, int], str], ...] = ()
+    # Each file whose EXIF preview shows something else: (which file, the preview, the picture
+    # with the areas where they differ outlined, the finding in words)
+    previews: tuple[tuple[str, str, str, str], ...] = ()
 
 
 def _figures(comparison: Comparison) -> _Figures:
@@ -124,7 +128,19 @@ def _figures(comparison: Comparison) -> _Figures:
     cut = tuple((side, px, box, images.data_uri(pixels)) for side, px, box in cut_away(m.alignment)
                 if (pixels := images.crop_view(original, box, images.VIEW_SIDE)) is not None)
     return _Figures(images.data_uri(original_view), images.data_uri(images.view_of(copy)), aligned, heat, crops,
-                    layouts, cut)
+                    layouts, cut, _previews(comparison))
+
+
+def _previews(comparison: Comparison) -> tuple[tuple[str, str, str, str], ...]:
+    shown = []
+    for side, evidence in (("original", comparison.original), ("copy", comparison.copy)):
+        p = evidence.provenance
+        if p is None or p.thumbnail is None or p.thumbnail.agrees is not False or p.exif is None or p.exif.thumbnail is None:
+            continue
+        preview = decoded_thumbnail(p.exif.thumbnail, evidence.exif_orientation)
+        shown.append((side, images.data_uri(images.view_of(preview, images.PREVIEW_SIDE)),
+                      images.data_uri(images.outlined(evidence.rgb, p.thumbnail.areas)), p.thumbnail.summary))
+    return tuple(shown)
 
 
 def _viewer_data(comparison: Comparison) -> dict[str, Any]:

@@ -33,6 +33,8 @@ CROP_SIDE = 220
 THUMBNAIL_SIDE = 200
 # A composition map (a few dozen cells a side) drawn large enough to read, its cells kept square.
 MAP_SIDE = 160
+# A picture shown beside its EXIF preview (160 px as cameras write it): both drawn at this width.
+PREVIEW_SIDE = 320
 
 # Where the copy does not cover the original: light diagonal hatching, which no photograph has.
 _HATCH_LIGHT, _HATCH_DARK, _HATCH_PERIOD = 232, 205, 12
@@ -117,6 +119,15 @@ def layout_map(values: np.ndarray, inside: np.ndarray, *, figure: np.ndarray | N
     hatch = _hatch(*outside.shape)
     rgb[outside] = hatch[outside]
     return rgb
+
+
+def outlined(rgb: np.ndarray, boxes: tuple[tuple[int, int, int, int], ...], side: int = PREVIEW_SIDE) -> np.ndarray:
+    """The picture reduced to ``side`` with each box ([x, y, w, h] of ``rgb``) outlined in red."""
+    view = np.ascontiguousarray(view_of(rgb, side))
+    scale = view.shape[1] / rgb.shape[1]
+    for x, y, w, h in boxes:
+        cv2.rectangle(view, (int(x * scale), int(y * scale)), (int((x + w) * scale), int((y + h) * scale)), (220, 0, 0), 2)
+    return view
 
 
 def data_uri(pixels: np.ndarray, *, lossless: bool = False) -> str:

@@ -140,6 +140,11 @@ def provenance_document(p: Provenance) -> dict[str, Any]:
             "gps": None if e.gps is None else {"latitude": _r(e.gps[0], 7), "longitude": _r(e.gps[1], 7)},
             "tags": _pairs(e.tags),
         },
+        "embedded_thumbnail": None if p.thumbnail is None else {
+            "width": p.thumbnail.width, "height": p.thumbnail.height, "bytes": p.thumbnail.byte_count,
+            "sha256": p.thumbnail.sha256, "label": p.thumbnail.label, "similarity": p.thumbnail.similarity,
+            "agrees": p.thumbnail.agrees, "summary": p.thumbnail.summary, "areas": [list(a) for a in p.thumbnail.areas],
+        },
         "xmp": None if x is None else {
             "digital_source_type": x.digital_source_type, "creator_tool": x.creator_tool,
             "create_date": x.create_date, "modify_date": x.modify_date, "metadata_date": x.metadata_date,

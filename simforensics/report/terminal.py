@@ -15,6 +15,7 @@ from .. import thresholds as T
 from ..derivation import Derivation
 from ..evidence import Evidence
 from ..fingerprints import HASHES, hash_kind
+from ..provenance.model import EmbeddedThumbnail
 from ..region_findings import Finding
 from ..resemblance.model import Likeness, ResemblanceProfile
 from ..verdict import Label
@@ -60,6 +61,9 @@ def evidence_table(items: list[Evidence], title: str = "Evidence", labels: list[
         ("ICC profile", [e.icc_profile or "none" for e in items]),
         ("notes", ["; ".join(e.notes) or "-" for e in items]),
     ]
+    previews = [e.provenance.thumbnail if e.provenance is not None else None for e in items]
+    if any(previews):
+        rows.append(("EXIF preview", [p.summary if p else "none" for p in previews]))
     for name, values in rows:
         table.add_row(name, *[escape(v) for v in values])
     return table
@@ -87,13 +91,24 @@ _LABEL_STYLE = {
 }
 
 
+def _disagreeing_previews(comparison: Comparison) -> list[tuple[str, EmbeddedThumbnail]]:
+    """Each file's EXIF preview that does not show the picture as it is (a fact for the verdict)."""
+    found = []
+    for side, evidence in (("original", comparison.original), ("copy", comparison.copy)):
+        preview = evidence.provenance.thumbnail if evidence.provenance is not None else None
+        if preview is not None and preview.agrees is False:
+            found.append((side, preview))
+    return found
+
+
 def print_comparison(console: Console, comparison: Comparison, *, brief: bool = False) -> None:
     """Verdict first, then the transform, the hashes, the changed areas and the evidence."""
     m = comparison.measurement
     v = m.verdict
     console.print(Panel(
         f"{_styled(v.label, _LABEL_STYLE[v.label])}   similarity {v.similarity:.3f}\n{escape(v.summary)}"
-        + (f"\nWhich is the original? {escape(m.derivation.summary)}" if m.derivation is not None else ""),
+        + (f"\nWhich is the original? {escape(m.derivation.summary)}" if m.derivation is not None else "")
+        + "".join(f"\nThe {side}'s EXIF preview: {escape(preview.summary)}" for side, preview in _disagreeing_previews(comparison)),
         title=Text("Verdict"), title_align="left",  # plain text: a str title is markup, emoji codes loaded (4 ms)
     ))
     if brief:
