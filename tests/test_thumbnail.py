@@ -72,6 +72,12 @@ def test_a_preview_of_another_picture_or_a_damaged_one_is_said_so(tmp_path: Path
     assert found is not None and found.agrees is False and "shows another picture" in found.summary
     found = _checked(tmp_path, mf.jpeg_with_exif_preview(picture, b"\xff\xd8\xff\xe0 not a JPEG"))
     assert found is not None and found.label is None and found.agrees is None and "cannot be decoded" in found.summary
+    # IFD1 pointing past the end of the block: a note, the picture read as ever.
+    path = tmp_path / "pointing-away.jpg"
+    path.write_bytes(mf.jpeg_with_exif_preview(picture, _preview(picture), pointed_at=1 << 20))
+    evidence = checked(load_evidence(path, with_provenance=True))
+    assert evidence.provenance is not None and evidence.provenance.thumbnail is None
+    assert any("EXIF thumbnail points outside the EXIF block" in note for note in evidence.provenance.notes)
 
 
 def test_reports_show_the_preview_finding(tmp_path: Path, picture: np.ndarray) -> None:
