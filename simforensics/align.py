@@ -62,7 +62,8 @@ class Alignment:
     # is not part of the original and is left out of every comparison.
     copy_content_box: tuple[int, int, int, int] = (0, 0, 0, 0)
     # What found the transform: "pixels" (identical), "sift", "sift-stretched" (grey levels
-    # stretched), "sift-low-threshold", "akaze", "dense-ecc", "whole-picture"; "none" when not aligned.
+    # stretched), "sift-low-threshold", "akaze", "dense-ecc", "whole-picture", "sift-piece" (a piece
+    # of the original set into another picture); "none" when not aligned.
     method: str = "sift"
     # Share of COPY's frame that shows the original's picture: below 1 when the copy set it into a
     # larger picture (a caption bar, borders, a collage).
@@ -527,6 +528,21 @@ def align(
     if not tried:
         return result
     return replace(result, reason=f"{result.reason}; nor did {' or '.join(tried)} align them")
+
+
+def aligned_on_a_piece(original: np.ndarray, copy: np.ndarray) -> Alignment | None:
+    """The pair aligned on a piece of ORIGINAL set into COPY (``align_piece``), for a pair the
+    whole-picture ways did not align; None when no piece is found."""
+    from .align_piece import pasted_piece
+
+    piece = pasted_piece(original, copy)
+    if piece is None:
+        return None
+    reason = (f"a piece of the original set into the copy: {piece.inliers} feature matches agree on it, and the "
+              f"original explains {piece.share:.0%} of the copy through it")
+    accepted = _accepted(original, copy, _Fit(AlignModel.SIMILARITY, piece.matrix, piece.inliers, piece.inliers, float("nan")),
+                         "sift-piece", reason)
+    return accepted if accepted.aligned else None
 
 
 def _flat_fallbacks(original: np.ndarray, copy: np.ndarray,

@@ -1287,15 +1287,16 @@ def _kept_piece(frame: WorkingFrame, maps: _DifferenceMaps,
 
 
 def _agreeing_cells(detailed: np.ndarray, structure_smooth: np.ndarray) -> np.ndarray:
-    """bool: the cells (KEPT_PIECE_CELLS across) at least half of whose pixels are ``detailed`` and
-    whose detailed pixels' median structure change is 1 - LARGE_EDIT_UNCHANGED_STRUCTURE or less."""
+    """bool: the cells (KEPT_PIECE_CELLS across) with CHANGE_MIN_SAMPLE ``detailed`` pixels or more
+    whose median structure change is 1 - LARGE_EDIT_UNCHANGED_STRUCTURE or less (a piece of sky
+    or of a smooth cup has its detail in a few lines)."""
     h, w = detailed.shape
     cells = T.KEPT_PIECE_CELLS
     rows = np.minimum((np.arange(h) * cells) // h, cells - 1)
     cols = np.minimum((np.arange(w) * cells) // w, cells - 1)
     cell = rows[:, None] * cells + cols[None, :]
     labels = np.where(detailed, cell + 1, 0)
-    counted = np.bincount(labels.ravel(), minlength=cells * cells + 1)[1:] >= 0.5 * detailed.size / (cells * cells)
+    counted = np.bincount(labels.ravel(), minlength=cells * cells + 1)[1:] >= T.CHANGE_MIN_SAMPLE
     agreeing = np.zeros(cells * cells, bool)
     if counted.any():
         medians = ndimage.median(structure_smooth, labels, np.flatnonzero(counted) + 1)

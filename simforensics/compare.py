@@ -17,7 +17,7 @@ from threadpoolctl import threadpool_limits
 
 from . import lens, pixelation
 from . import thresholds as T
-from .align import Alignment, PictureFeatures, align, overlap_mask
+from .align import Alignment, PictureFeatures, align, aligned_on_a_piece, overlap_mask
 from .changes import (
     MASK_CHANGED,
     MASK_NOT_COVERED,
@@ -291,7 +291,7 @@ def _measure_regions(
 def compare_images(
     original: np.ndarray, copy: np.ndarray, *, regions: tuple[UserRegion, ...] = (), with_people: bool = True,
     report_measures: bool = True, with_derivation: bool = True, reference: Reference | None = None,
-    facts: tuple[FileFacts, FileFacts] | None = None,
+    facts: tuple[FileFacts, FileFacts] | None = None, find_pieces: bool = True,
 ) -> Measurement:
     """Measure one pair of RGB uint8 pictures.
 
@@ -301,17 +301,20 @@ def compare_images(
     picture is the likelier original (video's spans, whose reports do not say it).
     ``reference``: the population the resemblance is placed in (default: the builtin one).
     ``facts``: each file's format, JPEG tables and metadata, for the derivation's compression and
-    metadata cues (None: pixels only).
+    metadata cues (None: pixels only). ``find_pieces``: a pair the whole-picture ways do not align
+    is searched for a piece of ORIGINAL set into COPY (``align.aligned_on_a_piece``, 0.5-1 s a pair):
+    left out where the pairs are not two pictures a person chose to compare (scan's candidates, a
+    video's frames, a file's EXIF preview).
     """
     first, second = (PreparedPicture(rgb, side) for rgb, side in zip((original, copy), facts or (None, None), strict=True))
     return compare_prepared(first, second, regions=regions, with_people=with_people, report_measures=report_measures,
-                            with_derivation=with_derivation, reference=reference)
+                            with_derivation=with_derivation, reference=reference, find_pieces=find_pieces)
 
 
 def compare_prepared(
     first: PreparedPicture, second: PreparedPicture, *, regions: tuple[UserRegion, ...] = (),
     with_people: bool = True, report_measures: bool = True, with_derivation: bool = True,
-    reference: Reference | None = None,
+    reference: Reference | None = None, find_pieces: bool = True,
 ) -> Measurement:
     """``compare_images`` on pictures prepared once (a scan keeps them between pairs)."""
     original, copy = first.rgb, second.rgb
@@ -324,6 +327,8 @@ def compare_prepared(
     if not alignment.aligned and _a_negative(whole) and (negative := _aligned_as_negative(first, copy)):
         alignment, turned_back = negative
         copy, previews = turned_back.rgb, (first.preview, turned_back.preview)
+    if not alignment.aligned and find_pieces and (on_a_piece := aligned_on_a_piece(original, copy)):
+        alignment = on_a_piece
     if alignment.lens_bend and (straight := _aligned_straightened(first, copy, alignment)):
         alignment, straightened = straight
         copy, previews = straightened.rgb, (first.preview, straightened.preview)

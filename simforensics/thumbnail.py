@@ -66,7 +66,7 @@ def check_thumbnail(picture: np.ndarray, data: bytes, orientation: int | None) -
     # preview's, and what is found is given back in its own pixels.
     reduced = shrink_to_side(picture, max(T.FEATURE_SIDE, 4 * max(height, width)))
     back = picture.shape[1] / reduced.shape[1]
-    measurement = compare_images(reduced, preview, with_people=False, with_derivation=False)
+    measurement = compare_images(reduced, preview, with_people=False, with_derivation=False, find_pieces=False)
     verdict = measurement.verdict
     alignment = measurement.alignment
     fill = _picture_fill(alignment, reduced.shape, preview)

@@ -100,7 +100,7 @@ def verify_pair(original: str, copy: str, *, max_pixels: int = DEFAULT_MAX_PIXEL
         turned = verify_pair(copy, original, max_pixels=max_pixels)
         side = {"original": "copy", "copy": "original"}.get(turned.likely_original, turned.likely_original)
         return replace(turned, likely_original=side)
-    measurement = compare_prepared(first_prepared, second_prepared, with_people=False, report_measures=False,
+    measurement = compare_prepared(first_prepared, second_prepared, with_people=False, report_measures=False, find_pieces=False,
                                    with_derivation=False)
     verdict = measurement.verdict
     direction, confidence = "undetermined", 0.5
@@ -113,7 +113,7 @@ def verify_pair(original: str, copy: str, *, max_pixels: int = DEFAULT_MAX_PIXEL
         if direction == "copy":
             # The scan lists the second first, as the original: the verdict is to describe the first
             # as derived from it ("resized to 200 %", not "to 50 %"), so the pair is compared that way.
-            turned = compare_prepared(second_prepared, first_prepared, with_people=False, report_measures=False,
+            turned = compare_prepared(second_prepared, first_prepared, with_people=False, report_measures=False, find_pieces=False,
                                       with_derivation=False).verdict
             verdict = turned if turned.label.is_copy else verdict
     if verdict.label == Label.IDENTICAL:

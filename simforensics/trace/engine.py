@@ -135,18 +135,22 @@ def _plain_areas(frame: PictureFrame, labels: np.ndarray) -> np.ndarray:
 
 def _pieces_of(frame: PictureFrame, keypoints: Keypoints, source: np.ndarray, source_shape: tuple[int, int], number: int,
                retrieval_pass: int) -> list[_Found]:
+    return [_Found(number, retrieval_pass, explanation, source_shape)
+            for explanation in source_pieces(frame, keypoints, source, source_shape)]
+
+
+def source_pieces(frame: PictureFrame, keypoints: Keypoints, source: np.ndarray, source_shape: tuple[int, ...], *,
+                  side: int = T.TRACE_SOURCE_SIDE) -> list[Explanation]:
+    """Every piece of one source in the picture (``frame``, its ``keypoints``), each confirmed by
+    the dense test. ``source``: the source's pixels read at ``side``; ``source_shape``: its full
+    size. A source smaller than ``side`` has its cells short of keypoints enlarged up to it."""
     # The source's keypoints at the resolution it was read at (TRACE_SOURCE_SIDE), not reduced
     # further: an enlarged piece shows the source's fine detail, which a reduced copy has lost.
-    plain = sift_keypoints(source, side=T.TRACE_SOURCE_SIDE, count=T.FEATURE_COUNT, grid=T.TRACE_INDEX_GRID,
-                           full_shape=source_shape)
-    mirrored = sift_keypoints(np.ascontiguousarray(source[:, ::-1]), side=T.TRACE_SOURCE_SIDE, count=T.FEATURE_COUNT,
+    plain = sift_keypoints(source, side=side, count=T.FEATURE_COUNT, grid=T.TRACE_INDEX_GRID, full_shape=source_shape)
+    mirrored = sift_keypoints(np.ascontiguousarray(source[:, ::-1]), side=side, count=T.FEATURE_COUNT,
                               grid=T.TRACE_INDEX_GRID, full_shape=source_shape)
-    result = []
-    for model in fit_pieces(keypoints, plain, mirrored, source_shape[1]):
-        explanation = explain(frame, source, source_shape, model)
-        if explanation is not None:
-            result.append(_Found(number, retrieval_pass, explanation, source_shape))
-    return result
+    found = (explain(frame, source, source_shape, model) for model in fit_pieces(keypoints, plain, mirrored, source_shape[1]))
+    return [explanation for explanation in found if explanation is not None]
 
 
 def _box(mask: np.ndarray) -> tuple[int, int, int, int]:

@@ -168,7 +168,8 @@ def _span(path: str, decoded: DecodedVideo, entry: PortfolioPicture, picture: _P
     if frame_view is None:
         return None
     # Which side is the original is not asked of a frame: the picture came first.
-    measurement = compare_images(picture.rgb, frame_view, with_people=regions, with_derivation=False)
+    measurement = compare_images(picture.rgb, frame_view, with_people=regions, with_derivation=False,
+                                 find_pieces=False)
     label = measurement.verdict.label
     if label == Label.UNRELATED:
         return None  # the compare engine has the last word: a geometric match alone is not a span
@@ -222,7 +223,8 @@ def _furthest(path: str, decoded: DecodedVideo, picture: _Picture, fits: list[Fr
     view = _frame_view(path, decoded, frame)
     if view is None:
         return None
-    verdict = compare_images(picture.rgb, view, with_people=False, with_derivation=False, report_measures=False)
+    verdict = compare_images(picture.rgb, view, with_people=False, with_derivation=False, report_measures=False,
+                             find_pieces=False)
     changed = verdict.changes.changed_fraction if verdict.changes is not None else 0.0
     return FurthestFrame(frame=frame, time_s=round(float(decoded.times[frame]), 6), label=verdict.verdict.label,
                          similarity=round(float(verdict.verdict.similarity), 4), changed_fraction=round(float(changed), 4),

@@ -1,0 +1,48 @@
+"""The alignment tried last: a piece of the original set into another picture.
+
+When most of the copy is another picture, that picture's texture takes SIFT's strongest keypoints
+and its chance matches outnumber the piece's: a piece of a cat's fur pasted on grass left 3
+consistent matches of the 15 needed, and on a brick wall the best fit of a rocket's piece
+collapsed to scale 0. ``trace`` finds such pieces: keypoints spread over a grid of cells, repeated
+robust fits, and the dense test that keeps a fit only where the original, warped by it, explains
+the copy's pixels (``trace.engine.source_pieces``). The piece of the largest area so confirmed
+aligns the pair; what lies around it is then measured as changed, as any replaced part is.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from . import thresholds as T
+from .resample import shrink_to_side
+
+__all__ = ["PastedPiece", "pasted_piece"]
+
+
+@dataclass(frozen=True)
+class PastedPiece:
+    matrix: np.ndarray  # 3x3, COPY -> ORIGINAL
+    inliers: int
+    share: float  # of the copy that the original explains through ``matrix``
+
+
+def pasted_piece(original: np.ndarray, copy: np.ndarray) -> PastedPiece | None:
+    """The largest piece of ``original`` that the dense test finds in ``copy``, or None."""
+    # Imported here: trace builds on the compare engine, which imports this module.
+    from .trace.engine import source_pieces
+    from .trace.explain import picture_frame
+    from .trace.fit import sift_keypoints
+
+    frame = picture_frame(copy)
+    # Both at their own size when smaller than trace's sides: trace enlarges the cells short of
+    # keypoints (a small piece of a collage), four fifths of its time on a 480-px pair.
+    keypoints = sift_keypoints(copy, side=min(T.TRACE_PICTURE_FEATURE_SIDE, max(copy.shape[:2])),
+                               count=T.TRACE_PICTURE_FEATURES, grid=T.TRACE_QUERY_GRID)
+    side = min(T.TRACE_SOURCE_SIDE, max(original.shape[:2]))
+    pieces = source_pieces(frame, keypoints, shrink_to_side(original, side), original.shape, side=side)
+    if not pieces:
+        return None
+    best = max(pieces, key=lambda piece: int(np.isfinite(piece.cost).sum()))
+    return PastedPiece(best.model.matrix, best.model.inliers, float(np.isfinite(best.cost).mean()))
