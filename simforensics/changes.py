@@ -1290,11 +1290,8 @@ def _agreeing_cells(detailed: np.ndarray, structure_smooth: np.ndarray) -> np.nd
     """bool: the cells (KEPT_PIECE_CELLS across) with CHANGE_MIN_SAMPLE ``detailed`` pixels or more
     whose median structure change is 1 - LARGE_EDIT_UNCHANGED_STRUCTURE or less (a piece of sky
     or of a smooth cup has its detail in a few lines)."""
-    h, w = detailed.shape
     cells = T.KEPT_PIECE_CELLS
-    rows = np.minimum((np.arange(h) * cells) // h, cells - 1)
-    cols = np.minimum((np.arange(w) * cells) // w, cells - 1)
-    cell = rows[:, None] * cells + cols[None, :]
+    cell = _cell_of(detailed.shape, cells)
     labels = np.where(detailed, cell + 1, 0)
     counted = np.bincount(labels.ravel(), minlength=cells * cells + 1)[1:] >= T.CHANGE_MIN_SAMPLE
     agreeing = np.zeros(cells * cells, bool)
@@ -1302,6 +1299,13 @@ def _agreeing_cells(detailed: np.ndarray, structure_smooth: np.ndarray) -> np.nd
         medians = ndimage.median(structure_smooth, labels, np.flatnonzero(counted) + 1)
         agreeing[np.flatnonzero(counted)] = np.asarray(medians) <= 1 - T.LARGE_EDIT_UNCHANGED_STRUCTURE
     return agreeing[cell]
+
+
+def _cell_of(shape: tuple[int, ...], cells: int) -> np.ndarray:
+    """int: each pixel's cell of a ``cells`` x ``cells`` grid over a frame of ``shape``, row by row."""
+    rows = np.minimum((np.arange(shape[0]) * cells) // shape[0], cells - 1)
+    cols = np.minimum((np.arange(shape[1]) * cells) // shape[1], cells - 1)
+    return rows[:, None] * cells + cols[None, :]
 
 
 def _replaced(frame: WorkingFrame, changed: np.ndarray, detailed: np.ndarray) -> bool:
@@ -1363,11 +1367,8 @@ def _clean_part(covered: np.ndarray, structure_smooth: np.ndarray) -> np.ndarray
     """The covered pixels of the cells (LARGE_EDIT_CELLS across) that agree best, their median
     structure change in the lowest LARGE_EDIT_CLEAN_SHARE of the cells': where the copy is still
     its original when much of it was replaced. None when too few cells are covered."""
-    h, w = covered.shape
     cells = T.LARGE_EDIT_CELLS
-    rows = np.minimum((np.arange(h) * cells) // h, cells - 1)
-    cols = np.minimum((np.arange(w) * cells) // w, cells - 1)
-    cell = rows[:, None] * cells + cols[None, :]
+    cell = _cell_of(covered.shape, cells)
     # A cell counts when half of it or more is covered.
     labels = np.where(covered, cell + 1, 0)
     counted = np.bincount(labels.ravel(), minlength=cells * cells + 1)[1:] >= 0.5 * covered.size / (cells * cells)
