@@ -7,6 +7,7 @@ Reports render them as they are.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 
 from .provenance import (
@@ -327,7 +328,21 @@ def _capture(original: Provenance, copy: Provenance) -> list[MetadataFinding]:
             else "The files record different capture or creation times.",
             a.datetime_original, b.datetime_original,
         ))
+    findings.extend(_previews(a.thumbnail, b.thumbnail))
     return findings
+
+
+def _previews(a: bytes | None, b: bytes | None) -> list[MetadataFinding]:
+    """The EXIF previews, byte for byte: the copy's file keeps the original's preview when it was
+    made from that file with its metadata (an editor's save, a tool that copies EXIF)."""
+    if a is None or b is None:
+        return []
+    digests = hashlib.sha256(a).hexdigest(), hashlib.sha256(b).hexdigest()
+    if digests[0] == digests[1]:
+        return [MetadataFinding("same-exif-preview", "Both files hold the same EXIF preview, byte for byte (equal "
+                                "SHA-256): the copy's metadata was carried over from the original's file, or both "
+                                "from a common one.", digests[0], digests[1])]
+    return [MetadataFinding("different-exif-preview", "The files hold different EXIF previews.", digests[0], digests[1])]
 
 
 def diff_metadata(original: Provenance, copy: Provenance) -> MetadataDiff:

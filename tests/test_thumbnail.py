@@ -93,6 +93,9 @@ def test_reports_show_the_preview_finding(tmp_path: Path, picture: np.ndarray) -
     assert document["original"]["provenance"]["embedded_thumbnail"]["agrees"] is True
     found = document["copy"]["provenance"]["embedded_thumbnail"]
     assert found["agrees"] is False and len(found["areas"]) == 1 and found["width"] == 160
+    # The copy's file kept the original's preview, byte for byte: its metadata came from that file.
+    codes = {f["code"] for f in document["metadata_diff"]["findings"]}
+    assert "same-exif-preview" in codes and "different-exif-preview" not in codes
     said = " ".join(result.stdout.replace("│", " ").split())  # the verdict panel, unwrapped
     assert "The copy's EXIF preview: The EXIF preview (160 x 160 px) differs from the picture in 1 area" in said
     assert "original's EXIF preview" not in said
