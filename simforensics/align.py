@@ -530,18 +530,11 @@ def align(
     return replace(result, reason=f"{result.reason}; nor did {' or '.join(tried)} align them")
 
 
-def aligned_on_a_piece(original: np.ndarray, copy: np.ndarray) -> Alignment | None:
-    """The pair aligned on a piece of ORIGINAL set into COPY (``align_piece``), for a pair the
-    whole-picture ways did not align; None when no piece is found."""
-    from .align_piece import pasted_piece
-
-    piece = pasted_piece(original, copy)
-    if piece is None:
-        return None
-    reason = (f"a piece of the original set into the copy: {piece.inliers} feature matches agree on it, and the "
-              f"original explains {piece.share:.0%} of the copy through it")
-    accepted = _accepted(original, copy, _Fit(AlignModel.SIMILARITY, piece.matrix, piece.inliers, piece.inliers, float("nan")),
-                         "sift-piece", reason)
+def aligned_by(original: np.ndarray, copy: np.ndarray, matrix: np.ndarray, inliers: int, method: str,
+               reason: str) -> Alignment | None:
+    """The alignment of a COPY -> ORIGINAL ``matrix`` found by another way (``align_piece``), on
+    the checks every fit passes (a plausible scale, an overlap); None when it fails them."""
+    accepted = _accepted(original, copy, _Fit(AlignModel.SIMILARITY, matrix, inliers, inliers, float("nan")), method, reason)
     return accepted if accepted.aligned else None
 
 

@@ -16,9 +16,12 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import thresholds as T
+from .align import Alignment, aligned_by
 from .resample import shrink_to_side
+from .trace.explain import picture_frame, source_pieces
+from .trace.fit import sift_keypoints
 
-__all__ = ["PastedPiece", "pasted_piece"]
+__all__ = ["PastedPiece", "aligned_on_a_piece", "pasted_piece"]
 
 
 @dataclass(frozen=True)
@@ -28,13 +31,19 @@ class PastedPiece:
     share: float  # of the copy that the original explains through ``matrix``
 
 
+def aligned_on_a_piece(original: np.ndarray, copy: np.ndarray) -> Alignment | None:
+    """The pair aligned on a piece of ORIGINAL set into COPY, for a pair the whole-picture ways
+    of ``align`` did not align; None when no piece is found."""
+    piece = pasted_piece(original, copy)
+    if piece is None:
+        return None
+    reason = (f"a piece of the original set into the copy: {piece.inliers} feature matches agree on it, and the "
+              f"original explains {piece.share:.0%} of the copy through it")
+    return aligned_by(original, copy, piece.matrix, piece.inliers, "sift-piece", reason)
+
+
 def pasted_piece(original: np.ndarray, copy: np.ndarray) -> PastedPiece | None:
     """The largest piece of ``original`` that the dense test finds in ``copy``, or None."""
-    # Imported here: trace builds on the compare engine, which imports this module.
-    from .trace.engine import source_pieces
-    from .trace.explain import picture_frame
-    from .trace.fit import sift_keypoints
-
     frame = picture_frame(copy)
     # Both at their own size when smaller than trace's sides: trace enlarges the cells short of
     # keypoints (a small piece of a collage), four fifths of its time on a 480-px pair.

@@ -17,7 +17,7 @@ from threadpoolctl import threadpool_limits
 
 from . import lens, pixelation
 from . import thresholds as T
-from .align import Alignment, PictureFeatures, align, aligned_on_a_piece, overlap_mask
+from .align import Alignment, PictureFeatures, align, overlap_mask
 from .changes import (
     MASK_CHANGED,
     MASK_NOT_COVERED,
@@ -302,7 +302,7 @@ def compare_images(
     ``reference``: the population the resemblance is placed in (default: the builtin one).
     ``facts``: each file's format, JPEG tables and metadata, for the derivation's compression and
     metadata cues (None: pixels only). ``find_pieces``: a pair the whole-picture ways do not align
-    is searched for a piece of ORIGINAL set into COPY (``align.aligned_on_a_piece``, 0.5-1 s a pair):
+    is searched for a piece of ORIGINAL set into COPY (``align_piece``, 0.5-1 s a pair):
     left out where the pairs are not two pictures a person chose to compare (scan's candidates, a
     video's frames, a file's EXIF preview).
     """
@@ -327,8 +327,11 @@ def compare_prepared(
     if not alignment.aligned and _a_negative(whole) and (negative := _aligned_as_negative(first, copy)):
         alignment, turned_back = negative
         copy, previews = turned_back.rgb, (first.preview, turned_back.preview)
-    if not alignment.aligned and find_pieces and (on_a_piece := aligned_on_a_piece(original, copy)):
-        alignment = on_a_piece
+    if not alignment.aligned and find_pieces:
+        # Imported when needed: trace's package, which it uses, imports scan, which imports this module.
+        from .align_piece import aligned_on_a_piece
+
+        alignment = aligned_on_a_piece(original, copy) or alignment
     if alignment.lens_bend and (straight := _aligned_straightened(first, copy, alignment)):
         alignment, straightened = straight
         copy, previews = straightened.rgb, (first.preview, straightened.preview)
@@ -477,9 +480,9 @@ def compare_files(options: CompareOptions) -> Comparison:
 
 def _compare_files(options: CompareOptions) -> Comparison:
     started = _now()
-    original = checked(load_evidence(options.original, max_pixels=options.max_pixels, with_provenance=True))
+    original = checked(load_evidence(options.original, max_pixels=options.max_pixels, with_provenance=True), compare_images)
     options = dataclasses.replace(options, regions=regions_inside(options.regions, original.rgb.shape))
-    copy = checked(load_evidence(options.copy, max_pixels=options.max_pixels, with_provenance=True))
+    copy = checked(load_evidence(options.copy, max_pixels=options.max_pixels, with_provenance=True), compare_images)
     reference = None
     if options.reference is not None:
         from .resemblance.population import reference_from_folder

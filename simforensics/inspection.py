@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .compare import compare_images
 from .errors import EvidenceError
 from .evidence import DEFAULT_MAX_PIXELS, Evidence, load_evidence
 from .thumbnail import checked
@@ -22,7 +23,7 @@ def inspect_files(paths: list[str], *, max_pixels: int = DEFAULT_MAX_PIXELS) -> 
     errors: list[tuple[str, str]] = []
     for path in paths:
         try:
-            images.append(checked(load_evidence(path, max_pixels=max_pixels, with_provenance=True)))
+            images.append(checked(load_evidence(path, max_pixels=max_pixels, with_provenance=True), compare_images))
         except EvidenceError as exc:
             errors.append((exc.path, exc.reason))
     return Inspection(images=tuple(images), errors=tuple(errors))

@@ -16,6 +16,8 @@ import hashlib
 import io
 import math
 import warnings
+from collections.abc import Callable
+from typing import Any
 
 import cv2
 import numpy as np
@@ -40,33 +42,34 @@ _TRANSPOSE = {
 }
 
 
-def checked(evidence: Evidence) -> Evidence:
-    """``evidence`` with its provenance's ``thumbnail`` filled when its EXIF holds a preview."""
+def checked(evidence: Evidence, compare: Callable[..., Any]) -> Evidence:
+    """``evidence`` with its provenance's ``thumbnail`` filled when its EXIF holds a preview.
+    ``compare``: the compare engine's ``compare_images`` (given, as the engine loads evidence
+    through this module)."""
     provenance = evidence.provenance
     if provenance is None or provenance.exif is None or provenance.exif.thumbnail is None:
         return evidence
-    found = check_thumbnail(evidence.rgb, provenance.exif.thumbnail, evidence.exif_orientation)
+    found = check_thumbnail(evidence.rgb, provenance.exif.thumbnail, evidence.exif_orientation, compare)
     return dataclasses.replace(evidence, provenance=dataclasses.replace(provenance, thumbnail=found))
 
 
-def check_thumbnail(picture: np.ndarray, data: bytes, orientation: int | None) -> EmbeddedThumbnail:
-    """The preview ``data`` decoded and compared with ``picture`` (RGB uint8, as displayed)."""
+def check_thumbnail(picture: np.ndarray, data: bytes, orientation: int | None,
+                    compare: Callable[..., Any]) -> EmbeddedThumbnail:
+    """The preview ``data`` decoded and compared with ``picture`` (RGB uint8, as displayed) by
+    ``compare`` (``compare_images``)."""
     digest = hashlib.sha256(data).hexdigest()
     try:
         preview = decoded_thumbnail(data, orientation)
     except (OSError, SyntaxError, ValueError, EOFError, Image.DecompressionBombError) as exc:
         return EmbeddedThumbnail(0, 0, len(data), digest, None, None, None,
                                  f"The EXIF preview ({len(data):,} bytes) cannot be decoded ({exc or type(exc).__name__}).")
-    # Imported here: compare imports this module (its files are checked as they are loaded).
-    from .compare import compare_images
-
     height, width = preview.shape[:2]
     # The preview's few pixels set what can be seen (the change map's frame is no finer than the
     # coarser picture): the picture is compared reduced, at the features' side or four times the
     # preview's, and what is found is given back in its own pixels.
     reduced = shrink_to_side(picture, max(T.FEATURE_SIDE, 4 * max(height, width)))
     back = picture.shape[1] / reduced.shape[1]
-    measurement = compare_images(reduced, preview, with_people=False, with_derivation=False, find_pieces=False)
+    measurement = compare(reduced, preview, with_people=False, with_derivation=False, find_pieces=False)
     verdict = measurement.verdict
     alignment = measurement.alignment
     fill = _picture_fill(alignment, reduced.shape, preview)

@@ -11,6 +11,7 @@ import pytest
 
 from fixtures import make_fixtures as fx
 from fixtures import metadata_fixtures as mf
+from simforensics.compare import compare_images
 from simforensics.evidence import load_evidence
 from simforensics.provenance.model import EmbeddedThumbnail
 from simforensics.thumbnail import checked
@@ -21,7 +22,7 @@ from .conftest import run_cli
 def _checked(tmp_path: Path, data: bytes) -> EmbeddedThumbnail | None:
     path = tmp_path / "picture.jpg"
     path.write_bytes(data)
-    evidence = checked(load_evidence(path, with_provenance=True))
+    evidence = checked(load_evidence(path, with_provenance=True), compare_images)
     assert evidence.provenance is not None
     return evidence.provenance.thumbnail
 
@@ -75,7 +76,7 @@ def test_a_preview_of_another_picture_or_a_damaged_one_is_said_so(tmp_path: Path
     # IFD1 pointing past the end of the block: a note, the picture read as ever.
     path = tmp_path / "pointing-away.jpg"
     path.write_bytes(mf.jpeg_with_exif_preview(picture, _preview(picture), pointed_at=1 << 20))
-    evidence = checked(load_evidence(path, with_provenance=True))
+    evidence = checked(load_evidence(path, with_provenance=True), compare_images)
     assert evidence.provenance is not None and evidence.provenance.thumbnail is None
     assert any("EXIF thumbnail points outside the EXIF block" in note for note in evidence.provenance.notes)
 

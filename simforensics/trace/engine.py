@@ -22,8 +22,8 @@ from ..errors import EvidenceError
 from ..evidence import Evidence, load_evidence
 from ..scan.decode import read_reduced
 from .attribute import attribute, large_areas
-from .explain import Explanation, PictureFrame, explain, picture_frame
-from .fit import Keypoints, fit_pieces, sift_keypoints
+from .explain import Explanation, PictureFrame, picture_frame, source_pieces
+from .fit import Keypoints, sift_keypoints
 from .model import Piece, Trace, TracedSource, TraceOptions
 from .portfolio import Portfolio, read_portfolio
 from .retrieve import build_index, find_candidates, query_features, search
@@ -137,20 +137,6 @@ def _pieces_of(frame: PictureFrame, keypoints: Keypoints, source: np.ndarray, so
                retrieval_pass: int) -> list[_Found]:
     return [_Found(number, retrieval_pass, explanation, source_shape)
             for explanation in source_pieces(frame, keypoints, source, source_shape)]
-
-
-def source_pieces(frame: PictureFrame, keypoints: Keypoints, source: np.ndarray, source_shape: tuple[int, ...], *,
-                  side: int = T.TRACE_SOURCE_SIDE) -> list[Explanation]:
-    """Every piece of one source in the picture (``frame``, its ``keypoints``), each confirmed by
-    the dense test. ``source``: the source's pixels read at ``side``; ``source_shape``: its full
-    size. A source smaller than ``side`` has its cells short of keypoints enlarged up to it."""
-    # The source's keypoints at the resolution it was read at (TRACE_SOURCE_SIDE), not reduced
-    # further: an enlarged piece shows the source's fine detail, which a reduced copy has lost.
-    plain = sift_keypoints(source, side=side, count=T.FEATURE_COUNT, grid=T.TRACE_INDEX_GRID, full_shape=source_shape)
-    mirrored = sift_keypoints(np.ascontiguousarray(source[:, ::-1]), side=side, count=T.FEATURE_COUNT,
-                              grid=T.TRACE_INDEX_GRID, full_shape=source_shape)
-    found = (explain(frame, source, source_shape, model) for model in fit_pieces(keypoints, plain, mirrored, source_shape[1]))
-    return [explanation for explanation in found if explanation is not None]
 
 
 def _box(mask: np.ndarray) -> tuple[int, int, int, int]:

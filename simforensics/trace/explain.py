@@ -21,9 +21,9 @@ from scipy import ndimage
 from .. import thresholds as T
 from ..changes import fill_holes, global_colour_prediction, structure_change
 from ..resample import scale_matrix
-from .fit import PieceModel
+from .fit import Keypoints, PieceModel, fit_pieces, sift_keypoints
 
-__all__ = ["Explanation", "PictureFrame", "explain", "picture_frame"]
+__all__ = ["Explanation", "PictureFrame", "explain", "picture_frame", "source_pieces"]
 
 
 @dataclass(frozen=True)
@@ -142,3 +142,17 @@ def _piece(explained: np.ndarray, points: np.ndarray) -> np.ndarray:
     cols = np.clip(np.round(points[:, 0]).astype(int), 0, closed.shape[1] - 1)
     held = np.unique(labels[rows, cols])
     return fill_holes(np.isin(labels, held[held > 0]))
+
+
+def source_pieces(frame: PictureFrame, keypoints: Keypoints, source: np.ndarray, source_shape: tuple[int, ...], *,
+                  side: int = T.TRACE_SOURCE_SIDE) -> list[Explanation]:
+    """Every piece of one source in the picture (``frame``, its ``keypoints``), each confirmed by
+    the dense test. ``source``: the source's pixels read at ``side``; ``source_shape``: its full
+    size. A source smaller than ``side`` has its cells short of keypoints enlarged up to it."""
+    # The source's keypoints at the resolution it was read at (TRACE_SOURCE_SIDE), not reduced
+    # further: an enlarged piece shows the source's fine detail, which a reduced copy has lost.
+    plain = sift_keypoints(source, side=side, count=T.FEATURE_COUNT, grid=T.TRACE_INDEX_GRID, full_shape=source_shape)
+    mirrored = sift_keypoints(np.ascontiguousarray(source[:, ::-1]), side=side, count=T.FEATURE_COUNT,
+                              grid=T.TRACE_INDEX_GRID, full_shape=source_shape)
+    found = (explain(frame, source, source_shape, model) for model in fit_pieces(keypoints, plain, mirrored, source_shape[1]))
+    return [explanation for explanation in found if explanation is not None]
