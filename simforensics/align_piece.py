@@ -35,7 +35,10 @@ def aligned_on_a_piece(original: np.ndarray, copy: np.ndarray) -> Alignment | No
     """The pair aligned on a piece of ORIGINAL set into COPY, for a pair the whole-picture ways
     of ``align`` did not align; None when no piece is found."""
     piece = pasted_piece(original, copy)
-    if piece is None:
+    # As many agreeing matches as any alignment needs (trace asks 8, with its retrieval behind it):
+    # two pictures that share only a silhouette's outline, or a restyle that keeps the outlines,
+    # give 8-13, which the dense test, explaining flat paint with any flat paint, let through.
+    if piece is None or piece.inliers < T.MIN_INLIERS:
         return None
     reason = (f"a piece of the original set into the copy: {piece.inliers} feature matches agree on it, and the "
               f"original explains {piece.share:.0%} of the copy through it")
