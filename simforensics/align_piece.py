@@ -5,7 +5,7 @@ and its chance matches outnumber the piece's: a piece of a cat's fur pasted on g
 consistent matches of the 15 needed, and on a brick wall the best fit of a rocket's piece
 collapsed to scale 0. ``trace`` finds such pieces: keypoints spread over a grid of cells, repeated
 robust fits, and the dense test that keeps a fit only where the original, warped by it, explains
-the copy's pixels (``trace.engine.source_pieces``). The piece of the largest area so confirmed
+the copy's pixels (``trace.explain.source_pieces``). The piece of the largest area so confirmed
 aligns the pair; what lies around it is then measured as changed, as any replaced part is.
 """
 
