@@ -1288,17 +1288,15 @@ def _kept_piece(frame: WorkingFrame, maps: _DifferenceMaps,
 
 def _agreeing_cells(detailed: np.ndarray, structure_smooth: np.ndarray) -> np.ndarray:
     """bool: the cells (KEPT_PIECE_CELLS across) with CHANGE_MIN_SAMPLE ``detailed`` pixels or more
-    whose median structure change is 1 - LARGE_EDIT_UNCHANGED_STRUCTURE or less (a piece of sky
-    or of a smooth cup has its detail in a few lines)."""
+    (a piece of sky or of a smooth cup has its detail in a few lines), half or more of which
+    change by 1 - LARGE_EDIT_UNCHANGED_STRUCTURE or less: their median does. Counted, not sorted
+    (``ndimage.median`` took 44 ms of a re-rendered 512-px pair's 48 here; counting, 2 ms)."""
     cells = T.KEPT_PIECE_CELLS
     cell = _cell_of(detailed.shape, cells)
-    labels = np.where(detailed, cell + 1, 0)
-    counted = np.bincount(labels.ravel(), minlength=cells * cells + 1)[1:] >= T.CHANGE_MIN_SAMPLE
-    agreeing = np.zeros(cells * cells, bool)
-    if counted.any():
-        medians = ndimage.median(structure_smooth, labels, np.flatnonzero(counted) + 1)
-        agreeing[np.flatnonzero(counted)] = np.asarray(medians) <= 1 - T.LARGE_EDIT_UNCHANGED_STRUCTURE
-    return agreeing[cell]
+    labels = cell[detailed]
+    counts = np.bincount(labels, minlength=cells * cells)
+    agreeing = np.bincount(labels[structure_smooth[detailed] <= 1 - T.LARGE_EDIT_UNCHANGED_STRUCTURE], minlength=cells * cells)
+    return ((counts >= T.CHANGE_MIN_SAMPLE) & (2 * agreeing >= counts))[cell]
 
 
 def _cell_of(shape: tuple[int, ...], cells: int) -> np.ndarray:
