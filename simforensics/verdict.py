@@ -356,9 +356,12 @@ def _judge_pixels(
                    f"{changes.unchanged_colour:.0f} outside the changed areas, a copy's <= {T.MAX_COPY_COLOUR:g})")
         else:
             why = f"most of the content differs: {changes.changed_fraction:.0%} of the compared area changed"
+        # Aligned on a piece (align_piece): the frames' overlap is no crop, the piece is the finding.
+        lead = (f"The copy holds a piece of the original set into other content ({alignment.inliers} feature matches "
+                f"agree on it), " if alignment.method == "sift-piece" else f"The pictures share their geometry ({geometry}) ")
         return Verdict(
             Label.SIMILAR, Label.SIMILAR.score(related),
-            f"The pictures share their geometry ({geometry}) but {why}.",
+            f"{lead}but {why}.",
             (aligned_reason, f"changed share {changes.changed_fraction:.3f} > {T.MAX_LOCAL_EDIT_AREA} or re-rendered"),
         )
     if any(distances[name] <= hash_kind(name).related for name in _RELATING_HASHES):

@@ -543,6 +543,8 @@ def test_a_piece_pasted_into_another_picture_is_kept_and_the_rest_changed(name: 
     copy[at[1] : at[1] + size, at[0] : at[0] + size] = original[y : y + size, x : x + size, None] if original.ndim == 2 else original[y : y + size, x : x + size]
     result = compare_images(original, jpeg(copy, 90), with_people=False, with_derivation=False)
     assert result.verdict.label == "similar" and "most of the content differs" in result.verdict.summary, result.verdict.summary
+    # Aligned on the piece alone, the summary says so, not that the frames share a crop.
+    assert result.verdict.summary.startswith("The copy holds a piece of the original") == (result.alignment.method == "sift-piece")
     piece = np.zeros((h, w), bool)
     piece[y : y + size, x : x + size] = True
     left, top, width, height = result.alignment.overlap_box
