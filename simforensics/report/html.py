@@ -100,8 +100,8 @@ class _Figures:
     # What an upright crop cut away from the original: (side, pixels, its box, the original there)
     cut_away: tuple[tuple[str, int, tuple[int, int, int, int], str], ...] = ()
     # Each file whose EXIF preview shows something else: (which file, the preview, the picture
-    # with the areas where they differ outlined, the finding in words)
-    previews: tuple[tuple[str, str, str, str], ...] = ()
+    # with the areas where they differ outlined, the finding in words, how many areas)
+    previews: tuple[tuple[str, str, str, str, int], ...] = ()
 
 
 def _figures(comparison: Comparison) -> _Figures:
@@ -131,7 +131,7 @@ def _figures(comparison: Comparison) -> _Figures:
                     layouts, cut, _previews(comparison))
 
 
-def _previews(comparison: Comparison) -> tuple[tuple[str, str, str, str], ...]:
+def _previews(comparison: Comparison) -> tuple[tuple[str, str, str, str, int], ...]:
     shown = []
     for side, evidence in (("original", comparison.original), ("copy", comparison.copy)):
         p = evidence.provenance
@@ -139,7 +139,8 @@ def _previews(comparison: Comparison) -> tuple[tuple[str, str, str, str], ...]:
             continue
         preview = decoded_thumbnail(p.exif.thumbnail, evidence.exif_orientation)
         shown.append((side, images.data_uri(images.view_of(preview, images.PREVIEW_SIDE)),
-                      images.data_uri(images.outlined(evidence.rgb, p.thumbnail.areas)), p.thumbnail.summary))
+                      images.data_uri(images.outlined(evidence.rgb, p.thumbnail.areas)), p.thumbnail.summary,
+                      len(p.thumbnail.areas)))
     return tuple(shown)
 
 
