@@ -527,7 +527,7 @@ def test_a_figure_kept_on_a_new_background_is_found_as_the_background_changed(na
 @pytest.mark.parametrize("name, other, side", [("astronaut", "coffee", 0.3), ("astronaut", "coffee", 0.4), ("camera", "gravel", 0.3),
                                               ("chelsea", "grass", 0.4), ("rocket", "brick", 0.5), ("coffee", "astronaut", 0.4)])
 def test_a_piece_pasted_into_another_picture_is_kept_and_the_rest_changed(name: str, other: str, side: float) -> None:
-    # A square piece of the original (three or four tenths of its side) pasted elsewhere into
+    # A square piece of the original (three to five tenths of its side) pasted elsewhere into
     # another photograph: aligned on the piece, with four fifths or more of the compared area
     # replaced, the copy read "re-rendered throughout" with 0.2-4 % changed (astronaut, camera).
     # A piece of fur on grass, of a rocket on bricks, of a cup on a portrait was not aligned at
@@ -551,7 +551,7 @@ def test_a_piece_pasted_into_another_picture_is_kept_and_the_rest_changed(name: 
     compared = np.zeros((h, w), bool)
     compared[top : top + height, left : left + width] = True
     # Where the other picture is as flat as the original there (a dark table under a dark
-    # background), a little more reads as kept: 0.76-0.90.
+    # background), a little more reads as kept: 0.76-0.87.
     assert iou(compared & (result.change_mask == 0), piece) >= 0.7
 
 
