@@ -1166,7 +1166,7 @@ def localise_changes(
     if gain is not None:
         frame = replace(frame, copy=_without_gain(frame.copy, gain))
     maps, found = _measured(frame)
-    maps, found = _large_edit(frame, maps, found) or _kept_piece(frame, maps, found) or (maps, found)
+    maps, found = _remeasured(frame, maps, found) or (maps, found)
     covered, changed = frame.covered, found.changed
     unchanged = covered & ~changed
     strength = np.maximum(found.structure_fine / found.structure_threshold, found.colour_fine / found.colour_threshold)
@@ -1215,25 +1215,33 @@ def _unchanged_structure(structure: np.ndarray, covered: np.ndarray, changed: np
     return float(1.0 - structure[unchanged].mean()) if unchanged.any() else 0.0
 
 
-def _large_edit(frame: WorkingFrame, maps: _DifferenceMaps,
+def _remeasured(frame: WorkingFrame, maps: _DifferenceMaps,
                 found: _Detection) -> tuple[_DifferenceMaps, _Detection] | None:
     """The pair measured again from where it agrees, when the first measurement left the copy
-    re-rendered throughout: a quarter or more of it replaced (a new background, a half redrawn)
-    sways every estimate made over the whole picture (the copy's softness, its colour mapping,
-    the median and spread of its differences that set the change levels). Estimated first from
-    the cells that agree best (``_clean_part``), then from all that this leaves unchanged; kept
-    when the detail it leaves unchanged agrees as a faithful copy's does
-    (LARGE_EDIT_UNCHANGED_STRUCTURE), which a picture re-rendered throughout does nowhere, when
-    what it finds changed is one part (LARGE_EDIT_ONE_PART) or new content in several
-    (``_edges_kept``), and when that part is not the original's content displaced (``_displaced``)."""
+    re-rendered throughout (what it leaves unchanged below MIN_COPY_STRUCTURE): as a large edit
+    (``_large_edit``), else as one piece of the original kept (``_kept_piece``); None when neither
+    holds. Both are judged where the original has detail (SSIM's constant _C2 or more): flat paint
+    agrees with anything, so a restyle's skies and walls would pass where its textures do not."""
     covered = frame.covered
     if covered.sum() < T.CHANGE_MIN_SAMPLE or _unchanged_structure(maps.structure, covered, found.changed) >= T.MIN_COPY_STRUCTURE:
         return None
+    grey_original = cv2.cvtColor(frame.original, cv2.COLOR_RGB2GRAY)
+    detailed = covered & (_detail_energy(grey_original) > _C2)
+    return _large_edit(frame, maps, detailed) or _kept_piece(frame, grey_original, detailed)
+
+
+def _large_edit(frame: WorkingFrame, maps: _DifferenceMaps,
+                detailed: np.ndarray) -> tuple[_DifferenceMaps, _Detection] | None:
+    """A quarter or more of the copy replaced (a new background, a half redrawn) sways every
+    estimate made over the whole picture (the copy's softness, its colour mapping, the median and
+    spread of its differences that set the change levels). Estimated first from the cells that
+    agree best (``_clean_part``), then from all that this leaves unchanged; kept when the
+    ``detailed`` pixels it leaves unchanged agree as a faithful copy's do
+    (LARGE_EDIT_UNCHANGED_STRUCTURE), which a picture re-rendered throughout does nowhere, and what
+    it finds changed is new content (``_replaced``). Judged after each estimate, so that a restyle
+    stops after the first."""
+    covered = frame.covered
     clean = _clean_part(covered, cv2.GaussianBlur(maps.structure, (0, 0), T.CHANGE_DETECT_SIGMA))
-    # Judged where the original has detail (SSIM's constant _C2 or more): flat paint agrees with
-    # anything, so a restyle's skies and walls would pass where its textures do not. Judged after
-    # each estimate, so that a restyle stops after the first.
-    detailed = covered & (_detail_energy(cv2.cvtColor(frame.original, cv2.COLOR_RGB2GRAY)) > _C2)
     for _ in range(2):
         if clean is None or clean.sum() < T.CHANGE_MIN_SAMPLE:
             return None
@@ -1246,23 +1254,17 @@ def _large_edit(frame: WorkingFrame, maps: _DifferenceMaps,
     return maps, found
 
 
-def _kept_piece(frame: WorkingFrame, maps: _DifferenceMaps,
-                found: _Detection) -> tuple[_DifferenceMaps, _Detection] | None:
-    """The pair measured again from the one piece of the original the copy keeps, when it reads
-    re-rendered throughout and no clean quarter was found (``_large_edit``): a piece of the original
-    pasted into another picture (a face set on another photograph), or an inpainting that redrew
-    all but a part. Seeded by the cells (KEPT_PIECE_CELLS across) whose detailed pixels agree as a
-    faithful copy's do (median structure change at most 1 - LARGE_EDIT_UNCHANGED_STRUCTURE; flat
-    paint agrees with anything, so only detail counts) and measured from them. The piece is what
-    this leaves unchanged connected to the seed: a dark sky that happens to lie over a dark wall
-    elsewhere is no part of it. Everything else covered is changed. Kept on the large edit's terms:
-    the piece's detailed pixels agree as a faithful copy's do, and what is changed is new content,
-    not the original restyled or displaced."""
+def _kept_piece(frame: WorkingFrame, grey_original: np.ndarray,
+                detailed: np.ndarray) -> tuple[_DifferenceMaps, _Detection] | None:
+    """The pair measured again from the one piece of the original the copy keeps, when no clean
+    quarter was found (``_large_edit``): a piece of the original pasted into another picture (a
+    face set on another photograph), or an inpainting that redrew all but a part. Seeded by the
+    cells (KEPT_PIECE_CELLS across) whose ``detailed`` pixels agree as a faithful copy's do
+    (``_agreeing_cells``) and measured from them. The piece is what this leaves unchanged
+    connected to the seed: a dark sky that happens to lie over a dark wall elsewhere is no part of
+    it. Everything else covered is changed. Kept on the large edit's terms: the piece's detailed
+    pixels agree as a faithful copy's do, and what is changed is new content (``_replaced``)."""
     covered = frame.covered
-    if covered.sum() < T.CHANGE_MIN_SAMPLE or _unchanged_structure(maps.structure, covered, found.changed) >= T.MIN_COPY_STRUCTURE:
-        return None
-    grey_original = cv2.cvtColor(frame.original, cv2.COLOR_RGB2GRAY)
-    detailed = covered & (_detail_energy(grey_original) > _C2)
     # The plain pixels, not the first measurement's maps: the softness and colours it fitted to a
     # copy mostly replaced are the replacement's, and blur the piece that is not.
     plain = _structure_change(grey_original, cv2.cvtColor(frame.copy, cv2.COLOR_RGB2GRAY))

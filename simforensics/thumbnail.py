@@ -25,22 +25,14 @@ from PIL import Image
 
 from . import thresholds as T
 from .align import Alignment
-from .evidence import Evidence, to_rgb8
+from .evidence import Evidence, displayed, to_rgb8
 from .provenance.limits import THUMBNAIL_MAX_PIXELS
 from .provenance.model import EmbeddedThumbnail
 from .report.words import counted
 from .resample import shrink_to_side
 from .verdict import Label
 
-__all__ = ["check_thumbnail", "checked", "decoded_thumbnail"]
-
-# Pillow's transposition for each EXIF orientation (what ImageOps.exif_transpose applies).
-_TRANSPOSE = {
-    2: Image.Transpose.FLIP_LEFT_RIGHT, 3: Image.Transpose.ROTATE_180, 4: Image.Transpose.FLIP_TOP_BOTTOM,
-    5: Image.Transpose.TRANSPOSE, 6: Image.Transpose.ROTATE_270, 7: Image.Transpose.TRANSVERSE,
-    8: Image.Transpose.ROTATE_90,
-}
-
+__all__ = ["check_thumbnail", "checked", "decoded_thumbnail", "disagreeing_previews"]
 
 def checked(evidence: Evidence, compare: Callable[..., Any]) -> Evidence:
     """``evidence`` with its provenance's ``thumbnail`` filled when its EXIF holds a preview.
@@ -51,6 +43,17 @@ def checked(evidence: Evidence, compare: Callable[..., Any]) -> Evidence:
         return evidence
     found = check_thumbnail(evidence.rgb, provenance.exif.thumbnail, evidence.exif_orientation, compare)
     return dataclasses.replace(evidence, provenance=dataclasses.replace(provenance, thumbnail=found))
+
+
+def disagreeing_previews(files: tuple[tuple[str, Evidence], ...]) -> list[tuple[str, Evidence, EmbeddedThumbnail]]:
+    """Of ``files`` ((which file, its evidence)), those whose EXIF preview does not show the picture
+    as it is, with the preview's finding: what the verdict and the report point out."""
+    found = []
+    for side, evidence in files:
+        preview = evidence.provenance.thumbnail if evidence.provenance is not None else None
+        if preview is not None and preview.agrees is False:
+            found.append((side, evidence, preview))
+    return found
 
 
 def check_thumbnail(picture: np.ndarray, data: bytes, orientation: int | None,
@@ -137,7 +140,4 @@ def decoded_thumbnail(data: bytes, orientation: int | None) -> np.ndarray:
             if image.width * image.height > THUMBNAIL_MAX_PIXELS:
                 raise ValueError(f"{image.width} x {image.height} px, over {THUMBNAIL_MAX_PIXELS:,} pixels")
             image.load()
-            if orientation in _TRANSPOSE:
-                image = image.transpose(_TRANSPOSE[orientation])
-            rgb, _ = to_rgb8(image, image.info.get("icc_profile"), [])
-            return rgb
+            return displayed(to_rgb8(image, image.info.get("icc_profile"), [])[0], orientation)

@@ -25,7 +25,7 @@ from ..compare import Comparison
 from ..fingerprints import HASHES
 from ..outputs import printable
 from ..scan import ScanPair, ScanResult
-from ..thumbnail import decoded_thumbnail
+from ..thumbnail import decoded_thumbnail, disagreeing_previews
 from ..verdict import Label, cut_away, transform_words
 from . import images, words
 from .evidence_rows import evidence_rows
@@ -133,14 +133,13 @@ def _figures(comparison: Comparison) -> _Figures:
 
 def _previews(comparison: Comparison) -> tuple[tuple[str, str, str, str, int], ...]:
     shown = []
-    for side, evidence in (("original", comparison.original), ("copy", comparison.copy)):
-        p = evidence.provenance
-        if p is None or p.thumbnail is None or p.thumbnail.agrees is not False or p.exif is None or p.exif.thumbnail is None:
+    for side, evidence, preview in disagreeing_previews((("original", comparison.original), ("copy", comparison.copy))):
+        exif = evidence.provenance.exif if evidence.provenance is not None else None
+        if exif is None or exif.thumbnail is None:
             continue
-        preview = decoded_thumbnail(p.exif.thumbnail, evidence.exif_orientation)
-        shown.append((side, images.data_uri(images.view_of(preview, images.PREVIEW_SIDE)),
-                      images.data_uri(images.outlined(evidence.rgb, p.thumbnail.areas)), p.thumbnail.summary,
-                      len(p.thumbnail.areas)))
+        pixels = decoded_thumbnail(exif.thumbnail, evidence.exif_orientation)
+        shown.append((side, images.data_uri(images.view_of(pixels, images.PREVIEW_SIDE)),
+                      images.data_uri(images.outlined(evidence.rgb, preview.areas)), preview.summary, len(preview.areas)))
     return tuple(shown)
 
 

@@ -15,9 +15,9 @@ from .. import thresholds as T
 from ..derivation import Derivation
 from ..evidence import Evidence
 from ..fingerprints import HASHES, hash_kind
-from ..provenance.model import EmbeddedThumbnail
 from ..region_findings import Finding
 from ..resemblance.model import Likeness, ResemblanceProfile
+from ..thumbnail import disagreeing_previews
 from ..verdict import Label
 from .words import counted, percentile_words, shown_name
 
@@ -91,16 +91,6 @@ _LABEL_STYLE = {
 }
 
 
-def _disagreeing_previews(comparison: Comparison) -> list[tuple[str, EmbeddedThumbnail]]:
-    """Each file's EXIF preview that does not show the picture as it is (a fact for the verdict)."""
-    found = []
-    for side, evidence in (("original", comparison.original), ("copy", comparison.copy)):
-        preview = evidence.provenance.thumbnail if evidence.provenance is not None else None
-        if preview is not None and preview.agrees is False:
-            found.append((side, preview))
-    return found
-
-
 def print_comparison(console: Console, comparison: Comparison, *, brief: bool = False) -> None:
     """Verdict first, then the transform, the hashes, the changed areas and the evidence."""
     m = comparison.measurement
@@ -108,7 +98,8 @@ def print_comparison(console: Console, comparison: Comparison, *, brief: bool = 
     console.print(Panel(
         f"{_styled(v.label, _LABEL_STYLE[v.label])}   similarity {v.similarity:.3f}\n{escape(v.summary)}"
         + (f"\nWhich is the original? {escape(m.derivation.summary)}" if m.derivation is not None else "")
-        + "".join(f"\nThe {side}'s EXIF preview: {escape(preview.summary)}" for side, preview in _disagreeing_previews(comparison)),
+        + "".join(f"\nThe {side}'s EXIF preview: {escape(preview.summary)}"
+                  for side, _, preview in disagreeing_previews((("original", comparison.original), ("copy", comparison.copy)))),
         title=Text("Verdict"), title_align="left",  # plain text: a str title is markup, emoji codes loaded (4 ms)
     ))
     if brief:
