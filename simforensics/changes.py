@@ -1144,6 +1144,10 @@ def _fitted_gain(original: np.ndarray, copy: np.ndarray, use: np.ndarray, step: 
     log_gain = position @ surface
     if np.exp(log_gain.max() - log_gain.min()) - 1 < T.BRIGHTNESS_FIELD_MIN_RANGE:
         return None
+    # A global edit explains most of the picture's brightness, not the half that a smooth surface
+    # bent toward a replaced part happens to fit.
+    if np.mean(np.abs(residual[fit] - median) <= T.BRIGHTNESS_FIELD_EXPLAINED_LOG) < T.BRIGHTNESS_FIELD_EXPLAINED_SHARE:
+        return None
     # On the whole sample grid, enlarged only when kept: the surface is smooth.
     grid_y, grid_x = np.mgrid[0 : use.shape[0], 0 : use.shape[1]]
     field = (_field_terms(grid_y.ravel() * step, grid_x.ravel() * step, shape, steep) @ surface).reshape(use.shape)
