@@ -394,11 +394,11 @@ def test_verdicts_cached_by_another_engine_are_not_reused(tmp_path: Path) -> Non
     assert engine_fingerprint() in ENGINE_VERSION
     path = str(tmp_path / "scan.sqlite")
     cache = ScanCache.open(path)
-    cache.put_pair("a" * 64, "b" * 64, 0.9, Label.NEAR_DUPLICATE, "A verdict of this engine.")
+    cache.put_pair("a" * 64, "b" * 64, 0.9, Label.NEAR_DUPLICATE, "A verdict of this engine.", covered=(0.25, 1.0))
     # A row whose label is no label of ours (a damaged cache) is not a verdict: it is made again.
     cache.put_pair("c" * 64, "d" * 64, 0.9, "copy-ish", "Not a verdict of this engine.")
     assert cache.pair("a" * 64, "b" * 64) == (0.9, Label.NEAR_DUPLICATE, "A verdict of this engine.", "undetermined", 0.5,
-                                             "full")
+                                             "full", (0.25, 1.0))
     assert cache.pair("c" * 64, "d" * 64) is None
     cache.close()
     engine = copy_of_the_package(tmp_path / "engine")
@@ -515,6 +515,32 @@ def test_two_copies_of_one_original_are_verified_against_each_other() -> None:
     assert [(c.a, c.b) for c in candidates_within_groups(pictures, candidates, pairs, against=True)] == [(1, 2)]
     pictures[2] = ScannedPicture("c.jpg", "c", 10, 10, True, b"")
     assert candidates_within_groups(pictures, candidates, pairs, against=True) == []
+
+
+def test_pictures_in_different_parts_of_a_collage_are_not_verified_against_each_other() -> None:
+    from simforensics.scan.engine import ScannedPicture, candidates_within_groups
+    from simforensics.scan.index import Candidate
+    from simforensics.scan.result import ScanPair
+
+    # The collage holds the cat in one quarter and the rocket in another; the cat's crop shows
+    # 60 % of the cat, its greyed copy all of it.
+    names = ("cat", "cat-crop", "cat-grey", "collage", "rocket")
+    pictures = [ScannedPicture(f"{name}.jpg", name, 10, 10, False, b"") for name in names]
+    candidates = [Candidate(0, 1, 5, 0), Candidate(0, 2, 9, 0), Candidate(0, 3, None, 20), Candidate(3, 4, None, 20)]
+    pairs = [ScanPair("cat.jpg", "cat-crop.jpg", 0.9, "near-duplicate", True, covered=(0.6, 1.0)),
+             ScanPair("cat.jpg", "cat-grey.jpg", 0.9, "near-duplicate", True, covered=(1.0, 1.0)),
+             ScanPair("cat.jpg", "collage.jpg", 0.9, "near-duplicate", True, covered=(1.0, 0.25)),
+             ScanPair("rocket.jpg", "collage.jpg", 0.9, "near-duplicate", True, covered=(1.0, 0.25))]
+    closure = candidates_within_groups(pictures, candidates, pairs, against=False)
+    # The crop and the grey copy share the cat, as does the collage with each (through the cat);
+    # nothing of the cat's is the rocket's, whose quarter of the collage is another.
+    assert [(names[c.a], names[c.b]) for c in closure] == [("cat-crop", "cat-grey"), ("cat-crop", "collage"),
+                                                          ("cat-grey", "collage")]
+    # Two crops of the cat, its left and right 45 %, share nothing of it.
+    pairs[1] = ScanPair("cat.jpg", "cat-grey.jpg", 0.9, "near-duplicate", True, covered=(0.45, 1.0))
+    pairs[0] = ScanPair("cat.jpg", "cat-crop.jpg", 0.9, "near-duplicate", True, covered=(0.45, 1.0))
+    assert ("cat-crop", "cat-grey") not in [(names[c.a], names[c.b]) for c in candidates_within_groups(
+        pictures, candidates, pairs, against=False)]
 
 
 def test_the_hashed_pdq_search_finds_copies_near_pdqs_match_distance() -> None:

@@ -57,6 +57,10 @@ CREATE TABLE IF NOT EXISTS derivations (
 CREATE TABLE IF NOT EXISTS settlements (
     original TEXT NOT NULL, copy TEXT NOT NULL, settled_by TEXT NOT NULL, PRIMARY KEY (original, copy)
 );
+CREATE TABLE IF NOT EXISTS coverings (
+    original TEXT NOT NULL, copy TEXT NOT NULL, original_covered REAL NOT NULL, copy_covered REAL NOT NULL,
+    PRIMARY KEY (original, copy)
+);
 """
 _DIRECTIONS = frozenset({"original", "copy", "undetermined"})
 
@@ -242,29 +246,35 @@ class ScanCache:
 
     # ------------------------------------------------------------------ pairs
 
-    def pair(self, original_sha: str, copy_sha: str) -> tuple[float, Label, str, str, float, str] | None:
-        """A verdict this engine gave before, with its derivation and the verification step that
-        settled it; None when there is none (or its label is not one of ours, or a cache written
-        before derivations or settlements lacks either)."""
+    def pair(self, original_sha: str, copy_sha: str
+             ) -> tuple[float, Label, str, str, float, str, tuple[float, float]] | None:
+        """A verdict this engine gave before, with its derivation, the verification step that
+        settled it and the share of each picture the other covers; None when there is none (or its
+        label is not one of ours, or a cache written before derivations, settlements or coverings
+        lacks one)."""
         row = self._db.execute(
-            "SELECT p.similarity, p.label, p.summary, d.likely_original, d.confidence, s.settled_by FROM pairs p "
+            "SELECT p.similarity, p.label, p.summary, d.likely_original, d.confidence, s.settled_by, "
+            "c.original_covered, c.copy_covered FROM pairs p "
             "JOIN derivations d ON d.original = p.original AND d.copy = p.copy "
-            "JOIN settlements s ON s.original = p.original AND s.copy = p.copy WHERE p.original = ? AND p.copy = ?",
+            "JOIN settlements s ON s.original = p.original AND s.copy = p.copy "
+            "JOIN coverings c ON c.original = p.original AND c.copy = p.copy WHERE p.original = ? AND p.copy = ?",
             (original_sha, copy_sha),
         ).fetchone()
         if (row is None or str(row[1]) not in _LABEL_WORDS or str(row[3]) not in _DIRECTIONS
                 or str(row[5]) not in SETTLING_STEPS):
             return None
-        return float(row[0]), Label(str(row[1])), str(row[2]), str(row[3]), float(row[4]), str(row[5])
+        return (float(row[0]), Label(str(row[1])), str(row[2]), str(row[3]), float(row[4]), str(row[5]),
+                (float(row[6]), float(row[7])))
 
     def put_pair(self, original_sha: str, copy_sha: str, similarity: float, label: str, summary: str,
                  likely_original: str = "undetermined", confidence: float = 0.5,
-                 settled_by: str = SETTLING_STEPS[-1]) -> None:
+                 settled_by: str = SETTLING_STEPS[-1], covered: tuple[float, float] = (1.0, 1.0)) -> None:
         self._db.execute("INSERT OR REPLACE INTO pairs VALUES (?, ?, ?, ?, ?)",
                          (original_sha, copy_sha, similarity, label, summary))
         self._db.execute("INSERT OR REPLACE INTO derivations VALUES (?, ?, ?, ?)",
                          (original_sha, copy_sha, likely_original, confidence))
         self._db.execute("INSERT OR REPLACE INTO settlements VALUES (?, ?, ?)", (original_sha, copy_sha, settled_by))
+        self._db.execute("INSERT OR REPLACE INTO coverings VALUES (?, ?, ?, ?)", (original_sha, copy_sha, *covered))
         self._pending += 1
         if self._pending >= T.SCAN_CACHE_BATCH:
             self.commit()

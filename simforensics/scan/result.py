@@ -34,6 +34,9 @@ class ScanPair:
     original_side: str = "undetermined"
     derivation_confidence: float = 0.5
     settled_by: str = SETTLING_STEPS[-1]  # the verification step that gave the verdict
+    # The share of ``a``'s frame, then of ``b``'s, that shows what the other shows (0 when they do
+    # not align): a picture set into a quarter of a collage covers a quarter of it.
+    covered: tuple[float, float] = (1.0, 1.0)
 
 
 @dataclass(frozen=True)
