@@ -264,8 +264,9 @@ def candidates_within_groups(pictures: list[ScannedPicture], candidates: list[Ca
     pictures set into different quarters of one collage are not, and a collage (or a half-and-half
     composite) joined every copy of each picture it holds to every copy of the others (a folder of
     48: 219 candidates, then all 909 other pairs verified, 101 of them copies; now 400 are, and
-    the same copies found but for two screenshots of different pictures in one app's frame). The parts of the common picture two pictures show overlap when their
-    shares of it (``ScanPair.covered``, as aligned) sum to more than one.
+    the same copies found but for two screenshots of different pictures in one app's frame). The
+    parts of the common picture two pictures show overlap when their shares of it
+    (``ScanPair.covered``, as aligned) sum to more than one.
 
     ``candidates`` index ``pictures``; ``pairs`` are their verdicts so far (call again with the
     closure's verdicts added: a pair found there can close others). With ``against``, only pairs

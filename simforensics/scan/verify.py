@@ -55,7 +55,8 @@ class PairVerdict:
     derivation_confidence: float = 0.5
     settled_by: str = SETTLING_STEPS[-1]  # the verification step that gave this verdict
     # The share of each picture, the first as verified then the second, that shows what the other
-    # shows (``_covered``): 0 when they do not align. The scan's closure of groups asks it (engine.candidates_within_groups).
+    # shows (``_covered``): 0 when they do not align. The closure of groups asks it
+    # (``engine.candidates_within_groups``).
     covered: tuple[float, float] = (1.0, 1.0)
 
 
