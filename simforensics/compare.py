@@ -357,6 +357,8 @@ def compare_prepared(
             overlap_hashes = tuple(compute_hashes(crop) for crop in _overlap_crops(frame))
         if report_measures or with_people:  # the regions' findings read the SSIM map
             ssim, ssim_map = overlap_ssim(frame.original, frame.copy, frame.covered)
+        if copy is second.rgb and second.facts is not None and second.facts.clear is not None:
+            changes = _made_transparent(changes, second.facts.clear, alignment)
         mask = changes.mask
         # Over what is unchanged: a local edit moves few of the averaged cells, but a replaced
         # background (half the picture) would move the median.
@@ -419,6 +421,25 @@ def _clear(alpha: np.ndarray) -> np.ndarray:
     area" along its edge). A picture made half transparent all over is compared as shown."""
     transparent = (alpha == 0).view(np.uint8)
     return cv2.dilate(transparent, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (15, 15))).astype(bool)
+
+
+def _made_transparent(changes: ChangeMap, clear: np.ndarray, alignment: Alignment) -> ChangeMap:
+    """``changes`` with each area that lies mostly (TRANSPARENT_AREA_SHARE) over the copy's clear
+    pixels (``clear``, bool, the copy's size) called "transparent": the copy does not show the
+    picture there (a background removed, a mark erased to transparency). Compared as shown on
+    white, such an area read as "redrawn", which says something was painted there."""
+    height, width = changes.mask.shape
+    clear_here = cv2.warpPerspective(clear.view(np.uint8), alignment.matrix, (width, height),
+                                     flags=cv2.INTER_NEAREST).astype(bool)
+    changed = changes.mask == MASK_CHANGED
+    areas = []
+    for area in changes.areas:
+        x, y, w, h = area.box
+        inside = changed[y : y + h, x : x + w]
+        clear_inside = int((clear_here[y : y + h, x : x + w] & inside).sum())
+        transparent = inside.any() and clear_inside >= T.TRANSPARENT_AREA_SHARE * inside.sum()
+        areas.append(dataclasses.replace(area, kind="transparent") if transparent else area)
+    return dataclasses.replace(changes, areas=tuple(areas))
 
 
 def _working_frame(first: PreparedPicture, copy: np.ndarray, alignment: Alignment,
@@ -491,6 +512,8 @@ def _compare_files(options: CompareOptions) -> Comparison:
     facts = (facts_of(original), facts_of(copy))
     if original.alpha is not None and not copy.uses_transparency:
         facts = (dataclasses.replace(facts[0], clear=_clear(original.alpha)), facts[1])
+    if copy.alpha is not None and not original.uses_transparency:
+        facts = (facts[0], dataclasses.replace(facts[1], clear=_clear(copy.alpha)))
     measurement = compare_images(original.rgb, copy.rgb, regions=options.regions, reference=reference, facts=facts)
     shown = _matte(original, copy.rgb, measurement.alignment) if not copy.uses_transparency else None
     if shown is not None:  # compared again, the original's transparent pixels on the copy's fill

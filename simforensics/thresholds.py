@@ -566,6 +566,10 @@ GREY_ORIGINAL_COLOUR_REACH = 0.03
 # white within the same 8 levels (the decoder's own background).
 MATTE_MIN_SHARE = 0.01
 MATTE_MAX_SPREAD = 8.0
+# A changed area of a copy with transparent pixels is called "transparent" (not "redrawn") when
+# at least this share of its changed pixels are transparent in the copy (or within 7 px of them):
+# mostly, so an area that is mostly a redrawn figure keeps its name whatever transparency it borders.
+TRANSPARENT_AREA_SHARE = 0.5
 
 # ---------------------------------------------------------------- verdict (verdict.py)
 

@@ -195,8 +195,16 @@ def test_the_summary_says_when_the_copy_has_transparent_pixels(tmp_path) -> None
     holed = compare_files(CompareOptions(original=str(tmp_path / "original.png"), copy=str(tmp_path / "holed.png")))
     assert holed.verdict.label == Label.LOCALLY_EDITED
     assert "It has transparent pixels, compared as shown on white" in holed.verdict.summary
-    # One hole, one area, counted in the singular (was "1 area(s) changed").
+    # One hole, one area, counted in the singular (was "1 area(s) changed"), called what it is:
+    # nothing was painted there ("redrawn area" before).
     assert len(holed.measurement.changes.areas) == 1 and "with 1 area changed" in holed.verdict.summary
+    assert holed.measurement.changes.areas[0].kind == "transparent"
+    assert "transparent area at [" in holed.verdict.summary and "redrawn" not in holed.verdict.summary
+    # Beside a patch painted over the opaque part, which stays redrawn.
+    rgba[130:180, 180:260, :3] = fx.source_image("coffee", 320)[100:150, 100:180]
+    Image.fromarray(rgba, "RGBA").save(tmp_path / "holed-and-painted.png")
+    painted = compare_files(CompareOptions(original=str(tmp_path / "original.png"), copy=str(tmp_path / "holed-and-painted.png")))
+    assert sorted(area.kind for area in painted.measurement.changes.areas) == ["redrawn", "transparent"], painted.verdict.summary
     opaque = compare_files(CompareOptions(original=str(tmp_path / "original.png"), copy=str(tmp_path / "opaque.png")))
     assert "transparent" not in opaque.verdict.summary
     # The other way round: a cut-out original flattened on black by whoever reposted it. Shown on

@@ -88,7 +88,8 @@ class FileFacts:
     # ... or shown on this colour (RGB) instead: the one the other picture shows there (compare.matte)
     matte: tuple[int, int, int] | None = None
     # bool, the picture's size: its fully transparent pixels, left out of a comparison with an
-    # opaque copy (they have no colour of their own to compare); None when it has none
+    # opaque copy (they have no colour of their own to compare); on the copy's side, those whose
+    # changed areas are called transparent (compare._made_transparent); None when it has none
     clear: np.ndarray | None = field(default=None, repr=False, compare=False)
 
     @property
