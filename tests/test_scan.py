@@ -165,9 +165,16 @@ def test_each_verdict_names_the_step_that_settled_it(tmp_path: Path) -> None:
     (folder / "cat-again.png").write_bytes((folder / "cat.png").read_bytes())  # the same bytes
     Image.fromarray(fx.scaled(cat, 0.6).rgb).save(folder / "cat-small.jpg", quality=85)
     Image.fromarray(fx.painted(cat, "oil")).save(folder / "cat-oil.jpg", quality=90)  # a restyle, no copy
+    posted = np.full((cat.shape[0], cat.shape[1] * 2, 3), (40, 60, 200), np.uint8)  # set into a frame twice as wide
+    posted[:, : cat.shape[1]] = cat
+    Image.fromarray(posted).save(folder / "cat-posted.jpg", quality=90)
     cache = str(tmp_path / "scan.sqlite")
     result = scan_folders(ScanOptions(folders=(str(folder),), cache_path=cache))
     pairs = {frozenset((Path(p.a).name, Path(p.b).name)): p for p in result.pairs}
+    # Each pair says how much of each picture the other shows: all of the cat, half of the frame.
+    framed = pairs[frozenset(("cat.png", "cat-posted.jpg"))]
+    shares = dict(zip((Path(framed.a).name, Path(framed.b).name), framed.covered, strict=True))
+    assert shares["cat.png"] > 0.97 and abs(shares["cat-posted.jpg"] - 0.5) < 0.03, shares
     same = pairs[frozenset(("cat.png", "cat-again.png"))]
     assert (same.label, same.settled_by) == (Label.IDENTICAL, "sha256")
     smaller = pairs[frozenset(("cat.png", "cat-small.jpg"))]
@@ -181,7 +188,8 @@ def test_each_verdict_names_the_step_that_settled_it(tmp_path: Path) -> None:
     # A verdict from the cache keeps the step that gave it.
     again = scan_folders(ScanOptions(folders=(str(folder),), cache_path=cache))
     assert again.stats.settled_by == (("sha256", 1), ("full", 0))  # the same bytes are known again at no cost
-    assert {(p.a, p.b, p.settled_by) for p in again.pairs} == {(p.a, p.b, p.settled_by) for p in result.pairs}
+    assert {(p.a, p.b, p.settled_by, p.covered) for p in again.pairs} == {(p.a, p.b, p.settled_by, p.covered)
+                                                                          for p in result.pairs}
 
 
 def test_a_folder_scanned_against_itself_says_why_it_has_no_pairs(tmp_path: Path) -> None:

@@ -343,6 +343,8 @@ def scan_document(result: ScanResult) -> dict[str, Any]:
              "original_side": p.original_side, "derivation_confidence": p.derivation_confidence,
              # the verification step that gave the verdict: "sha256" or "full" (scan/verify.py)
              "settled_by": p.settled_by,
+             # the share of a's frame, and of b's, that shows what the other shows, as aligned (0: not aligned)
+             "covered": {"a": p.covered[0], "b": p.covered[1]},
              "candidate": {"pdq_distance": p.pdq_distance, "local_matches": p.local_matches,
                            "via_group": p.via_group}}
             for p in result.pairs
