@@ -98,7 +98,7 @@ def test_a_file_name_cannot_break_a_line_or_reverse_the_text_in_a_report(tmp_pat
     Image.fromarray(cat).save(original)
     Image.fromarray(cat).save(copy, format="JPEG", quality=90)
     comparison = compare_files(CompareOptions(original=str(original), copy=str(copy)))
-    console = Console(record=True, width=200, color_system=None)
+    console = Console(record=True, width=400, color_system=None)
     terminal.print_comparison(console, comparison)
     text = console.export_text()
     page = compare_html(comparison)
