@@ -34,6 +34,7 @@ from .verdict import Label
 
 __all__ = ["check_thumbnail", "checked", "decoded_thumbnail", "disagreeing_previews"]
 
+
 def checked(evidence: Evidence, compare: Callable[..., Any]) -> Evidence:
     """``evidence`` with its provenance's ``thumbnail`` filled when its EXIF holds a preview.
     ``compare``: the compare engine's ``compare_images`` (given, as the engine loads evidence

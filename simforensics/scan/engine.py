@@ -286,7 +286,7 @@ def candidates_within_groups(pictures: list[ScannedPicture], candidates: list[Ca
             continue
         for (one, one_share), (other, other_share) in itertools.combinations(linked, 2):
             first, second = sorted((index[one], index[other]))
-            if (one_share + other_share <= 1 or first == second or (first, second) in seen
+            if (one_share + other_share <= 1 or (first, second) in seen
                     or (against and pictures[first].reference == pictures[second].reference)):
                 continue
             closure.add((first, second))
