@@ -89,6 +89,9 @@ class Alignment:
     # The block side (px) of a pixelated copy compared through its smoothed blocks (compare's
     # ``_compared_smoothed``); 0.0: compared as it is.
     pixelated: float = 0.0
+    # The copy's margins outside ``copy_content_box`` are mostly transparent pixels: the copy hides
+    # the original's picture there (a background removed) rather than cutting it away.
+    transparent_margins: bool = False
 
     @property
     def lens_bend(self) -> float:

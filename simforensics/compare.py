@@ -335,6 +335,8 @@ def compare_prepared(
     if alignment.lens_bend and (straight := _aligned_straightened(first, copy, alignment)):
         alignment, straightened = straight
         copy, previews = straightened.rgb, (first.preview, straightened.preview)
+    if alignment.aligned and copy is second.rgb and second.facts is not None and second.facts.clear is not None:
+        alignment = _with_transparent_margins(alignment, second.facts.clear)
     pdq_dihedral = pdq_dihedral_distance(first.hashes, second.pdq_variants)
     changes: ChangeMap | None = None
     overlap_hashes = None
@@ -421,6 +423,19 @@ def _clear(alpha: np.ndarray) -> np.ndarray:
     area" along its edge). A picture made half transparent all over is compared as shown."""
     transparent = (alpha == 0).view(np.uint8)
     return cv2.dilate(transparent, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (15, 15))).astype(bool)
+
+
+def _with_transparent_margins(alignment: Alignment, clear: np.ndarray) -> Alignment:
+    """``alignment`` marked when the copy's margins outside its content box lie mostly
+    (TRANSPARENT_AREA_SHARE) over its clear pixels (``clear``, bool, the copy's size). Shown on
+    white, a removed background's surround is a uniform margin, trimmed as padding, and the summary
+    said the original's sides were cut away; the copy holds them, hidden."""
+    x, y, width, height = alignment.copy_content_box
+    margins = np.ones(clear.shape, bool)
+    margins[y : y + height, x : x + width] = False
+    if not margins.any() or clear[margins].mean() < T.TRANSPARENT_AREA_SHARE:
+        return alignment
+    return dataclasses.replace(alignment, transparent_margins=True)
 
 
 def _made_transparent(changes: ChangeMap, clear: np.ndarray, alignment: Alignment) -> ChangeMap:

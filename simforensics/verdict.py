@@ -134,7 +134,8 @@ def transform_words(alignment: Alignment) -> list[str]:
         words.append(f"bent as by a camera lens's {kind} distortion ({abs(alignment.lens_bend):.1f} px at the corners), "
                      f"straightened before comparing")
     if alignment.overlap_fraction < min(T.SUMMARY_MIN_UNCROPPED, 1 - alignment.rounding_share):
-        words.append(f"cropped to {alignment.overlap_fraction:.0%} of the original's area{_cut_sides(alignment)}")
+        shown = "showing" if alignment.transparent_margins else "cropped to"
+        words.append(f"{shown} {alignment.overlap_fraction:.0%} of the original's area{_cut_sides(alignment)}")
     if alignment.copy_fill_fraction < min(T.SUMMARY_MIN_UNCROPPED, 1 - alignment.rounding_share):
         words.append(f"filling {alignment.copy_fill_fraction:.0%} of the copy's frame")
     return words
@@ -160,12 +161,13 @@ def cut_away(alignment: Alignment) -> list[tuple[str, int, tuple[int, int, int, 
 
 
 def _cut_sides(alignment: Alignment) -> str:
-    """ ": the bottom 45 px cut away" for an upright crop: which sides of the original it cut away."""
+    """ ": the bottom 45 px cut away" for an upright crop: which sides of the original it cut away
+    (or hid under transparent margins)."""
     cut = [f"the {side} {px} px" for side, px, _ in cut_away(alignment)]
     if not cut:
         return ""
     listed = cut[0] if len(cut) == 1 else f"{', '.join(cut[:-1])} and {cut[-1]}"
-    return f": {listed} cut away"
+    return f": {listed} {'made transparent' if alignment.transparent_margins else 'cut away'}"
 
 
 def _colour_words(colour_shift: float | None, greyscale_copy: bool, palette_colours: int | None) -> str:

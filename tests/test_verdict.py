@@ -242,6 +242,35 @@ def test_the_summary_says_when_the_copy_has_transparent_pixels(tmp_path) -> None
                                      "only the original has transparent pixels.")
 
 
+
+def test_a_cut_out_copy_says_its_margins_are_transparent_not_cut_away(tmp_path) -> None:
+    # The cat cut out (its surround made transparent) in the original's full frame: shown on white,
+    # the surround is a uniform margin, trimmed as padding, and the summary said the original's
+    # sides were "cut away"; the file holds them, hidden. A true crop of the same cut-out is cut.
+    import json
+
+    from PIL import Image
+
+    from simforensics.compare import compare_files
+    from simforensics.options import CompareOptions
+    from simforensics.report.json_report import compare_document, dumps
+
+    cat = fx.source_image("chelsea", 320)
+    height, width = cat.shape[:2]
+    Image.fromarray(cat).save(tmp_path / "original.png")
+    alpha = np.zeros((height, width), np.uint8)
+    alpha[30:, 50 : width - 60] = 255
+    Image.fromarray(np.dstack([cat, alpha]), "RGBA").save(tmp_path / "cut-out.png")
+    Image.fromarray(cat[30:, 50 : width - 60]).save(tmp_path / "cropped.png")
+    cut_out = compare_files(CompareOptions(original=str(tmp_path / "original.png"), copy=str(tmp_path / "cut-out.png")))
+    assert cut_out.verdict.label.is_copy and cut_out.alignment.transparent_margins
+    assert "made transparent" in cut_out.verdict.summary and "cut away" not in cut_out.verdict.summary
+    assert "the top 30 px, the left 50 px and the right 60 px made transparent" in cut_out.verdict.summary
+    assert json.loads(dumps(compare_document(cut_out)))["alignment"]["transparent_margins"] is True
+    cropped = compare_files(CompareOptions(original=str(tmp_path / "original.png"), copy=str(tmp_path / "cropped.png")))
+    assert not cropped.alignment.transparent_margins
+    assert "the top 30 px, the left 50 px and the right 60 px cut away" in cropped.verdict.summary
+
 def _with_banner(rgb: np.ndarray) -> np.ndarray:
     """A magenta banner with white lettering laid across the lower left, placed and sized by the
     picture's width (as a site or meme maker lays one on every picture it publishes)."""

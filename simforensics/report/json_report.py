@@ -243,6 +243,7 @@ def compare_document(comparison: Comparison) -> dict[str, Any]:
             "overlap_box": list(a.overlap_box),
             "copy_fill_fraction": _r(a.copy_fill_fraction),
             "cut_margins": dict(a.cut_margins),
+            "transparent_margins": a.transparent_margins,
             "axis_scales": [_r(v) for v in a.axis_scales],
             "reason": a.reason,
         },
