@@ -40,6 +40,8 @@ import cv2
 import numpy as np
 from PIL import Image
 from scipy import ndimage
+from scipy.sparse import csr_matrix
+from scipy.sparse.csgraph import connected_components
 
 from . import blur
 from . import thresholds as T
@@ -1525,11 +1527,36 @@ def _project(changed: np.ndarray, frame: WorkingFrame, alignment: Alignment, sha
     return mask
 
 
+def _parts_of_one_edit(labels: np.ndarray) -> np.ndarray:
+    """``labels`` (connected changed parts, 1..n) with the parts of one edit given one label: parts
+    side by side in a row (or a column) whose boxes overlap across it by AREA_JOIN_ROW_OVERLAP of
+    the smaller one's extent across and lie less than AREA_JOIN_GAP of that extent apart along it,
+    and so on along such chains: the letters of a text laid over the picture, the strokes of a
+    signature, are one area each, as a person would count the edits, not one per letter group.
+    Boxes, not outlines: the parts are few, and the pairwise test on boxes cheap."""
+    boxes = [(rows.start, rows.stop, cols.start, cols.stop) for rows, cols in ndimage.find_objects(labels)]
+    if len(boxes) < 2:
+        return labels
+    top, bottom, left, right = (np.array(side, np.float64) for side in zip(*boxes, strict=True))
+
+    def side_by_side(start: np.ndarray, stop: np.ndarray, across_start: np.ndarray, across_stop: np.ndarray) -> np.ndarray:
+        extent = np.minimum.outer(across_stop - across_start, across_stop - across_start)
+        overlap = np.minimum.outer(across_stop, across_stop) - np.maximum.outer(across_start, across_start)
+        gap = np.maximum(start[None, :] - stop[:, None], start[:, None] - stop[None, :])
+        return (overlap >= T.AREA_JOIN_ROW_OVERLAP * extent) & (gap <= T.AREA_JOIN_GAP * extent)
+
+    joined = side_by_side(left, right, top, bottom) | side_by_side(top, bottom, left, right)
+    count, group = connected_components(csr_matrix(joined), directed=False)
+    if count == len(boxes):
+        return labels
+    return np.concatenate([[0], group + 1])[labels]
+
+
 def _describe(found: _Detection, frame: WorkingFrame, colour_compared: bool, alignment: Alignment,
               copy_shape: tuple[int, ...]) -> tuple[ChangedArea, ...]:
     """Each changed area: its box in both pictures, its share, its measures and its kind; largest first."""
     areas = []
-    labels, _ = ndimage.label(found.changed)
+    labels = _parts_of_one_edit(ndimage.label(found.changed)[0])
     for index, box_slices in enumerate(ndimage.find_objects(labels), start=1):
         if box_slices is None:
             continue

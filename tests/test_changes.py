@@ -87,6 +87,31 @@ def test_the_gaps_between_a_removed_watermarks_letters_stay_out_of_the_mask() ->
     assert (found & far).sum() <= 0.07 * found.sum()
 
 
+def test_a_text_laid_over_the_picture_is_one_area_and_edits_apart_stay_apart() -> None:
+    # Semi-transparent white text over the cat: the change map outlines it letter by letter, and
+    # each letter group was an area of its own (5 for "STOCK PHOTO"), where a person counts one
+    # edit. Two patches pasted apart (not in a row, or further apart than their size) stay two.
+    from PIL import ImageDraw, ImageFont
+
+    cat = fx.source_image("chelsea", 480)
+    layer = Image.new("RGBA", (cat.shape[1], cat.shape[0]), (0, 0, 0, 0))
+    draw, font = ImageDraw.Draw(layer), ImageFont.load_default(size=60)
+    draw.text((50, 120), "STOCK PHOTO", fill=(255, 255, 255, 110), font=font)
+    left, top, right, bottom = draw.textbbox((50, 120), "STOCK PHOTO", font=font)
+    marked = np.asarray(Image.alpha_composite(Image.fromarray(cat).convert("RGBA"), layer).convert("RGB"))
+    areas = compare_images(cat, marked, with_people=False, with_derivation=False).changes.areas
+    assert len(areas) == 1, [a.box for a in areas]
+    x, y, w, h = areas[0].box
+    assert x <= left + 8 and x + w >= right - 8 and y <= top + 8 and y + h >= bottom - 8
+    coffee = fx.source_image("coffee", 480)
+    for second in ((200, 230), (110, 110)):  # in the row, 120 px apart; set diagonally, 30-40 px apart
+        pasted = cat.copy()
+        for x, y in ((20, 200), second):
+            pasted[y : y + 50, x : x + 60] = coffee[y : y + 50, x + 100 : x + 160]
+        result = compare_images(cat, pasted, with_people=False, with_derivation=False)
+        assert len(result.changes.areas) == 2, [a.box for a in result.changes.areas]
+
+
 def test_a_faint_removed_watermark_is_outlined_along_its_strokes() -> None:
     # The compare corpus's astronaut (seed 4): a faint "(c) STUDIO" removed, then a colour shift.
     # The "(" and "c" differ by value in under 30 % of their detection outline, which was then kept
