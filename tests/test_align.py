@@ -87,6 +87,21 @@ def test_a_copy_set_into_a_larger_picture_says_how_much_of_it_it_fills(coffee: n
     assert cropped.copy_fill_fraction > 0.99
 
 
+@pytest.mark.parametrize("mirror", [False, True])
+def test_a_picture_aligns_onto_an_original_that_holds_it_several_times(mirror: bool) -> None:
+    # The original a 2 x 2 sheet of the astronaut, the copy one of them (mirrored or not): each of
+    # the copy's keypoints has four equally near matches in the original and the ratio test dropped
+    # them all; only the piece search (which a scan does not run) placed it, in 4 s.
+    tile = fx.source_image("astronaut", 320)
+    sheet = np.vstack([np.hstack([tile, tile])] * 2)
+    copy = tile[:, ::-1] if mirror else tile
+    result = align(sheet, np.ascontiguousarray(copy))
+    assert result.aligned and result.mirrored == mirror, result.reason
+    assert result.overlap_fraction == pytest.approx(0.25, abs=0.01)
+    x, y, w, h = result.overlap_box
+    assert x % 320 <= 2 and y % 320 <= 2 and abs(w - 320) <= 2 and abs(h - 320) <= 2
+
+
 def test_a_perspective_copy_reports_its_scale_and_turn_at_its_centre(coffee: np.ndarray) -> None:
     # A photograph of a screen: the picture in perspective, its corners moved by up to 40 px.
     h, w = coffee.shape[:2]
