@@ -35,6 +35,8 @@ from .fingerprints import (
     compute_hashes,
     hash_distances,
     hash_kind,
+    outline_agreement,
+    outline_map,
     pdq_dihedral_distance,
     pdq_dihedral_variants,
     thumbnail,
@@ -96,6 +98,9 @@ class Measurement:
     colour_shift: float | None = None
     # The number of colours of a copy reduced to a palette (palette_reduction), else None.
     palette_colours: int | None = None
+    # How far the outlines of pictures that did not align lie in the same places of their frames
+    # (fingerprints.outline_agreement); None when they aligned.
+    outline_agreement: float | None = None
 
     @property
     def whole_distances(self) -> dict[str, int]:
@@ -151,6 +156,10 @@ class PreparedPicture:
     @functools.cached_property
     def hashes(self) -> HashSet:
         return compute_hashes(self.small)
+
+    @functools.cached_property
+    def outlines(self) -> np.ndarray:
+        return outline_map(self.preview)
 
     @functools.cached_property
     def pdq_variants(self) -> np.ndarray:
@@ -382,8 +391,9 @@ def compare_prepared(
                                                   copy_like, previews)
         descriptions = tuple(describe(view_of(preview, person)) for preview, person in zip(previews, people, strict=True))
         profile = resemblance_profile(*descriptions, reference or builtin_reference())
+    outlines = None if alignment.aligned or identical else outline_agreement(first.outlines, second.outlines)
     verdict = judge(
-        identical=identical, alignment=alignment, changes=changes,
+        identical=identical, alignment=alignment, changes=changes, outline_agreement=outlines,
         whole_distances=hash_distances(*whole), pdq_dihedral=pdq_dihedral, pose=pose, regions=findings,
         hashes_informative=(min(*small_original.shape[:2], *small_copy.shape[:2]) >= T.HASH_MIN_SIDE
                             and min(whole[0].grey_spread, whole[1].grey_spread) >= T.HASH_MIN_SPREAD),
@@ -409,6 +419,7 @@ def compare_prepared(
         changes=changes, change_mask=mask, people=people, pose=pose, regions=findings,
         verdict=verdict, identical=identical, resemblance=profile, descriptions=descriptions,
         derivation=derivation, colour_shift=shift, palette_colours=None if palette is None else len(palette),
+        outline_agreement=outlines,
     )
 
 

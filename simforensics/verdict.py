@@ -194,6 +194,7 @@ def judge(
     regions: tuple[RegionFinding, ...] = (),
     hashes_informative: bool = True,
     pdq_informative: bool = True,
+    outline_agreement: float | None = None,
     resemblance: ResemblanceProfile | None = None,
     colour_shift: float | None = None,
     greyscale_copy: bool = False,
@@ -204,7 +205,9 @@ def judge(
 ) -> Verdict:
     """``hashes_informative``: both pictures are large enough for the alignment-free hashes;
     ``pdq_informative``: both PDQ hashes are of quality (thresholds.HASH_MIN_SIDE, PDQ_MIN_QUALITY).
-    Uninformative hashes count as chance. ``resemblance``: the pair's profile, which decides
+    Uninformative hashes count as chance. ``outline_agreement``: of pictures that did not align,
+    how far their outlines lie in the same places (fingerprints.outline_agreement), not counted
+    when the hashes are uninformative (a blank picture's outlines are its noise). ``resemblance``: the pair's profile, which decides
     between similar and unrelated for pictures that are not copies. ``colour_shift``
     (measures.colour_shift) and ``greyscale_copy`` (a grey copy of a colour original): a global
     colour edit a copy's summary names; ``palette_colours``: the copy's, when reduced to a palette;
@@ -214,7 +217,8 @@ def judge(
     are left out of the comparison: the summary says so); ``original_matte``: the flat colour the
     copy fills them with, on which the original was shown instead."""
     verdict = _judge_pixels(identical, alignment, changes, whole_distances, pdq_dihedral,
-                            hashes_informative, pdq_informative)
+                            hashes_informative, pdq_informative,
+                            outline_agreement if hashes_informative else None)
     if verdict.label in (Label.NEAR_DUPLICATE, Label.LOCALLY_EDITED):
         colours = _colour_words(colour_shift, greyscale_copy, palette_colours)
         if copy_transparent:
@@ -315,7 +319,7 @@ def _relating_distances(whole_distances: dict[str, int], pdq_dihedral: int, hash
 
 def _judge_pixels(
     identical: bool, alignment: Alignment, changes: ChangeMap | None, whole_distances: dict[str, int],
-    pdq_dihedral: int, hashes_informative: bool, pdq_informative: bool,
+    pdq_dihedral: int, hashes_informative: bool, pdq_informative: bool, outline_agreement: float | None,
 ) -> Verdict:
     distances, hash_reason = _relating_distances(whole_distances, pdq_dihedral, hashes_informative, pdq_informative)
     related = relatedness(distances)
@@ -371,6 +375,16 @@ def _judge_pixels(
             Label.SIMILAR, Label.SIMILAR.score(related),
             "Not the same picture (no geometric correspondence), but related: the overall composition or outlines match.",
             (f"not aligned: {alignment.reason}", hash_reason),
+        )
+    if outline_agreement is not None and outline_agreement >= T.OUTLINE_RELATED:
+        outlines = (f"outline correlation {outline_agreement:.2f} (related >= {T.OUTLINE_RELATED}, "
+                    f"one unrelated pair in 1,000)")
+        return Verdict(
+            Label.SIMILAR, Label.SIMILAR.score((outline_agreement - T.OUTLINE_CHANCE) / (1 - T.OUTLINE_CHANCE)),
+            "Not the same picture (no geometric correspondence), but related: its outlines lie where the "
+            f"original's do, in the same frame (outline correlation {outline_agreement:.2f}; unrelated pictures reach "
+            f"{T.OUTLINE_RELATED} in one pair of 1,000), as in a sketch, a tracing or a restyle of it.",
+            (f"not aligned: {alignment.reason}", hash_reason, outlines),
         )
     return Verdict(
         Label.UNRELATED, Label.UNRELATED.score(related),

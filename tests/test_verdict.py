@@ -93,6 +93,26 @@ def test_blank_pictures_are_not_related_by_their_hashes() -> None:
     assert verdict.label is Label.UNRELATED and any("or blank there" in reason for reason in verdict.reasons)
 
 
+def test_a_sketch_that_keeps_no_keypoint_is_related_by_its_outlines() -> None:
+    # A pencil sketch of the rocket: no feature match survives, its pHashes are at chance (the
+    # outline pHash too: the lamps' glare outweighs the towers' edges in the photograph, not in
+    # the sketch), and it read "unrelated". Its outlines lie where the photograph's do, mirrored
+    # or not; another picture's do not.
+    rocket = fx.source_image("rocket", 480)
+    sketch = fx.painted(rocket, "pencil")
+    related = compare_images(rocket, sketch, with_people=False, with_derivation=False)
+    assert not related.alignment.aligned and related.verdict.label == Label.SIMILAR, related.verdict.summary
+    assert related.outline_agreement >= T.OUTLINE_RELATED
+    assert "its outlines lie where the original's do" in related.verdict.summary
+    mirrored = compare_images(rocket, np.ascontiguousarray(sketch[:, ::-1]), with_people=False, with_derivation=False)
+    assert mirrored.verdict.label == Label.SIMILAR
+    assert mirrored.outline_agreement == pytest.approx(related.outline_agreement, abs=0.01)
+    for other in ("astronaut", "chelsea", "coffee"):
+        unrelated = compare_images(rocket, fx.painted(fx.source_image(other, 480), "pencil"), with_people=False,
+                                   with_derivation=False)
+        assert unrelated.verdict.label == Label.UNRELATED and unrelated.outline_agreement < T.OUTLINE_RELATED
+
+
 def test_a_similar_pair_ranks_by_how_rare_its_distinctive_likenesses_are() -> None:
     info = ReferenceInfo(name="test", pictures=10, pairs=1000, kind="numbers", warning=None)
     unrelated = Verdict(Label.UNRELATED, 0.1, "unrelated", ())

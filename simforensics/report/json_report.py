@@ -255,6 +255,7 @@ def compare_document(comparison: Comparison) -> dict[str, Any]:
             "whash_distance": basis["whash"],
             "colorhash_distance": basis["colorhash"],
             "edge_phash_distance": basis["edge_phash"],
+            "outline_agreement": _r(m.outline_agreement),
             "pdq_distance": basis["pdq"],
             "pdq_dihedral_distance": m.pdq_dihedral_distance,
             "pdq_quality": [m.whole_hashes[0].pdq_quality, m.whole_hashes[1].pdq_quality],

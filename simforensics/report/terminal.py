@@ -137,6 +137,8 @@ def print_comparison(console: Console, comparison: Comparison, *, brief: bool = 
     hashes.add_row("pdq (any turn or mirror)", str(m.pdq_dihedral_distance), "-", str(pdq.bits),
                    _limit(pdq.same), _limit(pdq.related))
     console.print(hashes)
+    if m.outline_agreement is not None:
+        console.print(f"Outline agreement (not aligned): {m.outline_agreement:.2f} (related >= {T.OUTLINE_RELATED})")
     console.print(f"SSIM over the aligned overlap: {'-' if m.ssim is None else f'{m.ssim:.4f}'}    "
                   f"colour-distribution distance: {m.colour_distance:.3f}")
 
