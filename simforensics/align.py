@@ -640,20 +640,20 @@ def _repeated_in_original(features: tuple[PictureFeatures, PictureFeatures], wid
     """The candidates of the matches made the other way: each original keypoint's nearest in the
     copy. When the original holds the copy's content more than once (tiles, a sheet of the same
     picture), each copy keypoint has several equally near matches there and the ratio test drops
-    them all (a 2 x 2 tiling of the astronaut never aligned as the original of a single tile);
-    matched the other way they pass. ``matches`` counts the copy keypoints matched, each once:
+    them all (a 2 x 2 sheet of the astronaut, as the original of one of its tiles, aligned only
+    through the piece search, which a scan does not run); matched the other way they pass. ``matches`` counts the copy keypoints matched, each once:
     the other repeats' matches are no noise to weigh the fit against."""
     candidates: list[Candidate] = []
     original_features = features[0].get(mirrored=False)
     for mirrored in (False, True):
         target, source = _ratio_matches(original_features, features[1].get(mirrored=mirrored))
-        if len(np.unique(source, axis=0)) < T.MIN_INLIERS:  # too few to be accepted, whatever their fit
+        distinct = len(np.unique(source, axis=0))
+        if distinct < T.MIN_INLIERS:  # too few to be accepted, whatever their fit
             continue
-        # Repeats lie side by side, not in perspective: a similarity, half the cost of a homography too.
+        # Repeats lie side by side, not in perspective: a similarity.
         fit = _fit(source, target, pixel_scale, allow_homography=False)
         if fit is None:
             continue
-        distinct = len(np.unique(source, axis=0))
         fit = _Fit(fit.model, fit.matrix, distinct, min(fit.inliers, distinct), fit.residual)
         if mirrored:
             fit = _Fit(fit.model, fit.matrix @ _mirror_x(width), fit.matches, fit.inliers, fit.residual)

@@ -207,8 +207,9 @@ def judge(
     ``pdq_informative``: both PDQ hashes are of quality (thresholds.HASH_MIN_SIDE, PDQ_MIN_QUALITY).
     Uninformative hashes count as chance. ``outline_agreement``: of pictures that did not align,
     how far their outlines lie in the same places (fingerprints.outline_agreement), not counted
-    when the hashes are uninformative (a blank picture's outlines are its noise). ``resemblance``: the pair's profile, which decides
-    between similar and unrelated for pictures that are not copies. ``colour_shift``
+    when the hashes are uninformative (a blank picture's outlines are its noise).
+    ``resemblance``: the pair's profile, which decides between similar and unrelated for
+    pictures that are not copies. ``colour_shift``
     (measures.colour_shift) and ``greyscale_copy`` (a grey copy of a colour original): a global
     colour edit a copy's summary names; ``palette_colours``: the copy's, when reduced to a palette;
     ``copy_transparent``: the copy has transparent pixels where the original has none (both are
