@@ -384,7 +384,8 @@ def _judge_pixels(
             Label.SIMILAR, Label.SIMILAR.score((outline_agreement - T.OUTLINE_CHANCE) / (1 - T.OUTLINE_CHANCE)),
             "Not the same picture (no geometric correspondence), but related: its outlines lie where the "
             f"original's do, in the same frame (outline correlation {outline_agreement:.2f}; unrelated pictures reach "
-            f"{T.OUTLINE_RELATED} in one pair of 1,000), as in a sketch, a tracing or a restyle of it.",
+            f"{T.OUTLINE_RELATED} in one pair of 1,000), as in a sketch, a tracing or a restyle of it, or another "
+            "picture laid out on the same outlines.",
             (f"not aligned: {alignment.reason}", hash_reason, outlines),
         )
     return Verdict(
