@@ -624,10 +624,7 @@ def _candidates(features: tuple[PictureFeatures, PictureFeatures], copy_shape: t
         # fit their noise (the corners of a cropped wallpaper moved 4.6 px): similarities only.
         fit = _fit(source, target, pixel_scale, allow_homography=method == "sift")
         if fit is not None:
-            if mirrored:  # the fit maps the flipped copy; compose with the flip itself
-                fit = _Fit(fit.model, fit.matrix @ _mirror_x(width), fit.matches, fit.inliers, fit.residual)
-                source = (_mirror_x(width)[:2, :2] @ source.T).T + [width - 1, 0]
-            candidates.append((fit, mirrored, source, target))
+            candidates.append(_candidate(fit, mirrored, source, target, width))
         if not mirrored and fit is not None and fit.inliers >= T.DECISIVE_INLIERS:
             break
     if method == "sift" and not any(fit.inliers >= T.MIN_INLIERS for fit, *_ in candidates):
@@ -655,11 +652,17 @@ def _repeated_in_original(features: tuple[PictureFeatures, PictureFeatures], wid
         if fit is None:
             continue
         fit = _Fit(fit.model, fit.matrix, distinct, min(fit.inliers, distinct), fit.residual)
-        if mirrored:
-            fit = _Fit(fit.model, fit.matrix @ _mirror_x(width), fit.matches, fit.inliers, fit.residual)
-            source = (_mirror_x(width)[:2, :2] @ source.T).T + [width - 1, 0]
-        candidates.append((fit, mirrored, source, target))
+        candidates.append(_candidate(fit, mirrored, source, target, width))
     return candidates
+
+
+def _candidate(fit: _Fit, mirrored: bool, source: np.ndarray, target: np.ndarray, width: int) -> Candidate:
+    """A fit of the copy (flipped when ``mirrored``: the fit then maps the flipped copy, and is
+    composed with the flip itself, its points flipped back) as a candidate of the copy as it is."""
+    if mirrored:
+        fit = _Fit(fit.model, fit.matrix @ _mirror_x(width), fit.matches, fit.inliers, fit.residual)
+        source = (_mirror_x(width)[:2, :2] @ source.T).T + [width - 1, 0]
+    return fit, mirrored, source, target
 
 
 def _from_candidates(original: np.ndarray, copy: np.ndarray, candidates: list[Candidate], method: str) -> Alignment:

@@ -344,8 +344,8 @@ def compare_prepared(
     if alignment.lens_bend and (straight := _aligned_straightened(first, copy, alignment)):
         alignment, straightened = straight
         copy, previews = straightened.rgb, (first.preview, straightened.preview)
-    if alignment.aligned and copy is second.rgb and second.facts is not None and second.facts.clear is not None:
-        alignment = _with_transparent_margins(alignment, second.facts.clear)
+    if alignment.aligned and (clear := _clear_of(second, copy)) is not None:
+        alignment = _with_transparent_margins(alignment, clear)
     pdq_dihedral = pdq_dihedral_distance(first.hashes, second.pdq_variants)
     changes: ChangeMap | None = None
     overlap_hashes = None
@@ -368,8 +368,8 @@ def compare_prepared(
             overlap_hashes = tuple(compute_hashes(crop) for crop in _overlap_crops(frame))
         if report_measures or with_people:  # the regions' findings read the SSIM map
             ssim, ssim_map = overlap_ssim(frame.original, frame.copy, frame.covered)
-        if copy is second.rgb and second.facts is not None and second.facts.clear is not None:
-            changes = _made_transparent(changes, second.facts.clear, alignment)
+        if (clear := _clear_of(second, copy)) is not None:
+            changes = _made_transparent(changes, clear, alignment)
         mask = changes.mask
         # Over what is unchanged: a local edit moves few of the averaged cells, but a replaced
         # background (half the picture) would move the median.
@@ -434,6 +434,12 @@ def _clear(alpha: np.ndarray) -> np.ndarray:
     area" along its edge). A picture made half transparent all over is compared as shown."""
     transparent = (alpha == 0).view(np.uint8)
     return cv2.dilate(transparent, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (15, 15))).astype(bool)
+
+
+def _clear_of(second: PreparedPicture, copy: np.ndarray) -> np.ndarray | None:
+    """The copy's clear pixels (``FileFacts.clear``) when ``copy``, as compared, is still the
+    file's own picture (not a negative turned back, a straightened or a smoothed pixelated copy)."""
+    return second.facts.clear if copy is second.rgb and second.facts is not None else None
 
 
 def _with_transparent_margins(alignment: Alignment, clear: np.ndarray) -> Alignment:

@@ -102,11 +102,15 @@ def edge_map(rgb: np.ndarray) -> np.ndarray:
     A sketch, a painting or a cartoon of a picture keeps its outlines while its tones change;
     the pHash of this map lets such redrawings be recognised as related.
     """
+    magnitude = cv2.GaussianBlur(_gradient_magnitude(rgb), (0, 0), 3.0)
+    return (255 * magnitude / max(1e-6, float(magnitude.max()))).astype(np.uint8)
+
+
+def _gradient_magnitude(rgb: np.ndarray) -> np.ndarray:
+    """Sobel gradient magnitude of the grey picture at 256 px, lightly smoothed first (float32)."""
     grey = cv2.cvtColor(thumbnail(rgb, 256), cv2.COLOR_RGB2GRAY).astype(np.float32)
     grey = cv2.GaussianBlur(grey, (0, 0), 1.0)
-    magnitude = cv2.magnitude(cv2.Sobel(grey, cv2.CV_32F, 1, 0), cv2.Sobel(grey, cv2.CV_32F, 0, 1))
-    magnitude = cv2.GaussianBlur(magnitude, (0, 0), 3.0)
-    return (255 * magnitude / max(1e-6, float(magnitude.max()))).astype(np.uint8)
+    return cv2.magnitude(cv2.Sobel(grey, cv2.CV_32F, 1, 0), cv2.Sobel(grey, cv2.CV_32F, 0, 1))
 
 
 def outline_map(rgb: np.ndarray) -> np.ndarray:
@@ -116,9 +120,7 @@ def outline_map(rgb: np.ndarray) -> np.ndarray:
 
     The log lets each outline count: a lamp's glare outweighed a tower's edges by tens of times
     in the magnitude, where a pencil sketch of the picture draws both alike."""
-    grey = cv2.cvtColor(thumbnail(rgb, 256), cv2.COLOR_RGB2GRAY).astype(np.float32)
-    grey = cv2.GaussianBlur(grey, (0, 0), 1.0)
-    magnitude = cv2.magnitude(cv2.Sobel(grey, cv2.CV_32F, 1, 0), cv2.Sobel(grey, cv2.CV_32F, 0, 1))
+    magnitude = _gradient_magnitude(rgb)
     compressed = np.log1p(magnitude / (float(np.median(magnitude)) + 1e-3))
     reduced = cv2.resize(compressed, (T.OUTLINE_SIDE, T.OUTLINE_SIDE), interpolation=cv2.INTER_AREA)
     return cv2.GaussianBlur(reduced, (0, 0), T.OUTLINE_SMOOTHING)
