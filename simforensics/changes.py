@@ -46,6 +46,7 @@ from scipy.sparse.csgraph import connected_components
 from . import blur
 from . import thresholds as T
 from .align import Alignment, box_in_copy, overlap_mask
+from .local_tone import LocalTone, local_tone
 from .resample import scale_matrix
 
 __all__ = ["ChangeMap", "ChangedArea", "WorkingFrame", "colour_in_places", "global_colour_prediction", "is_grey",
@@ -105,6 +106,10 @@ class ChangeMap:
     # The smooth brightness field taken out of the copy before comparing (a vignette, a graduated
     # filter): its largest gain over its smallest, minus 1; 0 when none was.
     brightness_field: float = 0.0
+    # The local tone curves the copy was compared through (local contrast enhancement, as CLAHE;
+    # local_tone.py): the share of the picture's tiles whose curve departs from the whole
+    # picture's; 0 when none were.
+    local_tone: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -1172,6 +1177,9 @@ def localise_changes(
     if gain is not None:
         frame = replace(frame, copy=_without_gain(frame.copy, gain))
     maps, found = _measured(frame)
+    toned = local_tone(frame.original, frame.copy, frame.covered)
+    if toned is not None:
+        frame, maps, found, toned = _through_local_tone(frame, maps, found, toned)
     maps, found = _remeasured(frame, maps, found) or (maps, found)
     covered, changed = frame.covered, found.changed
     unchanged = covered & ~changed
@@ -1191,7 +1199,33 @@ def localise_changes(
         colour_map=maps.colour,
         strength_map=strength.astype(np.float32),
         brightness_field=0.0 if gain is None else round(float(gain[covered].max() / gain[covered].min()) - 1, 4),
+        local_tone=0.0 if toned is None else toned.departing,
     )
+
+
+def _through_local_tone(frame: WorkingFrame, maps: _DifferenceMaps, found: _Detection,
+                        toned: LocalTone) -> tuple[WorkingFrame, _DifferenceMaps, _Detection, LocalTone | None]:
+    """The pair measured through the copy's local tone curves (local contrast enhancement, a
+    global edit: ``local_tone``), when the copy then agrees as a faithful copy does where the
+    original has detail (LARGE_EDIT_UNCHANGED_STRUCTURE: a restyle's strokes are no tone curve, and
+    an oil painting's agreement rose by 0.05-0.10 through them, to 0.47-0.73) and better than
+    without them; else as measured (``toned`` None)."""
+    toned_frame = replace(frame, original=toned.toned)
+    toned_maps, toned_found = _measured(toned_frame)
+    # Fitted again without what this finds changed, kept when it leaves less changed: a pasted
+    # patch bends the curves of the tiles it lies in, and the surroundings that share them read
+    # as recoloured (a patch of 4 % of the picture outlined as 8 %).
+    clean = frame.covered & ~cv2.dilate(toned_found.changed.view(np.uint8), _square(T.CHANGE_UNEXPLAINED_GROW)).astype(bool)
+    if toned_found.changed.any() and (refitted := local_tone(frame.original, frame.copy, clean)) is not None:
+        refitted_frame = replace(frame, original=refitted.toned)
+        refitted_maps, refitted_found = _measured(refitted_frame)
+        if _changed_share(refitted_found, frame.covered) < _changed_share(toned_found, frame.covered):
+            toned, toned_frame, toned_maps, toned_found = refitted, refitted_frame, refitted_maps, refitted_found
+    detailed = frame.covered & (_detail_energy(cv2.cvtColor(frame.original, cv2.COLOR_RGB2GRAY)) > _C2)
+    through = _unchanged_structure(toned_maps.structure, detailed, toned_found.changed)
+    if through >= max(T.LARGE_EDIT_UNCHANGED_STRUCTURE, _unchanged_structure(maps.structure, detailed, found.changed)):
+        return toned_frame, toned_maps, toned_found, toned
+    return frame, maps, found, None
 
 
 def _measured(frame: WorkingFrame, clean: np.ndarray | None = None) -> tuple[_DifferenceMaps, _Detection]:

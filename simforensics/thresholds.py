@@ -527,6 +527,32 @@ BRIGHTNESS_FIELD_EXPLAINED_SHARE = 0.8
 # it took in a disc of radius a quarter of the picture brightened by 20 % (4 of 7 pictures then
 # near-duplicates) and a darkened ring; local edits under a vignette are still found.
 BRIGHTNESS_FIELD_STEEP_POWERS = (4, 6)
+# A tone curve that changes across the picture (local_tone.py): local contrast enhancement (CLAHE,
+# "enhance" and HDR looks) equalises each tile by its own curve and blends the four nearest
+# tiles' curves. Modelled the same way: a curve of LOCAL_TONE_NODES nodes (16 levels apart, as
+# the brightness field's tone curve) at each centre of a grid of LOCAL_TONE_TILES tiles along the
+# longer side (CLAHE's usual 8), fitted on about LOCAL_TONE_SAMPLES pixels (a regular grid: 20 or
+# more per unknown), trimmed of pixels beyond LOCAL_TONE_TRIM_SIGMAS robust sd (a local edit),
+# LOCAL_TONE_ROUNDS times. The penalties keep each curve smooth and neighbouring curves alike
+# (in grey levels per level of the fit's residual; they decide only where a tile lacks a level).
+LOCAL_TONE_TILES = 8
+LOCAL_TONE_NODES = 16
+LOCAL_TONE_SAMPLES = 20000
+LOCAL_TONE_TRIM_SIGMAS = 3.0
+LOCAL_TONE_ROUNDS = 2
+LOCAL_TONE_BEND = 0.6
+LOCAL_TONE_NEIGHBOURS = 0.2
+# The local curves are used only when the tone varies throughout: in LOCAL_TONE_SHARE of the
+# tiles (with LOCAL_TONE_TILE_SAMPLES samples or more) or more, their blend departs from the one
+# curve of the whole picture by more than LOCAL_TONE_DEVIATION grey levels on average (about one
+# CIELAB lightness unit, a just-noticeable difference). Half: a filter reaches every tile, a local
+# edit the few it lies in. Measured by hand on seven shipped photographs: CLAHE at clip 2 and 3
+# (also re-saved as JPEG) 0.80-1.00 of the tiles; a pasted patch (4 % of the picture, with or
+# without a gamma change and JPEG), an inpainted patch and a brightened region (dodging, a
+# quarter of the picture's side) 0.02-0.17.
+LOCAL_TONE_TILE_SAMPLES = 50
+LOCAL_TONE_DEVIATION = 3.0
+LOCAL_TONE_SHARE = 0.5
 # A colour (a bin of the rough lattice) whose pixels lie within this share of the picture's area
 # (the box of their spread) is from one place: too little evidence of a global mapping to let a
 # table explain a change there that departs from the other colours' and lost its detail

@@ -305,6 +305,7 @@ def compare_document(comparison: Comparison) -> dict[str, Any]:
             "unchanged_structure": _r(changes.unchanged_structure),
             "unchanged_colour": _r(changes.unchanged_colour, 2),
             "brightness_field": _r(changes.brightness_field),
+            "local_tone": _r(changes.local_tone),
         },
         "verdict": {
             "label": m.verdict.label,
