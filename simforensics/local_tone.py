@@ -11,12 +11,14 @@ linear) at each centre of a grid of about LOCAL_TONE_TILES tiles across, all fit
 least squares so that their bilinear blend gives the copy, with penalties on each curve's bend
 and on neighbouring curves' differences (they also fill the levels a tile lacks), trimmed of what
 it cannot explain (a local edit) as the colour fits are. Written by hand: no library fits a blend
-of curves; scipy holds the sparse design and numpy solves it.
+of curves; scipy holds the sparse design and solves its banded normal equations.
 
-The model is used only when the tone varies throughout the picture: the blend departs from the
-one curve that best fits the whole picture by more than LOCAL_TONE_DEVIATION grey levels in
+The model is used only when the tone varies throughout the picture: the curves come closer to
+the copy than the global colour mapping does, by more than LOCAL_TONE_DEVIATION grey levels, in
 LOCAL_TONE_SHARE of the tiles or more. A local edit moves the curves of the few tiles it lies in;
-a local-contrast filter moves nearly all of them.
+a local-contrast filter moves nearly all of them. A hue turn or another global colour change moves
+grey levels by colour, and colours sit in places: the global mapping explains it, and curves of
+grey levels do not come closer.
 """
 
 from __future__ import annotations
@@ -39,7 +41,7 @@ _MAD_TO_SD = 1.4826
 @dataclass(frozen=True)
 class LocalTone:
     toned: np.ndarray  # RGB uint8: the original with its grey levels through the local curves
-    departing: float  # the share of the tiles whose curve departs from the whole picture's
+    departing: float  # the share of the tiles where the curves explain the copy better than one mapping
 
 
 def _grid(shape: tuple[int, ...]) -> tuple[int, int]:
@@ -63,14 +65,6 @@ def _node_of(levels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     position = levels * (T.LOCAL_TONE_NODES - 1) / 255.0
     node = np.minimum(np.floor(position).astype(np.intp), T.LOCAL_TONE_NODES - 2)
     return node, position - node
-
-
-def _one_curve(levels: np.ndarray) -> csr_matrix:
-    """The linear map from one curve's node values to its value at each of ``levels``."""
-    node, up_level = _node_of(levels)
-    pixel = np.arange(len(levels))
-    return csr_matrix((np.concatenate([1 - up_level, up_level]), (np.concatenate([pixel, pixel]), np.concatenate([node, node + 1]))),
-                      shape=(len(levels), T.LOCAL_TONE_NODES))
 
 
 def _bend() -> csr_matrix:
@@ -124,47 +118,49 @@ def _solve(design: csr_matrix, penalties: csr_matrix, target: np.ndarray) -> np.
     """Least squares of design @ x = target with the penalties' rows = 0, through the normal
     equations. They are banded (a curve meets only its own tile's and the next row's neighbours),
     so a banded Cholesky solves them in a few milliseconds; a tiny ridge keeps them regular."""
-    normal = (design.T @ design + penalties.T @ penalties).tocoo()
-    width = int((normal.col - normal.row).max())
+    normal = (design.T @ design + penalties.T @ penalties).todia()
+    # The diagonal storage holds normal[j - offset, j] at [k, j] for each offset: the upper
+    # diagonals (offset >= 0) are the banded form solveh_banded reads, the widest first.
+    upper = normal.offsets >= 0
+    width = int(normal.offsets[upper].max())
     banded = np.zeros((width + 1, normal.shape[0]))
-    upper = normal.col >= normal.row
-    # Upper form: banded[width + i - j, j] = normal[i, j] (duplicates summed).
-    np.add.at(banded, (width + normal.row[upper] - normal.col[upper], normal.col[upper]), normal.data[upper])
+    banded[width - normal.offsets[upper]] = normal.data[upper]
     banded[width] += 1e-6
     return solveh_banded(banded, design.T @ target)
 
 
-def local_tone(original: np.ndarray, copy: np.ndarray, covered: np.ndarray) -> LocalTone | None:
-    """The original through the copy's local tone curves, or None when the tone does not vary
-    over the picture (or too little of it is covered to tell). RGB uint8 pictures of one size;
-    ``covered``: bool, where the copy's pixels are trustworthy."""
-    step = max(1, round(np.sqrt(covered.size / T.LOCAL_TONE_SAMPLES)))
-    ys, xs = np.nonzero(covered[::step, ::step])
+def local_tone(original: np.ndarray, copy: np.ndarray, use: np.ndarray, predicted: np.ndarray) -> LocalTone | None:
+    """The original through the copy's local tone curves, or None when they do not explain the
+    copy better than the global colour mapping (or too little is in ``use`` to tell). RGB uint8
+    pictures of one size; ``use``: bool, the pixels to fit; ``predicted``: float RGB, the copy as
+    the global colour mapping predicts it from the original."""
+    step = max(1, round(np.sqrt(use.size / T.LOCAL_TONE_SAMPLES)))
+    ys, xs = np.nonzero(use[::step, ::step])
     if len(ys) < T.CHANGE_MIN_SAMPLE:
         return None
     ys, xs = ys * step, xs * step
     grey_original = original[ys, xs].astype(np.float32) @ _LUMA
     grey_copy = copy[ys, xs].astype(np.float32) @ _LUMA
-    grid = _grid(covered.shape)
-    local_design = _blend(ys, xs, grey_original, covered.shape, grid)
-    local_penalties = _penalties(grid)
+    grid = _grid(use.shape)
+    design = _blend(ys, xs, grey_original, use.shape, grid)
+    penalties = _penalties(grid)
     kept = np.ones(len(ys), bool)
     for _ in range(T.LOCAL_TONE_ROUNDS):
-        nodes = _solve(local_design[kept], local_penalties, grey_copy[kept])
-        residual = grey_copy - local_design @ nodes
+        nodes = _solve(design[kept], penalties, grey_copy[kept])
+        residual = grey_copy - design @ nodes
         median = float(np.median(residual[kept]))
         spread = _MAD_TO_SD * float(np.median(np.abs(residual[kept] - median)))
         kept = np.abs(residual - median) <= T.LOCAL_TONE_TRIM_SIGMAS * max(spread, 1.0)
         if kept.sum() < T.CHANGE_MIN_SAMPLE:
             return None
-    # The one curve that best fits the whole picture, from the same samples.
-    whole_design = _one_curve(grey_original)
-    whole = _solve(whole_design[kept], T.LOCAL_TONE_BEND * _bend(), grey_copy[kept])
-    departure = np.abs(local_design @ nodes - whole_design @ whole)
-    # Each sample's tile, and the mean departure of the tiles with enough samples.
-    tile = ((ys * grid[0]) // covered.shape[0]) * grid[1] + (xs * grid[1]) // covered.shape[1]
+    # How much closer to the copy the local curves come than the global colour mapping, tile by
+    # tile (a hue turn moves grey levels by colour, and colours sit in places: the mapping
+    # explains it, curves of grey levels do not).
+    global_error = np.abs(grey_copy - predicted[ys, xs].astype(np.float32) @ _LUMA)
+    gained = (global_error - np.abs(residual))[kept]
+    tile = (((ys * grid[0]) // use.shape[0]) * grid[1] + (xs * grid[1]) // use.shape[1])[kept]
     counts = np.bincount(tile, minlength=grid[0] * grid[1])
-    sums = np.bincount(tile, weights=departure, minlength=grid[0] * grid[1])
+    sums = np.bincount(tile, weights=gained, minlength=grid[0] * grid[1])
     counted = counts >= T.LOCAL_TONE_TILE_SAMPLES
     if not counted.any():
         return None
