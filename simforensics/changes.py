@@ -1220,7 +1220,7 @@ def _through_local_tone(frame: WorkingFrame, maps: _DifferenceMaps,
 
     def through_local_tone(changed: np.ndarray) -> tuple[WorkingFrame, LocalTone] | None:
         use = covered & ~cv2.dilate(changed.view(np.uint8), _square(T.CHANGE_UNEXPLAINED_GROW)).astype(bool)
-        tone = local_tone(frame.original, frame.copy, use, _predict_colours(frame.original, frame.copy, use))
+        tone = local_tone(frame.original, frame.copy, use, _predict_colours)
         return None if tone is None else (replace(frame, original=tone.toned), tone)
 
     first = through_local_tone(found.changed)

@@ -23,6 +23,7 @@ grey levels do not come closer.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -129,19 +130,30 @@ def _solve(design: csr_matrix, penalties: csr_matrix, target: np.ndarray) -> np.
     return solveh_banded(banded, design.T @ target)
 
 
-def local_tone(original: np.ndarray, copy: np.ndarray, use: np.ndarray, predicted: np.ndarray) -> LocalTone | None:
+def local_tone(original: np.ndarray, copy: np.ndarray, use: np.ndarray,
+               global_mapping: Callable[[np.ndarray, np.ndarray, np.ndarray], np.ndarray]) -> LocalTone | None:
     """The original through the copy's local tone curves, or None when they do not explain the
     copy better than the global colour mapping (or too little is in ``use`` to tell). RGB uint8
-    pictures of one size; ``use``: bool, the pixels to fit; ``predicted``: float RGB, the copy as
-    the global colour mapping predicts it from the original."""
+    pictures of one size; ``use``: bool, the pixels to fit; ``global_mapping(original, copy,
+    use)``: the copy (float RGB) as the global colour mapping fitted on ``use`` predicts it, asked
+    of the samples only."""
     step = max(1, round(np.sqrt(use.size / T.LOCAL_TONE_SAMPLES)))
-    ys, xs = np.nonzero(use[::step, ::step])
+    sampled = use[::step, ::step]
+    ys, xs = np.nonzero(sampled)
     if len(ys) < T.CHANGE_MIN_SAMPLE:
         return None
+    predicted = global_mapping(original[::step, ::step], copy[::step, ::step], sampled)[ys, xs]
     ys, xs = ys * step, xs * step
     grey_original = original[ys, xs].astype(np.float32) @ _LUMA
     grey_copy = copy[ys, xs].astype(np.float32) @ _LUMA
     grid = _grid(use.shape)
+    tile = ((ys * grid[0]) // use.shape[0]) * grid[1] + (xs * grid[1]) // use.shape[1]
+    # The curves can come no closer than the copy's grey levels: where the global mapping already
+    # errs by less than LOCAL_TONE_DEVIATION on average, they cannot gain that much, and when
+    # such tiles are too many, nothing is fitted (most pairs: a faithful copy's error is JPEG's).
+    global_error = np.abs(grey_copy - predicted.astype(np.float32) @ _LUMA)
+    if _share_of_tiles_above(tile, global_error, np.ones(len(ys), bool), grid) < T.LOCAL_TONE_SHARE:
+        return None
     design = _blend(ys, xs, grey_original, use.shape, grid)
     penalties = _penalties(grid)
     kept = np.ones(len(ys), bool)
@@ -156,18 +168,19 @@ def local_tone(original: np.ndarray, copy: np.ndarray, use: np.ndarray, predicte
     # How much closer to the copy the local curves come than the global colour mapping, tile by
     # tile (a hue turn moves grey levels by colour, and colours sit in places: the mapping
     # explains it, curves of grey levels do not).
-    global_error = np.abs(grey_copy - predicted[ys, xs].astype(np.float32) @ _LUMA)
-    gained = (global_error - np.abs(residual))[kept]
-    tile = (((ys * grid[0]) // use.shape[0]) * grid[1] + (xs * grid[1]) // use.shape[1])[kept]
-    counts = np.bincount(tile, minlength=grid[0] * grid[1])
-    sums = np.bincount(tile, weights=gained, minlength=grid[0] * grid[1])
-    counted = counts >= T.LOCAL_TONE_TILE_SAMPLES
-    if not counted.any():
-        return None
-    departing = float(np.mean(sums[counted] / counts[counted] > T.LOCAL_TONE_DEVIATION))
+    departing = _share_of_tiles_above(tile, global_error - np.abs(residual), kept, grid)
     if departing < T.LOCAL_TONE_SHARE:
         return None
     return LocalTone(_toned(original, nodes, grid), departing)
+
+
+def _share_of_tiles_above(tile: np.ndarray, values: np.ndarray, counted: np.ndarray, grid: tuple[int, int]) -> float:
+    """The share of the tiles with LOCAL_TONE_TILE_SAMPLES ``counted`` samples or more whose
+    samples' ``values`` average above LOCAL_TONE_DEVIATION (0 when no tile has so many)."""
+    counts = np.bincount(tile[counted], minlength=grid[0] * grid[1])
+    sums = np.bincount(tile[counted], weights=values[counted], minlength=grid[0] * grid[1])
+    enough = counts >= T.LOCAL_TONE_TILE_SAMPLES
+    return float(np.mean(sums[enough] / counts[enough] > T.LOCAL_TONE_DEVIATION)) if enough.any() else 0.0
 
 
 def _toned(original: np.ndarray, nodes: np.ndarray, grid: tuple[int, int]) -> np.ndarray:
