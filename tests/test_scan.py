@@ -248,6 +248,25 @@ def test_colour_laid_on_a_grey_picture_is_a_local_edit_whatever_the_file_names(t
     assert labels == {"a-tinted.png": Label.LOCALLY_EDITED, "b-tinted.png": Label.LOCALLY_EDITED}
 
 
+def test_two_grey_pictures_each_with_colour_in_places_are_verified(tmp_path: Path) -> None:
+    # Screenshots of grey pictures in one app's frame (a coloured avatar and button): each is a
+    # grey picture with colour in places, so each pair was turned to be compared the other way
+    # round, again and again, until the scan stopped with a RecursionError.
+    def screenshot(picture: np.ndarray) -> np.ndarray:
+        frame = np.full((640, 360, 3), 250, np.uint8)
+        frame[80:350] = cv2.resize(np.repeat(picture[:, :, None], 3, axis=2), (360, 270), interpolation=cv2.INTER_AREA)
+        cv2.circle(frame, (30, 50), 15, (200, 60, 90), -1)  # the account's avatar
+        frame[600:625, 250:340] = (29, 161, 242)  # a "follow" button
+        return frame
+
+    for name, picture in (("camera", data.camera()), ("coins", data.coins()), ("moon", data.moon())):
+        Image.fromarray(screenshot(picture)).save(tmp_path / f"shot-{name}.png")
+    result = scan_folders(ScanOptions(folders=(str(tmp_path),), cache_path=None))
+    assert (result.images, result.errors) == (3, ())
+    assert result.stats.verified >= 1  # the frames alone make them candidates
+    assert all(not pair.label.is_copy for pair in result.pairs), [(pair.a, pair.b, pair.summary) for pair in result.pairs]
+
+
 def test_an_enlarged_copy_is_described_as_enlarged_from_the_original_listed_first(tmp_path: Path) -> None:
     # Verified larger picture first, the summary read "resized to 70 % of the original's size"
     # under the smaller picture listed as the original; and the sizes are of reduced pictures.

@@ -101,7 +101,9 @@ def verify_pair(original: str, copy: str, *, max_pixels: int = DEFAULT_MAX_PIXEL
     (first, first_prepared), (second, second_prepared) = _prepared(original, max_pixels), _prepared(copy, max_pixels)
     if first.sha256 == second.sha256:
         return IDENTICAL_FILES
-    if _colour_laid_on_grey(first, second):
+    # Only when it holds one way: two grey pictures, each with colour in places (screenshots of
+    # grey pictures in one app's coloured frame), would turn each other without end.
+    if _colour_laid_on_grey(first, second) and not _colour_laid_on_grey(second, first):
         turned = verify_pair(copy, original, max_pixels=max_pixels)
         side = {"original": "copy", "copy": "original"}.get(turned.likely_original, turned.likely_original)
         return replace(turned, likely_original=side, covered=turned.covered[::-1])
