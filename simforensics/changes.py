@@ -1207,16 +1207,23 @@ def _through_local_tone(frame: WorkingFrame, maps: _DifferenceMaps,
     """The pair measured through the copy's local tone curves (local contrast enhancement, a
     global edit: ``local_tone``), else as measured (``LocalTone`` None).
 
-    Fitted where the measurement without them found nothing changed (a replaced half of the
-    picture bends the curves of the tiles it fills, which then explained half of it). Kept when the
-    copy then agrees as a faithful copy does where the original has detail
-    (LARGE_EDIT_UNCHANGED_STRUCTURE: a restyle's strokes are no tone curve, and an oil painting's
-    agreement rose by 0.05-0.10 through them, to 0.47-0.73) and better than without them. When
-    that still finds something changed, the curves are fitted again on everything, and kept when
-    that leaves less changed: an area the filter made that the first measurement took for an edit
-    is left out of the first fit and so stays (a pasted patch, left out of the first fit, is
-    better outlined by it: 4 % of the picture outlined as 4.6 %, not 8 %)."""
+    Only for a pair whose colours follow one global mapping without them (outside what it finds
+    changed, MAX_COPY_COLOUR, as verdict.is_copy_like asks of a copy): a tile's curve can map
+    anything flat to anything flat, and two flat pictures carrying one banner, a grey clock and a
+    coloured flag, had their colours "explained" tile by tile. Fitted where the measurement
+    without them found nothing changed (a replaced half of the picture bends the curves of the
+    tiles it fills, which then explained half of it). Kept when the copy then agrees as a
+    faithful copy does where the original has detail (LARGE_EDIT_UNCHANGED_STRUCTURE: a restyle's
+    strokes are no tone curve, and an oil painting's agreement rose by 0.05-0.10 through them, to
+    0.47-0.73) and better than without them. When that still finds something changed,
+    the curves are fitted again on everything, and kept when that leaves less changed: an area
+    the filter made that the first measurement took for an edit is left out of the first fit and
+    so stays (a pasted patch, left out of the first fit, is better outlined by it: 4 % of the
+    picture outlined as 4.6 %, not 8 %)."""
     covered = frame.covered
+    unchanged = covered & ~found.changed
+    if maps.colour_compared and unchanged.any() and float(np.median(maps.colour[unchanged])) > T.MAX_COPY_COLOUR:
+        return frame, maps, found, None
 
     def through_local_tone(changed: np.ndarray) -> tuple[WorkingFrame, LocalTone] | None:
         use = covered & ~cv2.dilate(changed.view(np.uint8), _square(T.CHANGE_UNEXPLAINED_GROW)).astype(bool)

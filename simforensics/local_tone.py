@@ -148,9 +148,9 @@ def local_tone(original: np.ndarray, copy: np.ndarray, use: np.ndarray,
     grey_copy = copy[ys, xs].astype(np.float32) @ _LUMA
     grid = _grid(use.shape)
     tile = ((ys * grid[0]) // use.shape[0]) * grid[1] + (xs * grid[1]) // use.shape[1]
-    # The curves can come no closer than the copy's grey levels: where the global mapping already
-    # errs by less than LOCAL_TONE_DEVIATION on average, they cannot gain that much, and when
-    # such tiles are too many, nothing is fitted (most pairs: a faithful copy's error is JPEG's).
+    # The curves can gain no more than the global mapping errs: when too many tiles err by less
+    # than LOCAL_TONE_DEVIATION on average, nothing is fitted (most pairs: a faithful copy's
+    # error is its JPEG noise's).
     global_error = np.abs(grey_copy - predicted.astype(np.float32) @ _LUMA)
     if _share_of_tiles_above(tile, global_error, np.ones(len(ys), bool), grid) < T.LOCAL_TONE_SHARE:
         return None
