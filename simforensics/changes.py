@@ -107,8 +107,8 @@ class ChangeMap:
     # filter): its largest gain over its smallest, minus 1; 0 when none was.
     brightness_field: float = 0.0
     # The local tone curves the copy was compared through (local contrast enhancement, as CLAHE;
-    # local_tone.py): the share of the picture's tiles whose curve departs from the whole
-    # picture's; 0 when none were.
+    # local_tone.py): the share of the picture's tiles where they explain the copy better than
+    # the global colour mapping; 0 when none were.
     local_tone: float = 0.0
 
 
@@ -1215,10 +1215,10 @@ def _through_local_tone(frame: WorkingFrame, maps: _DifferenceMaps,
     tiles it fills, which then explained half of it). Kept when the copy then agrees as a
     faithful copy does where the original has detail (LARGE_EDIT_UNCHANGED_STRUCTURE: a restyle's
     strokes are no tone curve, and an oil painting's agreement rose by 0.05-0.10 through them, to
-    0.47-0.73) and better than without them. When that still finds something changed,
-    the curves are fitted again on everything, and kept when that leaves less changed: an area
-    the filter made that the first measurement took for an edit is left out of the first fit and
-    so stays (a pasted patch, left out of the first fit, is better outlined by it: 4 % of the
+    0.47-0.73) and better than without them. When that still finds something changed, the
+    curves are fitted again on everything, and kept when that leaves less changed: an area the
+    filter made that the first measurement took for an edit is left out of the first fit and so
+    stays (a pasted patch, left out of the first fit, is better outlined by it: 4 % of the
     picture outlined as 4.6 %, not 8 %)."""
     covered = frame.covered
     unchanged = covered & ~found.changed

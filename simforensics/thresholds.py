@@ -533,8 +533,9 @@ BRIGHTNESS_FIELD_STEEP_POWERS = (4, 6)
 # the brightness field's tone curve) at each centre of a grid of LOCAL_TONE_TILES tiles along the
 # longer side (CLAHE's usual 8), fitted on about LOCAL_TONE_SAMPLES pixels (a regular grid: 20 or
 # more per unknown), trimmed of pixels beyond LOCAL_TONE_TRIM_SIGMAS robust sd (a local edit),
-# LOCAL_TONE_ROUNDS times. The penalties keep each curve smooth and neighbouring curves alike
-# (in grey levels per level of the fit's residual; they decide only where a tile lacks a level).
+# LOCAL_TONE_ROUNDS times. The penalties keep each curve smooth and neighbouring curves alike:
+# rows weighted beside the samples' own (weight 1 each), light enough that they decide only
+# where a tile lacks a level.
 LOCAL_TONE_TILES = 8
 LOCAL_TONE_NODES = 16
 LOCAL_TONE_SAMPLES = 20000

@@ -339,8 +339,8 @@ def _judge_pixels(
                  "(a vignette or graduated filter, a global edit), taken out before comparing."
                  if changes.brightness_field > 0 else "")
         # Local contrast enhancement is a global edit too: named, and followed before comparing.
-        field += (f" Its tone curve changes from place to place ({changes.local_tone:.0%} of the picture's tiles depart from "
-                  "one curve: local contrast enhancement, as CLAHE and \"enhance\" or HDR filters apply, a global edit), "
+        field += (f" Its tone curve changes from place to place (in {changes.local_tone:.0%} of the picture's tiles: "
+                  "local contrast enhancement, as CLAHE and \"enhance\" or HDR filters apply, a global edit), "
                   "followed before comparing." if changes.local_tone > 0 else "") + _thumbnail_words(alignment)
         if copy_like and not changes.areas:
             return Verdict(
