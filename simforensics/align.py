@@ -638,8 +638,9 @@ def _repeated_in_original(features: tuple[PictureFeatures, PictureFeatures], wid
     copy. When the original holds the copy's content more than once (tiles, a sheet of the same
     picture), each copy keypoint has several equally near matches there and the ratio test drops
     them all (a 2 x 2 sheet of the astronaut, as the original of one of its tiles, aligned only
-    through the piece search, which a scan does not run); matched the other way they pass. ``matches`` counts the copy keypoints matched, each once:
-    the other repeats' matches are no noise to weigh the fit against."""
+    through the piece search, which a scan does not run); matched the other way they pass.
+    ``matches`` counts the copy keypoints matched, each once: the other repeats' matches are no
+    noise to weigh the fit against."""
     candidates: list[Candidate] = []
     original_features = features[0].get(mirrored=False)
     for mirrored in (False, True):
