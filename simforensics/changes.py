@@ -1192,7 +1192,7 @@ def localise_changes(
         structure_threshold=found.structure_threshold,
         colour_threshold=found.colour_threshold,
         colour_compared=maps.colour_compared,
-        unchanged_structure=float(1.0 - maps.structure[unchanged].mean()) if unchanged.any() else 0.0,
+        unchanged_structure=_unchanged_structure(maps.structure, covered, changed),
         unchanged_colour=float(np.median(maps.colour[unchanged])) if maps.colour_compared and unchanged.any() else 0.0,
         structure_map=maps.structure,
         colour_map=maps.colour,
@@ -1269,7 +1269,14 @@ def _changed_share(found: _Detection, covered: np.ndarray) -> float:
 
 
 def _unchanged_structure(structure: np.ndarray, covered: np.ndarray, changed: np.ndarray) -> float:
+    """The mean contrast-structure similarity of what is unchanged, beyond the structure window's
+    reach of anything changed (UNCHANGED_STRUCTURE_MARGIN); all of what is unchanged when too little
+    lies beyond it."""
     unchanged = covered & ~changed
+    if changed.any():
+        beyond = unchanged & ~cv2.dilate(changed.view(np.uint8), _disc(T.UNCHANGED_STRUCTURE_MARGIN)).astype(bool)
+        if beyond.sum() >= T.CHANGE_MIN_SAMPLE:
+            unchanged = beyond
     return float(1.0 - structure[unchanged].mean()) if unchanged.any() else 0.0
 
 

@@ -731,6 +731,12 @@ OUTLINE_RELATED = 0.55
 # Re-encoding to JPEG quality 40 and resampling keep it above 0.95 on our fixtures; a picture
 # re-rendered in another style keeps the outlines but not the texture and falls below.
 MIN_COPY_STRUCTURE = 0.85
+# It is measured beyond this many pixels of anything found changed: a pixel's structure window
+# (SSIM's, sigma 1.5) reaches about 3 sigma, so the pixels beside an edit see part of it without
+# reaching the change levels themselves. Around one area that is a thin ring, but a watermark's
+# letters tiled over a photograph are mostly edge: their rings lowered a watermarked copy's kept
+# pattern from above 0.95 to 0.82-0.84, below a copy's line, and the copy read "similar".
+UNCHANGED_STRUCTURE_MARGIN = CHANGE_DETECT_MARGIN
 # ... and its colours follow one global mapping of the original's: outside the changed areas, the
 # median pixel's colour distance from the colour table's prediction (the colour map) is no more
 # than the level at which a pixel counts as changed. Over half the "unchanged" part beyond it is
