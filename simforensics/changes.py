@@ -47,6 +47,7 @@ from . import blur
 from . import thresholds as T
 from .align import Alignment, box_in_copy, overlap_mask
 from .local_tone import LocalTone, local_tone
+from .overlay import Overlay, fit_overlay
 from .resample import scale_matrix
 
 __all__ = ["ChangeMap", "ChangedArea", "WorkingFrame", "colour_in_places", "global_colour_prediction", "is_grey",
@@ -110,6 +111,9 @@ class ChangeMap:
     # local_tone.py): the share of the picture's tiles where they explain the copy better than
     # the global colour mapping; 0 when none were.
     local_tone: float = 0.0
+    # The see-through mark found laid over the copy (overlay.py: a watermark), whose levels were
+    # set beside it; None when none was.
+    overlay: Overlay | None = None
 
 
 @dataclass(frozen=True)
@@ -1178,6 +1182,8 @@ def localise_changes(
         frame = replace(frame, copy=_without_gain(frame.copy, gain))
     maps, found = _measured(frame)
     maps, found = _remeasured(frame, maps, found) or (maps, found)
+    # A see-through mark laid over the whole copy (a stock photograph's watermark) is a local edit.
+    maps, found, overlay = _through_overlay(frame, maps, found)
     # Local contrast enhancement is a global edit too: a tone curve that changes across the picture.
     frame, maps, found, toned = _through_local_tone(frame, maps, found)
     covered, changed = frame.covered, found.changed
@@ -1199,6 +1205,7 @@ def localise_changes(
         strength_map=strength.astype(np.float32),
         brightness_field=0.0 if gain is None else round(float(gain[covered].max() / gain[covered].min()) - 1, 4),
         local_tone=0.0 if toned is None else toned.departing,
+        overlay=overlay,
     )
 
 
@@ -1221,11 +1228,9 @@ def _through_local_tone(frame: WorkingFrame, maps: _DifferenceMaps,
     the first fit and so stays (a pasted patch, left out of the first fit, is better outlined by
     it: 4 % of the picture outlined as 4.6 %, not 8 %)."""
     covered = frame.covered
-    unchanged = covered & ~found.changed
-    structure = _unchanged_structure(maps.structure, covered, found.changed)
-    colour = float(np.median(maps.colour[unchanged])) if maps.colour_compared and unchanged.any() else 0.0
-    if structure < T.MIN_COPY_STRUCTURE or colour > T.MAX_COPY_COLOUR:
+    if not _is_copy_like(maps, found, covered):
         return frame, maps, found, None
+    structure = _unchanged_structure(maps.structure, covered, found.changed)
 
     def through_local_tone(changed: np.ndarray) -> tuple[WorkingFrame, LocalTone] | None:
         use = covered & ~cv2.dilate(changed.view(np.uint8), _square(T.CHANGE_UNEXPLAINED_GROW)).astype(bool)
@@ -1244,6 +1249,50 @@ def _through_local_tone(frame: WorkingFrame, maps: _DifferenceMaps,
         if _changed_share(again_found, covered) < _changed_share(toned_found, covered):
             return again[0], again_maps, again_found, again[1]
     return toned_frame, toned_maps, toned_found, toned
+
+
+def _through_overlay(frame: WorkingFrame, maps: _DifferenceMaps,
+                     found: _Detection) -> tuple[_DifferenceMaps, _Detection, Overlay | None]:
+    """The pair measured with its levels set beside a see-through mark laid over the copy or the
+    original (overlay.py), else as measured (``Overlay`` None).
+
+    Only for a pair that is no copy as measured (verdict.is_copy_like's terms): a dense mark raises
+    the pair's own levels until too little of it is found, and what is not found lowers the kept
+    pattern. Kept when, measured from the pixels beside the mark (its pixels grown by
+    CHANGE_UNEXPLAINED_GROW left out), the copy is a copy there: a restyle's outlines can pass for
+    a mark, its re-rendered rest is no copy."""
+    covered = frame.covered
+    if _is_copy_like(maps, found, covered):
+        return maps, found, None
+    original_f = cv2.GaussianBlur(frame.original, (0, 0), T.CHANGE_PREFILTER_SIGMA)
+    copy_f = cv2.GaussianBlur(frame.copy, (0, 0), T.CHANGE_PREFILTER_SIGMA)
+    overlay = fit_overlay(_trimmed_prediction(original_f, copy_f, covered, T.COLOUR_TABLE_NODES), copy_f, covered)
+    if overlay is None:  # the original may carry the mark: a scan compares each pair in its own order
+        overlay = fit_overlay(_trimmed_prediction(copy_f, original_f, covered, T.COLOUR_TABLE_NODES), original_f,
+                              covered, on="original")
+    if overlay is None:
+        return maps, found, None
+    # The mark as areas, as the detector makes them: single pixels opened away, strokes closed.
+    mark = cv2.morphologyEx(overlay.mark.view(np.uint8), cv2.MORPH_OPEN, _square(T.CHANGE_OPEN_RADIUS))
+    mark = cv2.morphologyEx(mark, cv2.MORPH_CLOSE, _disc(T.CHANGE_CLOSE_RADIUS)).astype(bool) & covered
+    mark = _size_filter(mark, max(T.MIN_CHANGE_PIXELS, int(T.MIN_CHANGE_AREA * covered.sum())))
+    beside = covered & ~cv2.dilate(mark.view(np.uint8), _square(T.CHANGE_UNEXPLAINED_GROW)).astype(bool)
+    if beside.sum() < T.CHANGE_MIN_SAMPLE:
+        return maps, found, None
+    marked_maps, marked_found = _measured(frame, beside)
+    marked_found = replace(marked_found, changed=marked_found.changed | mark)
+    if not _is_copy_like(marked_maps, marked_found, covered):
+        return maps, found, None
+    return marked_maps, marked_found, overlay
+
+
+def _is_copy_like(maps: _DifferenceMaps, found: _Detection, covered: np.ndarray) -> bool:
+    """verdict.is_copy_like's terms on a measurement: outside what it finds changed, the pattern
+    kept and the colours following one mapping."""
+    unchanged = covered & ~found.changed
+    colour = float(np.median(maps.colour[unchanged])) if maps.colour_compared and unchanged.any() else 0.0
+    return (_unchanged_structure(maps.structure, covered, found.changed) >= T.MIN_COPY_STRUCTURE
+            and colour <= T.MAX_COPY_COLOUR)
 
 
 def _measured(frame: WorkingFrame, clean: np.ndarray | None = None) -> tuple[_DifferenceMaps, _Detection]:

@@ -15,6 +15,7 @@ from . import thresholds as T
 from .align import Alignment, AlignModel
 from .changes import ChangeMap
 from .fingerprints import hash_kind
+from .overlay import Overlay
 from .region_findings import (
     Finding,
     PoseComparison,
@@ -298,6 +299,18 @@ def _thumbnail_words(alignment: Alignment) -> str:
             "repainting that keeps the shapes, would not show.")
 
 
+def _overlay_words(overlay: Overlay | None) -> str:
+    """A see-through mark laid over the copy, in words ("" when none was found)."""
+    if overlay is None:
+        return ""
+    red, green, blue = overlay.ink
+    ink = ("white" if min(overlay.ink) >= 200 else "black" if max(overlay.ink) <= 55
+           else f"colour #{red:02x}{green:02x}{blue:02x}")
+    return (f" A see-through mark of one colour ({ink}, its strokes at least {overlay.opacity:.0%} opaque) is laid "
+            f"over the {overlay.on}, as a watermark is: its strokes are the changed areas, and the pictures were "
+            "compared from the pixels beside them.")
+
+
 def _relating_distances(whole_distances: dict[str, int], pdq_dihedral: int, hashes_informative: bool,
                         pdq_informative: bool) -> tuple[dict[str, int], str]:
     """The distances that relate unaligned pictures, and how they read; a hash that carries no
@@ -341,7 +354,8 @@ def _judge_pixels(
         # Local contrast enhancement is a global edit too: named, and followed before comparing.
         field += (f" Its tone curve changes from place to place (in {changes.local_tone:.0%} of the picture's tiles: "
                   "local contrast enhancement, as CLAHE and \"enhance\" or HDR filters apply, a global edit), "
-                  "followed before comparing." if changes.local_tone > 0 else "") + _thumbnail_words(alignment)
+                  "followed before comparing." if changes.local_tone > 0 else "") + _overlay_words(changes.overlay)
+        field += _thumbnail_words(alignment)
         if copy_like and not changes.areas:
             return Verdict(
                 Label.NEAR_DUPLICATE, Label.NEAR_DUPLICATE.score(quality),

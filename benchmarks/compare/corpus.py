@@ -106,6 +106,7 @@ def plan(quick: bool = False) -> list[Spec]:
         specs.append(Spec("locally-edited", "+".join((LOCAL_KINDS[i % len(LOCAL_KINDS)], *after)), i))
     specs += _hard_specs(quick, counts["locally-edited"])
     specs += _large_specs(quick, counts["locally-edited"] + HARD_COUNTS[quick])
+    specs += _overlay_specs(quick, counts["locally-edited"] + HARD_COUNTS[quick] + LARGE_COUNTS[quick])
     if quick:
         kinds = list(SIMILAR_KINDS)
     else:
@@ -141,6 +142,16 @@ LARGE_AFTER: tuple[tuple[str, ...], ...] = ((), ("jpeg",), ("scale-mild", "jpeg"
 def _large_specs(quick: bool, start: int) -> list[Spec]:
     return [Spec("locally-edited", "+".join((hard_edits.LARGE_KIND, *LARGE_AFTER[i % len(LARGE_AFTER)])), start + i)
             for i in range(LARGE_COUNTS[quick])]
+
+
+# ---- Watermarks laid over the copy (a stock photograph's preview: a word repeated in rows across
+# the picture), numbered after the large replaced shares so those keep their seeds and pictures.
+OVERLAY_COUNTS = {False: 8, True: 2}
+
+
+def _overlay_specs(quick: bool, start: int) -> list[Spec]:
+    return [Spec("locally-edited", "+".join(("tiled-watermark", *LARGE_AFTER[i % len(LARGE_AFTER)])), start + i)
+            for i in range(OVERLAY_COUNTS[quick])]
 # ---- end of the hard local edits
 
 
@@ -226,6 +237,8 @@ def _edit(kind: str, base: np.ndarray, name: str, rng: np.random.Generator) -> T
         return T.remove_signature(base, rng)
     if kind == "watermark":
         return T.remove_watermark(base, rng)
+    if kind == "tiled-watermark":
+        return T.add_tiled_watermark(base, rng)
     return T.paste_object(base, donor, area, rng)
 
 

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 import cv2
 import numpy as np
-from PIL import Image
+from PIL import Image, ImageDraw, ImageFont
 from scipy import ndimage
 from skimage import data
 
@@ -375,6 +375,29 @@ def remove_watermark(base: np.ndarray, rng: np.random.Generator) -> LocalEdit:
     white = np.full_like(base, 255)
     marked = blend(base, white, layer * opacity)
     return _remove_mark(marked, base, rng, f"watermark-{text.replace(' ', '')}-{ox}-{oy}")
+
+
+def add_tiled_watermark(base: np.ndarray, rng: np.random.Generator) -> LocalEdit:
+    """ORIGINAL = base; the copy carries a stock-photo watermark: one word repeated in rows across
+    the whole picture, in Pillow's own TrueType face (Aileron), rows one and a half to three
+    letters' height apart, white or black at 20-50 % opacity, level or turned by up to 35 degrees."""
+    h, w = base.shape[:2]
+    text = str(rng.choice(["STOCKPHOTO", "PREVIEW", "(c) AGENCY", "SAMPLE"]))
+    font = ImageFont.load_default(size=max(10, round(w * rng.uniform(0.05, 0.09))))
+    left, top, right, bottom = font.getbbox(text)
+    tw, th = right - left, bottom - top
+    # Written on a canvas twice the picture's size, turned, and its middle kept: rows reach every corner.
+    canvas = Image.new("L", (2 * w, 2 * h), 0)
+    draw = ImageDraw.Draw(canvas)
+    row_step, gap = round(th * rng.uniform(1.5, 3.0)), round(tw * rng.uniform(0.1, 0.5))
+    for row, y in enumerate(range(0, 2 * h, row_step)):
+        for x in range(-(row % 2) * (tw + gap) // 2, 2 * w, tw + gap):
+            draw.text((x, y), text, font=font, fill=255)
+    turned = canvas.rotate(float(rng.choice([0.0, rng.uniform(-35, 35)])), resample=Image.Resampling.BICUBIC)
+    layer = np.asarray(turned.crop((w // 2, h // 2, w // 2 + w, h // 2 + h)), np.float32) / 255
+    ink = np.full_like(base, 255 if rng.random() < 0.7 else 0)
+    marked = blend(base, ink, layer * rng.uniform(0.2, 0.5))
+    return LocalEdit(base, marked, layer > 0.05, f"tiled-watermark-{text.replace(' ', '')}")
 
 
 def _remove_mark(marked: np.ndarray, base: np.ndarray, rng: np.random.Generator, name: str) -> LocalEdit:

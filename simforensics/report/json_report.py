@@ -306,6 +306,10 @@ def compare_document(comparison: Comparison) -> dict[str, Any]:
             "unchanged_colour": _r(changes.unchanged_colour, 2),
             "brightness_field": _r(changes.brightness_field),
             "local_tone": _r(changes.local_tone),
+            "overlay": None if changes.overlay is None else {
+                "ink": list(changes.overlay.ink), "opacity": _r(changes.overlay.opacity),
+                "explained": _r(changes.overlay.explained), "on": changes.overlay.on,
+            },
         },
         "verdict": {
             "label": m.verdict.label,
