@@ -1266,10 +1266,11 @@ def _through_overlay(frame: WorkingFrame, maps: _DifferenceMaps,
         return maps, found, None
     original_f = cv2.GaussianBlur(frame.original, (0, 0), T.CHANGE_PREFILTER_SIGMA)
     copy_f = cv2.GaussianBlur(frame.copy, (0, 0), T.CHANGE_PREFILTER_SIGMA)
-    overlay = fit_overlay(_trimmed_prediction(original_f, copy_f, covered, T.COLOUR_TABLE_NODES), copy_f, covered)
+    overlay = fit_overlay(original_f, copy_f, covered,
+                          lambda use: _trimmed_prediction(original_f, copy_f, use, T.COLOUR_TABLE_NODES))
     if overlay is None:  # the original may carry the mark: a scan compares each pair in its own order
-        overlay = fit_overlay(_trimmed_prediction(copy_f, original_f, covered, T.COLOUR_TABLE_NODES), original_f,
-                              covered, on="original")
+        overlay = fit_overlay(copy_f, original_f, covered,
+                              lambda use: _trimmed_prediction(copy_f, original_f, use, T.COLOUR_TABLE_NODES), on="original")
     if overlay is None:
         return maps, found, None
     # The mark as areas, as the detector makes them: single pixels opened away, strokes closed.

@@ -18,6 +18,7 @@ a pasted object's are opaque. Written by hand: no library fits a blend toward on
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import cv2
@@ -64,32 +65,52 @@ def _blend_fit(predicted: np.ndarray, copy: np.ndarray) -> tuple[float, np.ndarr
 def _toward_ink(difference: np.ndarray, toward: np.ndarray, reach: np.ndarray, covered: np.ndarray) -> np.ndarray:
     """How far each pixel moved toward the ink beyond the noise of the pixels off the mark (levels;
     0 or less: not moved). Off the mark, pixels move either way by noise alone, around the
-    commonest movement (the colour mapping, fitted with the mark's pixels in it, is bent toward
-    the ink: a black mark over a third of the picture darkened its prediction by about 14 levels);
-    the noise's spread is read from those that moved less than that (a half-normal's)."""
+    commonest movement (what is left of the colour mapping's bend toward the mark); the noise's
+    spread is read from those that moved less than that (a half-normal's), among the pixels at
+    least MIN_COLOUR_CHANGE from the ink (nearer, a mark cannot move them visibly, and the many
+    black pixels of a photograph under a black mark would make the commonest movement 0)."""
     along = (difference * toward).sum(axis=2) / np.sqrt(reach)
-    counts, edges = np.histogram(along[covered], bins=256, range=(-128.0, 128.0))
+    telling = covered & (reach >= T.MIN_COLOUR_CHANGE**2)
+    if telling.sum() < T.CHANGE_MIN_SAMPLE:
+        return np.full(along.shape, -1.0, np.float32)
+    counts, edges = np.histogram(along[telling], bins=256, range=(-128.0, 128.0))
     smoothed = np.convolve(counts, np.ones(5) / 5, mode="same")
     usual = float(edges[int(np.argmax(smoothed))] + 0.5)
-    below = usual - along[covered & (along < usual)]
+    below = usual - along[telling & (along < usual)]
     noise = _MAD_TO_SD * float(np.median(below)) if below.size else 0.0
     return along - usual - max(T.OVERLAY_MARK_FLOOR, T.OVERLAY_SIGMAS * noise)
 
 
-def fit_overlay(predicted: np.ndarray, copy: np.ndarray, covered: np.ndarray, on: str = "copy") -> Overlay | None:
-    """The see-through mark laid over ``copy`` (RGB), ``predicted`` (float RGB) being the other
-    picture through the pair's global colour mapping, both prefiltered as the change detector's;
-    None when no such mark explains what differs (see the module's docstring). ``on`` names the
-    picture passed as ``copy``."""
-    difference = copy.astype(np.float32) - predicted
+def _differing(difference: np.ndarray, covered: np.ndarray) -> tuple[np.ndarray, float]:
+    """The pixels that differ by more than OVERLAY_SIGMAS robust sd of the pair's differences (at
+    least MIN_COLOUR_CHANGE), and that level."""
     distance = np.linalg.norm(difference, axis=2)
     median, sd = _spread(distance[covered])
     level = max(T.MIN_COLOUR_CHANGE, median + T.OVERLAY_SIGMAS * sd)
-    differing = covered & (distance > level)
+    return covered & (distance > level), level
+
+
+def fit_overlay(other: np.ndarray, marked: np.ndarray, covered: np.ndarray,
+                predict: Callable[[np.ndarray], np.ndarray], on: str = "copy") -> Overlay | None:
+    """The see-through mark laid over ``marked`` (RGB); None when no such mark explains what
+    differs from ``other`` (see the module's docstring). ``predict(use)``: ``marked`` as the
+    pair's global colour mapping of ``other``, fitted on the pixels ``use`` (float RGB). Both
+    pictures prefiltered as the change detector's; ``on`` names the picture passed as ``marked``.
+
+    The mapping is fitted again without what differs: fitted with a dense mark in it, it is bent
+    toward the ink (a black mark over a third of a photograph darkened its prediction elsewhere by
+    about 14 levels), which then reads as noise and hides the mark's fainter parts."""
+    differing, _ = _differing(marked.astype(np.float32) - predict(covered), covered)
+    clean = covered & ~cv2.dilate(differing.view(np.uint8), np.ones((5, 5), np.uint8)).astype(bool)
+    if clean.sum() < T.CHANGE_MIN_SAMPLE:
+        return None
+    predicted = predict(clean)
+    difference = marked.astype(np.float32) - predicted
+    differing, level = _differing(difference, covered)
     inside = cv2.erode(differing.view(np.uint8), np.ones((3, 3), np.uint8)).astype(bool)
     if inside.sum() < T.CHANGE_MIN_SAMPLE:
         return None
-    scale, offset = _blend_fit(predicted[inside].astype(np.float64), copy[inside].astype(np.float64))
+    scale, offset = _blend_fit(predicted[inside].astype(np.float64), marked[inside].astype(np.float64))
     opacity = 1.0 - scale
     if not T.OVERLAY_MIN_OPACITY <= opacity <= T.OVERLAY_MAX_OPACITY:
         return None
