@@ -35,7 +35,7 @@ _MAD_TO_SD = 1.4826
 class Overlay:
     ink: tuple[int, int, int]  # the mark's colour, RGB (the fit's, clipped to 0-255)
     opacity: float  # the strokes' opacity (a lower bound: soft edges and JPEG dilute the fit)
-    mark: np.ndarray  # bool: where the mark moves the copy beyond the pair's noise
+    mark: np.ndarray  # bool: where the mark moves the picture that carries it beyond the pair's noise
     explained: float  # the share of what differs that the mark explains
     on: str = "copy"  # the picture that carries it: "copy" or "original"
 

@@ -565,13 +565,16 @@ LOCAL_TONE_SHARE = 0.5
 # OVERLAY_MIN_OPACITY to OVERLAY_MAX_OPACITY (an opaque mark hides what is beneath and is an
 # ordinary local edit, found as one; below a tenth, it is the pair's noise), its ink a colour:
 # within OVERLAY_INK_SLACK levels of 0-255 (the fitted opacity is a lower bound, soft edges and
-# JPEG dilute it, and the ink overshoots white or black by up to 55 levels in measurement), and
-# it explains OVERLAY_MIN_EXPLAINED or more of what differs. Measured by hand on marks tiled over
-# five shipped photographs (white and black, 26-45 % opaque): opacity 0.14-0.36, explained
-# 0.94-1.00; restyles of them (stylised, oil, cartoon, pencil) 0.00-1.00 and pasted objects
-# 0.06-0.63 explained, at opacities from below 0 to 4.5. What passes here is kept only when the
-# copy is then a copy beside the mark (changes._through_overlay): a cartoon's black outlines are a
-# mark, its flattened colours are not the original's.
+# JPEG dilute it, and the ink overshoots white or black: -43 to 310 in measurement), and it
+# explains OVERLAY_MIN_EXPLAINED or more of what differs. Its pixels are those moved toward the
+# ink by more than OVERLAY_SIGMAS sd of the noise of those moved away from it, and at least
+# OVERLAY_MARK_FLOOR levels (a JPEG's error on a smooth area). Measured by hand on marks tiled over
+# seven shipped photographs (six each, white and black, 20-50 % opaque, JPEG 80): opacity
+# 0.18-0.38, explained 0.97-1.00; their stylised, oil, cartoon and pencil restyles and pasted
+# objects (35): explained 0.03-0.97 at opacities from -4.0 to 3.3, one of them within these gates
+# (a stylised micrograph, 0.36 and 0.95). What passes is kept only when the copy is then a copy
+# beside the mark (changes._through_overlay): that one, and a cartoon's black outlines, which are
+# a mark of a kind, leave a re-rendered picture beside them.
 OVERLAY_SIGMAS = 3.0
 OVERLAY_TRIM_SIGMAS = 3.0
 OVERLAY_TRIM_FLOOR = 6.0
@@ -759,8 +762,8 @@ MIN_COPY_STRUCTURE = 0.85
 # It is measured beyond this many pixels of anything found changed: a pixel's structure window
 # (SSIM's, sigma 1.5) reaches about 3 sigma, so the pixels beside an edit see part of it without
 # reaching the change levels themselves. Around one area that is a thin ring, but a watermark's
-# letters tiled over a photograph are mostly edge: their rings lowered a watermarked copy's kept
-# pattern from above 0.95 to 0.82-0.84, below a copy's line, and the copy read "similar".
+# letters tiled over a photograph are mostly edge: their rings lowered watermarked copies' kept
+# pattern to 0.82-0.84, below a copy's line (0.86-0.95 beyond them), and the copies read "similar".
 UNCHANGED_STRUCTURE_MARGIN = CHANGE_DETECT_MARGIN
 # ... and its colours follow one global mapping of the original's: outside the changed areas, the
 # median pixel's colour distance from the colour table's prediction (the colour map) is no more
