@@ -1256,13 +1256,14 @@ def _through_overlay(frame: WorkingFrame, maps: _DifferenceMaps,
     """The pair measured with its levels set beside a see-through mark laid over the copy or the
     original (overlay.py), else as measured (``Overlay`` None).
 
-    Only for a pair that is no copy as measured (verdict.is_copy_like's terms): a dense mark raises
-    the pair's own levels until too little of it is found, and what is not found lowers the kept
-    pattern. Kept when, measured from the pixels beside the mark (its pixels grown by
-    CHANGE_UNEXPLAINED_GROW left out), the copy is a copy there: a restyle's outlines can pass for
-    a mark, its re-rendered rest is no copy."""
+    Only for a pair that does not read as a copy as measured (verdict.is_copy_like's terms, and at
+    most MAX_LOCAL_EDIT_AREA changed): a dense mark raises the pair's own levels until too little
+    of it is found, and what is not found lowers the kept pattern (or the large-edit measurement
+    takes most of the picture for replaced). Kept when, measured from the pixels beside the mark
+    (its pixels grown by CHANGE_UNEXPLAINED_GROW left out), the pair reads as a copy: a restyle's
+    outlines can pass for a mark, its re-rendered rest is no copy."""
     covered = frame.covered
-    if _is_copy_like(maps, found, covered):
+    if _reads_as_copy(maps, found, covered):
         return maps, found, None
     original_f = cv2.GaussianBlur(frame.original, (0, 0), T.CHANGE_PREFILTER_SIGMA)
     copy_f = cv2.GaussianBlur(frame.copy, (0, 0), T.CHANGE_PREFILTER_SIGMA)
@@ -1282,9 +1283,14 @@ def _through_overlay(frame: WorkingFrame, maps: _DifferenceMaps,
         return maps, found, None
     marked_maps, marked_found = _measured(frame, beside)
     marked_found = replace(marked_found, changed=marked_found.changed | mark)
-    if not _is_copy_like(marked_maps, marked_found, covered):
+    if not _reads_as_copy(marked_maps, marked_found, covered):
         return maps, found, None
     return marked_maps, marked_found, overlay
+
+
+def _reads_as_copy(maps: _DifferenceMaps, found: _Detection, covered: np.ndarray) -> bool:
+    """A copy, locally edited at most (the verdict's terms): copy-like, at most MAX_LOCAL_EDIT_AREA changed."""
+    return _is_copy_like(maps, found, covered) and _changed_share(found, covered) <= T.MAX_LOCAL_EDIT_AREA
 
 
 def _is_copy_like(maps: _DifferenceMaps, found: _Detection, covered: np.ndarray) -> bool:
