@@ -1263,7 +1263,7 @@ def _through_overlay(frame: WorkingFrame, maps: _DifferenceMaps,
     (its pixels grown by CHANGE_UNEXPLAINED_GROW left out), the pair reads as a copy: a restyle's
     outlines can pass for a mark, its re-rendered rest is no copy."""
     covered = frame.covered
-    if _reads_as_copy(maps, found, covered):
+    if covered.sum() < T.CHANGE_MIN_SAMPLE or _reads_as_copy(maps, found, covered):
         return maps, found, None
     original_f = cv2.GaussianBlur(frame.original, (0, 0), T.CHANGE_PREFILTER_SIGMA)
     copy_f = cv2.GaussianBlur(frame.copy, (0, 0), T.CHANGE_PREFILTER_SIGMA)
@@ -1324,12 +1324,13 @@ def _changed_share(found: _Detection, covered: np.ndarray) -> float:
     return float((found.changed & covered).sum() / max(1, int(covered.sum())))
 
 
-def _unchanged_structure(structure: np.ndarray, covered: np.ndarray, changed: np.ndarray) -> float:
+def _unchanged_structure(structure: np.ndarray, covered: np.ndarray, changed: np.ndarray,
+                         beyond_reach: bool = True) -> float:
     """The mean contrast-structure similarity of what is unchanged, beyond the structure window's
-    reach of anything changed (UNCHANGED_STRUCTURE_MARGIN); all of what is unchanged when too little
-    lies beyond it."""
+    reach of anything changed (UNCHANGED_STRUCTURE_MARGIN) when ``beyond_reach``; all of what is
+    unchanged when too little lies beyond it."""
     unchanged = covered & ~changed
-    if changed.any():
+    if beyond_reach and changed.any():
         beyond = unchanged & ~cv2.dilate(changed.view(np.uint8), _disc(T.UNCHANGED_STRUCTURE_MARGIN)).astype(bool)
         if beyond.sum() >= T.CHANGE_MIN_SAMPLE:
             unchanged = beyond
@@ -1339,12 +1340,18 @@ def _unchanged_structure(structure: np.ndarray, covered: np.ndarray, changed: np
 def _remeasured(frame: WorkingFrame, maps: _DifferenceMaps,
                 found: _Detection) -> tuple[_DifferenceMaps, _Detection] | None:
     """The pair measured again from where it agrees, when the first measurement left the copy
-    re-rendered throughout (what it leaves unchanged below MIN_COPY_STRUCTURE): as a large edit
+    re-rendered throughout (what it leaves unchanged, the pixels beside what it found included,
+    below MIN_COPY_STRUCTURE): as a large edit
     (``_large_edit``), else as one piece of the original kept (``_kept_piece``); None when neither
     holds. Both are judged where the original has detail (SSIM's constant _C2 or more): flat paint
     agrees with anything, so a restyle's skies and walls would pass where its textures do not."""
     covered = frame.covered
-    if covered.sum() < T.CHANGE_MIN_SAMPLE or _unchanged_structure(maps.structure, covered, found.changed) >= T.MIN_COPY_STRUCTURE:
+    # Judged, as the remeasurements judge themselves (LARGE_EDIT_UNCHANGED_STRUCTURE), with the
+    # pixels beside what was found: beyond their reach, a wrong part of a half-replaced picture
+    # taken for changed leaves a clean rest (a piece of the rocket kept in a brick wall was then
+    # outlined as a large edit at IoU 0.35, not measured again from the piece).
+    if (covered.sum() < T.CHANGE_MIN_SAMPLE
+            or _unchanged_structure(maps.structure, covered, found.changed, beyond_reach=False) >= T.MIN_COPY_STRUCTURE):
         return None
     grey_original = cv2.cvtColor(frame.original, cv2.COLOR_RGB2GRAY)
     detailed = covered & (_detail_energy(grey_original) > _C2)
@@ -1367,7 +1374,7 @@ def _large_edit(frame: WorkingFrame, maps: _DifferenceMaps,
         if clean is None or clean.sum() < T.CHANGE_MIN_SAMPLE:
             return None
         maps, found = _measured(frame, clean)
-        if _unchanged_structure(maps.structure, detailed, found.changed) < T.LARGE_EDIT_UNCHANGED_STRUCTURE:
+        if _unchanged_structure(maps.structure, detailed, found.changed, beyond_reach=False) < T.LARGE_EDIT_UNCHANGED_STRUCTURE:
             return None
         clean = covered & ~cv2.dilate(found.changed.view(np.uint8), _square(T.CHANGE_UNEXPLAINED_GROW)).astype(bool)
     if not _replaced(frame, found.changed & covered, detailed):
@@ -1402,7 +1409,7 @@ def _kept_piece(frame: WorkingFrame, grey_original: np.ndarray,
         if (piece & detailed).sum() < T.CHANGE_MIN_SAMPLE:
             return None
     changed = covered & ~piece
-    if _unchanged_structure(maps.structure, detailed, changed) < T.LARGE_EDIT_UNCHANGED_STRUCTURE:
+    if _unchanged_structure(maps.structure, detailed, changed, beyond_reach=False) < T.LARGE_EDIT_UNCHANGED_STRUCTURE:
         return None
     if not _replaced(frame, changed, detailed):
         return None
