@@ -1198,7 +1198,8 @@ def localise_changes(
         structure_threshold=found.structure_threshold,
         colour_threshold=found.colour_threshold,
         colour_compared=maps.colour_compared,
-        unchanged_structure=_unchanged_structure(maps.structure, covered, changed),
+        # Beyond the reach of a see-through mark's strokes: they are thin and everywhere.
+        unchanged_structure=_unchanged_structure(maps.structure, covered, changed, beyond_reach=overlay is not None),
         unchanged_colour=float(np.median(maps.colour[unchanged])) if maps.colour_compared and unchanged.any() else 0.0,
         structure_map=maps.structure,
         colour_map=maps.colour,
@@ -1260,8 +1261,9 @@ def _through_overlay(frame: WorkingFrame, maps: _DifferenceMaps,
     most MAX_LOCAL_EDIT_AREA changed): a dense mark raises the pair's own levels until too little
     of it is found, and what is not found lowers the kept pattern (or the large-edit measurement
     takes most of the picture for replaced). Kept when, measured from the pixels beside the mark
-    (its pixels grown by CHANGE_UNEXPLAINED_GROW left out), the pair reads as a copy: a restyle's
-    outlines can pass for a mark, its re-rendered rest is no copy."""
+    (its pixels grown by CHANGE_UNEXPLAINED_GROW left out), the pair reads as a copy, its kept
+    pattern measured beyond the strokes' reach (UNCHANGED_STRUCTURE_MARGIN): a restyle's outlines
+    can pass for a mark, its re-rendered rest is no copy."""
     covered = frame.covered
     if covered.sum() < T.CHANGE_MIN_SAMPLE or _reads_as_copy(maps, found, covered):
         return maps, found, None
@@ -1283,22 +1285,23 @@ def _through_overlay(frame: WorkingFrame, maps: _DifferenceMaps,
         return maps, found, None
     marked_maps, marked_found = _measured(frame, beside)
     marked_found = replace(marked_found, changed=marked_found.changed | mark)
-    if not _reads_as_copy(marked_maps, marked_found, covered):
+    if not _reads_as_copy(marked_maps, marked_found, covered, beyond_reach=True):
         return maps, found, None
     return marked_maps, marked_found, overlay
 
 
-def _reads_as_copy(maps: _DifferenceMaps, found: _Detection, covered: np.ndarray) -> bool:
+def _reads_as_copy(maps: _DifferenceMaps, found: _Detection, covered: np.ndarray, beyond_reach: bool = False) -> bool:
     """A copy, locally edited at most (the verdict's terms): copy-like, at most MAX_LOCAL_EDIT_AREA changed."""
-    return _is_copy_like(maps, found, covered) and _changed_share(found, covered) <= T.MAX_LOCAL_EDIT_AREA
+    return (_is_copy_like(maps, found, covered, beyond_reach)
+            and _changed_share(found, covered) <= T.MAX_LOCAL_EDIT_AREA)
 
 
-def _is_copy_like(maps: _DifferenceMaps, found: _Detection, covered: np.ndarray) -> bool:
+def _is_copy_like(maps: _DifferenceMaps, found: _Detection, covered: np.ndarray, beyond_reach: bool = False) -> bool:
     """verdict.is_copy_like's terms on a measurement: outside what it finds changed, the pattern
-    kept and the colours following one mapping."""
+    kept (``_unchanged_structure``) and the colours following one mapping."""
     unchanged = covered & ~found.changed
     colour = float(np.median(maps.colour[unchanged])) if maps.colour_compared and unchanged.any() else 0.0
-    return (_unchanged_structure(maps.structure, covered, found.changed) >= T.MIN_COPY_STRUCTURE
+    return (_unchanged_structure(maps.structure, covered, found.changed, beyond_reach) >= T.MIN_COPY_STRUCTURE
             and colour <= T.MAX_COPY_COLOUR)
 
 
@@ -1325,7 +1328,7 @@ def _changed_share(found: _Detection, covered: np.ndarray) -> float:
 
 
 def _unchanged_structure(structure: np.ndarray, covered: np.ndarray, changed: np.ndarray,
-                         beyond_reach: bool = True) -> float:
+                         beyond_reach: bool = False) -> float:
     """The mean contrast-structure similarity of what is unchanged, beyond the structure window's
     reach of anything changed (UNCHANGED_STRUCTURE_MARGIN) when ``beyond_reach``; all of what is
     unchanged when too little lies beyond it."""
@@ -1340,18 +1343,12 @@ def _unchanged_structure(structure: np.ndarray, covered: np.ndarray, changed: np
 def _remeasured(frame: WorkingFrame, maps: _DifferenceMaps,
                 found: _Detection) -> tuple[_DifferenceMaps, _Detection] | None:
     """The pair measured again from where it agrees, when the first measurement left the copy
-    re-rendered throughout (what it leaves unchanged, the pixels beside what it found included,
-    below MIN_COPY_STRUCTURE): as a large edit
+    re-rendered throughout (what it leaves unchanged below MIN_COPY_STRUCTURE): as a large edit
     (``_large_edit``), else as one piece of the original kept (``_kept_piece``); None when neither
     holds. Both are judged where the original has detail (SSIM's constant _C2 or more): flat paint
     agrees with anything, so a restyle's skies and walls would pass where its textures do not."""
     covered = frame.covered
-    # Judged, as the remeasurements judge themselves (LARGE_EDIT_UNCHANGED_STRUCTURE), with the
-    # pixels beside what was found: beyond their reach, a wrong part of a half-replaced picture
-    # taken for changed leaves a clean rest (a piece of the rocket kept in a brick wall was then
-    # outlined as a large edit at IoU 0.35, not measured again from the piece).
-    if (covered.sum() < T.CHANGE_MIN_SAMPLE
-            or _unchanged_structure(maps.structure, covered, found.changed, beyond_reach=False) >= T.MIN_COPY_STRUCTURE):
+    if covered.sum() < T.CHANGE_MIN_SAMPLE or _unchanged_structure(maps.structure, covered, found.changed) >= T.MIN_COPY_STRUCTURE:
         return None
     grey_original = cv2.cvtColor(frame.original, cv2.COLOR_RGB2GRAY)
     detailed = covered & (_detail_energy(grey_original) > _C2)
@@ -1374,7 +1371,7 @@ def _large_edit(frame: WorkingFrame, maps: _DifferenceMaps,
         if clean is None or clean.sum() < T.CHANGE_MIN_SAMPLE:
             return None
         maps, found = _measured(frame, clean)
-        if _unchanged_structure(maps.structure, detailed, found.changed, beyond_reach=False) < T.LARGE_EDIT_UNCHANGED_STRUCTURE:
+        if _unchanged_structure(maps.structure, detailed, found.changed) < T.LARGE_EDIT_UNCHANGED_STRUCTURE:
             return None
         clean = covered & ~cv2.dilate(found.changed.view(np.uint8), _square(T.CHANGE_UNEXPLAINED_GROW)).astype(bool)
     if not _replaced(frame, found.changed & covered, detailed):
@@ -1409,7 +1406,7 @@ def _kept_piece(frame: WorkingFrame, grey_original: np.ndarray,
         if (piece & detailed).sum() < T.CHANGE_MIN_SAMPLE:
             return None
     changed = covered & ~piece
-    if _unchanged_structure(maps.structure, detailed, changed, beyond_reach=False) < T.LARGE_EDIT_UNCHANGED_STRUCTURE:
+    if _unchanged_structure(maps.structure, detailed, changed) < T.LARGE_EDIT_UNCHANGED_STRUCTURE:
         return None
     if not _replaced(frame, changed, detailed):
         return None

@@ -759,11 +759,15 @@ OUTLINE_RELATED = 0.55
 # Re-encoding to JPEG quality 40 and resampling keep it above 0.95 on our fixtures; a picture
 # re-rendered in another style keeps the outlines but not the texture and falls below.
 MIN_COPY_STRUCTURE = 0.85
-# It is measured beyond this many pixels of anything found changed: a pixel's structure window
-# (SSIM's, sigma 1.5) reaches about 3 sigma, so the pixels beside an edit see part of it without
-# reaching the change levels themselves. Around one area that is a thin ring, but a watermark's
-# letters tiled over a photograph are mostly edge: their rings lowered watermarked copies' kept
-# pattern to 0.82-0.84, below a copy's line (0.86-0.95 beyond them), and the copies read "similar".
+# Beside a see-through mark (overlay.py) it is measured beyond this many pixels of what was found
+# changed: a pixel's structure window (SSIM's, sigma 1.5) reaches about 3 sigma, so the pixels
+# beside a stroke see part of it without reaching the change levels. A watermark's letters tiled
+# over a photograph are mostly edge, and their rings lowered watermarked copies' kept pattern to
+# 0.82-0.84 (0.86-0.95 beyond them). Only there: around ordinary edits the pattern is measured as
+# the other levels were set, rings included (measured beyond them everywhere, two coin silhouettes
+# filled with other textures and a recomposed logo passed a copy's line, a piece of the rocket
+# kept in a brick wall was taken for a large edit, and screenshots of different pictures in one
+# app's frame were matched 15 times in 28, not 12).
 UNCHANGED_STRUCTURE_MARGIN = CHANGE_DETECT_MARGIN
 # ... and its colours follow one global mapping of the original's: outside the changed areas, the
 # median pixel's colour distance from the colour table's prediction (the colour map) is no more
