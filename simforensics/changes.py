@@ -111,8 +111,8 @@ class ChangeMap:
     # local_tone.py): the share of the picture's tiles where they explain the copy better than
     # the global colour mapping; 0 when none were.
     local_tone: float = 0.0
-    # The see-through mark found laid over the copy (overlay.py: a watermark), whose levels were
-    # set beside it; None when none was.
+    # The see-through mark found laid over the copy or the original (overlay.py: a watermark),
+    # beside which the pair was measured; None when none was.
     overlay: Overlay | None = None
 
 
@@ -1182,7 +1182,7 @@ def localise_changes(
         frame = replace(frame, copy=_without_gain(frame.copy, gain))
     maps, found = _measured(frame)
     maps, found = _remeasured(frame, maps, found) or (maps, found)
-    # A see-through mark laid over the whole copy (a stock photograph's watermark) is a local edit.
+    # A see-through mark laid over either whole picture (a stock photograph's watermark) is a local edit.
     maps, found, overlay = _through_overlay(frame, maps, found)
     # Local contrast enhancement is a global edit too: a tone curve that changes across the picture.
     frame, maps, found, toned = _through_local_tone(frame, maps, found)

@@ -1,15 +1,15 @@
-"""A see-through mark laid over the copy: a stock photograph's watermark, a word repeated in rows
-across the whole picture.
+"""A see-through mark laid over a picture of the pair: a stock photograph's watermark, a word
+repeated in rows across the whole picture, or a grid of lines.
 
-Such a mark blends each pixel it covers toward one ink colour: copy = (1 - a) P + a k, where P is
-the original through the pair's global colour mapping, k the ink and a the mark's opacity there
-(0 off the mark, the strokes' opacity inside them, between the two along their soft edges).
-Dense marks cover a fifth to a half of the picture and are mostly edge: the change detector,
-whose levels come from the pair's own differences, then finds too little of them and reads the
-copy as re-rendered throughout.
+Such a mark blends each pixel it covers toward one ink colour: marked = (1 - a) P + a k, where
+P is the other picture through the pair's global colour mapping, k the ink and a the mark's
+opacity there (0 off the mark, the strokes' opacity inside them, between the two along their
+soft edges). Dense marks cover a fifth to a half of the picture and are mostly edge: the change
+detector, whose levels come from the pair's own differences, then finds too little of them and
+reads the copy as re-rendered throughout.
 
 The ink and the strokes' opacity are fitted on the inside of what differs (eroded, so that soft
-edges do not weigh) by trimmed least squares: there copy = s P + b in every channel, with the
+edges do not weigh) by trimmed least squares: there marked = s P + b in every channel, with the
 opacity 1 - s and the ink b / (1 - s). Each pixel's opacity is then the part of its difference
 that points toward the ink, at most the strokes' opacity. The model holds when the opacity is a
 see-through one and it explains nearly all that differs: a restyle's differences point every way,

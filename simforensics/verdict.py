@@ -300,7 +300,7 @@ def _thumbnail_words(alignment: Alignment) -> str:
 
 
 def _overlay_words(overlay: Overlay | None) -> str:
-    """A see-through mark laid over the copy, in words ("" when none was found)."""
+    """A see-through mark laid over the copy or the original, in words ("" when none was found)."""
     if overlay is None:
         return ""
     red, green, blue = overlay.ink
