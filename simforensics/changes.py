@@ -49,6 +49,7 @@ from .align import Alignment, box_in_copy, overlap_mask
 from .local_tone import LocalTone, local_tone
 from .overlay import Overlay, fit_overlay
 from .resample import scale_matrix
+from .robust import MAD_TO_SD, robust_spread
 
 __all__ = ["ChangeMap", "ChangedArea", "WorkingFrame", "colour_in_places", "global_colour_prediction", "is_grey",
            "localise_changes", "refined_lattice", "structure_change", "warp_to_working_frame"]
@@ -57,8 +58,6 @@ MASK_SAME, MASK_NOT_COVERED, MASK_CHANGED = 0, 128, 255
 
 # SSIM constants for 8-bit data (Wang et al. 2004): K2 = 0.03, L = 255.
 _C2 = (0.03 * 255) ** 2
-# 1.4826 x the median absolute deviation estimates a normal distribution's standard deviation.
-_MAD_TO_SD = 1.4826
 
 
 # Warping samples the copy without averaging: shrunk by more than a tenth, it would alias.
@@ -546,14 +545,8 @@ def _weighted_median(values: np.ndarray, weights: np.ndarray) -> float:
 def _weighted_robust_threshold(values: np.ndarray, weights: np.ndarray, floor: float) -> float:
     """``_robust_threshold`` of values that stand for ``weights`` pixels each (a bin's mean)."""
     median = _weighted_median(values, weights)
-    mad = _weighted_median(np.abs(values - median), weights) * _MAD_TO_SD
+    mad = _weighted_median(np.abs(values - median), weights) * MAD_TO_SD
     return max(floor, median + T.OUTLIER_SIGMAS * mad)
-
-
-def robust_spread(values: np.ndarray) -> tuple[float, float]:
-    """Median and robust standard deviation (1.4826 x the median absolute deviation) of ``values``."""
-    median = float(np.median(values))
-    return median, float(np.median(np.abs(values - median))) * _MAD_TO_SD
 
 
 def _robust_threshold(values: np.ndarray, floor: float) -> float:

@@ -32,11 +32,11 @@ from scipy.sparse import csr_matrix, diags, identity, kron
 from scipy.sparse import vstack as sparse_vstack
 
 from . import thresholds as T
+from .robust import robust_spread
 
 __all__ = ["LocalTone", "local_tone"]
 
 _LUMA = np.array([0.299, 0.587, 0.114], np.float32)
-_MAD_TO_SD = 1.4826
 
 
 @dataclass(frozen=True)
@@ -160,8 +160,7 @@ def local_tone(original: np.ndarray, copy: np.ndarray, use: np.ndarray,
     for _ in range(T.LOCAL_TONE_ROUNDS):
         nodes = _solve(design[kept], penalties, grey_copy[kept])
         residual = grey_copy - design @ nodes
-        median = float(np.median(residual[kept]))
-        spread = _MAD_TO_SD * float(np.median(np.abs(residual[kept] - median)))
+        median, spread = robust_spread(residual[kept])
         kept = np.abs(residual - median) <= T.LOCAL_TONE_TRIM_SIGMAS * max(spread, 1.0)
         if kept.sum() < T.CHANGE_MIN_SAMPLE:
             return None

@@ -25,11 +25,9 @@ import cv2
 import numpy as np
 
 from . import thresholds as T
+from .robust import MAD_TO_SD, robust_spread
 
 __all__ = ["Overlay", "fit_overlay"]
-
-_MAD_TO_SD = 1.4826
-
 
 @dataclass(frozen=True)
 class Overlay:
@@ -38,11 +36,6 @@ class Overlay:
     mark: np.ndarray  # bool: where the mark moves the picture that carries it beyond the pair's noise
     explained: float  # the share of what differs that the mark explains
     on: str = "copy"  # the picture that carries it: "copy" or "original"
-
-
-def _spread(values: np.ndarray) -> tuple[float, float]:
-    median = float(np.median(values))
-    return median, float(np.median(np.abs(values - median))) * _MAD_TO_SD
 
 
 def _blend_fit(predicted: np.ndarray, copy: np.ndarray) -> tuple[float, np.ndarray]:
@@ -57,7 +50,7 @@ def _blend_fit(predicted: np.ndarray, copy: np.ndarray) -> tuple[float, np.ndarr
             design[channel::3, 1 + channel] = 1.0
         solution, *_ = np.linalg.lstsq(design, target.ravel(), rcond=None)
         residual = np.linalg.norm(copy - (solution[0] * predicted + solution[1:]), axis=1)
-        median, sd = _spread(residual[keep])
+        median, sd = robust_spread(residual[keep])
         keep = residual <= max(T.OVERLAY_TRIM_FLOOR, median + T.OVERLAY_TRIM_SIGMAS * sd)
     return float(solution[0]), solution[1:]
 
@@ -77,7 +70,7 @@ def _toward_ink(difference: np.ndarray, toward: np.ndarray, reach: np.ndarray, c
     smoothed = np.convolve(counts, np.ones(5) / 5, mode="same")
     usual = float(edges[int(np.argmax(smoothed))] + 0.5)
     below = usual - along[telling & (along < usual)]
-    noise = _MAD_TO_SD * float(np.median(below)) if below.size else 0.0
+    noise = MAD_TO_SD * float(np.median(below)) if below.size else 0.0
     return along - usual - max(T.OVERLAY_MARK_FLOOR, T.OVERLAY_SIGMAS * noise)
 
 
@@ -85,7 +78,7 @@ def _differing(difference: np.ndarray, covered: np.ndarray) -> tuple[np.ndarray,
     """The pixels that differ by more than OVERLAY_SIGMAS robust sd of the pair's differences (at
     least MIN_COLOUR_CHANGE), and that level."""
     distance = np.linalg.norm(difference, axis=2)
-    median, sd = _spread(distance[covered])
+    median, sd = robust_spread(distance[covered])
     level = max(T.MIN_COLOUR_CHANGE, median + T.OVERLAY_SIGMAS * sd)
     return covered & (distance > level), level
 

@@ -16,7 +16,8 @@ import cv2
 import numpy as np
 
 from .. import thresholds as T
-from ..changes import colour_in_places, global_colour_prediction, is_grey, robust_spread
+from ..changes import colour_in_places, global_colour_prediction, is_grey
+from ..robust import robust_spread
 
 __all__: list[str] = []  # the package's own
 
