@@ -2,7 +2,9 @@
 
 The result maps a COPY pixel ``(x, y, 1)`` to its position in ORIGINAL (contract). A similarity
 (scale, rotation, translation, optionally mirrored) is fitted first; a homography replaces it only
-when it explains clearly more matches. Failure is a value (``aligned=False`` with a reason).
+when it explains clearly more matches, or as many clearly more precisely; else a general affine
+(width and height scaled apart: a resize to a set size that did not quite keep the aspect) does,
+when it fits the similarity's matches significantly and visibly better. Failure is a value (``aligned=False`` with a reason).
 
 Flat, low-texture pictures (wallpapers, gradients) give SIFT too few keypoints. Only when the normal
 path fails on such a pair are fallbacks tried, in order: SIFT with a lower contrast threshold,
@@ -39,6 +41,7 @@ __all__ = [
 
 class AlignModel(str, enum.Enum):
     SIMILARITY = "similarity"
+    AFFINE = "affine"  # width and height scaled apart (or sheared): a resize that did not keep the aspect
     HOMOGRAPHY = "homography"
     IDENTITY = "identity"  # identical size and pixels: nothing to estimate
     NONE = "none"  # not aligned; the matrix is a plain stretch, for alignment-free measures only
@@ -273,9 +276,11 @@ def _residuals(matrix: np.ndarray, source: np.ndarray, target: np.ndarray) -> np
     return np.linalg.norm(projected - target, axis=1)
 
 
-def _fit(source: np.ndarray, target: np.ndarray, pixel_scale: float, allow_homography: bool = True) -> _Fit | None:
+def _fit(source: np.ndarray, target: np.ndarray, pixel_scale: float, beyond_similarity: bool = True) -> _Fit | None:
     """Similarity first; a homography only when it explains clearly more matches, or as many
-    clearly more precisely (and ``allow_homography``)."""
+    clearly more precisely; else an affine when it fits the similarity's matches significantly and
+    visibly better (the last two only when ``beyond_similarity``). The homography is weighed
+    against the similarity, as its thresholds were measured."""
     if len(source) < 4:
         return None
     threshold = T.RANSAC_THRESHOLD_PX * pixel_scale
@@ -289,7 +294,7 @@ def _fit(source: np.ndarray, target: np.ndarray, pixel_scale: float, allow_homog
         inliers = mask.ravel().astype(bool)
         best = _Fit(AlignModel.SIMILARITY, matrix, len(source), int(inliers.sum()),
                     float(np.median(_residuals(matrix, source[inliers], target[inliers]))) if inliers.any() else np.inf)
-    if not allow_homography:
+    if not beyond_similarity:
         return best
     homography, hmask = cv2.findHomography(source, target, cv2.USAC_MAGSAC, threshold, maxIters=5000, confidence=0.999)
     if homography is not None and hmask is not None:
@@ -303,8 +308,49 @@ def _fit(source: np.ndarray, target: np.ndarray, pixel_scale: float, allow_homog
                    and best.residual >= T.HOMOGRAPHY_PRECISE_FROM * pixel_scale
                    and residual <= T.HOMOGRAPHY_PRECISE_RATIO * best.residual)
         if more or precise:
-            best = _Fit(AlignModel.HOMOGRAPHY, homography / homography[2, 2], len(source), count, residual)
-    return best
+            return _Fit(AlignModel.HOMOGRAPHY, homography / homography[2, 2], len(source), count, residual)
+    return best if best is None else _stretched(best, source, target, pixel_scale)
+
+
+def _least_squares(source: np.ndarray, target: np.ndarray, similarity: bool) -> np.ndarray:
+    """The 3 x 3 similarity (4 parameters) or affine (6) minimising the squared distances.
+    Written out because OpenCV's estimators are robust ones (RANSAC, LMedS) whose optimum is not
+    the least squares that the F-test in ``_stretched`` compares."""
+    x, y = source[:, 0], source[:, 1]
+    one, zero = np.ones_like(x), np.zeros_like(x)
+    if similarity:  # x' = a x - b y + c, y' = b x + a y + d
+        design = np.vstack([np.column_stack([x, -y, one, zero]), np.column_stack([y, x, zero, one])])
+        (a, b, c, d), *_ = np.linalg.lstsq(design, np.concatenate([target[:, 0], target[:, 1]]), rcond=None)
+        return np.array([[a, -b, c], [b, a, d], [0, 0, 1]])
+    coefficients, *_ = np.linalg.lstsq(np.column_stack([x, y, one]), target, rcond=None)
+    return np.vstack([coefficients.T, [0, 0, 1]])
+
+
+def _stretched(fit: _Fit, source: np.ndarray, target: np.ndarray, pixel_scale: float) -> _Fit:
+    """``fit`` (a similarity), or the affine of its inliers when the two parameters it adds (width
+    and height scaled apart, a shear) reduce the squared residuals significantly (an F-test) and
+    move some matched point visibly (thresholds.AFFINE_*): a copy resized to a set width and height
+    that did not keep the aspect by half a percent lies 1-2 px off any similarity at its edges,
+    where the change detector then found "redrawn" strips along strong edges."""
+    threshold = T.RANSAC_THRESHOLD_PX * pixel_scale
+    inliers = _residuals(fit.matrix, source, target) < threshold
+    count = int(inliers.sum())
+    if count < T.AFFINE_MIN_INLIERS:
+        return fit
+    kept_source, kept_target = source[inliers], target[inliers]
+    similarity, affine = (_least_squares(kept_source, kept_target, similarity=flag) for flag in (True, False))
+    squares_similarity = float((_residuals(similarity, kept_source, kept_target) ** 2).sum())
+    squares_affine = float((_residuals(affine, kept_source, kept_target) ** 2).sum())
+    if squares_affine <= 0:
+        return fit
+    f_statistic = (squares_similarity - squares_affine) / 2 / (squares_affine / (2 * count - 6))
+    moved = float(_residuals(similarity, kept_source, cv2.perspectiveTransform(
+        kept_source.reshape(-1, 1, 2), affine).reshape(-1, 2)).max()) / pixel_scale
+    if f_statistic < T.AFFINE_MIN_F or moved < T.AFFINE_MIN_MOVE_PX:
+        return fit
+    residuals = _residuals(affine, source, target)
+    agreeing = residuals < threshold
+    return _Fit(AlignModel.AFFINE, affine, len(source), int(agreeing.sum()), float(np.median(residuals[agreeing])))
 
 
 def _polish(fit: _Fit, source: np.ndarray, target: np.ndarray) -> _Fit:
@@ -312,8 +358,9 @@ def _polish(fit: _Fit, source: np.ndarray, target: np.ndarray) -> _Fit:
     inliers = _residuals(fit.matrix, source, target) < max(1.0, 2.0 * fit.residual)
     if inliers.sum() < 4:
         return fit
-    if fit.model is AlignModel.SIMILARITY:
-        affine, _ = cv2.estimateAffinePartial2D(source[inliers], target[inliers], method=cv2.LMEDS, refineIters=20)
+    if fit.model in (AlignModel.SIMILARITY, AlignModel.AFFINE):
+        estimate = cv2.estimateAffinePartial2D if fit.model is AlignModel.SIMILARITY else cv2.estimateAffine2D
+        affine, _ = estimate(source[inliers], target[inliers], method=cv2.LMEDS, refineIters=20)
         if affine is None:
             return fit
         matrix = np.vstack([affine, [0, 0, 1]])
@@ -622,7 +669,7 @@ def _candidates(features: tuple[PictureFeatures, PictureFeatures], copy_shape: t
         source, target = match(features[1].get(mirrored=mirrored, method=method), original_features)
         # The fallbacks' few matches on a flat picture let a homography's eight degrees of freedom
         # fit their noise (the corners of a cropped wallpaper moved 4.6 px): similarities only.
-        fit = _fit(source, target, pixel_scale, allow_homography=method == "sift")
+        fit = _fit(source, target, pixel_scale, beyond_similarity=method == "sift")
         if fit is not None:
             candidates.append(_candidate(fit, mirrored, source, target, width))
         if not mirrored and fit is not None and fit.inliers >= T.DECISIVE_INLIERS:
@@ -649,7 +696,7 @@ def _repeated_in_original(features: tuple[PictureFeatures, PictureFeatures], wid
         if distinct < T.MIN_INLIERS:  # too few to be accepted, whatever their fit
             continue
         # Repeats lie side by side, not in perspective: a similarity.
-        fit = _fit(source, target, pixel_scale, allow_homography=False)
+        fit = _fit(source, target, pixel_scale, beyond_similarity=False)
         if fit is None:
             continue
         fit = _Fit(fit.model, fit.matrix, distinct, min(fit.inliers, distinct), fit.residual)
@@ -678,7 +725,8 @@ def _from_candidates(original: np.ndarray, copy: np.ndarray, candidates: list[Ca
     fit = _polish(fit, source, target)
     detector = {"sift": "", "sift-stretched": " (SIFT, grey levels stretched)",
                 "sift-low-threshold": " (SIFT, lower contrast threshold)", "akaze": " (AKAZE)"}[method]
-    reason = f"{fit.inliers} of {fit.matches} feature matches{detector} agree on a {fit.model.value}"
+    article = "an" if fit.model is AlignModel.AFFINE else "a"
+    reason = f"{fit.inliers} of {fit.matches} feature matches{detector} agree on {article} {fit.model.value}"
     accepted = _accepted(original, copy, fit, method, reason)
     if not accepted.aligned:
         return accepted
