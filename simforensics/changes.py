@@ -949,17 +949,32 @@ def _tone_curved(frame: WorkingFrame) -> np.ndarray:
     def curved(picture: np.ndarray) -> np.ndarray:
         return np.stack([curves[k][picture[..., k]] for k in range(3)], axis=-1)
 
-    # Judged on every other pixel of every other row, as the rough fits are; the whole frame is
-    # mapped only when the curves are kept.
-    original, copy, use = frame.original[::2, ::2], frame.copy[::2, ::2], covered[::2, ::2]
+    # Judged at the scale colour is compared (CHANGE_COLOUR_SIGMA), on every other pixel of every
+    # other row, as the rough fits are: pixel by pixel, a JPEG copy's own noise (6-10 levels on
+    # average at quality 85) swamped what the curves explain, and an equalised, solarised or
+    # contrast-raised photograph saved as a JPEG read "locally-edited" where the same as a PNG
+    # did not.
+    def smoothed(picture: np.ndarray) -> np.ndarray:
+        return cv2.GaussianBlur(picture, (0, 0), T.CHANGE_COLOUR_SIGMA)[::2, ::2]
 
-    def residual(source: np.ndarray) -> tuple[float, float]:
-        left = _channel_norm(copy - _predict_colours(source, copy, use))[use]
-        return float(left.mean()), float(np.percentile(left, T.CHANGE_CURVE_TAIL))
+    copy, use = smoothed(frame.copy), covered[::2, ::2]
+    cell = _cell_of(use.shape, T.CHANGE_CURVE_CELLS)[use]
+    counts = np.bincount(cell, minlength=T.CHANGE_CURVE_CELLS**2)
+    judged = counts >= T.CHANGE_MIN_SAMPLE
 
-    (mean_curved, tail_curved), (mean_plain, tail_plain) = residual(curved(original)), residual(original)
-    better = mean_curved <= T.CHANGE_CURVE_GAIN * mean_plain and tail_curved <= tail_plain
-    return curved(frame.original) if better else frame.original
+    def residual(source: np.ndarray) -> tuple[float, float, np.ndarray]:
+        left = _channel_norm(copy - _predict_colours(smoothed(source), copy, use))[use]
+        by_cell = np.bincount(cell, weights=left, minlength=counts.size)[judged] / counts[judged]
+        return float(left.mean()), float(np.percentile(left, T.CHANGE_CURVE_TAIL)), by_cell
+
+    toned = curved(frame.original)
+    (mean_curved, tail_curved, cells_curved), (mean_plain, tail_plain, cells_plain) = residual(toned), residual(frame.original)
+    # ... and they must leave no part of the picture clearly worse: a local edit whose colours are
+    # rare elsewhere pulls its levels' medians (a removed watermark's light letters over the
+    # rocket's sky), and the curves then mispredict the other places with those levels.
+    better = (mean_curved <= T.CHANGE_CURVE_GAIN * mean_plain and tail_curved <= tail_plain
+              and bool(np.all(cells_curved - cells_plain <= T.CHANGE_CURVE_CELL_RISE)))
+    return toned if better else frame.original
 
 
 def _difference_maps(frame: WorkingFrame, toned: np.ndarray | None = None) -> _DifferenceMaps:
