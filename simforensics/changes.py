@@ -932,22 +932,36 @@ def _tone_curves(original: np.ndarray, copy: np.ndarray, use: np.ndarray) -> np.
     return curves
 
 
-def _tone_curved(frame: WorkingFrame) -> np.ndarray:
-    """The original through the copy's tone curve in each channel (``_tone_curves``), for the
-    colour table to map further, when the two explain the copy clearly better than the table
-    alone (the mean residual CHANGE_CURVE_GAIN or less of it, its CHANGE_CURVE_TAIL-th percentile
-    no higher); else the original. A 3-D table's nodes lie 7-16 levels apart in the mid-tones and
-    highlights: a sharp curve bends between them (highlights clipped by a brightening, a
-    solarisation's fold, a posterisation's steps, the equalisation of a low-contrast picture),
-    and its colours there read as local recolours; a curve per channel follows it level by level,
-    as the usual tools apply it."""
+def _saturation_gain(original: np.ndarray, copy: np.ndarray, use: np.ndarray) -> float | None:
+    """How much farther from its grey (luma) each colour of the copy lies than the original's:
+    the median, over the pixels of ``use`` with colour enough to measure (SATURATION_MIN_CHROMA)
+    and no channel clipped in the copy, of the copy's chroma vector projected on the original's,
+    over the original's length. None when too few such pixels."""
+    original_f, copy_f = original.astype(np.float32), copy.astype(np.float32)
+    chroma_original = original_f - (original_f @ _LUMA)[..., None]
+    chroma_copy = copy_f - (copy_f @ _LUMA)[..., None]
+    measurable = (use & (np.linalg.norm(chroma_original, axis=2) >= T.SATURATION_MIN_CHROMA)
+                  & (copy.min(axis=2) > T.SATURATION_CLIPPED) & (copy.max(axis=2) < 255 - T.SATURATION_CLIPPED))
+    if measurable.sum() < T.CHANGE_MIN_SAMPLE:
+        return None
+    along = (chroma_copy[measurable] * chroma_original[measurable]).sum(axis=1)
+    return float(np.median(along / (chroma_original[measurable] ** 2).sum(axis=1)))
+
+
+def _global_tone(frame: WorkingFrame) -> np.ndarray:
+    """The original through the copy's global tone, for the colour table to map further: its tone
+    curve in each channel (``_tone_curves``), then its saturation gain (``_saturation_gain``),
+    each kept when it explains the copy clearly better than the table alone (the mean residual
+    CHANGE_CURVE_GAIN or less of it, its CHANGE_CURVE_TAIL-th percentile no higher, no cell
+    clearly worse); else the original. A 3-D table's nodes lie 7-16 levels apart in the mid-tones
+    and highlights: a sharp curve bends between them (highlights clipped by a brightening, a
+    solarisation's fold, a posterisation's steps, the equalisation of a low-contrast picture), as
+    does a strong saturation where it clips the brightest colours, and the colours there read as
+    local recolours; a curve per channel follows it level by level, and a gain with its clipping
+    follows the saturation, as the usual tools apply them."""
     covered = frame.covered
     if covered.sum() < T.CHANGE_MIN_SAMPLE:
         return frame.original
-    curves = _tone_curves(frame.original, frame.copy, covered)
-
-    def curved(picture: np.ndarray) -> np.ndarray:
-        return np.stack([curves[k][picture[..., k]] for k in range(3)], axis=-1)
 
     # Judged at the scale colour is compared (CHANGE_COLOUR_SIGMA), on every other pixel of every
     # other row, as the rough fits are: pixel by pixel, a JPEG copy's own noise (6-10 levels on
@@ -967,22 +981,35 @@ def _tone_curved(frame: WorkingFrame) -> np.ndarray:
         by_cell = np.bincount(cell, weights=left, minlength=counts.size)[judged] / counts[judged]
         return float(left.mean()), float(np.percentile(left, T.CHANGE_CURVE_TAIL)), by_cell
 
-    toned = curved(frame.original)
-    (mean_curved, tail_curved, cells_curved), (mean_plain, tail_plain, cells_plain) = residual(toned), residual(frame.original)
-    # ... and they must leave no part of the picture clearly worse: a local edit whose colours are
-    # rare elsewhere pulls its levels' medians (a removed watermark's light letters over the
-    # rocket's sky), and the curves then mispredict the other places with those levels.
-    better = (mean_curved <= T.CHANGE_CURVE_GAIN * mean_plain and tail_curved <= tail_plain
-              and bool(np.all(cells_curved - cells_plain <= T.CHANGE_CURVE_CELL_RISE)))
-    return toned if better else frame.original
+    def better(candidate: tuple[float, float, np.ndarray], current: tuple[float, float, np.ndarray]) -> bool:
+        # ... and a candidate must leave no part of the picture clearly worse: a local edit whose
+        # colours are rare elsewhere pulls its levels' medians (a removed watermark's light letters
+        # over the rocket's sky), and the curves then mispredict the other places with those levels.
+        return (candidate[0] <= T.CHANGE_CURVE_GAIN * current[0] and candidate[1] <= current[1]
+                and bool(np.all(candidate[2] - current[2] <= T.CHANGE_CURVE_CELL_RISE)))
+
+    source, judged_source = frame.original, residual(frame.original)
+    curves = _tone_curves(frame.original, frame.copy, covered)
+    curved = np.stack([curves[k][frame.original[..., k]] for k in range(3)], axis=-1)
+    judged_curved = residual(curved)
+    if better(judged_curved, judged_source):
+        source, judged_source = curved, judged_curved
+    gain = _saturation_gain(source, frame.copy, covered)
+    if gain is not None and abs(gain - 1.0) >= T.SATURATION_MIN_CHANGE:
+        source_f = source.astype(np.float32)
+        grey = (source_f @ _LUMA)[..., None]
+        saturated = np.clip(np.rint(grey + gain * (source_f - grey)), 0, 255).astype(np.uint8)
+        if better(residual(saturated), judged_source):
+            source = saturated
+    return source
 
 
 def _difference_maps(frame: WorkingFrame, toned: np.ndarray | None = None) -> _DifferenceMaps:
     """Structure and colour differences of the copy from the original's global colour mapping.
-    ``toned``: the original, or the original through the copy's tone curves (default: whichever
-    ``_tone_curved`` chooses)."""
+    ``toned``: the original, or the original through the copy's global tone (default: whichever
+    ``_global_tone`` chooses)."""
     covered = frame.covered
-    toned = _tone_curved(frame) if toned is None else toned
+    toned = _global_tone(frame) if toned is None else toned
     original_f = cv2.GaussianBlur(toned, (0, 0), T.CHANGE_PREFILTER_SIGMA)
     copy_f = cv2.GaussianBlur(frame.copy, (0, 0), T.CHANGE_PREFILTER_SIGMA)
     softer = _copy_softness(original_f, copy_f, covered)
@@ -1315,12 +1342,12 @@ def _is_copy_like(maps: _DifferenceMaps, found: _Detection, covered: np.ndarray,
 
 def _measured(frame: WorkingFrame, clean: np.ndarray | None = None) -> tuple[_DifferenceMaps, _Detection]:
     """The difference maps and what they find changed, estimated from ``clean`` (default: all
-    that is covered). Tone curves are kept only if they leave no more of the copy unexplained than
+    that is covered). The global tone (tone curves, saturation) is kept only if it leaves no more of the copy unexplained than
     the colour table alone: a local edit can make a level's curve (a white signature painted out
     was most of the picture's level 255, which the curve took to near black, and every other white
     of the picture read as redrawn), which the table, fitted without what it cannot explain, does not."""
     fitted = frame if clean is None else replace(frame, covered=clean)
-    toned = _tone_curved(fitted)
+    toned = _global_tone(fitted)
     maps = _difference_maps(fitted, toned)
     found = _detect(frame, maps, clean)
     if toned is not fitted.original:
