@@ -4,7 +4,8 @@ The result maps a COPY pixel ``(x, y, 1)`` to its position in ORIGINAL (contract
 (scale, rotation, translation, optionally mirrored) is fitted first; a homography replaces it only
 when it explains clearly more matches, or as many clearly more precisely; else a general affine
 (width and height scaled apart: a resize to a set size that did not quite keep the aspect) does,
-when it fits the similarity's matches significantly and visibly better. Failure is a value (``aligned=False`` with a reason).
+when it fits the similarity's matches significantly and visibly better. Failure is a value
+(``aligned=False`` with a reason).
 
 Flat, low-texture pictures (wallpapers, gradients) give SIFT too few keypoints. Only when the normal
 path fails on such a pair are fallbacks tried, in order: SIFT with a lower contrast threshold,
