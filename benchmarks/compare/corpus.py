@@ -57,7 +57,7 @@ NEAR_RECIPES: tuple[tuple[str, ...], ...] = (
 RANDOM_POOL = ("jpeg", "scale", "crop", "rotate-small", "mirror", "pad", "gamma", "saturation", "hue",
                "greyscale", "brightness-contrast", "blur", "sharpen", "noise")
 
-COLOUR_ONLY = {"hue", "saturation", "greyscale"}
+COLOUR_ONLY = {"hue", "saturation", "greyscale", "saturation-strong"}
 
 LOCAL_KINDS = ("replace", "recolour", "inpaint", "signature", "paste", "watermark")
 LOCAL_AFTER: tuple[tuple[str, ...], ...] = (
@@ -115,7 +115,23 @@ def plan(quick: bool = False) -> list[Spec]:
         specs.append(Spec("similar", kinds[i % len(kinds)], i))
     for i in range(counts["unrelated"]):
         specs.append(Spec("unrelated", "+".join(UNRELATED_AFTER[i % len(UNRELATED_AFTER)]) or "plain", i))
+    specs += _tone_and_aspect_specs(quick, counts["near-duplicate"])
     return specs
+
+
+# ---- Near-duplicates resized off the aspect, or through a sharp tone curve or a strong
+# saturation then saved as JPEG (7 December), numbered after the other near-duplicates so those
+# keep their seeds and pictures.
+TONE_AND_ASPECT_RECIPES: tuple[tuple[str, ...], ...] = (
+    ("off-aspect",), ("off-aspect", "jpeg"), ("equalise", "jpeg"), ("solarise", "jpeg"),
+    ("contrast-strong", "jpeg"), ("saturation-strong",), ("saturation-strong", "jpeg"), ("crop", "off-aspect", "jpeg"),
+)
+TONE_AND_ASPECT_COUNTS = {False: 8, True: 2}
+
+
+def _tone_and_aspect_specs(quick: bool, start: int) -> list[Spec]:
+    recipes = TONE_AND_ASPECT_RECIPES
+    return [Spec("near-duplicate", "+".join(recipes[i % len(recipes)]), start + i) for i in range(TONE_AND_ASPECT_COUNTS[quick])]
 
 
 # ---- Hard local edits (issue 18, ``hard_edits``): small inpainted ornaments and dark-garment

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 import cv2
 import numpy as np
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image, ImageDraw, ImageEnhance, ImageFont, ImageOps
 from scipy import ndimage
 from skimage import data
 
@@ -163,6 +163,29 @@ def noise(rgb: np.ndarray, std: float, rng: np.random.Generator) -> fx.Derived:
     return fx.Derived(f"noise{std:.1f}", copy, EYE, False, None)
 
 
+def off_aspect(rgb: np.ndarray, rng: np.random.Generator) -> fx.Derived:
+    """Resized to a set width and height that do not quite keep the aspect: 0.5-1.0 of the size,
+    one side 0.3-0.8 % more than the other."""
+    h, w = rgb.shape[:2]
+    factor, off = rng.uniform(0.5, 1.0), rng.uniform(0.003, 0.008)
+    sx, sy = (factor, factor * (1 - off)) if rng.random() < 0.5 else (factor * (1 - off), factor)
+    d = fx.resized_to(rgb, (round(w * sx), round(h * sy)))
+    return fx.Derived(f"off-aspect{factor:.2f}-{off * 100:.1f}pc", d.rgb, d.matrix, False, None)
+
+
+def pillow_tone(rgb: np.ndarray, kind: str, rng: np.random.Generator) -> fx.Derived:
+    """A sharp tone curve or saturation over the whole picture, as Pillow applies it."""
+    picture = Image.fromarray(rgb)
+    if kind == "equalise":
+        return fx.Derived("equalise", np.asarray(ImageOps.equalize(picture)), EYE, False, None)
+    if kind == "solarise":
+        threshold = int(rng.integers(96, 192))
+        return fx.Derived(f"solarise{threshold}", np.asarray(ImageOps.solarize(picture, threshold)), EYE, False, None)
+    factor = rng.uniform(1.6, 2.2) if kind == "contrast-strong" else rng.uniform(1.8, 2.5)
+    enhance = ImageEnhance.Contrast if kind == "contrast-strong" else ImageEnhance.Color
+    return fx.Derived(f"{kind}{factor:.2f}", np.asarray(enhance(picture).enhance(factor)), EYE, False, None)
+
+
 def _log_uniform(rng: np.random.Generator, lo: float, hi: float) -> float:
     return float(np.exp(rng.uniform(np.log(lo), np.log(hi))))
 
@@ -196,6 +219,11 @@ GLOBAL_OPS = {
     "blur": lambda rgb, rng: blur(rgb, rng.uniform(0.6, 1.2)),
     "sharpen": lambda rgb, rng: sharpen(rgb, rng.uniform(0.5, 1.5)),
     "noise": lambda rgb, rng: noise(rgb, rng.uniform(2, 5), rng),
+    "off-aspect": off_aspect,
+    "equalise": lambda rgb, rng: pillow_tone(rgb, "equalise", rng),
+    "solarise": lambda rgb, rng: pillow_tone(rgb, "solarise", rng),
+    "contrast-strong": lambda rgb, rng: pillow_tone(rgb, "contrast-strong", rng),
+    "saturation-strong": lambda rgb, rng: pillow_tone(rgb, "saturation-strong", rng),
 }
 
 
