@@ -17,7 +17,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 import pytest
-from PIL import Image
+from PIL import Image, ImageEnhance, ImageOps
 from skimage import data
 
 from fixtures import make_fixtures as fx
@@ -278,6 +278,22 @@ def test_an_enlarged_copy_is_described_as_enlarged_from_the_original_listed_firs
     resized = re.search(r"resized to (\d+)% of the original's size", pair.summary)
     assert resized and int(resized.group(1)) > 100, pair.summary
     assert "(in full: 451 x 300 and 902 x 600 px)" in pair.summary
+
+
+@pytest.mark.parametrize("name", ["chelsea", "coffee"])
+def test_two_copies_whose_tone_edits_lose_detail_one_way_are_near_duplicates(tmp_path: Path, name: str) -> None:
+    # One copy's contrast raised until its highlights clip, the other equalised: compared with
+    # the clipped one as the original, the other's detail there read as new ("locally-edited");
+    # the other way round one global mapping explains it. Each is a near-duplicate of the
+    # original as well.
+    original = Image.fromarray(fx.source_image(name, 480))
+    original.save(tmp_path / "original.png")
+    ImageEnhance.Contrast(original).enhance(1.8).save(tmp_path / "contrast.jpg", quality=75)
+    ImageOps.equalize(original).save(tmp_path / "equalised.jpg", quality=85)
+    result = scan_folders(ScanOptions(folders=(str(tmp_path),), cache_path=None))
+    labels = {frozenset(Path(p).name for p in (pair.a, pair.b)): pair.label for pair in result.pairs if pair.match}
+    assert labels == {frozenset(pair): Label.NEAR_DUPLICATE for pair in (
+        ("original.png", "contrast.jpg"), ("original.png", "equalised.jpg"), ("contrast.jpg", "equalised.jpg"))}
 
 
 def test_a_photographic_negative_is_found_and_called_a_copy(tmp_path: Path) -> None:

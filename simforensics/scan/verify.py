@@ -10,8 +10,10 @@ Each pair gets only what its answer needs (``settled_by`` names the step that an
    first (the derivation, about half of a copy's cost) is asked only of copies: for pictures that
    are not copies of each other the answer means nothing. When it names the second picture, the
    pair is compared again that way round, so that the verdict describes the copy as the scan
-   lists it. "identical" is only kept when the full-size decoded pixels are equal (reduced
-   pictures can agree where full ones differ).
+   lists it. A pair read "locally-edited" is compared the other way round too, and called a
+   near-duplicate when it reads so that way (two copies of one picture whose tone edits lose
+   detail, as clipping does, one way only). "identical" is only kept when the full-size decoded
+   pixels are equal (reduced pictures can agree where full ones differ).
 
 The engine at a smaller side cannot settle a pair instead: measured on the scan benchmark's
 candidates, restyles of a picture (oil, stylisation) keep the pattern of a copy at 256 and even
@@ -84,6 +86,10 @@ def _prepared(path: str, max_pixels: int) -> tuple[ReducedPicture, PreparedPictu
     return recent[path]
 
 
+def _grey(picture: ReducedPicture) -> bool:
+    return picture.pixels.ndim == 2 or is_grey(picture.pixels, np.ones(picture.pixels.shape[:2], bool))
+
+
 def _colour_laid_on_grey(first: ReducedPicture, second: ReducedPicture) -> bool:
     """Whether ``first`` is a colour picture whose colour lies in places only and ``second`` a grey
     one of the same size. The scan orders such pairs by path; compared this way round, the colour's
@@ -91,8 +97,7 @@ def _colour_laid_on_grey(first: ReducedPicture, second: ReducedPicture) -> bool:
     was (a tint, banner or sticker laid on the grey picture), so a scan compares them that way."""
     if (first.width, first.height) != (second.width, second.height) or first.pixels.ndim != 3:
         return False
-    second_grey = second.pixels.ndim == 2 or is_grey(second.pixels, np.ones(second.pixels.shape[:2], bool))
-    placed = colour_in_places(first.pixels, np.ones(first.pixels.shape[:2], bool)) if second_grey else None
+    placed = colour_in_places(first.pixels, np.ones(first.pixels.shape[:2], bool)) if _grey(second) else None
     return placed is not None and bool(placed.any())
 
 
@@ -124,6 +129,19 @@ def verify_pair(original: str, copy: str, *, max_pixels: int = DEFAULT_MAX_PIXEL
             turned = compare_prepared(second_prepared, first_prepared, with_people=False, report_measures=False, find_pieces=False,
                                       with_derivation=False).verdict
             verdict = turned if turned.label.is_copy else verdict
+        elif verdict.label == Label.LOCALLY_EDITED and _grey(first) == _grey(second):
+            # A global edit that loses detail runs one way only: two copies of one picture, one with
+            # its contrast raised until highlights clip, the other equalised, read "locally-edited"
+            # with the clipped one as the original (the other's detail there is "new") and as
+            # near-duplicates the other way round. A scan's pair has no given order: it is the
+            # closer relation that holds. Not between a grey picture and a colour one: compared
+            # with the grey one as the copy, no colour is compared at all (colour laid on a grey
+            # picture, above, would read as its removal).
+            turned = compare_prepared(second_prepared, first_prepared, with_people=False, report_measures=False, find_pieces=False,
+                                      with_derivation=False).verdict
+            if turned.label == Label.NEAR_DUPLICATE:
+                verdict = replace(turned, summary="Compared the other way round (the second picture as the original): "
+                                  + turned.summary)
     if verdict.label == Label.IDENTICAL:
         full_a = load_evidence(original, max_pixels=max_pixels).rgb
         full_b = load_evidence(copy, max_pixels=max_pixels).rgb
