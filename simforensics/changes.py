@@ -1345,10 +1345,11 @@ def _is_copy_like(maps: _DifferenceMaps, found: _Detection, covered: np.ndarray,
 
 def _measured(frame: WorkingFrame, clean: np.ndarray | None = None) -> tuple[_DifferenceMaps, _Detection]:
     """The difference maps and what they find changed, estimated from ``clean`` (default: all
-    that is covered). The global tone (tone curves, saturation) is kept only if it leaves no more of the copy unexplained than
-    the colour table alone: a local edit can make a level's curve (a white signature painted out
-    was most of the picture's level 255, which the curve took to near black, and every other white
-    of the picture read as redrawn), which the table, fitted without what it cannot explain, does not."""
+    that is covered). The global tone (tone curves, saturation) is kept only if it leaves no more
+    of the copy unexplained than the colour table alone: a local edit can make a level's curve
+    (a white signature painted out was most of the picture's level 255, which the curve took to
+    near black, and every other white of the picture read as redrawn), which the table, fitted
+    without what it cannot explain, does not."""
     fitted = frame if clean is None else replace(frame, covered=clean)
     toned = _global_tone(fitted)
     maps = _difference_maps(fitted, toned)

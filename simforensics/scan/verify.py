@@ -10,9 +10,9 @@ Each pair gets only what its answer needs (``settled_by`` names the step that an
    first (the derivation, about half of a copy's cost) is asked only of copies: for pictures that
    are not copies of each other the answer means nothing. When it names the second picture, the
    pair is compared again that way round, so that the verdict describes the copy as the scan
-   lists it. A pair read "locally-edited" is compared the other way round too, and called a
-   near-duplicate when it reads so that way (two copies of one picture whose tone edits lose
-   detail, as clipping does, one way only). "identical" is only kept when the full-size decoded
+   lists it. A pair read "locally-edited" whose order is undetermined is compared the other way
+   round too, and called a near-duplicate when it reads so that way (two copies of one picture
+   whose tone edits lose detail, as clipping does, one way only). "identical" is only kept when the full-size decoded
    pixels are equal (reduced pictures can agree where full ones differ).
 
 The engine at a smaller side cannot settle a pair instead: measured on the scan benchmark's
@@ -129,11 +129,11 @@ def verify_pair(original: str, copy: str, *, max_pixels: int = DEFAULT_MAX_PIXEL
             turned = compare_prepared(second_prepared, first_prepared, with_people=False, report_measures=False, find_pieces=False,
                                       with_derivation=False).verdict
             verdict = turned if turned.label.is_copy else verdict
-        elif verdict.label == Label.LOCALLY_EDITED and _grey(first) == _grey(second):
+        elif verdict.label == Label.LOCALLY_EDITED and direction == "undetermined" and _grey(first) == _grey(second):
             # A global edit that loses detail runs one way only: two copies of one picture, one with
             # its contrast raised until highlights clip, the other equalised, read "locally-edited"
             # with the clipped one as the original (the other's detail there is "new") and as
-            # near-duplicates the other way round. A scan's pair has no given order: it is the
+            # near-duplicates the other way round. Where nothing says which came first, it is the
             # closer relation that holds. Not between a grey picture and a colour one: compared
             # with the grey one as the copy, no colour is compared at all (colour laid on a grey
             # picture, above, would read as its removal).
