@@ -502,9 +502,9 @@ CHANGE_CURVE_CELLS = 4
 CHANGE_CURVE_CELL_RISE = 0.5
 # Then a saturation gain (each colour's distance from its grey, luma, scaled and clipped, as
 # Pillow's ImageEnhance.Color and the usual "saturation" sliders do), judged as the curves are:
-# the table alone left the motorcycle saturated 1.8-2.5 times "locally-edited" (3-4 areas where
-# its red and orange clip), and 3 of 50 copies of five photographs saturated 0.5-2.5 times (PNG
-# and JPEG 60); with the gain, 1 (the rocket 2.2 times at JPEG 60). The gain is the median
+# the table alone left 10 of 50 copies of five photographs saturated 0.5-2.5 times (PNG and
+# JPEG 60) "locally-edited", 6 of them the motorcycle saturated 1.8-2.5 times (3-4 areas where
+# its red and orange clip); with the gain, 1 (the rocket 2.2 times at JPEG 60). The gain is the median
 # ratio of the copy's chroma vector to the original's, over pixels with at least
 # SATURATION_MIN_CHROMA levels of colour (greys give no ratio) and no channel within
 # SATURATION_CLIPPED of the ends in the copy (clipped, they give too small a one); it is tried
