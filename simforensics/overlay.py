@@ -29,6 +29,7 @@ from .robust import MAD_TO_SD, robust_spread
 
 __all__ = ["Overlay", "fit_overlay"]
 
+
 @dataclass(frozen=True)
 class Overlay:
     ink: tuple[int, int, int]  # the mark's colour, RGB (the fit's, clipped to 0-255)
