@@ -493,9 +493,9 @@ CHANGE_CURVE_TAIL = 99
 # ... the residuals taken at colour's scale (CHANGE_COLOUR_SIGMA): pixel by pixel, a JPEG copy's
 # own noise swamped the gain: of 84 copies of six photographs (equalised, solarised, brightened
 # 1.6, contrast 2, posterised, gamma 0.7 or untouched; JPEG 85 and 70), 28 read "locally-edited"
-# (none of them as PNG); so judged, 1 (the rocket brightened, JPEG 70). And no cell of a CHANGE_CURVE_CELLS x CHANGE_CURVE_CELLS grid may
-# see its mean residual rise by more than CHANGE_CURVE_CELL_RISE levels: on those copies the
-# worst cell rose 0.24 (JPEG noise on a cell of flat sky); curves pulled by a removed
+# (none of them as PNG); so judged, 1 (the rocket brightened, JPEG 70). And no cell of a
+# CHANGE_CURVE_CELLS x CHANGE_CURVE_CELLS grid may see its mean residual rise by more than
+# CHANGE_CURVE_CELL_RISE levels: on those copies the worst cell rose 0.24 (JPEG noise on a cell of flat sky); curves pulled by a removed
 # watermark's letters (a corpus rocket, JPEG) made the rocket's body 1.4 worse and read it
 # "changed", though the mean fell by a third.
 CHANGE_CURVE_CELLS = 4
@@ -504,8 +504,8 @@ CHANGE_CURVE_CELL_RISE = 0.5
 # Pillow's ImageEnhance.Color and the usual "saturation" sliders do), judged as the curves are:
 # the table alone left 10 of 50 copies of five photographs saturated 0.5-2.5 times (PNG and
 # JPEG 60) "locally-edited", 6 of them the motorcycle saturated 1.8-2.5 times (3-4 areas where
-# its red and orange clip); with the gain, 1 (the rocket 2.2 times at JPEG 60). The gain is the median
-# ratio of the copy's chroma vector to the original's, over pixels with at least
+# its red and orange clip); with the gain, 1 (the rocket 2.2 times at JPEG 60). The gain is the
+# median ratio of the copy's chroma vector to the original's, over pixels with at least
 # SATURATION_MIN_CHROMA levels of colour (greys give no ratio) and no channel within
 # SATURATION_CLIPPED of the ends in the copy (clipped, they give too small a one); it is tried
 # only when it differs from 1 by SATURATION_MIN_CHANGE or more (the table follows smaller gains:
