@@ -12,8 +12,8 @@ Each pair gets only what its answer needs (``settled_by`` names the step that an
    pair is compared again that way round, so that the verdict describes the copy as the scan
    lists it. A pair read "locally-edited" whose order is undetermined is compared the other way
    round too, and called a near-duplicate when it reads so that way (two copies of one picture
-   whose tone edits lose detail, as clipping does, one way only). "identical" is only kept when the full-size decoded
-   pixels are equal (reduced pictures can agree where full ones differ).
+   whose tone edits lose detail, as clipping does, one way only). "identical" is only kept when
+   the full-size decoded pixels are equal (reduced pictures can agree where full ones differ).
 
 The engine at a smaller side cannot settle a pair instead: measured on the scan benchmark's
 candidates, restyles of a picture (oil, stylisation) keep the pattern of a copy at 256 and even
@@ -34,7 +34,7 @@ from ..changes import colour_in_places, is_grey
 from ..compare import PreparedPicture, compare_prepared
 from ..derivation import FileFacts, derive
 from ..evidence import DEFAULT_MAX_PIXELS, load_evidence
-from ..verdict import Label
+from ..verdict import Label, Verdict
 from .decode import ReducedPicture, read_reduced
 from .result import SETTLING_STEPS
 
@@ -126,8 +126,7 @@ def verify_pair(original: str, copy: str, *, max_pixels: int = DEFAULT_MAX_PIXEL
         if direction == "copy":
             # The scan lists the second first, as the original: the verdict is to describe the first
             # as derived from it ("resized to 200 %", not "to 50 %"), so the pair is compared that way.
-            turned = compare_prepared(second_prepared, first_prepared, with_people=False, report_measures=False, find_pieces=False,
-                                      with_derivation=False).verdict
+            turned = _verdict_the_other_way(first_prepared, second_prepared)
             verdict = turned if turned.label.is_copy else verdict
         elif verdict.label == Label.LOCALLY_EDITED and direction == "undetermined" and _grey(first) == _grey(second):
             # A global edit that loses detail runs one way only: two copies of one picture, one with
@@ -137,8 +136,7 @@ def verify_pair(original: str, copy: str, *, max_pixels: int = DEFAULT_MAX_PIXEL
             # closer relation that holds. Not between a grey picture and a colour one: compared
             # with the grey one as the copy, no colour is compared at all (colour laid on a grey
             # picture, above, would read as its removal).
-            turned = compare_prepared(second_prepared, first_prepared, with_people=False, report_measures=False, find_pieces=False,
-                                      with_derivation=False).verdict
+            turned = _verdict_the_other_way(first_prepared, second_prepared)
             if turned.label == Label.NEAR_DUPLICATE:
                 verdict = replace(turned, summary="Compared the other way round (the second picture as the original): "
                                   + turned.summary)
@@ -152,6 +150,12 @@ def verify_pair(original: str, copy: str, *, max_pixels: int = DEFAULT_MAX_PIXEL
                                direction, confidence, covered=covered)
     summary = verdict.summary + _reduced_words(*((second, first) if direction == "copy" else (first, second)))
     return PairVerdict(round(float(verdict.similarity), 4), verdict.label, summary, direction, confidence, covered=covered)
+
+
+def _verdict_the_other_way(first: PreparedPicture, second: PreparedPicture) -> Verdict:
+    """The pair's verdict with ``second`` as the original, as the scan verifies it."""
+    return compare_prepared(second, first, with_people=False, report_measures=False, find_pieces=False,
+                            with_derivation=False).verdict
 
 
 def _covered(alignment: Alignment) -> tuple[float, float]:
