@@ -1712,6 +1712,12 @@ DERIVATION_BLUR_SIGMAS = (0.0, 0.6, 1.2, 2.4)
 # crop): a mean over that many pixels is within a per cent of the full one.
 DERIVATION_FIT_STEP = 3
 DERIVATION_RESIDUAL_FLOOR = 0.5
+# The floor alone still lets one residual of 0.3 against one of 0 read 1.6 x (weak): a colour
+# picture fitted to its own grey conversion leaves the conversion's rounding (0.3 on the jetty
+# photograph and the motorcycle), the grey one fitted back leaves nothing, and the grey copy was
+# named the parent. Both residuals within two pictures' 8-bit rounding mean both explained: no
+# vote (no pair of the derivation benchmark voted with both under 0.5).
+DERIVATION_ROUNDING_RESIDUAL = 0.41
 # The log of the ratio of the two residuals: one side leaving 1.5 x (weak), 2 x (moderate) or 4 x
 # (strong) more unexplained than the other. A re-encode or added noise leaves the two within
 # 1.5 x of each other (both see the same noise); a reduction or blur leaves the detail it

@@ -93,6 +93,8 @@ def information_loss(grid: _CommonGrid | None, pictures: tuple[np.ndarray, np.nd
              f"(RMS) of {_side_words(coarser)} unexplained; {_side_words(coarser)} leaves {from_coarser:.1f} of "
              f"{_side_words(finer)}")
     magnitude = abs(asymmetry)
+    if max(from_finer, from_coarser) < T.DERIVATION_ROUNDING_RESIDUAL:
+        return _no_vote(name, words + ": each explains the other to within 8-bit rounding")
     if magnitude < T.DERIVATION_LOSS_WEAK:
         return _no_vote(name, words + ": neither holds clearly more detail")
     strength = (Strength.STRONG if magnitude >= T.DERIVATION_LOSS_STRONG

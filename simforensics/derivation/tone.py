@@ -11,7 +11,7 @@ import numpy as np
 from .. import thresholds as T
 from ..changes import colour_in_places, is_grey
 from .grid import _CommonGrid
-from .model import Cue, Direction, FileFacts, Strength, _no_vote, _side_words
+from .model import Cue, Direction, FileFacts, Strength, _grey, _no_vote, _side_words
 
 __all__ = ["colour_mapping", "tonal_history"]
 
@@ -61,6 +61,21 @@ def _clipped_detail(picture: np.ndarray, other: np.ndarray, valid: np.ndarray, o
     return float((found & readable).sum() / max(1, int(valid.sum())))
 
 
+def _alike(finer: np.ndarray, coarser_up: np.ndarray, valid: np.ndarray) -> tuple[np.ndarray, np.ndarray, list[str]]:
+    """Both pictures' pixels as the tonal history compares them: as they are, or, when one is grey
+    and the other in colour, both as grey levels (the colour one's luma, as a grey conversion
+    makes it), with the words that say so. A grey conversion mixes the three channels: it fills the
+    gaps of a colour picture's combed channels and keeps detail where one channel clips, so a
+    colour picture beside its own grey conversion would read as the one a tone curve was applied
+    to (measured: of nine colour pictures and their grey conversions, two "moderate" cues that
+    named the grey one as the original, from the colour one's combed or clipped channels)."""
+    if is_grey(finer, valid) == is_grey(coarser_up, valid):
+        return finer, coarser_up, []
+    as_grey = [np.repeat(_grey(np.clip(np.rint(p), 0, 255).astype(np.uint8))[..., None], 3, axis=2)
+               for p in (finer, coarser_up)]
+    return as_grey[0], as_grey[1], ["one picture is grey: both compared as grey levels"]
+
+
 def tonal_history(facts: tuple[FileFacts, FileFacts], grid: _CommonGrid | None) -> Cue:
     """A tone or colour curve applied to 8-bit values leaves gaps and spikes in the histogram
     that no operation short of smoothing (resampling, blur, noise, lossy compression) removes,
@@ -74,13 +89,13 @@ def tonal_history(facts: tuple[FileFacts, FileFacts], grid: _CommonGrid | None) 
         return _no_vote(name, "not read on reduced pictures")
     votes: list[tuple[Direction, str]] = []
     finer, coarser = grid.finer_side, grid.finer_side.other
+    finer_pixels, coarser_pixels, words = _alike(grid.finer, grid.coarser_up, grid.valid)
     # Histograms of the same pixels of the scene: the overlap, without the changed areas, on the
     # same grid (interpolating onto another grid would smooth the histogram it measures).
     combs = {Direction.ORIGINAL: 0.0, Direction.COPY: 0.0}
-    words = []
     if grid.exact:
-        combs = {finer: _comb(grid.finer[grid.valid].astype(np.uint8)),
-                 coarser: _comb(np.clip(np.rint(grid.coarser_up[grid.valid]), 0, 255).astype(np.uint8))}
+        combs = {finer: _comb(np.clip(np.rint(finer_pixels[grid.valid]), 0, 255).astype(np.uint8)),
+                 coarser: _comb(np.clip(np.rint(coarser_pixels[grid.valid]), 0, 255).astype(np.uint8))}
         words.append(f"histogram comb {combs[Direction.ORIGINAL]:.3f} in the first picture, "
                      f"{combs[Direction.COPY]:.3f} in the second")
     combed = max(combs, key=combs.get)
@@ -93,8 +108,8 @@ def tonal_history(facts: tuple[FileFacts, FileFacts], grid: _CommonGrid | None) 
         else:
             words.append(f"{_side_words(smooth)} is not stored losslessly (lossy compression smooths histograms)")
     lossy = {side: not facts[0 if side is Direction.ORIGINAL else 1].is_lossless for side in (finer, coarser)}
-    clipped = {finer: _clipped_detail(grid.finer, grid.coarser_up, grid.valid, lossy[coarser]),
-               coarser: _clipped_detail(grid.coarser_up, grid.finer, grid.valid, lossy[finer])}
+    clipped = {finer: _clipped_detail(finer_pixels, coarser_pixels, grid.valid, lossy[coarser]),
+               coarser: _clipped_detail(coarser_pixels, finer_pixels, grid.valid, lossy[finer])}
     words.append(f"clipped flat where the other shows detail: {clipped[Direction.ORIGINAL]:.1%} of the first picture, "
                  f"{clipped[Direction.COPY]:.1%} of the second")
     flat_side = max(clipped, key=clipped.get)
