@@ -96,6 +96,9 @@ class Alignment:
     # The copy's margins outside ``copy_content_box`` are mostly transparent pixels: the copy hides
     # the original's picture there (a background removed) rather than cutting it away.
     transparent_margins: bool = False
+    # Aligned on a piece ("sift-piece"): the share of COPY that the original explains through the
+    # matrix, by the piece finder's dense test (``align_piece``); None for other alignments.
+    piece_share: float | None = None
 
     @property
     def lens_bend(self) -> float:

@@ -11,7 +11,7 @@ aligns the pair; what lies around it is then measured as changed, as any replace
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -42,7 +42,8 @@ def aligned_on_a_piece(original: np.ndarray, copy: np.ndarray) -> Alignment | No
         return None
     reason = (f"a piece of the original set into the copy: {piece.inliers} feature matches agree on it, and the "
               f"original explains {piece.share:.0%} of the copy through it")
-    return aligned_by(original, copy, piece.matrix, piece.inliers, "sift-piece", reason)
+    aligned = aligned_by(original, copy, piece.matrix, piece.inliers, "sift-piece", reason)
+    return None if aligned is None else replace(aligned, piece_share=piece.share)
 
 
 def pasted_piece(original: np.ndarray, copy: np.ndarray) -> PastedPiece | None:

@@ -331,6 +331,22 @@ def _relating_distances(whole_distances: dict[str, int], pdq_dihedral: int, hash
     return distances, reason
 
 
+def _piece_kept(alignment: Alignment) -> float | None:
+    """For a pair aligned on a piece (``align_piece``) that explains no more of the copy's picture
+    than a local edit may leave (MAX_LOCAL_EDIT_AREA), the share it explains; None otherwise.
+
+    Then the copy is no copy, whatever the change map says: around a piece, the flat areas of
+    two pictures agree as flat paint agrees with any flat paint, and the change map calls them
+    unchanged. Two charts drawn in one style, aligned on their shared axis title, read "locally
+    edited" with 28 % changed, while the piece explained 7 % of the copy."""
+    if alignment.method != "sift-piece" or alignment.piece_share is None:
+        return None
+    # Of the copy's frame, the part that shows the original's frame at all (a caption bar or a
+    # border around it is no more the original's than its pixels would be).
+    kept = alignment.piece_share / max(alignment.copy_fill_fraction, 1e-6)
+    return kept if kept <= 1 - T.MAX_LOCAL_EDIT_AREA else None
+
+
 def _judge_pixels(
     identical: bool, alignment: Alignment, changes: ChangeMap | None, whole_distances: dict[str, int],
     pdq_dihedral: int, hashes_informative: bool, pdq_informative: bool, outline_agreement: float | None,
@@ -347,6 +363,7 @@ def _judge_pixels(
         aligned_reason = (f"aligned: {alignment.reason}; unchanged structure {structure:.3f} (copy >= {T.MIN_COPY_STRUCTURE}), "
                           f"unchanged colour {changes.unchanged_colour:.1f} (copy <= {T.MAX_COPY_COLOUR:g})")
         copy_like = is_copy_like(False, changes)
+        piece_kept = _piece_kept(alignment)
         # A vignette or graduated filter is a global edit: named, and taken out before comparing.
         field = (f" Its brightness varies smoothly over the picture by up to {changes.brightness_field:.0%} "
                  "(a vignette or graduated filter, a global edit), taken out before comparing."
@@ -356,13 +373,13 @@ def _judge_pixels(
                   "local contrast enhancement, as CLAHE and \"enhance\" or HDR filters apply, a global edit), "
                   "followed before comparing." if changes.local_tone > 0 else "") + _overlay_words(changes.overlay)
         field += _thumbnail_words(alignment)
-        if copy_like and not changes.areas:
+        if copy_like and not changes.areas and piece_kept is None:
             return Verdict(
                 Label.NEAR_DUPLICATE, Label.NEAR_DUPLICATE.score(quality),
                 f"The copy is the same picture ({geometry}), with no local edit found.{field}",
                 (aligned_reason, "no changed area above the noise of this pair"),
             )
-        if copy_like and changes.changed_fraction <= T.MAX_LOCAL_EDIT_AREA:
+        if copy_like and changes.changed_fraction <= T.MAX_LOCAL_EDIT_AREA and piece_kept is None:
             kept = 1 - changes.changed_fraction / T.MAX_LOCAL_EDIT_AREA
             parts = [f"{a.kind} area at {list(a.box)}" for a in changes.areas[:5]]
             more = f" and {len(changes.areas) - 5} more" if len(changes.areas) > 5 else ""
@@ -372,13 +389,16 @@ def _judge_pixels(
                 f"{changes.changed_fraction:.1%} of the compared area: {'; '.join(parts)}{more}.{field}",
                 (aligned_reason, f"changed share {changes.changed_fraction:.3f} (local <= {T.MAX_LOCAL_EDIT_AREA})"),
             )
-        related = max(related, 1 - changes.changed_fraction)
+        related = max(related, 1 - changes.changed_fraction if piece_kept is None else piece_kept)
         if not copy_like and structure < T.MIN_COPY_STRUCTURE:
             why = (f"the copy is re-rendered throughout (unchanged structure {structure:.2f}, "
                    f"a copy keeps >= {T.MIN_COPY_STRUCTURE})")
         elif not copy_like:
             why = (f"its colours follow no global mapping of the original's (median colour difference "
                    f"{changes.unchanged_colour:.0f} outside the changed areas, a copy's <= {T.MAX_COPY_COLOUR:g})")
+        elif piece_kept is not None:
+            why = (f"most of the content differs: the original explains only {piece_kept:.0%} of the copy's picture "
+                   "through it")
         else:
             why = f"most of the content differs: {changes.changed_fraction:.0%} of the compared area changed"
         # Aligned on a piece (align_piece): the frames' overlap is no crop, the piece is the finding.
@@ -387,7 +407,9 @@ def _judge_pixels(
         return Verdict(
             Label.SIMILAR, Label.SIMILAR.score(related),
             f"{lead}but {why}.",
-            (aligned_reason, f"changed share {changes.changed_fraction:.3f} > {T.MAX_LOCAL_EDIT_AREA} or re-rendered"),
+            (aligned_reason, f"changed share {changes.changed_fraction:.3f} > {T.MAX_LOCAL_EDIT_AREA} or re-rendered"
+                             if piece_kept is None else f"the piece explains {piece_kept:.3f} of the copy's picture "
+                             f"(a copy keeps > {1 - T.MAX_LOCAL_EDIT_AREA:g})"),
         )
     if any(distances[name] <= hash_kind(name).related for name in _RELATING_HASHES):
         return Verdict(

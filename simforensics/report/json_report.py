@@ -244,6 +244,7 @@ def compare_document(comparison: Comparison) -> dict[str, Any]:
             "copy_fill_fraction": _r(a.copy_fill_fraction),
             "cut_margins": dict(a.cut_margins),
             "transparent_margins": a.transparent_margins,
+            "piece_share": _r(a.piece_share),
             "axis_scales": [_r(v) for v in a.axis_scales],
             "reason": a.reason,
         },
