@@ -425,6 +425,27 @@ def test_a_picture_after_a_cut_that_ends_fast_motion_is_found_among_versions_of_
     assert abs(span["start_s"] - 36 * FRAME) < 2 * FRAME and span["end_s"] > 47 * FRAME
 
 
+def test_of_two_versions_of_a_picture_matched_at_once_the_closer_comes_first(tmp_path: Path) -> None:
+    # The portfolio holds the picture and a version with a patch painted over (its name sorts
+    # first): both match the clip from its start; the picture itself was listed second.
+    astronaut = fx.source_image("astronaut")
+    portfolio = tmp_path / "portfolio"
+    portfolio.mkdir()
+    Image.fromarray(astronaut).save(portfolio / "astronaut.png")
+    painted = astronaut.copy()
+    painted[100:200, 150:260] = (200, 40, 40)
+    Image.fromarray(painted).save(portfolio / "a-painted.png")
+    clip = tmp_path / "zoom.mp4"
+    write_clip(clip, [Shot(astronaut, "astronaut", 1.5, zoom=(1.0, 1.3))], size=SIZE, fps=FPS)
+    out = tmp_path / "zoom.json"
+    result = run("video", str(clip), "--against", str(portfolio), "--no-cache", "--workers", "1", "--no-regions",
+                 "--json", str(out), "-q")
+    assert result.returncode == 0, result.stderr
+    matches = json.loads(out.read_text())["matches"]
+    assert [Path(m["picture"]).name for m in matches] == ["astronaut.png", "a-painted.png"]
+    assert matches[0]["spans"][0]["similarity"] > matches[1]["spans"][0]["similarity"]
+
+
 @pytest.mark.parametrize("suffix, options", [("webp", {"duration": 125, "loop": 0}), ("avif", {"duration": 125}),
                                              ("gif", {})])  # no timing, no loop: Pillow writes GIF87a
 def test_an_animated_webp_avif_or_untimed_gif_is_a_clip(suffix: str, options: dict, evidence: dict[str, Path],

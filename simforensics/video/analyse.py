@@ -276,7 +276,9 @@ def analyse_video(path: str, portfolio: Sequence[PortfolioPicture], *, max_pixel
         curve = tuple(CurvePoint(round(s.time_s, 6), f.inliers, round(min(1.0, f.inliers / T.DECISIVE_INLIERS), 4))
                       for s, f in zip(samples, picture_fits, strict=True))
         matches.append(PictureMatch(entry.path, entry.sha256, entry.width, entry.height, tuple(spans), curve))
-    matches.sort(key=lambda m: (m.spans[0].start_s, m.picture))
+    # In order of appearance; pictures that first appear together (a picture and a version of it
+    # in the portfolio), the closer first.
+    matches.sort(key=lambda m: (m.spans[0].start_s, -m.spans[0].similarity, m.picture))
     return VideoMatch(
         info=info, decoder=decoded.decoder, sample_fps=sample_fps, samples=len(samples),
         cuts=tuple(round(float(decoded.times[c]), 6) for c in cuts), matches=tuple(matches),
