@@ -1718,6 +1718,9 @@ DERIVATION_RESIDUAL_FLOOR = 0.5
 # named the parent. Both residuals within two pictures' 8-bit rounding mean both explained: no
 # vote (no pair of the derivation benchmark voted with both under 0.5).
 DERIVATION_ROUNDING_RESIDUAL = 0.41
+# Two pictures decoded reduced (scan) are fitted to each other only when reduced alike: within
+# 1 % (log ratio), the rounding of a reduced side to whole pixels.
+DERIVATION_REDUCTION_TOLERANCE = 0.01
 # The log of the ratio of the two residuals: one side leaving 1.5 x (weak), 2 x (moderate) or 4 x
 # (strong) more unexplained than the other. A re-encode or added noise leaves the two within
 # 1.5 x of each other (both see the same noise); a reduction or blur leaves the detail it

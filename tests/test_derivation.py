@@ -568,6 +568,23 @@ def test_scan_puts_the_likely_original_first(tmp_path: Path, astronaut: np.ndarr
     assert Path(pair["a"]).name == "small-original.png" and pair["original_side"] == "a"
 
 
+@pytest.mark.parametrize("name", ["coffee", "motorcycle_left"])
+def test_scan_reads_a_crop_kept_at_its_pixels_beside_its_larger_original(tmp_path: Path, name: str) -> None:
+    """A scan decodes a picture larger than SCAN_VERIFY_SIDE reduced: a crop kept at the original's
+    pixels (540 of 720 px) is then the finer of the two, and the information loss named it the
+    parent (moderate), against the crop's containment: the order was undetermined."""
+    from simforensics.scan.verify import verify_pair
+
+    original = sources.load(name, 720)
+    h, w = original.shape[:2]
+    crop = original[h // 8 : h - h // 8, w // 8 : w - w // 8]
+    (tmp_path / "original.png").write_bytes(_encode(original, "PNG"))
+    (tmp_path / "crop.jpg").write_bytes(_encode(crop, "JPEG", 85))
+    first, second = str(tmp_path / "original.png"), str(tmp_path / "crop.jpg")
+    assert verify_pair(first, second).likely_original == "original"
+    assert verify_pair(second, first).likely_original == "copy"
+
+
 def test_scan_reads_a_turned_jpeg_on_its_stored_grid_as_compare_does(tmp_path: Path, chelsea: np.ndarray) -> None:
     """A scan's pair of a PNG and its JPEG saved turned (EXIF orientation 6) names the PNG the
     original, as compare does (the scan's decode dropped a turned JPEG's tables)."""

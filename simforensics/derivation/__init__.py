@@ -98,7 +98,7 @@ def derive(original: np.ndarray, copy: np.ndarray, *, alignment: Alignment, chan
     encoded = reencoding(original, copy, facts, grid, changed)
     cues = (
         containment(alignment, original, copy, previews),
-        information_loss(grid, (original, copy)),
+        information_loss(grid, (original, copy), facts),
         resampling(grid, alignment.rotation_degrees),
         tonal_history(facts, grid),
         colour_mapping(facts, grid),

@@ -14,6 +14,7 @@ from .grid import _CommonGrid
 from .model import (
     Cue,
     Direction,
+    FileFacts,
     Strength,
     _grey,
     _no_vote,
@@ -69,7 +70,8 @@ def _two_levels(picture: np.ndarray) -> bool:
     return not np.any((channels != low) & (channels != high))
 
 
-def information_loss(grid: _CommonGrid | None, pictures: tuple[np.ndarray, np.ndarray] | None = None) -> Cue:
+def information_loss(grid: _CommonGrid | None, pictures: tuple[np.ndarray, np.ndarray] | None = None,
+                     facts: tuple[FileFacts, FileFacts] | None = None) -> Cue:
     """Fit each picture to the other (resampling to the other's grid, blur, tone and colour) and
     compare what each leaves unexplained: the parent predicts the child better than the child
     predicts the parent, because reducing, blurring and clipping lose what cannot be invented.
@@ -77,10 +79,18 @@ def information_loss(grid: _CommonGrid | None, pictures: tuple[np.ndarray, np.nd
     A black and white picture (``pictures``: the original and the copy, to tell) is never named
     the parent: it carries its tones in the density of its dots, which a blur turns back into any
     tone, while no picture predicts where the dots fall. A 1-bit dither of a photograph was named
-    its parent, 17 x better, strong."""
+    its parent, 17 x better, strong.
+
+    Pictures decoded reduced by different factors (``facts``: a scan's reduced decodes) are not
+    compared: the reduction, not their history, set which of them is the finer. A crop of a
+    720-px photograph, kept at 540 px, was the finer beside the photograph reduced to 640, and
+    was named its parent (moderate), which left the crop's order undetermined."""
     name = "information loss"
     if grid is None:
         return _no_vote(name, "too little overlap to compare")
+    if facts is not None and abs(math.log(facts[0].reduction / facts[1].reduction)) > T.DERIVATION_REDUCTION_TOLERANCE:
+        return _no_vote(name, f"the pictures were decoded reduced by different factors ({facts[0].reduction:.2f} and "
+                              f"{facts[1].reduction:.2f} x): the reduction, not their history, set which is the finer")
     # The finer picture, put through the coarser one's resampling, explaining the coarser one ...
     from_finer = _best_explanation(grid.finer_down_up, grid.coarser_up, grid.valid)
     # ... and the coarser one explaining the finer one (it cannot add what it never had).

@@ -84,6 +84,8 @@ class FileFacts:
     orientation: int | None = None
     provenance: Provenance | None = None
     full_size: bool = True
+    # The file's pixels per decoded pixel along a side: above 1 for a reduced decode (scan's).
+    reduction: float = 1.0
     transparent: bool = False  # some pixels are (partly) transparent: decoded as composited on white
     # ... or shown on this colour (RGB) instead: the one the other picture shows there (compare.matte)
     matte: tuple[int, int, int] | None = None

@@ -69,7 +69,7 @@ IDENTICAL_FILES = PairVerdict(Label.IDENTICAL.score(1.0), Label.IDENTICAL,
 def _facts(picture: ReducedPicture) -> FileFacts:
     return FileFacts(format=picture.format, quantization=picture.jpeg_quantization,
                      subsampling=picture.jpeg_subsampling, orientation=picture.orientation,
-                     full_size=picture.full_size)
+                     full_size=picture.full_size, reduction=picture.width / picture.pixels.shape[1])
 
 
 def _prepared(path: str, max_pixels: int) -> tuple[ReducedPicture, PreparedPicture]:
