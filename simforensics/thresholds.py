@@ -1713,9 +1713,9 @@ DERIVATION_BLUR_SIGMAS = (0.0, 0.6, 1.2, 2.4)
 DERIVATION_FIT_STEP = 3
 DERIVATION_RESIDUAL_FLOOR = 0.5
 # The floor alone still lets one residual of 0.3 against one of 0 read 1.6 x (weak): a colour
-# picture fitted to its own grey conversion leaves the conversion's rounding (0.3 on the jetty
-# photograph and the motorcycle), the grey one fitted back leaves nothing, and the grey copy was
-# named the parent. Both residuals within two pictures' 8-bit rounding mean both explained: no
+# picture fitted to its own grey conversion leaves the conversion's rounding (0.3 on two of nine
+# photographs, scikit-image's motorcycle among them), the grey one fitted back leaves nothing, and
+# the grey copy was named the parent. Both residuals within two pictures' 8-bit rounding mean both explained: no
 # vote (no pair of the derivation benchmark voted with both under 0.5).
 DERIVATION_ROUNDING_RESIDUAL = 0.41
 # Two pictures decoded reduced (scan) are fitted to each other only when reduced alike: within

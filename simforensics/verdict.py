@@ -332,8 +332,9 @@ def _relating_distances(whole_distances: dict[str, int], pdq_dihedral: int, hash
 
 
 def _piece_kept(alignment: Alignment) -> float | None:
-    """For a pair aligned on a piece (``align_piece``) that explains no more of the copy's picture
-    than a local edit may leave (MAX_LOCAL_EDIT_AREA), the share it explains; None otherwise.
+    """For a pair aligned on a piece (``align_piece``) that explains no more than half of the copy's
+    picture (a locally edited copy keeps more: MAX_LOCAL_EDIT_AREA), the share it explains; None
+    otherwise.
 
     Then the copy is no copy, whatever the change map says: around a piece, the flat areas of
     two pictures agree as flat paint agrees with any flat paint, and the change map calls them
@@ -404,13 +405,9 @@ def _judge_pixels(
         # Aligned on a piece (align_piece): the frames' overlap is no crop, the piece is the finding.
         lead = (f"The copy holds a piece of the original set into other content ({alignment.inliers} feature matches "
                 f"agree on it), " if alignment.method == "sift-piece" else f"The pictures share their geometry ({geometry}) ")
-        return Verdict(
-            Label.SIMILAR, Label.SIMILAR.score(related),
-            f"{lead}but {why}.",
-            (aligned_reason, f"changed share {changes.changed_fraction:.3f} > {T.MAX_LOCAL_EDIT_AREA} or re-rendered"
-                             if piece_kept is None else f"the piece explains {piece_kept:.3f} of the copy's picture "
-                             f"(a copy keeps > {1 - T.MAX_LOCAL_EDIT_AREA:g})"),
-        )
+        limit = (f"changed share {changes.changed_fraction:.3f} > {T.MAX_LOCAL_EDIT_AREA} or re-rendered" if piece_kept is None
+                 else f"the piece explains {piece_kept:.3f} of the copy's picture (a copy keeps > {1 - T.MAX_LOCAL_EDIT_AREA:g})")
+        return Verdict(Label.SIMILAR, Label.SIMILAR.score(related), f"{lead}but {why}.", (aligned_reason, limit))
     if any(distances[name] <= hash_kind(name).related for name in _RELATING_HASHES):
         return Verdict(
             Label.SIMILAR, Label.SIMILAR.score(related),

@@ -61,7 +61,7 @@ def _clipped_detail(picture: np.ndarray, other: np.ndarray, valid: np.ndarray, o
     return float((found & readable).sum() / max(1, int(valid.sum())))
 
 
-def _alike(finer: np.ndarray, coarser_up: np.ndarray, valid: np.ndarray) -> tuple[np.ndarray, np.ndarray, list[str]]:
+def _like_with_like(finer: np.ndarray, coarser_up: np.ndarray, valid: np.ndarray) -> tuple[np.ndarray, np.ndarray, list[str]]:
     """Both pictures' pixels as the tonal history compares them: as they are, or, when one is grey
     and the other in colour, both as grey levels (the colour one's luma, as a grey conversion
     makes it), with the words that say so. A grey conversion mixes the three channels: it fills the
@@ -89,7 +89,7 @@ def tonal_history(facts: tuple[FileFacts, FileFacts], grid: _CommonGrid | None) 
         return _no_vote(name, "not read on reduced pictures")
     votes: list[tuple[Direction, str]] = []
     finer, coarser = grid.finer_side, grid.finer_side.other
-    finer_pixels, coarser_pixels, words = _alike(grid.finer, grid.coarser_up, grid.valid)
+    finer_pixels, coarser_pixels, words = _like_with_like(grid.finer, grid.coarser_up, grid.valid)
     # Histograms of the same pixels of the scene: the overlap, without the changed areas, on the
     # same grid (interpolating onto another grid would smooth the histogram it measures).
     combs = {Direction.ORIGINAL: 0.0, Direction.COPY: 0.0}
