@@ -127,3 +127,34 @@ def test_a_part_replaced_by_another_picture_is_no_brightness_field(name: str, ot
     assert result.changes is not None and result.changes.brightness_field == 0.0, result.verdict.summary
     assert "brightness varies" not in result.verdict.summary
     assert abs(result.changes.changed_fraction - truth.mean()) <= 0.15, result.verdict.summary
+
+
+def photographed(rgb: np.ndarray, seed: int) -> np.ndarray:
+    """A print photographed: seen at an angle on a grey table, softened by the lens (0.8 px),
+    darkened toward the photograph's corners (a 30 % vignette), warmed, with sensor noise (4
+    levels), saved as a JPEG at 80."""
+    rng = np.random.default_rng(seed)
+    h, w = rgb.shape[:2]
+    width, height = int(w * 1.3), int(h * 1.3)
+    corners = np.float32([[0.1, 0.1], [0.9, 0.1], [0.9, 0.9], [0.1, 0.9]]) + rng.uniform(-0.05, 0.05, (4, 2))
+    matrix = cv2.getPerspectiveTransform(np.float32([[0, 0], [w, 0], [w, h], [0, h]]),
+                                         np.float32(corners * [width, height]))
+    shot = cv2.warpPerspective(rgb, matrix, (width, height), dst=np.full((height, width, 3), 50, np.uint8),
+                               borderMode=cv2.BORDER_TRANSPARENT).astype(np.float32)
+    shot = cv2.GaussianBlur(shot, (0, 0), 0.8)
+    ys, xs = np.mgrid[0:height, 0:width]
+    r2 = ((xs - width / 2) / width) ** 2 + ((ys - height / 2) / height) ** 2
+    shot *= (1 - 0.6 * r2)[..., None] * np.float32([1.1, 0.95, 0.9])
+    shot += rng.normal(0, 4.0, shot.shape)
+    return jpeg(np.clip(shot, 0, 255).astype(np.uint8), 80)
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_a_photographed_print_s_vignette_is_taken_out_under_its_blur_and_noise(seed: int) -> None:
+    # Sampled point by point, the blur's and the noise's differences at every edge and grain hid
+    # the vignette's (median residual 8.3 levels, 7.0 without the field: not the fifth less a field
+    # must explain), and the coffee's darkest corners read "recoloured".
+    original = sources.load("coffee", 640)
+    result = compare_images(original, photographed(original, seed), with_people=False, with_derivation=False)
+    assert result.verdict.label == "near-duplicate", result.verdict.summary
+    assert result.changes is not None and result.changes.brightness_field > 0
