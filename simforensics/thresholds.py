@@ -495,9 +495,9 @@ CHANGE_CURVE_TAIL = 99
 # 1.6, contrast 2, posterised, gamma 0.7 or untouched; JPEG 85 and 70), 28 read "locally-edited"
 # (none of them as PNG); so judged, 1 (the rocket brightened, JPEG 70). And no cell of a
 # CHANGE_CURVE_CELLS x CHANGE_CURVE_CELLS grid may see its mean residual rise by more than
-# CHANGE_CURVE_CELL_RISE levels: on those copies the worst cell rose 0.24 (JPEG noise on a cell of flat sky); curves pulled by a removed
-# watermark's letters (a corpus rocket, JPEG) made the rocket's body 1.4 worse and read it
-# "changed", though the mean fell by a third.
+# CHANGE_CURVE_CELL_RISE levels: on those copies the worst cell rose 0.24 (JPEG noise on a cell
+# of flat sky); curves pulled by a removed watermark's letters (a corpus rocket, JPEG) made the
+# rocket's body 1.4 worse and read it "changed", though the mean fell by a third.
 CHANGE_CURVE_CELLS = 4
 CHANGE_CURVE_CELL_RISE = 0.5
 # Then a saturation gain (each colour's distance from its grey, luma, scaled and clipped, as
@@ -1718,8 +1718,8 @@ DERIVATION_RESIDUAL_FLOOR = 0.5
 # The floor alone still lets one residual of 0.3 against one of 0 read 1.6 x (weak): a colour
 # picture fitted to its own grey conversion leaves the conversion's rounding (0.3 on two of nine
 # photographs, scikit-image's motorcycle among them), the grey one fitted back leaves nothing, and
-# the grey copy was named the parent. Both residuals within two pictures' 8-bit rounding mean both explained: no
-# vote (no pair of the derivation benchmark voted with both under 0.5).
+# the grey copy was named the parent. Both residuals within two pictures' 8-bit rounding mean
+# both explained: no vote (no pair of the derivation benchmark voted with both under 0.5).
 DERIVATION_ROUNDING_RESIDUAL = 0.41
 # Two pictures decoded reduced (scan) are fitted to each other only when reduced alike: within
 # 1 % (log ratio), the rounding of a reduced side to whole pixels.
